@@ -1,0 +1,15 @@
+# Sanitizers as an INTERFACE target; choose with -DSHIFTSIM_SANITIZER=address|undefined|thread
+# (the asan/ubsan/tsan presets set it).
+add_library(shiftsim_sanitizers INTERFACE)
+if(SHIFTSIM_SANITIZER STREQUAL "address")
+  target_compile_options(shiftsim_sanitizers INTERFACE -fsanitize=address -fno-omit-frame-pointer)
+  target_link_options(shiftsim_sanitizers INTERFACE -fsanitize=address)
+elseif(SHIFTSIM_SANITIZER STREQUAL "undefined")
+  target_compile_options(shiftsim_sanitizers INTERFACE -fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(shiftsim_sanitizers INTERFACE -fsanitize=undefined -fno-sanitize-recover=all)
+elseif(SHIFTSIM_SANITIZER STREQUAL "thread")
+  target_compile_options(shiftsim_sanitizers INTERFACE -fsanitize=thread)
+  target_link_options(shiftsim_sanitizers INTERFACE -fsanitize=thread)
+elseif(NOT SHIFTSIM_SANITIZER STREQUAL "")
+  message(FATAL_ERROR "SHIFTSIM_SANITIZER must be address, undefined, thread or empty, not '${SHIFTSIM_SANITIZER}'")
+endif()

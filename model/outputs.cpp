@@ -1,0 +1,76 @@
+#include "model/outputs.hpp"
+
+namespace shiftsim::model {
+
+std::string flow_metric_name(int m) {
+  if (m >= fm_incidence_first && m < fm_incidence_first + kConditions)
+    return "incidence_" + std::string(kConditionNames[static_cast<std::size_t>(m - fm_incidence_first)]);
+  if (m >= fm_tally_first && m < fm_tally_first + kTallies)
+    return std::string(kTallyNames[static_cast<std::size_t>(m - fm_tally_first)]);
+  if (m >= fm_cost_first && m < fm_cost_first + kPayers)
+    return "cost_" + std::string(kPayerNames[static_cast<std::size_t>(m - fm_cost_first)]) + "_gbp";
+  switch (m) {
+    case fm_person_months: return "person_months";
+    case fm_deaths: return "deaths";
+    case fm_expected_deaths: return "expected_deaths";
+    case fm_births: return "births";
+    case fm_in_migrants: return "in_migrants";
+    case fm_out_migrants: return "out_migrants";
+    case fm_emergency_admissions: return "emergency_admissions";
+    case fm_emergency_bed_days: return "emergency_bed_days";
+    case fm_delayed_discharge_bed_days: return "delayed_discharge_bed_days";
+    case fm_care_home_moves: return "care_home_moves";
+    case fm_care_home_moves_after_admission: return "care_home_moves_after_admission";
+    case fm_home_care_starts: return "home_care_starts";
+    case fm_qalys: return "qalys";
+    case fm_cost_total: return "cost_total_gbp";
+    default: return "unknown";
+  }
+}
+
+std::string flow_metric_unit(int m) {
+  if (m >= fm_incidence_first && m < fm_incidence_first + kConditions) return "new cases";
+  if (m >= fm_tally_first && m < fm_tally_first + kTallies) {
+    const int t = m - fm_tally_first;
+    if (t == home_care_hours) return "hours";
+    if (t == care_home_weeks) return "resident weeks";
+    return "contacts/attendances/admissions";
+  }
+  if ((m >= fm_cost_first && m < fm_cost_first + kPayers) || m == fm_cost_total) return "GBP, base-year prices, undiscounted";
+  switch (m) {
+    case fm_person_months: return "person-months";
+    case fm_emergency_bed_days:
+    case fm_delayed_discharge_bed_days: return "bed-days";
+    case fm_qalys: return "QALYs, undiscounted";
+    case fm_expected_deaths: return "people (sum of monthly death probabilities: deaths without the draw's noise)";
+    default: return "people";
+  }
+}
+
+std::string stock_metric_name(int m) {
+  if (m >= sm_condition_first && m < sm_condition_first + kConditions)
+    return "with_" + std::string(kConditionNames[static_cast<std::size_t>(m - sm_condition_first)]);
+  if (m >= sm_frailty_first && m < sm_frailty_first + kFrailtyLevels)
+    return "frailty_" + std::string(kFrailtyNames[static_cast<std::size_t>(m - sm_frailty_first)]);
+  if (m >= sm_care_first && m < sm_care_first + kCareSettings)
+    return "living_" + std::string(kCareSettingNames[static_cast<std::size_t>(m - sm_care_first)]);
+  switch (m) {
+    case sm_population: return "population";
+    case sm_population_male: return "population_male";
+    case sm_population_65_plus: return "population_65_plus";
+    case sm_adults: return "adults_18_plus";
+    case sm_multimorbid: return "multimorbid_2_plus";
+    case sm_smokers: return "smokers";
+    case sm_ex_smokers: return "ex_smokers";
+    case sm_overweight_or_obese: return "overweight_or_obese";
+    case sm_obese: return "obese";
+    case sm_inactive: return "inactive";
+    case sm_harmful_drinkers: return "harmful_drinkers";
+    case sm_isolated: return "isolated";
+    default: return "unknown";
+  }
+}
+
+std::string stock_metric_unit(int) { return "people at period end"; }
+
+}  // namespace shiftsim::model

@@ -1,0 +1,114 @@
+// What a run produces, in people (agents x 1/scale), before any summary: monthly flows and
+// month-end stocks per output cell (zone x IMD quintile), plus deaths and exposure by
+// quintile x sex x age group for life tables. results/ aggregates these into periods.
+#pragma once
+
+#include "model/types.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace shiftsim::model {
+
+/// Flows accumulated over a month, per output cell.
+enum FlowMetric : std::uint8_t {
+  fm_person_months = 0,
+  fm_deaths,
+  fm_expected_deaths,                                      // sum of monthly death probabilities
+  fm_births,
+  fm_in_migrants,
+  fm_out_migrants,
+  fm_emergency_admissions,
+  fm_emergency_bed_days,
+  fm_delayed_discharge_bed_days,
+  fm_care_home_moves,
+  fm_care_home_moves_after_admission,
+  fm_home_care_starts,
+  fm_incidence_first,                                      // 8 conditions
+  fm_tally_first = fm_incidence_first + kConditions,       // 8 tally services (counts)
+  fm_qalys = fm_tally_first + kTallies,
+  fm_cost_first,                                           // 7 payers
+  fm_cost_total = fm_cost_first + kPayers,
+  kFlowMetricCount
+};
+inline constexpr int kFlowMetrics = kFlowMetricCount;
+
+/// Stocks at a month end, per output cell.
+enum StockMetric : std::uint8_t {
+  sm_population = 0,
+  sm_population_male,
+  sm_population_65_plus,
+  sm_adults,                                   // 18+
+  sm_condition_first,                          // 8 conditions (people with)
+  sm_multimorbid = sm_condition_first + kConditions,  // 2+ conditions
+  sm_smokers,
+  sm_ex_smokers,
+  sm_overweight_or_obese,
+  sm_obese,
+  sm_inactive,
+  sm_harmful_drinkers,
+  sm_isolated,
+  sm_frailty_first,                            // 4 levels
+  sm_care_first = sm_frailty_first + kFrailtyLevels,  // 3 settings
+  kStockMetricCount = sm_care_first + kCareSettings
+};
+inline constexpr int kStockMetrics = kStockMetricCount;
+
+std::string flow_metric_name(int m);
+std::string stock_metric_name(int m);
+/// Unit and one-line definition of a metric (for the data dictionary).
+std::string flow_metric_unit(int m);
+std::string stock_metric_unit(int m);
+
+/// Deaths and person-months by quintile (5) x sex (2) x age group (20).
+inline constexpr int kLifeTableCells = kQuintiles * kSexes * kAgeGroups;
+constexpr int life_table_cell(int quintile, int sex, int age_group) {
+  return ((quintile - 1) * kSexes + sex) * kAgeGroups + age_group;
+}
+
+struct MonthFlows {
+  std::vector<double> cells;           // [cell * kFlowMetrics + metric]
+  std::array<double, kLifeTableCells> deaths{};
+  std::array<double, kLifeTableCells> person_months{};
+};
+
+struct Snapshot {
+  int after_month = 0;                 // stocks at the end of this month index (-1 = start)
+  std::vector<double> cells;           // [cell * kStockMetrics + metric]
+};
+
+struct OutputLayout {
+  int zones = 0;
+  std::vector<int> zone_icp, zone_district, zone_neighbourhood;
+  int cells() const { return zones * kQuintiles; }
+  static int cell(int zone, int quintile) { return zone * kQuintiles + (quintile - 1); }
+};
+
+/// A named value computed while building the model (calibration factors, derived
+/// parameters), stored with the run for provenance.
+struct Diagnostic {
+  std::string name;
+  double value = 0;
+  std::string note;
+};
+
+struct RunOutput {
+  int start_year = 0;        // the population is at 30 June of start_year
+  int start_month = 7;       // first simulated calendar month (July)
+  int months = 0;
+  double scale = 1;
+  std::uint32_t seed = 0, replicate = 0;
+  OutputLayout layout;
+  std::vector<MonthFlows> flows;       // one per simulated month
+  std::vector<Snapshot> snapshots;     // start, and the end of every month
+  std::vector<Diagnostic> diagnostics;
+  std::size_t agents_at_start = 0;
+  double agent_months = 0;
+  double wall_seconds = 0;
+  double setup_seconds = 0;
+};
+
+}  // namespace shiftsim::model

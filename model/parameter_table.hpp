@@ -1,0 +1,55 @@
+// The one table of model parameters: name, value, unit, bounds, group, description and
+// source (or stated assumption). Loaded once at start (scenarios/parameter_loader), printed
+// by `shiftsim params`, and the model documentation is generated from it. Rows whose value
+// is "derived" are computed from the region data when the model is built; the computed
+// value is recorded back into the table so that it is printed and stored with the run.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace shiftsim::model {
+
+struct ParameterRow {
+  std::string name;         // dotted, e.g. "mortality.hr.smoking.current"
+  std::optional<double> value;  // empty until computed, for derived rows
+  bool derived = false;     // computed from region data at build time
+  std::string unit;
+  double lower = 0;
+  double upper = 0;
+  std::string group;        // the process it belongs to (documentation section)
+  std::string description;
+  std::string source;       // citation, or "Assumption: <reason>"
+  std::string file;         // where it was read from
+  long line = 0;
+};
+
+class ParameterTable {
+ public:
+  /// Adds a row; throws ParameterError on a duplicate name.
+  void add(ParameterRow row);
+
+  const ParameterRow* find(std::string_view name) const;
+  bool contains(std::string_view name) const { return find(name) != nullptr; }
+
+  /// The value of a non-derived row; throws ParameterError if missing.
+  double get(std::string_view name) const;
+  /// All rows whose name starts with `prefix` (in table order).
+  std::vector<const ParameterRow*> with_prefix(std::string_view prefix) const;
+
+  /// Records the computed value of a derived row (throws if the name is not a derived row).
+  void set_derived(std::string_view name, double value);
+  /// Replaces a value (scenario override); checks the row exists and the bounds hold.
+  void override_value(std::string_view name, double value);
+
+  const std::vector<ParameterRow>& rows() const { return rows_; }
+
+ private:
+  std::vector<ParameterRow> rows_;
+  std::map<std::string, std::size_t, std::less<>> index_;
+};
+
+}  // namespace shiftsim::model

@@ -1,0 +1,86 @@
+// The people: one agent per resident (or per 1/scale residents), stored struct-of-arrays.
+// Hot per-person state is small integers and bit fields; every per-month field is written
+// only by the thread that owns the person's block. Rarely used detail lives elsewhere.
+#pragma once
+
+#include "model/types.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace shiftsim::model {
+
+/// Bit layout of Population::risk.
+namespace risk_bits {
+inline constexpr std::uint8_t smoking_mask = 0x03;   // Smoking (2 bits)
+inline constexpr std::uint8_t weight_shift = 2;
+inline constexpr std::uint8_t weight_mask = 0x0C;    // Weight (2 bits)
+inline constexpr std::uint8_t inactive = 0x10;
+inline constexpr std::uint8_t harmful_drinking = 0x20;
+inline constexpr std::uint8_t isolated = 0x40;
+}  // namespace risk_bits
+
+/// Bit layout of Population::status.
+namespace status_bits {
+inline constexpr std::uint8_t frailty_mask = 0x03;       // Frailty (2 bits)
+inline constexpr std::uint8_t activation_shift = 2;      // PAM level - 1 (2 bits)
+inline constexpr std::uint8_t activation_mask = 0x0C;
+inline constexpr std::uint8_t care_shift = 4;            // CareSetting (2 bits)
+inline constexpr std::uint8_t care_mask = 0x30;
+inline constexpr std::uint8_t alive = 0x40;              // alive and resident
+inline constexpr std::uint8_t female = 0x80;
+}  // namespace status_bits
+
+struct Population {
+  std::vector<std::uint32_t> id;           // stable person id: the random-number entity
+  std::vector<std::uint16_t> age_months;   // completed months of age
+  std::vector<std::uint8_t> zone;          // neighbourhood x district piece (Geography::zones)
+  std::vector<std::uint8_t> decile;        // IMD 2019 national decile 1..10 of the home area
+  std::vector<std::uint8_t> risk;          // risk_bits
+  std::vector<std::uint8_t> conditions;    // bit c set = has Condition c
+  std::vector<std::uint8_t> status;        // status_bits
+  std::vector<std::uint16_t> interventions;// bit i = receiving/received catalogue item i (detail kept apart)
+  std::vector<std::uint32_t> event_threshold;  // P(any event this month) x 2^32, cached
+  std::vector<float> death_probability;    // this month's probability of death, cached
+  std::vector<float> utility;              // EQ-5D utility, cached
+  std::vector<float> expected_tally[kTallies];  // expected monthly count per tally service, cached
+
+  std::size_t size() const { return id.size(); }
+  void reserve(std::size_t n);
+  void resize(std::size_t n);
+  /// Keeps only alive people, preserving order (deterministic compaction).
+  void compact();
+  /// Bytes held per agent by the vectors above (capacity, not size).
+  std::size_t bytes_per_agent() const;
+
+  // Field accessors (by index).
+  bool alive(std::size_t i) const { return status[i] & status_bits::alive; }
+  int sex(std::size_t i) const { return (status[i] & status_bits::female) ? 1 : 0; }
+  int age_years(std::size_t i) const { return age_months[i] / 12; }
+  Smoking smoking(std::size_t i) const { return static_cast<Smoking>(risk[i] & risk_bits::smoking_mask); }
+  Weight weight(std::size_t i) const {
+    return static_cast<Weight>((risk[i] & risk_bits::weight_mask) >> risk_bits::weight_shift);
+  }
+  Frailty frailty(std::size_t i) const { return static_cast<Frailty>(status[i] & status_bits::frailty_mask); }
+  CareSetting care(std::size_t i) const {
+    return static_cast<CareSetting>((status[i] & status_bits::care_mask) >> status_bits::care_shift);
+  }
+  int activation(std::size_t i) const { return 1 + ((status[i] & status_bits::activation_mask) >> status_bits::activation_shift); }
+  bool has(std::size_t i, Condition c) const { return conditions[i] & (1u << c); }
+};
+
+/// Packing helpers.
+constexpr std::uint8_t pack_risk(Smoking s, Weight w, bool inactive, bool drinking, bool isolated) {
+  return static_cast<std::uint8_t>(static_cast<unsigned>(s) | (static_cast<unsigned>(w) << risk_bits::weight_shift) |
+                                   (inactive ? risk_bits::inactive : 0u) | (drinking ? risk_bits::harmful_drinking : 0u) |
+                                   (isolated ? risk_bits::isolated : 0u));
+}
+constexpr std::uint8_t pack_status(Frailty f, int activation_level, CareSetting c, bool alive, int sex) {
+  return static_cast<std::uint8_t>(static_cast<unsigned>(f) |
+                                   (static_cast<unsigned>(activation_level - 1) << status_bits::activation_shift) |
+                                   (static_cast<unsigned>(c) << status_bits::care_shift) |
+                                   (alive ? status_bits::alive : 0u) | (sex == 1 ? status_bits::female : 0u));
+}
+inline int condition_count(std::uint8_t conditions) { return __builtin_popcount(conditions); }
+
+}  // namespace shiftsim::model

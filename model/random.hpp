@@ -1,0 +1,104 @@
+// Counter-based random numbers (Random123 Philox4x32-10).
+//
+// The key is (seed, replicate); the counter is (entity, month, purpose, index). A person's
+// draws therefore depend only on who they are, when, and what for, never on which thread
+// ran them or in what order, so results are identical at any thread or process count.
+// The scenario is not part of the key: a scenario and its baseline share random numbers
+// (common random numbers) and differ only by policy. Entities below kAggregateEntityBase are
+// person ids; aggregate draws (births, migrants, tallies) use ids at or above it.
+#pragma once
+
+#include <Random123/philox.h>
+
+#include <array>
+#include <cstdint>
+#include <limits>
+
+namespace shiftsim::model {
+
+/// What a draw is for; part of the counter so that streams never overlap.
+enum class Purpose : std::uint32_t {
+  synth_age_month = 1,   // month of birth within the year of age
+  synth_risk_factors,    // smoking, weight, activity, drinking, isolation at the start
+  synth_conditions,      // long-term conditions at the start
+  synth_frailty_care,    // frailty, activation and care setting at the start
+  monthly_event,         // the one "does anything happen" draw and its resolution
+  event_detail,          // length of stay, discharge destination, ...
+  births,                // aggregate: births per zone
+  migration,             // aggregate: in-migrants per district
+  migrant_attributes,    // attributes of a newborn or an in-migrant (keyed by new person id)
+  tallies,               // aggregate: Poisson counts of tally services per cell
+  parameter_sampling,    // reserved for probabilistic sensitivity analysis (own key space)
+};
+
+struct RandomKey {
+  std::uint32_t seed = 0;
+  std::uint32_t replicate = 0;
+};
+
+/// Entities at or above this id are aggregate streams (cells, districts), not people.
+inline constexpr std::uint32_t kAggregateEntityBase = 0x8000'0000u;
+
+/// Month index used for draws made while synthesising the starting population.
+inline constexpr std::uint32_t kSynthesisMonth = 0xFFFF'FFFFu;
+
+using Philox = r123::Philox4x32;
+
+/// Four independent 32-bit words for one (entity, month, purpose, index).
+inline std::array<std::uint32_t, 4> philox_words(const RandomKey& key, std::uint32_t entity,
+                                                 std::uint32_t month, Purpose purpose,
+                                                 std::uint32_t index = 0) {
+  Philox gen;
+  Philox::ctr_type ctr = {{entity, month, static_cast<std::uint32_t>(purpose), index}};
+  Philox::key_type k = {{key.seed, key.replicate}};
+  const auto r = gen(ctr, k);
+  return {r.v[0], r.v[1], r.v[2], r.v[3]};
+}
+
+/// A 32-bit word to a double strictly inside (0, 1).
+constexpr double to_unit_open(std::uint32_t word) { return (static_cast<double>(word) + 0.5) * 0x1p-32; }
+
+/// A probability to the 32-bit threshold t such that P(word < t) = p (to 2^-32).
+constexpr std::uint32_t probability_threshold(double p) {
+  if (!(p > 0.0)) return 0u;
+  if (p >= 1.0) return std::numeric_limits<std::uint32_t>::max();
+  return static_cast<std::uint32_t>(p * 0x1p32);
+}
+
+/// A standard UniformRandomBitGenerator over one Philox counter, so that Boost.Random
+/// distributions (whose output does not depend on the standard library) can draw from it.
+/// Each refill advances the counter's index word; the stream is private to its
+/// (entity, month, purpose).
+class CounterEngine {
+ public:
+  using result_type = std::uint32_t;
+
+  CounterEngine(const RandomKey& key, std::uint32_t entity, std::uint32_t month, Purpose purpose)
+      : key_{{key.seed, key.replicate}},
+        ctr_{{entity, month, static_cast<std::uint32_t>(purpose), 0u}} {}
+
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
+
+  result_type operator()() {
+    if (position_ == 4) refill();
+    return buffer_.v[position_++];
+  }
+
+  /// A double strictly inside (0, 1) from one word.
+  double uniform() { return to_unit_open((*this)()); }
+
+ private:
+  void refill() {
+    buffer_ = Philox{}(ctr_, key_);
+    ++ctr_.v[3];
+    position_ = 0;
+  }
+
+  Philox::key_type key_;
+  Philox::ctr_type ctr_;
+  Philox::ctr_type buffer_{};
+  unsigned position_ = 4;
+};
+
+}  // namespace shiftsim::model

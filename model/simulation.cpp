@@ -1,0 +1,490 @@
+#include "model/simulation.hpp"
+
+#include "model/errors.hpp"
+#include "model/parallel.hpp"
+
+#include <boost/random/discrete_distribution.hpp>
+#include <boost/random/geometric_distribution.hpp>
+#include <boost/random/poisson_distribution.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace shiftsim::model {
+
+CalendarMonth calendar_month(int start_year, int t) {
+  const int index = 6 + t;  // July = month index 6 of the start year
+  return {start_year + index / 12, index % 12 + 1};
+}
+
+namespace {
+
+// Entity ranges for aggregate random streams (above every person id).
+constexpr std::uint32_t kCellStream = kAggregateEntityBase;
+constexpr std::uint32_t kZoneStream = kAggregateEntityBase + 0x10000u;
+constexpr std::uint32_t kDistrictStream = kAggregateEntityBase + 0x20000u;
+
+long poisson(CounterEngine& e, double mean) {
+  if (!(mean > 0)) return 0;
+  boost::random::poisson_distribution<long, double> dist(mean);
+  return dist(e);
+}
+
+/// Spreads a month's activity (people units) over payers. Used for the aggregates and, in
+/// ledger mode, for each person, so the two follow one rule.
+void attribute_costs(const UnitCosts& u, int council, const double* activity, double emergency_admissions,
+                     double* cost_by_payer) {
+  double* c = cost_by_payer;
+  c[nhs_primary_care] += activity[gp_appointments] * u.tally[gp_appointments];
+  c[nhs_acute] += activity[ae_attendances] * u.tally[ae_attendances] +
+                  activity[elective_admissions] * u.tally[elective_admissions] +
+                  activity[outpatient_attendances] * u.tally[outpatient_attendances] +
+                  emergency_admissions * u.emergency_admission;
+  c[nhs_community] += activity[community_contacts] * u.tally[community_contacts];
+  c[nhs_mental_health] += activity[mental_health_contacts] * u.tally[mental_health_contacts];
+  const double hc = activity[home_care_hours] * u.tally[home_care_hours];
+  c[council_adult_social_care] += hc * (1 - u.self_funder_share_home_care);
+  c[self_funders] += hc * u.self_funder_share_home_care;
+  const double week = u.care_home_week_by_council[static_cast<std::size_t>(council)];
+  c[council_adult_social_care] += activity[care_home_weeks] * week * (1 - u.self_funder_share_care_home);
+  c[self_funders] += activity[care_home_weeks] * week * u.care_home_self_funder_premium * u.self_funder_share_care_home;
+}
+
+}  // namespace
+
+struct Simulation::BlockAccumulator {
+  std::vector<double> cells;
+  std::array<double, kLifeTableCells> deaths{};
+  std::array<double, kLifeTableCells> person_months{};
+  std::vector<double> women;  // aged 15-44, by zone
+  void reset(std::size_t n_cells, std::size_t zones) {
+    cells.assign(n_cells * kFlowMetrics, 0.0);
+    deaths.fill(0.0);
+    person_months.fill(0.0);
+    women.assign(zones, 0.0);
+  }
+};
+
+Simulation::Simulation(const World& world, RunSettings settings)
+    : world_(world), settings_(std::move(settings)), key_{settings_.seed, settings_.replicate} {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (settings_.months < 1 || settings_.months > 25 * 12)
+    throw InputError("the horizon must be 1 to 300 months, not " + std::to_string(settings_.months));
+  if (settings_.start_year != world.region->base_year)
+    throw InputError("start year " + std::to_string(settings_.start_year) + " is not the region data's base year (" +
+                     std::to_string(world.region->base_year) + "): the population is known only at mid-" +
+                     std::to_string(world.region->base_year));
+  weight_ = 1.0 / settings_.scale;
+  auto syn = synthesise(world, key_, settings_.scale);
+  cal_ = calibrate(world, syn, settings_.scale);
+  pop_ = std::move(syn.population);
+  prevalence_ = std::move(syn.prevalence);
+  norms_ = syn.norms;
+  next_id_ = syn.next_person_id;
+  for (const auto& z : world.geography.zones) zone_district_.push_back(z.district);
+
+  out_.start_year = settings_.start_year;
+  out_.start_month = 7;
+  out_.months = settings_.months;
+  out_.scale = settings_.scale;
+  out_.seed = settings_.seed;
+  out_.replicate = settings_.replicate;
+  out_.layout.zones = static_cast<int>(world.geography.zones.size());
+  for (const auto& z : world.geography.zones) {
+    out_.layout.zone_icp.push_back(z.icp);
+    out_.layout.zone_district.push_back(z.district);
+    out_.layout.zone_neighbourhood.push_back(z.neighbourhood);
+  }
+  out_.diagnostics = cal_.diagnostics;
+  for (const auto& dc : prevalence_.district_calibrations)
+    for (std::size_t d = 0; d < dc.logit_shift.size(); ++d)
+      out_.diagnostics.push_back({"prevalence.district_logit_shift." + dc.indicator + "." + world.region->districts[d].code,
+                                  dc.logit_shift[d], "target " + std::to_string(dc.target_percent[d]) + "% of adults"});
+  for (const auto& [name, v] : prevalence_.anchor_scales)
+    out_.diagnostics.push_back({"prevalence.anchor_scale." + name, v, "England anchor scale factor"});
+  out_.agents_at_start = pop_.size();
+  if (settings_.person_ledger) person_cost_.assign(next_id_, 0.0);
+
+  for_each_block(pop_.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) refresh_at(i, 0);
+  });
+  out_.snapshots.push_back(snapshot(-1));
+  out_.setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+ParameterTable Simulation::parameter_table() const {
+  ParameterTable t = world_.table;
+  for (const auto& [name, v] : cal_.derived_parameters)
+    if (t.contains(name)) t.set_derived(name, v);
+  return t;
+}
+
+void Simulation::refresh(std::size_t i) { refresh_at(i, month_); }
+
+void Simulation::refresh_at(std::size_t i, int month) {
+  const Multipliers& m = world_.multipliers;
+  Hazards hz;
+  compute_hazards(pop_, i, month, cal_.rates, m, zone_district_, hz);
+  // Each event's monthly rate is its monthly probability; at most one event a month.
+  pop_.event_threshold[i] = probability_threshold(std::min(1.0, static_cast<double>(hz.total)));
+  pop_.death_probability[i] = hz.h[ev_death];
+  const int district = zone_district_[pop_.zone[i]];
+  const CellRates& c = cal_.rates.cells[world_.index(district, pop_.decile[i], pop_.sex(i), pop_.age_years(i))];
+  const std::uint8_t cond = pop_.conditions[i];
+  const Frailty f = pop_.frailty(i);
+  for (int t = 0; t < kTallies; ++t)
+    if (tally_is_random(t))
+      pop_.expected_tally[t][i] = c.tally[static_cast<std::size_t>(t)] * m.tally_rr(t, cond, f);
+  const CareSetting care = pop_.care(i);
+  pop_.expected_tally[home_care_hours][i] = care == CareSetting::home_care ? c.tally[home_care_hours] : 0.f;
+  pop_.expected_tally[care_home_weeks][i] = care == CareSetting::care_home ? c.tally[care_home_weeks] : 0.f;
+  // Utility: age-sex norm x condition multipliers x frailty x care home.
+  const Parameters& p = world_.params;
+  const double norm = c.utility_norm;
+  double u = norm;
+  for (int k = 0; k < kConditions; ++k)
+    if (cond & (1u << k)) u *= std::max(0.0, (norm - p.utility_decrement[static_cast<std::size_t>(k)]) / norm);
+  u *= p.utility_frailty_multiplier[static_cast<std::size_t>(f)];
+  if (care == CareSetting::care_home) u *= p.utility_care_home_multiplier;
+  pop_.utility[i] = static_cast<float>(u);
+}
+
+void Simulation::resolve(std::size_t i, const std::array<std::uint32_t, 4>& words, BlockAccumulator& acc) {
+  const int t = month_;
+  Hazards hz;
+  compute_hazards(pop_, i, t, cal_.rates, world_.multipliers, zone_district_, hz);
+  if (!(hz.total > 0)) return;
+  const double target = to_unit_open(words[1]) * hz.total;
+  double cumulative = 0;
+  int event = kEvents - 1;
+  for (int k = 0; k < kEvents; ++k) {
+    cumulative += hz.h[static_cast<std::size_t>(k)];
+    if (target < cumulative) {
+      event = k;
+      break;
+    }
+  }
+  const int quintile = quintile_of_decile(pop_.decile[i]);
+  double* row = &acc.cells[static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile)) * kFlowMetrics];
+  const int sex = pop_.sex(i);
+  const int age = pop_.age_years(i);
+  const auto lt = static_cast<std::size_t>(life_table_cell(quintile, sex, age_group_of(age)));
+  auto leave = [&](int metric) {
+    pop_.status[i] = static_cast<std::uint8_t>(pop_.status[i] & ~status_bits::alive);
+    row[metric] += 1;
+    row[fm_person_months] -= 0.5;
+    row[fm_qalys] -= pop_.utility[i] / 24.0;
+    acc.person_months[lt] -= 0.5;
+  };
+  std::uint8_t& risk = pop_.risk[i];
+  std::uint8_t& status = pop_.status[i];
+  auto set_care = [&](CareSetting c) {
+    status = static_cast<std::uint8_t>((status & ~status_bits::care_mask) | (static_cast<unsigned>(c) << status_bits::care_shift));
+  };
+  switch (event) {
+    case ev_death:
+      leave(fm_deaths);
+      acc.deaths[lt] += 1;
+      return;
+    case ev_emigration:
+      leave(fm_out_migrants);
+      return;
+    case ev_emergency_admission: {
+      row[fm_emergency_admissions] += 1;
+      const CellRates& c = cal_.rates.cells[world_.index(zone_district_[pop_.zone[i]], pop_.decile[i], sex, age)];
+      CounterEngine e(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::event_detail);
+      const double z = world_.params.zero_day_share;
+      double bed_days = 0;
+      if (e.uniform() >= z) {
+        const double mean_nonzero = std::max(1.0, c.emergency_los_days / (1.0 - z));
+        boost::random::geometric_distribution<int, double> extra(1.0 / mean_nonzero);
+        bed_days = 1.0 + extra(e);
+      }
+      row[fm_emergency_bed_days] += bed_days;
+      row[fm_delayed_discharge_bed_days] += bed_days * world_.params.delayed_share_of_bed_days;
+      if (pop_.care(i) != CareSetting::care_home && e.uniform() < c.care_home_after_admission) {
+        set_care(CareSetting::care_home);
+        row[fm_care_home_moves] += 1;
+        row[fm_care_home_moves_after_admission] += 1;
+      }
+      if (settings_.person_ledger) {
+        double activity[kTallies] = {};
+        double cost[kPayers] = {};
+        attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])],
+                        activity, 1.0, cost);
+        for (double x : cost) person_cost_[pop_.id[i]] += x;
+      }
+      break;
+    }
+    case ev_cmd_recovery:
+      pop_.conditions[i] = static_cast<std::uint8_t>(pop_.conditions[i] & ~(1u << common_mental_disorder));
+      break;
+    case ev_smoking_start:
+      risk = static_cast<std::uint8_t>((risk & ~risk_bits::smoking_mask) | static_cast<unsigned>(Smoking::current));
+      break;
+    case ev_smoking_quit:
+      risk = static_cast<std::uint8_t>((risk & ~risk_bits::smoking_mask) | static_cast<unsigned>(Smoking::ex));
+      break;
+    case ev_weight_up:
+    case ev_weight_down: {
+      int w = static_cast<int>(pop_.weight(i)) + (event == ev_weight_up ? 1 : -1);
+      w = std::clamp(w, 0, 2);
+      risk = static_cast<std::uint8_t>((risk & ~risk_bits::weight_mask) | (w << risk_bits::weight_shift));
+      break;
+    }
+    case ev_inactive_toggle: risk ^= risk_bits::inactive; break;
+    case ev_drinking_toggle: risk ^= risk_bits::harmful_drinking; break;
+    case ev_isolation_toggle: risk ^= risk_bits::isolated; break;
+    case ev_frailty_progression: {
+      const int f = std::min(3, static_cast<int>(pop_.frailty(i)) + 1);
+      status = static_cast<std::uint8_t>((status & ~status_bits::frailty_mask) | f);
+      break;
+    }
+    case ev_care_move: {
+      if (pop_.care(i) == CareSetting::home) {
+        set_care(CareSetting::home_care);
+        row[fm_home_care_starts] += 1;
+      } else {
+        set_care(CareSetting::care_home);
+        row[fm_care_home_moves] += 1;
+      }
+      break;
+    }
+    default: {
+      const int c = event - ev_incidence_first;
+      pop_.conditions[i] = static_cast<std::uint8_t>(pop_.conditions[i] | (1u << c));
+      row[fm_incidence_first + c] += 1;
+      break;
+    }
+  }
+  refresh_at(i, t);
+}
+
+void Simulation::add_person(int zone, int age_years, int sex, bool newborn) {
+  const std::size_t i = pop_.size();
+  pop_.resize(i + 1);
+  const std::uint32_t id = next_id_++;
+  pop_.id[i] = id;
+  const auto words = philox_words(key_, id, kSynthesisMonth, Purpose::migrant_attributes);
+  const auto& share = world_.geography.zones[static_cast<std::size_t>(zone)].decile_share[static_cast<std::size_t>(imd_age_group(age_years))];
+  const double u = to_unit_open(words[0]);
+  int decile = kDeciles;
+  double acc = 0;
+  for (int d = 0; d < kDeciles; ++d) {
+    acc += share[static_cast<std::size_t>(d)];
+    if (u < acc) {
+      decile = d + 1;
+      break;
+    }
+  }
+  pop_.zone[i] = static_cast<std::uint8_t>(zone);
+  pop_.decile[i] = static_cast<std::uint8_t>(decile);
+  pop_.age_months[i] = static_cast<std::uint16_t>(age_years * 12 + (newborn ? 0 : static_cast<int>(words[1] % 12u)));
+  pop_.status[i] = pack_status(Frailty::fit, 1, CareSetting::home, true, sex);
+  pop_.risk[i] = 0;
+  pop_.conditions[i] = 0;
+  pop_.interventions[i] = 0;
+  draw_attributes(pop_, i, world_, prevalence_, norms_, key_);
+  refresh_at(i, month_);
+  if (settings_.person_ledger && person_cost_.size() <= id) person_cost_.resize(id + 1, 0.0);
+}
+
+Snapshot Simulation::snapshot(int after_month) const {
+  const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
+  const std::size_t blocks = block_count(pop_.size());
+  std::vector<std::vector<double>> partial(blocks);
+  for_each_block(pop_.size(), [&](std::size_t b, std::size_t begin, std::size_t end) {
+    auto& v = partial[b];
+    v.assign(n_cells * kStockMetrics, 0.0);
+    for (std::size_t i = begin; i < end; ++i) {
+      if (!pop_.alive(i)) continue;
+      double* row = &v[static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile_of_decile(pop_.decile[i]))) * kStockMetrics];
+      const int age = pop_.age_years(i);
+      row[sm_population] += 1;
+      if (pop_.sex(i) == 0) row[sm_population_male] += 1;
+      if (age >= 65) row[sm_population_65_plus] += 1;
+      const std::uint8_t cond = pop_.conditions[i];
+      for (int c = 0; c < kConditions; ++c)
+        if (cond & (1u << c)) row[sm_condition_first + c] += 1;
+      if (condition_count(cond) >= 2) row[sm_multimorbid] += 1;
+      if (age >= kAdultAge) {
+        row[sm_adults] += 1;
+        const Smoking s = pop_.smoking(i);
+        if (s == Smoking::current) row[sm_smokers] += 1;
+        if (s == Smoking::ex) row[sm_ex_smokers] += 1;
+        const Weight w = pop_.weight(i);
+        if (w != Weight::healthy) row[sm_overweight_or_obese] += 1;
+        if (w == Weight::obese) row[sm_obese] += 1;
+        if (pop_.risk[i] & risk_bits::inactive) row[sm_inactive] += 1;
+        if (pop_.risk[i] & risk_bits::harmful_drinking) row[sm_harmful_drinkers] += 1;
+        if (pop_.risk[i] & risk_bits::isolated) row[sm_isolated] += 1;
+      }
+      row[sm_frailty_first + static_cast<int>(pop_.frailty(i))] += 1;
+      row[sm_care_first + static_cast<int>(pop_.care(i))] += 1;
+    }
+  });
+  Snapshot s;
+  s.after_month = after_month;
+  s.cells.assign(n_cells * kStockMetrics, 0.0);
+  for (const auto& v : partial)
+    for (std::size_t k = 0; k < v.size(); ++k) s.cells[k] += v[k];
+  for (double& x : s.cells) x *= weight_;
+  return s;
+}
+
+void Simulation::step() {
+  if (month_ >= settings_.months) throw InternalError("step() after the last month");
+  const int t = month_;
+  const std::size_t n = pop_.size();
+  const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
+  const std::size_t zones = static_cast<std::size_t>(out_.layout.zones);
+  std::vector<BlockAccumulator> blocks(block_count(n));
+  if (settings_.person_ledger && person_cost_.size() < next_id_) person_cost_.resize(next_id_, 0.0);
+
+  for_each_block(n, [&](std::size_t b, std::size_t begin, std::size_t end) {
+    BlockAccumulator& acc = blocks[b];
+    acc.reset(n_cells, zones);
+    for (std::size_t i = begin; i < end; ++i) {
+      if (!pop_.alive(i)) continue;
+      const std::uint16_t age_months = ++pop_.age_months[i];
+      if (age_months % 12 == 0) refresh_at(i, t);
+      const int quintile = quintile_of_decile(pop_.decile[i]);
+      const std::size_t cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile));
+      double* row = &acc.cells[cell * kFlowMetrics];
+      const int age = age_months / 12;
+      const int sex = pop_.sex(i);
+      row[fm_person_months] += 1;
+      row[fm_expected_deaths] += pop_.death_probability[i];
+      acc.person_months[static_cast<std::size_t>(life_table_cell(quintile, sex, age_group_of(age)))] += 1;
+      row[fm_qalys] += pop_.utility[i] / 12.0;
+      if (sex == 1 && age >= 15 && age <= 44) acc.women[pop_.zone[i]] += 1;
+      if (!settings_.person_ledger)
+        for (int k = 0; k < kTallies; ++k) row[fm_tally_first + k] += pop_.expected_tally[k][i];
+      else {
+        // Ledger mode: per-person draws of the same means, and the person's own cost.
+        CounterEngine e(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::tallies);
+        double activity[kTallies];
+        for (int k = 0; k < kTallies; ++k) {
+          const double mean = pop_.expected_tally[k][i];
+          activity[k] = tally_is_random(k) ? static_cast<double>(poisson(e, mean)) : mean;
+          row[fm_tally_first + k] += activity[k];
+        }
+        double cost[kPayers] = {};
+        attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])],
+                        activity, 0.0, cost);
+        for (double x : cost) person_cost_[pop_.id[i]] += x;
+      }
+      const auto words = philox_words(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::monthly_event);
+      if (words[0] < pop_.event_threshold[i]) resolve(i, words, acc);
+    }
+  });
+  finish_month(blocks);
+}
+
+void Simulation::finish_month(std::vector<BlockAccumulator>& blocks) {
+  const int t = month_;
+  const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
+  const std::size_t zones = static_cast<std::size_t>(out_.layout.zones);
+  MonthFlows flows;
+  flows.cells.assign(n_cells * kFlowMetrics, 0.0);
+  std::vector<double> women(zones, 0.0);
+  for (const auto& acc : blocks) {
+    for (std::size_t k = 0; k < flows.cells.size(); ++k) flows.cells[k] += acc.cells[k];
+    for (std::size_t k = 0; k < kLifeTableCells; ++k) {
+      flows.deaths[k] += acc.deaths[k];
+      flows.person_months[k] += acc.person_months[k];
+    }
+    for (std::size_t z = 0; z < zones; ++z) women[z] += acc.women[z];
+  }
+  // Tallies: one Poisson draw per cell and service from the summed means.
+  if (!settings_.person_ledger)
+    for (std::size_t cell = 0; cell < n_cells; ++cell) {
+      CounterEngine e(key_, kCellStream + static_cast<std::uint32_t>(cell), static_cast<std::uint32_t>(t), Purpose::tallies);
+      double* row = &flows.cells[cell * kFlowMetrics];
+      for (int k = 0; k < kTallies; ++k)
+        if (tally_is_random(k)) row[fm_tally_first + k] = static_cast<double>(poisson(e, row[fm_tally_first + k]));
+    }
+
+  // Births (into the zone of the mothers) and in-migrants, in a fixed order.
+  const Parameters& p = world_.params;
+  const int year = t / 12;
+  const double fertility_trend = std::pow(1 + p.fertility_trend_per_year, year);
+  for (std::size_t z = 0; z < zones; ++z) {
+    const int d = zone_district_[z];
+    const double mean = cal_.demography.births_per_woman_15_44_per_month[static_cast<std::size_t>(d)] * fertility_trend * women[z];
+    CounterEngine e(key_, kZoneStream + static_cast<std::uint32_t>(z), static_cast<std::uint32_t>(t), Purpose::births);
+    const long births = poisson(e, mean);
+    for (long b = 0; b < births; ++b) {
+      const int sex = e.uniform() < cal_.demography.male_share_of_births ? 0 : 1;
+      add_person(static_cast<int>(z), 0, sex, true);
+      const std::size_t i = pop_.size() - 1;
+      flows.cells[static_cast<std::size_t>(OutputLayout::cell(static_cast<int>(z), quintile_of_decile(pop_.decile[i]))) * kFlowMetrics + fm_births] += 1;
+    }
+  }
+  const double migration_trend = std::pow(1 + p.migration_trend_per_year, year);
+  const auto& geo = world_.geography;
+  for (std::size_t d = 0; d < world_.region->districts.size(); ++d) {
+    const double mean = cal_.demography.in_migrant_agents_per_month[d] * migration_trend;
+    if (!(mean > 0)) continue;
+    CounterEngine e(key_, kDistrictStream + static_cast<std::uint32_t>(d), static_cast<std::uint32_t>(t), Purpose::migration);
+    const long movers = poisson(e, mean);
+    std::vector<double> zone_weights;
+    for (int z : geo.zones_of_district[d]) zone_weights.push_back(static_cast<double>(geo.zones[static_cast<std::size_t>(z)].population));
+    boost::random::discrete_distribution<int, double> pick_zone(zone_weights.begin(), zone_weights.end());
+    boost::random::discrete_distribution<int, double> pick_age(p.migration_age_profile.begin(), p.migration_age_profile.end());
+    for (long k = 0; k < movers; ++k) {
+      const int zone = geo.zones_of_district[d][static_cast<std::size_t>(pick_zone(e))];
+      const int age = pick_age(e);
+      const int sex = e.uniform() < p.migration_female_share ? 1 : 0;
+      add_person(zone, age, sex, false);
+      const std::size_t i = pop_.size() - 1;
+      flows.cells[static_cast<std::size_t>(OutputLayout::cell(zone, quintile_of_decile(pop_.decile[i]))) * kFlowMetrics + fm_in_migrants] += 1;
+    }
+  }
+
+  // People units, then costs by payer.
+  for (double& x : flows.cells) x *= weight_;
+  for (std::size_t k = 0; k < kLifeTableCells; ++k) {
+    flows.deaths[k] *= weight_;
+    flows.person_months[k] *= weight_;
+  }
+  for (std::size_t cell = 0; cell < n_cells; ++cell) {
+    double* row = &flows.cells[cell * kFlowMetrics];
+    const int zone = static_cast<int>(cell) / kQuintiles;
+    const int council = world_.council_of_district[static_cast<std::size_t>(zone_district_[static_cast<std::size_t>(zone)])];
+    double cost[kPayers] = {};
+    attribute_costs(world_.costs, council, row + fm_tally_first, row[fm_emergency_admissions], cost);
+    double total = 0;
+    for (int k = 0; k < kPayers; ++k) {
+      row[fm_cost_first + k] = cost[k];
+      total += cost[k];
+    }
+    row[fm_cost_total] = total;
+  }
+  double agent_months = 0;
+  for (const auto& acc : blocks)
+    for (std::size_t cell = 0; cell < n_cells; ++cell) agent_months += acc.cells[cell * kFlowMetrics + fm_person_months];
+  out_.agent_months += agent_months;
+  out_.flows.push_back(std::move(flows));
+  ++month_;
+
+  // Stocks at the ends of financial years (March), calendar years (December) and model
+  // years (June), and at the end of the run.
+  const int cal = calendar_month(settings_.start_year, t).month;
+  if (cal == 3 || cal == 6 || cal == 12 || month_ == settings_.months) out_.snapshots.push_back(snapshot(t));
+  if (month_ % 12 == 0) pop_.compact();
+}
+
+RunOutput Simulation::run() {
+  const auto t0 = std::chrono::steady_clock::now();
+  while (month_ < settings_.months) {
+    if (settings_.cancel && settings_.cancel->load()) throw Cancelled();
+    step();
+    if (settings_.progress) settings_.progress(month_, settings_.months);
+  }
+  out_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return out_;
+}
+
+}  // namespace shiftsim::model

@@ -1,0 +1,93 @@
+// One run: synthesise, calibrate, then step month by month. A run takes the world by const
+// reference and owns nothing the next run needs.
+//
+// Each month is a pipeline: (1) in parallel over fixed blocks, every person ages, accrues
+// exposure, QALYs and expected activity, and draws once for "does anything happen"; any
+// event is resolved and written to that person's own slots; partial sums go to the block's
+// accumulator. (2) Serially, the blocks' sums are combined in block order, tallies are drawn
+// per cell, births and in-migrants are added in a fixed order, and costs are attributed.
+#pragma once
+
+#include "model/calibration.hpp"
+#include "model/errors.hpp"
+#include "model/outputs.hpp"
+#include "model/random.hpp"
+#include "model/synthesis.hpp"
+#include "model/world.hpp"
+
+#include <atomic>
+#include <functional>
+#include <vector>
+
+namespace shiftsim::model {
+
+struct RunSettings {
+  int start_year = 2018;
+  int months = 60;
+  std::uint32_t seed = 20180701;
+  std::uint32_t replicate = 0;
+  double scale = 1.0;
+  /// Tests only: draw tallies per person and keep each person's cost, so that per-person
+  /// costs can be checked against the aggregates (statistically identical, not bitwise).
+  bool person_ledger = false;
+  std::function<void(int month_done, int months)> progress;
+  const std::atomic<bool>* cancel = nullptr;  // checked between months
+};
+
+/// Thrown when RunSettings::cancel is set during a run.
+class Cancelled : public shiftsim::Error {
+ public:
+  Cancelled() : Error("the run was interrupted") {}
+};
+
+class Simulation {
+ public:
+  Simulation(const World& world, RunSettings settings);
+
+  /// Steps every remaining month and returns the outputs.
+  RunOutput run();
+  /// One month (for tests).
+  void step();
+
+  int month() const { return month_; }
+  const Population& population() const { return pop_; }
+  const RateTables& rates() const { return cal_.rates; }
+  const PrevalenceTables& prevalence() const { return prevalence_; }
+  const RunOutput& output() const { return out_; }
+  const std::vector<double>& person_cost() const { return person_cost_; }
+  /// The world's parameter table with this run's derived values filled in.
+  ParameterTable parameter_table() const;
+  /// Recomputes person i's cached hazards, activity and utility (after a state change).
+  void refresh(std::size_t i);
+
+ private:
+  struct BlockAccumulator;
+  void refresh_at(std::size_t i, int month);
+  void resolve(std::size_t i, const std::array<std::uint32_t, 4>& words, BlockAccumulator& acc);
+  void add_person(int zone, int age_years, int sex, bool newborn);
+  Snapshot snapshot(int after_month) const;
+  void finish_month(std::vector<BlockAccumulator>& blocks);
+
+  const World& world_;
+  RunSettings settings_;
+  RandomKey key_;
+  Population pop_;
+  PrevalenceTables prevalence_;
+  SynthesisNorms norms_;
+  Calibrated cal_;
+  std::vector<int> zone_district_;
+  std::uint32_t next_id_ = 0;
+  int month_ = 0;
+  double weight_ = 1;
+  RunOutput out_;
+  std::vector<double> person_cost_;  // by person id (ledger mode)
+  std::vector<double> women_15_44_by_zone_;
+};
+
+/// Calendar month (1-12) and year of model month t (t = 0 is July of the start year).
+struct CalendarMonth {
+  int year, month;
+};
+CalendarMonth calendar_month(int start_year, int t);
+
+}  // namespace shiftsim::model

@@ -1,0 +1,44 @@
+// Everything a run needs that does not depend on the seed: the region, the parameters,
+// the neighbourhoods, the person multipliers, the unit costs, the table layout. Built
+// once (build_world) and shared read-only by any number of runs.
+#pragma once
+
+#include "model/cells.hpp"
+#include "model/geography.hpp"
+#include "model/multipliers.hpp"
+#include "model/parameter_table.hpp"
+#include "model/parameters.hpp"
+#include "model/region.hpp"
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace shiftsim::model {
+
+/// Unit costs in base-year prices (price_base_year/price_base_year+1), per unit of activity.
+struct UnitCosts {
+  std::array<double, kTallies> tally{};  // per GP appointment, A&E attendance, ... per care-home week (council rate, mean)
+  double emergency_admission = 0;        // per spell
+  std::vector<double> care_home_week_by_council;  // council rate per resident week
+  double care_home_self_funder_premium = 1;
+  double self_funder_share_care_home = 0, self_funder_share_home_care = 0;
+  /// How each unit cost was obtained (for the parameter report).
+  std::vector<std::pair<std::string, std::string>> provenance;
+};
+
+struct World {
+  const RegionData* region = nullptr;
+  ParameterTable table;  // with scenario overrides applied; derived rows filled per run
+  Parameters params;
+  Geography geography;
+  CellIndex index;
+  Multipliers multipliers;
+  UnitCosts costs;
+  std::vector<int> council_of_district;
+};
+
+/// Builds the world; throws ParameterError/InputError on inconsistent inputs.
+World build_world(const RegionData& region, const ParameterTable& table);
+
+}  // namespace shiftsim::model

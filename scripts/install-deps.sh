@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages ShiftSim needs to build, test and benchmark.
+# Idempotent: packages already present are left alone, and apt is not called at all
+# when everything is installed. Runs as root without prompting (uses sudo otherwise).
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git   # compiler and build system
+  libeigen3-dev                          # Eigen: state vectors (system dynamics)
+  libboost-random-dev libboost-math-dev  # Boost.Random distributions, Boost.Math
+  libtbb-dev                             # TBB: parallel loops over blocks of people
+  libcli11-dev                           # CLI11: the shiftsim command line
+  nlohmann-json3-dev                     # nlohmann/json: scenarios and --json output
+  doctest-dev                            # doctest: the test suite
+  libsqlite3-dev sqlite3                 # SQLite: the results store (sqlite3 for users' own queries)
+  librandom123-dev                       # Random123: counter-based Philox generator
+  libbenchmark-dev                       # Google Benchmark: bench/ micro-benchmarks
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "install-deps: done"
