@@ -30,6 +30,8 @@ struct Stats {
   std::vector<double> frailty_rr, frailty_n;      // among people below severe
   std::vector<double> care_rr, care_n;            // among people not in a care home
   std::vector<double> m_sa, n_sa;                 // mortality multiplier by (sex, single age)
+  std::vector<double> m_weight, n_weight;         // by (group, sex, weight state)
+  std::vector<double> m_binary, n_binary;         // [inactive, drinking, isolated] x (group, sex, yes/no)
 
   Stats()
       : m_gsd(G * kSexes * kDeciles), n_gsd(G * kSexes * kDeciles), m_smoking(G * kSexes * 3), n_smoking(G * kSexes * 3),
@@ -37,7 +39,8 @@ struct Stats {
         m_frailty(G * kSexes * 4), n_frailty(G * kSexes * 4), m_care(G * kSexes * 3), n_care(G * kSexes * 3),
         incidence_rr(kConditions * kNormGroups), incidence_n(kConditions * kNormGroups), emergency(kNormGroups),
         tally(kTallies * kNormGroups), all_n(kNormGroups), frailty_rr(kNormGroups), frailty_n(kNormGroups),
-        care_rr(kNormGroups), care_n(kNormGroups), m_sa(kSexes * kAges), n_sa(kSexes * kAges) {}
+        care_rr(kNormGroups), care_n(kNormGroups), m_sa(kSexes * kAges), n_sa(kSexes * kAges),
+        m_weight(G * kSexes * 3), n_weight(G * kSexes * 3), m_binary(3 * G * kSexes * 2), n_binary(3 * G * kSexes * 2) {}
 
   void add(const Stats& o) {
     auto acc = [](std::vector<double>& a, const std::vector<double>& b) {
@@ -49,6 +52,7 @@ struct Stats {
     acc(incidence_rr, o.incidence_rr); acc(incidence_n, o.incidence_n); acc(emergency, o.emergency);
     acc(tally, o.tally); acc(all_n, o.all_n); acc(frailty_rr, o.frailty_rr); acc(frailty_n, o.frailty_n);
     acc(care_rr, o.care_rr); acc(care_n, o.care_n); acc(m_sa, o.m_sa); acc(n_sa, o.n_sa);
+    acc(m_weight, o.m_weight); acc(n_weight, o.n_weight); acc(m_binary, o.m_binary); acc(n_binary, o.n_binary);
   }
 };
 
@@ -80,6 +84,14 @@ Stats gather(const World& w, const Population& pop) {
       s.n_frailty[gs * 4 + static_cast<std::size_t>(f)] += 1;
       s.m_care[gs * 3 + static_cast<std::size_t>(care)] += M;
       s.m_sa[su * kAges + static_cast<std::size_t>(std::min(age, kMaxAge))] += M;
+      s.m_weight[gs * 3 + static_cast<std::size_t>(pop.weight(i))] += M;
+      s.n_weight[gs * 3 + static_cast<std::size_t>(pop.weight(i))] += 1;
+      const std::uint8_t bits[3] = {risk_bits::inactive, risk_bits::harmful_drinking, risk_bits::isolated};
+      for (std::size_t k = 0; k < 3; ++k) {
+        const std::size_t j = (k * G * kSexes + gs) * 2 + ((pop.risk[i] & bits[k]) ? 1u : 0u);
+        s.m_binary[j] += M;
+        s.n_binary[j] += 1;
+      }
       s.n_sa[su * kAges + static_cast<std::size_t>(std::min(age, kMaxAge))] += 1;
       s.n_care[gs * 3 + static_cast<std::size_t>(care)] += 1;
 
@@ -105,6 +117,12 @@ Stats gather(const World& w, const Population& pop) {
   Stats total;
   for (const auto& s : partial) total.add(s);
   return total;
+}
+
+double integer_power(double x, int n) {
+  double r = 1;
+  for (; n > 0; --n) r *= x;
+  return r;
 }
 
 double ratio_or(double num, double den, double fallback) { return den > 0 ? num / den : fallback; }
@@ -221,9 +239,14 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
   // Base monthly death hazard per cell, before the district factor.
   const int nd = idx.districts;
   std::vector<double> district_factor(static_cast<std::size_t>(nd), 1.0);
+  std::array<std::array<double, kDeciles>, kSexes> dep{};
+  for (int s = 0; s < kSexes; ++s)
+    for (int dec = 1; dec <= kDeciles; ++dec)
+      dep[static_cast<std::size_t>(s)][static_cast<std::size_t>(dec - 1)] = dep_factor(beta[static_cast<std::size_t>(s)], dec);
   auto base_death = [&](int d, int dec, int s, int a) {
     const int g = age_group_of(a);
-    return lt.mx[static_cast<std::size_t>(s)][static_cast<std::size_t>(a)] / 12.0 * dep_factor(beta[static_cast<std::size_t>(s)], dec) /
+    return lt.mx[static_cast<std::size_t>(s)][static_cast<std::size_t>(a)] / 12.0 *
+           dep[static_cast<std::size_t>(s)][static_cast<std::size_t>(dec - 1)] /
            e_nat[static_cast<std::size_t>(s)][static_cast<std::size_t>(g)] * district_factor[static_cast<std::size_t>(d)];
   };
 
@@ -251,7 +274,7 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
         const double h1 = std::min(1.0, base_death(d, pop.decile[i], pop.sex(i), std::min(age + 1, kMaxAge)) * mult *
                                             ageing_ratio(pop.sex(i), age));
         partial[b][static_cast<std::size_t>(d)] +=
-            1.0 - std::pow(1.0 - h0, birthday_month - 1) * std::pow(1.0 - h1, 13 - birthday_month);
+            1.0 - integer_power(1.0 - h0, birthday_month - 1) * integer_power(1.0 - h1, 13 - birthday_month);
       }
     });
     std::vector<double> total(static_cast<std::size_t>(nd), 0.0);
@@ -260,7 +283,7 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
     return total;
   };
   if (p.mortality_calibrate_to_observed) {
-    for (int iter = 0; iter < 3; ++iter) {
+    for (int iter = 0; iter < 2; ++iter) {
       const auto exp = expected_deaths();
       for (int d = 0; d < nd; ++d)
         district_factor[static_cast<std::size_t>(d)] *=
@@ -298,6 +321,8 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
   std::array<std::array<AgeVector, 3>, kSexes> hr_smoking{};
   std::array<std::array<AgeVector, kConditions>, kSexes> hr_condition{};
   std::array<std::array<AgeVector, kFrailtyLevels>, kSexes> hr_frailty{};
+  std::array<std::array<AgeVector, 3>, kSexes> hr_weight{};
+  std::array<std::array<AgeVector, 3>, kSexes> hr_binary{};  // inactive, drinking, isolated (with vs without)
   std::array<std::array<AgeVector, kCareSettings>, kSexes> hr_care{};
   for (int s = 0; s < kSexes; ++s) {
     const auto su = static_cast<std::size_t>(s);
@@ -307,6 +332,12 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
       const auto with = hr_vector(st.m_condition, st.n_condition, 2, c * G * kSexes * 2, s, 1);
       const auto without = hr_vector(st.m_condition, st.n_condition, 2, c * G * kSexes * 2, s, 0);
       for (std::size_t a = 0; a < kAges; ++a) hr_condition[su][c][a] = without[a] > 0 ? with[a] / without[a] : 1.0;
+    }
+    for (std::size_t k = 0; k < 3; ++k) hr_weight[su][k] = hr_vector(st.m_weight, st.n_weight, 3, 0, s, k);
+    for (std::size_t k = 0; k < 3; ++k) {
+      const auto with = hr_vector(st.m_binary, st.n_binary, 2, k * G * kSexes * 2, s, 1);
+      const auto without = hr_vector(st.m_binary, st.n_binary, 2, k * G * kSexes * 2, s, 0);
+      for (std::size_t a = 0; a < kAges; ++a) hr_binary[su][k][a] = without[a] > 0 ? with[a] / without[a] : 1.0;
     }
     for (std::size_t k = 0; k < 4; ++k) hr_frailty[su][k] = hr_vector(st.m_frailty, st.n_frailty, 4, 0, s, k);
     for (std::size_t k = 0; k < 3; ++k) hr_care[su][k] = hr_vector(st.m_care, st.n_care, 3, 0, s, k);
@@ -401,8 +432,7 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
         const int d = r / (kDeciles * kSexes), dec = 1 + (r / kSexes) % kDeciles, s = r % kSexes;
         const auto su = static_cast<std::size_t>(s);
         const std::size_t row = idx.row(d, dec, s);
-        AgeVector q{}, P{}, P2{}, P3{}, zero{}, ones{}, rec{};
-        ones.fill(1.0);
+        AgeVector q{}, zero{}, rec{};
         for (int a = 0; a <= kMaxAge; ++a) {
           const int g = age_group_of(a);
           q[static_cast<std::size_t>(a)] = 1.0 - std::exp(-12.0 * base_death(d, dec, s, a) * m_bar(g, s, dec));
@@ -418,7 +448,10 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
           relapse.fill(p.smoking_relapse_per_year);
           const auto r = solve_smoking(column(prev.smoking_current), column(prev.smoking_ex), relapse, q,
                                        hr_smoking[su][1], hr_smoking[su][2]);
+          // Below 18 there are no smoking or weight states: they are drawn on the 18th birthday
+          // from the prevalence at 18 (the surveys' adult population), not reached by transitions.
           for (std::size_t a = 0; a < kAges; ++a) {
+            if (a < kAdultAge) continue;
             rt.cells[row + a].smoking_initiation = static_cast<float>(monthly_probability(r.initiation[a]));
             rt.cells[row + a].smoking_quit = static_cast<float>(monthly_probability(r.quit[a]));
             rt.cells[row + a].smoking_relapse = static_cast<float>(smoking_relapse_monthly);
@@ -429,8 +462,8 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
           AgeVector d1{}, d2{};
           d1.fill(p.overweight_to_healthy_per_year);
           d2.fill(p.obese_to_overweight_per_year);
-          const auto r = solve_ordinal3(column(prev.overweight_or_obese), column(prev.obese), d1, d2, q);
-          for (std::size_t a = 0; a < kAges; ++a) {
+          const auto r = solve_ordinal3(column(prev.overweight_or_obese), column(prev.obese), d1, d2, q, hr_weight[su]);
+          for (std::size_t a = kAdultAge; a < kAges; ++a) {
             auto& c = rt.cells[row + a];
             c.weight_up1 = static_cast<float>(monthly_probability(r.up1[a]));
             c.weight_up2 = static_cast<float>(monthly_probability(r.up2[a]));
@@ -439,17 +472,19 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
           }
         }
         // Binary risk factors.
-        auto binary = [&](const std::vector<float>& prevalence, double recovery, float CellRates::*on, float CellRates::*off) {
+        auto binary = [&](const std::vector<float>& prevalence, double recovery, float CellRates::*on, float CellRates::*off,
+                          const AgeVector& hr) {
           rec.fill(monthly_probability(recovery));
-          const auto onset = solve_binary_onset_monthly(column(prevalence), rec, q, ones);
+          const auto onset = solve_binary_onset_monthly(column(prevalence), rec, q, hr);
           for (std::size_t a = 0; a < kAges; ++a) {
             rt.cells[row + a].*on = static_cast<float>(onset[a]);
             rt.cells[row + a].*off = prevalence[row + a] > 0 ? static_cast<float>(rec[a]) : 0.f;
           }
         };
-        binary(prev.inactive, p.inactive.recovery_per_year, &CellRates::inactive_on, &CellRates::inactive_off);
-        binary(prev.harmful_drinking, p.harmful_drinking.recovery_per_year, &CellRates::drinking_on, &CellRates::drinking_off);
-        binary(prev.isolated, p.isolated.recovery_per_year, &CellRates::isolated_on, &CellRates::isolated_off);
+        binary(prev.inactive, p.inactive.recovery_per_year, &CellRates::inactive_on, &CellRates::inactive_off, hr_binary[su][0]);
+        binary(prev.harmful_drinking, p.harmful_drinking.recovery_per_year, &CellRates::drinking_on, &CellRates::drinking_off,
+               hr_binary[su][1]);
+        binary(prev.isolated, p.isolated.recovery_per_year, &CellRates::isolated_on, &CellRates::isolated_off, hr_binary[su][2]);
         // Conditions.
         for (int c = 0; c < kConditions; ++c) {
           const auto cu = static_cast<std::size_t>(c);
@@ -480,7 +515,9 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
         for (int a = 0; a <= kMaxAge; ++a) {
           const auto au = static_cast<std::size_t>(a);
           admissions_per_year[au] = k_emergency[su][a < kAdultAge ? 1 : 0] * spend(a, s, dec);
-          after[au] = a >= 85 ? p.care_home_after_admission_85_plus : (a >= 65 ? p.care_home_after_admission_65_84 : 0.0);
+          after[au] = a >= 85 ? p.care_home_after_admission_85_plus
+                      : a >= 75 ? p.care_home_after_admission_75_84
+                      : a >= 65 ? p.care_home_after_admission_65_74 : 0.0;
         }
         {
           AgeVector extra{};
@@ -517,14 +554,15 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
             if (tally_is_random(t))
               c.tally[tu] = static_cast<float>(annual[tu] / months_per_year / ratio_or(st.tally[tu * kNormGroups + ng], n_all, 1.0));
           }
-          c.tally[home_care_hours] = static_cast<float>(p.home_care_hours_per_week * 52.0 / 12.0);
-          c.tally[care_home_weeks] = static_cast<float>(52.0 / 12.0);
           const double age = a;
           c.utility_norm = static_cast<float>(std::clamp(p.utility_constant + (s == 0 ? p.utility_male : 0.0) +
                                                              p.utility_age * age + p.utility_age_squared * age * age,
                                                          0.0, 1.0));
         }
       });
+
+  rt.home_care_hours_per_month = static_cast<float>(p.home_care_hours_per_week * 52.0 / 12.0);
+  rt.care_home_weeks_per_month = static_cast<float>(52.0 / 12.0);
 
   // ---- 7. Smoking's secular decline (England APS series), added to quitting.
   {

@@ -33,7 +33,7 @@ Multipliers build_multipliers(const Parameters& p) {
           if (risk & risk_bits::isolated) x *= rr[rr_isolated];
           if (hd & 1) x *= rr[rr_has_hypertension];
           if (hd & 2) x *= rr[rr_has_diabetes];
-          m.incidence[static_cast<std::size_t>(c)][static_cast<std::size_t>(s)][static_cast<std::size_t>(risk)][static_cast<std::size_t>(hd)] = static_cast<float>(x);
+          m.incidence[static_cast<std::size_t>(s)][static_cast<std::size_t>(risk)][static_cast<std::size_t>(hd)][static_cast<std::size_t>(c)] = static_cast<float>(x);
         }
     }
 

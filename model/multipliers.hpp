@@ -20,8 +20,9 @@ struct Multipliers {
   std::array<float, kFrailtyLevels> mortality_frailty{};
   float mortality_person_cap = 0;
 
-  /// Incidence RR [condition][sex][risk byte][hypertension bit + 2*diabetes bit].
-  std::array<std::array<std::array<std::array<float, 4>, kRiskBytes>, kSexes>, kConditions> incidence{};
+  /// Incidence RR [sex][risk byte][hypertension bit + 2*diabetes bit][condition]: one person's
+  /// RRs for all conditions are one contiguous row.
+  std::array<std::array<std::array<std::array<float, kConditions>, 4>, kRiskBytes>, kSexes> incidence{};
 
   /// Emergency admission multiplier [condition count 0..8][frailty].
   std::array<std::array<float, kFrailtyLevels>, 9> emergency{};
@@ -39,9 +40,12 @@ struct Multipliers {
                     mortality_frailty[static_cast<std::size_t>(f)];
     return m < mortality_person_cap ? m : mortality_person_cap;
   }
-  float incidence_rr(int c, int sex, std::uint8_t risk, std::uint8_t conditions) const {
+  const std::array<float, kConditions>& incidence_row(int sex, std::uint8_t risk, std::uint8_t conditions) const {
     const unsigned hd = ((conditions >> hypertension) & 1u) | (((conditions >> type2_diabetes) & 1u) << 1);
-    return incidence[static_cast<std::size_t>(c)][static_cast<std::size_t>(sex)][risk & 0x7F][hd];
+    return incidence[static_cast<std::size_t>(sex)][risk & 0x7F][hd];
+  }
+  float incidence_rr(int c, int sex, std::uint8_t risk, std::uint8_t conditions) const {
+    return incidence_row(sex, risk, conditions)[static_cast<std::size_t>(c)];
   }
   float tally_rr(int t, std::uint8_t conditions, Frailty f) const {
     const unsigned n = static_cast<unsigned>(condition_count(conditions));

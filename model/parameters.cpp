@@ -215,7 +215,8 @@ Parameters read_parameters(const ParameterTable& t) {
   p.home_care_prevalence = r.profile("care.prevalence.home_care", 0.01);
   p.care_rr_frailty = frailty_values(r, "care.rr.frailty");
   p.care_rr_dementia = r.get("care.rr.dementia");
-  p.care_home_after_admission_65_84 = r.get("care.care_home_after_admission.a65_84");
+  p.care_home_after_admission_65_74 = r.get("care.care_home_after_admission.a65_74");
+  p.care_home_after_admission_75_84 = r.get("care.care_home_after_admission.a75_84");
   p.care_home_after_admission_85_plus = r.get("care.care_home_after_admission.a85_plus");
   p.home_care_hours_per_week = r.get("care.home_care_hours_per_week");
   p.self_funder_share_care_home = r.get("care.self_funder_share.care_home");

@@ -5,6 +5,7 @@
 
 #include "model/types.hpp"
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -43,7 +44,7 @@ struct Population {
   std::vector<std::uint32_t> event_threshold;  // P(any event this month) x 2^32, cached
   std::vector<float> death_probability;    // this month's probability of death, cached
   std::vector<float> utility;              // EQ-5D utility, cached
-  std::vector<float> expected_tally[kTallies];  // expected monthly count per tally service, cached
+  std::vector<float> expected_tally[kRandomTallies];  // expected monthly count of each random tally, cached
 
   std::size_t size() const { return id.size(); }
   void reserve(std::size_t n);
@@ -81,6 +82,12 @@ constexpr std::uint8_t pack_status(Frailty f, int activation_level, CareSetting 
                                    (static_cast<unsigned>(c) << status_bits::care_shift) |
                                    (alive ? status_bits::alive : 0u) | (sex == 1 ? status_bits::female : 0u));
 }
-inline int condition_count(std::uint8_t conditions) { return __builtin_popcount(conditions); }
+/// Number of conditions in a set (table lookup: portable and as fast as a popcount instruction).
+inline constexpr std::array<std::uint8_t, 256> kBitCount = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (int i = 0; i < 256; ++i) t[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>((i & 1) + t[static_cast<std::size_t>(i / 2)]);
+  return t;
+}();
+inline int condition_count(std::uint8_t conditions) { return kBitCount[conditions]; }
 
 }  // namespace shiftsim::model

@@ -28,6 +28,7 @@ enum class Purpose : std::uint32_t {
   migration,             // aggregate: in-migrants per district
   migrant_attributes,    // attributes of a newborn or an in-migrant (keyed by new person id)
   tallies,               // aggregate: Poisson counts of tally services per cell
+  adulthood,             // smoking and weight drawn on the 18th birthday
   parameter_sampling,    // reserved for probabilistic sensitivity analysis (own key space)
 };
 

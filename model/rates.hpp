@@ -65,6 +65,8 @@ struct RateTables {
   /// multiplied by (1 - improvement)^y.
   std::array<std::array<float, kAges>, kSexes> mortality_improvement{};
   float smoking_extra_quit = 0;  // monthly hazard added to quitting (secular decline)
+  float home_care_hours_per_month = 0;   // a home care package's hours in a month
+  float care_home_weeks_per_month = 0;   // 52/12
 };
 
 /// Hazards of every event for person i (zeros where not applicable).
@@ -95,14 +97,16 @@ inline void compute_hazards(const Population& pop, std::size_t i, int month, con
   const int years = model_years_at_last_birthday(month, pop.age_months[i]);
   if (years > 0) {
     const float imp = rt.mortality_improvement[static_cast<std::size_t>(sex)][static_cast<std::size_t>(age > kMaxAge ? kMaxAge : age)];
-    trend = std::pow(1.f - imp, static_cast<float>(years));
+    for (int y = 0; y < years; ++y) trend *= 1.f - imp;
   }
   h[ev_death] = c.death * m.mortality(cond, smoking, frailty) * trend;
   h[ev_emigration] = c.emigration;
   h[ev_emergency_admission] = c.emergency * m.emergency[static_cast<std::size_t>(condition_count(cond))][static_cast<std::size_t>(frailty)];
-  for (int k = 0; k < kConditions; ++k)
-    h[static_cast<std::size_t>(ev_incidence_first + k)] =
-        (cond & (1u << k)) ? 0.f : c.incidence[static_cast<std::size_t>(k)] * m.incidence_rr(k, sex, risk, cond);
+  const auto& rr = m.incidence_row(sex, risk, cond);
+  for (int k = 0; k < kConditions; ++k) {
+    const float x = c.incidence[static_cast<std::size_t>(k)] * rr[static_cast<std::size_t>(k)];
+    h[static_cast<std::size_t>(ev_incidence_first + k)] = (cond & (1u << k)) ? 0.f : x;
+  }
   h[ev_cmd_recovery] = (cond & (1u << common_mental_disorder)) ? c.cmd_recovery : 0.f;
   h[ev_smoking_start] = smoking == Smoking::never ? c.smoking_initiation : (smoking == Smoking::ex ? c.smoking_relapse : 0.f);
   h[ev_smoking_quit] = smoking == Smoking::current ? c.smoking_quit + rt.smoking_extra_quit : 0.f;

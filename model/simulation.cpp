@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <span>
 
 namespace shiftsim::model {
 
@@ -53,18 +54,69 @@ void attribute_costs(const UnitCosts& u, int council, const double* activity, do
 
 }  // namespace
 
-struct Simulation::BlockAccumulator {
-  std::vector<double> cells;
-  std::array<double, kLifeTableCells> deaths{};
-  std::array<double, kLifeTableCells> person_months{};
-  std::vector<double> women;  // aged 15-44, by zone
-  void reset(std::size_t n_cells, std::size_t zones) {
-    cells.assign(n_cells * kFlowMetrics, 0.0);
-    deaths.fill(0.0);
-    person_months.fill(0.0);
-    women.assign(zones, 0.0);
+void Simulation::BlockState::clear_month(std::size_t n_cells) {
+  // People are stored in zone order, so a block usually touches a few cells: clear only
+  // those touched last month.
+  if (events.size() != n_cells * kFlowMetrics) {
+    events.assign(n_cells * kFlowMetrics, 0.0);
+    stocks.assign(n_cells * kStockMetrics, 0.0);
+  } else if (end_cell > first_cell) {
+    std::fill(events.begin() + static_cast<std::ptrdiff_t>(first_cell * kFlowMetrics),
+              events.begin() + static_cast<std::ptrdiff_t>(end_cell * kFlowMetrics), 0.0);
+    std::fill(stocks.begin() + static_cast<std::ptrdiff_t>(first_cell * kStockMetrics),
+              stocks.begin() + static_cast<std::ptrdiff_t>(end_cell * kStockMetrics), 0.0);
   }
-};
+  deaths.fill(0.0);
+  leavers.fill(0.0);
+  first_cell = n_cells;
+  end_cell = 0;
+}
+
+Simulation::BlockState& Simulation::block_of(std::size_t i) {
+  const std::size_t b = i / kBlockSize;
+  const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
+  while (blocks_.size() <= b) {
+    BlockState st;
+    st.sums.assign(n_cells * kSumMetrics, 0.0);
+    st.women.assign(static_cast<std::size_t>(out_.layout.zones), 0.0);
+    st.clear_month(n_cells);
+    blocks_.push_back(std::move(st));
+  }
+  return blocks_[b];
+}
+
+void Simulation::contribute(BlockState& b, std::size_t i, double sign) const {
+  const int quintile = quintile_of_decile(pop_.decile[i]);
+  const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile));
+  double* row = &b.sums[cell * kSumMetrics];
+  row[sum_people] += sign;
+  row[sum_expected_deaths] += sign * pop_.death_probability[i];
+  row[sum_utility] += sign * pop_.utility[i];
+  for (int k = 0; k < kRandomTallies; ++k) row[sum_tally_first + k] += sign * pop_.expected_tally[k][i];
+  const CareSetting care = pop_.care(i);
+  if (care == CareSetting::home_care) row[sum_tally_first + home_care_hours] += sign * cal_.rates.home_care_hours_per_month;
+  if (care == CareSetting::care_home) row[sum_tally_first + care_home_weeks] += sign * cal_.rates.care_home_weeks_per_month;
+  const int age = pop_.age_years(i), sex = pop_.sex(i);
+  b.people[static_cast<std::size_t>(life_table_cell(quintile, sex, age_group_of(age)))] += sign;
+  if (sex == 1 && age >= 15 && age <= 44) b.women[pop_.zone[i]] += sign;
+}
+
+void Simulation::rebuild_block_sums() {
+  const std::size_t n = pop_.size();
+  const std::size_t n_blocks = block_count(n);
+  const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
+  blocks_.clear();
+  blocks_.resize(n_blocks);
+  for_each_block(n, [&](std::size_t b, std::size_t begin, std::size_t end) {
+    BlockState& st = blocks_[b];
+    st.sums.assign(n_cells * kSumMetrics, 0.0);
+    st.people.fill(0.0);
+    st.women.assign(static_cast<std::size_t>(out_.layout.zones), 0.0);
+    st.clear_month(n_cells);
+    for (std::size_t i = begin; i < end; ++i)
+      if (pop_.alive(i)) contribute(st, i, +1.0);
+  });
+}
 
 Simulation::Simulation(const World& world, RunSettings settings)
     : world_(world), settings_(std::move(settings)), key_{settings_.seed, settings_.replicate} {
@@ -109,6 +161,7 @@ Simulation::Simulation(const World& world, RunSettings settings)
   for_each_block(pop_.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) refresh_at(i, 0);
   });
+  rebuild_block_sums();
   out_.snapshots.push_back(snapshot(-1));
   out_.setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -133,12 +186,9 @@ void Simulation::refresh_at(std::size_t i, int month) {
   const CellRates& c = cal_.rates.cells[world_.index(district, pop_.decile[i], pop_.sex(i), pop_.age_years(i))];
   const std::uint8_t cond = pop_.conditions[i];
   const Frailty f = pop_.frailty(i);
-  for (int t = 0; t < kTallies; ++t)
-    if (tally_is_random(t))
-      pop_.expected_tally[t][i] = c.tally[static_cast<std::size_t>(t)] * m.tally_rr(t, cond, f);
+  for (int t = 0; t < kRandomTallies; ++t)
+    pop_.expected_tally[t][i] = c.tally[static_cast<std::size_t>(t)] * m.tally_rr(t, cond, f);
   const CareSetting care = pop_.care(i);
-  pop_.expected_tally[home_care_hours][i] = care == CareSetting::home_care ? c.tally[home_care_hours] : 0.f;
-  pop_.expected_tally[care_home_weeks][i] = care == CareSetting::care_home ? c.tally[care_home_weeks] : 0.f;
   // Utility: age-sex norm x condition multipliers x frailty x care home.
   const Parameters& p = world_.params;
   const double norm = c.utility_norm;
@@ -150,7 +200,7 @@ void Simulation::refresh_at(std::size_t i, int month) {
   pop_.utility[i] = static_cast<float>(u);
 }
 
-void Simulation::resolve(std::size_t i, const std::array<std::uint32_t, 4>& words, BlockAccumulator& acc) {
+void Simulation::resolve(std::size_t i, const std::array<std::uint32_t, 4>& words, BlockState& acc) {
   const int t = month_;
   Hazards hz;
   compute_hazards(pop_, i, t, cal_.rates, world_.multipliers, zone_district_, hz);
@@ -166,16 +216,20 @@ void Simulation::resolve(std::size_t i, const std::array<std::uint32_t, 4>& word
     }
   }
   const int quintile = quintile_of_decile(pop_.decile[i]);
-  double* row = &acc.cells[static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile)) * kFlowMetrics];
+  const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile));
+  acc.touch(cell);
+  double* row = &acc.events[cell * kFlowMetrics];
+  // The person's contribution to the running sums leaves with their old state.
+  contribute(acc, i, -1.0);
   const int sex = pop_.sex(i);
   const int age = pop_.age_years(i);
   const auto lt = static_cast<std::size_t>(life_table_cell(quintile, sex, age_group_of(age)));
   auto leave = [&](int metric) {
     pop_.status[i] = static_cast<std::uint8_t>(pop_.status[i] & ~status_bits::alive);
     row[metric] += 1;
-    row[fm_person_months] -= 0.5;
+    row[fm_person_months] -= 0.5;  // leavers count half the month
     row[fm_qalys] -= pop_.utility[i] / 24.0;
-    acc.person_months[lt] -= 0.5;
+    acc.leavers[lt] += 1;
   };
   std::uint8_t& risk = pop_.risk[i];
   std::uint8_t& status = pop_.status[i];
@@ -259,6 +313,7 @@ void Simulation::resolve(std::size_t i, const std::array<std::uint32_t, 4>& word
     }
   }
   refresh_at(i, t);
+  contribute(acc, i, +1.0);
 }
 
 void Simulation::add_person(int zone, int age_years, int sex, bool newborn) {
@@ -287,7 +342,34 @@ void Simulation::add_person(int zone, int age_years, int sex, bool newborn) {
   pop_.interventions[i] = 0;
   draw_attributes(pop_, i, world_, prevalence_, norms_, key_);
   refresh_at(i, month_);
+  contribute(block_of(i), i, +1.0);
   if (settings_.person_ledger && person_cost_.size() <= id) person_cost_.resize(id + 1, 0.0);
+}
+
+void Simulation::count_stocks(std::size_t i, double* row) const {
+  const int age = pop_.age_years(i);
+  row[sm_population] += 1;
+  if (pop_.sex(i) == 0) row[sm_population_male] += 1;
+  if (age >= 65) row[sm_population_65_plus] += 1;
+  const std::uint8_t cond = pop_.conditions[i];
+  if (cond) {
+    for (unsigned bits = cond; bits; bits &= bits - 1) row[sm_condition_first + __builtin_ctz(bits)] += 1;
+    if (condition_count(cond) >= 2) row[sm_multimorbid] += 1;
+  }
+  if (age >= kAdultAge) {
+    row[sm_adults] += 1;
+    const Smoking s = pop_.smoking(i);
+    if (s == Smoking::current) row[sm_smokers] += 1;
+    if (s == Smoking::ex) row[sm_ex_smokers] += 1;
+    const Weight w = pop_.weight(i);
+    if (w != Weight::healthy) row[sm_overweight_or_obese] += 1;
+    if (w == Weight::obese) row[sm_obese] += 1;
+    if (pop_.risk[i] & risk_bits::inactive) row[sm_inactive] += 1;
+    if (pop_.risk[i] & risk_bits::harmful_drinking) row[sm_harmful_drinkers] += 1;
+    if (pop_.risk[i] & risk_bits::isolated) row[sm_isolated] += 1;
+  }
+  row[sm_frailty_first + static_cast<int>(pop_.frailty(i))] += 1;
+  row[sm_care_first + static_cast<int>(pop_.care(i))] += 1;
 }
 
 Snapshot Simulation::snapshot(int after_month) const {
@@ -297,32 +379,9 @@ Snapshot Simulation::snapshot(int after_month) const {
   for_each_block(pop_.size(), [&](std::size_t b, std::size_t begin, std::size_t end) {
     auto& v = partial[b];
     v.assign(n_cells * kStockMetrics, 0.0);
-    for (std::size_t i = begin; i < end; ++i) {
-      if (!pop_.alive(i)) continue;
-      double* row = &v[static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile_of_decile(pop_.decile[i]))) * kStockMetrics];
-      const int age = pop_.age_years(i);
-      row[sm_population] += 1;
-      if (pop_.sex(i) == 0) row[sm_population_male] += 1;
-      if (age >= 65) row[sm_population_65_plus] += 1;
-      const std::uint8_t cond = pop_.conditions[i];
-      for (int c = 0; c < kConditions; ++c)
-        if (cond & (1u << c)) row[sm_condition_first + c] += 1;
-      if (condition_count(cond) >= 2) row[sm_multimorbid] += 1;
-      if (age >= kAdultAge) {
-        row[sm_adults] += 1;
-        const Smoking s = pop_.smoking(i);
-        if (s == Smoking::current) row[sm_smokers] += 1;
-        if (s == Smoking::ex) row[sm_ex_smokers] += 1;
-        const Weight w = pop_.weight(i);
-        if (w != Weight::healthy) row[sm_overweight_or_obese] += 1;
-        if (w == Weight::obese) row[sm_obese] += 1;
-        if (pop_.risk[i] & risk_bits::inactive) row[sm_inactive] += 1;
-        if (pop_.risk[i] & risk_bits::harmful_drinking) row[sm_harmful_drinkers] += 1;
-        if (pop_.risk[i] & risk_bits::isolated) row[sm_isolated] += 1;
-      }
-      row[sm_frailty_first + static_cast<int>(pop_.frailty(i))] += 1;
-      row[sm_care_first + static_cast<int>(pop_.care(i))] += 1;
-    }
+    for (std::size_t i = begin; i < end; ++i)
+      if (pop_.alive(i))
+        count_stocks(i, &v[static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile_of_decile(pop_.decile[i]))) * kStockMetrics]);
   });
   Snapshot s;
   s.after_month = after_month;
@@ -339,73 +398,114 @@ void Simulation::step() {
   const std::size_t n = pop_.size();
   const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
   const std::size_t zones = static_cast<std::size_t>(out_.layout.zones);
-  std::vector<BlockAccumulator> blocks(block_count(n));
+  const std::size_t n_blocks = block_count(n);
+  if (n_blocks > 0) block_of(n - 1);  // make sure every block exists
+  const bool counting_stocks = pending_snapshot_ > -2;
   if (settings_.person_ledger && person_cost_.size() < next_id_) person_cost_.resize(next_id_, 0.0);
 
+  // (1) What the people alive at the start of the month contribute, from the running sums.
+  MonthFlows flows;
+  flows.cells.assign(n_cells * kFlowMetrics, 0.0);
+  std::vector<double> women(zones, 0.0);
+  for (std::size_t b = 0; b < n_blocks; ++b) {
+    const BlockState& st = blocks_[b];
+    for (std::size_t cell = 0; cell < n_cells; ++cell) {
+      const double* sum = &st.sums[cell * kSumMetrics];
+      if (sum[sum_people] == 0.0) continue;
+      double* row = &flows.cells[cell * kFlowMetrics];
+      row[fm_person_months] += sum[sum_people];
+      row[fm_expected_deaths] += sum[sum_expected_deaths];
+      row[fm_qalys] += sum[sum_utility] / 12.0;
+      // Random tallies are drawn from their expected sums below; in ledger mode they are
+      // drawn per person during the pass instead (and arrive with the events).
+      for (int k = settings_.person_ledger ? kRandomTallies : 0; k < kTallies; ++k)
+        row[fm_tally_first + k] += sum[sum_tally_first + k];
+    }
+    for (std::size_t k = 0; k < kLifeTableCells; ++k) flows.person_months[k] += st.people[k];
+    for (std::size_t z = 0; z < zones; ++z) women[z] += st.women[z];
+  }
+
+  // (2) Ageing and the one draw per person.
   for_each_block(n, [&](std::size_t b, std::size_t begin, std::size_t end) {
-    BlockAccumulator& acc = blocks[b];
-    acc.reset(n_cells, zones);
+    BlockState& st = blocks_[b];
+    st.clear_month(n_cells);
     for (std::size_t i = begin; i < end; ++i) {
       if (!pop_.alive(i)) continue;
-      const std::uint16_t age_months = ++pop_.age_months[i];
-      if (age_months % 12 == 0) refresh_at(i, t);
-      const int quintile = quintile_of_decile(pop_.decile[i]);
-      const std::size_t cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile));
-      double* row = &acc.cells[cell * kFlowMetrics];
-      const int age = age_months / 12;
-      const int sex = pop_.sex(i);
-      row[fm_person_months] += 1;
-      row[fm_expected_deaths] += pop_.death_probability[i];
-      acc.person_months[static_cast<std::size_t>(life_table_cell(quintile, sex, age_group_of(age)))] += 1;
-      row[fm_qalys] += pop_.utility[i] / 12.0;
-      if (sex == 1 && age >= 15 && age <= 44) acc.women[pop_.zone[i]] += 1;
-      if (!settings_.person_ledger)
-        for (int k = 0; k < kTallies; ++k) row[fm_tally_first + k] += pop_.expected_tally[k][i];
-      else {
-        // Ledger mode: per-person draws of the same means, and the person's own cost.
+      if (counting_stocks) {
+        // Stocks at the end of the previous month, counted before this month changes anything.
+        const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile_of_decile(pop_.decile[i])));
+        st.touch(cell);
+        count_stocks(i, &st.stocks[cell * kStockMetrics]);
+      }
+      if (settings_.person_ledger) {
+        // Ledger mode: per-person draws of the month's expected activity, and the person's cost.
+        const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile_of_decile(pop_.decile[i])));
+        st.touch(cell);
+        double* row = &st.events[cell * kFlowMetrics];
         CounterEngine e(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::tallies);
         double activity[kTallies];
-        for (int k = 0; k < kTallies; ++k) {
-          const double mean = pop_.expected_tally[k][i];
-          activity[k] = tally_is_random(k) ? static_cast<double>(poisson(e, mean)) : mean;
+        for (int k = 0; k < kRandomTallies; ++k) {
+          activity[k] = static_cast<double>(poisson(e, pop_.expected_tally[k][i]));
           row[fm_tally_first + k] += activity[k];
         }
+        const CareSetting care = pop_.care(i);
+        activity[home_care_hours] = care == CareSetting::home_care ? cal_.rates.home_care_hours_per_month : 0.0;
+        activity[care_home_weeks] = care == CareSetting::care_home ? cal_.rates.care_home_weeks_per_month : 0.0;
         double cost[kPayers] = {};
         attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])],
                         activity, 0.0, cost);
         for (double x : cost) person_cost_[pop_.id[i]] += x;
       }
+      if ((pop_.age_months[i] + 1) % 12 == 0) {
+        // Birthday: the person's contribution moves to their new age.
+        contribute(st, i, -1.0);
+        const std::uint16_t age_months = ++pop_.age_months[i];
+        if (age_months == kAdultAge * 12) draw_adult_risk_factors(pop_, i, world_, prevalence_, key_, t);
+        refresh_at(i, t);
+        contribute(st, i, +1.0);
+      } else {
+        ++pop_.age_months[i];
+      }
       const auto words = philox_words(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::monthly_event);
-      if (words[0] < pop_.event_threshold[i]) resolve(i, words, acc);
+      if (words[0] < pop_.event_threshold[i]) resolve(i, words, st);
     }
   });
-  finish_month(blocks);
+
+  // (3) Events, tallies, arrivals, costs.
+  for (std::size_t b = 0; b < n_blocks; ++b) {
+    const BlockState& st = blocks_[b];
+    for (std::size_t k = st.first_cell * kFlowMetrics; k < st.end_cell * kFlowMetrics; ++k) flows.cells[k] += st.events[k];
+    for (std::size_t k = 0; k < kLifeTableCells; ++k) {
+      flows.deaths[k] += st.deaths[k];
+      flows.person_months[k] -= 0.5 * st.leavers[k];
+    }
+  }
+  if (counting_stocks) {
+    Snapshot snap;
+    snap.after_month = pending_snapshot_;
+    snap.cells.assign(n_cells * kStockMetrics, 0.0);
+    for (std::size_t b = 0; b < n_blocks; ++b) {
+      const BlockState& st = blocks_[b];
+      for (std::size_t k = st.first_cell * kStockMetrics; k < st.end_cell * kStockMetrics; ++k) snap.cells[k] += st.stocks[k];
+    }
+    for (double& x : snap.cells) x *= weight_;
+    out_.snapshots.push_back(std::move(snap));
+    pending_snapshot_ = -2;
+  }
+  finish_month(flows, women);
 }
 
-void Simulation::finish_month(std::vector<BlockAccumulator>& blocks) {
+void Simulation::finish_month(MonthFlows& flows, const std::vector<double>& women) {
   const int t = month_;
   const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
   const std::size_t zones = static_cast<std::size_t>(out_.layout.zones);
-  MonthFlows flows;
-  flows.cells.assign(n_cells * kFlowMetrics, 0.0);
-  std::vector<double> women(zones, 0.0);
-  for (const auto& acc : blocks) {
-    for (std::size_t k = 0; k < flows.cells.size(); ++k) flows.cells[k] += acc.cells[k];
-    for (std::size_t k = 0; k < kLifeTableCells; ++k) {
-      flows.deaths[k] += acc.deaths[k];
-      flows.person_months[k] += acc.person_months[k];
-    }
-    for (std::size_t z = 0; z < zones; ++z) women[z] += acc.women[z];
-  }
   // Tallies: one Poisson draw per cell and service from the summed means.
   if (!settings_.person_ledger)
     for (std::size_t cell = 0; cell < n_cells; ++cell) {
       CounterEngine e(key_, kCellStream + static_cast<std::uint32_t>(cell), static_cast<std::uint32_t>(t), Purpose::tallies);
       double* row = &flows.cells[cell * kFlowMetrics];
-      for (int k = 0; k < kTallies; ++k)
-        if (tally_is_random(k)) row[fm_tally_first + k] = static_cast<double>(poisson(e, row[fm_tally_first + k]));
+      for (int k = 0; k < kRandomTallies; ++k) row[fm_tally_first + k] = static_cast<double>(poisson(e, row[fm_tally_first + k]));
     }
-
   // Births (into the zone of the mothers) and in-migrants, in a fixed order.
   const Parameters& p = world_.params;
   const int year = t / 12;
@@ -463,17 +563,21 @@ void Simulation::finish_month(std::vector<BlockAccumulator>& blocks) {
     row[fm_cost_total] = total;
   }
   double agent_months = 0;
-  for (const auto& acc : blocks)
-    for (std::size_t cell = 0; cell < n_cells; ++cell) agent_months += acc.cells[cell * kFlowMetrics + fm_person_months];
-  out_.agent_months += agent_months;
+  for (std::size_t cell = 0; cell < n_cells; ++cell) agent_months += flows.cells[cell * kFlowMetrics + fm_person_months];
+  out_.agent_months += agent_months * settings_.scale;
   out_.flows.push_back(std::move(flows));
   ++month_;
 
   // Stocks at the ends of financial years (March), calendar years (December) and model
   // years (June), and at the end of the run.
+  // (counted during the next month's pass, or by a separate pass after the last month).
   const int cal = calendar_month(settings_.start_year, t).month;
-  if (cal == 3 || cal == 6 || cal == 12 || month_ == settings_.months) out_.snapshots.push_back(snapshot(t));
-  if (month_ % 12 == 0) pop_.compact();
+  if (month_ == settings_.months) out_.snapshots.push_back(snapshot(t));
+  else if (cal == 3 || cal == 6 || cal == 12) pending_snapshot_ = t;
+  if (month_ % 12 == 0) {
+    pop_.compact();
+    rebuild_block_sums();
+  }
 }
 
 RunOutput Simulation::run() {

@@ -1,11 +1,13 @@
 // One run: synthesise, calibrate, then step month by month. A run takes the world by const
 // reference and owns nothing the next run needs.
 //
-// Each month is a pipeline: (1) in parallel over fixed blocks, every person ages, accrues
-// exposure, QALYs and expected activity, and draws once for "does anything happen"; any
-// event is resolved and written to that person's own slots; partial sums go to the block's
-// accumulator. (2) Serially, the blocks' sums are combined in block order, tallies are drawn
-// per cell, births and in-migrants are added in a fixed order, and costs are attributed.
+// Each month is a pipeline: (1) the month's exposure, expected deaths, QALYs and expected
+// activity are read from running per-block sums (combined in block order); (2) in parallel
+// over fixed blocks, every person ages and draws once for "does anything happen"; any event
+// is resolved and written to that person's own slots, and the block's sums and event counts
+// are updated; (3) serially, the blocks' event counts are combined in block order, tallies
+// are drawn per cell, births and in-migrants are added in a fixed order, and costs are
+// attributed.
 #pragma once
 
 #include "model/calibration.hpp"
@@ -61,12 +63,34 @@ class Simulation {
   void refresh(std::size_t i);
 
  private:
-  struct BlockAccumulator;
+  /// Running sums, per block of people, of what the people alive at the start of a month
+  /// contribute to it (person-months, expected deaths, utility, expected activity). They
+  /// change only when a person's state changes (a birthday, an event, an arrival), so the
+  /// monthly pass does not read every person's activity. Plus this month's event counts.
+  enum SumMetric : int { sum_people = 0, sum_expected_deaths, sum_utility, sum_tally_first, kSumMetrics = sum_tally_first + kTallies };
+  struct BlockState {
+    std::vector<double> sums;                      // cells x kSumMetrics
+    std::array<double, kLifeTableCells> people{};  // by quintile x sex x age group
+    std::vector<double> women;                     // aged 15-44, by zone
+    std::vector<double> events;                    // cells x kFlowMetrics, this month
+    std::array<double, kLifeTableCells> deaths{}, leavers{};  // this month
+    std::vector<double> stocks;                    // cells x kStockMetrics, in snapshot months
+    std::size_t first_cell = 0, end_cell = 0;      // cells with events or stocks this month
+    void clear_month(std::size_t n_cells);
+    void touch(std::size_t cell) {
+      if (cell < first_cell) first_cell = cell;
+      if (cell + 1 > end_cell) end_cell = cell + 1;
+    }
+  };
   void refresh_at(std::size_t i, int month);
-  void resolve(std::size_t i, const std::array<std::uint32_t, 4>& words, BlockAccumulator& acc);
+  void contribute(BlockState& b, std::size_t i, double sign) const;
+  void rebuild_block_sums();
+  BlockState& block_of(std::size_t i);
+  void resolve(std::size_t i, const std::array<std::uint32_t, 4>& words, BlockState& b);
   void add_person(int zone, int age_years, int sex, bool newborn);
   Snapshot snapshot(int after_month) const;
-  void finish_month(std::vector<BlockAccumulator>& blocks);
+  void count_stocks(std::size_t i, double* row) const;
+  void finish_month(MonthFlows& flows, const std::vector<double>& women);
 
   const World& world_;
   RunSettings settings_;
@@ -81,7 +105,8 @@ class Simulation {
   double weight_ = 1;
   RunOutput out_;
   std::vector<double> person_cost_;  // by person id (ledger mode)
-  std::vector<double> women_15_44_by_zone_;
+  std::vector<BlockState> blocks_;  // fixed blocks of kBlockSize people (rebuilt after compaction)
+  int pending_snapshot_ = -2;  // month whose end-of-month stocks the next month's pass counts (-2: none)
 };
 
 /// Calendar month (1-12) and year of model month t (t = 0 is July of the start year).

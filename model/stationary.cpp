@@ -32,7 +32,8 @@ AgeVector solve_binary_onset_monthly(const AgeVector& P, const AgeVector& r, con
       const double sum = o + r[i];
       if (sum <= 0) return p0;
       const double eq = o / sum;
-      return eq + (p0 - eq) * std::pow(1.0 - sum, 12);
+      const double x = 1.0 - sum, x2 = x * x, x4 = x2 * x2, x8 = x4 * x4;
+      return eq + (p0 - eq) * x8 * x4;
     };
     if (target <= after_year(0.0)) {
       if (target < after_year(0.0) - 1e-9) ++clips;
@@ -81,12 +82,15 @@ SmokingRates solve_smoking(const AgeVector& C, const AgeVector& X, const AgeVect
 }
 
 OrdinalRates solve_ordinal3(const AgeVector& C1, const AgeVector& P2, const AgeVector& d1, const AgeVector& d2,
-                            const AgeVector& q) {
+                            const AgeVector& q, const std::array<AgeVector, 3>& hr) {
   OrdinalRates out;
   for (int a = 0; a < kMaxAge; ++a) {
     const auto i = static_cast<std::size_t>(a);
-    const double s = 1 - q[i];  // no differential mortality by weight state
-    const double p0 = (1 - C1[i]) * s, p1 = (C1[i] - P2[i]) * s, p2 = P2[i] * s;
+    const double P[3] = {1 - C1[i], C1[i] - P2[i], P2[i]};
+    const double denom = P[0] * hr[0][i] + P[1] * hr[1][i] + P[2] * hr[2][i];
+    const double q0 = denom > 0 ? q[i] / denom : q[i];
+    const double p0 = P[0] * (1 - std::min(1.0, hr[0][i] * q0)), p1 = P[1] * (1 - std::min(1.0, hr[1][i] * q0)),
+                 p2 = P[2] * (1 - std::min(1.0, hr[2][i] * q0));
     const double S = p0 + p1 + p2;
     // P2' S = p2 (1 - d2) + p1 up2
     const double up2 = p1 > 1e-12 ? clamp01((P2[i + 1] * S - p2 * (1 - d2[i])) / p1) : 0.0;
@@ -128,6 +132,13 @@ std::vector<AgeVector> solve_progressive(const std::vector<AgeVector>& C, const 
       const double lo = k + 1 < K ? C[k][i + 1] : 0.0;
       next[k] = std::max(0.0, hi - lo) * S;
     }
+    // Mass wanted in a state that cannot be reached this year (the state below it is empty,
+    // e.g. at the first age of a profile) goes to the highest reachable state instead.
+    for (std::size_t k = K - 1; k >= 2; --k)
+      if (surv[k - 1] <= 1e-12 && surv[k] <= 1e-12 && extra_top[i] <= 0) {
+        next[k - 1] += next[k];
+        next[k] = 0;
+      }
     double below_top = 0;
     for (std::size_t k = 0; k + 1 < K; ++k) below_top += surv[k];
     // Top: next[K-1] = surv[K-1] + surv[K-2] up[K-1] (1-extra) + below_top * extra

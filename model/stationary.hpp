@@ -47,13 +47,15 @@ struct OrdinalRates {
   AgeVector up1{}, up2{};
 };
 OrdinalRates solve_ordinal3(const AgeVector& at_least_1, const AgeVector& state_2, const AgeVector& down1,
-                            const AgeVector& down2, const AgeVector& q_all);
+                            const AgeVector& down2, const AgeVector& q_all, const std::array<AgeVector, 3>& hazard_ratio);
 
 /// Progressive states 0..K-1 moving up one level at a time (no recovery), with cumulative
 /// prevalences C_k = P(state>=k) for k=1..K-1 and state hazard ratios; `extra_into_top`
 /// is an additional annual probability, for those below the top, of jumping straight to
 /// the top state (e.g. care-home moves after a hospital stay). Returns up[k] for k=1..K-1:
-/// the probability of moving from k-1 to k.
+/// the probability of moving from k-1 to k. Where a state is empty at age a (e.g. the first
+/// age of a profile), the mass the profile wants in higher states at a+1 is sent to the
+/// highest reachable state instead, since one step can only climb one level.
 std::vector<AgeVector> solve_progressive(const std::vector<AgeVector>& cumulative, const AgeVector& q_all,
                                          const std::vector<AgeVector>& hazard_ratio, const AgeVector& extra_into_top);
 

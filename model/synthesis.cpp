@@ -249,6 +249,22 @@ SynthesisResult synthesise(const World& world, const RandomKey& key, double scal
   return out;
 }
 
+void draw_adult_risk_factors(Population& pop, std::size_t i, const World& world, const PrevalenceTables& prev,
+                             const RandomKey& key, int month) {
+  const int district = world.geography.zones[pop.zone[i]].district;
+  const std::size_t c = world.index(district, pop.decile[i], pop.sex(i), pop.age_years(i));
+  const auto words = philox_words(key, pop.id[i], static_cast<std::uint32_t>(month), Purpose::adulthood);
+  const double u_smoke = to_unit_open(words[0]), u_weight = to_unit_open(words[1]);
+  Smoking s = Smoking::never;
+  if (u_smoke < prev.smoking_current[c]) s = Smoking::current;
+  else if (u_smoke < prev.smoking_current[c] + prev.smoking_ex[c]) s = Smoking::ex;
+  Weight w = Weight::healthy;
+  if (u_weight < prev.obese[c]) w = Weight::obese;
+  else if (u_weight < prev.overweight_or_obese[c]) w = Weight::overweight;
+  const auto keep = static_cast<std::uint8_t>(pop.risk[i] & ~(risk_bits::smoking_mask | risk_bits::weight_mask));
+  pop.risk[i] = static_cast<std::uint8_t>(keep | pack_risk(s, w, false, false, false));
+}
+
 void draw_attributes(Population& pop, std::size_t i, const World& world, const PrevalenceTables& prevalence,
                      const SynthesisNorms& norms, const RandomKey& key) {
   const Drawer drawer{world, prevalence, key};

@@ -48,6 +48,10 @@ std::vector<long> apportion(long total, const std::vector<double>& weights);
 /// Builds the starting population. The random key is (seed, replicate).
 SynthesisResult synthesise(const World& world, const RandomKey& key, double scale);
 
+/// On the 18th birthday: draws smoking and weight status from the prevalence at 18.
+void draw_adult_risk_factors(Population& pop, std::size_t i, const World& world, const PrevalenceTables& prevalence,
+                             const RandomKey& key, int month);
+
 /// Draws every attribute but demography for person i (a newborn or in-migrant), using the
 /// same draws and normalisation as the starting population.
 void draw_attributes(Population& pop, std::size_t i, const World& world, const PrevalenceTables& prevalence,

@@ -72,6 +72,7 @@ inline constexpr std::array<std::string_view, kTallies> kTallyNames{
     "home_care_hours",        "care_home_weeks"};
 /// Tallies whose monthly count is random (Poisson); the others are package volumes.
 constexpr bool tally_is_random(int t) { return t < home_care_hours; }
+inline constexpr int kRandomTallies = home_care_hours;
 
 /// Who pays. NHS payers are split by setting, as finance leads budget them.
 enum Payer : std::uint8_t {
