@@ -222,13 +222,15 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
       return life_expectancy(m, 0);
     };
     const double gap = region.le_gap_at_birth[su];
-    double lo = -0.6, hi = 0.3;
-    for (int it = 0; it < 60; ++it) {
-      const double mid = 0.5 * (lo + hi);
-      // a more negative slope widens the gap
-      ((le(mid, 10) - le(mid, 1)) > gap ? lo : hi) = mid;
+    if (p.mortality_calibrate_deprivation) {
+      double lo = -0.6, hi = 0.3;
+      for (int it = 0; it < 60; ++it) {
+        const double mid = 0.5 * (lo + hi);
+        // a more negative slope widens the gap
+        ((le(mid, 10) - le(mid, 1)) > gap ? lo : hi) = mid;
+      }
+      beta[su] = 0.5 * (lo + hi);
     }
-    beta[su] = 0.5 * (lo + hi);
     out.derived_parameters.emplace_back("mortality.deprivation_log_gradient." + std::string(kSexNames[su]), beta[su]);
     diag("mortality.le_at_birth.decile1." + std::string(kSexNames[su]), le(beta[su], 1),
          "model period life expectancy, IMD decile 1, base mortality");
@@ -428,8 +430,8 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
   const double months_per_year = 12.0;
   const double smoking_relapse_monthly = monthly_probability(p.smoking_relapse_per_year);
   // Rows (district, decile, sex) are independent and write disjoint cells: solve in parallel.
-  tbb::parallel_for(0, nd * kDeciles * kSexes, [&](int r) {
-        const int d = r / (kDeciles * kSexes), dec = 1 + (r / kSexes) % kDeciles, s = r % kSexes;
+  tbb::parallel_for(0, nd * kDeciles * kSexes, [&](int row_index) {
+        const int d = row_index / (kDeciles * kSexes), dec = 1 + (row_index / kSexes) % kDeciles, s = row_index % kSexes;
         const auto su = static_cast<std::size_t>(s);
         const std::size_t row = idx.row(d, dec, s);
         AgeVector q{}, zero{}, rec{};

@@ -123,7 +123,7 @@ Geography build_geography(const RegionData& region, const NeighbourhoodRule& rul
     for (std::size_t gi = 0; gi + 1 < starts.size(); ++gi) {
       Neighbourhood nb;
       nb.icp = static_cast<int>(i);
-      char number[8];
+      char number[24];
       std::snprintf(number, sizeof number, "%02zu", gi + 1);
       nb.name = region.icps[i].name + " " + number;
       for (std::size_t k = starts[gi]; k < starts[gi + 1]; ++k) {

@@ -12,11 +12,21 @@ void ParameterTable::add(ParameterRow row) {
                          std::to_string(row.line) + ")");
   index_[row.name] = rows_.size();
   rows_.push_back(std::move(row));
+  used_.push_back(false);
 }
 
 const ParameterRow* ParameterTable::find(std::string_view name) const {
   auto it = index_.find(name);
-  return it == index_.end() ? nullptr : &rows_[it->second];
+  if (it == index_.end()) return nullptr;
+  mark(it->second);
+  return &rows_[it->second];
+}
+
+std::vector<std::string> ParameterTable::unused() const {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < rows_.size(); ++i)
+    if (!used_[i]) out.push_back(rows_[i].name);
+  return out;
 }
 
 double ParameterTable::get(std::string_view name) const {
@@ -29,8 +39,11 @@ double ParameterTable::get(std::string_view name) const {
 
 std::vector<const ParameterRow*> ParameterTable::with_prefix(std::string_view prefix) const {
   std::vector<const ParameterRow*> out;
-  for (const auto& r : rows_)
-    if (std::string_view(r.name).substr(0, prefix.size()) == prefix) out.push_back(&r);
+  for (std::size_t i = 0; i < rows_.size(); ++i)
+    if (std::string_view(rows_[i].name).substr(0, prefix.size()) == prefix) {
+      mark(i);
+      out.push_back(&rows_[i]);
+    }
   return out;
 }
 
@@ -39,6 +52,7 @@ void ParameterTable::set_derived(std::string_view name, double value) {
   if (it == index_.end() || !rows_[it->second].derived)
     throw ParameterError("'" + std::string(name) + "' is not a derived parameter of the table");
   rows_[it->second].value = value;
+  mark(it->second);
 }
 
 void ParameterTable::override_value(std::string_view name, double value) {

@@ -47,8 +47,14 @@ class ParameterTable {
 
   const std::vector<ParameterRow>& rows() const { return rows_; }
 
+  /// Names of rows no code has looked up (find, get, with_prefix, contains, set_derived)
+  /// since the table was built: a parameter nobody reads should not be in the table.
+  std::vector<std::string> unused() const;
+
  private:
+  void mark(std::size_t row) const { used_[row] = true; }
   std::vector<ParameterRow> rows_;
+  mutable std::vector<bool> used_;  // single-threaded use only (model building)
   std::map<std::string, std::size_t, std::less<>> index_;
 };
 

@@ -59,6 +59,7 @@ struct Parameters {
   std::array<double, kFrailtyLevels> mortality_hr_frailty{};
   bool mortality_apply_trend = true;
   bool mortality_calibrate_to_observed = true;
+  bool mortality_calibrate_deprivation = true;
 
   // --- births and migration
   double fertility_trend_per_year = 0;

@@ -94,8 +94,8 @@ void Simulation::contribute(BlockState& b, std::size_t i, double sign) const {
   row[sum_utility] += sign * pop_.utility[i];
   for (int k = 0; k < kRandomTallies; ++k) row[sum_tally_first + k] += sign * pop_.expected_tally[k][i];
   const CareSetting care = pop_.care(i);
-  if (care == CareSetting::home_care) row[sum_tally_first + home_care_hours] += sign * cal_.rates.home_care_hours_per_month;
-  if (care == CareSetting::care_home) row[sum_tally_first + care_home_weeks] += sign * cal_.rates.care_home_weeks_per_month;
+  if (care == CareSetting::home_care) row[sum_tally_first + static_cast<int>(home_care_hours)] += sign * cal_.rates.home_care_hours_per_month;
+  if (care == CareSetting::care_home) row[sum_tally_first + static_cast<int>(care_home_weeks)] += sign * cal_.rates.care_home_weeks_per_month;
   const int age = pop_.age_years(i), sex = pop_.sex(i);
   b.people[static_cast<std::size_t>(life_table_cell(quintile, sex, age_group_of(age)))] += sign;
   if (sex == 1 && age >= 15 && age <= 44) b.women[pop_.zone[i]] += sign;
@@ -173,7 +173,17 @@ ParameterTable Simulation::parameter_table() const {
   return t;
 }
 
-void Simulation::refresh(std::size_t i) { refresh_at(i, month_); }
+void Simulation::reset_population(Population people) {
+  pop_ = std::move(people);
+  std::uint32_t max_id = 0;
+  for (std::size_t i = 0; i < pop_.size(); ++i) max_id = std::max(max_id, pop_.id[i]);
+  next_id_ = std::max(next_id_, max_id + 1);
+  if (settings_.person_ledger) person_cost_.assign(next_id_, 0.0);
+  for_each_block(pop_.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) refresh_at(i, month_);
+  });
+  rebuild_block_sums();
+}
 
 void Simulation::refresh_at(std::size_t i, int month) {
   const Multipliers& m = world_.multipliers;
@@ -225,7 +235,7 @@ void Simulation::resolve(std::size_t i, const std::array<std::uint32_t, 4>& word
   const int age = pop_.age_years(i);
   const auto lt = static_cast<std::size_t>(life_table_cell(quintile, sex, age_group_of(age)));
   auto leave = [&](int metric) {
-    pop_.status[i] = static_cast<std::uint8_t>(pop_.status[i] & ~status_bits::alive);
+    pop_.status[i] = static_cast<std::uint8_t>(pop_.status[i] & static_cast<std::uint8_t>(~status_bits::alive));
     row[metric] += 1;
     row[fm_person_months] -= 0.5;  // leavers count half the month
     row[fm_qalys] -= pop_.utility[i] / 24.0;
@@ -234,7 +244,7 @@ void Simulation::resolve(std::size_t i, const std::array<std::uint32_t, 4>& word
   std::uint8_t& risk = pop_.risk[i];
   std::uint8_t& status = pop_.status[i];
   auto set_care = [&](CareSetting c) {
-    status = static_cast<std::uint8_t>((status & ~status_bits::care_mask) | (static_cast<unsigned>(c) << status_bits::care_shift));
+    status = static_cast<std::uint8_t>((status & static_cast<std::uint8_t>(~status_bits::care_mask)) | (static_cast<unsigned>(c) << status_bits::care_shift));
   };
   switch (event) {
     case ev_death:
@@ -275,16 +285,16 @@ void Simulation::resolve(std::size_t i, const std::array<std::uint32_t, 4>& word
       pop_.conditions[i] = static_cast<std::uint8_t>(pop_.conditions[i] & ~(1u << common_mental_disorder));
       break;
     case ev_smoking_start:
-      risk = static_cast<std::uint8_t>((risk & ~risk_bits::smoking_mask) | static_cast<unsigned>(Smoking::current));
+      risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::smoking_mask)) | static_cast<unsigned>(Smoking::current));
       break;
     case ev_smoking_quit:
-      risk = static_cast<std::uint8_t>((risk & ~risk_bits::smoking_mask) | static_cast<unsigned>(Smoking::ex));
+      risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::smoking_mask)) | static_cast<unsigned>(Smoking::ex));
       break;
     case ev_weight_up:
     case ev_weight_down: {
       int w = static_cast<int>(pop_.weight(i)) + (event == ev_weight_up ? 1 : -1);
       w = std::clamp(w, 0, 2);
-      risk = static_cast<std::uint8_t>((risk & ~risk_bits::weight_mask) | (w << risk_bits::weight_shift));
+      risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::weight_mask)) | (w << risk_bits::weight_shift));
       break;
     }
     case ev_inactive_toggle: risk ^= risk_bits::inactive; break;
@@ -292,7 +302,7 @@ void Simulation::resolve(std::size_t i, const std::array<std::uint32_t, 4>& word
     case ev_isolation_toggle: risk ^= risk_bits::isolated; break;
     case ev_frailty_progression: {
       const int f = std::min(3, static_cast<int>(pop_.frailty(i)) + 1);
-      status = static_cast<std::uint8_t>((status & ~status_bits::frailty_mask) | f);
+      status = static_cast<std::uint8_t>((status & static_cast<std::uint8_t>(~status_bits::frailty_mask)) | f);
       break;
     }
     case ev_care_move: {

@@ -59,8 +59,11 @@ class Simulation {
   const std::vector<double>& person_cost() const { return person_cost_; }
   /// The world's parameter table with this run's derived values filled in.
   ParameterTable parameter_table() const;
-  /// Recomputes person i's cached hazards, activity and utility (after a state change).
-  void refresh(std::size_t i);
+  /// Replaces the people (tests and what-ifs on a hand-made cohort), keeping this run's
+  /// calibrated rates. Ids must be unique; they key the people's random numbers.
+  void reset_population(Population people);
+  /// Every derived parameter's computed value, as stored with the run.
+  const std::vector<std::pair<std::string, double>>& derived_parameters() const { return cal_.derived_parameters; }
 
  private:
   /// Running sums, per block of people, of what the people alive at the start of a month

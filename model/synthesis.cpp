@@ -78,7 +78,7 @@ struct Drawer {
     }
     const double offset = world.params.activation_deprivation_shift * (3 - quintile_of_decile(pop.decile[i])) / 4.0;
     if (u_shift < std::fabs(offset)) level = std::clamp(level + (offset > 0 ? -1 : 1), 1, 4);
-    pop.status[i] = static_cast<std::uint8_t>((pop.status[i] & ~status_bits::activation_mask) |
+    pop.status[i] = static_cast<std::uint8_t>((pop.status[i] & static_cast<std::uint8_t>(~status_bits::activation_mask)) |
                                               ((level - 1) << status_bits::activation_shift));
   }
 
@@ -108,7 +108,7 @@ struct Drawer {
       int level = 0;
       for (int k = 0; k < 3; ++k)
         if (u < std::min(0.98, prev.frailty_at_least[static_cast<std::size_t>(k)][c] * rr)) level = k + 1;
-      pop.status[i] = static_cast<std::uint8_t>((pop.status[i] & ~status_bits::frailty_mask) | level);
+      pop.status[i] = static_cast<std::uint8_t>((pop.status[i] & static_cast<std::uint8_t>(~status_bits::frailty_mask)) | level);
     }
     if (do_care) {
       const double rr = care_rr(pop, i) / care_norm;
@@ -116,7 +116,7 @@ struct Drawer {
       CareSetting setting = CareSetting::home;
       if (u < std::min(0.95, prev.care_home[c] * rr)) setting = CareSetting::care_home;
       else if (u < std::min(0.97, prev.care_at_least_home_care[c] * rr)) setting = CareSetting::home_care;
-      pop.status[i] = static_cast<std::uint8_t>((pop.status[i] & ~status_bits::care_mask) |
+      pop.status[i] = static_cast<std::uint8_t>((pop.status[i] & static_cast<std::uint8_t>(~status_bits::care_mask)) |
                                                 (static_cast<unsigned>(setting) << status_bits::care_shift));
     }
   }

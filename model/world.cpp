@@ -19,7 +19,7 @@ World build_world(const RegionData& region, const ParameterTable& table) {
   World w;
   w.region = &region;
   w.table = table;
-  w.params = read_parameters(table);
+  w.params = read_parameters(w.table);
   w.geography = build_geography(region);
   if (w.geography.zones.size() > 255) throw InputError("too many zones for the 8-bit zone field");
   w.index = CellIndex{static_cast<int>(region.districts.size())};

@@ -128,7 +128,7 @@ CsvTable CsvTable::parse(std::string_view text, std::string name) {
     }
   }
   if (in_quotes) problems.push_back({table.file_, record_line, "", "a quoted field is not closed"});
-  if (!field.empty() || !fields.empty()) end_record();
+  else if (!field.empty() || !fields.empty()) end_record();
   if (first_record) problems.push_back({table.file_, 0, "", "the file is empty (expected a header row)"});
   if (!problems.empty()) throw DataError(std::move(problems));
   return table;

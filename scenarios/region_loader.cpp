@@ -705,7 +705,8 @@ std::string content_hash(const std::vector<fs::path>& files) {
   for (const auto& f : files) {
     std::ifstream in(f, std::ios::binary);
     const std::string name = f.filename().string();
-    for (unsigned char c : name) {
+    for (char ch : name) {
+      const auto c = static_cast<unsigned char>(ch);
       h ^= c;
       h *= 1099511628211ULL;
     }

@@ -1,0 +1,299 @@
+#include "cli/commands.hpp"
+
+#include "model/documentation.hpp"
+#include "model/errors.hpp"
+#include "model/simulation.hpp"
+#include "results/store.hpp"
+#include "results/summary.hpp"
+#include "scenarios/parameter_loader.hpp"
+#include "scenarios/region_loader.hpp"
+#include "scenarios/scenario.hpp"
+#include "validation/deaths.hpp"
+
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <unistd.h>
+
+#ifndef SHIFTSIM_VERSION
+#define SHIFTSIM_VERSION "unknown"
+#endif
+
+namespace shiftsim::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void on_signal(int) {
+  g_interrupted.store(true);
+  // A second interrupt stops at once.
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+}
+
+struct Inputs {
+  model::RegionData region;
+  model::ParameterTable table;
+  std::string parameters_version;
+};
+
+Inputs load_inputs(const Common& c) {
+  const fs::path data(c.data_dir);
+  if (!fs::is_directory(data))
+    throw InputError(c.data_dir + ": the data folder does not exist (give --data or set SHIFTSIM_DATA)");
+  Inputs in;
+  in.region = inputs::load_region(data / c.region);
+  in.table = inputs::load_parameters(data / "parameters.csv");
+  in.parameters_version = inputs::content_hash({data / "parameters.csv"});
+  return in;
+}
+
+int threads_or_all(int threads) { return threads > 0 ? threads : tbb::info::default_concurrency(); }
+
+/// Runs a guarded body; maps exceptions to exit codes and clear messages.
+template <class F>
+int guarded(F&& body) {
+  try {
+    return body();
+  } catch (const model::Cancelled& e) {
+    std::cerr << "shiftsim: " << e.what() << "\n";
+    return 130;
+  } catch (const InputError& e) {
+    std::cerr << "shiftsim: bad input:\n" << e.what() << "\n";
+    return 2;
+  } catch (const results::StoreError& e) {
+    std::cerr << "shiftsim: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "shiftsim: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool enabled) : enabled_(enabled && isatty(STDERR_FILENO)) {}
+  void show(int replicate, int replicates, int month, int months) {
+    if (!enabled_) return;
+    const double done = (replicate + static_cast<double>(month) / months) / replicates;
+    const int width = 30;
+    const int filled = static_cast<int>(done * width);
+    std::fprintf(stderr, "\r[%-*s] %3d%%  replicate %d/%d, year %d/%d", width, std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                 static_cast<int>(done * 100), replicate + 1, replicates, (month + 11) / 12, (months + 11) / 12);
+    std::fflush(stderr);
+  }
+  void done() {
+    if (enabled_) std::fprintf(stderr, "\r%70s\r", "");
+  }
+
+ private:
+  bool enabled_;
+};
+
+}  // namespace
+
+int run_command(const RunOptions& o) {
+  return guarded([&]() -> int {
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto scenario = inputs::load_scenario(o.scenario);
+    Inputs in = load_inputs(o.common);
+    const int threads = threads_or_all(o.threads);
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+    const model::World world = model::build_world(in.region, in.table);
+
+    results::ResultsStore store(o.db);
+    results::RunRecord rec;
+    rec.scenario_name = scenario.name;
+    rec.scenario_text = scenario.source_text;
+    rec.scenario_path = scenario.path;
+    rec.data_version = in.region.data_version;
+    rec.parameters_version = in.parameters_version;
+    rec.program_version = SHIFTSIM_VERSION;
+    rec.seed = o.seed >= 0 ? static_cast<std::uint32_t>(o.seed) : scenario.seed;
+    rec.replicates = o.replicates;
+    rec.scale = o.scale;
+    rec.threads = threads;
+    rec.start_year = scenario.start_year;
+    rec.years = scenario.years;
+    const auto run_id = store.begin_run(rec);
+
+    g_interrupted.store(false);
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    ProgressBar bar(!o.json);
+    std::vector<std::unique_ptr<model::RunOutput>> outputs;
+    std::vector<std::unique_ptr<model::ParameterTable>> tables;
+    double setup_seconds = 0, agent_months = 0, simulate_seconds = 0;
+    try {
+      for (int r = 0; r < o.replicates; ++r) {
+        model::RunSettings s;
+        s.start_year = scenario.start_year;
+        s.months = scenario.years * 12;
+        s.seed = rec.seed;
+        s.replicate = static_cast<std::uint32_t>(r);
+        s.scale = o.scale;
+        s.cancel = &g_interrupted;
+        s.progress = [&](int m, int months) { bar.show(r, o.replicates, m, months); };
+        model::Simulation sim(world, s);
+        outputs.push_back(std::make_unique<model::RunOutput>(sim.run()));
+        tables.push_back(std::make_unique<model::ParameterTable>(sim.parameter_table()));
+        setup_seconds += outputs.back()->setup_seconds;
+        simulate_seconds += outputs.back()->wall_seconds;
+        agent_months += outputs.back()->agent_months;
+      }
+      bar.done();
+      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::vector<results::ResultsStore::ReplicateResult> reps;
+      std::vector<const model::RunOutput*> outs;
+      for (std::size_t k = 0; k < outputs.size(); ++k) {
+        reps.push_back({outputs[k].get(), tables[k].get()});
+        outs.push_back(outputs[k].get());
+      }
+      std::vector<std::string> icps;
+      for (const auto& icp : in.region.icps) icps.push_back(icp.name);
+      const double rate = simulate_seconds > 0 ? agent_months / simulate_seconds : 0;
+      store.complete_run(run_id, reps, icps, wall, rate);
+      std::signal(SIGINT, SIG_DFL);
+      std::signal(SIGTERM, SIG_DFL);
+
+      results::RunFacts f;
+      f.run_id = run_id;
+      f.scenario = scenario.name;
+      f.data_version = rec.data_version;
+      f.program_version = rec.program_version;
+      f.seed = rec.seed;
+      f.replicates = o.replicates;
+      f.threads = threads;
+      f.scale = o.scale;
+      f.agents = static_cast<long long>(outputs.front()->agents_at_start);
+      f.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      f.setup_seconds = setup_seconds;
+      f.agent_months_per_second = rate;
+      f.database = o.db;
+      const auto summary = results::summarise(outs);
+      if (o.json) std::cout << results::to_json(f, summary).dump(2) << "\n";
+      else std::cout << results::to_table(f, summary);
+      return 0;
+    } catch (const model::Cancelled&) {
+      bar.done();
+      store.end_run_without_results(run_id, "interrupted", "interrupted by a signal; no results were stored");
+      std::cerr << "shiftsim: interrupted; run " << run_id << " is marked interrupted and stored nothing\n";
+      return 130;
+    } catch (const std::exception& e) {
+      bar.done();
+      store.end_run_without_results(run_id, "failed", e.what());
+      throw;
+    }
+  });
+}
+
+int params_command(const ParamsOptions& o) {
+  return guarded([&]() -> int {
+    const fs::path file = fs::path(o.common.data_dir) / "parameters.csv";
+    const auto table = inputs::load_parameters(file);
+    auto value = [](const model::ParameterRow& r) {
+      if (!r.value) return std::string(r.derived ? "derived" : "");
+      char b[32];
+      std::snprintf(b, sizeof b, "%.6g", *r.value);
+      return std::string(b);
+    };
+    if (o.format == "markdown") {
+      std::cout << model::parameter_tables_markdown(table, o.filter);
+      return 0;
+    }
+    for (const auto& r : table.rows()) {
+      if (!o.filter.empty() && r.name.rfind(o.filter, 0) != 0) continue;
+      if (o.format == "csv") {
+        auto q = [](const std::string& s) {
+          std::string out = "\"";
+          for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+          return out + "\"";
+        };
+        std::cout << q(r.name) << "," << value(r) << "," << q(r.unit) << "," << r.lower << "," << r.upper << ","
+                  << q(r.group) << "," << q(r.description) << "," << q(r.source) << "\n";
+      } else {
+        std::printf("%-58s %10s  %-22s %s\n", r.name.c_str(), value(r).c_str(), r.unit.c_str(), r.source.substr(0, 90).c_str());
+      }
+    }
+    return 0;
+  });
+}
+
+int runs_command(const RunsOptions& o) {
+  return guarded([&]() -> int {
+    if (!fs::exists(o.db)) throw InputError(o.db + ": no results database here (run a scenario first, or give --db)");
+    results::ResultsStore store(o.db);
+    const auto runs = store.runs();
+    if (o.json) {
+      nlohmann::json j = nlohmann::json::array();
+      for (const auto& r : runs)
+        j.push_back({{"run_id", r.run_id}, {"scenario", r.scenario_name}, {"status", r.status}, {"seed", r.seed},
+                     {"replicates", r.replicates}, {"scale", r.scale}, {"years", r.years}, {"started_at", r.started_at},
+                     {"finished_at", r.finished_at}, {"data_version", r.data_version},
+                     {"program_version", r.program_version}, {"message", r.message},
+                     {"metric_rows", store.metric_row_count(r.run_id)}});
+      std::cout << j.dump(2) << "\n";
+      return 0;
+    }
+    std::printf("%6s  %-24s %-12s %12s %5s %6s  %-20s  %s\n", "run", "scenario", "status", "seed", "reps", "scale",
+                "started (UTC)", "metric rows");
+    for (const auto& r : runs)
+      std::printf("%6lld  %-24s %-12s %12u %5d %6.3g  %-20s  %lld\n", static_cast<long long>(r.run_id),
+                  r.scenario_name.c_str(), r.status.c_str(), r.seed, r.replicates, r.scale, r.started_at.c_str(),
+                  store.metric_row_count(r.run_id));
+    return 0;
+  });
+}
+
+int validate_command(const ValidateOptions& o) {
+  return guarded([&]() -> int {
+    const auto scenario = inputs::load_scenario(o.scenario);
+    Inputs in = load_inputs(o.common);
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
+                              static_cast<std::size_t>(threads_or_all(o.threads)));
+    const model::World world = model::build_world(in.region, in.table);
+    model::RunSettings s;
+    s.start_year = scenario.start_year;
+    s.months = 12;
+    s.seed = scenario.seed;
+    s.scale = o.scale;
+    model::Simulation sim(world, s);
+    const auto out = sim.run();
+    std::cout << "First model year (July " << scenario.start_year << " - June " << scenario.start_year + 1
+              << ") deaths against ONS deaths in the year to mid-" << scenario.start_year << ":\n"
+              << validation::format_deaths_table(validation::first_year_deaths(out, in.region));
+    return 0;
+  });
+}
+
+int docs_command(const DocsOptions& o) {
+  return guarded([&]() -> int {
+    const auto table = inputs::load_parameters(fs::path(o.common.data_dir) / "parameters.csv");
+    const std::string text = model::model_documentation(table);
+    if (o.output.empty()) {
+      std::cout << text;
+    } else {
+      const fs::path tmp = o.output + ".tmp";
+      {
+        std::ofstream f(tmp);
+        if (!f) throw InputError(o.output + ": cannot write here");
+        f << text;
+      }
+      fs::rename(tmp, o.output);
+    }
+    return 0;
+  });
+}
+
+}  // namespace shiftsim::cli

@@ -1,0 +1,54 @@
+// The shiftsim commands. Each returns the process exit code: 0 ok, 2 bad input, 1 internal
+// error (130 when interrupted). This layer only wires the libraries together.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace shiftsim::cli {
+
+struct Common {
+  std::string data_dir;  // folder holding parameters.csv and the region folders
+  std::string region = "lsc";
+};
+
+struct RunOptions {
+  Common common;
+  std::string scenario;
+  std::string db = "shiftsim.db";
+  int replicates = 1;
+  long long seed = -1;  // -1: the scenario's seed
+  int threads = 0;      // 0: all cores
+  double scale = 1.0;
+  bool json = false;
+};
+int run_command(const RunOptions& options);
+
+struct ParamsOptions {
+  Common common;
+  std::string format = "table";  // table, csv, markdown
+  std::string filter;            // name prefix
+};
+int params_command(const ParamsOptions& options);
+
+struct RunsOptions {
+  std::string db = "shiftsim.db";
+  bool json = false;
+};
+int runs_command(const RunsOptions& options);
+
+struct ValidateOptions {
+  Common common;
+  std::string scenario;
+  double scale = 1.0;
+  int threads = 0;
+};
+int validate_command(const ValidateOptions& options);
+
+struct DocsOptions {
+  Common common;
+  std::string output;  // empty: stdout
+};
+int docs_command(const DocsOptions& options);
+
+}  // namespace shiftsim::cli

@@ -1,0 +1,106 @@
+// shiftsim: the command line. Parses arguments and calls the commands; nothing else.
+#include "cli/commands.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <iostream>
+
+#ifndef SHIFTSIM_DATA_DIR
+#define SHIFTSIM_DATA_DIR "data"
+#endif
+#ifndef SHIFTSIM_VERSION
+#define SHIFTSIM_VERSION "unknown"
+#endif
+
+int main(int argc, char** argv) {
+  using namespace shiftsim::cli;
+  CLI::App app{
+      "ShiftSim: tests 'shift' investment scenarios for Lancashire and South Cumbria's health and care system.\n"
+      "It simulates every resident month by month (ageing, risk factors, long-term conditions, deaths, use of\n"
+      "services) and reports demand, cost by payer and health, by year, ICP and deprivation quintile.",
+      "shiftsim"};
+  app.set_version_flag("--version", std::string("shiftsim ") + SHIFTSIM_VERSION);
+  app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  shiftsim run scenarios/baseline.json                  five-year baseline, whole region, stored in shiftsim.db\n"
+      "  shiftsim run scenarios/baseline.json --scale 0.1      a quick run with one agent per 10 residents\n"
+      "  shiftsim run scenarios/baseline.json --replicates 5 --json > result.json\n"
+      "  shiftsim runs                                          list the runs stored in shiftsim.db\n"
+      "  shiftsim params --filter mortality                     the parameters, their values and sources\n"
+      "Exit codes: 0 ok, 2 bad input (a message names the file and field), 1 internal error, 130 interrupted.");
+
+  const char* env_data = std::getenv("SHIFTSIM_DATA");
+  const std::string default_data = env_data ? env_data : SHIFTSIM_DATA_DIR;
+  auto add_common = [&](CLI::App* cmd, Common& c) {
+    c.data_dir = default_data;
+    cmd->add_option("--data", c.data_dir,
+                    "Folder with parameters.csv and the region data (default: the bundled data, or $SHIFTSIM_DATA)")
+        ->capture_default_str();
+    cmd->add_option("--region", c.region, "Region folder inside the data folder")->capture_default_str();
+  };
+
+  RunOptions run;
+  auto* run_cmd = app.add_subcommand("run", "Run a scenario and store the results");
+  run_cmd->description(
+      "Run a scenario file and store every figure in the results database.\n"
+      "Prints a table of the headline figures by year (July-June), or JSON with --json.");
+  add_common(run_cmd, run.common);
+  run_cmd->add_option("scenario", run.scenario, "Scenario file (JSON), e.g. scenarios/baseline.json")->required();
+  run_cmd->add_option("--replicates,-r", run.replicates,
+                      "Number of replicates (independent random runs) to summarise with intervals")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  run_cmd->add_option("--seed", run.seed, "Random seed (default: the scenario's); same seed = same results")
+      ->check(CLI::Range(0LL, 4294967295LL));
+  run_cmd->add_option("--threads,-t", run.threads, "Threads to use (default: all cores); results do not depend on it")
+      ->check(CLI::Range(0, 1024));
+  run_cmd->add_option("--scale", run.scale,
+                      "Share of residents simulated, e.g. 0.1 = one agent per 10 people (results are scaled back up)")
+      ->check(CLI::Range(0.0001, 1.0))
+      ->capture_default_str();
+  run_cmd->add_option("--db", run.db, "Results database file (SQLite)")->capture_default_str();
+  run_cmd->add_flag("--json", run.json, "Print a machine-readable JSON summary on stdout instead of the table");
+
+  ParamsOptions params;
+  auto* params_cmd = app.add_subcommand("params", "Print the model's parameters with units, bounds and sources");
+  add_common(params_cmd, params.common);
+  params_cmd->add_option("--format", params.format, "table, csv or markdown")
+      ->check(CLI::IsMember({"table", "csv", "markdown"}))
+      ->capture_default_str();
+  params_cmd->add_option("--filter", params.filter, "Only parameters whose name starts with this");
+
+  RunsOptions runs;
+  auto* runs_cmd = app.add_subcommand("runs", "List the runs stored in a results database");
+  runs_cmd->add_option("--db", runs.db, "Results database file")->capture_default_str();
+  runs_cmd->add_flag("--json", runs.json, "JSON output");
+
+  ValidateOptions validate;
+  auto* validate_cmd = app.add_subcommand(
+      "validate", "Check the calibration: first-year deaths by district against ONS (nothing is stored)");
+  add_common(validate_cmd, validate.common);
+  validate_cmd->add_option("scenario", validate.scenario, "Scenario file")->required();
+  validate_cmd->add_option("--scale", validate.scale, "Share of residents simulated")
+      ->check(CLI::Range(0.0001, 1.0))
+      ->capture_default_str();
+  validate_cmd->add_option("--threads,-t", validate.threads, "Threads to use")->check(CLI::Range(0, 1024));
+
+  DocsOptions docs;
+  auto* docs_cmd = app.add_subcommand("docs", "Write the model documentation (processes, equations, parameters)");
+  add_common(docs_cmd, docs.common);
+  docs_cmd->add_option("--output,-o", docs.output, "File to write (default: standard output)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  if (*run_cmd) return run_command(run);
+  if (*params_cmd) return params_command(params);
+  if (*runs_cmd) return runs_command(runs);
+  if (*validate_cmd) return validate_command(validate);
+  if (*docs_cmd) return docs_command(docs);
+  return 2;
+}

@@ -1,0 +1,236 @@
+#include "model/documentation.hpp"
+
+#include <cstdio>
+#include <map>
+#include <sstream>
+#include <vector>
+
+namespace shiftsim::model {
+
+namespace {
+
+struct Section {
+  const char* group;  // parameter group shown under it (may be empty)
+  const char* title;
+  const char* text;   // markdown: what, equations, data
+};
+
+// The processes in the order one month runs them. Equations use: a age, s sex, d district,
+// k IMD decile (1 = most deprived), q quintile, t model month, i person.
+const Section kSections[] = {
+    {"", "How a month runs",
+     R"(Each month (t = 0 is July of the base year, when the ONS mid-year population applies):
+
+1. The month's person-months, expected deaths, QALYs and expected activity are read from running
+   per-block sums of what every person alive at the start of the month contributes. A person's
+   contribution changes only when their state changes (a birthday, an event, an arrival).
+2. In parallel over fixed blocks of people, every person ages one month. On a birthday their rates
+   are recomputed for the new age (on the 18th birthday their smoking and weight status is drawn
+   from the prevalence at 18, the surveys' adult population). Then one 32-bit Philox draw,
+   keyed by (seed, replicate) and counted by (person, month, purpose), decides whether anything
+   happens: the person's events have monthly probabilities h_1..h_n (one per possible event) and
+   something happens with probability H = sum of h (at most one event a person a month). Only
+   then is the event chosen, with probability h_j / H, using the same draw's other words.
+3. Serially and in a fixed order: event counts are combined block by block; each pure tally
+   (GP, A&E, elective, outpatient, community and mental health contacts) is drawn once per output
+   cell as Poisson(sum of the cell's expected counts), which has exactly the distribution of the
+   sum of per-person Poisson draws; births and in-migrants are added; activity is costed by payer.
+
+Results are therefore identical at any number of threads: every draw is keyed by who, when and
+what for, and every sum is combined in block order.
+
+Annual probabilities p from the evidence become monthly probabilities 1 - (1 - p)^(1/12).)"},
+    {"", "Geography and the starting population",
+     R"(The 215 MSOAs are ordered by name within each ICP and cut into contiguous groups of 30,000-50,000
+residents (mid-2017 small-area estimates). The number of groups per ICP and the cut points are
+chosen by dynamic programming to make sizes as even as possible around the regional mean, with
+41 groups in all: these are the neighbourhoods. A zone is the part of a neighbourhood in one
+district. Each zone's deprivation mix by age group (0-15, 16-59, 60+) comes from its LSOAs'
+IMD 2019 deciles and population denominators.
+
+Each district's mid-2018 count by sex and single year of age (90+ spread over 90-100 in
+proportion to the national life table's person-years) is split across its zones in proportion
+to their population in the matching 5-year band, then across IMD deciles by the zone's mix for
+that age group, by largest remainders: counts by district x age x sex are reproduced exactly.
+
+Risk factors are drawn from cell prevalences (below). Conditions are drawn in dependency order
+(hypertension, diabetes, CHD, stroke, COPD, cancer, dementia, CMD) with probability
+P_c(a,s,k,d) x RR_i / mean(RR | age group, sex, quintile), where RR_i is the person's incidence
+relative risk from their risk factors and earlier conditions, so that each cell's prevalence is
+kept while conditions cluster in the people at risk. Frailty and care setting are drawn the same
+way with their own multipliers.)"},
+    {"", "Prevalence targets",
+     R"(For every (district d, decile k, sex s, age a) cell:
+
+    P(a,s,k,d) = logistic( logit( min(0.98, n(a,s) x g(k)) ) + delta_d )
+
+n(a,s) is the national age-sex profile (published bands, linear between band mid-points; where
+an England anchor is given, the profile is scaled so that its England-population-weighted mean
+equals the anchor). g(k) = R^((5.5 - k)/8) / mean_k R^((5.5 - k)/8) is the deprivation gradient
+for a published most/least deprived quintile ratio R. delta_d = 0 except for the four indicators
+published by district (current smoking, excess weight, inactivity, QOF depression), where it is
+solved so the district's adult (18+) prevalence equals the published value. Ex-smokers keep
+their national share of non-smokers; the obese keep their share of the overweight-or-obese.)"},
+    {"demography.mortality", "Deaths",
+     R"(    h_death(i) = m(a,s) / 12 x D_s(k) x c_d x M_i / E_nat[M | age group, s] x (1 - imp(a,s))^y
+
+m(a,s) is the England life table central death rate for the base period (ONS National Life
+Tables). M_i = min(cap_person, min(cap_conditions, product of condition HRs) x HR_smoking x
+HR_frailty). E_nat[M] is the mean of M over the deciles of the synthesised population (so the
+England-average person has the life-table rate). D_s(k) = exp(beta_s (k - 5.5)) / mean is
+calibrated (bisection on beta_s) so that the model's period life expectancy at birth differs
+between deciles 1 and 10 by the ONS gap. c_d scales each district so that expected deaths in the
+first model year (people ageing through their birthday, with the population's multiplier growth
+between single years of age) equal the ONS deaths in the year to mid base-year. imp(a,s) is the
+annual improvement between the life tables five years apart, applied at each birthday, y being
+the model year of the last birthday.)"},
+    {"demography.births", "Births",
+     R"(    births(zone, t) ~ Poisson( GFR_d x (1 + trend)^year / 12 x women aged 15-44 in the zone )
+
+GFR_d = district births (components of change, year to mid base-year) / women aged 15-44. A
+newborn's IMD decile is drawn from the zone's 0-15 mix; its sex with the England share of boys
+at age 0.)"},
+    {"demography.migration", "Migration",
+     R"(Net migration by district (internal + international + other, components of change). Where it is
+negative, every resident has an emigration probability k_d x RC(a) / 12 with sum over the district's
+people of k_d RC(a) = |net|. Where it is positive, Poisson(net / 12) in-migrants arrive each month,
+with age from the Rogers-Castro schedule RC(a), sex from the female share, zone in proportion to
+population and decile from the zone's mix; their attributes are drawn like the starting
+population's.
+
+    RC(a) = a1 exp(-alpha1 a) + a2 exp(-alpha2 (a - mu2) - exp(-lambda2 (a - mu2))) + c   (normalised))"},
+    {"", "Transition rates that keep a profile (stationary solvers)",
+     R"(Onset rates are solved so that a cohort aged a, after one year of mortality (with the state's
+hazard ratio measured in the synthesised population) and transitions, has the profile's
+prevalence at a+1; known rates (recovery, quitting, relapse, weight loss) are inputs. Binary
+states are solved as twelve monthly steps p' = p (1 - r) + (1 - p) o (bisection on o), exact for
+fast recovery. Smoking (never/current/ex: quit and initiation from the ex and current profiles,
+relapse given), weight (up-rates given down-rates), frailty and care setting (progressive:
+one level a month at most; mass a profile wants in a state that cannot yet be reached goes to
+the highest reachable one) use the annual algebra. Where the profile would need a negative
+onset the onset is zero. Without trends and interventions the age profiles are then kept.
+Individual relative risks multiply these rates, divided by their mean among the people at risk in
+the same age group, sex and quintile at the start.)"},
+    {"risk.smoking", "Smoking", R"(Current and ex-smoker profiles by age and sex; quit, initiation and relapse as above. The secular fall
+in smoking (England APS, six years to the base year) is added to the quit rate:
+tau = 1 - (P_base / P_base-6)^(1/6).)"},
+    {"risk.weight", "Weight", R"(Healthy / overweight / obese, moving one category at a time.)"},
+    {"risk.activity", "Physical inactivity", R"(Inactive (<30 minutes a week) or not; recovery given, onset solved.)"},
+    {"risk.alcohol", "Harmful drinking", R"(AUDIT 16+ or not; recovery given, onset solved.)"},
+    {"risk.isolation", "Social isolation", R"(Often or always lonely, or not; recovery given, onset solved.)"},
+    {"conditions.prevalence", "Long-term conditions: prevalence", R"(Prevalence profiles by age and sex, deprivation ratios.)"},
+    {"conditions.incidence", "Long-term conditions: incidence",
+     R"(    h_c(i) = o_c(a,s,k,d) x RR_c(i) / mean(RR_c | not yet c; age group, s, q)
+
+RR_c(i) is the product of the relative risks of the person's risk factors and conditions
+(listed below; 1 where no evidence is used). Common mental disorder remits; the others persist.)"},
+    {"frailty", "Frailty", R"(Electronic Frailty Index levels fit/mild/moderate/severe from age 50, rising one level at a time with a
+multiplier per long-term condition held.)"},
+    {"care", "Care setting",
+     R"(Home -> home care package -> care home, with multipliers for frailty and dementia. After an emergency
+admission a person not already in a care home moves into one with an age-specific probability;
+these moves are allowed for when solving the other care rates.)"},
+    {"activation", "Patient activation", R"(PAM level 1-4 drawn at the start (lower in deprived areas); constant in the baseline. Self-care and
+digital interventions raise it in scenarios.)"},
+    {"services.rates", "Use of services",
+     R"(Expected monthly counts per person = cell rate x person multiplier / mean multiplier (age group, sex,
+quintile):
+
+- emergency admissions (a per-person event, since it matters to the person) and elective
+  admissions: the NHS spend-by-age profile spend(a,s,q) (Asaria 2017, 2014/15) scaled separately
+  for each sex, children and adults, so that the region's expected total equals its admitted
+  patient care count (residence based, 2018);
+- A&E: the age-sex shape x the spend profile's deprivation ratio, scaled to the region's trusts'
+  attendances (2016/17, all department types);
+- outpatients: England attendances per head x spend(a,s,q) / England-mean spend;
+- GP, community and mental health contacts: age-sex shapes scaled to their England per-head
+  anchors, x the spend deprivation ratio;
+- home care hours and care-home weeks: the package volumes of people in those settings.
+
+Bed-days per emergency admission: zero with the zero-day share, otherwise 1 + Geometric with the
+age's mean; a fixed share of bed-days are delayed transfers of care.)"},
+    {"costs", "Costs and who pays",
+     R"(Unit costs are published in different price years and deflated to 2018/19 with the NHS cost
+inflation index (pay and prices):
+
+- GP appointment: PSSRU 2023 per surgery consultation (10 minutes) -> NHS primary care;
+- A&E attendance, non-elective spell, elective (blend of ordinary, day case and regular day/night
+  by the region's mix), community contact, mental health contact (blend with NHS Talking
+  Therapies): National Cost Collection 2024/25 -> NHS acute / community / mental health;
+- outpatient attendance: Reference Costs 2016/17 average -> NHS acute;
+- home care hour: UKHCA 2018 -> council, less the self-funded share (households);
+- care-home week: each council's 2014-15 65+ unit cost -> council, with self-funders paying the
+  CMA premium.)"},
+    {"utility", "Quality of life",
+     R"(    u(i) = norm(a,s) x product over conditions (norm - decrement_c) / norm x frailty multiplier
+           x care-home multiplier,   norm = 0.9508566 + 0.0212126 male - 0.0002587 a - 0.0000332 a^2
+
+QALYs accrue monthly as u/12 (half a month in the month of death or departure).)"},
+    {"general", "Price base and deflators", R"(General settings.)"},
+};
+
+std::string escape(const std::string& s) {
+  std::string out;
+  for (char c : s) out += c == '|' ? std::string("\\|") : std::string(1, c);
+  return out;
+}
+
+std::string value_text(const ParameterRow& r) {
+  if (!r.value) return r.derived ? "derived" : "";
+  char b[32];
+  std::snprintf(b, sizeof b, "%.6g", *r.value);
+  return b;
+}
+
+std::string table_for(const std::vector<const ParameterRow*>& rows) {
+  std::ostringstream out;
+  out << "| name | value | unit | bounds | source |\n|---|---|---|---|---|\n";
+  for (const auto* r : rows) {
+    char bounds[64];
+    std::snprintf(bounds, sizeof bounds, "%.6g to %.6g", r->lower, r->upper);
+    out << "| `" << r->name << "` | " << value_text(*r) << " | " << escape(r->unit) << " | " << bounds << " | "
+        << escape(r->source) << " |\n";
+  }
+  return out.str();
+}
+
+}  // namespace
+
+std::string parameter_tables_markdown(const ParameterTable& table, const std::string& prefix) {
+  std::map<std::string, std::vector<const ParameterRow*>> by_group;
+  std::vector<std::string> order;
+  for (const auto& r : table.rows()) {
+    if (!prefix.empty() && r.name.rfind(prefix, 0) != 0) continue;
+    if (!by_group.count(r.group)) order.push_back(r.group);
+    by_group[r.group].push_back(&r);
+  }
+  std::ostringstream out;
+  for (const auto& g : order) out << "### " << g << "\n\n" << table_for(by_group[g]) << "\n";
+  return out.str();
+}
+
+std::string model_documentation(const ParameterTable& table) {
+  std::ostringstream out;
+  out << "# ShiftSim model documentation\n\n"
+      << "Generated by `shiftsim docs` from the parameter table (`data/parameters.csv`); do not edit by hand.\n"
+      << "Every number below is read by the model at start; `derived` values are computed from the region data\n"
+      << "when a run is built and stored with the run (`shiftsim params`, and the `parameters` table of the\n"
+      << "results database).\n\n";
+  std::map<std::string, bool> documented;
+  for (const auto& sec : kSections) {
+    out << "## " << sec.title << "\n\n" << sec.text << "\n\n";
+    if (sec.group[0] == '\0') continue;
+    std::vector<const ParameterRow*> rows;
+    for (const auto& r : table.rows())
+      if (r.group == sec.group) rows.push_back(&r);
+    documented[sec.group] = true;
+    if (!rows.empty()) out << "Parameters:\n\n" << table_for(rows) << "\n";
+  }
+  std::vector<const ParameterRow*> rest;
+  for (const auto& r : table.rows())
+    if (!documented.count(r.group)) rest.push_back(&r);
+  if (!rest.empty()) out << "## Other parameters\n\n" << table_for(rest) << "\n";
+  return out.str();
+}
+
+}  // namespace shiftsim::model

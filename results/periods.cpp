@@ -1,0 +1,125 @@
+#include "results/periods.hpp"
+
+#include "model/simulation.hpp"
+
+#include <cstdio>
+
+namespace shiftsim::results {
+
+using namespace shiftsim::model;
+
+std::string period_type_name(PeriodType t) {
+  switch (t) {
+    case PeriodType::start: return "start";
+    case PeriodType::model_year: return "model_year";
+    case PeriodType::financial_year: return "financial_year";
+    case PeriodType::calendar_year: return "calendar_year";
+  }
+  return "unknown";
+}
+
+namespace {
+std::string ym(int start_year, int t) {
+  const auto c = calendar_month(start_year, t);
+  char b[16];
+  std::snprintf(b, sizeof b, "%04d-%02d", c.year, c.month);
+  return b;
+}
+std::string fy_label(int year) {
+  char b[16];
+  std::snprintf(b, sizeof b, "%d/%02d", year, (year + 1) % 100);
+  return b;
+}
+}  // namespace
+
+std::vector<Period> periods_of(int start_year, int months) {
+  std::vector<Period> out;
+  out.push_back({PeriodType::start, "mid-" + std::to_string(start_year), -1, -1, ym(start_year, 0), ym(start_year, 0)});
+  for (int y = 0; y * 12 < months; ++y) {
+    const int first = y * 12, last = std::min(months, first + 12) - 1;
+    out.push_back({PeriodType::model_year, fy_label(start_year + y), first, last, ym(start_year, first), ym(start_year, last)});
+  }
+  // Financial years (April-March) and calendar years that the run overlaps.
+  auto add = [&](PeriodType type, int first_calendar_month) {
+    int t = 0;
+    while (t < months) {
+      const auto c = calendar_month(start_year, t);
+      // Start of the period containing month t.
+      const int offset = (c.month - first_calendar_month + 12) % 12;
+      const int period_start = t - offset;
+      const int first = std::max(0, period_start), last = std::min(months - 1, period_start + 11);
+      const auto c0 = calendar_month(start_year, period_start < 0 ? 0 : period_start);
+      const int year = period_start < 0 ? (c0.year - (c0.month < first_calendar_month ? 1 : 0)) : c0.year;
+      const std::string label = type == PeriodType::financial_year ? "FY" + fy_label(year) : std::to_string(year);
+      out.push_back({type, label, first, last, ym(start_year, first), ym(start_year, last)});
+      t = last + 1;
+    }
+  };
+  add(PeriodType::financial_year, 4);
+  add(PeriodType::calendar_year, 1);
+  return out;
+}
+
+std::string metric_name(int m) {
+  return m < kFlowMetrics ? flow_metric_name(m) : stock_metric_name(m - kFlowMetrics);
+}
+bool metric_is_stock(int m) { return m >= kFlowMetrics; }
+
+namespace {
+const Snapshot* stock_at(const RunOutput& out, const Period& p) {
+  const int month = p.type == PeriodType::start ? -1 : p.last_month;
+  for (const auto& s : out.snapshots)
+    if (s.after_month == month) return &s;
+  return nullptr;
+}
+}  // namespace
+
+std::vector<MetricRow> long_rows(const RunOutput& out, const std::vector<Period>& periods, int icp_count) {
+  std::vector<MetricRow> rows;
+  const int cells = out.layout.cells();
+  for (const Period& p : periods) {
+    // [icp][quintile][metric]
+    std::vector<double> acc(static_cast<std::size_t>(icp_count) * kQuintiles * kAllMetrics, 0.0);
+    auto slot = [&](int icp, int q, int m) -> double& {
+      return acc[(static_cast<std::size_t>(icp) * kQuintiles + static_cast<std::size_t>(q - 1)) * kAllMetrics + static_cast<std::size_t>(m)];
+    };
+    if (p.type != PeriodType::start)
+      for (int t = p.first_month; t <= p.last_month; ++t)
+        for (int c = 0; c < cells; ++c) {
+          const int icp = out.layout.zone_icp[static_cast<std::size_t>(c / kQuintiles)];
+          const int q = c % kQuintiles + 1;
+          for (int m = 0; m < kFlowMetrics; ++m)
+            slot(icp, q, m) += out.flows[static_cast<std::size_t>(t)].cells[static_cast<std::size_t>(c) * kFlowMetrics + static_cast<std::size_t>(m)];
+        }
+    if (const Snapshot* s = stock_at(out, p))
+      for (int c = 0; c < cells; ++c) {
+        const int icp = out.layout.zone_icp[static_cast<std::size_t>(c / kQuintiles)];
+        const int q = c % kQuintiles + 1;
+        for (int m = 0; m < kStockMetrics; ++m)
+          slot(icp, q, kFlowMetrics + m) += s->cells[static_cast<std::size_t>(c) * kStockMetrics + static_cast<std::size_t>(m)];
+      }
+    const int first_metric = p.type == PeriodType::start ? kFlowMetrics : 0;
+    for (int icp = 0; icp < icp_count; ++icp)
+      for (int q = 1; q <= kQuintiles; ++q)
+        for (int m = first_metric; m < kAllMetrics; ++m)
+          rows.push_back({static_cast<int>(out.replicate), &p, icp, q, m, slot(icp, q, m)});
+  }
+  return rows;
+}
+
+std::vector<double> region_totals(const RunOutput& out, const Period& p) {
+  std::vector<double> tot(kAllMetrics, 0.0);
+  const int cells = out.layout.cells();
+  if (p.type != PeriodType::start)
+    for (int t = p.first_month; t <= p.last_month; ++t)
+      for (int c = 0; c < cells; ++c)
+        for (int m = 0; m < kFlowMetrics; ++m)
+          tot[static_cast<std::size_t>(m)] += out.flows[static_cast<std::size_t>(t)].cells[static_cast<std::size_t>(c) * kFlowMetrics + static_cast<std::size_t>(m)];
+  if (const Snapshot* s = stock_at(out, p))
+    for (int c = 0; c < cells; ++c)
+      for (int m = 0; m < kStockMetrics; ++m)
+        tot[static_cast<std::size_t>(kFlowMetrics + m)] += s->cells[static_cast<std::size_t>(c) * kStockMetrics + static_cast<std::size_t>(m)];
+  return tot;
+}
+
+}  // namespace shiftsim::results

@@ -1,0 +1,49 @@
+// Turns a run's monthly flows and month-end stocks into reporting periods, in long (tidy)
+// form: one row per (replicate, period, ICP, IMD quintile, metric). Flows are summed over
+// the months of the period that were simulated; stocks are taken at the period's end (or at
+// the last simulated month, for a period the run ends inside).
+#pragma once
+
+#include "model/outputs.hpp"
+
+#include <string>
+#include <vector>
+
+namespace shiftsim::results {
+
+enum class PeriodType { start, model_year, financial_year, calendar_year };
+std::string period_type_name(PeriodType t);
+
+struct Period {
+  PeriodType type;
+  std::string label;        // "2018/19" (model year: July-June), "FY2018/19", "2019", "mid-2018"
+  int first_month = 0;      // model month index (0 = July of the start year)
+  int last_month = 0;       // inclusive
+  std::string start, end;   // "2018-07", "2019-06"
+  int months() const { return last_month - first_month + 1; }
+};
+
+/// The reporting periods covered by a run of `months` months from July of `start_year`.
+std::vector<Period> periods_of(int start_year, int months);
+
+struct MetricRow {
+  int replicate = 0;
+  const Period* period = nullptr;
+  int icp = -1;       // index into the region's ICPs
+  int quintile = 0;   // 1..5
+  int metric = 0;     // flow metric, or kFlowMetrics + stock metric
+  double value = 0;
+};
+
+/// Name of a metric index as used in MetricRow::metric.
+std::string metric_name(int metric);
+bool metric_is_stock(int metric);
+inline constexpr int kAllMetrics = model::kFlowMetrics + model::kStockMetrics;
+
+/// Long rows for one replicate's output. `periods` must outlive the rows.
+std::vector<MetricRow> long_rows(const model::RunOutput& out, const std::vector<Period>& periods, int icp_count);
+
+/// Region totals of every metric for one period (summed over ICPs and quintiles).
+std::vector<double> region_totals(const model::RunOutput& out, const Period& period);
+
+}  // namespace shiftsim::results

@@ -1,0 +1,309 @@
+#include "results/store.hpp"
+
+#include <sqlite3.h>
+
+#include <csignal>
+#include <ctime>
+#include <sys/types.h>
+#include <unistd.h>
+
+namespace shiftsim::results {
+
+namespace {
+
+const char* kSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS schema_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT OR IGNORE INTO schema_info VALUES ('schema_version', '1');
+CREATE TABLE IF NOT EXISTS runs (
+  run_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  scenario_name TEXT NOT NULL,
+  scenario_text TEXT NOT NULL,
+  scenario_path TEXT,
+  data_version TEXT NOT NULL,
+  parameters_version TEXT NOT NULL,
+  program_version TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  replicates INTEGER NOT NULL,
+  scale REAL NOT NULL,
+  threads INTEGER NOT NULL,
+  start_year INTEGER NOT NULL,
+  years INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'interrupted')),
+  message TEXT,
+  wall_seconds REAL,
+  agents INTEGER,
+  agent_months_per_second REAL,
+  pid INTEGER,
+  host TEXT
+);
+CREATE TABLE IF NOT EXISTS metrics (
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  replicate INTEGER NOT NULL,
+  period_type TEXT NOT NULL,
+  period TEXT NOT NULL,
+  start_month TEXT NOT NULL,
+  end_month TEXT NOT NULL,
+  months INTEGER NOT NULL,
+  icp TEXT NOT NULL,
+  imd_quintile INTEGER NOT NULL,
+  metric TEXT NOT NULL,
+  value REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS metrics_by_run ON metrics (run_id, metric, period_type);
+CREATE TABLE IF NOT EXISTS parameters (
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  replicate INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  value REAL,
+  unit TEXT NOT NULL,
+  derived INTEGER NOT NULL,
+  source TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS diagnostics (
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  replicate INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  value REAL NOT NULL,
+  note TEXT
+);
+CREATE TABLE IF NOT EXISTS metric_dictionary (
+  metric TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  unit TEXT NOT NULL
+);
+CREATE VIEW IF NOT EXISTS metrics_region AS
+  SELECT run_id, replicate, period_type, period, start_month, end_month, months, metric, SUM(value) AS value
+  FROM metrics GROUP BY run_id, replicate, period_type, period, metric;
+)SQL";
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
+      throw StoreError(std::string("cannot prepare statement: ") + sqlite3_errmsg(db));
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement& bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind(int i, double v) {
+    sqlite3_bind_double(stmt_, i, v);
+    return *this;
+  }
+  Statement& bind_int(int i, long long v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Statement& bind_null(int i) {
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
+  /// Steps once; returns true if a row is available.
+  bool step(sqlite3* db) {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) throw StoreError(std::string("database error: ") + sqlite3_errmsg(db));
+    return false;
+  }
+  void run(sqlite3* db) {
+    step(db);
+    sqlite3_reset(stmt_);
+  }
+  std::string text(int col) const {
+    const unsigned char* t = sqlite3_column_text(stmt_, col);
+    return t ? reinterpret_cast<const char*>(t) : "";
+  }
+  double real(int col) const { return sqlite3_column_double(stmt_, col); }
+  long long integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+std::string hostname() {
+  char buf[256] = {0};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "";
+  return buf;
+}
+
+}  // namespace
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+ResultsStore::ResultsStore(const std::filesystem::path& file) : path_(file.string()) {
+  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StoreError("cannot open the results database " + path_ + ": " + msg);
+  }
+  sqlite3_busy_timeout(db_, 10000);
+  exec("PRAGMA journal_mode=WAL;");
+  exec("PRAGMA foreign_keys=ON;");
+  exec(kSchema);
+  // Runs left 'running' by a process on this host that no longer exists were interrupted.
+  Statement q(db_, "SELECT run_id, pid FROM runs WHERE status = 'running' AND host = ?");
+  q.bind(1, hostname());
+  std::vector<long long> stale;
+  while (q.step(db_))
+    if (kill(static_cast<pid_t>(q.integer(1)), 0) != 0) stale.push_back(q.integer(0));
+  for (long long id : stale)
+    end_run_without_results(id, "interrupted", "the process running it stopped before it finished");
+  // Metric dictionary.
+  exec("BEGIN");
+  Statement ins(db_, "INSERT OR REPLACE INTO metric_dictionary (metric, kind, unit) VALUES (?, ?, ?)");
+  for (int m = 0; m < kAllMetrics; ++m) {
+    const bool stock = metric_is_stock(m);
+    ins.bind(1, metric_name(m))
+        .bind(2, std::string(stock ? "stock" : "flow"))
+        .bind(3, stock ? model::stock_metric_unit(m - model::kFlowMetrics) : model::flow_metric_unit(m));
+    ins.run(db_);
+  }
+  exec("COMMIT");
+}
+
+ResultsStore::~ResultsStore() { sqlite3_close(db_); }
+
+void ResultsStore::exec(const std::string& sql) const {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    const std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw StoreError("results database " + path_ + ": " + msg);
+  }
+}
+
+std::int64_t ResultsStore::begin_run(const RunRecord& r) {
+  Statement s(db_,
+              "INSERT INTO runs (scenario_name, scenario_text, scenario_path, data_version, parameters_version, "
+              "program_version, seed, replicates, scale, threads, start_year, years, started_at, status, pid, host) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)");
+  s.bind(1, r.scenario_name).bind(2, r.scenario_text).bind(3, r.scenario_path).bind(4, r.data_version);
+  s.bind(5, r.parameters_version).bind(6, r.program_version).bind_int(7, r.seed).bind_int(8, r.replicates);
+  s.bind(9, r.scale).bind_int(10, r.threads).bind_int(11, r.start_year).bind_int(12, r.years).bind(13, utc_now());
+  s.bind_int(14, getpid()).bind(15, hostname());
+  s.run(db_);
+  return sqlite3_last_insert_rowid(db_);
+}
+
+void ResultsStore::complete_run(std::int64_t run_id, const std::vector<ReplicateResult>& replicates,
+                                const std::vector<std::string>& icp_names, double wall_seconds,
+                                double agent_months_per_second) {
+  exec("BEGIN IMMEDIATE");
+  try {
+    Statement m(db_,
+                "INSERT INTO metrics (run_id, replicate, period_type, period, start_month, end_month, months, icp, "
+                "imd_quintile, metric, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    Statement p(db_, "INSERT INTO parameters (run_id, replicate, name, value, unit, derived, source) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    Statement d(db_, "INSERT INTO diagnostics (run_id, replicate, name, value, note) VALUES (?, ?, ?, ?, ?)");
+    long long agents = 0;
+    for (const auto& rep : replicates) {
+      const model::RunOutput& out = *rep.output;
+      agents += static_cast<long long>(out.agents_at_start);
+      const auto periods = periods_of(out.start_year, out.months);
+      const auto rows = long_rows(out, periods, static_cast<int>(icp_names.size()));
+      std::vector<std::string> names(kAllMetrics);
+      for (int k = 0; k < kAllMetrics; ++k) names[static_cast<std::size_t>(k)] = metric_name(k);
+      for (const auto& row : rows) {
+        const Period& pr = *row.period;
+        m.bind_int(1, run_id).bind_int(2, row.replicate).bind(3, period_type_name(pr.type)).bind(4, pr.label);
+        m.bind(5, pr.start).bind(6, pr.end).bind_int(7, pr.type == PeriodType::start ? 0 : pr.months());
+        m.bind(8, icp_names[static_cast<std::size_t>(row.icp)]).bind_int(9, row.quintile);
+        m.bind(10, names[static_cast<std::size_t>(row.metric)]).bind(11, row.value);
+        m.run(db_);
+      }
+      for (const auto& r : rep.parameters->rows()) {
+        p.bind_int(1, run_id).bind_int(2, out.replicate).bind(3, r.name);
+        if (r.value) p.bind(4, *r.value);
+        else p.bind_null(4);
+        p.bind(5, r.unit).bind_int(6, r.derived ? 1 : 0).bind(7, r.source);
+        p.run(db_);
+      }
+      for (const auto& dg : out.diagnostics) {
+        d.bind_int(1, run_id).bind_int(2, out.replicate).bind(3, dg.name).bind(4, dg.value).bind(5, dg.note);
+        d.run(db_);
+      }
+    }
+    Statement u(db_,
+                "UPDATE runs SET status = 'completed', finished_at = ?, wall_seconds = ?, agents = ?, "
+                "agent_months_per_second = ? WHERE run_id = ?");
+    u.bind(1, utc_now()).bind(2, wall_seconds).bind_int(3, agents).bind(4, agent_months_per_second).bind_int(5, run_id);
+    u.run(db_);
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+void ResultsStore::end_run_without_results(std::int64_t run_id, const std::string& status, const std::string& message) {
+  Statement u(db_, "UPDATE runs SET status = ?, finished_at = ?, message = ? WHERE run_id = ? AND status = 'running'");
+  u.bind(1, status).bind(2, utc_now()).bind(3, message).bind_int(4, run_id);
+  u.run(db_);
+}
+
+namespace {
+RunRecord read_run(const Statement& s) {
+  RunRecord r;
+  r.run_id = s.integer(0);
+  r.scenario_name = s.text(1);
+  r.scenario_text = s.text(2);
+  r.scenario_path = s.text(3);
+  r.data_version = s.text(4);
+  r.parameters_version = s.text(5);
+  r.program_version = s.text(6);
+  r.seed = static_cast<std::uint32_t>(s.integer(7));
+  r.replicates = static_cast<int>(s.integer(8));
+  r.scale = s.real(9);
+  r.threads = static_cast<int>(s.integer(10));
+  r.start_year = static_cast<int>(s.integer(11));
+  r.years = static_cast<int>(s.integer(12));
+  r.started_at = s.text(13);
+  r.finished_at = s.text(14);
+  r.status = s.text(15);
+  r.message = s.text(16);
+  r.wall_seconds = s.real(17);
+  r.agents = s.integer(18);
+  r.agent_months_per_second = s.real(19);
+  return r;
+}
+constexpr const char* kRunColumns =
+    "run_id, scenario_name, scenario_text, scenario_path, data_version, parameters_version, program_version, seed, "
+    "replicates, scale, threads, start_year, years, started_at, finished_at, status, message, wall_seconds, agents, "
+    "agent_months_per_second";
+}  // namespace
+
+std::vector<RunRecord> ResultsStore::runs() const {
+  Statement s(db_, (std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY run_id").c_str());
+  std::vector<RunRecord> out;
+  while (s.step(db_)) out.push_back(read_run(s));
+  return out;
+}
+
+RunRecord ResultsStore::run(std::int64_t run_id) const {
+  Statement s(db_, (std::string("SELECT ") + kRunColumns + " FROM runs WHERE run_id = ?").c_str());
+  s.bind_int(1, run_id);
+  if (!s.step(db_)) throw StoreError("there is no run " + std::to_string(run_id) + " in " + path_);
+  return read_run(s);
+}
+
+long long ResultsStore::metric_row_count(std::int64_t run_id) const {
+  Statement s(db_, "SELECT COUNT(*) FROM metrics WHERE run_id = ?");
+  s.bind_int(1, run_id);
+  s.step(db_);
+  return s.integer(0);
+}
+
+}  // namespace shiftsim::results

@@ -1,0 +1,197 @@
+#include "results/summary.hpp"
+
+#include "results/periods.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace shiftsim::results {
+
+using namespace shiftsim::model;
+
+Estimate estimate(std::vector<double> v) {
+  Estimate e;
+  if (v.empty()) return e;
+  std::sort(v.begin(), v.end());
+  double sum = 0;
+  for (double x : v) sum += x;
+  e.mean = sum / static_cast<double>(v.size());
+  // Percentiles by linear interpolation between order statistics (type 7).
+  auto q = [&](double p) {
+    const double h = (static_cast<double>(v.size()) - 1) * p;
+    const auto lo = static_cast<std::size_t>(std::floor(h));
+    const std::size_t hi = std::min(lo + 1, v.size() - 1);
+    return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
+  };
+  e.p05 = q(0.05);
+  e.p95 = q(0.95);
+  return e;
+}
+
+namespace {
+struct HeadlineSource {
+  Headline headline;
+  int metric;  // index into region_totals (flows, then kFlowMetrics + stock)
+};
+const std::vector<HeadlineSource>& sources() {
+  static const std::vector<HeadlineSource> s = [] {
+    std::vector<HeadlineSource> v{
+        {{"population_end", "Population at year end", "people"}, kFlowMetrics + sm_population},
+        {{"deaths", "Deaths", "people"}, fm_deaths},
+        {{"births", "Births", "people"}, fm_births},
+        {{"net_migration", "Net migration", "people"}, -1},
+        {{"emergency_admissions", "Emergency admissions", "admissions"}, fm_emergency_admissions},
+        {{"emergency_bed_days", "Emergency bed-days", "bed-days"}, fm_emergency_bed_days},
+        {{"ae_attendances", "A&E attendances", "attendances"}, fm_tally_first + static_cast<int>(ae_attendances)},
+        {{"gp_appointments", "GP appointments", "appointments"}, fm_tally_first + static_cast<int>(gp_appointments)},
+        {{"elective_admissions", "Elective admissions", "admissions"}, fm_tally_first + static_cast<int>(elective_admissions)},
+        {{"outpatient_attendances", "Outpatient attendances", "attendances"}, fm_tally_first + static_cast<int>(outpatient_attendances)},
+        {{"care_home_residents_end", "Care-home residents at year end", "people"}, kFlowMetrics + sm_care_first + 2},
+        {{"qalys", "QALYs", "QALYs"}, fm_qalys},
+    };
+    for (int p = 0; p < kPayers; ++p)
+      v.push_back({{"cost_" + std::string(kPayerNames[static_cast<std::size_t>(p)]) + "_gbp",
+                    "Cost: " + std::string(kPayerNames[static_cast<std::size_t>(p)]), "GBP"},
+                   fm_cost_first + p});
+    v.push_back({{"cost_total_gbp", "Cost: total", "GBP"}, fm_cost_total});
+    return v;
+  }();
+  return s;
+}
+}  // namespace
+
+const std::vector<Headline>& headlines() {
+  static const std::vector<Headline> h = [] {
+    std::vector<Headline> v;
+    for (const auto& s : sources()) v.push_back(s.headline);
+    return v;
+  }();
+  return h;
+}
+
+RunSummary summarise(const std::vector<const RunOutput*>& reps) {
+  RunSummary s;
+  if (reps.empty()) return s;
+  const auto periods = periods_of(reps.front()->start_year, reps.front()->months);
+  std::vector<double> start;
+  for (const auto* r : reps) start.push_back(region_totals(*r, periods.front())[kFlowMetrics + sm_population]);
+  s.population_start = estimate(start);
+  for (const auto& p : periods) {
+    if (p.type != PeriodType::model_year) continue;
+    YearSummary y;
+    y.label = p.label;
+    y.start = p.start;
+    y.end = p.end;
+    y.months = p.months();
+    std::vector<std::vector<double>> values(sources().size());
+    for (const auto* r : reps) {
+      const auto tot = region_totals(*r, p);
+      for (std::size_t k = 0; k < sources().size(); ++k) {
+        const int m = sources()[k].metric;
+        values[k].push_back(m >= 0 ? tot[static_cast<std::size_t>(m)]
+                                   : tot[fm_in_migrants] - tot[fm_out_migrants]);
+      }
+    }
+    for (auto& v : values) y.values.push_back(estimate(std::move(v)));
+    s.years.push_back(std::move(y));
+  }
+  return s;
+}
+
+nlohmann::json to_json(const RunFacts& f, const RunSummary& s) {
+  nlohmann::json j;
+  j["run_id"] = f.run_id;
+  j["scenario"] = f.scenario;
+  j["database"] = f.database;
+  j["data_version"] = f.data_version;
+  j["program_version"] = f.program_version;
+  j["seed"] = f.seed;
+  j["replicates"] = f.replicates;
+  j["threads"] = f.threads;
+  j["scale"] = f.scale;
+  j["agents"] = f.agents;
+  j["wall_seconds"] = f.wall_seconds;
+  j["setup_seconds"] = f.setup_seconds;
+  j["agent_months_per_second"] = f.agent_months_per_second;
+  auto est = [&](const Estimate& e) {
+    if (f.replicates <= 1) return nlohmann::json(e.mean);
+    return nlohmann::json{{"mean", e.mean}, {"p05", e.p05}, {"p95", e.p95}};
+  };
+  j["population_start"] = est(s.population_start);
+  j["price_base"] = "2018/19 GBP, undiscounted";
+  auto& years = j["years"] = nlohmann::json::array();
+  for (const auto& y : s.years) {
+    nlohmann::json yj{{"year", y.label}, {"start_month", y.start}, {"end_month", y.end}, {"months", y.months}};
+    nlohmann::json costs;
+    for (std::size_t k = 0; k < headlines().size(); ++k) {
+      const auto& key = headlines()[k].key;
+      if (key.rfind("cost_", 0) == 0) costs[key.substr(5, key.size() - 9)] = est(y.values[k]);
+      else yj[key] = est(y.values[k]);
+    }
+    yj["costs_gbp"] = costs;
+    years.push_back(yj);
+  }
+  return j;
+}
+
+namespace {
+std::string human(double v, const std::string& unit) {
+  char b[64];
+  const double a = std::fabs(v);
+  if (unit == "GBP") {
+    if (a >= 1e9) std::snprintf(b, sizeof b, "GBP %.2fbn", v / 1e9);
+    else if (a >= 1e6) std::snprintf(b, sizeof b, "GBP %.1fm", v / 1e6);
+    else std::snprintf(b, sizeof b, "GBP %.0f", v);
+  } else if (a >= 1e6) {
+    std::snprintf(b, sizeof b, "%.2fm", v / 1e6);
+  } else {
+    std::snprintf(b, sizeof b, "%.0f", v);
+  }
+  return b;
+}
+}  // namespace
+
+std::string to_table(const RunFacts& f, const RunSummary& s) {
+  std::ostringstream out;
+  out << "Run " << f.run_id << ": " << f.scenario << " (seed " << f.seed << ", " << f.replicates
+      << (f.replicates == 1 ? " replicate" : " replicates") << ", scale " << f.scale << ", " << f.agents << " agents)\n";
+  out << "Population at mid-" << (s.years.empty() ? std::string("?") : s.years.front().start.substr(0, 4)) << ": "
+      << human(s.population_start.mean, "people") << "\n";
+  if (f.replicates > 1) out << "Figures are means over replicates; [5th-95th percentile] below each.\n";
+  out << "Costs in 2018/19 prices, undiscounted. Years run July to June.\n\n";
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "%-34s", "");
+  out << buf;
+  for (const auto& y : s.years) {
+    std::snprintf(buf, sizeof buf, "%16s", y.label.c_str());
+    out << buf;
+  }
+  out << "\n";
+  for (std::size_t k = 0; k < headlines().size(); ++k) {
+    std::snprintf(buf, sizeof buf, "%-34s", headlines()[k].label.c_str());
+    out << buf;
+    for (const auto& y : s.years) {
+      std::snprintf(buf, sizeof buf, "%16s", human(y.values[k].mean, headlines()[k].unit).c_str());
+      out << buf;
+    }
+    out << "\n";
+    if (f.replicates > 1) {
+      std::snprintf(buf, sizeof buf, "%-34s", "");
+      out << buf;
+      for (const auto& y : s.years) {
+        const std::string iv = "[" + human(y.values[k].p05, "") + "-" + human(y.values[k].p95, "") + "]";
+        std::snprintf(buf, sizeof buf, "%16s", iv.c_str());
+        out << buf;
+      }
+      out << "\n";
+    }
+  }
+  std::snprintf(buf, sizeof buf, "\n%.1f s wall (%.1f s building the population), %.2g agent-months per second.\n",
+                f.wall_seconds, f.setup_seconds, f.agent_months_per_second);
+  out << buf << "Stored in " << f.database << " as run " << f.run_id << ".\n";
+  return out.str();
+}
+
+}  // namespace shiftsim::results

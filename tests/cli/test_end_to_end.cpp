@@ -1,0 +1,166 @@
+// The shiftsim command as a user runs it: a process, files, exit codes.
+#include "support/fixtures.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include <array>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace shiftsim;
+
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string out;
+};
+
+/// Runs the shiftsim binary with arguments in `cwd`; captures stdout, stderr goes to a file.
+Result run_cli(const std::string& args, const std::filesystem::path& cwd) {
+  const std::string cmd = "cd '" + cwd.string() + "' && '" + std::string(SHIFTSIM_BINARY) + "' " + args + " 2> stderr.txt";
+  Result r;
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::array<char, 4096> buf{};
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string read(const std::filesystem::path& f) {
+  std::ifstream in(f);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+double query(const std::filesystem::path& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open(db.string().c_str(), &h) == SQLITE_OK);
+  sqlite3_busy_timeout(h, 10000);
+  sqlite3_stmt* s = nullptr;
+  REQUIRE(sqlite3_prepare_v2(h, sql.c_str(), -1, &s, nullptr) == SQLITE_OK);
+  double v = -1;
+  if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_double(s, 0);
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+  return v;
+}
+
+std::string baseline() { return std::string(SHIFTSIM_SOURCE_DIR) + "/scenarios/baseline.json"; }
+
+}  // namespace
+
+TEST_CASE("cli: the baseline runs at --scale 0.01, writes the database and a JSON summary") {
+  test::TempDir dir;
+  const auto r = run_cli("run '" + baseline() + "' --scale 0.01 --json --threads 2", dir.path());
+  INFO(read(dir.path() / "stderr.txt"));
+  REQUIRE(r.code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["run_id"] == 1);
+  CHECK(std::abs(j["agents"].get<long>() - 16700) <= 8);  // 1% of each district, rounded
+  CHECK(j["population_start"].get<double>() == doctest::Approx(1'669'969).epsilon(0.001));
+  REQUIRE(j["years"].size() == 5);
+  for (const auto& y : j["years"]) {
+    CHECK(y["population_end"].get<double>() > 1.6e6);
+    CHECK(y["deaths"].get<double>() > 15000);
+    CHECK(y["emergency_admissions"].get<double>() > 150000);
+    CHECK(y["ae_attendances"].get<double>() > 500000);
+    CHECK(y["costs_gbp"]["total"].get<double>() > 2e9);
+    CHECK(y["costs_gbp"].contains("council_asc"));
+  }
+  CHECK(j["agent_months_per_second"].get<double>() > 0);
+  CHECK(j["wall_seconds"].get<double>() > 0);
+  const auto db = dir.path() / "shiftsim.db";
+  REQUIRE(std::filesystem::exists(db));
+  CHECK(query(db, "SELECT COUNT(*) FROM runs WHERE status = 'completed'") == 1);
+  CHECK(query(db, "SELECT COUNT(*) FROM metrics WHERE run_id = 1") > 10000);
+  CHECK(query(db, "SELECT COUNT(DISTINCT icp) FROM metrics") == 5);
+  CHECK(query(db, "SELECT COUNT(DISTINCT imd_quintile) FROM metrics") == 5);
+  // The JSON's first-year deaths are the database's.
+  CHECK(query(db, "SELECT SUM(value) FROM metrics WHERE metric = 'deaths' AND period_type = 'model_year' AND period = '2018/19'") ==
+        doctest::Approx(j["years"][0]["deaths"].get<double>()));
+  // And `shiftsim runs` lists it.
+  const auto runs = run_cli("runs --json", dir.path());
+  CHECK(runs.code == 0);
+  CHECK(nlohmann::json::parse(runs.out)[0]["status"] == "completed");
+}
+
+TEST_CASE("cli: a readable table without --json") {
+  test::TempDir dir;
+  const auto r = run_cli("run '" + baseline() + "' --scale 0.01 --db t.db", dir.path());
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("Emergency admissions") != std::string::npos);
+  CHECK(r.out.find("2022/23") != std::string::npos);
+  CHECK(r.out.find("Stored in t.db as run 1") != std::string::npos);
+}
+
+TEST_CASE("cli: bad input exits 2 with a message naming the problem, and stores nothing") {
+  test::TempDir dir;
+  std::ofstream(dir.path() / "bad.json") << R"({"name": "x", "years": 99})";
+  const auto r = run_cli("run bad.json --scale 0.01", dir.path());
+  CHECK(r.code == 2);
+  CHECK(read(dir.path() / "stderr.txt").find("/years: is 99, but must be between 1 and 25") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "shiftsim.db"));
+  CHECK(run_cli("run missing.json", dir.path()).code == 2);
+  CHECK(run_cli("run '" + baseline() + "' --scale 7", dir.path()).code == 2);
+  CHECK(run_cli("run '" + baseline() + "' --data /nonexistent", dir.path()).code == 2);
+}
+
+TEST_CASE("cli: a run that fails after it started is marked failed and leaves no metric rows") {
+  test::TempDir dir;
+  // A start year the region data does not describe is only detected when the model is built.
+  std::ofstream(dir.path() / "later.json") << R"({"name": "later", "start_year": 2019})";
+  const auto r = run_cli("run later.json --scale 0.01", dir.path());
+  CHECK(r.code == 2);
+  CHECK(read(dir.path() / "stderr.txt").find("start year 2019 is not the region data's base year (2018)") != std::string::npos);
+  const auto db = dir.path() / "shiftsim.db";
+  CHECK(query(db, "SELECT COUNT(*) FROM runs WHERE status = 'failed'") == 1);
+  CHECK(query(db, "SELECT COUNT(*) FROM metrics") == 0);
+}
+
+TEST_CASE("cli: an interrupted run stores nothing and is marked interrupted") {
+  test::TempDir dir;
+  const std::string cmd = std::string(SHIFTSIM_BINARY) + " run '" + baseline() + "' --scale 0.5 --replicates 20";
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    if (chdir(dir.path().c_str()) != 0) _exit(99);
+    execl("/bin/sh", "sh", "-c", ("exec " + cmd + " > out.txt 2> err.txt").c_str(), static_cast<char*>(nullptr));
+    _exit(98);
+  }
+  // Wait until the run is recorded as running, then interrupt it.
+  const auto db = dir.path() / "shiftsim.db";
+  for (int i = 0; i < 300; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (std::filesystem::exists(db) && query(db, "SELECT COUNT(*) FROM runs WHERE status = 'running'") == 1) break;
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+  CHECK(query(db, "SELECT status = 'interrupted' FROM runs WHERE run_id = 1") == 1);
+  CHECK(query(db, "SELECT COUNT(*) FROM metrics") == 0);
+}
+
+TEST_CASE("cli: params prints every parameter with its source and --help explains the commands") {
+  test::TempDir dir;
+  const auto p = run_cli("params --filter mortality.hr.smoking", dir.path());
+  CHECK(p.code == 0);
+  CHECK(p.out.find("mortality.hr.smoking.current") != std::string::npos);
+  CHECK(p.out.find("Pirie") != std::string::npos);
+  const auto h = run_cli("run --help", dir.path());
+  CHECK(h.code == 0);
+  CHECK(h.out.find("--replicates") != std::string::npos);
+  CHECK(h.out.find("--scale") != std::string::npos);
+}

@@ -1,0 +1,68 @@
+// Shared test helpers: where the bundled data is, the region loaded once per test process,
+// and worlds built with parameter overrides.
+#pragma once
+
+#include "model/simulation.hpp"
+#include "model/world.hpp"
+#include "scenarios/parameter_loader.hpp"
+#include "scenarios/region_loader.hpp"
+
+#include <tbb/global_control.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace shiftsim::test {
+
+inline std::filesystem::path data_dir() { return SHIFTSIM_TEST_DATA_DIR; }
+inline std::filesystem::path region_dir() { return data_dir() / "lsc"; }
+
+inline const model::RegionData& region() {
+  static const model::RegionData r = inputs::load_region(region_dir());
+  return r;
+}
+
+inline model::ParameterTable parameters(const std::map<std::string, double>& overrides = {}) {
+  auto t = inputs::load_parameters(data_dir() / "parameters.csv");
+  for (const auto& [k, v] : overrides) t.override_value(k, v);
+  return t;
+}
+
+inline std::unique_ptr<model::World> world(const std::map<std::string, double>& overrides = {}) {
+  return std::make_unique<model::World>(model::build_world(region(), parameters(overrides)));
+}
+
+inline model::RunSettings settings(double scale, int months, std::uint32_t seed = 12345) {
+  model::RunSettings s;
+  s.scale = scale;
+  s.months = months;
+  s.seed = seed;
+  s.start_year = region().base_year;
+  return s;
+}
+
+/// A temporary directory removed at the end of the scope.
+class TempDir {
+ public:
+  TempDir() {
+    path_ = std::filesystem::temp_directory_path() /
+            ("shiftsim-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  static int& counter() {
+    static int c = 0;
+    return c;
+  }
+  std::filesystem::path path_;
+};
+
+}  // namespace shiftsim::test
