@@ -71,22 +71,25 @@ struct Builder {
     cal.indicator = indicator_id;
     for (int d = 0; d < idx.districts; ++d) {
       const double target = it->second.value_by_district[static_cast<std::size_t>(d)] / 100.0;
+      // The district's adult cells: their counts and base log-odds, then bisection on the shift.
+      std::vector<std::pair<double, double>> cells;  // (count, logit of base prevalence)
+      double den = 0;
+      for (int dec = 1; dec <= kDeciles; ++dec)
+        for (int s = 0; s < kSexes; ++s)
+          for (int a = kAdultAge; a <= kMaxAge; ++a) {
+            const std::size_t c = idx(d, dec, s, a);
+            const double n = agents[c];
+            if (n <= 0) continue;
+            den += n;
+            if (v[c] > 0) cells.emplace_back(n, logit(v[c]));
+          }
       auto prevalence_with = [&](double shift) {
-        double num = 0, den = 0;
-        for (int dec = 1; dec <= kDeciles; ++dec)
-          for (int s = 0; s < kSexes; ++s)
-            for (int a = kAdultAge; a <= kMaxAge; ++a) {
-              const std::size_t c = idx(d, dec, s, a);
-              const double n = agents[c];
-              if (n <= 0) continue;
-              const double base = v[c];
-              num += n * (base > 0 ? logistic(logit(base) + shift) : 0.0);
-              den += n;
-            }
+        double num = 0;
+        for (const auto& [n, l] : cells) num += n * logistic(l + shift);
         return den > 0 ? num / den : 0.0;
       };
       double lo = -6, hi = 6;
-      for (int iter = 0; iter < 80; ++iter) {
+      for (int iter = 0; iter < 50; ++iter) {
         const double mid = 0.5 * (lo + hi);
         (prevalence_with(mid) < target ? lo : hi) = mid;
       }

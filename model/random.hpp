@@ -22,7 +22,8 @@ enum class Purpose : std::uint32_t {
   synth_risk_factors,    // smoking, weight, activity, drinking, isolation at the start
   synth_conditions,      // long-term conditions at the start
   synth_frailty_care,    // frailty, activation and care setting at the start
-  monthly_event,         // the one "does anything happen" draw and its resolution
+  monthly_event,         // the one "does anything happen" draw: four people per Philox call
+  event_choice,          // which event, when something happens
   event_detail,          // length of stay, discharge destination, ...
   births,                // aggregate: births per zone
   migration,             // aggregate: in-migrants per district
@@ -55,6 +56,22 @@ inline std::array<std::uint32_t, 4> philox_words(const RandomKey& key, std::uint
   const auto r = gen(ctr, k);
   return {r.v[0], r.v[1], r.v[2], r.v[3]};
 }
+
+/// The "does anything happen" word of a person for a month. One Philox call gives four
+/// independent words, so the people with ids 4g..4g+3 share the call for counter g and each
+/// takes word id mod 4: still a function of (seed, replicate, person, month) only.
+struct MonthlyDraws {
+  std::uint32_t group = 0xFFFF'FFFFu;
+  std::array<std::uint32_t, 4> words{};
+  std::uint32_t word(const RandomKey& key, std::uint32_t id, std::uint32_t month) {
+    const std::uint32_t g = id >> 2;
+    if (g != group) {
+      words = philox_words(key, g, month, Purpose::monthly_event);
+      group = g;
+    }
+    return words[id & 3u];
+  }
+};
 
 /// A 32-bit word to a double strictly inside (0, 1).
 constexpr double to_unit_open(std::uint32_t word) { return (static_cast<double>(word) + 0.5) * 0x1p-32; }

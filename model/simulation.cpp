@@ -101,6 +101,48 @@ void Simulation::contribute(BlockState& b, std::size_t i, double sign) const {
   if (sex == 1 && age >= 15 && age <= 44) b.women[pop_.zone[i]] += sign;
 }
 
+Simulation::Cached Simulation::cached(std::size_t i) const {
+  Cached c;
+  c.death = pop_.death_probability[i];
+  c.utility = pop_.utility[i];
+  for (int k = 0; k < kRandomTallies; ++k) c.tally[static_cast<std::size_t>(k)] = pop_.expected_tally[k][i];
+  c.care = pop_.care(i);
+  c.age = pop_.age_years(i);
+  return c;
+}
+
+void Simulation::add_difference(BlockState& b, std::size_t i, const Cached& before) const {
+  const int quintile = quintile_of_decile(pop_.decile[i]);
+  const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile));
+  double* row = &b.sums[cell * kSumMetrics];
+  row[sum_expected_deaths] += static_cast<double>(pop_.death_probability[i]) - static_cast<double>(before.death);
+  row[sum_utility] += static_cast<double>(pop_.utility[i]) - static_cast<double>(before.utility);
+  for (int k = 0; k < kRandomTallies; ++k)
+    row[sum_tally_first + k] +=
+        static_cast<double>(pop_.expected_tally[k][i]) - static_cast<double>(before.tally[static_cast<std::size_t>(k)]);
+  const CareSetting care = pop_.care(i);
+  if (care != before.care) {
+    const double hours = cal_.rates.home_care_hours_per_month, weeks = cal_.rates.care_home_weeks_per_month;
+    row[sum_tally_first + static_cast<int>(home_care_hours)] +=
+        (care == CareSetting::home_care ? hours : 0.0) - (before.care == CareSetting::home_care ? hours : 0.0);
+    row[sum_tally_first + static_cast<int>(care_home_weeks)] +=
+        (care == CareSetting::care_home ? weeks : 0.0) - (before.care == CareSetting::care_home ? weeks : 0.0);
+  }
+  const int age = pop_.age_years(i);
+  if (age != before.age) {
+    const int sex = pop_.sex(i);
+    const int g0 = age_group_of(before.age), g1 = age_group_of(age);
+    if (g0 != g1) {
+      b.people[static_cast<std::size_t>(life_table_cell(quintile, sex, g0))] -= 1;
+      b.people[static_cast<std::size_t>(life_table_cell(quintile, sex, g1))] += 1;
+    }
+    if (sex == 1) {
+      const bool was = before.age >= 15 && before.age <= 44, is = age >= 15 && age <= 44;
+      if (was != is) b.women[pop_.zone[i]] += is ? 1.0 : -1.0;
+    }
+  }
+}
+
 void Simulation::rebuild_block_sums() {
   const std::size_t n = pop_.size();
   const std::size_t n_blocks = block_count(n);
@@ -210,12 +252,13 @@ void Simulation::refresh_at(std::size_t i, int month) {
   pop_.utility[i] = static_cast<float>(u);
 }
 
-void Simulation::resolve(std::size_t i, const std::array<std::uint32_t, 4>& words, BlockState& acc) {
+void Simulation::resolve(std::size_t i, BlockState& acc) {
   const int t = month_;
   Hazards hz;
   compute_hazards(pop_, i, t, cal_.rates, world_.multipliers, zone_district_, hz);
   if (!(hz.total > 0)) return;
-  const double target = to_unit_open(words[1]) * hz.total;
+  const auto words = philox_words(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::event_choice);
+  const double target = to_unit_open(words[0]) * hz.total;
   double cumulative = 0;
   int event = kEvents - 1;
   for (int k = 0; k < kEvents; ++k) {
@@ -229,12 +272,12 @@ void Simulation::resolve(std::size_t i, const std::array<std::uint32_t, 4>& word
   const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile));
   acc.touch(cell);
   double* row = &acc.events[cell * kFlowMetrics];
-  // The person's contribution to the running sums leaves with their old state.
-  contribute(acc, i, -1.0);
+  const Cached before = cached(i);
   const int sex = pop_.sex(i);
   const int age = pop_.age_years(i);
   const auto lt = static_cast<std::size_t>(life_table_cell(quintile, sex, age_group_of(age)));
   auto leave = [&](int metric) {
+    contribute(acc, i, -1.0);  // the person's contribution to the running sums leaves with them
     pop_.status[i] = static_cast<std::uint8_t>(pop_.status[i] & static_cast<std::uint8_t>(~status_bits::alive));
     row[metric] += 1;
     row[fm_person_months] -= 0.5;  // leavers count half the month
@@ -323,7 +366,7 @@ void Simulation::resolve(std::size_t i, const std::array<std::uint32_t, 4>& word
     }
   }
   refresh_at(i, t);
-  contribute(acc, i, +1.0);
+  add_difference(acc, i, before);
 }
 
 void Simulation::add_person(int zone, int age_years, int sex, bool newborn) {
@@ -357,27 +400,25 @@ void Simulation::add_person(int zone, int age_years, int sex, bool newborn) {
 }
 
 void Simulation::count_stocks(std::size_t i, double* row) const {
+  // Branch-free: every comparison adds 0 or 1.
   const int age = pop_.age_years(i);
+  const std::uint8_t cond = pop_.conditions[i], risk = pop_.risk[i];
+  const double adult = age >= kAdultAge ? 1.0 : 0.0;
+  const auto smoking = static_cast<Smoking>(risk & risk_bits::smoking_mask);
+  const auto weight = static_cast<Weight>((risk & risk_bits::weight_mask) >> risk_bits::weight_shift);
   row[sm_population] += 1;
-  if (pop_.sex(i) == 0) row[sm_population_male] += 1;
-  if (age >= 65) row[sm_population_65_plus] += 1;
-  const std::uint8_t cond = pop_.conditions[i];
-  if (cond) {
-    for (unsigned bits = cond; bits; bits &= bits - 1) row[sm_condition_first + __builtin_ctz(bits)] += 1;
-    if (condition_count(cond) >= 2) row[sm_multimorbid] += 1;
-  }
-  if (age >= kAdultAge) {
-    row[sm_adults] += 1;
-    const Smoking s = pop_.smoking(i);
-    if (s == Smoking::current) row[sm_smokers] += 1;
-    if (s == Smoking::ex) row[sm_ex_smokers] += 1;
-    const Weight w = pop_.weight(i);
-    if (w != Weight::healthy) row[sm_overweight_or_obese] += 1;
-    if (w == Weight::obese) row[sm_obese] += 1;
-    if (pop_.risk[i] & risk_bits::inactive) row[sm_inactive] += 1;
-    if (pop_.risk[i] & risk_bits::harmful_drinking) row[sm_harmful_drinkers] += 1;
-    if (pop_.risk[i] & risk_bits::isolated) row[sm_isolated] += 1;
-  }
+  row[sm_population_male] += pop_.sex(i) == 0;
+  row[sm_population_65_plus] += age >= 65;
+  row[sm_adults] += adult;
+  for (int c = 0; c < kConditions; ++c) row[sm_condition_first + c] += (cond >> c) & 1u;
+  row[sm_multimorbid] += condition_count(cond) >= 2;
+  row[sm_smokers] += adult * (smoking == Smoking::current);
+  row[sm_ex_smokers] += adult * (smoking == Smoking::ex);
+  row[sm_overweight_or_obese] += adult * (weight != Weight::healthy);
+  row[sm_obese] += adult * (weight == Weight::obese);
+  row[sm_inactive] += adult * ((risk & risk_bits::inactive) != 0);
+  row[sm_harmful_drinkers] += adult * ((risk & risk_bits::harmful_drinking) != 0);
+  row[sm_isolated] += adult * ((risk & risk_bits::isolated) != 0);
   row[sm_frailty_first + static_cast<int>(pop_.frailty(i))] += 1;
   row[sm_care_first + static_cast<int>(pop_.care(i))] += 1;
 }
@@ -439,6 +480,7 @@ void Simulation::step() {
   for_each_block(n, [&](std::size_t b, std::size_t begin, std::size_t end) {
     BlockState& st = blocks_[b];
     st.clear_month(n_cells);
+    MonthlyDraws draws;
     for (std::size_t i = begin; i < end; ++i) {
       if (!pop_.alive(i)) continue;
       if (counting_stocks) {
@@ -468,16 +510,15 @@ void Simulation::step() {
       }
       if ((pop_.age_months[i] + 1) % 12 == 0) {
         // Birthday: the person's contribution moves to their new age.
-        contribute(st, i, -1.0);
+        const Cached before = cached(i);
         const std::uint16_t age_months = ++pop_.age_months[i];
         if (age_months == kAdultAge * 12) draw_adult_risk_factors(pop_, i, world_, prevalence_, key_, t);
         refresh_at(i, t);
-        contribute(st, i, +1.0);
+        add_difference(st, i, before);
       } else {
         ++pop_.age_months[i];
       }
-      const auto words = philox_words(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::monthly_event);
-      if (words[0] < pop_.event_threshold[i]) resolve(i, words, st);
+      if (draws.word(key_, pop_.id[i], static_cast<std::uint32_t>(t)) < pop_.event_threshold[i]) resolve(i, st);
     }
   });
 

@@ -87,9 +87,19 @@ class Simulation {
   };
   void refresh_at(std::size_t i, int month);
   void contribute(BlockState& b, std::size_t i, double sign) const;
+  /// What a person's cached state contributes to the sums, kept across a refresh so that
+  /// only the difference is added.
+  struct Cached {
+    float death = 0, utility = 0;
+    std::array<float, kRandomTallies> tally{};
+    CareSetting care = CareSetting::home;
+    int age = 0;
+  };
+  Cached cached(std::size_t i) const;
+  void add_difference(BlockState& b, std::size_t i, const Cached& before) const;
   void rebuild_block_sums();
   BlockState& block_of(std::size_t i);
-  void resolve(std::size_t i, const std::array<std::uint32_t, 4>& words, BlockState& b);
+  void resolve(std::size_t i, BlockState& b);
   void add_person(int zone, int age_years, int sex, bool newborn);
   Snapshot snapshot(int after_month) const;
   void count_stocks(std::size_t i, double* row) const;

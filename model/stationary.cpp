@@ -46,11 +46,21 @@ AgeVector solve_binary_onset_monthly(const AgeVector& P, const AgeVector& r, con
       ++clips;
       continue;
     }
+    // Safeguarded Newton: after_year is increasing in o; keep a bracket and fall back to
+    // bisection whenever a Newton step leaves it.
+    double o = 0.5 * (lo + hi);
     for (int it = 0; it < 60; ++it) {
-      const double mid = 0.5 * (lo + hi);
-      (after_year(mid) < target ? lo : hi) = mid;
+      const double f = after_year(o) - target;
+      if (std::fabs(f) < 1e-14) break;
+      (f < 0 ? lo : hi) = o;
+      const double h = 1e-7;
+      const double slope = (after_year(o + h) - after_year(o - h)) / (2 * h);
+      double next = slope > 0 ? o - f / slope : 0.5 * (lo + hi);
+      if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+      if (std::fabs(next - o) < 1e-15) break;
+      o = next;
     }
-    onset[i] = 0.5 * (lo + hi);
+    onset[i] = o;
   }
   onset[kMaxAge] = onset[kMaxAge - 1];
   if (clipped) *clipped = clips;

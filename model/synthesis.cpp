@@ -35,11 +35,11 @@ std::vector<long> apportion(long total, const std::vector<double>& weights) {
 
 namespace {
 
-// Conditions are drawn in an order that respects their dependencies (hypertension and
-// diabetes raise the risk of CHD, stroke and dementia).
-constexpr std::array<int, kConditions> kConditionDrawOrder{hypertension,  type2_diabetes, coronary_heart_disease,
-                                                           stroke,        copd,           cancer,
-                                                           dementia,      common_mental_disorder};
+// Conditions are drawn in two stages that respect their dependencies: hypertension and
+// diabetes depend only on risk factors; the other six on risk factors, hypertension and
+// diabetes (which raise the risk of CHD, stroke and dementia), not on each other.
+constexpr std::array<int, 2> kFirstStage{hypertension, type2_diabetes};
+constexpr std::array<int, 6> kSecondStage{coronary_heart_disease, stroke, copd, cancer, dementia, common_mental_disorder};
 
 struct Drawer {
   const World& world;
@@ -85,11 +85,23 @@ struct Drawer {
   double condition_rr(const Population& pop, std::size_t i, int c) const {
     return world.multipliers.incidence_rr(c, pop.sex(i), pop.risk[i], pop.conditions[i]);
   }
-  void condition(Population& pop, std::size_t i, int c, double norm) const {
-    const auto word = philox_words(key, pop.id[i], kSynthesisMonth, Purpose::synth_conditions,
-                                   static_cast<std::uint32_t>(c / 4))[static_cast<std::size_t>(c % 4)];
-    const double p = std::min(0.95, prev.condition[static_cast<std::size_t>(c)][cell(pop, i)] * condition_rr(pop, i, c) / norm);
-    if (to_unit_open(word) < p) pop.conditions[i] = static_cast<std::uint8_t>(pop.conditions[i] | (1u << c));
+  /// Draws the conditions of one stage; condition c uses word c mod 4 of the Philox call with
+  /// index c / 4, so each condition has its own uniform.
+  template <std::size_t N>
+  void conditions(Population& pop, std::size_t i, const std::array<int, N>& stage,
+                  const std::array<std::array<double, kNormGroups>, kConditions>& norms) const {
+    const std::size_t k = cell(pop, i);
+    const auto g = static_cast<std::size_t>(norm_group(pop.age_years(i), pop.sex(i), pop.decile[i]));
+    const auto words0 = philox_words(key, pop.id[i], kSynthesisMonth, Purpose::synth_conditions, 0);
+    const auto words1 = N > 2 ? philox_words(key, pop.id[i], kSynthesisMonth, Purpose::synth_conditions, 1) : words0;
+    std::uint8_t drawn = 0;
+    for (int c : stage) {
+      const auto cu = static_cast<std::size_t>(c);
+      const double p = std::min(0.95, prev.condition[cu][k] * condition_rr(pop, i, c) / norms[cu][g]);
+      const std::uint32_t word = c < 4 ? words0[cu % 4] : words1[cu % 4];
+      if (to_unit_open(word) < p) drawn = static_cast<std::uint8_t>(drawn | (1u << c));
+    }
+    pop.conditions[i] = static_cast<std::uint8_t>(pop.conditions[i] | drawn);
   }
 
   double frailty_rr(const Population& pop, std::size_t i) const {
@@ -122,26 +134,45 @@ struct Drawer {
   }
 };
 
-/// Mean of f(i) per normalisation group, summed per block and combined in block order.
-template <class F>
-std::array<double, kNormGroups> group_means(const Population& pop, F&& f) {
+/// Means of f(i) (N values per person) per normalisation group, summed per block and
+/// combined in block order.
+template <std::size_t N, class F>
+std::array<std::array<double, kNormGroups>, N> group_means(const Population& pop, F&& f) {
   const std::size_t blocks = block_count(pop.size());
-  std::vector<std::array<double, 2 * kNormGroups>> partial(blocks);
+  std::vector<std::vector<double>> partial(blocks);
   for_each_block(pop.size(), [&](std::size_t b, std::size_t begin, std::size_t end) {
     auto& acc = partial[b];
-    acc.fill(0.0);
+    acc.assign((N + 1) * kNormGroups, 0.0);
+    std::array<double, N> v{};
     for (std::size_t i = begin; i < end; ++i) {
       const auto g = static_cast<std::size_t>(norm_group(pop.age_years(i), pop.sex(i), pop.decile[i]));
-      acc[2 * g] += f(i);
-      acc[2 * g + 1] += 1.0;
+      f(i, v);
+      for (std::size_t k = 0; k < N; ++k) acc[k * kNormGroups + g] += v[k];
+      acc[N * kNormGroups + g] += 1.0;
     }
   });
-  std::array<double, 2 * kNormGroups> total{};
+  std::vector<double> total((N + 1) * kNormGroups, 0.0);
   for (const auto& acc : partial)
     for (std::size_t k = 0; k < total.size(); ++k) total[k] += acc[k];
-  std::array<double, kNormGroups> mean{};
-  for (std::size_t g = 0; g < kNormGroups; ++g) mean[g] = total[2 * g + 1] > 0 ? total[2 * g] / total[2 * g + 1] : 1.0;
+  std::array<std::array<double, kNormGroups>, N> mean{};
+  for (std::size_t k = 0; k < N; ++k)
+    for (std::size_t g = 0; g < kNormGroups; ++g) {
+      const double n = total[N * kNormGroups + g];
+      mean[k][g] = n > 0 ? total[k * kNormGroups + g] / n : 1.0;
+    }
   return mean;
+}
+
+/// Condition draws of one stage: normalising means of the stage's relative risks, then the draws.
+template <std::size_t N>
+void draw_stage(Population& pop, const Drawer& drawer, const std::array<int, N>& stage, SynthesisNorms& norms) {
+  const auto means = group_means<N>(pop, [&](std::size_t j, std::array<double, N>& v) {
+    for (std::size_t k = 0; k < N; ++k) v[k] = drawer.condition_rr(pop, j, stage[k]);
+  });
+  for (std::size_t k = 0; k < N; ++k) norms.condition[static_cast<std::size_t>(stage[k])] = means[k];
+  for_each_block(pop.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
+    for (std::size_t j = begin; j < end; ++j) drawer.conditions(pop, j, stage, norms.condition);
+  });
 }
 
 }  // namespace
@@ -228,20 +259,14 @@ SynthesisResult synthesise(const World& world, const RandomKey& key, double scal
   for_each_block(pop.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t j = begin; j < end; ++j) drawer.risk_and_activation(pop, j);
   });
-  for (int c : kConditionDrawOrder) {
-    const auto cu = static_cast<std::size_t>(c);
-    out.norms.condition[cu] = group_means(pop, [&](std::size_t j) { return drawer.condition_rr(pop, j, c); });
-    for_each_block(pop.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
-      for (std::size_t j = begin; j < end; ++j)
-        drawer.condition(pop, j, c, out.norms.condition[cu][static_cast<std::size_t>(norm_group(pop.age_years(j), pop.sex(j), pop.decile[j]))]);
-    });
-  }
-  out.norms.frailty = group_means(pop, [&](std::size_t j) { return drawer.frailty_rr(pop, j); });
+  draw_stage(pop, drawer, kFirstStage, out.norms);
+  draw_stage(pop, drawer, kSecondStage, out.norms);
+  out.norms.frailty = group_means<1>(pop, [&](std::size_t j, std::array<double, 1>& v) { v[0] = drawer.frailty_rr(pop, j); })[0];
   for_each_block(pop.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t j = begin; j < end; ++j)
       drawer.frailty_and_care(pop, j, out.norms.frailty[static_cast<std::size_t>(norm_group(pop.age_years(j), pop.sex(j), pop.decile[j]))], 1.0, true, false);
   });
-  out.norms.care = group_means(pop, [&](std::size_t j) { return drawer.care_rr(pop, j); });
+  out.norms.care = group_means<1>(pop, [&](std::size_t j, std::array<double, 1>& v) { v[0] = drawer.care_rr(pop, j); })[0];
   for_each_block(pop.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t j = begin; j < end; ++j)
       drawer.frailty_and_care(pop, j, 1.0, out.norms.care[static_cast<std::size_t>(norm_group(pop.age_years(j), pop.sex(j), pop.decile[j]))], false, true);
@@ -270,7 +295,8 @@ void draw_attributes(Population& pop, std::size_t i, const World& world, const P
   const Drawer drawer{world, prevalence, key};
   const auto g = static_cast<std::size_t>(norm_group(pop.age_years(i), pop.sex(i), pop.decile[i]));
   drawer.risk_and_activation(pop, i);
-  for (int c : kConditionDrawOrder) drawer.condition(pop, i, c, norms.condition[static_cast<std::size_t>(c)][g]);
+  drawer.conditions(pop, i, kFirstStage, norms.condition);
+  drawer.conditions(pop, i, kSecondStage, norms.condition);
   drawer.frailty_and_care(pop, i, norms.frailty[g], 1.0, true, false);
   drawer.frailty_and_care(pop, i, 1.0, norms.care[g], false, true);
 }
