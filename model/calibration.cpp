@@ -27,8 +27,8 @@ struct Stats {
   // Normalisation means per norm group.
   std::vector<double> incidence_rr, incidence_n;  // [c][group], among people without c
   std::vector<double> emergency, tally, all_n;    // emergency [group], tally [t][group], all people [group]
-  std::vector<double> frailty_rr, frailty_n;      // among people below severe
-  std::vector<double> care_rr, care_n;            // among people not in a care home
+  std::vector<double> frailty_rr, frailty_n;      // [origin level fit/mild/moderate][group]
+  std::vector<double> care_rr, care_n;            // [origin setting home/home care][group]
   std::vector<double> m_sa, n_sa;                 // mortality multiplier by (sex, single age)
   std::vector<double> m_weight, n_weight;         // by (group, sex, weight state)
   std::vector<double> m_binary, n_binary;         // [inactive, drinking, isolated] x (group, sex, yes/no)
@@ -38,8 +38,8 @@ struct Stats {
         m_condition(kConditions * G * kSexes * 2), n_condition(kConditions * G * kSexes * 2),
         m_frailty(G * kSexes * 4), n_frailty(G * kSexes * 4), m_care(G * kSexes * 3), n_care(G * kSexes * 3),
         incidence_rr(kConditions * kNormGroups), incidence_n(kConditions * kNormGroups), emergency(kNormGroups),
-        tally(kTallies * kNormGroups), all_n(kNormGroups), frailty_rr(kNormGroups), frailty_n(kNormGroups),
-        care_rr(kNormGroups), care_n(kNormGroups), m_sa(kSexes * kAges), n_sa(kSexes * kAges),
+        tally(kTallies * kNormGroups), all_n(kNormGroups), frailty_rr(3 * kNormGroups), frailty_n(3 * kNormGroups),
+        care_rr(2 * kNormGroups), care_n(2 * kNormGroups), m_sa(kSexes * kAges), n_sa(kSexes * kAges),
         m_weight(G * kSexes * 3), n_weight(G * kSexes * 3), m_binary(3 * G * kSexes * 2), n_binary(3 * G * kSexes * 2) {}
 
   void add(const Stats& o) {
@@ -105,12 +105,15 @@ Stats gather(const World& w, const Population& pop) {
       for (int t = 0; t < kTallies; ++t) s.tally[static_cast<std::size_t>(t) * kNormGroups + ng] += m.tally_rr(t, cond, f);
       s.all_n[ng] += 1;
       if (f != Frailty::severe) {
-        s.frailty_rr[ng] += m.frailty_progression[static_cast<std::size_t>(condition_count(cond))];
-        s.frailty_n[ng] += 1;
+        // Each transition's multiplier is normalised among the people it applies to.
+        const std::size_t k = static_cast<std::size_t>(f) * kNormGroups + ng;
+        s.frailty_rr[k] += m.frailty_progression[static_cast<std::size_t>(condition_count(cond))];
+        s.frailty_n[k] += 1;
       }
       if (care != CareSetting::care_home) {
-        s.care_rr[ng] += m.care_move[static_cast<std::size_t>(f)][(cond >> dementia) & 1u];
-        s.care_n[ng] += 1;
+        const std::size_t k = static_cast<std::size_t>(care) * kNormGroups + ng;
+        s.care_rr[k] += m.care_move[static_cast<std::size_t>(f)][(cond >> dementia) & 1u];
+        s.care_n[k] += 1;
       }
     }
   });
@@ -507,9 +510,10 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
           const auto up = solve_progressive(C, q, hr, zero);
           for (int a = 0; a <= kMaxAge; ++a) {
             const auto ng = static_cast<std::size_t>(norm_group(a, s, dec));
-            const double norm = ratio_or(st.frailty_rr[ng], st.frailty_n[ng], 1.0);
-            for (std::size_t k = 0; k < 3; ++k)
+            for (std::size_t k = 0; k < 3; ++k) {
+              const double norm = ratio_or(st.frailty_rr[k * kNormGroups + ng], st.frailty_n[k * kNormGroups + ng], 1.0);
               rt.cells[row + static_cast<std::size_t>(a)].frailty_up[k] = static_cast<float>(monthly_probability(up[k + 1][static_cast<std::size_t>(a)]) / norm);
+            }
           }
         }
         // Emergency admissions and the care moves that follow some of them.
@@ -529,9 +533,10 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
           const auto up = solve_progressive(C, q, hr, extra);
           for (int a = 0; a <= kMaxAge; ++a) {
             const auto ng = static_cast<std::size_t>(norm_group(a, s, dec));
-            const double norm = ratio_or(st.care_rr[ng], st.care_n[ng], 1.0);
-            for (std::size_t k = 0; k < 2; ++k)
+            for (std::size_t k = 0; k < 2; ++k) {
+              const double norm = ratio_or(st.care_rr[k * kNormGroups + ng], st.care_n[k * kNormGroups + ng], 1.0);
               rt.cells[row + static_cast<std::size_t>(a)].care_up[k] = static_cast<float>(monthly_probability(up[k + 1][static_cast<std::size_t>(a)]) / norm);
+            }
           }
         }
         // Death, services, utility.
