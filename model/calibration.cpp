@@ -433,8 +433,9 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
   const double months_per_year = 12.0;
   const double smoking_relapse_monthly = monthly_probability(p.smoking_relapse_per_year);
   // Rows (district, decile, sex) are independent and write disjoint cells: solve in parallel.
-  tbb::parallel_for(0, nd * kDeciles * kSexes, [&](int row_index) {
-        const int d = row_index / (kDeciles * kSexes), dec = 1 + (row_index / kSexes) % kDeciles, s = row_index % kSexes;
+  for_each_index(static_cast<std::size_t>(nd * kDeciles * kSexes), [&](std::size_t row_index) {
+        const int row_number = static_cast<int>(row_index);
+        const int d = row_number / (kDeciles * kSexes), dec = 1 + (row_number / kSexes) % kDeciles, s = row_number % kSexes;
         const auto su = static_cast<std::size_t>(s);
         const std::size_t row = idx.row(d, dec, s);
         AgeVector q{}, zero{}, rec{};

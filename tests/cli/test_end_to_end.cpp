@@ -55,6 +55,23 @@ double query(const std::filesystem::path& db, const std::string& sql) {
   return v;
 }
 
+/// Like query(), but -1 instead of a failure when the database or table is not there yet.
+double try_query(const std::filesystem::path& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  if (sqlite3_open_v2(db.string().c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(h);
+    return -1;
+  }
+  sqlite3_busy_timeout(h, 10000);
+  sqlite3_stmt* s = nullptr;
+  double v = -1;
+  if (sqlite3_prepare_v2(h, sql.c_str(), -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+    v = sqlite3_column_double(s, 0);
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+  return v;
+}
+
 std::string baseline() { return std::string(SHIFTSIM_SOURCE_DIR) + "/scenarios/baseline.json"; }
 
 }  // namespace
@@ -141,7 +158,7 @@ TEST_CASE("cli: an interrupted run stores nothing and is marked interrupted") {
   const auto db = dir.path() / "shiftsim.db";
   for (int i = 0; i < 300; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (std::filesystem::exists(db) && query(db, "SELECT COUNT(*) FROM runs WHERE status = 'running'") == 1) break;
+    if (std::filesystem::exists(db) && try_query(db, "SELECT COUNT(*) FROM runs WHERE status = 'running'") == 1) break;
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   kill(pid, SIGINT);
