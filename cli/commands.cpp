@@ -112,6 +112,8 @@ int run_command(const RunOptions& o) {
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
     const model::World world = model::build_world(in.region, in.table);
 
+    const fs::path db_dir = fs::absolute(o.db).parent_path();
+    if (!fs::is_directory(db_dir)) throw InputError(o.db + ": the folder for the results database does not exist");
     results::ResultsStore store(o.db);
     results::RunRecord rec;
     rec.scenario_name = scenario.name;
@@ -201,7 +203,18 @@ int run_command(const RunOptions& o) {
 int params_command(const ParamsOptions& o) {
   return guarded([&]() -> int {
     const fs::path file = fs::path(o.common.data_dir) / "parameters.csv";
-    const auto table = inputs::load_parameters(file);
+    auto table = inputs::load_parameters(file);
+    if (o.derived) {
+      // The derived values depend on the synthesised population a little (seed and scale).
+      Inputs in = load_inputs(o.common);
+      const model::World world = model::build_world(in.region, in.table);
+      model::RunSettings s;
+      s.start_year = in.region.base_year;
+      s.months = 1;
+      s.scale = o.scale;
+      const model::Simulation sim(world, s);
+      table = sim.parameter_table();
+    }
     auto value = [](const model::ParameterRow& r) {
       if (!r.value) return std::string(r.derived ? "derived" : "");
       char b[32];
@@ -279,8 +292,8 @@ int validate_command(const ValidateOptions& o) {
 
 int docs_command(const DocsOptions& o) {
   return guarded([&]() -> int {
-    const auto table = inputs::load_parameters(fs::path(o.common.data_dir) / "parameters.csv");
-    const std::string text = model::model_documentation(table);
+    const Inputs in = load_inputs(o.common);
+    const std::string text = model::model_documentation(in.table, &in.region);
     if (o.output.empty()) {
       std::cout << text;
     } else {

@@ -28,6 +28,8 @@ struct ParamsOptions {
   Common common;
   std::string format = "table";  // table, csv, markdown
   std::string filter;            // name prefix
+  bool derived = false;          // build the model to show the derived values
+  double scale = 0.1;
 };
 int params_command(const ParamsOptions& options);
 

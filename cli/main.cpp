@@ -70,6 +70,11 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"table", "csv", "markdown"}))
       ->capture_default_str();
   params_cmd->add_option("--filter", params.filter, "Only parameters whose name starts with this");
+  params_cmd->add_flag("--derived", params.derived,
+                       "Build the model (at --scale) to show the values derived from the region data");
+  params_cmd->add_option("--scale", params.scale, "Share of residents synthesised for --derived")
+      ->check(CLI::Range(0.0001, 1.0))
+      ->capture_default_str();
 
   RunsOptions runs;
   auto* runs_cmd = app.add_subcommand("runs", "List the runs stored in a results database");

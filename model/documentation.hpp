@@ -4,12 +4,15 @@
 #pragma once
 
 #include "model/parameter_table.hpp"
+#include "model/region.hpp"
 
 #include <string>
 
 namespace shiftsim::model {
 
-std::string model_documentation(const ParameterTable& table);
+/// With a region, the document also lists its neighbourhoods (name, districts, MSOAs,
+/// residents and deprivation mix).
+std::string model_documentation(const ParameterTable& table, const RegionData* region = nullptr);
 
 /// Markdown tables of the parameters whose names start with `prefix` (all if empty),
 /// grouped by their group column.

@@ -197,6 +197,8 @@ Simulation::Simulation(const World& world, RunSettings settings)
                                   dc.logit_shift[d], "target " + std::to_string(dc.target_percent[d]) + "% of adults"});
   for (const auto& [name, v] : prevalence_.anchor_scales)
     out_.diagnostics.push_back({"prevalence.anchor_scale." + name, v, "England anchor scale factor"});
+  for (const auto& note : world.costs.provenance)
+    out_.diagnostics.push_back({"unit_cost_gbp." + note.name, note.gbp, note.how});
   out_.agents_at_start = pop_.size();
   if (settings_.person_ledger) person_cost_.assign(next_id_, 0.0);
 

@@ -46,6 +46,17 @@ struct Drawer {
   const PrevalenceTables& prev;
   const RandomKey& key;
 
+  /// Smoking and weight status from two uniforms and the cell's prevalences.
+  std::pair<Smoking, Weight> smoking_and_weight(std::size_t c, double u_smoke, double u_weight) const {
+    Smoking s = Smoking::never;
+    if (u_smoke < prev.smoking_current[c]) s = Smoking::current;
+    else if (u_smoke < prev.smoking_current[c] + prev.smoking_ex[c]) s = Smoking::ex;
+    Weight w = Weight::healthy;
+    if (u_weight < prev.obese[c]) w = Weight::obese;
+    else if (u_weight < prev.overweight_or_obese[c]) w = Weight::overweight;
+    return {s, w};
+  }
+
   std::size_t cell(const Population& pop, std::size_t i) const {
     const int district = world.geography.zones[pop.zone[i]].district;
     return world.index(district, pop.decile[i], pop.sex(i), pop.age_years(i));
@@ -56,12 +67,7 @@ struct Drawer {
     CounterEngine e(key, pop.id[i], kSynthesisMonth, Purpose::synth_risk_factors);
     const double u_smoke = e.uniform(), u_weight = e.uniform(), u_inactive = e.uniform(), u_drink = e.uniform(),
                  u_iso = e.uniform(), u_pam = e.uniform(), u_shift = e.uniform();
-    Smoking s = Smoking::never;
-    if (u_smoke < prev.smoking_current[c]) s = Smoking::current;
-    else if (u_smoke < prev.smoking_current[c] + prev.smoking_ex[c]) s = Smoking::ex;
-    Weight w = Weight::healthy;
-    if (u_weight < prev.obese[c]) w = Weight::obese;
-    else if (u_weight < prev.overweight_or_obese[c]) w = Weight::overweight;
+    const auto [s, w] = smoking_and_weight(c, u_smoke, u_weight);
     pop.risk[i] = pack_risk(s, w, u_inactive < prev.inactive[c], u_drink < prev.harmful_drinking[c],
                             u_iso < prev.isolated[c]);
     // Activation: base shares, shifted one level down (deprived) or up (affluent) with
@@ -276,16 +282,9 @@ SynthesisResult synthesise(const World& world, const RandomKey& key, double scal
 
 void draw_adult_risk_factors(Population& pop, std::size_t i, const World& world, const PrevalenceTables& prev,
                              const RandomKey& key, int month) {
-  const int district = world.geography.zones[pop.zone[i]].district;
-  const std::size_t c = world.index(district, pop.decile[i], pop.sex(i), pop.age_years(i));
+  const Drawer drawer{world, prev, key};
   const auto words = philox_words(key, pop.id[i], static_cast<std::uint32_t>(month), Purpose::adulthood);
-  const double u_smoke = to_unit_open(words[0]), u_weight = to_unit_open(words[1]);
-  Smoking s = Smoking::never;
-  if (u_smoke < prev.smoking_current[c]) s = Smoking::current;
-  else if (u_smoke < prev.smoking_current[c] + prev.smoking_ex[c]) s = Smoking::ex;
-  Weight w = Weight::healthy;
-  if (u_weight < prev.obese[c]) w = Weight::obese;
-  else if (u_weight < prev.overweight_or_obese[c]) w = Weight::overweight;
+  const auto [s, w] = drawer.smoking_and_weight(drawer.cell(pop, i), to_unit_open(words[0]), to_unit_open(words[1]));
   const auto keep = static_cast<std::uint8_t>(pop.risk[i] & ~(risk_bits::smoking_mask | risk_bits::weight_mask));
   pop.risk[i] = static_cast<std::uint8_t>(keep | pack_risk(s, w, false, false, false));
 }

@@ -37,7 +37,7 @@ World build_world(const RegionData& region, const ParameterTable& table) {
     const auto& c = published(key);
     const double f = deflator(p, c.price_year);
     const double v = c.gbp * f;
-    u.provenance.emplace_back(label, describe(c, f, v));
+    u.provenance.push_back({label, v, describe(c, f, v)});
     return v;
   };
   u.tally[gp_appointments] = deflated("gp_appointment", "gp_appointment");
@@ -60,25 +60,30 @@ World build_world(const RegionData& region, const ParameterTable& table) {
     std::ostringstream how;
     how << "elective admission blended by the region's mix: ordinary " << ord << ", day case " << day
         << ", regular day/night " << reg << " = GBP " << v;
-    u.provenance.emplace_back("elective_admission", how.str());
+    u.provenance.push_back({"elective_admission", v, how.str()});
     u.tally[elective_admissions] = v;
   }
   u.tally[outpatient_attendances] = p.cost_outpatient_attendance;
-  u.provenance.emplace_back("outpatient_attendance", "parameter cost.outpatient_attendance (2018/19 prices)");
+  u.provenance.push_back({"outpatient_attendance", u.tally[outpatient_attendances], "parameter cost.outpatient_attendance (2018/19 prices)"});
   u.tally[community_contacts] = deflated("community_contact", "community_contact");
   {
     const double mh = deflated("mental_health_contact", "mental_health_contact");
     const double iapt = deflated("talking_therapy_contact", "talking_therapy_contact");
     u.tally[mental_health_contacts] = (1 - p.mental_health_iapt_share) * mh + p.mental_health_iapt_share * iapt;
+    std::ostringstream how;
+    how << "mental health contact blended: " << (1 - p.mental_health_iapt_share) << " x care contact + "
+        << p.mental_health_iapt_share << " x NHS Talking Therapies contact";
+    u.provenance.push_back({"mental_health_contact_blended", u.tally[mental_health_contacts], how.str()});
   }
   u.tally[home_care_hours] = p.cost_home_care_hour;
-  u.provenance.emplace_back("home_care_hour", "parameter cost.home_care_hour (2018/19 prices)");
+  u.provenance.push_back({"home_care_hour", u.tally[home_care_hours], "parameter cost.home_care_hour (2018/19 prices)"});
   double mean_ch = 0;
-  for (const auto& c : region.care_home_week_by_council) {
+  for (std::size_t k = 0; k < region.care_home_week_by_council.size(); ++k) {
+    const auto& c = region.care_home_week_by_council[k];
     const double f = deflator(p, c.price_year);
     u.care_home_week_by_council.push_back(c.gbp * f);
     mean_ch += c.gbp * f;
-    u.provenance.emplace_back("care_home_week", describe(c, f, c.gbp * f));
+    u.provenance.push_back({"care_home_week." + region.councils[k], c.gbp * f, describe(c, f, c.gbp * f)});
   }
   u.tally[care_home_weeks] = mean_ch / static_cast<double>(region.care_home_week_by_council.size());
   u.care_home_self_funder_premium = p.care_home_self_funder_premium;

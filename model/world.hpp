@@ -23,8 +23,13 @@ struct UnitCosts {
   std::vector<double> care_home_week_by_council;  // council rate per resident week
   double care_home_self_funder_premium = 1;
   double self_funder_share_care_home = 0, self_funder_share_home_care = 0;
-  /// How each unit cost was obtained (for the parameter report).
-  std::vector<std::pair<std::string, std::string>> provenance;
+  /// Every unit cost used, in base-year prices, and how it was obtained (stored with each run).
+  struct Note {
+    std::string name;  // e.g. "ae_attendance", "care_home_week.Blackpool"
+    double gbp = 0;
+    std::string how;
+  };
+  std::vector<Note> provenance;
 };
 
 struct World {

@@ -73,7 +73,7 @@ TEST_CASE("parameter loader: a value outside its bounds names the file, line and
 }
 
 TEST_CASE("docs/model.md is generated from the current parameter table") {
-  const auto expected = model::model_documentation(test::parameters());
+  const auto expected = model::model_documentation(test::parameters(), &test::region());
   std::ifstream in(std::filesystem::path(SHIFTSIM_SOURCE_DIR) / "docs" / "model.md");
   std::stringstream committed;
   committed << in.rdbuf();
