@@ -6,8 +6,12 @@
 #include "model/types.hpp"
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <new>
 #include <vector>
+#include <sys/mman.h>
 
 namespace shiftsim::model {
 
@@ -32,19 +36,50 @@ inline constexpr std::uint8_t alive = 0x40;              // alive and resident
 inline constexpr std::uint8_t female = 0x80;
 }  // namespace status_bits
 
+/// Allocator for the large per-person arrays: 2 MiB aligned and marked for transparent huge
+/// pages, so that a million-person array costs a few page faults and TLB entries, not
+/// thousands. Small arrays fall back to the ordinary allocator.
+template <class T>
+struct HugePageAllocator {
+  using value_type = T;
+  HugePageAllocator() = default;
+  template <class U>
+  HugePageAllocator(const HugePageAllocator<U>&) {}
+  static constexpr std::size_t kHuge = std::size_t{2} << 20;
+  T* allocate(std::size_t n) {
+    const std::size_t bytes = n * sizeof(T);
+    if (bytes < kHuge) return static_cast<T*>(::operator new(bytes));
+    const std::size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+    void* p = std::aligned_alloc(kHuge, rounded);
+    if (!p) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+    madvise(p, rounded, MADV_HUGEPAGE);
+#endif
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, std::size_t n) {
+    if (n * sizeof(T) < kHuge) ::operator delete(p);
+    else std::free(p);
+  }
+  template <class U>
+  bool operator==(const HugePageAllocator<U>&) const { return true; }
+};
+template <class T>
+using PersonArray = std::vector<T, HugePageAllocator<T>>;
+
 struct Population {
-  std::vector<std::uint32_t> id;           // stable person id: the random-number entity
-  std::vector<std::uint16_t> age_months;   // completed months of age
-  std::vector<std::uint8_t> zone;          // neighbourhood x district piece (Geography::zones)
-  std::vector<std::uint8_t> decile;        // IMD 2019 national decile 1..10 of the home area
-  std::vector<std::uint8_t> risk;          // risk_bits
-  std::vector<std::uint8_t> conditions;    // bit c set = has Condition c
-  std::vector<std::uint8_t> status;        // status_bits
-  std::vector<std::uint16_t> interventions;// bit i = receiving/received catalogue item i (detail kept apart)
-  std::vector<std::uint32_t> event_threshold;  // P(any event this month) x 2^32, cached
-  std::vector<float> death_probability;    // this month's probability of death, cached
-  std::vector<float> utility;              // EQ-5D utility, cached
-  std::vector<float> expected_tally[kRandomTallies];  // expected monthly count of each random tally, cached
+  PersonArray<std::uint32_t> id;           // stable person id: the random-number entity
+  PersonArray<std::uint16_t> age_months;   // completed months of age
+  PersonArray<std::uint8_t> zone;          // neighbourhood x district piece (Geography::zones)
+  PersonArray<std::uint8_t> decile;        // IMD 2019 national decile 1..10 of the home area
+  PersonArray<std::uint8_t> risk;          // risk_bits
+  PersonArray<std::uint8_t> conditions;    // bit c set = has Condition c
+  PersonArray<std::uint8_t> status;        // status_bits
+  PersonArray<std::uint16_t> interventions;// bit i = receiving/received catalogue item i (detail kept apart)
+  PersonArray<std::uint32_t> event_threshold;  // P(any event this month) x 2^32, cached
+  PersonArray<float> death_probability;    // this month's probability of death, cached
+  PersonArray<float> utility;              // EQ-5D utility, cached
+  PersonArray<float> expected_tally[kRandomTallies];  // expected monthly count of each random tally, cached
 
   std::size_t size() const { return id.size(); }
   void reserve(std::size_t n);
