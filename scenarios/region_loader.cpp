@@ -751,7 +751,7 @@ model::RegionData load_region(const fs::path& folder) {
   for (const auto& entry : fs::directory_iterator(folder))
     if (entry.is_regular_file()) files.push_back(entry.path());
   std::sort(files.begin(), files.end());
-  r.data_version = cfg.name.substr(0, 0) + fs::path(folder).filename().string() + "-" +
+  r.data_version = fs::path(folder).filename().string() + "-" +
                    std::to_string(cfg.base_year) + "@" + content_hash(files);
   return r;
 }
