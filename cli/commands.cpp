@@ -233,8 +233,9 @@ int params_command(const ParamsOptions& o) {
           for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
           return out + "\"";
         };
-        std::cout << q(r.name) << "," << value(r) << "," << q(r.unit) << "," << r.lower << "," << r.upper << ","
-                  << q(r.group) << "," << q(r.description) << "," << q(r.source) << "\n";
+        const std::string unc = r.uncertainty.kind == model::Distribution::Kind::fixed ? "" : r.uncertainty.to_string();
+        std::cout << q(r.name) << "," << value(r) << "," << q(r.unit) << "," << r.lower << "," << r.upper << "," << q(unc)
+                  << "," << q(r.group) << "," << q(r.description) << "," << q(r.source) << "\n";
       } else {
         std::printf("%-58s %10s  %-22s %s\n", r.name.c_str(), value(r).c_str(), r.unit.c_str(), r.source.substr(0, 90).c_str());
       }

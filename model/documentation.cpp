@@ -186,12 +186,13 @@ std::string value_text(const ParameterRow& r) {
 
 std::string table_for(const std::vector<const ParameterRow*>& rows) {
   std::ostringstream out;
-  out << "| name | value | unit | bounds | source |\n|---|---|---|---|---|\n";
+  out << "| name | value | unit | bounds | uncertainty | source |\n|---|---|---|---|---|---|\n";
   for (const auto* r : rows) {
     char bounds[64];
     std::snprintf(bounds, sizeof bounds, "%.6g to %.6g", r->lower, r->upper);
-    out << "| `" << r->name << "` | " << value_text(*r) << " | " << escape(r->unit) << " | " << bounds << " | "
-        << escape(r->source) << " |\n";
+    const std::string unc = r->uncertainty.kind == Distribution::Kind::fixed ? "" : r->uncertainty.to_string();
+    out << "| `" << r->name << "` | " << value_text(*r) << " | " << escape(r->unit) << " | " << bounds << " | " << unc
+        << " | " << escape(r->source) << " |\n";
   }
   return out.str();
 }

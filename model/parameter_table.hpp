@@ -5,6 +5,8 @@
 // value is recorded back into the table so that it is printed and stored with the run.
 #pragma once
 
+#include "model/distribution.hpp"
+
 #include <map>
 #include <optional>
 #include <string>
@@ -20,6 +22,7 @@ struct ParameterRow {
   std::string unit;
   double lower = 0;
   double upper = 0;
+  Distribution uncertainty;  // fixed at the value unless the table gives a distribution
   std::string group;        // the process it belongs to (documentation section)
   std::string description;
   std::string source;       // citation, or "Assumption: <reason>"

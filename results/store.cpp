@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS parameters (
   name TEXT NOT NULL,
   value REAL,
   unit TEXT NOT NULL,
+  uncertainty TEXT,
   derived INTEGER NOT NULL,
   source TEXT NOT NULL
 );
@@ -206,7 +207,9 @@ void ResultsStore::complete_run(std::int64_t run_id, const std::vector<Replicate
     Statement m(db_,
                 "INSERT INTO metrics (run_id, replicate, period_type, period, start_month, end_month, months, icp, "
                 "imd_quintile, metric, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    Statement p(db_, "INSERT INTO parameters (run_id, replicate, name, value, unit, derived, source) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    Statement p(db_,
+                "INSERT INTO parameters (run_id, replicate, name, value, unit, uncertainty, derived, source) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     Statement d(db_, "INSERT INTO diagnostics (run_id, replicate, name, value, note) VALUES (?, ?, ?, ?, ?)");
     long long agents = 0;
     for (const auto& rep : replicates) {
@@ -228,7 +231,10 @@ void ResultsStore::complete_run(std::int64_t run_id, const std::vector<Replicate
         p.bind_int(1, run_id).bind_int(2, out.replicate).bind(3, r.name);
         if (r.value) p.bind(4, *r.value);
         else p.bind_null(4);
-        p.bind(5, r.unit).bind_int(6, r.derived ? 1 : 0).bind(7, r.source);
+        p.bind(5, r.unit);
+        if (r.uncertainty.kind == model::Distribution::Kind::fixed) p.bind_null(6);
+        else p.bind(6, r.uncertainty.to_string());
+        p.bind_int(7, r.derived ? 1 : 0).bind(8, r.source);
         p.run(db_);
       }
       for (const auto& dg : out.diagnostics) {

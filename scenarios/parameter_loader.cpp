@@ -2,12 +2,16 @@
 
 #include "scenarios/csv.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace shiftsim::inputs {
 
 model::ParameterTable load_parameters(const std::filesystem::path& file) {
   const auto t = CsvTable::read(file);
   CsvChecker ck(t);
-  if (!ck.require_columns({"name", "value", "unit", "lower", "upper", "group", "description", "source"})) ck.finish();
+  if (!ck.require_columns({"name", "value", "unit", "lower", "upper", "uncertainty", "group", "description", "source"}))
+    ck.finish();
   model::ParameterTable table;
   for (std::size_t i = 0; i < t.row_count(); ++i) {
     model::ParameterRow row;
@@ -26,6 +30,20 @@ model::ParameterTable load_parameters(const std::filesystem::path& file) {
       row.derived = true;
     } else if (lower && upper) {
       row.value = ck.number(i, "value", *lower, *upper);
+    }
+    if (row.value) row.uncertainty = model::Distribution::constant(*row.value);
+    const std::string& unc = ck.text(i, "uncertainty");
+    if (!unc.empty()) {
+      std::string why;
+      const auto d = model::Distribution::parse(unc, &why);
+      if (!d) {
+        ck.fail(i, "uncertainty", "is '" + unc + "': " + why);
+      } else if (row.value && std::fabs(d->mean() - *row.value) > 1e-6 * std::max(1.0, std::fabs(*row.value))) {
+        ck.fail(i, "uncertainty", "has mean " + std::to_string(d->mean()) + ", but the value is " + std::to_string(*row.value) +
+                                      " (the value must be the distribution's mean)");
+      } else {
+        row.uncertainty = *d;
+      }
     }
     row.unit = ck.text(i, "unit");
     row.group = ck.text(i, "group");

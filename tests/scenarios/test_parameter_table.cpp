@@ -58,9 +58,11 @@ TEST_CASE("parameter table: overrides are checked against bounds") {
 TEST_CASE("parameter loader: a value outside its bounds names the file, line and column") {
   test::TempDir dir;
   const auto file = dir.path() / "parameters.csv";
-  std::ofstream(file) << "name,value,unit,lower,upper,group,description,source\n"
-                         "a.b,1.5,ratio,0,1,g,d,s\n"
-                         "a.c,2,ratio,0,3,g,d,\n";
+  std::ofstream(file) << "name,value,unit,lower,upper,uncertainty,group,description,source\n"
+                         "a.b,1.5,ratio,0,1,,g,d,s\n"
+                         "a.c,2,ratio,0,3,,g,d,\n"
+                         "a.d,2,ratio,0,3,lognormal mean=2 sd=0,g,d,s\n"
+                         "a.e,2,ratio,0,3,beta alpha=1 beta=1,g,d,s\n";
   try {
     inputs::load_parameters(file);
     FAIL("expected a DataError");
@@ -69,6 +71,9 @@ TEST_CASE("parameter loader: a value outside its bounds names the file, line and
     CHECK(msg.find("parameters.csv, line 2, column 'value': is 1.5, but must be between 0 and 1") != std::string::npos);
     CHECK(msg.find("line 3, column 'source': is empty, but every parameter needs a source or a stated assumption") !=
           std::string::npos);
+    CHECK(msg.find("line 4, column 'uncertainty': is 'lognormal mean=2 sd=0': sd is 0.000000, but must be positive") !=
+          std::string::npos);
+    CHECK(msg.find("line 5, column 'uncertainty': has mean 0.500000, but the value is 2.000000") != std::string::npos);
   }
 }
 
