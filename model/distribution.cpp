@@ -66,29 +66,37 @@ double Distribution::quantile(double u) const {
   return a;
 }
 
+namespace {
+std::string num(double x) {
+  std::ostringstream o;
+  o << x;
+  return o.str();
+}
+}  // namespace
+
 std::optional<std::string> Distribution::problem() const {
   auto finite = [](double x) { return std::isfinite(x); };
   if (!finite(a) || !finite(b) || !finite(c)) return std::string("its parameters must be finite numbers");
   switch (kind) {
     case Kind::fixed: return std::nullopt;
     case Kind::normal:
-      if (!(b > 0)) return "sd is " + std::to_string(b) + ", but must be positive";
+      if (!(b > 0)) return "sd is " + num(b) + ", but must be positive";
       return std::nullopt;
     case Kind::lognormal:
-      if (!(a > 0)) return "mean is " + std::to_string(a) + ", but must be positive for a lognormal";
-      if (!(b > 0)) return "sd is " + std::to_string(b) + ", but must be positive";
+      if (!(a > 0)) return "mean is " + num(a) + ", but must be positive for a lognormal";
+      if (!(b > 0)) return "sd is " + num(b) + ", but must be positive";
       return std::nullopt;
     case Kind::beta:
-      if (!(a > 0) || !(b > 0)) return std::string("alpha and beta must both be positive");
+      if (!(a > 0) || !(b > 0)) return "alpha is " + num(a) + " and beta is " + num(b) + ", but both must be positive";
       return std::nullopt;
     case Kind::gamma:
-      if (!(a > 0) || !(b > 0)) return std::string("shape and scale must both be positive");
+      if (!(a > 0) || !(b > 0)) return "shape is " + num(a) + " and scale is " + num(b) + ", but both must be positive";
       return std::nullopt;
     case Kind::triangular:
-      if (!(a <= b && b <= c && a < c)) return std::string("must have min <= mode <= max and min < max");
+      if (!(a <= b && b <= c && a < c)) return "min " + num(a) + ", mode " + num(b) + ", max " + num(c) + ": must have min <= mode <= max and min < max";
       return std::nullopt;
     case Kind::uniform:
-      if (!(a < b)) return std::string("must have min < max");
+      if (!(a < b)) return "min " + num(a) + ", max " + num(b) + ": must have min < max";
       return std::nullopt;
   }
   return std::nullopt;

@@ -1,6 +1,7 @@
 #include "model/documentation.hpp"
 
 #include "model/geography.hpp"
+#include "model/policy.hpp"
 
 #include <cstdio>
 #include <map>
@@ -23,6 +24,9 @@ const Section kSections[] = {
     {"", "How a month runs",
      R"(Each month (t = 0 is July of the base year, when the ONS mid-year population applies):
 
+0. Funded interventions (see Interventions): their multipliers for the month are set, area
+   coverage and spend are computed, and each person intervention chooses this month's new
+   participants, whose one-off changes happen at once.
 1. The month's person-months, expected deaths, QALYs and expected activity are read from running
    per-block sums of what every person alive at the start of the month contributes. A person's
    contribution changes only when their state changes (a birthday, an event, an arrival).
@@ -230,6 +234,80 @@ std::string neighbourhood_table(const RegionData& region) {
 }
 }  // namespace
 
+const char* kInterventionRules = R"(A scenario funds interventions from the catalogue below (at most 16 in a run). They act inside
+the monthly processes: a participant's one-off changes (quitting smoking, losing weight, becoming
+active, stopping harmful drinking, leaving isolation) change their state, and rate ratios multiply
+the hazards and expected activity the model already computes. Each runs from its `start` to its
+`end` month with a budget per financial year (April-March) and funder.
+
+**Person interventions.** At the start of each month (before the month's events):
+
+    capacity(t) = budget(FY) / 12 x ramp(t) / unit cost  (+ the fraction carried from last month)
+    ramp(t)     = min(1, (t - start + 1) / ramp_up_months)
+    reach(t)    = min(capacity, eligible people not yet members,
+                      max_uptake x eligible(first month of the FY) - joined so far this FY)
+
+Eligible people meet the type's own rules (below) and the scenario's targeting (ages, sexes,
+conditions, risk factors, frailty, IMD deciles, ICPs, neighbourhoods). Reach is chosen:
+`uniform`, at random; `proportionate`, with quotas by IMD quintile q, either as the scenario
+states them or in proportion to eligible_q x (1 + g (3 - q) / 2) (proportionate universalism,
+g = `targeting.proportionate.gradient`), places a quintile cannot use going to the others;
+`highest_risk`, in order of the person's emergency-admission hazard. Every choice is a function of
+(seed, replicate, person, month, intervention) only (a Philox key per eligible person; the chosen
+are the smallest keys), so it does not depend on threads. Spend is reach x unit cost, split over
+funders as that year's budget is.
+
+A member's rate ratios apply while they are a member. Membership lapses with probability
+1 - 2^(-1/h) a month (h = `effect_half_life_months`, an event among the person's competing risks),
+so when funding stops no one new joins and the effect decays with half-life h. A ratio the evidence
+gives for part of a rate (falls-related admissions; the share of health-check attendees newly
+treated) is applied as 1 - s (1 - rr) to the whole rate.
+
+**Area interventions** (community_assets, pooled_budget, shared_care_record) act on everyone in
+their ICPs or neighbourhoods:
+
+    coverage(t) = min(1, budget(FY) / (cost per resident-year x residents)) x ramp(t)   while funded
+    level(t)    = max(coverage(t), level(t-1) x 2^(-1/h))
+    multiplier  = 1 - level(t) x (1 - rr)
+
+**Exactness.** A person's cached "anything happens" probability uses multipliers at their largest
+(max(1, rr) per effect, for winter-only and area effects that change month by month); when the
+person draws an event, it is chosen with this month's actual hazards and nothing happens with the
+probability the bound overstated (thinning), so every event keeps its exact probability.
+
+**Accounting.** Per intervention and month the run stores participants (new, by quintile, members),
+eligible people, spend by funder, one-off changes made, and the activity it avoided: the expected
+activity of its members (or area) without its multiplier minus with it (emergency admissions and
+bed-days, delayed-transfer bed-days, A&E, GP and outpatient attendances, CHD and stroke cases,
+isolation onsets, care-home moves) and the NHS cost of that activity at unit costs. Downstream
+consequences of one-off changes (fewer COPD cases years after quitting) show in the comparison
+with the baseline run with the same seed (common random numbers).)";
+
+std::string intervention_catalogue_markdown(const ParameterTable& table) {
+  std::ostringstream out;
+  out << "## Interventions\n\n" << kInterventionRules << "\n\n";
+  std::vector<const ParameterRow*> targeting;
+  for (const auto& r : table.rows())
+    if (r.group == "targeting") targeting.push_back(&r);
+  if (!targeting.empty()) out << "Parameters:\n\n" << table_for(targeting) << "\n";
+  for (const auto& e : catalogue()) {
+    out << "### `" << e.name << "` (shift";
+    for (std::size_t k = 0; k < e.shifts.size(); ++k) out << (k ? ", " : " ") << e.shifts[k];
+    out << ")\n\n" << e.description << ".\n\n";
+    if (e.reach == Reach::person) out << "- Eligible: " << e.eligibility.describe() << ".\n";
+    else out << "- Reach: everyone in the funded ICPs or neighbourhoods (area-wide).\n";
+    out << "- Default funder: " << e.default_payer << "; default allocation: " << e.allocation << ".\n";
+    out << "- Effects (scenario key: what it changes):";
+    for (const auto& f : e.effects) out << " `" << f.key << "`" << (is_one_off(f.kind) ? " (one-off probability)" : " (rate ratio)") << ";";
+    out << "\n\n";
+    std::vector<const ParameterRow*> rows;
+    for (const auto& r : table.rows())
+      if (r.group == "intervention." + e.name) rows.push_back(&r);
+    if (!rows.empty()) out << table_for(rows) << "\n";
+  }
+  return out.str();
+}
+
 std::string model_documentation(const ParameterTable& table, const RegionData* region) {
   std::ostringstream out;
   out << "# ShiftSim model documentation\n\n"
@@ -247,9 +325,10 @@ std::string model_documentation(const ParameterTable& table, const RegionData* r
     documented[sec.group] = true;
     if (!rows.empty()) out << "Parameters:\n\n" << table_for(rows) << "\n";
   }
+  out << intervention_catalogue_markdown(table);
   std::vector<const ParameterRow*> rest;
   for (const auto& r : table.rows())
-    if (!documented.count(r.group)) rest.push_back(&r);
+    if (!documented.count(r.group) && r.group != "targeting" && r.group.rfind("intervention.", 0) != 0) rest.push_back(&r);
   if (!rest.empty()) out << "## Other parameters\n\n" << table_for(rest) << "\n";
   if (region) out << neighbourhood_table(*region);
   return out.str();

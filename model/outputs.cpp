@@ -9,6 +9,10 @@ std::string flow_metric_name(int m) {
     return std::string(kTallyNames[static_cast<std::size_t>(m - fm_tally_first)]);
   if (m >= fm_cost_first && m < fm_cost_first + kPayers)
     return "cost_" + std::string(kPayerNames[static_cast<std::size_t>(m - fm_cost_first)]) + "_gbp";
+  if (m >= fm_programme_spend_first && m < fm_programme_spend_total) {
+    static const char* funders[] = {"nhs", "council", "public_health", "pooled"};
+    return std::string("intervention_spend_") + funders[m - fm_programme_spend_first] + "_gbp";
+  }
   switch (m) {
     case fm_person_months: return "person_months";
     case fm_deaths: return "deaths";
@@ -24,6 +28,8 @@ std::string flow_metric_name(int m) {
     case fm_home_care_starts: return "home_care_starts";
     case fm_qalys: return "qalys";
     case fm_cost_total: return "cost_total_gbp";
+    case fm_programme_new_participants: return "intervention_new_participants";
+    case fm_programme_spend_total: return "intervention_spend_total_gbp";
     default: return "unknown";
   }
 }
@@ -37,6 +43,8 @@ std::string flow_metric_unit(int m) {
     return "contacts/attendances/admissions";
   }
   if ((m >= fm_cost_first && m < fm_cost_first + kPayers) || m == fm_cost_total) return "GBP, base-year prices, undiscounted";
+  if (m >= fm_programme_spend_first && m <= fm_programme_spend_total)
+    return "GBP, base-year prices, undiscounted: spend on funded interventions (not in cost_total_gbp)";
   switch (m) {
     case fm_person_months: return "person-months";
     case fm_emergency_bed_days:

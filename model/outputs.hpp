@@ -32,6 +32,9 @@ enum FlowMetric : std::uint8_t {
   fm_qalys = fm_tally_first + kTallies,
   fm_cost_first,                                           // 7 payers
   fm_cost_total = fm_cost_first + kPayers,
+  fm_programme_new_participants,                           // people who joined a funded intervention
+  fm_programme_spend_first,                                // 4 funders: nhs, council, public_health, pooled
+  fm_programme_spend_total = fm_programme_spend_first + 4,
   kFlowMetricCount
 };
 inline constexpr int kFlowMetrics = kFlowMetricCount;
@@ -95,6 +98,14 @@ struct Diagnostic {
   std::string note;
 };
 
+/// A funded intervention as run, and what it did each month (ProgrammeMetric, people units).
+struct ProgrammeOutput {
+  std::string name, type;
+  std::vector<int> shifts;
+  bool area = false;
+  std::vector<std::vector<double>> months;  // [month][metric]
+};
+
 struct RunOutput {
   int start_year = 0;        // the population is at 30 June of start_year
   int start_month = 7;       // first simulated calendar month (July)
@@ -105,6 +116,7 @@ struct RunOutput {
   std::vector<MonthFlows> flows;       // one per simulated month
   std::vector<Snapshot> snapshots;     // start, and the end of every month
   std::vector<Diagnostic> diagnostics;
+  std::vector<ProgrammeOutput> programmes;
   std::size_t agents_at_start = 0;
   double agent_months = 0;
   double wall_seconds = 0;

@@ -31,6 +31,8 @@ enum class Purpose : std::uint32_t {
   tallies,               // aggregate: Poisson counts of tally services per cell
   adulthood,             // smoking and weight drawn on the 18th birthday
   parameter_sampling,    // reserved for probabilistic sensitivity analysis (own key space)
+  programme_selection,   // a person's place in a programme's queue for a month (index = programme)
+  programme_effect,      // a participant's one-off change on joining (index = programme)
 };
 
 struct RandomKey {

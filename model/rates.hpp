@@ -35,6 +35,7 @@ enum Event : std::uint8_t {
   ev_isolation_toggle,
   ev_frailty_progression,
   ev_care_move,                                    // home->home care, home care->care home
+  ev_programme_lapse,                              // a programme membership ends (its effect has worn off)
   kEventCount
 };
 inline constexpr int kEvents = kEventCount;
@@ -69,6 +70,35 @@ struct RateTables {
   float care_home_weeks_per_month = 0;   // 52/12
 };
 
+/// What funded interventions do to a person this month: multipliers on the rates they act
+/// on (the product over the person's programmes and their area's programmes), and the
+/// monthly hazard of a programme's effect lapsing (see model/programmes.hpp).
+enum PersonMultiplier : std::uint8_t {
+  pm_emergency = 0,
+  pm_ae,
+  pm_gp,
+  pm_outpatient,
+  pm_chd,
+  pm_stroke,
+  pm_isolation_onset,
+  pm_care_home,
+  pm_length_of_stay,
+  pm_delayed_discharge,
+  kPersonMultiplierCount
+};
+inline constexpr int kPersonMultipliers = kPersonMultiplierCount;
+using MultiplierSet = std::array<float, kPersonMultipliers>;
+inline MultiplierSet unit_multipliers() {
+  MultiplierSet m;
+  m.fill(1.f);
+  return m;
+}
+
+struct PersonEffects {
+  MultiplierSet m = unit_multipliers();
+  float lapse = 0;  // monthly probability that one of the person's programme memberships lapses
+};
+
 /// Hazards of every event for person i (zeros where not applicable).
 struct Hazards {
   std::array<float, kEvents> h{};
@@ -81,7 +111,8 @@ inline int model_years_at_last_birthday(int month, int age_months) {
 }
 
 inline void compute_hazards(const Population& pop, std::size_t i, int month, const RateTables& rt,
-                            const Multipliers& m, const std::vector<int>& zone_district, Hazards& out) {
+                            const Multipliers& m, const std::vector<int>& zone_district, Hazards& out,
+                            const PersonEffects* fx = nullptr) {
   const int sex = pop.sex(i);
   const int age = pop.age_years(i);
   const std::uint8_t risk = pop.risk[i];
@@ -124,6 +155,15 @@ inline void compute_hazards(const Population& pop, std::size_t i, int month, con
                         ? 0.f
                         : c.care_up[static_cast<std::size_t>(care)] *
                               m.care_move[static_cast<std::size_t>(frailty)][(cond >> dementia) & 1u];
+  if (fx) {
+    const MultiplierSet& x = fx->m;
+    h[ev_emergency_admission] *= x[pm_emergency];
+    h[static_cast<std::size_t>(ev_incidence_first) + coronary_heart_disease] *= x[pm_chd];
+    h[static_cast<std::size_t>(ev_incidence_first) + stroke] *= x[pm_stroke];
+    if (!(risk & risk_bits::isolated)) h[ev_isolation_toggle] *= x[pm_isolation_onset];
+    if (care == CareSetting::home_care) h[ev_care_move] *= x[pm_care_home];
+    h[ev_programme_lapse] = fx->lapse;
+  }
   float total = 0;
   for (float x : h) total += x;
   out.total = total;

@@ -67,6 +67,7 @@ void Simulation::BlockState::clear_month(std::size_t n_cells) {
   }
   deaths.fill(0.0);
   leavers.fill(0.0);
+  std::fill(programme.begin(), programme.end(), 0.0);
   first_cell = n_cells;
   end_cell = 0;
 }
@@ -92,6 +93,7 @@ void Simulation::contribute(BlockState& b, std::size_t i, double sign) const {
   row[sum_expected_deaths] += sign * pop_.death_probability[i];
   row[sum_utility] += sign * pop_.utility[i];
   for (int k = 0; k < kRandomTallies; ++k) row[sum_tally_first + k] += sign * pop_.expected_tally[k][i];
+  if (track_isolation_onset_) row[sum_isolation_onset] += sign * isolation_onset_base(i);
   const CareSetting care = pop_.care(i);
   if (care == CareSetting::home_care) row[sum_tally_first + static_cast<int>(home_care_hours)] += sign * cal_.rates.home_care_hours_per_month;
   if (care == CareSetting::care_home) row[sum_tally_first + static_cast<int>(care_home_weeks)] += sign * cal_.rates.care_home_weeks_per_month;
@@ -107,7 +109,13 @@ Simulation::Cached Simulation::cached(std::size_t i) const {
   for (int k = 0; k < kRandomTallies; ++k) c.tally[static_cast<std::size_t>(k)] = pop_.expected_tally[k][i];
   c.care = pop_.care(i);
   c.age = pop_.age_years(i);
+  if (track_isolation_onset_) c.isolation_onset = isolation_onset_base(i);
   return c;
+}
+
+float Simulation::isolation_onset_base(std::size_t i) const {
+  if (pop_.risk[i] & risk_bits::isolated) return 0.f;
+  return cal_.rates.cells[world_.index(zone_district_[pop_.zone[i]], pop_.decile[i], pop_.sex(i), pop_.age_years(i))].isolated_on;
 }
 
 void Simulation::add_difference(BlockState& b, std::size_t i, const Cached& before) const {
@@ -119,6 +127,7 @@ void Simulation::add_difference(BlockState& b, std::size_t i, const Cached& befo
   for (int k = 0; k < kRandomTallies; ++k)
     row[sum_tally_first + k] +=
         static_cast<double>(pop_.expected_tally[k][i]) - static_cast<double>(before.tally[static_cast<std::size_t>(k)]);
+  if (track_isolation_onset_) row[sum_isolation_onset] += static_cast<double>(isolation_onset_base(i)) - before.isolation_onset;
   const CareSetting care = pop_.care(i);
   if (care != before.care) {
     const double hours = cal_.rates.home_care_hours_per_month, weeks = cal_.rates.care_home_weeks_per_month;
@@ -200,6 +209,7 @@ Simulation::Simulation(const World& world, RunSettings settings)
     out_.diagnostics.push_back({"unit_cost_gbp." + note.name, note.gbp, note.how});
   out_.agents_at_start = pop_.size();
   if (settings_.person_ledger) person_cost_.assign(next_id_, 0.0);
+  setup_programmes();
 
   for_each_block(pop_.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) refresh_at(i, 0);
@@ -231,7 +241,9 @@ void Simulation::reset_population(Population people) {
 void Simulation::refresh_at(std::size_t i, int month) {
   const Multipliers& m = world_.multipliers;
   Hazards hz;
-  compute_hazards(pop_, i, month, cal_.rates, m, zone_district_, hz);
+  PersonEffects fx;
+  const bool effects = person_effects(i, true, fx);
+  compute_hazards(pop_, i, month, cal_.rates, m, zone_district_, hz, effects ? &fx : nullptr);
   // Each event's monthly rate is its monthly probability; at most one event a month.
   pop_.event_threshold[i] = probability_threshold(std::min(1.0, static_cast<double>(hz.total)));
   pop_.death_probability[i] = hz.h[ev_death];
@@ -241,6 +253,14 @@ void Simulation::refresh_at(std::size_t i, int month) {
   const Frailty f = pop_.frailty(i);
   for (int t = 0; t < kRandomTallies; ++t)
     pop_.expected_tally[t][i] = c.tally[static_cast<std::size_t>(t)] * m.tally_rr(t, cond, f);
+  // Members' multipliers on GP, A&E and outpatient use (constant while a member; area
+  // programmes' multipliers apply to the cell sums instead, as they change month by month).
+  for (unsigned b = pop_.interventions[i] & person_bits_; b; b &= b - 1) {
+    const MultiplierSet& x = programmes_[static_cast<std::size_t>(__builtin_ctz(b))].full;
+    pop_.expected_tally[gp_appointments][i] *= x[pm_gp];
+    pop_.expected_tally[ae_attendances][i] *= x[pm_ae];
+    pop_.expected_tally[outpatient_attendances][i] *= x[pm_outpatient];
+  }
   const CareSetting care = pop_.care(i);
   // Utility: age-sex norm x condition multipliers x frailty x care home.
   const Parameters& p = world_.params;
@@ -255,19 +275,33 @@ void Simulation::refresh_at(std::size_t i, int month) {
 
 void Simulation::resolve(std::size_t i, BlockState& acc) {
   const int t = month_;
-  Hazards hz;
-  compute_hazards(pop_, i, t, cal_.rates, world_.multipliers, zone_district_, hz);
-  if (!(hz.total > 0)) return;
+  // The cached threshold used the bound multipliers; the event is chosen with this month's
+  // actual ones, and nothing happens with the probability the bound overstated (thinning).
+  Hazards bound, hz;
+  PersonEffects fb, fx;
+  const bool effects = person_effects(i, true, fb);
+  compute_hazards(pop_, i, t, cal_.rates, world_.multipliers, zone_district_, bound, effects ? &fb : nullptr);
+  if (!(bound.total > 0)) return;
+  if (effects) {
+    person_effects(i, false, fx);
+    compute_hazards(pop_, i, t, cal_.rates, world_.multipliers, zone_district_, hz, &fx);
+  } else {
+    hz = bound;
+  }
   const auto words = philox_words(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::event_choice);
-  const double target = to_unit_open(words[0]) * hz.total;
+  const double target = to_unit_open(words[0]) * bound.total;
   double cumulative = 0;
-  int event = kEvents - 1;
+  int event = -1;
   for (int k = 0; k < kEvents; ++k) {
     cumulative += hz.h[static_cast<std::size_t>(k)];
     if (target < cumulative) {
       event = k;
       break;
     }
+  }
+  if (event < 0) {
+    if (effects) return;   // thinned: nothing happens this month
+    event = ev_care_move;  // rounding at the top of the range
   }
   const int quintile = quintile_of_decile(pop_.decile[i]);
   const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile));
@@ -304,14 +338,19 @@ void Simulation::resolve(std::size_t i, BlockState& acc) {
       CounterEngine e(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::event_detail);
       const double z = world_.params.zero_day_share;
       double bed_days = 0;
+      const double los_multiplier = effects ? fx.m[pm_length_of_stay] : 1.0;
       if (e.uniform() >= z) {
-        const double mean_nonzero = std::max(1.0, c.emergency_los_days / (1.0 - z));
+        const double mean_nonzero = std::max(1.0, c.emergency_los_days * los_multiplier / (1.0 - z));
         boost::random::geometric_distribution<int, double> extra(1.0 / mean_nonzero);
         bed_days = 1.0 + extra(e);
       }
       row[fm_emergency_bed_days] += bed_days;
-      row[fm_delayed_discharge_bed_days] += bed_days * world_.params.delayed_share_of_bed_days;
-      if (pop_.care(i) != CareSetting::care_home && e.uniform() < c.care_home_after_admission) {
+      const double delayed_multiplier = effects ? fx.m[pm_delayed_discharge] : 1.0;
+      const double delayed = bed_days * world_.params.delayed_share_of_bed_days * delayed_multiplier;
+      row[fm_delayed_discharge_bed_days] += delayed;
+      if (effects && delayed_multiplier != 1.0) attribute_delayed_discharge(i, delayed, acc);
+      const double care_home_after = c.care_home_after_admission * (effects ? fx.m[pm_care_home] : 1.0);
+      if (pop_.care(i) != CareSetting::care_home && e.uniform() < care_home_after) {
         set_care(CareSetting::care_home);
         row[fm_care_home_moves] += 1;
         row[fm_care_home_moves_after_admission] += 1;
@@ -357,6 +396,23 @@ void Simulation::resolve(std::size_t i, BlockState& acc) {
         set_care(CareSetting::care_home);
         row[fm_care_home_moves] += 1;
       }
+      break;
+    }
+    case ev_programme_lapse: {
+      // Which membership lapses: in proportion to the lapse probabilities.
+      const auto bits = static_cast<std::uint16_t>(pop_.interventions[i] & person_bits_);
+      double total = 0;
+      for (unsigned b = bits; b; b &= b - 1) total += lapse_[static_cast<std::size_t>(__builtin_ctz(b))];
+      double pick = to_unit_open(words[1]) * total, run = 0;
+      for (unsigned b = bits; b; b &= b - 1) {
+        const int k = __builtin_ctz(b);
+        run += lapse_[static_cast<std::size_t>(k)];
+        if (pick < run || (b & (b - 1)) == 0) {
+          pop_.interventions[i] = static_cast<std::uint16_t>(pop_.interventions[i] & ~(1u << k));
+          break;
+        }
+      }
+      (void)pick;
       break;
     }
     default: {
@@ -455,9 +511,21 @@ void Simulation::step() {
   const bool counting_stocks = pending_snapshot_ > -2;
   if (settings_.person_ledger && person_cost_.size() < next_id_) person_cost_.resize(next_id_, 0.0);
 
-  // (1) What the people alive at the start of the month contribute, from the running sums.
   MonthFlows flows;
   flows.cells.assign(n_cells * kFlowMetrics, 0.0);
+  // (0) Funded interventions: multipliers, spend and this month's new participants (whose
+  // one-off changes happen before the month's events). Stocks of the previous month end are
+  // counted first, as participants' changes would otherwise show in them.
+  bool counting_stocks_in_pass = counting_stocks;
+  if (!programmes_.empty()) {
+    run_programmes(flows, counting_stocks ? pending_snapshot_ : -2);
+    if (counting_stocks) {
+      pending_snapshot_ = -2;
+      counting_stocks_in_pass = false;
+    }
+  }
+
+  // (1) What the people alive at the start of the month contribute, from the running sums.
   std::vector<double> women(zones, 0.0);
   for (std::size_t b = 0; b < n_blocks; ++b) {
     const BlockState& st = blocks_[b];
@@ -476,15 +544,18 @@ void Simulation::step() {
     for (std::size_t k = 0; k < kLifeTableCells; ++k) flows.person_months[k] += st.people[k];
     for (std::size_t z = 0; z < zones; ++z) women[z] += st.women[z];
   }
+  if (!settings_.person_ledger) apply_area_tallies(flows);
 
   // (2) Ageing and the one draw per person.
+  const std::size_t programme_values = programmes_.size() * kProgrammeMetrics;
   for_each_block(n, [&](std::size_t b, std::size_t begin, std::size_t end) {
     BlockState& st = blocks_[b];
     st.clear_month(n_cells);
+    if (st.programme.size() != programme_values) st.programme.assign(programme_values, 0.0);
     MonthlyDraws draws;
     for (std::size_t i = begin; i < end; ++i) {
       if (!pop_.alive(i)) continue;
-      if (counting_stocks) {
+      if (counting_stocks_in_pass) {
         // Stocks at the end of the previous month, counted before this month changes anything.
         const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile_of_decile(pop_.decile[i])));
         st.touch(cell);
@@ -497,8 +568,10 @@ void Simulation::step() {
         double* row = &st.events[cell * kFlowMetrics];
         CounterEngine e(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::tallies);
         double activity[kTallies];
+        const float area_outpatient = zone_has_area_effect_.empty() ? 1.f : zone_actual_[pop_.zone[i]][pm_outpatient];
         for (int k = 0; k < kRandomTallies; ++k) {
-          activity[k] = static_cast<double>(poisson(e, pop_.expected_tally[k][i]));
+          const double mean = pop_.expected_tally[k][i] * (k == outpatient_attendances ? area_outpatient : 1.f);
+          activity[k] = static_cast<double>(poisson(e, mean));
           row[fm_tally_first + k] += activity[k];
         }
         const CareSetting care = pop_.care(i);
@@ -531,8 +604,9 @@ void Simulation::step() {
       flows.deaths[k] += st.deaths[k];
       flows.person_months[k] -= 0.5 * st.leavers[k];
     }
+    for (std::size_t k = 0; k < programme_values; ++k) programme_month_[k] += st.programme[k];
   }
-  if (counting_stocks) {
+  if (counting_stocks_in_pass) {
     Snapshot snap;
     snap.after_month = pending_snapshot_;
     snap.cells.assign(n_cells * kStockMetrics, 0.0);
@@ -618,6 +692,13 @@ void Simulation::finish_month(MonthFlows& flows, const std::vector<double>& wome
   for (std::size_t cell = 0; cell < n_cells; ++cell) agent_months += flows.cells[cell * kFlowMetrics + fm_person_months];
   out_.agent_months += agent_months * settings_.scale;
   out_.flows.push_back(std::move(flows));
+  for (std::size_t k = 0; k < programmes_.size(); ++k) {
+    std::vector<double> v(programme_month_.begin() + static_cast<std::ptrdiff_t>(k * kProgrammeMetrics),
+                          programme_month_.begin() + static_cast<std::ptrdiff_t>((k + 1) * kProgrammeMetrics));
+    for (int m = 0; m < kProgrammeMetrics; ++m)
+      if (m != pg_effect_level) v[static_cast<std::size_t>(m)] *= weight_;
+    out_.programmes[k].months.push_back(std::move(v));
+  }
   ++month_;
 
   // Stocks at the ends of financial years (March), calendar years (December) and model

@@ -13,12 +13,15 @@
 #include "model/calibration.hpp"
 #include "model/errors.hpp"
 #include "model/outputs.hpp"
+#include "model/policy.hpp"
+#include "model/programmes.hpp"
 #include "model/random.hpp"
 #include "model/synthesis.hpp"
 #include "model/world.hpp"
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace shiftsim::model {
@@ -29,6 +32,8 @@ struct RunSettings {
   std::uint32_t seed = 20180701;
   std::uint32_t replicate = 0;
   double scale = 1.0;
+  /// The interventions funded (none: the baseline).
+  std::shared_ptr<const Policy> policy;
   /// Tests only: draw tallies per person and keep each person's cost, so that per-person
   /// costs can be checked against the aggregates (statistically identical, not bitwise).
   bool person_ledger = false;
@@ -70,7 +75,14 @@ class Simulation {
   /// contribute to it (person-months, expected deaths, utility, expected activity). They
   /// change only when a person's state changes (a birthday, an event, an arrival), so the
   /// monthly pass does not read every person's activity. Plus this month's event counts.
-  enum SumMetric : int { sum_people = 0, sum_expected_deaths, sum_utility, sum_tally_first, kSumMetrics = sum_tally_first + kTallies };
+  enum SumMetric : int {
+    sum_people = 0,
+    sum_expected_deaths,
+    sum_utility,
+    sum_isolation_onset,  // onset hazard of the non-isolated (kept only when an area programme acts on it)
+    sum_tally_first,
+    kSumMetrics = sum_tally_first + kTallies
+  };
   struct BlockState {
     std::vector<double> sums;                      // cells x kSumMetrics
     std::array<double, kLifeTableCells> people{};  // by quintile x sex x age group
@@ -78,6 +90,7 @@ class Simulation {
     std::vector<double> events;                    // cells x kFlowMetrics, this month
     std::array<double, kLifeTableCells> deaths{}, leavers{};  // this month
     std::vector<double> stocks;                    // cells x kStockMetrics, in snapshot months
+    std::vector<double> programme;                 // programmes x kProgrammeMetrics, this month
     std::size_t first_cell = 0, end_cell = 0;      // cells with events or stocks this month
     void clear_month(std::size_t n_cells);
     void touch(std::size_t cell) {
@@ -86,6 +99,55 @@ class Simulation {
     }
   };
   void refresh_at(std::size_t i, int month);
+  /// The person's programme effects this month: `bound` gives multipliers no smaller than
+  /// any month's (max(1, rr) per effect), used for the cached "anything happens" threshold;
+  /// the actual ones are applied when the person is resolved (thinning). False if none.
+  bool person_effects(std::size_t i, bool bound, PersonEffects& fx) const;
+
+  // ---- programmes (model/programmes.cpp describes the rules; simulation_programmes.cpp runs them)
+  struct Programme {
+    const InterventionSpec* spec = nullptr;
+    bool area = false;
+    MultiplierSet full = unit_multipliers();  // multipliers at full effect
+    float winter_emergency = 1.f;             // winter-only emergency multiplier at full effect
+    float lapse = 0;                          // monthly lapse probability of a membership
+    std::array<double, 5> one_off{};          // probabilities of quit, lose weight, become active, stop drinking, leave isolation
+    double carry = 0;                         // capacity (agents) carried to next month
+    int fy = -1;                              // financial year of the cap below
+    double fy_cap = 0, fy_enrolled = 0;       // agents
+    double level = 0;                         // area: effect level
+    std::vector<char> zone_covered;           // area: zones of its area
+    std::array<std::uint64_t, kQuintiles> threshold{};  // candidate key filter (see simulation_programmes.cpp)
+    std::array<double, kFunders> funder_share{};         // this month's budget shares
+  };
+  struct Candidate {
+    std::uint64_t key;
+    std::uint32_t index;
+    std::uint8_t quintile;
+  };
+  struct ScanBlock {
+    std::vector<std::array<double, kQuintiles>> eligible;  // programmes x quintile (agents)
+    std::vector<std::array<double, kQuintiles>> open;      // eligible and not yet members
+    std::vector<double> participants;                      // programmes
+    std::vector<std::vector<Candidate>> candidates;        // programmes
+    std::vector<double> metrics;                           // programmes x kProgrammeMetrics
+    std::vector<double> stocks;                            // cells x kStockMetrics (snapshot months)
+  };
+  void setup_programmes();
+  /// Runs this month's programmes; if `snapshot_of` >= -1, also counts the stocks at the end
+  /// of that month (before anyone joins) and stores the snapshot.
+  void run_programmes(MonthFlows& flows, int snapshot_of);
+  /// Full scan: counts, members' avoided activity, and candidates whose key is under each
+  /// programme's threshold. With `only` set: candidates of those programmes, every key.
+  void scan_programmes(std::uint16_t recruiting, std::uint16_t only, bool count_stocks = false);
+  std::uint64_t candidate_key(std::size_t k, std::size_t i, std::uint32_t word) const;
+  /// Adds a member's expected avoided activity this month to `metrics` (programmes x metrics).
+  void member_avoided_activity(std::size_t i, std::uint16_t bits, std::vector<double>& metrics) const;
+  void enrol(std::size_t k, std::size_t i, MonthFlows& flows);
+  /// Credits the delayed-transfer bed-days a stay avoided to the programmes that cut them.
+  void attribute_delayed_discharge(std::size_t i, double delayed, BlockState& b) const;
+  /// Area programmes' multiplier on outpatient attendances in the month's cell sums.
+  void apply_area_tallies(MonthFlows& flows);
   void contribute(BlockState& b, std::size_t i, double sign) const;
   /// What a person's cached state contributes to the sums, kept across a refresh so that
   /// only the difference is added.
@@ -94,7 +156,10 @@ class Simulation {
     std::array<float, kRandomTallies> tally{};
     CareSetting care = CareSetting::home;
     int age = 0;
+    float isolation_onset = 0;
   };
+  /// The person's isolation onset hazard before programme effects (0 if isolated).
+  float isolation_onset_base(std::size_t i) const;
   Cached cached(std::size_t i) const;
   void add_difference(BlockState& b, std::size_t i, const Cached& before) const;
   void rebuild_block_sums();
@@ -120,6 +185,21 @@ class Simulation {
   std::vector<double> person_cost_;  // by person id (ledger mode)
   std::vector<BlockState> blocks_;  // fixed blocks of kBlockSize people (rebuilt after compaction)
   int pending_snapshot_ = -2;  // month whose end-of-month stocks the next month's pass counts (-2: none)
+
+  std::shared_ptr<const Policy> policy_;
+  std::vector<Programme> programmes_;
+  std::uint16_t person_bits_ = 0;  // programmes that reach people
+  std::uint16_t effect_bits_ = 0;  // person programmes with a rate multiplier
+  std::array<MultiplierSet, kMaxInterventions> actual_{}, bound_{};  // person programmes, this month
+  std::array<float, kMaxInterventions> lapse_{};
+  std::vector<MultiplierSet> zone_actual_, zone_bound_;              // area programmes, by zone
+  std::vector<std::uint16_t> zone_area_bits_;                        // area programmes covering each zone
+  std::vector<char> zone_has_area_effect_;
+  bool track_isolation_onset_ = false;    // an area programme acts on isolation onset
+  std::vector<float> emergency_by_cell_;  // cell emergency hazards (compact, for highest-risk keys)
+  EligibilityTables eligibility_;
+  std::vector<ScanBlock> scan_;
+  std::vector<double> programme_month_;  // this month's programme metrics (agents until scaled)
 };
 
 /// Calendar month (1-12) and year of model month t (t = 0 is July of the start year).

@@ -1,6 +1,7 @@
 #include "model/world.hpp"
 
 #include "model/errors.hpp"
+#include "model/policy.hpp"
 
 #include <sstream>
 
@@ -20,6 +21,7 @@ World build_world(const RegionData& region, const ParameterTable& table) {
   w.region = &region;
   w.table = table;
   w.params = read_parameters(w.table);
+  check_catalogue_parameters(w.table);
   w.geography = build_geography(region);
   if (w.geography.zones.size() > 255) throw InputError("too many zones for the 8-bit zone field");
   w.index = CellIndex{static_cast<int>(region.districts.size())};
