@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 
 #include "model/documentation.hpp"
+#include "model/geography.hpp"
 #include "model/errors.hpp"
 #include "model/simulation.hpp"
 #include "results/store.hpp"
@@ -16,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -48,15 +50,41 @@ struct Inputs {
   std::string parameters_version;
 };
 
-Inputs load_inputs(const Common& c) {
+Inputs load_inputs(const Common& c, const std::string& scenario_region = "") {
   const fs::path data(c.data_dir);
   if (!fs::is_directory(data))
     throw InputError(c.data_dir + ": the data folder does not exist (give --data or set SHIFTSIM_DATA)");
   Inputs in;
-  in.region = inputs::load_region(data / c.region);
+  const std::string region = !c.region.empty() ? c.region : !scenario_region.empty() ? scenario_region : "lsc";
+  in.region = inputs::load_region(data / region);
   in.table = inputs::load_parameters(data / "parameters.csv");
   in.parameters_version = inputs::content_hash({data / "parameters.csv"});
   return in;
+}
+
+/// A scenario checked against the region and the parameters, with its policy and world.
+struct Prepared {
+  inputs::Scenario scenario;
+  std::unique_ptr<Inputs> in;  // the world points into it
+  std::shared_ptr<const model::Policy> policy;
+  std::unique_ptr<model::World> world;
+};
+
+Prepared prepare(const std::string& file, const Common& c) {
+  Prepared p;
+  p.scenario = inputs::load_scenario(file);
+  p.in = std::make_unique<Inputs>(load_inputs(c, p.scenario.region));
+  const model::Geography geography = model::build_geography(p.in->region);
+  p.policy = std::make_shared<const model::Policy>(inputs::resolve_scenario(p.scenario, p.in->region, geography, p.in->table));
+  p.world = std::make_unique<model::World>(model::build_world(p.in->region, p.in->table));
+  return p;
+}
+
+std::string money(double gbp) {
+  char b[48];
+  if (gbp >= 1e6) std::snprintf(b, sizeof b, "GBP %.2fm", gbp / 1e6);
+  else std::snprintf(b, sizeof b, "GBP %.0f", gbp);
+  return b;
 }
 
 int threads_or_all(int threads) { return threads > 0 ? threads : tbb::info::default_concurrency(); }
@@ -106,11 +134,14 @@ class ProgressBar {
 int run_command(const RunOptions& o) {
   return guarded([&]() -> int {
     const auto t0 = std::chrono::steady_clock::now();
-    const auto scenario = inputs::load_scenario(o.scenario);
-    Inputs in = load_inputs(o.common);
+    Prepared prepared = prepare(o.scenario, o.common);
+    const auto& scenario = prepared.scenario;
+    const Inputs& in = *prepared.in;
+    const model::World& world = *prepared.world;
     const int threads = threads_or_all(o.threads);
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
-    const model::World world = model::build_world(in.region, in.table);
+    const int replicates = o.replicates > 0 ? o.replicates : scenario.replicates;
+    const double scale = o.scale > 0 ? o.scale : scenario.scale;
 
     const fs::path db_dir = fs::absolute(o.db).parent_path();
     if (!fs::is_directory(db_dir)) throw InputError(o.db + ": the folder for the results database does not exist");
@@ -123,8 +154,8 @@ int run_command(const RunOptions& o) {
     rec.parameters_version = in.parameters_version;
     rec.program_version = SHIFTSIM_VERSION;
     rec.seed = o.seed >= 0 ? static_cast<std::uint32_t>(o.seed) : scenario.seed;
-    rec.replicates = o.replicates;
-    rec.scale = o.scale;
+    rec.replicates = replicates;
+    rec.scale = scale;
     rec.threads = threads;
     rec.start_year = scenario.start_year;
     rec.years = scenario.years;
@@ -138,15 +169,22 @@ int run_command(const RunOptions& o) {
     std::vector<std::unique_ptr<model::ParameterTable>> tables;
     double setup_seconds = 0, agent_months = 0, simulate_seconds = 0;
     try {
-      for (int r = 0; r < o.replicates; ++r) {
+      for (int r = 0; r < replicates; ++r) {
         model::RunSettings s;
         s.start_year = scenario.start_year;
         s.months = scenario.years * 12;
         s.seed = rec.seed;
         s.replicate = static_cast<std::uint32_t>(r);
-        s.scale = o.scale;
+        s.scale = scale;
+        s.policy = prepared.policy;
         s.cancel = &g_interrupted;
-        s.progress = [&](int m, int months) { bar.show(r, o.replicates, m, months); };
+        // Testing hook: SHIFTSIM_TEST_FAIL_AT_MONTH=n makes the run fail after month n, so the
+        // test suite can check that a run failing after it started stores nothing.
+        static const char* fail_at = std::getenv("SHIFTSIM_TEST_FAIL_AT_MONTH");
+        s.progress = [&](int m, int months) {
+          if (fail_at && m == std::atoi(fail_at)) throw InternalError("failure injected by SHIFTSIM_TEST_FAIL_AT_MONTH");
+          bar.show(r, replicates, m, months);
+        };
         model::Simulation sim(world, s);
         outputs.push_back(std::make_unique<model::RunOutput>(sim.run()));
         tables.push_back(std::make_unique<model::ParameterTable>(sim.parameter_table()));
@@ -165,7 +203,7 @@ int run_command(const RunOptions& o) {
       std::vector<std::string> icps;
       for (const auto& icp : in.region.icps) icps.push_back(icp.name);
       const double rate = simulate_seconds > 0 ? agent_months / simulate_seconds : 0;
-      store.complete_run(run_id, reps, icps, wall, rate);
+      store.complete_run(run_id, reps, icps, wall, rate, prepared.policy.get());
       std::signal(SIGINT, SIG_DFL);
       std::signal(SIGTERM, SIG_DFL);
 
@@ -175,9 +213,9 @@ int run_command(const RunOptions& o) {
       f.data_version = rec.data_version;
       f.program_version = rec.program_version;
       f.seed = rec.seed;
-      f.replicates = o.replicates;
+      f.replicates = replicates;
       f.threads = threads;
-      f.scale = o.scale;
+      f.scale = scale;
       f.agents = static_cast<long long>(outputs.front()->agents_at_start);
       f.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       f.setup_seconds = setup_seconds;
@@ -272,21 +310,66 @@ int runs_command(const RunsOptions& o) {
 
 int validate_command(const ValidateOptions& o) {
   return guarded([&]() -> int {
-    const auto scenario = inputs::load_scenario(o.scenario);
-    Inputs in = load_inputs(o.common);
+    Prepared prepared = prepare(o.scenario, o.common);
+    const auto& scenario = prepared.scenario;
+    const Inputs& in = *prepared.in;
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                               static_cast<std::size_t>(threads_or_all(o.threads)));
-    const model::World world = model::build_world(in.region, in.table);
+    const model::World& world = *prepared.world;
     model::RunSettings s;
     s.start_year = scenario.start_year;
     s.months = 12;
     s.seed = scenario.seed;
     s.scale = o.scale;
+    s.policy = prepared.policy;
     model::Simulation sim(world, s);
     const auto out = sim.run();
     std::cout << "First model year (July " << scenario.start_year << " - June " << scenario.start_year + 1
               << ") deaths against ONS deaths in the year to mid-" << scenario.start_year << ":\n"
               << validation::format_deaths_table(validation::first_year_deaths(out, in.region));
+    return 0;
+  });
+}
+
+int schema_command() {
+  std::cout << inputs::scenario_schema();
+  return 0;
+}
+
+int check_command(const CheckOptions& o) {
+  return guarded([&]() -> int {
+    const Prepared p = prepare(o.scenario, o.common);
+    const auto& s = p.scenario;
+    if (o.json) {
+      nlohmann::json j = {{"ok", true}, {"name", s.name}, {"files", s.files}, {"start_year", s.start_year},
+                          {"years", s.years}, {"interventions", nlohmann::json::array()}};
+      for (const auto& iv : p.policy->interventions) {
+        nlohmann::json budget = nlohmann::json::object();
+        for (const auto& [fy, by] : iv.budget) budget[std::to_string(fy)] = iv.budget_in(fy);
+        j["interventions"].push_back({{"name", iv.name}, {"type", model::catalogue_entry(iv.type).name}, {"shifts", iv.shifts},
+                                      {"unit_cost_gbp", iv.unit_cost}, {"budget_gbp_by_financial_year", budget}});
+      }
+      std::cout << j.dump(2) << "\n";
+      return 0;
+    }
+    std::cout << s.path << ": OK (\"" << s.name << "\", " << s.years << " years from mid-" << s.start_year << ", "
+              << p.policy->interventions.size() << " intervention" << (p.policy->interventions.size() == 1 ? "" : "s");
+    if (s.files.size() > 1) std::cout << ", extends " << s.files.size() - 1 << " file" << (s.files.size() > 2 ? "s" : "");
+    std::cout << ")\n";
+    for (const auto& iv : p.policy->interventions) {
+      const auto& e = model::catalogue_entry(iv.type);
+      std::cout << "  " << iv.name << " (" << e.name << ", shift";
+      for (std::size_t k = 0; k < iv.shifts.size(); ++k) std::cout << (k ? "," : " ") << iv.shifts[k];
+      std::cout << "): " << (e.reach == model::Reach::area ? "area-wide, " : "") << money(iv.unit_cost)
+                << (e.reach == model::Reach::area ? " per resident a year" : " per participant");
+      for (const auto& [fy, by] : iv.budget) {
+        const double b = iv.budget_in(fy);
+        std::cout << "\n      FY" << fy << "/" << (fy + 1) % 100 << ": " << money(b);
+        if (e.reach == model::Reach::person && iv.unit_cost > 0)
+          std::printf(", up to %.0f participants a month", b / 12.0 / iv.unit_cost);
+      }
+      std::cout << "\n";
+    }
     return 0;
   });
 }

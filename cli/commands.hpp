@@ -9,17 +9,17 @@ namespace shiftsim::cli {
 
 struct Common {
   std::string data_dir;  // folder holding parameters.csv and the region folders
-  std::string region = "lsc";
+  std::string region;    // empty: the scenario's region (default lsc)
 };
 
 struct RunOptions {
   Common common;
   std::string scenario;
   std::string db = "shiftsim.db";
-  int replicates = 1;
+  int replicates = 0;   // 0: the scenario's (default 1)
   long long seed = -1;  // -1: the scenario's seed
   int threads = 0;      // 0: all cores
-  double scale = 1.0;
+  double scale = 0;     // 0: the scenario's (default 1)
   bool json = false;
 };
 int run_command(const RunOptions& options);
@@ -46,6 +46,16 @@ struct ValidateOptions {
   int threads = 0;
 };
 int validate_command(const ValidateOptions& options);
+
+struct CheckOptions {
+  Common common;
+  std::string scenario;
+  bool json = false;
+};
+/// Validates a scenario (schema, then against the region and parameters) without running it.
+int check_command(const CheckOptions& options);
+/// Prints the scenario JSON Schema.
+int schema_command();
 
 struct DocsOptions {
   Common common;

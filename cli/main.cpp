@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
       "  shiftsim run scenarios/baseline.json                  five-year baseline, whole region, stored in shiftsim.db\n"
       "  shiftsim run scenarios/baseline.json --scale 0.1      a quick run with one agent per 10 residents\n"
       "  shiftsim run scenarios/baseline.json --replicates 5 --json > result.json\n"
+      "  shiftsim check scenarios/six_shifts_plan.json          check a scenario for mistakes without running it\n"
+      "  shiftsim run scenarios/shift1_prevention.json --scale 0.1\n"
       "  shiftsim runs                                          list the runs stored in shiftsim.db\n"
       "  shiftsim params --filter mortality                     the parameters, their values and sources\n"
       "Exit codes: 0 ok, 2 bad input (a message names the file and field), 1 internal error, 130 interrupted.");
@@ -38,7 +40,7 @@ int main(int argc, char** argv) {
     cmd->add_option("--data", c.data_dir,
                     "Folder with parameters.csv and the region data (default: the bundled data, or $SHIFTSIM_DATA)")
         ->capture_default_str();
-    cmd->add_option("--region", c.region, "Region folder inside the data folder")->capture_default_str();
+    cmd->add_option("--region", c.region, "Region folder inside the data folder (default: the scenario's, lsc)");
   };
 
   RunOptions run;
@@ -49,17 +51,16 @@ int main(int argc, char** argv) {
   add_common(run_cmd, run.common);
   run_cmd->add_option("scenario", run.scenario, "Scenario file (JSON), e.g. scenarios/baseline.json")->required();
   run_cmd->add_option("--replicates,-r", run.replicates,
-                      "Number of replicates (independent random runs) to summarise with intervals")
-      ->check(CLI::Range(1, 1000))
-      ->capture_default_str();
+                      "Number of replicates (independent random runs) to summarise with intervals (default: the scenario's, 1)")
+      ->check(CLI::Range(1, 1000));
   run_cmd->add_option("--seed", run.seed, "Random seed (default: the scenario's); same seed = same results")
       ->check(CLI::Range(0LL, 4294967295LL));
   run_cmd->add_option("--threads,-t", run.threads, "Threads to use (default: all cores); results do not depend on it")
       ->check(CLI::Range(0, 1024));
   run_cmd->add_option("--scale", run.scale,
-                      "Share of residents simulated, e.g. 0.1 = one agent per 10 people (results are scaled back up)")
-      ->check(CLI::Range(0.0001, 1.0))
-      ->capture_default_str();
+                      "Share of residents simulated, e.g. 0.1 = one agent per 10 people (results are scaled back up; "
+                      "default: the scenario's, 1)")
+      ->check(CLI::Range(0.0001, 1.0));
   run_cmd->add_option("--db", run.db, "Results database file (SQLite)")->capture_default_str();
   run_cmd->add_flag("--json", run.json, "Print a machine-readable JSON summary on stdout instead of the table");
 
@@ -91,6 +92,18 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   validate_cmd->add_option("--threads,-t", validate.threads, "Threads to use")->check(CLI::Range(0, 1024));
 
+  CheckOptions check;
+  auto* check_cmd = app.add_subcommand("check", "Check a scenario file for mistakes without running it");
+  check_cmd->description(
+      "Check a scenario file (and every file it extends) against the scenario schema, the region and the\n"
+      "parameter table. Lists every problem with its JSON path, the value found and what was expected,\n"
+      "and exits 2; nothing is run or stored. On success, lists the interventions with their budgets.");
+  add_common(check_cmd, check.common);
+  check_cmd->add_option("scenario", check.scenario, "Scenario file (JSON)")->required();
+  check_cmd->add_flag("--json", check.json, "JSON output");
+
+  auto* schema_cmd = app.add_subcommand("schema", "Print the JSON Schema of scenario files (for editors and checks)");
+
   DocsOptions docs;
   auto* docs_cmd = app.add_subcommand("docs", "Write the model documentation (processes, equations, parameters)");
   add_common(docs_cmd, docs.common);
@@ -107,5 +120,7 @@ int main(int argc, char** argv) {
   if (*runs_cmd) return runs_command(runs);
   if (*validate_cmd) return validate_command(validate);
   if (*docs_cmd) return docs_command(docs);
+  if (*check_cmd) return check_command(check);
+  if (*schema_cmd) return schema_command();
   return 2;
 }

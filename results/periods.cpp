@@ -18,13 +18,15 @@ std::string period_type_name(PeriodType t) {
   return "unknown";
 }
 
-namespace {
-std::string ym(int start_year, int t) {
+std::string month_label(int start_year, int t) {
   const auto c = calendar_month(start_year, t);
   char b[16];
   std::snprintf(b, sizeof b, "%04d-%02d", c.year, c.month);
   return b;
 }
+
+namespace {
+std::string ym(int start_year, int t) { return month_label(start_year, t); }
 std::string fy_label(int year) {
   char b[16];
   std::snprintf(b, sizeof b, "%d/%02d", year, (year + 1) % 100);

@@ -23,6 +23,9 @@ struct Period {
   int months() const { return last_month - first_month + 1; }
 };
 
+/// "YYYY-MM" of model month t (0 = July of start_year).
+std::string month_label(int start_year, int t);
+
 /// The reporting periods covered by a run of `months` months from July of `start_year`.
 std::vector<Period> periods_of(int start_year, int months);
 

@@ -1,5 +1,8 @@
 #include "results/store.hpp"
 
+#include "model/programmes.hpp"
+
+#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include <csignal>
@@ -73,6 +76,34 @@ CREATE TABLE IF NOT EXISTS metric_dictionary (
   metric TEXT PRIMARY KEY,
   kind TEXT NOT NULL,
   unit TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS interventions (
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  intervention TEXT NOT NULL,
+  type TEXT NOT NULL,
+  shifts TEXT NOT NULL,
+  reach TEXT NOT NULL,
+  start_month TEXT NOT NULL,
+  end_month TEXT NOT NULL,
+  unit_cost_gbp REAL NOT NULL,
+  unit_cost_basis TEXT NOT NULL,
+  max_uptake REAL,
+  ramp_up_months INTEGER NOT NULL,
+  effect_half_life_months REAL NOT NULL,
+  effects TEXT NOT NULL,
+  budget TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS intervention_metrics (
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  replicate INTEGER NOT NULL,
+  intervention TEXT NOT NULL,
+  period_type TEXT NOT NULL,
+  period TEXT NOT NULL,
+  start_month TEXT NOT NULL,
+  end_month TEXT NOT NULL,
+  months INTEGER NOT NULL,
+  metric TEXT NOT NULL,
+  value REAL NOT NULL
 );
 CREATE VIEW IF NOT EXISTS metrics_region AS
   SELECT run_id, replicate, period_type, period, start_month, end_month, months, metric, SUM(value) AS value
@@ -172,6 +203,10 @@ ResultsStore::ResultsStore(const std::filesystem::path& file) : path_(file.strin
         .bind(3, stock ? model::stock_metric_unit(m - model::kFlowMetrics) : model::flow_metric_unit(m));
     ins.run(db_);
   }
+  for (int m = 0; m < model::kProgrammeMetrics; ++m) {
+    ins.bind(1, "intervention." + model::programme_metric_name(m)).bind(2, std::string("intervention")).bind(3, model::programme_metric_unit(m));
+    ins.run(db_);
+  }
   exec("COMMIT");
 }
 
@@ -201,7 +236,7 @@ std::int64_t ResultsStore::begin_run(const RunRecord& r) {
 
 void ResultsStore::complete_run(std::int64_t run_id, const std::vector<ReplicateResult>& replicates,
                                 const std::vector<std::string>& icp_names, double wall_seconds,
-                                double agent_months_per_second) {
+                                double agent_months_per_second, const model::Policy* policy) {
   exec("BEGIN IMMEDIATE");
   try {
     Statement m(db_,
@@ -211,6 +246,43 @@ void ResultsStore::complete_run(std::int64_t run_id, const std::vector<Replicate
                 "INSERT INTO parameters (run_id, replicate, name, value, unit, uncertainty, derived, source) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     Statement d(db_, "INSERT INTO diagnostics (run_id, replicate, name, value, note) VALUES (?, ?, ?, ?, ?)");
+    Statement im(db_,
+                 "INSERT INTO intervention_metrics (run_id, replicate, intervention, period_type, period, start_month, "
+                 "end_month, months, metric, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (policy && !replicates.empty()) {
+      Statement iv(db_,
+                   "INSERT INTO interventions (run_id, intervention, type, shifts, reach, start_month, end_month, unit_cost_gbp, "
+                   "unit_cost_basis, max_uptake, ramp_up_months, effect_half_life_months, effects, budget) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      const int start_year = replicates.front().output->start_year;
+      auto month = [&](int t) { return month_label(start_year, t); };
+      for (const auto& spec : policy->interventions) {
+        const auto& e = model::catalogue_entry(spec.type);
+        nlohmann::json shifts = spec.shifts, effects = nlohmann::json::object(), budget = nlohmann::json::object();
+        for (const auto& [kind, dist] : spec.effects) {
+          std::string key;
+          for (const auto& def : e.effects)
+            if (def.kind == kind) key = def.key;
+          effects[key] = {{"distribution", dist.to_string()}, {"mean", dist.mean()}};
+          const auto share = spec.effect_share.find(kind);
+          if (share != spec.effect_share.end()) effects[key]["share_of_rate"] = share->second;
+        }
+        for (const auto& [fy, by] : spec.budget) {
+          nlohmann::json f = nlohmann::json::object();
+          for (std::size_t k = 0; k < by.size(); ++k)
+            if (by[k] > 0) f[model::kFunderNames[k]] = by[k];
+          budget[std::to_string(fy)] = f;
+        }
+        const bool area = e.reach == model::Reach::area;
+        iv.bind_int(1, run_id).bind(2, spec.name).bind(3, e.name).bind(4, shifts.dump()).bind(5, std::string(area ? "area" : "person"));
+        iv.bind(6, month(spec.start_month)).bind(7, month(spec.end_month)).bind(8, spec.unit_cost);
+        iv.bind(9, std::string(area ? "GBP per resident a year, base-year prices" : "GBP per participant, base-year prices"));
+        if (area) iv.bind_null(10);
+        else iv.bind(10, spec.max_uptake);
+        iv.bind_int(11, spec.ramp_up_months).bind(12, spec.effect_half_life_months).bind(13, effects.dump()).bind(14, budget.dump());
+        iv.run(db_);
+      }
+    }
     long long agents = 0;
     for (const auto& rep : replicates) {
       const model::RunOutput& out = *rep.output;
@@ -241,6 +313,19 @@ void ResultsStore::complete_run(std::int64_t run_id, const std::vector<Replicate
         d.bind_int(1, run_id).bind_int(2, out.replicate).bind(3, dg.name).bind(4, dg.value).bind(5, dg.note);
         d.run(db_);
       }
+      for (const auto& pg : out.programmes)
+        for (const auto& pr : periods) {
+          if (pr.type == PeriodType::start) continue;
+          std::vector<double> sum(static_cast<std::size_t>(model::kProgrammeMetrics), 0.0);
+          for (int t = pr.first_month; t <= pr.last_month && t < static_cast<int>(pg.months.size()); ++t)
+            for (int x = 0; x < model::kProgrammeMetrics; ++x) sum[static_cast<std::size_t>(x)] += pg.months[static_cast<std::size_t>(t)][static_cast<std::size_t>(x)];
+          for (int x = 0; x < model::kProgrammeMetrics; ++x) {
+            im.bind_int(1, run_id).bind_int(2, out.replicate).bind(3, pg.name).bind(4, period_type_name(pr.type)).bind(5, pr.label);
+            im.bind(6, pr.start).bind(7, pr.end).bind_int(8, pr.months()).bind(9, model::programme_metric_name(x));
+            im.bind(10, sum[static_cast<std::size_t>(x)]);
+            im.run(db_);
+          }
+        }
     }
     Statement u(db_,
                 "UPDATE runs SET status = 'completed', finished_at = ?, wall_seconds = ?, agents = ?, "

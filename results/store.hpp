@@ -14,6 +14,7 @@
 
 #include "model/outputs.hpp"
 #include "model/parameter_table.hpp"
+#include "model/policy.hpp"
 #include "results/periods.hpp"
 
 #include <cstdint>
@@ -64,8 +65,10 @@ class ResultsStore {
     const model::ParameterTable* parameters = nullptr;
   };
   /// Writes every replicate's rows and marks the run completed, in one transaction.
+  /// `policy` (may be null) is stored in the interventions table.
   void complete_run(std::int64_t run_id, const std::vector<ReplicateResult>& replicates,
-                    const std::vector<std::string>& icp_names, double wall_seconds, double agent_months_per_second);
+                    const std::vector<std::string>& icp_names, double wall_seconds, double agent_months_per_second,
+                    const model::Policy* policy = nullptr);
   /// Marks a run failed or interrupted (no metric rows are written).
   void end_run_without_results(std::int64_t run_id, const std::string& status, const std::string& message);
 

@@ -1,5 +1,6 @@
 #include "results/summary.hpp"
 
+#include "model/programmes.hpp"
 #include "results/periods.hpp"
 
 #include <algorithm>
@@ -56,6 +57,8 @@ const std::vector<HeadlineSource>& sources() {
                     "Cost: " + std::string(kPayerNames[static_cast<std::size_t>(p)]), "GBP"},
                    fm_cost_first + p});
     v.push_back({{"cost_total_gbp", "Cost: total", "GBP"}, fm_cost_total});
+    v.push_back({{"intervention_participants", "Intervention: new participants", "people"}, fm_programme_new_participants});
+    v.push_back({{"intervention_spend_gbp", "Intervention: spend", "GBP"}, fm_programme_spend_total});
     return v;
   }();
   return s;
@@ -97,6 +100,37 @@ RunSummary summarise(const std::vector<const RunOutput*>& reps) {
     for (auto& v : values) y.values.push_back(estimate(std::move(v)));
     s.years.push_back(std::move(y));
   }
+  // Interventions, by model year and over the run.
+  const auto& first = *reps.front();
+  for (std::size_t k = 0; k < first.programmes.size(); ++k) {
+    InterventionSummary is;
+    is.name = first.programmes[k].name;
+    is.type = first.programmes[k].type;
+    is.shifts = first.programmes[k].shifts;
+    for (int m = 0; m < kProgrammeMetrics; ++m) is.metrics.push_back(programme_metric_name(m));
+    auto sum_over = [&](const RunOutput& r, int from, int to, int m) {
+      double x = 0;
+      const auto& months = r.programmes[k].months;
+      for (int t = from; t <= to && t < static_cast<int>(months.size()); ++t) x += months[static_cast<std::size_t>(t)][static_cast<std::size_t>(m)];
+      return x;
+    };
+    for (const auto& p : periods) {
+      if (p.type != PeriodType::model_year) continue;
+      std::vector<Estimate> row;
+      for (int m = 0; m < kProgrammeMetrics; ++m) {
+        std::vector<double> v;
+        for (const auto* r : reps) v.push_back(sum_over(*r, p.first_month, p.last_month, m));
+        row.push_back(estimate(std::move(v)));
+      }
+      is.years.push_back(std::move(row));
+    }
+    for (int m = 0; m < kProgrammeMetrics; ++m) {
+      std::vector<double> v;
+      for (const auto* r : reps) v.push_back(sum_over(*r, 0, r->months - 1, m));
+      is.total.push_back(estimate(std::move(v)));
+    }
+    s.interventions.push_back(std::move(is));
+  }
   return s;
 }
 
@@ -132,6 +166,20 @@ nlohmann::json to_json(const RunFacts& f, const RunSummary& s) {
     }
     yj["costs_gbp"] = costs;
     years.push_back(yj);
+  }
+  auto& ivs = j["interventions"] = nlohmann::json::array();
+  for (const auto& is : s.interventions) {
+    nlohmann::json ij{{"name", is.name}, {"type", is.type}, {"shifts", is.shifts}};
+    nlohmann::json total = nlohmann::json::object();
+    for (std::size_t m = 0; m < is.metrics.size(); ++m) total[is.metrics[m]] = est(is.total[m]);
+    ij["whole_run"] = total;
+    auto& yrs = ij["years"] = nlohmann::json::array();
+    for (std::size_t y = 0; y < is.years.size(); ++y) {
+      nlohmann::json yj{{"year", s.years[y].label}};
+      for (std::size_t m = 0; m < is.metrics.size(); ++m) yj[is.metrics[m]] = est(is.years[y][m]);
+      yrs.push_back(yj);
+    }
+    ivs.push_back(ij);
   }
   return j;
 }
@@ -186,6 +234,22 @@ std::string to_table(const RunFacts& f, const RunSummary& s) {
         out << buf;
       }
       out << "\n";
+    }
+  }
+  if (!s.interventions.empty()) {
+    out << "\nFunded interventions, whole run (avoided activity is expected activity without the intervention's\n"
+           "effect on its participants or area minus with it; later effects such as fewer strokes after quitting\n"
+           "smoking show against the baseline, not here):\n";
+    std::snprintf(buf, sizeof buf, "%-26s %12s %12s %12s %12s %14s\n", "", "participants", "spend", "avoided adm.",
+                  "avoided A&E", "avoided NHS cost");
+    out << buf;
+    auto metric = [](const InterventionSummary& is, int m) { return is.total[static_cast<std::size_t>(m)].mean; };
+    for (const auto& is : s.interventions) {
+      std::snprintf(buf, sizeof buf, "%-26s %12s %12s %12s %12s %14s\n", is.name.substr(0, 26).c_str(),
+                    human(metric(is, pg_new_participants), "").c_str(), human(metric(is, pg_spend_total), "GBP").c_str(),
+                    human(metric(is, pg_avoided_emergency_admissions), "").c_str(),
+                    human(metric(is, pg_avoided_ae_attendances), "").c_str(), human(metric(is, pg_avoided_nhs_cost), "GBP").c_str());
+      out << buf;
     }
   }
   std::snprintf(buf, sizeof buf, "\n%.1f s wall (%.1f s building the population), %.2g agent-months per second.\n",

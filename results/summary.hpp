@@ -34,9 +34,19 @@ struct YearSummary {
   std::vector<Estimate> values;  // one per headline
 };
 
+/// A funded intervention's figures per model year (means over replicates).
+struct InterventionSummary {
+  std::string name, type;
+  std::vector<int> shifts;
+  std::vector<std::string> metrics;              // programme metric names
+  std::vector<std::vector<Estimate>> years;      // [year][metric]
+  std::vector<Estimate> total;                   // over the whole run
+};
+
 struct RunSummary {
   Estimate population_start;
   std::vector<YearSummary> years;
+  std::vector<InterventionSummary> interventions;
 };
 
 RunSummary summarise(const std::vector<const model::RunOutput*>& replicates);

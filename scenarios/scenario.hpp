@@ -1,28 +1,91 @@
-// A scenario: the user's description of a run, validated and immutable. This first format
-// holds the name, the start year, the horizon in years and the seed (the scenarios issue
-// grows it: interventions, finance rules, parameter overrides).
+// A scenario: the user's description of a run, validated and immutable.
+//
+// A scenario is one JSON file (format: scenarios/schema/scenario.schema.json, printed by
+// `shiftsim schema`). It may extend other files ("extends"), which are merged first:
+// objects merge key by key, lists are replaced, except "interventions", which are added
+// (an intervention with the same name as an earlier one replaces it). Every file is checked
+// against the schema; the merged scenario is then checked for what a schema cannot say
+// (end before start, unknown names with a "did you mean", budgets outside the period,
+// invalid distributions). Every violation is reported together, with its file, JSON path,
+// the value found and what was expected.
 #pragma once
+
+#include "model/errors.hpp"
+#include "model/geography.hpp"
+#include "model/parameter_table.hpp"
+#include "model/policy.hpp"
+#include "model/region.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
+#include <vector>
 
 namespace shiftsim::inputs {
 
-struct Scenario {
-  std::string name;
-  std::string description;
-  int start_year = 2018;
-  int years = 5;
-  std::uint32_t seed = 20180701;
-  std::string source_text;  // the file as read (stored with every run)
-  std::string path;
+struct Violation {
+  std::string file;
+  std::string path;     // JSON pointer, e.g. /interventions/2/budget/2021
+  std::string message;  // what was found and what was expected
+  std::string to_string() const { return (file.empty() ? "" : file + ": ") + (path.empty() ? "/" : path) + ": " + message; }
 };
 
-/// Reads and validates a scenario file; throws InputError listing every problem with its
-/// JSON path.
+/// A scenario with problems: every violation, reported together (the CLI exits with 2).
+class ScenarioError : public InputError {
+ public:
+  explicit ScenarioError(std::vector<Violation> v);
+  const std::vector<Violation>& violations() const { return violations_; }
+
+ private:
+  std::vector<Violation> violations_;
+};
+
+struct FinanceRules {
+  int price_base_year = 2018;
+  double discount_rate_costs = 0.035;   // HM Treasury Green Book
+  double discount_rate_health = 0.015;  // Green Book, health effects
+  double inflation = 0.0;
+  std::vector<std::string> cashable{"care_home_weeks", "home_care_hours"};
+  double reinvest_share = 0.0;
+  std::vector<std::string> reinvest_from;
+};
+
+struct Scenario {
+  std::string name, description;
+  std::string region = "lsc";
+  int start_year = 2018;
+  int years = 5;
+  double scale = 1.0;
+  int replicates = 1;
+  std::uint32_t seed = 20180701;
+  FinanceRules finance;
+  nlohmann::json interventions = nlohmann::json::array();  // merged, checked against the schema
+  std::map<std::string, model::Distribution> parameters;   // overrides by dotted name
+  std::string path;         // the file given
+  std::vector<std::string> files;  // it and every file it extends
+  std::string source_text;  // the merged scenario as JSON (stored with every run)
+};
+
+/// The scenario JSON Schema, as shipped.
+const char* scenario_schema();
+
+/// Reads a scenario and everything it extends; throws ScenarioError (all violations).
 Scenario load_scenario(const std::filesystem::path& file);
-/// Same, from text (tests); `name` is used in messages.
-Scenario parse_scenario(const std::string& text, const std::string& name);
+/// Same, from text (tests): "extends" is relative to `base_dir`; `name` is used in messages.
+Scenario parse_scenario(const std::string& text, const std::string& name,
+                        const std::filesystem::path& base_dir = std::filesystem::current_path());
+
+/// Checks the parts that need the region and the parameter table (ICP and neighbourhood
+/// names, the base year, parameter names and bounds, effects) and builds the model's
+/// policy; applies the parameter overrides to `table`. Throws ScenarioError with all
+/// violations.
+model::Policy resolve_scenario(const Scenario& scenario, const model::RegionData& region,
+                               const model::Geography& geography, model::ParameterTable& table);
+
+/// The closest of `options` to `word` if it is close enough to be a likely typo.
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& options);
 
 }  // namespace shiftsim::inputs

@@ -14,6 +14,7 @@ packages=(
   doctest-dev                            # doctest: the test suite
   libsqlite3-dev sqlite3                 # SQLite: the results store (sqlite3 for users' own queries)
   librandom123-dev                       # Random123: counter-based Philox generator
+  libvalijson-dev                        # valijson: checks scenario files against their JSON Schema
   libbenchmark-dev                       # Google Benchmark: bench/ micro-benchmarks
 )
 
