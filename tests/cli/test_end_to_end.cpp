@@ -1,4 +1,5 @@
 // The shiftsim command as a user runs it: a process, files, exit codes.
+#include "support/bad_scenarios.hpp"
 #include "support/fixtures.hpp"
 
 #include <doctest/doctest.h>
@@ -24,8 +25,8 @@ struct Result {
 };
 
 /// Runs the shiftsim binary with arguments in `cwd`; captures stdout, stderr goes to a file.
-Result run_cli(const std::string& args, const std::filesystem::path& cwd) {
-  const std::string cmd = "cd '" + cwd.string() + "' && '" + std::string(SHIFTSIM_BINARY) + "' " + args + " 2> stderr.txt";
+Result run_cli(const std::string& args, const std::filesystem::path& cwd, const std::string& env = "") {
+  const std::string cmd = "cd '" + cwd.string() + "' && " + env + " '" + std::string(SHIFTSIM_BINARY) + "' " + args + " 2> stderr.txt";
   Result r;
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p != nullptr);
@@ -125,7 +126,7 @@ TEST_CASE("cli: bad input exits 2 with a message naming the problem, and stores 
   std::ofstream(dir.path() / "bad.json") << R"({"name": "x", "years": 99})";
   const auto r = run_cli("run bad.json --scale 0.01", dir.path());
   CHECK(r.code == 2);
-  CHECK(read(dir.path() / "stderr.txt").find("/years: is 99, but must be between 1 and 25") != std::string::npos);
+  CHECK(read(dir.path() / "stderr.txt").find("/years: is 99, but must be <= 25") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir.path() / "shiftsim.db"));
   CHECK(run_cli("run missing.json", dir.path()).code == 2);
   CHECK(run_cli("run '" + baseline() + "' --scale 7", dir.path()).code == 2);
@@ -134,14 +135,14 @@ TEST_CASE("cli: bad input exits 2 with a message naming the problem, and stores 
 
 TEST_CASE("cli: a run that fails after it started is marked failed and leaves no metric rows") {
   test::TempDir dir;
-  // A start year the region data does not describe is only detected when the model is built.
-  std::ofstream(dir.path() / "later.json") << R"({"name": "later", "start_year": 2019})";
-  const auto r = run_cli("run later.json --scale 0.01", dir.path());
-  CHECK(r.code == 2);
-  CHECK(read(dir.path() / "stderr.txt").find("start year 2019 is not the region data's base year (2018)") != std::string::npos);
+  // The testing hook makes the model fail after its third month, once the run is recorded.
+  const auto r = run_cli("run '" + baseline() + "' --scale 0.01", dir.path(), "SHIFTSIM_TEST_FAIL_AT_MONTH=3");
+  CHECK(r.code == 1);
+  CHECK(read(dir.path() / "stderr.txt").find("failure injected") != std::string::npos);
   const auto db = dir.path() / "shiftsim.db";
   CHECK(query(db, "SELECT COUNT(*) FROM runs WHERE status = 'failed'") == 1);
   CHECK(query(db, "SELECT COUNT(*) FROM metrics") == 0);
+  CHECK(query(db, "SELECT COUNT(*) FROM intervention_metrics") == 0);
 }
 
 TEST_CASE("cli: an interrupted run stores nothing and is marked interrupted") {
@@ -180,4 +181,76 @@ TEST_CASE("cli: params prints every parameter with its source and --help explain
   CHECK(h.code == 0);
   CHECK(h.out.find("--replicates") != std::string::npos);
   CHECK(h.out.find("--scale") != std::string::npos);
+}
+
+TEST_CASE("cli: every malformed scenario exits 2 with its message and leaves the database unchanged") {
+  test::TempDir dir;
+  // A database holding one completed run.
+  REQUIRE(run_cli("run '" + baseline() + "' --scale 0.01 --db t.db", dir.path()).code == 0);
+  const auto db = dir.path() / "t.db";
+  const auto bytes_before = read(db);
+  const auto& cases = test::bad_scenarios();
+  REQUIRE(cases.size() >= 25);
+  for (const auto& c : cases) {
+    CAPTURE(c.what);
+    test::TempDir files;
+    for (const auto& [name, text] : c.files) std::ofstream(files.path() / name) << text;
+    for (const std::string command : {"run", "check"}) {
+      CAPTURE(command);
+      const std::string options = command == "run" ? " --scale 0.01 --db '" + db.string() + "'" : "";
+      const auto r = run_cli(command + " main.json" + options, files.path());
+      const std::string err = read(files.path() / "stderr.txt");
+      CAPTURE(err);
+      CHECK(r.code == 2);
+      for (const auto& e : c.expected) CHECK(err.find(e) != std::string::npos);
+    }
+  }
+  // Nothing was stored: the file is byte for byte as it was.
+  CHECK(read(db) == bytes_before);
+  CHECK(query(db, "SELECT COUNT(*) FROM runs") == 1);
+  // A scenario file that does not exist.
+  const auto r = run_cli("check nothere.json", dir.path());
+  CHECK(r.code == 2);
+  CHECK(read(dir.path() / "stderr.txt").find("nothere.json: /: cannot open the scenario file (does it exist?)") != std::string::npos);
+}
+
+TEST_CASE("cli: every shipped scenario passes check and runs at --scale 0.01") {
+  test::TempDir dir;
+  int n = 0;
+  for (const auto& f : std::filesystem::directory_iterator(std::filesystem::path(SHIFTSIM_SOURCE_DIR) / "scenarios")) {
+    if (f.path().extension() != ".json") continue;
+    ++n;
+    CAPTURE(f.path().filename().string());
+    const auto c = run_cli("check '" + f.path().string() + "'", dir.path());
+    CHECK(c.code == 0);
+    CHECK(c.out.find(": OK (") != std::string::npos);
+    const auto r = run_cli("run '" + f.path().string() + "' --scale 0.01 --json --db t.db", dir.path());
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    const auto run_id = j["run_id"].get<long long>();
+    const auto id = std::to_string(run_id);
+    if (f.path().filename() == "baseline.json") {
+      CHECK(j["interventions"].empty());
+      continue;
+    }
+    // Spend is recorded per intervention and agrees with the cell-level metrics.
+    CHECK_FALSE(j["interventions"].empty());
+    const double by_intervention = query(dir.path() / "t.db",
+        "SELECT SUM(value) FROM intervention_metrics WHERE run_id = " + id + " AND metric = 'spend_total' AND period_type = 'model_year'");
+    const double by_cell = query(dir.path() / "t.db",
+        "SELECT SUM(value) FROM metrics WHERE run_id = " + id + " AND metric = 'intervention_spend_total_gbp' AND period_type = 'model_year'");
+    CHECK(by_intervention > 0);
+    CHECK(by_intervention == doctest::Approx(by_cell).epsilon(1e-9));
+    CHECK(query(dir.path() / "t.db", "SELECT COUNT(*) FROM interventions WHERE run_id = " + id) == j["interventions"].size());
+  }
+  CHECK(n == 9);
+}
+
+TEST_CASE("cli: schema prints the scenario JSON Schema") {
+  test::TempDir dir;
+  const auto r = run_cli("schema", dir.path());
+  CHECK(r.code == 0);
+  const auto schema = nlohmann::json::parse(r.out);
+  CHECK(schema["title"] == "ShiftSim scenario");
+  CHECK(schema["definitions"]["intervention"]["properties"]["type"]["enum"].size() == 16);
 }
