@@ -17,8 +17,6 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <cstdio>
-#include <cstdlib>
 
 namespace shiftsim::model {
 
@@ -313,6 +311,8 @@ void Simulation::enrol(std::size_t k, std::size_t i, MonthFlows& flows) {
   }
   refresh_at(i, t);
   add_difference(block_of(i), i, before);
+  // The new member's effect this month (members at the start of the month were counted in the scan).
+  if (effect_bits_ & (1u << k)) member_avoided_activity(i, static_cast<std::uint16_t>(1u << k), programme_month_);
   const int q = quintile_of_decile(pop_.decile[i]);
   row[pg_new_participants] += 1;
   row[pg_new_participants_q1 + q - 1] += 1;
@@ -526,7 +526,6 @@ void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
     bool short_of = false;
     for (std::size_t g = 0; g < groups; ++g)
       if (static_cast<long>(by_group[g].size()) < quota[g]) short_of = true;
-    if (std::getenv("SHIFTSIM_DEBUG_PROGRAMMES")) { std::size_t tot = 0; for (auto& g : by_group) tot += g.size(); std::fprintf(stderr, "t=%d k=%zu candidates=%zu places=%ld short=%d\n", t, k, tot, places, short_of); }
     if (short_of) {
       scan_programmes(0, static_cast<std::uint16_t>(1u << k));
       gather(by_group);
