@@ -253,9 +253,9 @@ conditions, risk factors, frailty, IMD deciles, ICPs, neighbourhoods). Reach is 
 states them or in proportion to eligible_q x (1 + g (3 - q) / 2) (proportionate universalism,
 g = `targeting.proportionate.gradient`), places a quintile cannot use going to the others;
 `highest_risk`, in order of the person's emergency-admission hazard. Every choice is a function of
-(seed, replicate, person, month, intervention) only (a Philox key per eligible person; the chosen
-are the smallest keys), so it does not depend on threads. Spend is reach x unit cost, split over
-funders as that year's budget is.
+(seed, replicate, person, month, intervention) only (each eligible person's key is their Philox
+word for the month mixed with the intervention's index; the chosen are the smallest keys), so it
+does not depend on threads. Spend is reach x unit cost, split over funders as that year's budget is.
 
 A member's rate ratios apply while they are a member. Membership lapses with probability
 1 - 2^(-1/h) a month (h = `effect_half_life_months`, an event among the person's competing risks),

@@ -63,12 +63,15 @@ inline std::array<std::uint32_t, 4> philox_words(const RandomKey& key, std::uint
 /// independent words, so the people with ids 4g..4g+3 share the call for counter g and each
 /// takes word id mod 4: still a function of (seed, replicate, person, month) only.
 struct MonthlyDraws {
+  Purpose purpose = Purpose::monthly_event;
   std::uint32_t group = 0xFFFF'FFFFu;
   std::array<std::uint32_t, 4> words{};
+  MonthlyDraws() = default;
+  explicit MonthlyDraws(Purpose p) : purpose(p) {}
   std::uint32_t word(const RandomKey& key, std::uint32_t id, std::uint32_t month) {
     const std::uint32_t g = id >> 2;
     if (g != group) {
-      words = philox_words(key, g, month, Purpose::monthly_event);
+      words = philox_words(key, g, month, purpose);
       group = g;
     }
     return words[id & 3u];

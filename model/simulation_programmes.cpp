@@ -22,6 +22,15 @@ namespace shiftsim::model {
 
 namespace {
 constexpr std::uint64_t kNoThreshold = std::numeric_limits<std::uint64_t>::max();
+/// Murmur3's 32-bit finaliser: a bijection with full avalanche.
+inline std::uint32_t mix32(std::uint32_t h) {
+  h ^= h >> 16;
+  h *= 0x85EBCA6Bu;
+  h ^= h >> 13;
+  h *= 0xC2B2AE35u;
+  h ^= h >> 16;
+  return h;
+}
 inline double inverse_minus_one(float m) { return m > 0.f ? 1.0 / static_cast<double>(m) - 1.0 : 0.0; }
 constexpr std::array<EffectKind, 5> kOneOffKinds{EffectKind::quit_smoking, EffectKind::lose_weight, EffectKind::become_active,
                                                  EffectKind::stop_harmful_drinking, EffectKind::leave_isolation};
@@ -200,9 +209,7 @@ void Simulation::scan_programmes(std::uint16_t recruiting, std::uint16_t only, b
         if (only & (1u << k)) sb.candidates[k].clear();
     }
     const std::uint16_t wanted = full ? recruiting : only;
-    std::array<std::uint32_t, kMaxInterventions> group;
-    group.fill(0xFFFF'FFFFu);
-    std::array<std::array<std::uint32_t, 4>, kMaxInterventions> words{};
+    MonthlyDraws selection(Purpose::programme_selection);
     // Per-block counters and each programme's filter, kept local for speed.
     std::array<std::array<std::uint32_t, kQuintiles>, kMaxInterventions> eligible{}, open{};
     std::array<std::uint32_t, kMaxInterventions> members{};
@@ -237,14 +244,12 @@ void Simulation::scan_programmes(std::uint16_t recruiting, std::uint16_t only, b
       const auto want = static_cast<std::uint16_t>(elig & ~bits & wanted);
       if (!want) continue;
       const std::uint32_t id = pop_.id[i];
+      // One Philox word per person and month; each programme's key is a bijective mix of it
+      // with the programme's index (murmur3's finaliser), so keys differ between programmes.
+      const std::uint32_t base = selection.word(key_, id, static_cast<std::uint32_t>(t));
       for (unsigned w = want; w; w &= w - 1) {
         const auto k = static_cast<std::size_t>(std::countr_zero(w));
-        if (group[k] != (id >> 2)) {
-          group[k] = id >> 2;
-          words[k] = philox_words(key_, id >> 2, static_cast<std::uint32_t>(t), Purpose::programme_selection,
-                                  static_cast<std::uint32_t>(k));
-        }
-        const std::uint32_t word = words[k][id & 3u];
+        const std::uint32_t word = mix32(base ^ (0x9E3779B9u * static_cast<std::uint32_t>(k + 1)));
         const std::uint64_t key = (by_risk >> k & 1u) ? candidate_key(k, i, word) : (static_cast<std::uint64_t>(word) << 32) | id;
         if (key < threshold[k][(by_quintile >> k & 1u) ? qi : 0])
           sb.candidates[k].push_back({key, static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(q)});
