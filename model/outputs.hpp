@@ -106,6 +106,14 @@ struct ProgrammeOutput {
   std::vector<std::vector<double>> months;  // [month][metric]
 };
 
+/// The system-dynamics model of each ICP: every stock, auxiliary and monthly flow total at
+/// the start (index 0) and at the end of every month (index t + 1).
+struct SystemOutput {
+  std::vector<std::string> icps;
+  std::vector<std::string> names, units;
+  std::vector<std::vector<std::vector<double>>> values;  // [icp][month + 1][variable]
+};
+
 struct RunOutput {
   int start_year = 0;        // the population is at 30 June of start_year
   int start_month = 7;       // first simulated calendar month (July)
@@ -117,6 +125,7 @@ struct RunOutput {
   std::vector<Snapshot> snapshots;     // start, and the end of every month
   std::vector<Diagnostic> diagnostics;
   std::vector<ProgrammeOutput> programmes;
+  SystemOutput system;
   std::size_t agents_at_start = 0;
   double agent_months = 0;
   double wall_seconds = 0;

@@ -166,8 +166,18 @@ struct InterventionSpec {
   double budget_in(int fy) const;
 };
 
+/// The scenario's finance rules the system model applies during a run (the invest-to-save
+/// loop): which avoided activity counts as cashable, and what share of which payers'
+/// cashable savings is reinvested in prevention.
+struct FinancePolicy {
+  std::vector<std::string> cashable{"care_home_weeks", "home_care_hours"};
+  double reinvest_share = 0;
+  std::vector<std::string> reinvest_from;
+};
+
 struct Policy {
   std::vector<InterventionSpec> interventions;  // at most 16
+  FinancePolicy finance;
 };
 inline constexpr int kMaxInterventions = 16;
 

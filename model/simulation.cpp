@@ -31,10 +31,10 @@ long poisson(CounterEngine& e, double mean) {
   return dist(e);
 }
 
-/// Spreads a month's activity (people units) over payers. Used for the aggregates and, in
-/// ledger mode, for each person, so the two follow one rule.
-void attribute_costs(const UnitCosts& u, int council, const double* activity, double emergency_admissions,
-                     double* cost_by_payer) {
+}  // namespace
+
+void detail::attribute_costs(const UnitCosts& u, int council, const double* activity, double emergency_admissions,
+                             double* cost_by_payer) {
   double* c = cost_by_payer;
   c[nhs_primary_care] += activity[gp_appointments] * u.tally[gp_appointments];
   c[nhs_acute] += activity[ae_attendances] * u.tally[ae_attendances] +
@@ -51,7 +51,6 @@ void attribute_costs(const UnitCosts& u, int council, const double* activity, do
   c[self_funders] += activity[care_home_weeks] * week * u.care_home_self_funder_premium * u.self_funder_share_care_home;
 }
 
-}  // namespace
 
 void Simulation::BlockState::clear_month(std::size_t n_cells) {
   // People are stored in zone order, so a block usually touches a few cells: clear only
@@ -216,6 +215,7 @@ Simulation::Simulation(const World& world, RunSettings settings)
   });
   rebuild_block_sums();
   out_.snapshots.push_back(snapshot(-1));
+  setup_system();
   out_.setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
@@ -338,7 +338,12 @@ void Simulation::resolve(std::size_t i, BlockState& acc) {
       CounterEngine e(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::event_detail);
       const double z = world_.params.zero_day_share;
       double bed_days = 0;
-      const double los_multiplier = effects ? fx.m[pm_length_of_stay] : 1.0;
+      // The system's feedback: occupancy lengthens stays, and social care capacity scales the
+      // delayed part of a stay (a share d of bed-days): m x the delays make stays 1 + d (m - 1) as long.
+      const IcpFeedback& sys = feedback_[static_cast<std::size_t>(zone_icp_[pop_.zone[i]])];
+      const double d = world_.params.delayed_share_of_bed_days;
+      const double stretch = 1.0 + d * (sys.delayed_discharge - 1.0);
+      const double los_multiplier = (effects ? fx.m[pm_length_of_stay] : 1.0) * sys.length_of_stay * stretch;
       if (e.uniform() >= z) {
         const double mean_nonzero = std::max(1.0, c.emergency_los_days * los_multiplier / (1.0 - z));
         boost::random::geometric_distribution<int, double> extra(1.0 / mean_nonzero);
@@ -346,7 +351,7 @@ void Simulation::resolve(std::size_t i, BlockState& acc) {
       }
       row[fm_emergency_bed_days] += bed_days;
       const double delayed_multiplier = effects ? fx.m[pm_delayed_discharge] : 1.0;
-      const double delayed = bed_days * world_.params.delayed_share_of_bed_days * delayed_multiplier;
+      const double delayed = bed_days * d * sys.delayed_discharge / stretch * delayed_multiplier;
       row[fm_delayed_discharge_bed_days] += delayed;
       if (effects && delayed_multiplier != 1.0) attribute_delayed_discharge(i, delayed, acc);
       const double care_home_after = c.care_home_after_admission * (effects ? fx.m[pm_care_home] : 1.0);
@@ -358,7 +363,7 @@ void Simulation::resolve(std::size_t i, BlockState& acc) {
       if (settings_.person_ledger) {
         double activity[kTallies] = {};
         double cost[kPayers] = {};
-        attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])],
+        detail::attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])],
                         activity, 1.0, cost);
         for (double x : cost) person_cost_[pop_.id[i]] += x;
       }
@@ -544,7 +549,15 @@ void Simulation::step() {
     for (std::size_t k = 0; k < kLifeTableCells; ++k) flows.person_months[k] += st.people[k];
     for (std::size_t z = 0; z < zones; ++z) women[z] += st.women[z];
   }
-  if (!settings_.person_ledger) apply_area_tallies(flows);
+  if (!settings_.person_ledger) {
+    apply_area_tallies(flows);
+    // The system's feedback on A&E (unmet GP demand) and GP appointments (online contacts).
+    for (std::size_t cell = 0; cell < n_cells; ++cell) {
+      const IcpFeedback& f = feedback_[static_cast<std::size_t>(zone_icp_[cell / kQuintiles])];
+      flows.cells[cell * kFlowMetrics + fm_tally_first + ae_attendances] *= f.ae;
+      flows.cells[cell * kFlowMetrics + fm_tally_first + gp_appointments] *= f.gp;
+    }
+  }
 
   // (2) Ageing and the one draw per person.
   const std::size_t programme_values = programmes_.size() * kProgrammeMetrics;
@@ -570,7 +583,9 @@ void Simulation::step() {
         double activity[kTallies];
         const float area_outpatient = zone_has_area_effect_.empty() ? 1.f : zone_actual_[pop_.zone[i]][pm_outpatient];
         for (int k = 0; k < kRandomTallies; ++k) {
-          const double mean = pop_.expected_tally[k][i] * (k == outpatient_attendances ? area_outpatient : 1.f);
+          const IcpFeedback& f = feedback_[static_cast<std::size_t>(zone_icp_[pop_.zone[i]])];
+          const double sys = k == ae_attendances ? f.ae : (k == gp_appointments ? f.gp : 1.0);
+          const double mean = pop_.expected_tally[k][i] * (k == outpatient_attendances ? area_outpatient : 1.f) * sys;
           activity[k] = static_cast<double>(poisson(e, mean));
           row[fm_tally_first + k] += activity[k];
         }
@@ -578,7 +593,7 @@ void Simulation::step() {
         activity[home_care_hours] = care == CareSetting::home_care ? cal_.rates.home_care_hours_per_month : 0.0;
         activity[care_home_weeks] = care == CareSetting::care_home ? cal_.rates.care_home_weeks_per_month : 0.0;
         double cost[kPayers] = {};
-        attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])],
+        detail::attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])],
                         activity, 0.0, cost);
         for (double x : cost) person_cost_[pop_.id[i]] += x;
       }
@@ -619,6 +634,12 @@ void Simulation::step() {
     pending_snapshot_ = -2;
   }
   finish_month(flows, women);
+
+  // (4) The system models: agents -> stocks, one month of the stocks, stocks -> agents.
+  const auto inputs = couple_agents_to_stocks(out_.flows.back());
+  for (std::size_t c = 0; c < systems_.size(); ++c) systems_[c].month(inputs[c]);
+  record_system();
+  couple_stocks_to_agents();
 }
 
 void Simulation::finish_month(MonthFlows& flows, const std::vector<double>& women) {
@@ -680,7 +701,7 @@ void Simulation::finish_month(MonthFlows& flows, const std::vector<double>& wome
     const int zone = static_cast<int>(cell) / kQuintiles;
     const int council = world_.council_of_district[static_cast<std::size_t>(zone_district_[static_cast<std::size_t>(zone)])];
     double cost[kPayers] = {};
-    attribute_costs(world_.costs, council, row + fm_tally_first, row[fm_emergency_admissions], cost);
+    detail::attribute_costs(world_.costs, council, row + fm_tally_first, row[fm_emergency_admissions], cost);
     double total = 0;
     for (int k = 0; k < kPayers; ++k) {
       row[fm_cost_first + k] = cost[k];

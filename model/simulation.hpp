@@ -17,9 +17,11 @@
 #include "model/programmes.hpp"
 #include "model/random.hpp"
 #include "model/synthesis.hpp"
+#include "model/system.hpp"
 #include "model/world.hpp"
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -47,6 +49,12 @@ class Cancelled : public shiftsim::Error {
   Cancelled() : Error("the run was interrupted") {}
 };
 
+namespace detail {
+/// Spreads a month's activity (people units) over payers; one rule for the aggregates and
+/// for each person in ledger mode.
+void attribute_costs(const UnitCosts& u, int council, const double* activity, double emergency_admissions, double* cost_by_payer);
+}  // namespace detail
+
 class Simulation {
  public:
   Simulation(const World& world, RunSettings settings);
@@ -69,6 +77,9 @@ class Simulation {
   void reset_population(Population people);
   /// Every derived parameter's computed value, as stored with the run.
   const std::vector<std::pair<std::string, double>>& derived_parameters() const { return cal_.derived_parameters; }
+  /// The ICPs' system models (model/system.hpp), and this month's feedback to the agents.
+  const std::deque<IcpSystem>& systems() const { return systems_; }
+  const std::vector<IcpFeedback>& feedback() const { return feedback_; }
 
  private:
   /// Running sums, per block of people, of what the people alive at the start of a month
@@ -119,6 +130,7 @@ class Simulation {
     std::vector<char> zone_covered;           // area: zones of its area
     std::array<std::uint64_t, kQuintiles> threshold{};  // candidate key filter (see simulation_programmes.cpp)
     std::array<double, kFunders> funder_share{};         // this month's budget shares
+    std::vector<double> icp_level;                       // community assets / pooled budget: level by ICP (system model)
   };
   struct Candidate {
     std::uint64_t key;
@@ -169,6 +181,26 @@ class Simulation {
   Snapshot snapshot(int after_month) const;
   void count_stocks(std::size_t i, double* row) const;
   void finish_month(MonthFlows& flows, const std::vector<double>& women);
+
+  // ---- the system-dynamics layer (model/system.hpp; simulation_system.cpp)
+  void setup_system();
+  /// Agents -> stocks: this month's activity, costs and intervention spend of each ICP.
+  std::vector<IcpInputs> couple_agents_to_stocks(const MonthFlows& flows) const;
+  /// Stocks -> agents: next month's multipliers, area effect levels, staffed capacity and
+  /// released prevention budget.
+  void couple_stocks_to_agents();
+  void record_system();
+  double area_level(const Programme& p, std::size_t zone) const;
+  SystemParameters sys_;
+  std::deque<IcpSystem> systems_;  // not a vector: the models' equations point into their IcpSystem
+  std::vector<IcpFeedback> feedback_;  // by ICP, applied this month
+  std::vector<int> zone_icp_;
+  std::vector<double> icp_adult_share_;  // adults / residents in the base year
+  std::vector<std::vector<double>> icp_area_spend_, icp_full_funding_, icp_funded_capacity_;  // [icp][programme] this month
+  std::vector<std::vector<double>> icp_digital_new_;   // [icp][programme] people this month
+  std::vector<std::vector<double>> icp_digital_total_;  // [icp][programme] people who ever joined
+  std::vector<double> released_spend_;                 // GBP this month (people units), region
+  std::vector<ProgrammeChannel> channel_;              // by programme
 
   const World& world_;
   RunSettings settings_;

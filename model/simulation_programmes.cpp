@@ -319,6 +319,11 @@ void Simulation::enrol(std::size_t k, std::size_t i, MonthFlows& flows) {
   // The new member's effect this month (members at the start of the month were counted in the scan).
   if (effect_bits_ & (1u << k)) member_avoided_activity(i, static_cast<std::uint16_t>(1u << k), programme_month_);
   const int q = quintile_of_decile(pop_.decile[i]);
+  if (channel_[k] == ProgrammeChannel::digital) {
+    const auto icp = static_cast<std::size_t>(zone_icp_[pop_.zone[i]]);
+    icp_digital_new_[icp][k] += weight_;
+    icp_digital_total_[icp][k] += weight_;
+  }
   row[pg_new_participants] += 1;
   row[pg_new_participants_q1 + q - 1] += 1;
   double* cell = &flows.cells[static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], q)) * kFlowMetrics];
@@ -341,7 +346,7 @@ void Simulation::attribute_delayed_discharge(std::size_t i, double delayed, Bloc
   for (unsigned m = zone_area_bits_[z]; m; m &= m - 1) {
     const auto k = static_cast<std::size_t>(std::countr_zero(m));
     const Programme& p = programmes_[k];
-    const auto mk = static_cast<float>(1.0 - p.level * (1.0 - p.full[pm_delayed_discharge]));
+    const auto mk = static_cast<float>(1.0 - area_level(p, z) * (1.0 - p.full[pm_delayed_discharge]));
     b.programme[k * kProgrammeMetrics + pg_avoided_delayed_discharge_bed_days] += delayed * inverse_minus_one(mk);
   }
 }
@@ -360,7 +365,7 @@ void Simulation::apply_area_tallies(MonthFlows& flows) {
       for (unsigned bits = zone_area_bits_[z]; bits; bits &= bits - 1) {
         const auto k = static_cast<std::size_t>(std::countr_zero(bits));
         const Programme& p = programmes_[k];
-        const auto mk = static_cast<float>(1.0 - p.level * (1.0 - p.full[pm_outpatient]));
+        const auto mk = static_cast<float>(1.0 - area_level(p, z) * (1.0 - p.full[pm_outpatient]));
         const double avoided = op * inverse_minus_one(mk);
         programme_month_[k * kProgrammeMetrics + pg_avoided_outpatient_attendances] += avoided;
         programme_month_[k * kProgrammeMetrics + pg_avoided_nhs_cost] += avoided * world_.costs.tally[outpatient_attendances];
@@ -388,7 +393,20 @@ void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
   // (1) This month's multipliers, funding and capacity.
   std::fill(zone_actual_.begin(), zone_actual_.end(), unit_multipliers());
   std::uint16_t recruiting = 0;
-  std::vector<double> capacity(P, 0.0);
+  std::vector<double> capacity(P, 0.0), base_capacity(P, 0.0), extra_budget(P, 0.0);
+  // Reinvested savings the prevention budgets release this month (people units, GBP), shared
+  // among the funded shift-1 interventions in proportion to their budgets.
+  double release_total = 0, prevention_budget_total = 0;
+  for (const IcpFeedback& f : feedback_) release_total += f.prevention_release;
+  for (std::size_t k = 0; k < P; ++k) {
+    const InterventionSpec& s = *programmes_[k].spec;
+    const double b = s.budget_in(fy);
+    if (!programmes_[k].area && t >= s.start_month && t <= s.end_month && b > 0 &&
+        std::find(s.shifts.begin(), s.shifts.end(), 1) != s.shifts.end())
+      prevention_budget_total += b;
+  }
+  std::fill(released_spend_.begin(), released_spend_.end(), 0.0);
+  for (auto& v : icp_digital_new_) std::fill(v.begin(), v.end(), 0.0);
   for (std::size_t k = 0; k < P; ++k) {
     Programme& p = programmes_[k];
     const InterventionSpec& s = *p.spec;
@@ -401,14 +419,42 @@ void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
       for (std::size_t f = 0; f < static_cast<std::size_t>(kFunders); ++f) p.funder_share[f] = by_funder[f] / budget;
     }
     double* row = &programme_month_[k * kProgrammeMetrics];
+    const ProgrammeChannel channel = channel_[k];
     if (!p.area) {
       actual_[k] = p.full;
       if (winter) actual_[k][pm_emergency] *= p.winter_emergency;
       if (funded) {
-        capacity[k] = budget / 12.0 * ramp / s.unit_cost * settings_.scale + p.carry;
+        const double places = budget / 12.0 / s.unit_cost;  // people a month
+        double ready = ramp;
+        if (channel == ProgrammeChannel::intermediate_care) {
+          // The service takes as many as its recruited staff can (the system model's
+          // third-order recruitment delay), not a fixed ramp. Funded places by ICP in
+          // proportion to the residents it may reach there.
+          double staffed = 0, covered = 0;
+          std::vector<double> by_icp(systems_.size(), 0.0);
+          for (std::size_t z = 0; z < zones; ++z) {
+            const int icp = zone_icp_[z];
+            if (!s.targeting.icps.empty() && std::find(s.targeting.icps.begin(), s.targeting.icps.end(), icp) == s.targeting.icps.end())
+              continue;
+            for (int q = 1; q <= kQuintiles; ++q) by_icp[static_cast<std::size_t>(icp)] += cell_people[static_cast<std::size_t>(OutputLayout::cell(static_cast<int>(z), q))];
+          }
+          for (double x : by_icp) covered += x;
+          for (std::size_t c = 0; c < systems_.size(); ++c) {
+            icp_funded_capacity_[c][k] = covered > 0 ? places * by_icp[c] / covered : 0.0;
+            staffed += feedback_[c].staffed_capacity[k];
+          }
+          ready = places > 0 ? std::min(1.0, staffed / places) : 0.0;
+        }
+        double extra = 0;  // GBP a month released from the prevention budget (agents' units)
+        if (release_total > 0 && prevention_budget_total > 0 && std::find(s.shifts.begin(), s.shifts.end(), 1) != s.shifts.end())
+          extra = release_total * budget / prevention_budget_total * settings_.scale;
+        extra_budget[k] = extra;
+        base_capacity[k] = places * ready * settings_.scale + p.carry;
+        capacity[k] = base_capacity[k] + extra / s.unit_cost;
         if (capacity[k] >= 1.0) recruiting |= static_cast<std::uint16_t>(1u << k);
       } else {
         p.carry = 0;
+        for (auto& v : icp_funded_capacity_) v[k] = 0.0;
       }
       continue;
     }
@@ -416,18 +462,39 @@ void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
     for (std::size_t z = 0; z < zones; ++z)
       if (p.zone_covered[z])
         for (int q = 1; q <= kQuintiles; ++q) residents += cell_people[static_cast<std::size_t>(OutputLayout::cell(static_cast<int>(z), q))];
+    const bool through_stocks = channel == ProgrammeChannel::community_assets || channel == ProgrammeChannel::pooled_budget;
+    // Through the system model, the whole budget is invested from the start and the stock
+    // (assets, maturity) builds up; otherwise coverage ramps up and decays at the half-life.
     const double coverage =
-        funded && residents > 0 ? std::min(1.0, budget / (s.unit_cost * residents * weight_)) * ramp : 0.0;
-    p.level = std::max(coverage, p.level * (1.0 - p.lapse));
+        funded && residents > 0 ? std::min(1.0, budget / (s.unit_cost * residents * weight_)) * (through_stocks ? 1.0 : ramp) : 0.0;
+    if (through_stocks) {
+      for (std::size_t c = 0; c < systems_.size(); ++c) {
+        double here = 0;
+        for (std::size_t z = 0; z < zones; ++z)
+          if (p.zone_covered[z] && static_cast<std::size_t>(zone_icp_[z]) == c)
+            for (int q = 1; q <= kQuintiles; ++q) here += cell_people[static_cast<std::size_t>(OutputLayout::cell(static_cast<int>(z), q))];
+        icp_full_funding_[c][k] = here * weight_ * s.unit_cost / 12.0;
+        icp_area_spend_[c][k] = coverage * icp_full_funding_[c][k];
+      }
+      double level = 0;
+      for (std::size_t z = 0; z < zones; ++z)
+        if (p.zone_covered[z])
+          for (int q = 1; q <= kQuintiles; ++q)
+            level += area_level(p, z) * cell_people[static_cast<std::size_t>(OutputLayout::cell(static_cast<int>(z), q))];
+      p.level = residents > 0 ? level / residents : 0.0;
+    } else {
+      p.level = std::max(coverage, p.level * (1.0 - p.lapse));
+    }
     const double spend_per_agent = coverage * s.unit_cost / 12.0;
     row[pg_participants] += coverage * residents;
     row[pg_eligible] += residents;
     row[pg_effect_level] = p.level;
     for (std::size_t z = 0; z < zones; ++z) {
       if (!p.zone_covered[z]) continue;
+      const double level = area_level(p, z);
       for (int pm : kAreaMultipliers)
         zone_actual_[z][static_cast<std::size_t>(pm)] *=
-            static_cast<float>(1.0 - p.level * (1.0 - p.full[static_cast<std::size_t>(pm)]));
+            static_cast<float>(1.0 - level * (1.0 - p.full[static_cast<std::size_t>(pm)]));
       if (!(spend_per_agent > 0)) continue;
       for (int q = 1; q <= kQuintiles; ++q) {
         const auto cell = static_cast<std::size_t>(OutputLayout::cell(static_cast<int>(z), q));
@@ -453,7 +520,7 @@ void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
         const auto k = static_cast<std::size_t>(std::countr_zero(bits));
         const Programme& p = programmes_[k];
         if (p.full[pm_isolation_onset] == 1.f) continue;
-        const auto mk = static_cast<float>(1.0 - p.level * (1.0 - p.full[pm_isolation_onset]));
+        const auto mk = static_cast<float>(1.0 - area_level(p, z) * (1.0 - p.full[pm_isolation_onset]));
         for (int q = 1; q <= kQuintiles; ++q) {
           const double h = onset[static_cast<std::size_t>(OutputLayout::cell(static_cast<int>(z), q))] * zone_actual_[z][pm_isolation_onset];
           programme_month_[k * kProgrammeMetrics + pg_avoided_isolation_onsets] += h * inverse_minus_one(mk);
@@ -561,6 +628,9 @@ void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
     std::sort(chosen.begin(), chosen.end());
     for (std::uint32_t i : chosen) enrol(k, i, flows);
     const auto n_chosen = static_cast<long>(chosen.size());
+    // Places beyond those the budget paid for were paid from the prevention budget.
+    released_spend_[k] =
+        std::min(extra_budget[k], std::max(0.0, static_cast<double>(n_chosen) - std::floor(base_capacity[k])) * s.unit_cost) * weight_;
     p.fy_enrolled += static_cast<double>(n_chosen);
     p.carry = n_chosen == by_budget ? capacity[k] - static_cast<double>(by_budget) : 0.0;
   }

@@ -715,6 +715,9 @@ model::Policy resolve_scenario(const Scenario& s, const model::RegionData& regio
     policy.interventions.push_back(std::move(spec));
   }
   if (!v.empty()) throw ScenarioError(v);
+  policy.finance.cashable = s.finance.cashable;
+  policy.finance.reinvest_share = s.finance.reinvest_share;
+  policy.finance.reinvest_from = s.finance.reinvest_from;
   return policy;
 }
 
