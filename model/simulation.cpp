@@ -582,8 +582,8 @@ void Simulation::step() {
         CounterEngine e(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::tallies);
         double activity[kTallies];
         const float area_outpatient = zone_has_area_effect_.empty() ? 1.f : zone_actual_[pop_.zone[i]][pm_outpatient];
+        const IcpFeedback& f = feedback_[static_cast<std::size_t>(zone_icp_[pop_.zone[i]])];
         for (int k = 0; k < kRandomTallies; ++k) {
-          const IcpFeedback& f = feedback_[static_cast<std::size_t>(zone_icp_[pop_.zone[i]])];
           const double sys = k == ae_attendances ? f.ae : (k == gp_appointments ? f.gp : 1.0);
           const double mean = pop_.expected_tally[k][i] * (k == outpatient_attendances ? area_outpatient : 1.f) * sys;
           activity[k] = static_cast<double>(poisson(e, mean));

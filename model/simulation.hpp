@@ -119,6 +119,7 @@ class Simulation {
   struct Programme {
     const InterventionSpec* spec = nullptr;
     bool area = false;
+    ProgrammeChannel channel = ProgrammeChannel::none;  // how it acts through the system model
     MultiplierSet full = unit_multipliers();  // multipliers at full effect
     float winter_emergency = 1.f;             // winter-only emergency multiplier at full effect
     float lapse = 0;                          // monthly lapse probability of a membership
@@ -200,7 +201,6 @@ class Simulation {
   std::vector<std::vector<double>> icp_digital_new_;   // [icp][programme] people this month
   std::vector<std::vector<double>> icp_digital_total_;  // [icp][programme] people who ever joined
   std::vector<double> released_spend_;                 // GBP this month (people units), region
-  std::vector<ProgrammeChannel> channel_;              // by programme
 
   const World& world_;
   RunSettings settings_;

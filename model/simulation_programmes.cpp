@@ -69,6 +69,7 @@ void Simulation::setup_programmes() {
     Programme p;
     p.spec = &spec;
     p.area = entry.reach == Reach::area;
+    p.channel = channel_of(entry.type);
     for (const auto& [kind, dist] : spec.effects) {
       const double m = spec.full_multiplier(kind);
       if (is_one_off(kind)) {
@@ -319,7 +320,7 @@ void Simulation::enrol(std::size_t k, std::size_t i, MonthFlows& flows) {
   // The new member's effect this month (members at the start of the month were counted in the scan).
   if (effect_bits_ & (1u << k)) member_avoided_activity(i, static_cast<std::uint16_t>(1u << k), programme_month_);
   const int q = quintile_of_decile(pop_.decile[i]);
-  if (channel_[k] == ProgrammeChannel::digital) {
+  if (p.channel == ProgrammeChannel::digital) {
     const auto icp = static_cast<std::size_t>(zone_icp_[pop_.zone[i]]);
     icp_digital_new_[icp][k] += weight_;
     icp_digital_total_[icp][k] += weight_;
@@ -390,6 +391,11 @@ void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
   for (const BlockState& st : blocks_)
     for (std::size_t cell = 0; cell < n_cells; ++cell) cell_people[cell] += st.sums[cell * kSumMetrics + sum_people];
 
+  std::vector<double> zone_people(zones, 0.0);
+  for (std::size_t z = 0; z < zones; ++z)
+    for (int q = 1; q <= kQuintiles; ++q) zone_people[z] += cell_people[static_cast<std::size_t>(OutputLayout::cell(static_cast<int>(z), q))];
+  const auto prevention = [](const InterventionSpec& s) { return std::find(s.shifts.begin(), s.shifts.end(), 1) != s.shifts.end(); };
+
   // (1) This month's multipliers, funding and capacity.
   std::fill(zone_actual_.begin(), zone_actual_.end(), unit_multipliers());
   std::uint16_t recruiting = 0;
@@ -401,8 +407,7 @@ void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
   for (std::size_t k = 0; k < P; ++k) {
     const InterventionSpec& s = *programmes_[k].spec;
     const double b = s.budget_in(fy);
-    if (!programmes_[k].area && t >= s.start_month && t <= s.end_month && b > 0 &&
-        std::find(s.shifts.begin(), s.shifts.end(), 1) != s.shifts.end())
+    if (!programmes_[k].area && t >= s.start_month && t <= s.end_month && b > 0 && prevention(s))
       prevention_budget_total += b;
   }
   std::fill(released_spend_.begin(), released_spend_.end(), 0.0);
@@ -419,7 +424,7 @@ void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
       for (std::size_t f = 0; f < static_cast<std::size_t>(kFunders); ++f) p.funder_share[f] = by_funder[f] / budget;
     }
     double* row = &programme_month_[k * kProgrammeMetrics];
-    const ProgrammeChannel channel = channel_[k];
+    const ProgrammeChannel channel = p.channel;
     if (!p.area) {
       actual_[k] = p.full;
       if (winter) actual_[k][pm_emergency] *= p.winter_emergency;
@@ -436,7 +441,7 @@ void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
             const int icp = zone_icp_[z];
             if (!s.targeting.icps.empty() && std::find(s.targeting.icps.begin(), s.targeting.icps.end(), icp) == s.targeting.icps.end())
               continue;
-            for (int q = 1; q <= kQuintiles; ++q) by_icp[static_cast<std::size_t>(icp)] += cell_people[static_cast<std::size_t>(OutputLayout::cell(static_cast<int>(z), q))];
+            by_icp[static_cast<std::size_t>(icp)] += zone_people[z];
           }
           for (double x : by_icp) covered += x;
           for (std::size_t c = 0; c < systems_.size(); ++c) {
@@ -446,7 +451,7 @@ void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
           ready = places > 0 ? std::min(1.0, staffed / places) : 0.0;
         }
         double extra = 0;  // GBP a month released from the prevention budget (agents' units)
-        if (release_total > 0 && prevention_budget_total > 0 && std::find(s.shifts.begin(), s.shifts.end(), 1) != s.shifts.end())
+        if (release_total > 0 && prevention_budget_total > 0 && prevention(s))
           extra = release_total * budget / prevention_budget_total * settings_.scale;
         extra_budget[k] = extra;
         base_capacity[k] = places * ready * settings_.scale + p.carry;
@@ -461,7 +466,7 @@ void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
     double residents = 0;  // agents
     for (std::size_t z = 0; z < zones; ++z)
       if (p.zone_covered[z])
-        for (int q = 1; q <= kQuintiles; ++q) residents += cell_people[static_cast<std::size_t>(OutputLayout::cell(static_cast<int>(z), q))];
+        residents += zone_people[z];
     const bool through_stocks = channel == ProgrammeChannel::community_assets || channel == ProgrammeChannel::pooled_budget;
     // Through the system model, the whole budget is invested from the start and the stock
     // (assets, maturity) builds up; otherwise coverage ramps up and decays at the half-life.
@@ -472,15 +477,13 @@ void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
         double here = 0;
         for (std::size_t z = 0; z < zones; ++z)
           if (p.zone_covered[z] && static_cast<std::size_t>(zone_icp_[z]) == c)
-            for (int q = 1; q <= kQuintiles; ++q) here += cell_people[static_cast<std::size_t>(OutputLayout::cell(static_cast<int>(z), q))];
+            here += zone_people[z];
         icp_full_funding_[c][k] = here * weight_ * s.unit_cost / 12.0;
         icp_area_spend_[c][k] = coverage * icp_full_funding_[c][k];
       }
       double level = 0;
       for (std::size_t z = 0; z < zones; ++z)
-        if (p.zone_covered[z])
-          for (int q = 1; q <= kQuintiles; ++q)
-            level += area_level(p, z) * cell_people[static_cast<std::size_t>(OutputLayout::cell(static_cast<int>(z), q))];
+        if (p.zone_covered[z]) level += area_level(p, z) * zone_people[z];
       p.level = residents > 0 ? level / residents : 0.0;
     } else {
       p.level = std::max(coverage, p.level * (1.0 - p.lapse));

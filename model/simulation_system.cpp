@@ -70,12 +70,10 @@ void Simulation::setup_system() {
     b.delayed_bed_days = b.emergency_bed_days * world_.params.delayed_share_of_bed_days;
   }
 
-  channel_.assign(P, ProgrammeChannel::none);
   std::vector<SystemProgramme> sys_programmes(P);
   for (std::size_t k = 0; k < P; ++k) {
     const InterventionSpec& s = *programmes_[k].spec;
-    channel_[k] = channel_of(s.type);
-    sys_programmes[k] = {channel_[k], static_cast<double>(s.ramp_up_months), s.effect_half_life_months};
+    sys_programmes[k] = {programmes_[k].channel, static_cast<double>(s.ramp_up_months), s.effect_half_life_months};
   }
   const FinancePolicy finance = policy_ ? policy_->finance : FinancePolicy{};
   std::array<bool, kPayers> reinvest_from{};
@@ -94,7 +92,7 @@ void Simulation::setup_system() {
     const IcpInputs& b = base[icp];
     const double spend = b.cost[nhs_acute] + b.cost[nhs_primary_care] + b.cost[nhs_community] + b.cost[nhs_mental_health] +
                          b.cost[council_adult_social_care];
-    const double gap = region_spend > 0 ? sys_.starting_gap_gbp * spend * 12.0 / (region_spend * 12.0) : 0.0;
+    const double gap = region_spend > 0 ? sys_.starting_gap_gbp * spend / region_spend : 0.0;
     systems_.emplace_back(world_.region->icps[icp].name, sys_, b, sys_programmes, finance.reinvest_share, reinvest_from, gap, care_home_month);
     out_.system.icps.push_back(world_.region->icps[icp].name);
   }
@@ -116,8 +114,7 @@ void Simulation::setup_system() {
 }
 
 double Simulation::area_level(const Programme& p, std::size_t zone) const {
-  const ProgrammeChannel c = channel_.empty() ? ProgrammeChannel::none : channel_[static_cast<std::size_t>(&p - programmes_.data())];
-  if (c == ProgrammeChannel::community_assets || c == ProgrammeChannel::pooled_budget)
+  if (p.channel == ProgrammeChannel::community_assets || p.channel == ProgrammeChannel::pooled_budget)
     return p.icp_level[static_cast<std::size_t>(zone_icp_[zone])];
   return p.level;
 }
@@ -185,13 +182,13 @@ std::vector<IcpInputs> Simulation::couple_agents_to_stocks(const MonthFlows& flo
       }
     }
   }
+  double release_all = 0;
+  for (const IcpFeedback& f : feedback_) release_all += f.prevention_release;
   for (std::size_t c = 0; c < n_icps; ++c) {
     IcpInputs& x = in[c];
     const double share = total_spend > 0 ? programme_spend[c] / total_spend : (total_residents > 0 ? x.residents / total_residents : 0.0);
     for (int k = 0; k < kPayers; ++k) x.cashable_savings[static_cast<std::size_t>(k)] = saving[static_cast<std::size_t>(k)] * share;
     x.avoided_care_home_moves = avoided_moves * share;
-    double release_all = 0;
-    for (const IcpFeedback& f : feedback_) release_all += f.prevention_release;
     x.released_spend = release_all > 0 ? released * feedback_[c].prevention_release / release_all : 0.0;
     // Spend paid from the prevention budget is not also the payers' spend.
     double from_budgets = 0;
@@ -204,7 +201,7 @@ std::vector<IcpInputs> Simulation::couple_agents_to_stocks(const MonthFlows& flo
     x.full_funding = icp_full_funding_[c];
     x.funded_capacity = icp_funded_capacity_[c];
     for (std::size_t k = 0; k < P; ++k) {
-      if (channel_[k] != ProgrammeChannel::digital) continue;
+      if (programmes_[k].channel != ProgrammeChannel::digital) continue;
       x.digital_new_users += icp_digital_new_[c][k];
       // Members now, shared to ICPs by who joined there.
       double all = 0;

@@ -170,6 +170,12 @@ double Model::value(AuxId a) const {
   return aux_scratch_[static_cast<std::size_t>(a.index)];
 }
 
+std::vector<double> Model::auxiliary_values() const {
+  Eigen::VectorXd dx, fr;
+  evaluate(time(), x_, dx, fr);
+  return aux_scratch_;
+}
+
 double Model::rate(FlowId f) const {
   Eigen::VectorXd dx, fr;
   evaluate(time(), x_, dx, fr);

@@ -109,6 +109,8 @@ class Model {
   /// An auxiliary or flow evaluated at the current state and time.
   double value(AuxId a) const;
   double rate(FlowId f) const;
+  /// Every auxiliary at the current state and time, in declaration order (one evaluation).
+  std::vector<double> auxiliary_values() const;
   double input_value(InputId i) const { return inputs_[static_cast<std::size_t>(i.index)]; }
   /// Integral of the flow over the steps since the last reset (in the flow's unit x months).
   double total(FlowId f) const { return totals_[f.index]; }

@@ -53,20 +53,15 @@ SystemParameters SystemParameters::from(const ParameterTable& t) {
   p.digital_initial_share = t.get("system.digital.initial_share");
   p.digital_potential_share = t.get("system.digital.potential_share");
   p.digital_gp_rr = t.get("intervention.digital_self_care.gp_rr");
-  p.assets_ramp_months = t.get("intervention.community_assets.ramp_up_months");
-  p.assets_half_life_months = t.get("intervention.community_assets.effect_half_life_months");
   p.maturity_initial = t.get("system.joint_working.initial_maturity");
   p.maturity_ramp_months = t.get("intervention.pooled_budget.ramp_up_months");
   p.maturity_half_life_months = t.get("intervention.pooled_budget.effect_half_life_months");
-  p.intermediate_recruit_months = t.get("intervention.intermediate_care.ramp_up_months");
   p.nhs_growth_per_year = t.get("system.money.nhs_allocation_growth_per_year");
   p.council_growth_per_year = t.get("system.money.council_allocation_growth_per_year");
   p.starting_gap_gbp = t.get("system.money.starting_gap_gbp");
   p.pooled_nhs_share = t.get("system.money.pooled_nhs_share");
   p.prevention_release_months = t.get("system.money.prevention_release_months");
   p.care_home_mean_stay_months = t.get("system.money.care_home_mean_stay_months");
-  for (const auto& [x, y] : p.los_by_occupancy)
-    if (!(x > 0)) throw ParameterError("system.acute.base_occupancy must lie between 0.85 and 0.95");
   if (!(p.base_occupancy > 0.85 && p.base_occupancy < 0.95))
     throw ParameterError("system.acute.base_occupancy must lie strictly between 0.85 and 0.95 (the LOS lookup's points), not " +
                          std::to_string(p.base_occupancy));
@@ -79,7 +74,7 @@ SystemParameters SystemParameters::from(const ParameterTable& t) {
 IcpSystem::IcpSystem(std::string icp_name, const SystemParameters& p, const IcpInputs& base,
                      const std::vector<SystemProgramme>& programmes, double reinvest_share,
                      const std::array<bool, kPayers>& reinvest_from, double gap_gbp_per_year, double care_home_cost_per_month)
-    : p_(p), m_(std::move(icp_name), p.dt, p.method), base_(base), gap_(gap_gbp_per_year),
+    : p_(p), m_(std::move(icp_name), p.dt, p.method), base_(base),
       care_home_cost_per_month_(care_home_cost_per_month), reinvest_share_(reinvest_share), reinvest_from_(reinvest_from) {
   using sd::View;
   const std::size_t P = programmes.size();
@@ -241,9 +236,6 @@ IcpSystem::IcpSystem(std::string icp_name, const SystemParameters& p, const IcpI
 
   // ---- community assets (per programme), joint-working maturity, intermediate care staffing
   level_.assign(P, sd::AuxId{});
-  assets_developing_.assign(P, sd::StockId{});
-  assets_established_.assign(P, sd::StockId{});
-  staffed_.assign(P, sd::StockId{});
   staffed_aux_.assign(P, sd::AuxId{});
   maturity_ = m_.stock({"joint_working.maturity", "index 0-1", "joint-working maturity"}, p.maturity_initial);
   for (std::size_t k = 0; k < P; ++k) {
@@ -253,8 +245,6 @@ IcpSystem::IcpSystem(std::string icp_name, const SystemParameters& p, const IcpI
       const double decay = kLn2 / half_life;
       const sd::StockId dev = m_.stock({"community_assets." + n + ".developing", "coverage", "groups and places being set up (share of the area)"}, 0.0);
       const sd::StockId est = m_.stock({"community_assets." + n + ".established", "coverage", "established assets (share of the area's residents covered)"}, 0.0);
-      assets_developing_[k] = dev;
-      assets_established_[k] = est;
       const sd::InputId spend = area_spend_[k], full = full_funding_[k];
       // Inflow scaled so that sustained full funding holds the established stock at 1. With
       // no ramp-up, investment establishes assets at once.
@@ -317,11 +307,15 @@ IcpSystem::IcpSystem(std::string icp_name, const SystemParameters& p, const IcpI
   avoided_residents_ = m_.stock({"social_care.avoided_care_home_residents", "people", "people not in a care home because of an avoided move"}, 0.0);
   balances_ = {nhs_balance_, council_balance_, pooled_fund_, prevention_budget_};
   const double g_nhs = std::log1p(p.nhs_growth_per_year) / 12.0, g_council = std::log1p(p.council_growth_per_year) / 12.0;
-  money_in_.push_back(m_.flow({"money.nhs_allocation", "GBP/month", "NHS allocation, growing at the settlement's real rate"}, std::nullopt,
-                              nhs_balance_, [nhs_alloc0, g_nhs](const View& v) { return nhs_alloc0 * std::exp(g_nhs * v.time()); }));
-  money_in_.push_back(m_.flow({"money.council_allocation", "GBP/month", "council allocation for adult social care and public health"},
-                              std::nullopt, council_balance_,
-                              [council_alloc0, g_council](const View& v) { return council_alloc0 * std::exp(g_council * v.time()); }));
+  const sd::AuxId nhs_allocation = m_.auxiliary({"money.nhs_allocation_rate", "GBP/month", "NHS allocation, growing at the settlement's real rate"},
+                                                [nhs_alloc0, g_nhs](const View& v) { return nhs_alloc0 * std::exp(g_nhs * v.time()); });
+  const sd::AuxId council_allocation =
+      m_.auxiliary({"money.council_allocation_rate", "GBP/month", "council allocation for adult social care and public health"},
+                   [council_alloc0, g_council](const View& v) { return council_alloc0 * std::exp(g_council * v.time()); });
+  money_in_.push_back(m_.flow({"money.nhs_allocation", "GBP/month", "NHS allocation received"}, std::nullopt, nhs_balance_,
+                              [nhs_allocation](const View& v) { return v.aux(nhs_allocation); }));
+  money_in_.push_back(m_.flow({"money.council_allocation", "GBP/month", "council allocation received"}, std::nullopt, council_balance_,
+                              [council_allocation](const View& v) { return v.aux(council_allocation); }));
   money_out_.push_back(m_.flow({"money.nhs_spend", "GBP/month", "NHS spend"}, nhs_balance_, std::nullopt,
                                [this](const View& v) { return v.input(nhs_spend_); }));
   money_out_.push_back(m_.flow({"money.council_spend", "GBP/month", "council spend"}, council_balance_, std::nullopt,
@@ -352,21 +346,17 @@ IcpSystem::IcpSystem(std::string icp_name, const SystemParameters& p, const IcpI
             const double ch = reinvest_from_[council_adult_social_care] ? v.aux(care_home_saving) : 0.0;
             return reinvest_share_ * (v.input(reinvest_council_) + ch);
           });
-  deficit_ = m_.auxiliary({"money.system_deficit", "GBP", "cumulative deficit: the starting gap's shortfall less savings (minus all balances)"},
+  m_.auxiliary({"money.system_deficit", "GBP", "cumulative deficit: the starting gap's shortfall less savings (minus all balances)"},
                           [this](const View& v) {
                             double s = 0;
                             for (const auto b : balances_) s += v.stock(b);
                             return -s;
                           });
-  m_.auxiliary({"money.recurrent_gap", "GBP/year", "annualised allocations less spend (positive: overspend)"}, [this](const View& v) {
-    double alloc = 0;
-    alloc += nhs_alloc0_ * std::exp(g_nhs_ * v.time()) + council_alloc0_ * std::exp(g_council_ * v.time());
-    return 12.0 * (v.input(nhs_spend_) + v.input(council_spend_) + v.input(pooled_spend_) + v.input(released_spend_) - alloc);
-  });
-  nhs_alloc0_ = nhs_alloc0;
-  council_alloc0_ = council_alloc0;
-  g_nhs_ = g_nhs;
-  g_council_ = g_council;
+  m_.auxiliary({"money.recurrent_gap", "GBP/year", "annualised spend less allocations (positive: overspend)"},
+               [this, nhs_allocation, council_allocation](const View& v) {
+                 const double spend = v.input(nhs_spend_) + v.input(council_spend_) + v.input(pooled_spend_) + v.input(released_spend_);
+                 return 12.0 * (spend - v.aux(nhs_allocation) - v.aux(council_allocation));
+               });
 }
 
 void IcpSystem::set_inputs(const IcpInputs& in) {
@@ -387,11 +377,14 @@ void IcpSystem::set_inputs(const IcpInputs& in) {
   double cn = 0, cc = 0, rn = 0, rc = 0;
   for (int k = 0; k < kPayers; ++k) {
     const double s = in.cashable_savings[static_cast<std::size_t>(k)];
-    const bool council = k == council_adult_social_care;
-    const bool nhs_payer = k == nhs_acute || k == nhs_primary_care || k == nhs_community || k == nhs_mental_health;
-    if (nhs_payer) cn += s;
-    if (council) cc += s;
-    if (reinvest_from_[static_cast<std::size_t>(k)]) (nhs_payer ? rn : rc) += nhs_payer || council ? s : 0.0;
+    const bool reinvests = reinvest_from_[static_cast<std::size_t>(k)];
+    if (k == nhs_acute || k == nhs_primary_care || k == nhs_community || k == nhs_mental_health) {
+      cn += s;
+      if (reinvests) rn += s;
+    } else if (k == council_adult_social_care) {
+      cc += s;
+      if (reinvests) rc += s;
+    }
   }
   m_.set_input(cashable_nhs_, cn);
   m_.set_input(cashable_council_, cc);
@@ -423,18 +416,20 @@ void IcpSystem::month(const IcpInputs& in) {
 
 IcpFeedback IcpSystem::feedback() const {
   IcpFeedback f;
+  const std::vector<double> aux = m_.auxiliary_values();
+  auto value = [&aux](sd::AuxId a) { return aux[static_cast<std::size_t>(a.index)]; };
   // Delayed transfers lengthen stays: a share d of bed-days are delays, so m x the delays
   // make stays 1 + d (m - 1) times as long; occupancy acts on the rest of the stay.
-  f.delayed_discharge = m_.value(dd_multiplier_);
-  f.length_of_stay = m_.value(los_multiplier_);
-  f.ae = m_.value(ae_multiplier_);
-  f.gp = m_.value(gp_multiplier_);
+  f.delayed_discharge = value(dd_multiplier_);
+  f.length_of_stay = value(los_multiplier_);
+  f.ae = value(ae_multiplier_);
+  f.gp = value(gp_multiplier_);
   f.area_level.assign(channels_.size(), 0.0);
   f.staffed_capacity.assign(channels_.size(), 0.0);
   for (std::size_t k = 0; k < channels_.size(); ++k) {
     if (channels_[k] == ProgrammeChannel::community_assets || channels_[k] == ProgrammeChannel::pooled_budget)
-      f.area_level[k] = m_.value(level_[k]);
-    if (channels_[k] == ProgrammeChannel::intermediate_care) f.staffed_capacity[k] = m_.value(staffed_aux_[k]);
+      f.area_level[k] = value(level_[k]);
+    if (channels_[k] == ProgrammeChannel::intermediate_care) f.staffed_capacity[k] = value(staffed_aux_[k]);
   }
   f.prevention_release = m_.value(prevention_budget_) / p_.prevention_release_months;
   return f;
@@ -447,9 +442,10 @@ std::vector<IcpSystem::Value> IcpSystem::record() const {
     if (q.name.find(".stage") != std::string::npos) continue;  // delay internals
     v.push_back({q.name, q.unit, m_.state()[k]});
   }
+  const std::vector<double> aux = m_.auxiliary_values();
   for (int k = 0; k < m_.auxiliaries(); ++k) {
     const auto& q = m_.aux_info(k);
-    v.push_back({q.name, q.unit, m_.value(sd::AuxId{k})});
+    v.push_back({q.name, q.unit, aux[static_cast<std::size_t>(k)]});
   }
   for (int k = 0; k < m_.flows(); ++k) {
     const auto& q = m_.flow_info(k);

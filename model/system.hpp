@@ -30,28 +30,28 @@ namespace shiftsim::model {
 /// Parameters of the ICP model (rows `system.*` of the parameter table, plus the catalogue
 /// rows of the intervention types that act through the stocks).
 struct SystemParameters {
-  double dt = 0.25;                     // months
+  double dt = 0;                     // months
   sd::Method method = sd::Method::euler;
+  // Every value is read from the parameter table by from(); none has a default here.
   // acute
-  double base_occupancy = 0.9, emergency_share_of_occupied = 0.7, escalation_max_share = 0.04, escalation_months = 1;
+  double base_occupancy = 0, emergency_share_of_occupied = 0, escalation_max_share = 0, escalation_months = 0;
   std::vector<std::pair<double, double>> los_by_occupancy;  // LOS multiplier vs occupancy (1 at base occupancy)
   // social care
-  double care_turnover_per_year = 0.3, care_vacancy_rate = 0.08, care_months_to_fill = 3;
-  double care_home_occupancy = 0.87, care_home_market_months = 24, social_care_capacity_multiplier = 1;
-  double dtoc_share_home_care = 0.15, dtoc_share_care_home = 0.1, dtoc_max_multiplier = 4;
+  double care_turnover_per_year = 0, care_vacancy_rate = 0, care_months_to_fill = 0;
+  double care_home_occupancy = 0, care_home_market_months = 0, social_care_capacity_multiplier = 0;
+  double dtoc_share_home_care = 0, dtoc_share_care_home = 0, dtoc_max_multiplier = 0;
   std::vector<std::pair<double, double>> care_home_pressure;  // delay multiplier vs care-home occupancy (1 at base)
   // primary care
-  double gp_unmet_share = 0.1, gp_ae_spill = 0.05, gp_turnover_per_year = 0.08, gp_months_to_fill = 6;
+  double gp_unmet_share = 0, gp_ae_spill = 0, gp_turnover_per_year = 0, gp_months_to_fill = 0;
   // digital adoption
-  double digital_p_per_year = 0.03, digital_q_per_year = 0.38, digital_initial_share = 0.2, digital_potential_share = 0.8;
-  double digital_gp_rr = 0.925;  // GP appointments of an active user (the digital_self_care row)
-  // community assets, joint working, intermediate care (catalogue rows)
-  double assets_ramp_months = 12, assets_half_life_months = 14;
-  double maturity_initial = 0.25, maturity_ramp_months = 48, maturity_half_life_months = 24;
-  double intermediate_recruit_months = 6;
+  double digital_p_per_year = 0, digital_q_per_year = 0, digital_initial_share = 0, digital_potential_share = 0;
+  double digital_gp_rr = 0;  // GP appointments of an active user (the digital_self_care row)
+  // joint working: the pace is the first pooled budget's (catalogue defaults otherwise);
+  // community assets and intermediate care take theirs from each intervention
+  double maturity_initial = 0, maturity_ramp_months = 0, maturity_half_life_months = 0;
   // money
-  double nhs_growth_per_year = 0.034, council_growth_per_year = 0.01, starting_gap_gbp = 167e6;
-  double pooled_nhs_share = 0.6, prevention_release_months = 12, care_home_mean_stay_months = 26;
+  double nhs_growth_per_year = 0, council_growth_per_year = 0, starting_gap_gbp = 0;
+  double pooled_nhs_share = 0, prevention_release_months = 0, care_home_mean_stay_months = 0;
 
   static SystemParameters from(const ParameterTable& table);
 };
@@ -130,9 +130,8 @@ class IcpSystem {
   IcpInputs base_;
   std::vector<ProgrammeChannel> channels_;
   MoneyCheck money_;
-  double gap_ = 0, care_home_cost_per_month_ = 0, reinvest_share_ = 0;
+  double care_home_cost_per_month_ = 0, reinvest_share_ = 0;
   std::array<bool, kPayers> reinvest_from_{};
-  double nhs_alloc0_ = 0, council_alloc0_ = 0, g_nhs_ = 0, g_council_ = 0;
   // inputs
   sd::InputId residents_, adults_, admissions_, bed_days_, gp_demand_, ae_, home_care_demand_, care_home_residents_;
   sd::InputId nhs_spend_, council_spend_, released_spend_, pooled_in_, pooled_spend_, cashable_nhs_, cashable_council_;
@@ -141,10 +140,9 @@ class IcpSystem {
   // stocks
   sd::StockId beds_, occupied_, care_workers_, care_home_beds_, gp_workforce_, adopters_, adopters_shadow_, maturity_;
   sd::StockId nhs_balance_, council_balance_, pooled_fund_, prevention_budget_, cashable_captured_, avoided_residents_;
-  std::vector<sd::StockId> assets_developing_, assets_established_, staffed_;
   // auxiliaries read by the feedback
   sd::AuxId occupancy_, los_multiplier_, home_care_unmet_, care_home_occupancy_, dd_multiplier_, gp_unmet_, ae_multiplier_,
-      gp_multiplier_, deficit_, maturity_level_;
+      gp_multiplier_, maturity_level_;
   std::vector<sd::AuxId> level_, staffed_aux_;
   // flows whose monthly totals balance the money
   std::vector<sd::FlowId> money_in_, money_out_;

@@ -36,14 +36,7 @@ RunOutput run(std::shared_ptr<const Policy> p, double scale, int months, std::ui
   return sim.run();
 }
 
-double flow(const RunOutput& out, int metric, int from = 0, int to = 1 << 20) {
-  double x = 0;
-  for (int t = from; t <= to && t < static_cast<int>(out.flows.size()); ++t) {
-    const auto& c = out.flows[static_cast<std::size_t>(t)].cells;
-    for (std::size_t k = static_cast<std::size_t>(metric); k < c.size(); k += kFlowMetrics) x += c[k];
-  }
-  return x;
-}
+using test::flow;
 
 double stock_at_end(const RunOutput& out, int metric) {
   const auto& c = out.snapshots.back().cells;

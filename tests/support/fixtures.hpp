@@ -34,6 +34,16 @@ inline std::unique_ptr<model::World> world(const std::map<std::string, double>& 
   return std::make_unique<model::World>(model::build_world(region(), parameters(overrides)));
 }
 
+/// A flow metric summed over every cell and months from..to (people units).
+inline double flow(const model::RunOutput& out, int metric, int from = 0, int to = 1 << 20) {
+  double x = 0;
+  for (int t = from; t <= to && t < static_cast<int>(out.flows.size()); ++t) {
+    const auto& c = out.flows[static_cast<std::size_t>(t)].cells;
+    for (std::size_t k = static_cast<std::size_t>(metric); k < c.size(); k += model::kFlowMetrics) x += c[k];
+  }
+  return x;
+}
+
 inline model::RunSettings settings(double scale, int months, std::uint32_t seed = 12345) {
   model::RunSettings s;
   s.scale = scale;
