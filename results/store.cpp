@@ -105,6 +105,16 @@ CREATE TABLE IF NOT EXISTS intervention_metrics (
   metric TEXT NOT NULL,
   value REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS system_stocks (
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  replicate INTEGER NOT NULL,
+  icp TEXT NOT NULL,
+  after_month INTEGER NOT NULL,
+  month TEXT NOT NULL,
+  variable TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  value REAL NOT NULL
+);
 CREATE VIEW IF NOT EXISTS metrics_region AS
   SELECT run_id, replicate, period_type, period, start_month, end_month, months, metric, SUM(value) AS value
   FROM metrics GROUP BY run_id, replicate, period_type, period, metric;
@@ -246,6 +256,9 @@ void ResultsStore::complete_run(std::int64_t run_id, const std::vector<Replicate
                 "INSERT INTO parameters (run_id, replicate, name, value, unit, uncertainty, derived, source) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     Statement d(db_, "INSERT INTO diagnostics (run_id, replicate, name, value, note) VALUES (?, ?, ?, ?, ?)");
+    Statement ss(db_,
+                 "INSERT INTO system_stocks (run_id, replicate, icp, after_month, month, variable, unit, value) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     Statement im(db_,
                  "INSERT INTO intervention_metrics (run_id, replicate, intervention, period_type, period, start_month, "
                  "end_month, months, metric, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -313,6 +326,19 @@ void ResultsStore::complete_run(std::int64_t run_id, const std::vector<Replicate
         d.bind_int(1, run_id).bind_int(2, out.replicate).bind(3, dg.name).bind(4, dg.value).bind(5, dg.note);
         d.run(db_);
       }
+      // The system model of each ICP: every stock, auxiliary and month's flow total, at the
+      // start (after_month -1) and at the end of every month.
+      const model::SystemOutput& so = out.system;
+      for (std::size_t c = 0; c < so.values.size(); ++c)
+        for (std::size_t t = 0; t < so.values[c].size(); ++t) {
+          const int after = static_cast<int>(t) - 1;
+          const std::string label = after < 0 ? std::string("start") : month_label(out.start_year, after);
+          for (std::size_t v = 0; v < so.names.size(); ++v) {
+            ss.bind_int(1, run_id).bind_int(2, out.replicate).bind(3, so.icps[c]).bind_int(4, after).bind(5, label);
+            ss.bind(6, so.names[v]).bind(7, so.units[v]).bind(8, so.values[c][t][v]);
+            ss.run(db_);
+          }
+        }
       for (const auto& pg : out.programmes)
         for (const auto& pr : periods) {
           if (pr.type == PeriodType::start) continue;

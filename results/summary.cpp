@@ -131,6 +131,48 @@ RunSummary summarise(const std::vector<const RunOutput*>& reps) {
     }
     s.interventions.push_back(std::move(is));
   }
+  // The system models.
+  const SystemOutput& so = first.system;
+  SystemSummary& ss = s.system;
+  ss.icps = so.icps;
+  const std::string month_total = ".month_total";
+  std::vector<bool> is_flow;
+  for (std::size_t v = 0; v < so.names.size(); ++v) {
+    const std::string& n = so.names[v];
+    const bool flow = n.size() > month_total.size() && n.compare(n.size() - month_total.size(), month_total.size(), month_total) == 0;
+    is_flow.push_back(flow);
+    ss.names.push_back(flow ? n.substr(0, n.size() - month_total.size()) + ".year_total" : n);
+    ss.units.push_back(so.units[v]);
+  }
+  for (std::size_t c = 0; c < so.icps.size(); ++c) {
+    std::vector<Estimate> at_start;
+    for (std::size_t v = 0; v < so.names.size(); ++v) {
+      std::vector<double> x;
+      for (const auto* r : reps) x.push_back(r->system.values[c][0][v]);
+      at_start.push_back(estimate(std::move(x)));
+    }
+    ss.start.push_back(std::move(at_start));
+    std::vector<std::vector<Estimate>> years;
+    for (const auto& p : periods) {
+      if (p.type != PeriodType::model_year) continue;
+      std::vector<Estimate> row;
+      for (std::size_t v = 0; v < so.names.size(); ++v) {
+        std::vector<double> x;
+        for (const auto* r : reps) {
+          const auto& series = r->system.values[c];
+          double value = 0;
+          if (is_flow[v])
+            for (int t = p.first_month; t <= p.last_month; ++t) value += series[static_cast<std::size_t>(t + 1)][v];
+          else
+            value = series[static_cast<std::size_t>(p.last_month + 1)][v];
+          x.push_back(value);
+        }
+        row.push_back(estimate(std::move(x)));
+      }
+      years.push_back(std::move(row));
+    }
+    ss.years.push_back(std::move(years));
+  }
   return s;
 }
 
@@ -181,6 +223,28 @@ nlohmann::json to_json(const RunFacts& f, const RunSummary& s) {
     }
     ivs.push_back(ij);
   }
+  // The system models: per ICP, the start and each model year (stocks and auxiliaries at the
+  // year's end, flows as year totals), with the units.
+  nlohmann::json sys = nlohmann::json::object();
+  nlohmann::json units = nlohmann::json::object();
+  for (std::size_t v = 0; v < s.system.names.size(); ++v) units[s.system.names[v]] = s.system.units[v];
+  sys["units"] = units;
+  auto& icps = sys["icps"] = nlohmann::json::array();
+  for (std::size_t c = 0; c < s.system.icps.size(); ++c) {
+    nlohmann::json ic{{"icp", s.system.icps[c]}};
+    nlohmann::json start = nlohmann::json::object();
+    for (std::size_t v = 0; v < s.system.names.size(); ++v)
+      if (s.system.names[v].find(".year_total") == std::string::npos) start[s.system.names[v]] = est(s.system.start[c][v]);
+    ic["start"] = start;
+    auto& yrs = ic["years"] = nlohmann::json::array();
+    for (std::size_t y = 0; y < s.system.years[c].size(); ++y) {
+      nlohmann::json yj{{"year", s.years[y].label}};
+      for (std::size_t v = 0; v < s.system.names.size(); ++v) yj[s.system.names[v]] = est(s.system.years[c][y][v]);
+      yrs.push_back(yj);
+    }
+    icps.push_back(ic);
+  }
+  j["system"] = sys;
   return j;
 }
 

@@ -43,10 +43,20 @@ struct InterventionSummary {
   std::vector<Estimate> total;                   // over the whole run
 };
 
+/// The ICPs' system models by model year: each stock and auxiliary at the year's end, and
+/// each flow's total over the year (the variables named `<flow>.month_total` per month are
+/// summed and reported as `<flow>.year_total`).
+struct SystemSummary {
+  std::vector<std::string> icps, names, units;
+  std::vector<std::vector<Estimate>> start;               // [icp][variable]
+  std::vector<std::vector<std::vector<Estimate>>> years;  // [icp][year][variable]
+};
+
 struct RunSummary {
   Estimate population_start;
   std::vector<YearSummary> years;
   std::vector<InterventionSummary> interventions;
+  SystemSummary system;
 };
 
 RunSummary summarise(const std::vector<const model::RunOutput*>& replicates);

@@ -106,6 +106,20 @@ TEST_CASE("cli: the baseline runs at --scale 0.01, writes the database and a JSO
   // The JSON's first-year deaths are the database's.
   CHECK(query(db, "SELECT SUM(value) FROM metrics WHERE metric = 'deaths' AND period_type = 'model_year' AND period = '2018/19'") ==
         doctest::Approx(j["years"][0]["deaths"].get<double>()));
+  // Every stock of the system model, per ICP per month, is in the database (start + 60
+  // month ends), and the JSON gives each ICP's stocks at each year's end: the same values.
+  CHECK(query(db, "SELECT COUNT(DISTINCT icp) FROM system_stocks WHERE run_id = 1") == 5);
+  CHECK(query(db, "SELECT COUNT(DISTINCT after_month) FROM system_stocks WHERE run_id = 1") == 61);
+  for (const char* v : {"acute.beds", "social_care.staffed_home_care_hours", "social_care.care_home_beds", "primary_care.staffed_appointments",
+                        "digital.adopters", "joint_working.maturity", "money.nhs_balance", "money.pooled_fund", "money.prevention_budget",
+                        "money.system_deficit"}) {
+    CAPTURE(v);
+    const auto& icp = j["system"]["icps"][0];
+    REQUIRE(icp["years"].size() == 5);
+    CHECK(query(db, "SELECT value FROM system_stocks WHERE run_id = 1 AND after_month = 11 AND icp = '" + icp["icp"].get<std::string>() +
+                        "' AND variable = '" + v + "'") == doctest::Approx(icp["years"][0][v].get<double>()));
+    CHECK(j["system"]["units"].contains(v));
+  }
   // And `shiftsim runs` lists it.
   const auto runs = run_cli("runs --json", dir.path());
   CHECK(runs.code == 0);
