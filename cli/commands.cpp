@@ -140,8 +140,14 @@ int run_command(const RunOptions& o) {
     const model::World& world = *prepared.world;
     const int threads = threads_or_all(o.threads);
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
-    const int replicates = o.replicates > 0 ? o.replicates : scenario.replicates;
-    const double scale = o.scale > 0 ? o.scale : scenario.scale;
+    const bool sd_mode = o.mode == "sd";
+    if (sd_mode && !prepared.policy->interventions.empty())
+      throw InputError(o.scenario + ": --mode sd drives the system models from cohort averages and cannot run interventions, which act "
+                       "on people; this scenario funds " + std::to_string(prepared.policy->interventions.size()) +
+                       " (run it without --mode sd, or use a scenario without interventions)");
+    // SD-only mode needs the synthesised people only for their cohort averages: a tenth will do.
+    const int replicates = sd_mode ? 1 : (o.replicates > 0 ? o.replicates : scenario.replicates);
+    const double scale = o.scale > 0 ? o.scale : (sd_mode ? 0.1 : scenario.scale);
 
     const fs::path db_dir = fs::absolute(o.db).parent_path();
     if (!fs::is_directory(db_dir)) throw InputError(o.db + ": the folder for the results database does not exist");
@@ -171,6 +177,7 @@ int run_command(const RunOptions& o) {
     try {
       for (int r = 0; r < replicates; ++r) {
         model::RunSettings s;
+        s.mode = sd_mode ? model::Mode::sd : model::Mode::hybrid;
         s.start_year = scenario.start_year;
         s.months = scenario.years * 12;
         s.seed = rec.seed;
@@ -216,6 +223,7 @@ int run_command(const RunOptions& o) {
       f.replicates = replicates;
       f.threads = threads;
       f.scale = scale;
+      f.mode = o.mode;
       f.agents = static_cast<long long>(outputs.front()->agents_at_start);
       f.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       f.setup_seconds = setup_seconds;

@@ -19,7 +19,8 @@ struct RunOptions {
   int replicates = 0;   // 0: the scenario's (default 1)
   long long seed = -1;  // -1: the scenario's seed
   int threads = 0;      // 0: all cores
-  double scale = 0;     // 0: the scenario's (default 1)
+  double scale = 0;     // 0: the scenario's (default 1); --mode sd: 0.1
+  std::string mode = "hybrid";  // hybrid or sd
   bool json = false;
 };
 int run_command(const RunOptions& options);

@@ -61,6 +61,11 @@ int main(int argc, char** argv) {
                       "Share of residents simulated, e.g. 0.1 = one agent per 10 people (results are scaled back up; "
                       "default: the scenario's, 1)")
       ->check(CLI::Range(0.0001, 1.0));
+  run_cmd->add_option("--mode", run.mode,
+                      "hybrid: agents coupled with the ICPs' system models; sd: the same system models driven by cohort averages "
+                      "(instant, deterministic, no interventions; default scale 0.1 for the averages)")
+      ->check(CLI::IsMember({"hybrid", "sd"}))
+      ->capture_default_str();
   run_cmd->add_option("--db", run.db, "Results database file (SQLite)")->capture_default_str();
   run_cmd->add_flag("--json", run.json, "Print a machine-readable JSON summary on stdout instead of the table");
 

@@ -173,6 +173,47 @@ inflation index (pay and prices):
 
 QALYs accrue monthly as u/12 (half a month in the month of death or departure).)"},
     {"general", "Price base and deflators", R"(General settings.)"},
+    {"system", "The system around the people (system dynamics, per ICP)",
+     R"(Each ICP has a stock-and-flow model (model/system.cpp on the engine in model/stock_flow.cpp: Eigen
+state, Euler or RK4, `system.steps_per_month` steps a month, first- and third-order delays, lookups).
+It starts in the state the agents' base-year expected activity implies, and every multiplier it feeds
+back is 1 then, so the calibration holds. Each month:
+
+- agents -> stocks (`couple_agents_to_stocks`): the ICP's emergency admissions and bed-days, GP and
+  A&E demand, home care hours, care-home residents, costs by payer, intervention spend by funder,
+  pooled budgets planned, and the cashable part of the interventions' avoided activity;
+- the stocks move: emergency patients in beds (in: admissions; out: patients / the 3-month smooth of
+  the mean stay) against the bed base (derived so that base-year occupancy is
+  `system.acute.base_occupancy`, plus escalation beds as perceived occupancy rises); home care
+  staffed hours (recruitment = vacant hours / months to fill, derived so that the workforce settles
+  at the vacancy rate; attrition = turnover); care-home beds following demand over
+  `care_home_market_months`; GP staffed appointments (posts per resident fixed at the base year);
+  digital adopters (Bass, with a shadow diffusion without funded users); community assets (per
+  intervention: funding -> assets in development -> established assets decaying at the half-life);
+  joint-working maturity (towards initial + (1 - initial) x funded share of pooled budgets);
+  intermediate care staffed places (a third-order recruitment delay of the funded places); money:
+  NHS and council balances (allocations growing at their real rates, starting `starting_gap_gbp`
+  below the base-year spend, less spend and pooled contributions), the pooled fund, cashable savings
+  (memo), avoided care-home residents, and the prevention budget (in: the scenario's share of
+  cashable savings, the NHS's only as far as joint working has matured; out: the spend it pays);
+- stocks -> agents (`couple_stocks_to_agents`): length of stay x the occupancy lookup; delayed
+  transfers x (1 + share awaiting home care x (unmet share / vacancy rate - 1) + share awaiting a
+  care home x (care-home lookup - 1)), which also lengthens stays; A&E x (1 + share of unmet GP
+  demand that goes to A&E x extra unmet appointments / A&E); GP appointments of non-members x the
+  digital_self_care ratio for the adopters funded users brought by word of mouth; community assets'
+  and pooled budgets' effect levels; intermediate care's staffed places; and the prevention budget
+  released (over `prevention_release_months`) as extra places for shift-1 interventions.
+
+SD-only mode (`shiftsim run --mode sd`) drives the same ICP models from cohort averages (ICP x IMD
+quintile x sex x single year of age) of the synthesised people instead of the agents: cohorts die,
+emigrate and age, births and in-migrants arrive at the agent model's expected rates, and activity is
+cohort size x base-year means x the feedback. Against the hybrid model (test `system: SD-only mode
+agrees...`, whole region, 5 years) admissions and total cost by ICP and year agree within 1.5-1.8%
+and 5-year deaths by ICP within 2.6%. It cannot follow what changes within an age group as people
+age through the model (multimorbidity clustering, frailty and moves into care: its council spend on
+care homes grows more slowly), it has no randomness, and it runs no interventions (they act on
+people).
+)"},
 };
 
 std::string escape(const std::string& s) {

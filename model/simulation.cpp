@@ -176,6 +176,10 @@ Simulation::Simulation(const World& world, RunSettings settings)
     throw InputError("start year " + std::to_string(settings_.start_year) + " is not the region data's base year (" +
                      std::to_string(world.region->base_year) + "): the population is known only at mid-" +
                      std::to_string(world.region->base_year));
+  if (settings_.mode == Mode::sd && settings_.policy && !settings_.policy->interventions.empty())
+    throw InputError("--mode sd drives the system models from cohort averages and cannot run interventions, which act on people; "
+                     "this scenario funds " + std::to_string(settings_.policy->interventions.size()) +
+                     " (run it in the hybrid mode, or use a scenario without interventions)");
   weight_ = 1.0 / settings_.scale;
   auto syn = synthesise(world, key_, settings_.scale);
   cal_ = calibrate(world, syn, settings_.scale);
@@ -735,6 +739,7 @@ void Simulation::finish_month(MonthFlows& flows, const std::vector<double>& wome
 }
 
 RunOutput Simulation::run() {
+  if (settings_.mode == Mode::sd) return run_cohorts();
   const auto t0 = std::chrono::steady_clock::now();
   while (month_ < settings_.months) {
     if (settings_.cancel && settings_.cancel->load()) throw Cancelled();

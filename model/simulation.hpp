@@ -28,7 +28,13 @@
 
 namespace shiftsim::model {
 
+/// hybrid: agents coupled with the ICPs' system models. sd: the same system models driven
+/// by cohort averages of the synthesised people (model/simulation_cohort.cpp), for instant
+/// what-ifs on the system's parameters; it runs no interventions.
+enum class Mode { hybrid, sd };
+
 struct RunSettings {
+  Mode mode = Mode::hybrid;
   int start_year = 2018;
   int months = 60;
   std::uint32_t seed = 20180701;
@@ -191,6 +197,8 @@ class Simulation {
   /// released prevention budget.
   void couple_stocks_to_agents();
   void record_system();
+  /// SD-only mode: every remaining month from cohort averages.
+  RunOutput run_cohorts();
   double area_level(const Programme& p, std::size_t zone) const;
   SystemParameters sys_;
   std::deque<IcpSystem> systems_;  // not a vector: the models' equations point into their IcpSystem

@@ -185,6 +185,7 @@ nlohmann::json to_json(const RunFacts& f, const RunSummary& s) {
   j["program_version"] = f.program_version;
   j["seed"] = f.seed;
   j["replicates"] = f.replicates;
+  j["mode"] = f.mode;
   j["threads"] = f.threads;
   j["scale"] = f.scale;
   j["agents"] = f.agents;
@@ -267,8 +268,12 @@ std::string human(double v, const std::string& unit) {
 
 std::string to_table(const RunFacts& f, const RunSummary& s) {
   std::ostringstream out;
-  out << "Run " << f.run_id << ": " << f.scenario << " (seed " << f.seed << ", " << f.replicates
-      << (f.replicates == 1 ? " replicate" : " replicates") << ", scale " << f.scale << ", " << f.agents << " agents)\n";
+  if (f.mode == "sd")
+    out << "Run " << f.run_id << ": " << f.scenario << " in SD-only mode (the system models driven by cohort averages of " << f.agents
+        << " synthesised people, scale " << f.scale << "; deterministic)\n";
+  else
+    out << "Run " << f.run_id << ": " << f.scenario << " (seed " << f.seed << ", " << f.replicates
+        << (f.replicates == 1 ? " replicate" : " replicates") << ", scale " << f.scale << ", " << f.agents << " agents)\n";
   out << "Population at mid-" << (s.years.empty() ? std::string("?") : s.years.front().start.substr(0, 4)) << ": "
       << human(s.population_start.mean, "people") << "\n";
   if (f.replicates > 1) out << "Figures are means over replicates; [5th-95th percentile] below each.\n";
@@ -316,8 +321,12 @@ std::string to_table(const RunFacts& f, const RunSummary& s) {
       out << buf;
     }
   }
-  std::snprintf(buf, sizeof buf, "\n%.1f s wall (%.1f s building the population), %.2g agent-months per second.\n",
-                f.wall_seconds, f.setup_seconds, f.agent_months_per_second);
+  if (f.mode == "sd")
+    std::snprintf(buf, sizeof buf, "\n%.2f s wall (%.2f s building the population for the cohort averages).\n", f.wall_seconds,
+                  f.setup_seconds);
+  else
+    std::snprintf(buf, sizeof buf, "\n%.1f s wall (%.1f s building the population), %.2g agent-months per second.\n",
+                  f.wall_seconds, f.setup_seconds, f.agent_months_per_second);
   out << buf << "Stored in " << f.database << " as run " << f.run_id << ".\n";
   return out.str();
 }

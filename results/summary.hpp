@@ -68,6 +68,7 @@ struct RunFacts {
   unsigned seed = 0;
   int replicates = 1, threads = 1;
   double scale = 1;
+  std::string mode = "hybrid";  // or "sd": cohort averages drive the system models
   long long agents = 0;
   double wall_seconds = 0, setup_seconds = 0;
   double agent_months_per_second = 0;

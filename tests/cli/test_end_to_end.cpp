@@ -126,6 +126,28 @@ TEST_CASE("cli: the baseline runs at --scale 0.01, writes the database and a JSO
   CHECK(nlohmann::json::parse(runs.out)[0]["status"] == "completed");
 }
 
+TEST_CASE("cli: --mode sd runs the system models from cohort averages, stores them, and refuses interventions") {
+  test::TempDir dir;
+  const std::string scenarios = std::string(SHIFTSIM_SOURCE_DIR) + "/scenarios/";
+  const auto r = run_cli("run '" + scenarios + "what_if_social_care_capacity.json' --mode sd --json", dir.path());
+  INFO(read(dir.path() / "stderr.txt"));
+  REQUIRE(r.code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["mode"] == "sd");
+  CHECK(j["scale"].get<double>() == 0.1);  // the cohort averages' default
+  REQUIRE(j["years"].size() == 5);
+  CHECK(j["years"][4]["deaths"].get<double>() > 15000);
+  // The 20% capacity cut shows in every ICP's delayed-transfer multiplier.
+  for (const auto& icp : j["system"]["icps"]) CHECK(icp["years"][0]["social_care.delayed_discharge_multiplier"].get<double>() > 1.5);
+  const auto db = dir.path() / "shiftsim.db";
+  CHECK(query(db, "SELECT COUNT(DISTINCT after_month) FROM system_stocks WHERE run_id = 1") == 61);
+  // A scenario with interventions: exit 2, a message naming the file, and nothing stored.
+  const auto bad = run_cli("run '" + scenarios + "shift1_prevention.json' --mode sd", dir.path());
+  CHECK(bad.code == 2);
+  CHECK(read(dir.path() / "stderr.txt").find("shift1_prevention.json: --mode sd") != std::string::npos);
+  CHECK(query(db, "SELECT COUNT(*) FROM runs") == 1);
+}
+
 TEST_CASE("cli: a readable table without --json") {
   test::TempDir dir;
   const auto r = run_cli("run '" + baseline() + "' --scale 0.01 --db t.db", dir.path());
@@ -243,7 +265,7 @@ TEST_CASE("cli: every shipped scenario passes check and runs at --scale 0.01") {
     const auto j = nlohmann::json::parse(r.out);
     const auto run_id = j["run_id"].get<long long>();
     const auto id = std::to_string(run_id);
-    if (f.path().filename() == "baseline.json") {
+    if (f.path().filename() == "baseline.json" || f.path().filename().string().rfind("what_if_", 0) == 0) {
       CHECK(j["interventions"].empty());
       continue;
     }
@@ -257,7 +279,7 @@ TEST_CASE("cli: every shipped scenario passes check and runs at --scale 0.01") {
     CHECK(by_intervention == doctest::Approx(by_cell).epsilon(1e-9));
     CHECK(query(dir.path() / "t.db", "SELECT COUNT(*) FROM interventions WHERE run_id = " + id) == j["interventions"].size());
   }
-  CHECK(n == 9);
+  CHECK(n == 10);
 }
 
 TEST_CASE("cli: schema prints the scenario JSON Schema") {
