@@ -199,8 +199,11 @@ back is 1 then, so the calibration holds. Each month:
 - stocks -> agents (`couple_stocks_to_agents`): length of stay x the occupancy lookup; delayed
   transfers x (1 + share awaiting home care x (unmet share / vacancy rate - 1) + share awaiting a
   care home x (care-home lookup - 1)), which also lengthens stays; A&E x (1 + share of unmet GP
-  demand that goes to A&E x extra unmet appointments / A&E); GP appointments of non-members x the
-  digital_self_care ratio for the adopters funded users brought by word of mouth; community assets'
+  demand that goes to A&E x extra unmet appointments / A&E); GP appointments x the
+  digital_self_care ratio for the adopters funded users brought by word of mouth (beyond the
+  diffusion without programmes and those funded directly), whose activation also rises
+  (`activation_levels_per_adopter` PAM levels, each multiplying emergency admissions, A&E and GP
+  use by Barker et al.'s per-level ratios; credited to the digital interventions); community assets'
   and pooled budgets' effect levels; intermediate care's staffed places; and the prevention budget
   released (over `prevention_release_months`) as extra places for shift-1 interventions.
 

@@ -640,6 +640,7 @@ void Simulation::step() {
   finish_month(flows, women);
 
   // (4) The system models: agents -> stocks, one month of the stocks, stocks -> agents.
+  if (digital_spillover_) credit_digital_spillover(out_.flows.back());
   const auto inputs = couple_agents_to_stocks(out_.flows.back());
   for (std::size_t c = 0; c < systems_.size(); ++c) systems_[c].month(inputs[c]);
   record_system();

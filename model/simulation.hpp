@@ -197,6 +197,10 @@ class Simulation {
   /// released prevention budget.
   void couple_stocks_to_agents();
   void record_system();
+  /// Credits the activity the digital spillover avoided this month (online contacts and
+  /// raised activation, model/system.cpp) to the funded digital self-care interventions.
+  void credit_digital_spillover(const MonthFlows& flows);
+  bool digital_spillover_ = false;  // a digital self-care intervention is funded
   /// SD-only mode: every remaining month from cohort averages.
   RunOutput run_cohorts();
   double area_level(const Programme& p, std::size_t zone) const;

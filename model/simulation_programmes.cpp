@@ -115,6 +115,12 @@ void Simulation::setup_programmes() {
     po.area = entry.reach == Reach::area;
     out_.programmes.push_back(std::move(po));
   }
+  // Funded digital self-care raises the activation of the adopters its users bring by word
+  // of mouth (the system model's spillover): a multiplier of at most 1 on everyone's
+  // emergency admissions in the ICP, applied with the area multipliers (bound 1).
+  digital_spillover_ = std::any_of(programmes_.begin(), programmes_.end(),
+                                   [](const Programme& p) { return p.channel == ProgrammeChannel::digital; });
+  if (digital_spillover_) std::fill(zone_has_area_effect_.begin(), zone_has_area_effect_.end(), 1);
   eligibility_ = build_eligibility(*policy_, out_.layout.zone_icp, out_.layout.zone_neighbourhood);
   for (const Programme& p : programmes_)
     if (p.area && p.full[pm_isolation_onset] != 1.f) track_isolation_onset_ = true;
@@ -398,6 +404,9 @@ void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
 
   // (1) This month's multipliers, funding and capacity.
   std::fill(zone_actual_.begin(), zone_actual_.end(), unit_multipliers());
+  if (digital_spillover_)
+    for (std::size_t z = 0; z < zones; ++z)
+      zone_actual_[z][pm_emergency] = static_cast<float>(feedback_[static_cast<std::size_t>(zone_icp_[z])].activation_emergency);
   std::uint16_t recruiting = 0;
   std::vector<double> capacity(P, 0.0), base_capacity(P, 0.0), extra_budget(P, 0.0);
   // Reinvested savings the prevention budgets release this month (people units, GBP), shared

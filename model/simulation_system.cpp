@@ -106,7 +106,7 @@ void Simulation::setup_system() {
   for (const auto& s : systems_) {
     IcpFeedback f = s.feedback();
     // The first month runs on the base year's system: no feedback yet.
-    f.length_of_stay = f.delayed_discharge = f.ae = f.gp = 1.0;
+    f.length_of_stay = f.delayed_discharge = f.ae = f.gp = f.activation_emergency = f.activation_ae = 1.0;
     feedback_.push_back(std::move(f));
   }
   for (std::size_t k = 0; k < P; ++k) programmes_[k].icp_level.assign(n_icps, 0.0);
@@ -203,14 +203,42 @@ std::vector<IcpInputs> Simulation::couple_agents_to_stocks(const MonthFlows& flo
     for (std::size_t k = 0; k < P; ++k) {
       if (programmes_[k].channel != ProgrammeChannel::digital) continue;
       x.digital_new_users += icp_digital_new_[c][k];
-      // Members now, shared to ICPs by who joined there.
-      double all = 0;
-      for (std::size_t d = 0; d < n_icps; ++d) all += icp_digital_total_[d][k];
-      const double members = out_.programmes[k].months.back()[pg_participants];
-      x.digital_members += all > 0 ? members * icp_digital_total_[c][k] / all : 0.0;
     }
   }
   return in;
+}
+
+void Simulation::credit_digital_spillover(const MonthFlows& flows) {
+  const auto n_icps = systems_.size();
+  const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
+  // What this month's activity would have been without the spillover's multipliers.
+  std::vector<std::array<double, 3>> avoided(n_icps);  // emergency admissions, A&E, GP
+  for (std::size_t cell = 0; cell < n_cells; ++cell) {
+    const auto icp = static_cast<std::size_t>(zone_icp_[cell / kQuintiles]);
+    const IcpFeedback& f = feedback_[icp];
+    const double* row = &flows.cells[cell * kFlowMetrics];
+    avoided[icp][0] += row[fm_emergency_admissions] * (1.0 / f.activation_emergency - 1.0);
+    avoided[icp][1] += row[fm_tally_first + static_cast<int>(ae_attendances)] * (1.0 / f.activation_ae - 1.0);
+    avoided[icp][2] += row[fm_tally_first + static_cast<int>(gp_appointments)] * (1.0 / f.gp - 1.0);
+  }
+  // Shared among the digital interventions by where their users joined.
+  const UnitCosts& u = world_.costs;
+  for (std::size_t c = 0; c < n_icps; ++c) {
+    double all = 0;
+    for (std::size_t k = 0; k < programmes_.size(); ++k)
+      if (programmes_[k].channel == ProgrammeChannel::digital) all += icp_digital_total_[c][k];
+    if (!(all > 0)) continue;
+    for (std::size_t k = 0; k < programmes_.size(); ++k) {
+      if (programmes_[k].channel != ProgrammeChannel::digital) continue;
+      const double share = icp_digital_total_[c][k] / all;
+      auto& m = out_.programmes[k].months.back();
+      m[pg_avoided_emergency_admissions] += avoided[c][0] * share;
+      m[pg_avoided_ae_attendances] += avoided[c][1] * share;
+      m[pg_avoided_gp_appointments] += avoided[c][2] * share;
+      m[pg_avoided_nhs_cost] += (avoided[c][0] * u.emergency_admission + avoided[c][1] * u.tally[ae_attendances] +
+                                 avoided[c][2] * u.tally[gp_appointments]) * share;
+    }
+  }
 }
 
 void Simulation::couple_stocks_to_agents() {

@@ -53,6 +53,10 @@ SystemParameters SystemParameters::from(const ParameterTable& t) {
   p.digital_initial_share = t.get("system.digital.initial_share");
   p.digital_potential_share = t.get("system.digital.potential_share");
   p.digital_gp_rr = t.get("intervention.digital_self_care.gp_rr");
+  p.activation_levels_per_adopter = t.get("system.digital.activation_levels_per_adopter");
+  p.activation_rr_emergency = t.get("system.activation.rr_per_level.emergency");
+  p.activation_rr_ae = t.get("system.activation.rr_per_level.ae");
+  p.activation_rr_gp = t.get("system.activation.rr_per_level.gp");
   p.maturity_initial = t.get("system.joint_working.initial_maturity");
   p.maturity_ramp_months = t.get("intervention.pooled_budget.ramp_up_months");
   p.maturity_half_life_months = t.get("intervention.pooled_budget.effect_half_life_months");
@@ -106,7 +110,6 @@ IcpSystem::IcpSystem(std::string icp_name, const SystemParameters& p, const IcpI
   reinvest_council_ = in("money.reinvestable_council_rate", "GBP/month", "cashable council savings of the payers that reinvest", 0);
   avoided_moves_ = in("social_care.avoided_care_home_moves", "people/month", "care-home moves interventions avoided", 0);
   digital_new_ = in("digital.supported_new_users", "people/month", "new users of funded digital self-care", 0);
-  digital_members_ = in("digital.supported_users", "people", "active users of funded digital self-care", 0);
   for (std::size_t k = 0; k < P; ++k) {
     const std::string n = "programme" + std::to_string(k + 1);
     area_spend_.push_back(m_.input({n + ".area_spend_rate", "GBP/month", "area intervention spend in this ICP"}, 0));
@@ -215,21 +218,36 @@ IcpSystem::IcpSystem(std::string icp_name, const SystemParameters& p, const IcpI
     const double n = p_.digital_potential_share * v.input(adults_);
     return n > 0 ? std::max(0.0, (pm + qm * a / n) * (n - a)) : 0.0;
   };
-  m_.flow({"digital.adoption", "people/month", "Bass diffusion: (p + q A/N)(N - A), plus funded new users"}, std::nullopt, adopters_,
-          [this, bass](const View& v) {
-            const double a = v.stock(adopters_), n = p_.digital_potential_share * v.input(adults_);
-            const double funded = n > 0 ? v.input(digital_new_) * std::max(0.0, 1 - a / n) : 0.0;
-            return bass(v, a) + funded;
-          });
+  // Funded new users who were not adopters already (a share A/N of them were).
+  auto funded_new = [this](const View& v) {
+    const double n = p_.digital_potential_share * v.input(adults_);
+    return n > 0 ? v.input(digital_new_) * std::max(0.0, 1 - v.stock(adopters_) / n) : 0.0;
+  };
+  const sd::StockId direct = m_.stock({"digital.funded_adopters", "people", "adopters the funded programmes recruited directly"}, 0.0);
+  m_.flow({"digital.adoption", "people/month", "Bass diffusion: (p + q A/N)(N - A)"}, std::nullopt, adopters_,
+          [this, bass](const View& v) { return bass(v, v.stock(adopters_)); });
+  m_.flow({"digital.funded_adoption", "people/month", "funded new users who were not adopters"}, std::nullopt, adopters_, funded_new);
+  m_.flow({"digital.funded_adoption_memo", "people/month", "the same, counted apart"}, std::nullopt, direct, funded_new);
   m_.flow({"digital.adoption_without_programmes", "people/month", "the shadow diffusion"}, std::nullopt, adopters_shadow_,
           [this, bass](const View& v) { return bass(v, v.stock(adopters_shadow_)); });
-  gp_multiplier_ = m_.auxiliary(
-      {"digital.gp_multiplier", "ratio", "GP appointments of non-members: adopters the funded users brought by word of mouth"},
-      [this](const View& v) {
+  // Adopters the funded users brought by word of mouth (beyond the members themselves), as a
+  // share of adults: they make some GP contacts online, and their activation rises.
+  const sd::AuxId spill = m_.auxiliary(
+      {"digital.spillover_share", "share of adults", "adopters beyond the diffusion without programmes and beyond those funded directly"},
+      [this, direct](const View& v) {
         const double adults = v.input(adults_);
-        if (!(adults > 0)) return 1.0;
-        const double spill = std::max(0.0, v.stock(adopters_) - v.stock(adopters_shadow_) - v.input(digital_members_));
-        return 1.0 - (1.0 - p_.digital_gp_rr) * spill / adults;
+        return adults > 0 ? std::max(0.0, v.stock(adopters_) - v.stock(adopters_shadow_) - v.stock(direct)) / adults : 0.0;
+      });
+  const sd::AuxId activation = m_.auxiliary({"digital.activation_gain", "PAM levels per adult", "activation the spillover adopters gained"},
+                                            [this, spill](const View& v) { return v.aux(spill) * p_.activation_levels_per_adopter; });
+  activation_emergency_ = m_.auxiliary({"digital.activation_emergency_multiplier", "ratio", "emergency admissions: rr per level ^ levels gained"},
+                                       [this, activation](const View& v) { return std::pow(p_.activation_rr_emergency, v.aux(activation)); });
+  activation_ae_ = m_.auxiliary({"digital.activation_ae_multiplier", "ratio", "A&E attendances: rr per level ^ levels gained"},
+                                [this, activation](const View& v) { return std::pow(p_.activation_rr_ae, v.aux(activation)); });
+  gp_multiplier_ = m_.auxiliary(
+      {"digital.gp_multiplier", "ratio", "GP appointments: spillover adopters' online contacts and their activation"},
+      [this, spill, activation](const View& v) {
+        return (1.0 - (1.0 - p_.digital_gp_rr) * v.aux(spill)) * std::pow(p_.activation_rr_gp, v.aux(activation));
       });
   m_.auxiliary({"digital.adoption_share", "share", "adopters / adults"},
                [this](const View& v) { return v.input(adults_) > 0 ? v.stock(adopters_) / v.input(adults_) : 0.0; });
@@ -392,7 +410,6 @@ void IcpSystem::set_inputs(const IcpInputs& in) {
   m_.set_input(reinvest_council_, rc);
   m_.set_input(avoided_moves_, in.avoided_care_home_moves);
   m_.set_input(digital_new_, in.digital_new_users);
-  m_.set_input(digital_members_, in.digital_members);
   for (std::size_t k = 0; k < channels_.size(); ++k) {
     m_.set_input(area_spend_[k], k < in.area_spend.size() ? in.area_spend[k] : 0.0);
     m_.set_input(full_funding_[k], k < in.full_funding.size() ? in.full_funding[k] : 0.0);
@@ -422,7 +439,9 @@ IcpFeedback IcpSystem::feedback() const {
   // make stays 1 + d (m - 1) times as long; occupancy acts on the rest of the stay.
   f.delayed_discharge = value(dd_multiplier_);
   f.length_of_stay = value(los_multiplier_);
-  f.ae = value(ae_multiplier_);
+  f.activation_emergency = value(activation_emergency_);
+  f.activation_ae = value(activation_ae_);
+  f.ae = value(ae_multiplier_) * f.activation_ae;
   f.gp = value(gp_multiplier_);
   f.area_level.assign(channels_.size(), 0.0);
   f.staffed_capacity.assign(channels_.size(), 0.0);

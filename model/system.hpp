@@ -46,6 +46,8 @@ struct SystemParameters {
   // digital adoption
   double digital_p_per_year = 0, digital_q_per_year = 0, digital_initial_share = 0, digital_potential_share = 0;
   double digital_gp_rr = 0;  // GP appointments of an active user (the digital_self_care row)
+  double activation_levels_per_adopter = 0;  // PAM levels gained by a digital adopter
+  double activation_rr_emergency = 0, activation_rr_ae = 0, activation_rr_gp = 0;  // per PAM level
   // joint working: the pace is the first pooled budget's (catalogue defaults otherwise);
   // community assets and intermediate care take theirs from each intervention
   double maturity_initial = 0, maturity_ramp_months = 0, maturity_half_life_months = 0;
@@ -71,12 +73,15 @@ struct IcpInputs {
   std::vector<double> area_spend;                     // by programme: spend in this ICP (area programmes)
   std::vector<double> full_funding;                   // by programme: spend that would fund the ICP's covered residents fully
   std::vector<double> funded_capacity;                // by programme: participants a month the budget pays for here
-  double digital_new_users = 0, digital_members = 0;  // funded digital self-care users (new this month; at month start)
+  double digital_new_users = 0;                       // new users of funded digital self-care this month
 };
 
 /// Stocks -> agents, for one ICP, next month.
 struct IcpFeedback {
   double length_of_stay = 1, delayed_discharge = 1, ae = 1, gp = 1;
+  /// The activation digital adoption adds: multipliers on emergency admissions and A&E
+  /// (A&E's is also inside `ae`; GP's inside `gp`). 1 without funded digital self-care.
+  double activation_emergency = 1, activation_ae = 1;
   std::vector<double> area_level;       // by programme: effect level (0-1) of community assets / pooled budgets
   std::vector<double> staffed_capacity; // by programme: participants a month the staffed service can take (intermediate care)
   double prevention_release = 0;        // GBP a month the prevention budget releases to interventions
@@ -135,14 +140,14 @@ class IcpSystem {
   // inputs
   sd::InputId residents_, adults_, admissions_, bed_days_, gp_demand_, ae_, home_care_demand_, care_home_residents_;
   sd::InputId nhs_spend_, council_spend_, released_spend_, pooled_in_, pooled_spend_, cashable_nhs_, cashable_council_;
-  sd::InputId reinvest_nhs_, reinvest_council_, avoided_moves_, digital_new_, digital_members_;
+  sd::InputId reinvest_nhs_, reinvest_council_, avoided_moves_, digital_new_;
   std::vector<sd::InputId> area_spend_, full_funding_, funded_capacity_;
   // stocks
   sd::StockId beds_, occupied_, care_workers_, care_home_beds_, gp_workforce_, adopters_, adopters_shadow_, maturity_;
   sd::StockId nhs_balance_, council_balance_, pooled_fund_, prevention_budget_, cashable_captured_, avoided_residents_;
   // auxiliaries read by the feedback
   sd::AuxId occupancy_, los_multiplier_, home_care_unmet_, care_home_occupancy_, dd_multiplier_, gp_unmet_, ae_multiplier_,
-      gp_multiplier_, maturity_level_;
+      gp_multiplier_, maturity_level_, activation_emergency_, activation_ae_;
   std::vector<sd::AuxId> level_, staffed_aux_;
   // flows whose monthly totals balance the money
   std::vector<sd::FlowId> money_in_, money_out_;
