@@ -75,6 +75,19 @@ SystemParameters SystemParameters::from(const ParameterTable& t) {
   return p;
 }
 
+const std::vector<IcpSystem::SpendLine>& IcpSystem::spend_lines() {
+  static const std::vector<SpendLine> lines{
+      {"money.spend_rate.nhs_acute", "money.spend.nhs_acute", "NHS acute activity (A&E, admissions, outpatients)", true},
+      {"money.spend_rate.nhs_primary_care", "money.spend.nhs_primary_care", "NHS primary care (GP appointments)", true},
+      {"money.spend_rate.nhs_community", "money.spend.nhs_community", "NHS community contacts", true},
+      {"money.spend_rate.nhs_mental_health", "money.spend.nhs_mental_health", "NHS mental health contacts", true},
+      {"money.spend_rate.nhs_interventions", "money.spend.nhs_interventions", "NHS-funded interventions", true},
+      {"money.spend_rate.council_asc", "money.spend.council_asc", "council adult social care (home care, care homes)", false},
+      {"money.spend_rate.council_interventions", "money.spend.council_interventions", "council-funded interventions", false},
+      {"money.spend_rate.public_health_interventions", "money.spend.public_health_interventions", "public-health-funded interventions", false}};
+  return lines;
+}
+
 IcpSystem::IcpSystem(std::string icp_name, const SystemParameters& p, const IcpInputs& base,
                      const std::vector<SystemProgramme>& programmes, double reinvest_share,
                      const std::array<bool, kPayers>& reinvest_from, double gap_gbp_per_year, double care_home_cost_per_month)
@@ -99,8 +112,7 @@ IcpSystem::IcpSystem(std::string icp_name, const SystemParameters& p, const IcpI
   ae_ = in("acute.ae_attendances", "attendances/month", "A&E attendances", base.ae_attendances);
   home_care_demand_ = in("social_care.home_care_demand", "hours/month", "home care hours of the packages people have", base.home_care_hours);
   care_home_residents_ = in("social_care.care_home_residents", "people", "residents in care homes", base.care_home_residents);
-  nhs_spend_ = in("money.nhs_spend_rate", "GBP/month", "NHS spend on activity and on NHS-funded interventions", 0);
-  council_spend_ = in("money.council_spend_rate", "GBP/month", "council spend on adult social care and on council and public health interventions", 0);
+  for (const SpendLine& line : spend_lines()) spend_.push_back(in(line.input, "GBP/month", line.what, 0));
   released_spend_ = in("money.released_spend_rate", "GBP/month", "intervention spend paid from the prevention budget", 0);
   pooled_in_ = in("money.pooled_contribution_rate", "GBP/month", "planned pooled budgets", 0);
   pooled_spend_ = in("money.pooled_spend_rate", "GBP/month", "intervention spend from pooled budgets", 0);
@@ -334,10 +346,13 @@ IcpSystem::IcpSystem(std::string icp_name, const SystemParameters& p, const IcpI
                               [nhs_allocation](const View& v) { return v.aux(nhs_allocation); }));
   money_in_.push_back(m_.flow({"money.council_allocation", "GBP/month", "council allocation received"}, std::nullopt, council_balance_,
                               [council_allocation](const View& v) { return v.aux(council_allocation); }));
-  money_out_.push_back(m_.flow({"money.nhs_spend", "GBP/month", "NHS spend"}, nhs_balance_, std::nullopt,
-                               [this](const View& v) { return v.input(nhs_spend_); }));
-  money_out_.push_back(m_.flow({"money.council_spend", "GBP/month", "council spend"}, council_balance_, std::nullopt,
-                               [this](const View& v) { return v.input(council_spend_); }));
+  // Spend by payer and setting, each out of its organisation's balance.
+  for (std::size_t k = 0; k < spend_lines().size(); ++k) {
+    const SpendLine& line = spend_lines()[k];
+    const sd::InputId x = spend_[k];
+    money_out_.push_back(m_.flow({line.flow, "GBP/month", line.what}, line.nhs ? nhs_balance_ : council_balance_, std::nullopt,
+                                 [x](const View& v) { return v.input(x); }));
+  }
   money_out_.push_back(m_.flow({"money.pooled_spend", "GBP/month", "spend from pooled budgets"}, pooled_fund_, std::nullopt,
                                [this](const View& v) { return v.input(pooled_spend_); }));
   money_out_.push_back(m_.flow({"money.released_spend", "GBP/month", "spend from the prevention budget"}, prevention_budget_, std::nullopt,
@@ -372,7 +387,8 @@ IcpSystem::IcpSystem(std::string icp_name, const SystemParameters& p, const IcpI
                           });
   m_.auxiliary({"money.recurrent_gap", "GBP/year", "annualised spend less allocations (positive: overspend)"},
                [this, nhs_allocation, council_allocation](const View& v) {
-                 const double spend = v.input(nhs_spend_) + v.input(council_spend_) + v.input(pooled_spend_) + v.input(released_spend_);
+                 double spend = v.input(pooled_spend_) + v.input(released_spend_);
+                 for (const auto x : spend_) spend += v.input(x);
                  return 12.0 * (spend - v.aux(nhs_allocation) - v.aux(council_allocation));
                });
 }
@@ -386,9 +402,9 @@ void IcpSystem::set_inputs(const IcpInputs& in) {
   m_.set_input(ae_, in.ae_attendances);
   m_.set_input(home_care_demand_, in.home_care_hours);
   m_.set_input(care_home_residents_, in.care_home_residents);
-  const double nhs = in.cost[nhs_acute] + in.cost[nhs_primary_care] + in.cost[nhs_community] + in.cost[nhs_mental_health];
-  m_.set_input(nhs_spend_, nhs + in.programme_spend[0]);
-  m_.set_input(council_spend_, in.cost[council_adult_social_care] + in.programme_spend[1] + in.programme_spend[2]);
+  const double values[] = {in.cost[nhs_acute], in.cost[nhs_primary_care], in.cost[nhs_community], in.cost[nhs_mental_health],
+                           in.programme_spend[0], in.cost[council_adult_social_care], in.programme_spend[1], in.programme_spend[2]};
+  for (std::size_t k = 0; k < spend_.size(); ++k) m_.set_input(spend_[k], values[k]);
   m_.set_input(pooled_spend_, in.programme_spend[3]);
   m_.set_input(released_spend_, in.released_spend);
   m_.set_input(pooled_in_, in.pooled_contribution);

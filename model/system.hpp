@@ -139,7 +139,16 @@ class IcpSystem {
   std::array<bool, kPayers> reinvest_from_{};
   // inputs
   sd::InputId residents_, adults_, admissions_, bed_days_, gp_demand_, ae_, home_care_demand_, care_home_residents_;
-  sd::InputId nhs_spend_, council_spend_, released_spend_, pooled_in_, pooled_spend_, cashable_nhs_, cashable_council_;
+  /// Spend by payer and setting (inputs and the flows out of the NHS or council balance).
+  struct SpendLine {
+    const char* input;
+    const char* flow;
+    const char* what;
+    bool nhs;
+  };
+  static const std::vector<SpendLine>& spend_lines();
+  std::vector<sd::InputId> spend_;
+  sd::InputId released_spend_, pooled_in_, pooled_spend_, cashable_nhs_, cashable_council_;
   sd::InputId reinvest_nhs_, reinvest_council_, avoided_moves_, digital_new_;
   std::vector<sd::InputId> area_spend_, full_funding_, funded_capacity_;
   // stocks
