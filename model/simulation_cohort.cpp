@@ -13,7 +13,6 @@
 // changes within a cohort as people age through the model (multimorbidity clustering, risk
 // factor transitions, moves into care) is not followed; nor is randomness (one replicate is
 // the expectation). Interventions act on people, so this mode runs none.
-#include "model/parallel.hpp"
 #include "model/simulation.hpp"
 
 #include <algorithm>
@@ -47,20 +46,17 @@ RunOutput Simulation::run_cohorts() {
   };
   const std::size_t n_cohorts = n_icps * kQuintiles * kSexes * kAges;
 
-  // Base-year sums over the synthesised people, per block then combined in block order.
-  const std::size_t blocks = block_count(pop_.size());
-  std::vector<std::vector<CohortMeans>> partial(blocks);
-  std::vector<std::vector<double>> partial_cells(blocks);
-  for_each_block(pop_.size(), [&](std::size_t b, std::size_t begin, std::size_t end) {
-    auto& sums = partial[b];
-    sums.assign(n_cohorts, CohortMeans{});
-    partial_cells[b].assign(n_cells, 0.0);
+  // Base-year sums over the synthesised people, in person order (one pass; per-block partial
+  // sums of every cohort would need blocks x cohorts x 0.5 kB).
+  std::vector<CohortMeans> mean(n_cohorts);
+  std::vector<double> cell_people(n_cells, 0.0);
+  {
     Hazards hz;
-    for (std::size_t i = begin; i < end; ++i) {
+    for (std::size_t i = 0; i < pop_.size(); ++i) {
       if (!pop_.alive(i)) continue;
       const int q = quintile_of_decile(pop_.decile[i]), sex = pop_.sex(i), age = pop_.age_years(i);
-      CohortMeans& c = sums[index(static_cast<std::size_t>(zone_icp_[pop_.zone[i]]), q, sex, age)];
-      partial_cells[b][static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], q))] += 1;
+      CohortMeans& c = mean[index(static_cast<std::size_t>(zone_icp_[pop_.zone[i]]), q, sex, age)];
+      cell_people[static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], q))] += 1;
       compute_hazards(pop_, i, 0, cal_.rates, world_.multipliers, zone_district_, hz);
       const CellRates& r = cal_.rates.cells[world_.index(zone_district_[pop_.zone[i]], pop_.decile[i], sex, age)];
       c.people += 1;
@@ -76,24 +72,6 @@ RunOutput Simulation::run_cohorts() {
       for (int k = 0; k < kConditions; ++k) c.incidence[static_cast<std::size_t>(k)] += hz.h[static_cast<std::size_t>(ev_incidence_first + k)];
       count_stocks(i, c.stock.data());
     }
-  });
-  std::vector<CohortMeans> mean(n_cohorts);
-  std::vector<double> cell_people(n_cells, 0.0);
-  for (std::size_t b = 0; b < blocks; ++b) {
-    for (std::size_t k = 0; k < n_cohorts; ++k) {
-      CohortMeans& m = mean[k];
-      const CohortMeans& s = partial[b][k];
-      m.people += s.people;
-      m.death += s.death;
-      m.emigration += s.emigration;
-      m.emergency += s.emergency;
-      m.emergency_los += s.emergency_los;
-      for (std::size_t j = 0; j < m.tally.size(); ++j) m.tally[j] += s.tally[j];
-      m.utility += s.utility;
-      for (std::size_t j = 0; j < m.incidence.size(); ++j) m.incidence[j] += s.incidence[j];
-      for (std::size_t j = 0; j < m.stock.size(); ++j) m.stock[j] += s.stock[j];
-    }
-    for (std::size_t c = 0; c < n_cells; ++c) cell_people[c] += partial_cells[b][c];
   }
   std::vector<double> people(n_cohorts);  // people units, evolving
   for (std::size_t k = 0; k < n_cohorts; ++k) {
