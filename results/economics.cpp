@@ -1,0 +1,101 @@
+#include "results/economics.hpp"
+
+#include "model/errors.hpp"
+
+#include <cmath>
+#include <string>
+
+namespace shiftsim::results {
+
+double discount_factor(int year, int base_year, double rate) {
+  if (!(rate > -1)) throw InputError("a discount rate must be above -100%, not " + std::to_string(rate));
+  return std::pow(1.0 + rate, -static_cast<double>(year - base_year));
+}
+
+double npv(const std::vector<YearValue>& flows, int base_year, double rate) {
+  double x = 0;
+  for (const auto& f : flows) x += f.value * discount_factor(f.year, base_year, rate);
+  return x;
+}
+
+std::optional<int> break_even_year(const std::vector<YearValue>& net_benefit, int base_year, double rate) {
+  double cumulative = 0;
+  for (std::size_t k = 0; k < net_benefit.size(); ++k) {
+    if (k > 0 && net_benefit[k].year <= net_benefit[k - 1].year)
+      throw InternalError("break_even_year: the years must increase");
+    cumulative += net_benefit[k].value * discount_factor(net_benefit[k].year, base_year, rate);
+    if (cumulative >= 0) return net_benefit[k].year;
+  }
+  return std::nullopt;
+}
+
+double return_on_investment(double savings, double cost) {
+  if (!(cost > 0)) throw InputError("a return on investment needs an intervention cost above zero, not " + std::to_string(cost));
+  return savings / cost;
+}
+
+std::vector<LifeTableRow> period_life_table(const std::vector<int>& ages, const std::vector<double>& deaths,
+                                            const std::vector<double>& person_years) {
+  const std::size_t n = ages.size();
+  if (n < 2 || deaths.size() != n || person_years.size() != n)
+    throw InternalError("period_life_table: ages, deaths and person-years must have the same length (at least 2)");
+  std::vector<LifeTableRow> t(n);
+  double l = 100000;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (!(person_years[k] > 0) || deaths[k] < 0)
+      throw InputError("life table: the age group from " + std::to_string(ages[k]) + " has " + std::to_string(person_years[k]) +
+                       " person-years and " + std::to_string(deaths[k]) + " deaths; person-years must be above zero");
+    LifeTableRow& r = t[k];
+    r.age = ages[k];
+    r.m = deaths[k] / person_years[k];
+    r.l = l;
+    if (k + 1 < n) {
+      const double width = ages[k + 1] - ages[k];
+      const double a = (ages[k] == 0 && width == 1) ? 0.1 : 0.5;
+      r.q = std::min(1.0, width * r.m / (1 + width * (1 - a) * r.m));
+      r.d = l * r.q;
+      r.L = width * (l - r.d) + a * width * r.d;
+      l -= r.d;
+    } else {
+      if (!(r.m > 0)) throw InputError("life table: the open age group from " + std::to_string(ages[k]) + " has no deaths");
+      r.q = 1;
+      r.d = l;
+      r.L = l / r.m;
+    }
+  }
+  double T = 0;
+  for (std::size_t k = n; k-- > 0;) {
+    T += t[k].L;
+    t[k].T = T;
+    t[k].e = T / t[k].l;
+  }
+  return t;
+}
+
+double slope_index_of_inequality(const std::vector<double>& values, const std::vector<double>& weights) {
+  if (values.size() != weights.size() || values.size() < 2) throw InternalError("slope_index_of_inequality: values and weights differ in length");
+  double total = 0;
+  for (double w : weights) {
+    if (!(w > 0)) throw InputError("slope index of inequality: every group needs a positive weight (person-years)");
+    total += w;
+  }
+  std::vector<double> rank(values.size());
+  double cumulative = 0;
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    rank[k] = (cumulative + weights[k] / 2) / total;
+    cumulative += weights[k];
+  }
+  double mx = 0, my = 0;
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    mx += weights[k] * rank[k] / total;
+    my += weights[k] * values[k] / total;
+  }
+  double sxy = 0, sxx = 0;
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    sxy += weights[k] * (rank[k] - mx) * (values[k] - my);
+    sxx += weights[k] * (rank[k] - mx) * (rank[k] - mx);
+  }
+  return sxy / sxx;  // the slope: fitted value at rank 1 less that at rank 0
+}
+
+}  // namespace shiftsim::results

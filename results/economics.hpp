@@ -1,0 +1,49 @@
+// The finance and health-gap arithmetic of OUTPUTS.md, as pure functions: Green Book
+// discounting by financial year, NPV, break-even year, ROI, period life tables (Chiang II)
+// and the slope index of inequality. The comparison layer applies them to replicates.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+namespace shiftsim::results {
+
+/// An amount in the financial year starting in April of `year` (e.g. 2019 = 2019/20).
+struct YearValue {
+  int year = 0;
+  double value = 0;
+};
+
+/// HM Treasury Green Book: a flow in financial year `year` is worth 1 / (1 + r)^(year - base)
+/// in the price-base year `base` (the first year is not discounted).
+double discount_factor(int year, int base_year, double rate);
+
+/// Sum of the discounted flows.
+double npv(const std::vector<YearValue>& flows, int base_year, double rate);
+
+/// The first financial year in which the cumulative discounted net benefit (savings less
+/// costs, in year order) reaches zero or more; none if it never does within the flows given.
+std::optional<int> break_even_year(const std::vector<YearValue>& net_benefit, int base_year, double rate);
+
+/// Return on investment as OUTPUTS.md defines it: savings / intervention cost ("GBP back per
+/// GBP 1"). Throws if the cost is not above zero.
+double return_on_investment(double savings, double cost);
+
+/// A period life table by the Chiang II method for abridged ages (as ONS and the public
+/// health observatories use): age groups start at `ages` (the last is open-ended); deaths and
+/// person-years per group. a_x (the share of an interval lived by those who die in it) is 0.1
+/// for the first year of life when it is a group of its own, 0.5 otherwise.
+struct LifeTableRow {
+  int age = 0;
+  double m = 0, q = 0, l = 0, d = 0, L = 0, T = 0, e = 0;
+};
+std::vector<LifeTableRow> period_life_table(const std::vector<int>& ages, const std::vector<double>& deaths,
+                                            const std::vector<double>& person_years);
+
+/// Slope index of inequality: the groups (ordered from most to least deprived) are placed at
+/// the midpoints of their cumulative share of the weights (person-years), the values are
+/// regressed on that rank by weighted least squares, and the SII is the fitted difference
+/// from the most deprived end (rank 0) to the least deprived (rank 1).
+double slope_index_of_inequality(const std::vector<double>& values, const std::vector<double>& weights);
+
+}  // namespace shiftsim::results

@@ -1,0 +1,71 @@
+// OUTPUTS.md's arithmetic against hand computations.
+#include "results/economics.hpp"
+
+#include "model/errors.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+using namespace shiftsim;
+using namespace shiftsim::results;
+
+TEST_CASE("economics: Green Book discounting counts years from the price base, not from year 0") {
+  CHECK(discount_factor(2018, 2018, 0.035) == 1.0);
+  CHECK(discount_factor(2019, 2018, 0.035) == doctest::Approx(1 / 1.035));
+  CHECK(discount_factor(2023, 2018, 0.015) == doctest::Approx(std::pow(1.015, -5)));
+  // A flow in 2019/20 is discounted one year, not 19 or 2019.
+  CHECK(discount_factor(2019, 2018, 0.035) > 0.96);
+}
+
+TEST_CASE("economics: NPV, break-even year and ROI of a fixed cash-flow stream") {
+  // Invest 100 in 2018/19, save 50 in 2019/20 and 60 in 2020/21, at 3.5%:
+  // -100 + 50/1.035 + 60/1.035^2 = 4.31982 (by hand).
+  const std::vector<YearValue> net{{2018, -100}, {2019, 50}, {2020, 60}};
+  CHECK(npv(net, 2018, 0.035) == doctest::Approx(4.3198207).epsilon(1e-7));
+  // Cumulative discounted: -100, -51.69, +4.32: break-even in 2020/21.
+  CHECK(break_even_year(net, 2018, 0.035) == 2020);
+  // Undiscounted it breaks even then too (-100, -50, +10); at 10% it does not: -100 + 45.45 + 49.59 = -4.96.
+  CHECK(break_even_year(net, 2018, 0.0) == 2020);
+  CHECK_FALSE(break_even_year(net, 2018, 0.10).has_value());
+  CHECK(return_on_investment(110, 100) == doctest::Approx(1.1));
+  CHECK_THROWS_AS(return_on_investment(10, 0), InputError);
+}
+
+TEST_CASE("economics: a Chiang II life table gives e0 = 1/m for a constant death rate, and its q by hand") {
+  // With the same m in every group, each closed group's L = d / m and the open group's
+  // L = l / m, so T0 = l0 / m and e0 = 1/m exactly, whatever the a_x.
+  const std::vector<int> ages{0, 1, 5, 10, 15, 20, 30, 45, 65, 85};
+  std::vector<double> deaths, py;
+  for (std::size_t k = 0; k < ages.size(); ++k) {
+    py.push_back(1000.0 * static_cast<double>(k + 1));
+    deaths.push_back(py.back() * 0.02);
+  }
+  const auto t = period_life_table(ages, deaths, py);
+  CHECK(t[0].e == doctest::Approx(50.0));
+  CHECK(t[5].e == doctest::Approx(50.0));
+  // q for ages 1-4 (n = 4, a = 0.5): 4 x 0.02 / (1 + 4 x 0.5 x 0.02) = 0.08 / 1.04.
+  CHECK(t[1].q == doctest::Approx(0.08 / 1.04));
+  // q for age 0 (n = 1, a = 0.1): 0.02 / (1 + 0.9 x 0.02).
+  CHECK(t[0].q == doctest::Approx(0.02 / 1.018));
+  CHECK_THROWS_AS(period_life_table(ages, deaths, std::vector<double>(ages.size(), 0.0)), InputError);
+}
+
+TEST_CASE("economics: the slope index of inequality recovers a known gradient across deciles") {
+  // Values exactly linear in the person-year rank: v = 74 + 9.5 x rank. With unequal weights
+  // the ranks are the midpoints of the cumulative shares, and the SII is 9.5.
+  const std::vector<double> w{120, 110, 100, 100, 90, 95, 100, 105, 90, 90};
+  double total = 0;
+  for (double x : w) total += x;
+  std::vector<double> v;
+  double cumulative = 0;
+  for (double x : w) {
+    v.push_back(74 + 9.5 * (cumulative + x / 2) / total);
+    cumulative += x;
+  }
+  CHECK(slope_index_of_inequality(v, w) == doctest::Approx(9.5));
+  // A flat profile has no gradient; a reversed one a negative SII.
+  CHECK(slope_index_of_inequality(std::vector<double>(10, 80.0), w) == doctest::Approx(0.0));
+  std::vector<double> r(v.rbegin(), v.rend()), rw(w.rbegin(), w.rend());
+  CHECK(slope_index_of_inequality(r, rw) == doctest::Approx(-9.5));
+}
