@@ -3,6 +3,7 @@
 #include "model/documentation.hpp"
 #include "model/geography.hpp"
 #include "model/errors.hpp"
+#include "model/sampling.hpp"
 #include "model/simulation.hpp"
 #include "results/store.hpp"
 #include "results/summary.hpp"
@@ -12,6 +13,8 @@
 #include "validation/deaths.hpp"
 
 #include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 #include <tbb/info.h>
 
 #include <atomic>
@@ -19,9 +22,11 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstdio>
+#include <exception>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <unistd.h>
 
 #ifndef SHIFTSIM_VERSION
@@ -112,13 +117,12 @@ int guarded(F&& body) {
 class ProgressBar {
  public:
   explicit ProgressBar(bool enabled) : enabled_(enabled && isatty(STDERR_FILENO)) {}
-  void show(int replicate, int replicates, int month, int months) {
+  void show(double done, int replicates, int years) {
     if (!enabled_) return;
-    const double done = (replicate + static_cast<double>(month) / months) / replicates;
     const int width = 30;
     const int filled = static_cast<int>(done * width);
-    std::fprintf(stderr, "\r[%-*s] %3d%%  replicate %d/%d, year %d/%d", width, std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                 static_cast<int>(done * 100), replicate + 1, replicates, (month + 11) / 12, (months + 11) / 12);
+    std::fprintf(stderr, "\r[%-*s] %3d%%  %d replicate%s of %d years", width, std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                 static_cast<int>(done * 100), replicates, replicates == 1 ? "" : "s", years);
     std::fflush(stderr);
   }
   void done() {
@@ -175,29 +179,86 @@ int run_command(const RunOptions& o) {
     std::vector<std::unique_ptr<model::ParameterTable>> tables;
     double setup_seconds = 0, agent_months = 0, simulate_seconds = 0;
     try {
-      for (int r = 0; r < replicates; ++r) {
-        model::RunSettings s;
-        s.mode = sd_mode ? model::Mode::sd : model::Mode::hybrid;
-        s.start_year = scenario.start_year;
-        s.months = scenario.years * 12;
-        s.seed = rec.seed;
-        s.replicate = static_cast<std::uint32_t>(r);
-        s.scale = scale;
-        s.policy = prepared.policy;
-        s.cancel = &g_interrupted;
-        // Testing hook: SHIFTSIM_TEST_FAIL_AT_MONTH=n makes the run fail after month n, so the
-        // test suite can check that a run failing after it started stores nothing.
-        static const char* fail_at = std::getenv("SHIFTSIM_TEST_FAIL_AT_MONTH");
-        s.progress = [&](int m, int months) {
-          if (fail_at && m == std::atoi(fail_at)) throw InternalError("failure injected by SHIFTSIM_TEST_FAIL_AT_MONTH");
-          bar.show(r, replicates, m, months);
-        };
-        model::Simulation sim(world, s);
-        outputs.push_back(std::make_unique<model::RunOutput>(sim.run()));
-        tables.push_back(std::make_unique<model::ParameterTable>(sim.parameter_table()));
-        setup_seconds += outputs.back()->setup_seconds;
-        simulate_seconds += outputs.back()->wall_seconds;
-        agent_months += outputs.back()->agent_months;
+      // Replicates run in parallel; each isolates its own inner parallel work so that a
+      // thread waiting on it never starts another replicate (at most `threads` populations
+      // in memory). With more than one replicate, each draws its parameter values
+      // (probabilistic sensitivity analysis, model/sampling.hpp) and stores them.
+      const bool psa = replicates > 1;
+      outputs.resize(static_cast<std::size_t>(replicates));
+      tables.resize(static_cast<std::size_t>(replicates));
+      std::atomic<long> months_done{0};
+      std::mutex bar_mutex;
+      const long months_all = static_cast<long>(replicates) * scenario.years * 12;
+      // Testing hook: SHIFTSIM_TEST_FAIL_AT_MONTH=n makes the run fail after month n, so the
+      // test suite can check that a run failing after it started stores nothing.
+      static const char* fail_at = std::getenv("SHIFTSIM_TEST_FAIL_AT_MONTH");
+      // A replicate's exception is caught here, not left to cancel the loop: cancelling it
+      // would also cancel the other replicates' inner parallel loops midway. The first
+      // failure stops the others at their next month; the first real error (in replicate
+      // order) is rethrown, or else the interruption.
+      std::vector<std::exception_ptr> errors(static_cast<std::size_t>(replicates));
+      tbb::parallel_for(0, replicates, [&](int r) {
+        try {
+        tbb::this_task_arena::isolate([&] {
+          model::RunSettings s;
+          s.mode = sd_mode ? model::Mode::sd : model::Mode::hybrid;
+          s.start_year = scenario.start_year;
+          s.months = scenario.years * 12;
+          s.seed = rec.seed;
+          s.replicate = static_cast<std::uint32_t>(r);
+          s.scale = scale;
+          s.policy = prepared.policy;
+          s.cancel = &g_interrupted;
+          s.progress = [&](int m, int) {
+            if (fail_at && m == std::atoi(fail_at)) throw InternalError("failure injected by SHIFTSIM_TEST_FAIL_AT_MONTH");
+            const long done = ++months_done;
+            std::unique_lock<std::mutex> lock(bar_mutex, std::try_to_lock);
+            if (lock) bar.show(static_cast<double>(done) / static_cast<double>(months_all), replicates, scenario.years);
+          };
+          std::unique_ptr<model::World> drawn_world;
+          const model::World* w = &world;
+          if (psa) {
+            const model::RandomKey key{rec.seed, static_cast<std::uint32_t>(r)};
+            const model::ParameterTable drawn = model::draw_parameters(in.table, key);
+            drawn_world = std::make_unique<model::World>(model::build_world(in.region, drawn));
+            w = drawn_world.get();
+            s.policy = std::make_shared<const model::Policy>(model::draw_policy(*prepared.policy, drawn, key));
+          }
+          model::Simulation sim(*w, s);
+          outputs[static_cast<std::size_t>(r)] = std::make_unique<model::RunOutput>(sim.run());
+          // Effects the scenario gave as distributions are drawn outside the parameter table:
+          // store them with the replicate's diagnostics.
+          if (psa)
+            for (const auto& spec : s.policy->interventions)
+              for (const auto& [kind, dist] : spec.effects)
+                if (!spec.effect_rows.count(kind))
+                  outputs[static_cast<std::size_t>(r)]->diagnostics.push_back(
+                      {"psa.draw." + spec.name + ".effect" + std::to_string(static_cast<int>(kind)), dist.mean(),
+                       "this replicate's draw of an effect the scenario gave as a distribution"});
+          tables[static_cast<std::size_t>(r)] = std::make_unique<model::ParameterTable>(sim.parameter_table());
+        });
+        } catch (...) {
+          errors[static_cast<std::size_t>(r)] = std::current_exception();
+          g_interrupted.store(true);
+        }
+      });
+      std::exception_ptr first_error, interruption;
+      for (const auto& e : errors) {
+        if (!e) continue;
+        try {
+          std::rethrow_exception(e);
+        } catch (const model::Cancelled&) {
+          if (!interruption) interruption = e;
+        } catch (...) {
+          if (!first_error) first_error = e;
+        }
+      }
+      if (first_error) std::rethrow_exception(first_error);
+      if (interruption) std::rethrow_exception(interruption);
+      for (const auto& out : outputs) {
+        setup_seconds += out->setup_seconds;
+        simulate_seconds += out->wall_seconds;
+        agent_months += out->agent_months;
       }
       bar.done();
       const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

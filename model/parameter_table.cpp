@@ -55,6 +55,12 @@ void ParameterTable::set_derived(std::string_view name, double value) {
   mark(it->second);
 }
 
+void ParameterTable::override_uncertainty(std::string_view name, const Distribution& d) {
+  auto it = index_.find(name);
+  if (it == index_.end()) throw ParameterError("there is no parameter named '" + std::string(name) + "'");
+  rows_[it->second].uncertainty = d;
+}
+
 void ParameterTable::override_value(std::string_view name, double value) {
   auto it = index_.find(name);
   if (it == index_.end()) throw ParameterError("there is no parameter named '" + std::string(name) + "'");

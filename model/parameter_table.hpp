@@ -47,6 +47,8 @@ class ParameterTable {
   void set_derived(std::string_view name, double value);
   /// Replaces a value (scenario override); checks the row exists and the bounds hold.
   void override_value(std::string_view name, double value);
+  /// Replaces a row's uncertainty distribution (a scenario's override given as a distribution).
+  void override_uncertainty(std::string_view name, const Distribution& d);
 
   const std::vector<ParameterRow>& rows() const { return rows_; }
 

@@ -160,6 +160,10 @@ struct InterventionSpec {
   std::map<EffectKind, double> effect_share;  // share of the rate an effect acts on (1 if absent)
   int ramp_up_months = 0;
   double effect_half_life_months = 0;  // 0: the effect ends at once
+  /// Which values are the catalogue's defaults, by parameter-table row (empty: the scenario
+  /// gave the value), so that a replicate's parameter draws reach the intervention.
+  std::string unit_cost_row, max_uptake_row, half_life_row, ramp_up_row;
+  std::map<EffectKind, std::string> effect_rows;
   /// The multiplier an effect puts on its rate at full strength: 1 - s (1 - mean rr).
   double full_multiplier(EffectKind k) const;
   /// Funding (GBP) in the financial year starting in April of `fy`, all funders.

@@ -573,6 +573,7 @@ model::Policy resolve_scenario(const Scenario& s, const model::RegionData& regio
       continue;
     }
     table.override_value(name, m);
+    table.override_uncertainty(name, d);
   }
 
   model::Policy policy;
@@ -630,12 +631,19 @@ model::Policy resolve_scenario(const Scenario& s, const model::RegionData& regio
     };
     spec.unit_cost = iv.contains("unit_cost") ? distribution_of(iv["unit_cost"], file, at, v).mean()
                                               : value(entry.unit_cost_parameter);
-    if (entry.reach == model::Reach::person) spec.max_uptake = iv.value("max_uptake", value(entry.max_uptake_parameter));
+    if (!iv.contains("unit_cost")) spec.unit_cost_row = entry.unit_cost_parameter;
+    if (entry.reach == model::Reach::person) {
+      spec.max_uptake = iv.value("max_uptake", value(entry.max_uptake_parameter));
+      if (!iv.contains("max_uptake")) spec.max_uptake_row = entry.max_uptake_parameter;
+    }
     spec.effect_half_life_months = iv.value("effect_half_life_months", value(entry.half_life_parameter));
+    if (!iv.contains("effect_half_life_months")) spec.half_life_row = entry.half_life_parameter;
     spec.ramp_up_months = iv.value("ramp_up_months", static_cast<int>(std::lround(value(entry.ramp_up_parameter))));
+    if (!iv.contains("ramp_up_months")) spec.ramp_up_row = entry.ramp_up_parameter;
     for (const auto& e : entry.effects) {
       const json& effects = iv.value("effects", json::object());
       spec.effects[e.kind] = effects.contains(e.key) ? distribution_of(effects[e.key], file, at, v) : param(e.parameter);
+      if (!effects.contains(e.key)) spec.effect_rows[e.kind] = e.parameter;
       if (!e.share_parameter.empty()) spec.effect_share[e.kind] = value(e.share_parameter);
     }
     // Targeting.

@@ -148,6 +148,24 @@ TEST_CASE("cli: --mode sd runs the system models from cohort averages, stores th
   CHECK(query(db, "SELECT COUNT(*) FROM runs") == 1);
 }
 
+TEST_CASE("cli: --replicates draws each replicate's parameters, stores them, and two scenarios share their draws") {
+  test::TempDir dir;
+  const std::string scenarios = std::string(SHIFTSIM_SOURCE_DIR) + "/scenarios/";
+  REQUIRE(run_cli("run '" + scenarios + "baseline.json' --replicates 3 --scale 0.01 --json --db p.db", dir.path()).code == 0);
+  REQUIRE(run_cli("run '" + scenarios + "shift1_prevention.json' --replicates 3 --scale 0.01 --json --db p.db", dir.path()).code == 0);
+  const auto db = dir.path() / "p.db";
+  const std::string row = "system.acute.los_multiplier.occupancy_0_95";  // triangular 0.98-1.06
+  // Three different draws per run...
+  CHECK(query(db, "SELECT COUNT(DISTINCT value) FROM parameters WHERE run_id = 1 AND name = '" + row + "'") == 3);
+  // ... the same in both runs, replicate by replicate (common random numbers) ...
+  CHECK(query(db, "SELECT COUNT(*) FROM parameters a JOIN parameters b ON a.name = b.name AND a.replicate = b.replicate "
+                  "WHERE a.run_id = 1 AND b.run_id = 2 AND a.name = '" + row + "' AND a.value = b.value") == 3);
+  // ... and a row without a distribution keeps its value.
+  CHECK(query(db, "SELECT COUNT(DISTINCT value) FROM parameters WHERE run_id = 1 AND name = 'system.acute.base_occupancy'") == 1);
+  // The interventions' own defaults are drawn too (stored with the table).
+  CHECK(query(db, "SELECT COUNT(DISTINCT value) FROM parameters WHERE run_id = 2 AND name = 'intervention.smoking_cessation.unit_cost_gbp'") == 3);
+}
+
 TEST_CASE("cli: a readable table without --json") {
   test::TempDir dir;
   const auto r = run_cli("run '" + baseline() + "' --scale 0.01 --db t.db", dir.path());
