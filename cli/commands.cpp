@@ -3,6 +3,7 @@
 #include "model/documentation.hpp"
 #include "model/geography.hpp"
 #include "model/errors.hpp"
+#include "model/parallel.hpp"
 #include "model/sampling.hpp"
 #include "model/simulation.hpp"
 #include "results/store.hpp"
@@ -13,7 +14,6 @@
 #include "validation/deaths.hpp"
 
 #include <tbb/global_control.h>
-#include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 #include <tbb/info.h>
 
@@ -197,7 +197,9 @@ int run_command(const RunOptions& o) {
       // failure stops the others at their next month; the first real error (in replicate
       // order) is rethrown, or else the interruption.
       std::vector<std::exception_ptr> errors(static_cast<std::size_t>(replicates));
-      tbb::parallel_for(0, replicates, [&](int r) {
+      // model::for_each_index: TBB, or std::threads in ThreadSanitizer builds (model/parallel.hpp).
+      model::for_each_index(static_cast<std::size_t>(replicates), [&](std::size_t replicate) {
+        const int r = static_cast<int>(replicate);
         try {
         tbb::this_task_arena::isolate([&] {
           model::RunSettings s;
