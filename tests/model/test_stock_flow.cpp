@@ -25,7 +25,7 @@ double decay_error(double dt, Method m) {
 
 }  // namespace
 
-TEST_CASE("sd: exponential decay matches the closed form; Euler error is O(h), RK4 error O(h^4)") {
+TEST_CASE("sd: exponential decay matches the closed form, and Euler error is O(h), RK4 error O(h^4)") {
   // Euler: global error ~ (k^2 t / 2) S(t) h = 0.15^2*12/2*16.5*h = 2.2 h.
   CHECK(decay_error(0.25, Method::euler) < 0.7);
   CHECK(decay_error(0.25, Method::euler) > 0.2);  // and not smaller: it is Euler
@@ -66,7 +66,7 @@ TEST_CASE("sd: Bass diffusion matches the closed form") {
   }
 }
 
-TEST_CASE("sd: a first-order delay's step response is 1 - e^{-t/T}; a third-order delay's is the Erlang-3 CDF") {
+TEST_CASE("sd: a first-order delay's step response is 1 - e^{-t/T}, and a third-order delay's is the Erlang-3 CDF") {
   const double T = 6.0;
   Model model("delays", 0.05, Method::rk4);
   const InputId in = model.input({"in", "people/month", ""}, 0.0);
@@ -91,7 +91,7 @@ TEST_CASE("sd: a first-order delay's step response is 1 - e^{-t/T}; a third-orde
   CHECK(in_transit + out_total == doctest::Approx(in_total).epsilon(1e-9));
 }
 
-TEST_CASE("sd: lookups interpolate linearly and hold their end values; bad tables are refused") {
+TEST_CASE("sd: lookups interpolate linearly and hold their end values, and bad tables are refused") {
   const Lookup l("occupancy effect", {{0.85, 1.0}, {0.95, 1.2}, {1.05, 1.6}});
   CHECK(l(0.5) == 1.0);
   CHECK(l(0.90) == doctest::Approx(1.1));
