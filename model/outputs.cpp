@@ -2,6 +2,21 @@
 
 namespace shiftsim::model {
 
+std::string costed_activity_name(int k) {
+  return k < kTallies ? std::string(kTallyNames[static_cast<std::size_t>(k)]) : std::string("emergency_admissions");
+}
+
+Payer costed_activity_payer(int k) {
+  switch (k) {
+    case gp_appointments: return nhs_primary_care;
+    case community_contacts: return nhs_community;
+    case mental_health_contacts: return nhs_mental_health;
+    case home_care_hours:
+    case care_home_weeks: return council_adult_social_care;
+    default: return nhs_acute;  // A&E, elective, outpatients, emergency spells
+  }
+}
+
 std::string flow_metric_name(int m) {
   if (m >= fm_incidence_first && m < fm_incidence_first + kConditions)
     return "incidence_" + std::string(kConditionNames[static_cast<std::size_t>(m - fm_incidence_first)]);
@@ -9,6 +24,8 @@ std::string flow_metric_name(int m) {
     return std::string(kTallyNames[static_cast<std::size_t>(m - fm_tally_first)]);
   if (m >= fm_cost_first && m < fm_cost_first + kPayers)
     return "cost_" + std::string(kPayerNames[static_cast<std::size_t>(m - fm_cost_first)]) + "_gbp";
+  if (m >= fm_public_cost_first && m < fm_public_cost_first + kCostedActivities)
+    return "public_cost_" + costed_activity_name(m - fm_public_cost_first) + "_gbp";
   if (m >= fm_programme_spend_first && m < fm_programme_spend_total) {
     static const char* funders[] = {"nhs", "council", "public_health", "pooled"};
     return std::string("intervention_spend_") + funders[m - fm_programme_spend_first] + "_gbp";
@@ -43,6 +60,8 @@ std::string flow_metric_unit(int m) {
     return "contacts/attendances/admissions";
   }
   if ((m >= fm_cost_first && m < fm_cost_first + kPayers) || m == fm_cost_total) return "GBP, base-year prices, undiscounted";
+  if (m >= fm_public_cost_first && m < fm_public_cost_first + kCostedActivities)
+    return "GBP, base-year prices, undiscounted: cost of this activity to its public payer (self-funders excluded)";
   if (m >= fm_programme_spend_first && m <= fm_programme_spend_total)
     return "GBP, base-year prices, undiscounted: spend on funded interventions (not in cost_total_gbp)";
   switch (m) {

@@ -35,9 +35,19 @@ enum FlowMetric : std::uint8_t {
   fm_programme_new_participants,                           // people who joined a funded intervention
   fm_programme_spend_first,                                // 4 funders: nhs, council, public_health, pooled
   fm_programme_spend_total = fm_programme_spend_first + 4,
+  fm_public_cost_first,                                    // public cost of each activity: 8 tallies,
+  fm_public_cost_emergency_admissions = fm_public_cost_first + kTallies,  // then emergency spells
   kFlowMetricCount
 };
 inline constexpr int kFlowMetrics = kFlowMetricCount;
+
+/// Activities whose public cost is recorded on its own (fm_public_cost_first + k): the
+/// scenario's finance rules name the cashable ones, and the payer of each is fixed (GP:
+/// primary care; A&E, elective, outpatients and emergency spells: acute; community;
+/// mental health; home care and care homes: the council, self-funders' share excluded).
+inline constexpr int kCostedActivities = kTallies + 1;
+std::string costed_activity_name(int k);  // "gp_appointments", ..., "emergency_admissions"
+Payer costed_activity_payer(int k);
 
 /// Stocks at a month end, per output cell.
 enum StockMetric : std::uint8_t {
@@ -66,10 +76,11 @@ std::string stock_metric_name(int m);
 std::string flow_metric_unit(int m);
 std::string stock_metric_unit(int m);
 
-/// Deaths and person-months by quintile (5) x sex (2) x age group (20).
-inline constexpr int kLifeTableCells = kQuintiles * kSexes * kAgeGroups;
-constexpr int life_table_cell(int quintile, int sex, int age_group) {
-  return ((quintile - 1) * kSexes + sex) * kAgeGroups + age_group;
+/// Deaths and person-months by IMD decile (10) x sex (2) x age group (20): the period life
+/// tables by quintile pool two deciles; the slope index of inequality uses all ten.
+inline constexpr int kLifeTableCells = kDeciles * kSexes * kAgeGroups;
+constexpr int life_table_cell(int decile, int sex, int age_group) {
+  return ((decile - 1) * kSexes + sex) * kAgeGroups + age_group;
 }
 
 struct MonthFlows {
@@ -122,6 +133,7 @@ struct RunOutput {
   std::uint32_t seed = 0, replicate = 0;
   OutputLayout layout;
   std::vector<MonthFlows> flows;       // one per simulated month
+  bool life_table_by_decile = true;    // false in SD-only mode: cells hold quintiles (decile 2q-1)
   std::vector<Snapshot> snapshots;     // start, and the end of every month
   std::vector<Diagnostic> diagnostics;
   std::vector<ProgrammeOutput> programmes;

@@ -51,6 +51,24 @@ void detail::attribute_costs(const UnitCosts& u, int council, const double* acti
   c[self_funders] += activity[care_home_weeks] * week * u.care_home_self_funder_premium * u.self_funder_share_care_home;
 }
 
+void detail::cost_row(const UnitCosts& u, int council, double* row) {
+  double cost[kPayers] = {};
+  attribute_costs(u, council, row + fm_tally_first, row[fm_emergency_admissions], cost);
+  double total = 0;
+  for (int k = 0; k < kPayers; ++k) {
+    row[fm_cost_first + k] = cost[k];
+    total += cost[k];
+  }
+  row[fm_cost_total] = total;
+  // Each activity alone, its public payer's part (the same arithmetic as attribute_costs).
+  for (int k = 0; k < kCostedActivities; ++k) {
+    double activity[kTallies] = {};
+    double one[kPayers] = {};
+    if (k < kTallies) activity[k] = row[fm_tally_first + k];
+    attribute_costs(u, council, activity, k < kTallies ? 0.0 : row[fm_emergency_admissions], one);
+    row[fm_public_cost_first + k] = one[costed_activity_payer(k)];
+  }
+}
 
 void Simulation::BlockState::clear_month(std::size_t n_cells) {
   // People are stored in zone order, so a block usually touches a few cells: clear only
@@ -97,7 +115,7 @@ void Simulation::contribute(BlockState& b, std::size_t i, double sign) const {
   if (care == CareSetting::home_care) row[sum_tally_first + static_cast<int>(home_care_hours)] += sign * cal_.rates.home_care_hours_per_month;
   if (care == CareSetting::care_home) row[sum_tally_first + static_cast<int>(care_home_weeks)] += sign * cal_.rates.care_home_weeks_per_month;
   const int age = pop_.age_years(i), sex = pop_.sex(i);
-  b.people[static_cast<std::size_t>(life_table_cell(quintile, sex, age_group_of(age)))] += sign;
+  b.people[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)))] += sign;
   if (sex == 1 && age >= 15 && age <= 44) b.women[pop_.zone[i]] += sign;
 }
 
@@ -140,8 +158,8 @@ void Simulation::add_difference(BlockState& b, std::size_t i, const Cached& befo
     const int sex = pop_.sex(i);
     const int g0 = age_group_of(before.age), g1 = age_group_of(age);
     if (g0 != g1) {
-      b.people[static_cast<std::size_t>(life_table_cell(quintile, sex, g0))] -= 1;
-      b.people[static_cast<std::size_t>(life_table_cell(quintile, sex, g1))] += 1;
+      b.people[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, g0))] -= 1;
+      b.people[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, g1))] += 1;
     }
     if (sex == 1) {
       const bool was = before.age >= 15 && before.age <= 44, is = age >= 15 && age <= 44;
@@ -314,7 +332,7 @@ void Simulation::resolve(std::size_t i, BlockState& acc) {
   const Cached before = cached(i);
   const int sex = pop_.sex(i);
   const int age = pop_.age_years(i);
-  const auto lt = static_cast<std::size_t>(life_table_cell(quintile, sex, age_group_of(age)));
+  const auto lt = static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)));
   auto leave = [&](int metric) {
     contribute(acc, i, -1.0);  // the person's contribution to the running sums leaves with them
     pop_.status[i] = static_cast<std::uint8_t>(pop_.status[i] & static_cast<std::uint8_t>(~status_bits::alive));
@@ -705,14 +723,7 @@ void Simulation::finish_month(MonthFlows& flows, const std::vector<double>& wome
     double* row = &flows.cells[cell * kFlowMetrics];
     const int zone = static_cast<int>(cell) / kQuintiles;
     const int council = world_.council_of_district[static_cast<std::size_t>(zone_district_[static_cast<std::size_t>(zone)])];
-    double cost[kPayers] = {};
-    detail::attribute_costs(world_.costs, council, row + fm_tally_first, row[fm_emergency_admissions], cost);
-    double total = 0;
-    for (int k = 0; k < kPayers; ++k) {
-      row[fm_cost_first + k] = cost[k];
-      total += cost[k];
-    }
-    row[fm_cost_total] = total;
+    detail::cost_row(world_.costs, council, row);
   }
   double agent_months = 0;
   for (std::size_t cell = 0; cell < n_cells; ++cell) agent_months += flows.cells[cell * kFlowMetrics + fm_person_months];

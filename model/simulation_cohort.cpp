@@ -37,6 +37,7 @@ struct CohortMeans {
 
 RunOutput Simulation::run_cohorts() {
   const auto t0 = std::chrono::steady_clock::now();
+  out_.life_table_by_decile = false;
   const auto n_icps = systems_.size();
   const std::size_t zones = static_cast<std::size_t>(out_.layout.zones);
   const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
@@ -189,7 +190,9 @@ RunOutput Simulation::run_cohorts() {
         row[fm_tally_first + j] += n * m.tally[static_cast<std::size_t>(j)] * sys;
       }
       row[fm_qalys] += n * m.utility / 12.0;
-      const auto lt = static_cast<std::size_t>(life_table_cell(q, sex, age_group_of(age)));
+      // Cohorts are by quintile: their deaths and exposure go to the quintile's first decile,
+      // and RunOutput::life_table_by_decile says so (no slope index across deciles).
+      const auto lt = static_cast<std::size_t>(life_table_cell(2 * q - 1, sex, age_group_of(age)));
       flows.deaths[lt] += deaths;
       flows.person_months[lt] += n;
       leaving[k] = deaths + emigrants;
@@ -239,14 +242,7 @@ RunOutput Simulation::run_cohorts() {
       double* row = &flows.cells[c * kFlowMetrics];
       for (int j = 0; j < kFlowMetrics; ++j) row[j] = src[j] * cell_share[c];
       const int council = world_.council_of_district[static_cast<std::size_t>(zone_district_[c / kQuintiles])];
-      double cost[kPayers] = {};
-      detail::attribute_costs(world_.costs, council, row + fm_tally_first, row[fm_emergency_admissions], cost);
-      double total = 0;
-      for (int k = 0; k < kPayers; ++k) {
-        row[fm_cost_first + k] = cost[k];
-        total += cost[k];
-      }
-      row[fm_cost_total] = total;
+      detail::cost_row(world_.costs, council, row);
     }
     out_.flows.push_back(std::move(flows));
     ++month_;
