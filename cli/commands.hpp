@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace shiftsim::cli {
 
@@ -21,9 +22,49 @@ struct RunOptions {
   int threads = 0;      // 0: all cores
   double scale = 0;     // 0: the scenario's (default 1); --mode sd: 0.1
   std::string mode = "hybrid";  // hybrid or sd
+  int years = 0;        // 0: the scenario's
   bool json = false;
 };
 int run_command(const RunOptions& options);
+
+struct CompareOptions {
+  Common common;
+  std::string baseline;
+  std::vector<std::string> scenarios;
+  std::string db = "shiftsim.db";
+  int replicates = 0;   // 0: the baseline's
+  long long seed = -1;  // -1: the baseline's (every arm uses it: common random numbers)
+  int threads = 0;
+  double scale = 0;     // 0: the baseline's
+  int years = 0;        // 0: the baseline's
+  bool independent_streams = false;  // each arm its own seed: only to show what CRN buys
+  bool json = false;
+};
+/// Runs the baseline and every scenario with common random numbers and stores them as one
+/// comparison; prints the invest-to-save and health answers with intervals.
+int compare_command(const CompareOptions& options);
+
+struct MetricsOptions {
+  std::string format = "table";  // table, csv, markdown
+};
+/// Prints the outcome dictionary and the model's metric dictionary.
+int metrics_command(const MetricsOptions& options);
+
+struct ExportOptions {
+  std::string db = "shiftsim.db";
+  long long run = -1, comparison = -1;
+  std::string format = "csv";  // csv, json, xlsx
+  bool summary = false;        // csv: the summaries instead of the per-replicate rows
+  std::string output;          // empty: standard output (csv, json); required for xlsx
+};
+int export_command(const ExportOptions& options);
+
+struct ReportOptions {
+  std::string db = "shiftsim.db";
+  long long run = -1, comparison = -1;
+  std::string output = "report.html";
+};
+int report_command(const ReportOptions& options);
 
 struct ParamsOptions {
   Common common;

@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
       "  shiftsim run scenarios/baseline.json --replicates 5 --json > result.json\n"
       "  shiftsim check scenarios/six_shifts_plan.json          check a scenario for mistakes without running it\n"
       "  shiftsim run scenarios/shift1_prevention.json --scale 0.1\n"
+      "  shiftsim compare scenarios/baseline.json scenarios/prevention_invest_to_save.json --replicates 20\n"
+      "  shiftsim report --run 2 -o report.html                 the board report of a stored comparison\n"
+      "  shiftsim export --run 2 --format xlsx -o case.xlsx     the invest-to-save case in Excel\n"
       "  shiftsim runs                                          list the runs stored in shiftsim.db\n"
       "  shiftsim params --filter mortality                     the parameters, their values and sources\n"
       "Exit codes: 0 ok, 2 bad input (a message names the file and field), 1 internal error, 130 interrupted.");
@@ -66,6 +69,7 @@ int main(int argc, char** argv) {
                       "(instant, deterministic, no interventions; default scale 0.1 for the averages)")
       ->check(CLI::IsMember({"hybrid", "sd"}))
       ->capture_default_str();
+  run_cmd->add_option("--years", run.years, "Years to simulate (default: the scenario's)")->check(CLI::Range(1, 50));
   run_cmd->add_option("--db", run.db, "Results database file (SQLite)")->capture_default_str();
   run_cmd->add_flag("--json", run.json, "Print a machine-readable JSON summary on stdout instead of the table");
 
@@ -107,6 +111,48 @@ int main(int argc, char** argv) {
   check_cmd->add_option("scenario", check.scenario, "Scenario file (JSON)")->required();
   check_cmd->add_flag("--json", check.json, "JSON output");
 
+  CompareOptions compare;
+  auto* compare_cmd = app.add_subcommand("compare", "Run a baseline and scenarios with common random numbers and compare them");
+  compare_cmd->description(
+      "Run a baseline and one or more scenarios with common random numbers (replicate k of every arm uses the\n"
+      "same seeds and the same parameter draws) and store them as one comparison: savings by payer, cashable\n"
+      "savings, ROI, NPV, break-even year, who pays and who saves, deaths averted, QALYs, cost per QALY, life\n"
+      "expectancy by quintile and the gap, each as a mean with its 90% interval over replicates.");
+  add_common(compare_cmd, compare.common);
+  compare_cmd->add_option("baseline", compare.baseline, "Baseline scenario file, e.g. scenarios/baseline.json")->required();
+  compare_cmd->add_option("scenarios", compare.scenarios, "Scenario files to compare with the baseline")->required();
+  compare_cmd->add_option("--replicates,-r", compare.replicates, "Replicates per arm (default: 10, or the baseline's if it sets more than 1)")->check(CLI::Range(1, 10000));
+  compare_cmd->add_option("--seed", compare.seed, "Random seed for every arm (default: the baseline's)")->check(CLI::Range(0LL, 4294967295LL));
+  compare_cmd->add_option("--threads,-t", compare.threads, "Threads to use (default: all cores); results do not depend on it")
+      ->check(CLI::Range(0, 1024));
+  compare_cmd->add_option("--scale", compare.scale, "Share of residents simulated (default: the baseline's)")->check(CLI::Range(1e-4, 1.0));
+  compare_cmd->add_option("--years", compare.years, "Years to simulate (default: the baseline's)")->check(CLI::Range(1, 50));
+  compare_cmd->add_option("--db", compare.db, "Results database file (SQLite)")->capture_default_str();
+  compare_cmd->add_flag("--independent-streams", compare.independent_streams,
+                        "Give each arm its own seed instead of common random numbers (only to show the variance CRN removes)");
+  compare_cmd->add_flag("--json", compare.json, "Print the comparison's summaries as JSON");
+
+  MetricsOptions metrics;
+  auto* metrics_cmd = app.add_subcommand("metrics", "Print the metric dictionary: every outcome's name, unit and definition");
+  metrics_cmd->add_option("--format", metrics.format, "table, csv or markdown")
+      ->check(CLI::IsMember({"table", "csv", "markdown"}))->capture_default_str();
+
+  ExportOptions exp;
+  auto* export_cmd = app.add_subcommand("export", "Export a stored run or comparison as CSV, JSON or an Excel workbook");
+  export_cmd->add_option("--db", exp.db, "Results database file")->capture_default_str();
+  export_cmd->add_option("--run", exp.run, "A run id (its latest comparison is exported; `shiftsim runs` lists them)");
+  export_cmd->add_option("--comparison", exp.comparison, "A comparison id (printed by `shiftsim compare`)");
+  export_cmd->add_option("--format", exp.format, "csv (tidy long rows), json or xlsx")->capture_default_str();
+  export_cmd->add_flag("--summary", exp.summary, "csv: the summaries over replicates instead of the per-replicate rows");
+  export_cmd->add_option("--output,-o", exp.output, "File to write (default: standard output; required for xlsx)");
+
+  ReportOptions report;
+  auto* report_cmd = app.add_subcommand("report", "Write a self-contained HTML report of a stored run or comparison");
+  report_cmd->add_option("--db", report.db, "Results database file")->capture_default_str();
+  report_cmd->add_option("--run", report.run, "A run id (its latest comparison is reported)");
+  report_cmd->add_option("--comparison", report.comparison, "A comparison id");
+  report_cmd->add_option("--output,-o", report.output, "HTML file to write")->capture_default_str();
+
   auto* schema_cmd = app.add_subcommand("schema", "Print the JSON Schema of scenario files (for editors and checks)");
 
   DocsOptions docs;
@@ -121,6 +167,10 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   if (*run_cmd) return run_command(run);
+  if (*compare_cmd) return compare_command(compare);
+  if (*metrics_cmd) return metrics_command(metrics);
+  if (*export_cmd) return export_command(exp);
+  if (*report_cmd) return report_command(report);
   if (*params_cmd) return params_command(params);
   if (*runs_cmd) return runs_command(runs);
   if (*validate_cmd) return validate_command(validate);

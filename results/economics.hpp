@@ -23,6 +23,8 @@ double npv(const std::vector<YearValue>& flows, int base_year, double rate);
 
 /// The first financial year in which the cumulative discounted net benefit (savings less
 /// costs, in year order) reaches zero or more; none if it never does within the flows given.
+/// (The comparison layer counts only years once the investment has begun: a year before any
+/// spend, with nothing invested, is not a break-even.)
 std::optional<int> break_even_year(const std::vector<YearValue>& net_benefit, int base_year, double rate);
 
 /// Return on investment as OUTPUTS.md defines it: savings / intervention cost ("GBP back per

@@ -1,6 +1,7 @@
 #include "results/store.hpp"
 
 #include "model/programmes.hpp"
+#include "results/statement.hpp"
 
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
@@ -16,7 +17,7 @@ namespace {
 
 const char* kSchema = R"SQL(
 CREATE TABLE IF NOT EXISTS schema_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-INSERT OR IGNORE INTO schema_info VALUES ('schema_version', '1');
+INSERT OR IGNORE INTO schema_info VALUES ('schema_version', '2');
 CREATE TABLE IF NOT EXISTS runs (
   run_id INTEGER PRIMARY KEY AUTOINCREMENT,
   scenario_name TEXT NOT NULL,
@@ -115,57 +116,57 @@ CREATE TABLE IF NOT EXISTS system_stocks (
   unit TEXT NOT NULL,
   value REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS comparisons (
+  comparison_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  created_at TEXT NOT NULL,
+  baseline_run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  common_random_numbers INTEGER NOT NULL,
+  periods TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS comparison_arms (
+  comparison_id INTEGER NOT NULL REFERENCES comparisons(comparison_id),
+  arm INTEGER NOT NULL,
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  role TEXT NOT NULL CHECK (role IN ('baseline', 'scenario', 'single')),
+  price_base_year INTEGER NOT NULL,
+  discount_rate_costs REAL NOT NULL,
+  discount_rate_health REAL NOT NULL,
+  cashable TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outcomes (
+  comparison_id INTEGER NOT NULL REFERENCES comparisons(comparison_id),
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  replicate INTEGER NOT NULL,
+  period TEXT NOT NULL,
+  breakdown TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  value REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outcomes_by_comparison ON outcomes (comparison_id, outcome);
+CREATE TABLE IF NOT EXISTS outcome_summary (
+  comparison_id INTEGER NOT NULL REFERENCES comparisons(comparison_id),
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  period TEXT NOT NULL,
+  breakdown TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  mean REAL,
+  median REAL,
+  p05 REAL,
+  p95 REAL
+);
+CREATE INDEX IF NOT EXISTS outcome_summary_by_comparison ON outcome_summary (comparison_id, outcome);
+CREATE TABLE IF NOT EXISTS outcome_dictionary (
+  outcome TEXT PRIMARY KEY,
+  unit TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  breakdowns TEXT NOT NULL,
+  definition TEXT NOT NULL
+);
 CREATE VIEW IF NOT EXISTS metrics_region AS
   SELECT run_id, replicate, period_type, period, start_month, end_month, months, metric, SUM(value) AS value
   FROM metrics GROUP BY run_id, replicate, period_type, period, metric;
 )SQL";
-
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
-      throw StoreError(std::string("cannot prepare statement: ") + sqlite3_errmsg(db));
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  Statement& bind(int i, const std::string& v) {
-    sqlite3_bind_text(stmt_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Statement& bind(int i, double v) {
-    sqlite3_bind_double(stmt_, i, v);
-    return *this;
-  }
-  Statement& bind_int(int i, long long v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  Statement& bind_null(int i) {
-    sqlite3_bind_null(stmt_, i);
-    return *this;
-  }
-  /// Steps once; returns true if a row is available.
-  bool step(sqlite3* db) {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc != SQLITE_DONE) throw StoreError(std::string("database error: ") + sqlite3_errmsg(db));
-    return false;
-  }
-  void run(sqlite3* db) {
-    step(db);
-    sqlite3_reset(stmt_);
-  }
-  std::string text(int col) const {
-    const unsigned char* t = sqlite3_column_text(stmt_, col);
-    return t ? reinterpret_cast<const char*>(t) : "";
-  }
-  double real(int col) const { return sqlite3_column_double(stmt_, col); }
-  long long integer(int col) const { return sqlite3_column_int64(stmt_, col); }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-};
 
 std::string hostname() {
   char buf[256] = {0};
@@ -217,6 +218,11 @@ ResultsStore::ResultsStore(const std::filesystem::path& file) : path_(file.strin
     ins.bind(1, "intervention." + model::programme_metric_name(m)).bind(2, std::string("intervention")).bind(3, model::programme_metric_unit(m));
     ins.run(db_);
   }
+  Statement od(db_, "INSERT OR REPLACE INTO outcome_dictionary (outcome, unit, scope, breakdowns, definition) VALUES (?, ?, ?, ?, ?)");
+  for (const auto& o : outcome_dictionary()) {
+    od.bind(1, o.name).bind(2, o.unit).bind(3, o.scope).bind(4, o.breakdowns).bind(5, o.definition);
+    od.run(db_);
+  }
   exec("COMMIT");
 }
 
@@ -249,6 +255,69 @@ void ResultsStore::complete_run(std::int64_t run_id, const std::vector<Replicate
                                 double agent_months_per_second, const model::Policy* policy) {
   exec("BEGIN IMMEDIATE");
   try {
+    write_run({run_id, replicates, wall_seconds, agent_months_per_second, policy}, icp_names);
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::int64_t ResultsStore::complete_runs(const std::vector<CompletedRun>& runs, const std::vector<std::string>& icp_names,
+                                         const Comparison& comparison, bool common_random_numbers) {
+  exec("BEGIN IMMEDIATE");
+  try {
+    for (const auto& r : runs) write_run(r, icp_names);
+    nlohmann::json periods = comparison.periods;
+    Statement c(db_, "INSERT INTO comparisons (created_at, baseline_run_id, common_random_numbers, periods) VALUES (?, ?, ?, ?)");
+    c.bind(1, utc_now()).bind_int(2, comparison.run_ids.front()).bind_int(3, common_random_numbers ? 1 : 0).bind(4, periods.dump());
+    c.run(db_);
+    const std::int64_t id = sqlite3_last_insert_rowid(db_);
+    Statement a(db_,
+                "INSERT INTO comparison_arms (comparison_id, arm, run_id, role, price_base_year, discount_rate_costs, "
+                "discount_rate_health, cashable) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    for (std::size_t k = 0; k < comparison.arms.size(); ++k) {
+      const FinanceSettings& f = comparison.finance[k];
+      const std::string role = comparison.arms.size() == 1 ? "single" : k == 0 ? "baseline" : "scenario";
+      a.bind_int(1, id).bind_int(2, static_cast<long long>(k)).bind_int(3, comparison.run_ids[k]).bind(4, role);
+      a.bind_int(5, f.price_base_year).bind(6, f.rate_costs).bind(7, f.rate_health).bind(8, nlohmann::json(f.cashable).dump());
+      a.run(db_);
+    }
+    const auto& dict = outcome_dictionary();
+    Statement v(db_, "INSERT INTO outcomes (comparison_id, run_id, replicate, period, breakdown, outcome, value) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& x : comparison.values) {
+      v.bind_int(1, id).bind_int(2, comparison.run_ids[static_cast<std::size_t>(x.arm)]).bind_int(3, x.replicate).bind(4, x.period);
+      v.bind(5, x.breakdown).bind(6, dict[static_cast<std::size_t>(x.outcome)].name).bind(7, x.value);
+      v.run(db_);
+    }
+    Statement sm(db_,
+                 "INSERT INTO outcome_summary (comparison_id, run_id, period, breakdown, outcome, n, mean, median, p05, p95) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& x : comparison.summary) {
+      sm.bind_int(1, id).bind_int(2, comparison.run_ids[static_cast<std::size_t>(x.arm)]).bind(3, x.period).bind(4, x.breakdown);
+      sm.bind(5, dict[static_cast<std::size_t>(x.outcome)].name).bind_int(6, x.n);
+      int col = 7;
+      for (const auto& o : {x.mean, x.median, x.p05, x.p95}) {
+        if (o) sm.bind(col, *o);
+        else sm.bind_null(col);
+        ++col;
+      }
+      sm.run(db_);
+    }
+    exec("COMMIT");
+    return id;
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+void ResultsStore::write_run(const CompletedRun& run, const std::vector<std::string>& icp_names) {
+  const std::int64_t run_id = run.run_id;
+  const auto& replicates = run.replicates;
+  const model::Policy* policy = run.policy;
+  const double wall_seconds = run.wall_seconds, agent_months_per_second = run.agent_months_per_second;
+  {
     Statement m(db_,
                 "INSERT INTO metrics (run_id, replicate, period_type, period, start_month, end_month, months, icp, "
                 "imd_quintile, metric, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -353,15 +422,22 @@ void ResultsStore::complete_run(std::int64_t run_id, const std::vector<Replicate
           }
         }
     }
+    if (run.central)
+      for (const auto& r : run.central->rows()) {
+        p.bind_int(1, run_id).bind_int(2, -1).bind(3, r.name);
+        if (r.value) p.bind(4, *r.value);
+        else p.bind_null(4);
+        p.bind(5, r.unit);
+        if (r.uncertainty.kind == model::Distribution::Kind::fixed) p.bind_null(6);
+        else p.bind(6, r.uncertainty.to_string());
+        p.bind_int(7, r.derived ? 1 : 0).bind(8, r.source);
+        p.run(db_);
+      }
     Statement u(db_,
                 "UPDATE runs SET status = 'completed', finished_at = ?, wall_seconds = ?, agents = ?, "
                 "agent_months_per_second = ? WHERE run_id = ?");
     u.bind(1, utc_now()).bind(2, wall_seconds).bind_int(3, agents).bind(4, agent_months_per_second).bind_int(5, run_id);
     u.run(db_);
-    exec("COMMIT");
-  } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
   }
 }
 

@@ -8,6 +8,12 @@
 //   parameters   the parameter table used by the run, derived values included
 //   diagnostics  calibration factors and other values computed while building the model
 //   metric_dictionary  name, kind (flow/stock), unit and definition of every metric
+//   comparisons, comparison_arms  a comparison of arms run with common random numbers (a
+//                single run is a comparison of one arm), with each arm's finance rules
+//   outcomes     long and tidy: comparison_id, run_id, replicate, period, breakdown, outcome,
+//                value: every OUTPUTS.md figure per replicate (results/comparison.hpp)
+//   outcome_summary  mean, median, 5th and 95th percentile of each outcome over replicates
+//   outcome_dictionary  unit, scope (arm or difference), breakdowns and definition
 // A run's results are written in one transaction when it completes: a run that fails or is
 // interrupted leaves no metric rows, and its status row says what happened.
 #pragma once
@@ -15,6 +21,7 @@
 #include "model/outputs.hpp"
 #include "model/parameter_table.hpp"
 #include "model/policy.hpp"
+#include "results/comparison.hpp"
 #include "results/periods.hpp"
 
 #include <cstdint>
@@ -69,6 +76,21 @@ class ResultsStore {
   void complete_run(std::int64_t run_id, const std::vector<ReplicateResult>& replicates,
                     const std::vector<std::string>& icp_names, double wall_seconds, double agent_months_per_second,
                     const model::Policy* policy = nullptr);
+  /// A run to complete: its replicates, timings and policy (may be null).
+  struct CompletedRun {
+    std::int64_t run_id = 0;
+    std::vector<ReplicateResult> replicates;
+    double wall_seconds = 0, agent_months_per_second = 0;
+    const model::Policy* policy = nullptr;
+    /// With drawn parameters (replicates > 1): the central table the draws come from, stored
+    /// as replicate -1 (the assumptions as the scenario states them).
+    const model::ParameterTable* central = nullptr;
+  };
+  /// Writes every run (as complete_run does) and the comparison of them (its arms, every
+  /// outcome per replicate and their summaries), all in one transaction; returns the
+  /// comparison's id. A single run is stored as a comparison of one arm (role 'single').
+  std::int64_t complete_runs(const std::vector<CompletedRun>& runs, const std::vector<std::string>& icp_names,
+                             const Comparison& comparison, bool common_random_numbers);
   /// Marks a run failed or interrupted (no metric rows are written).
   void end_run_without_results(std::int64_t run_id, const std::string& status, const std::string& message);
 
@@ -81,6 +103,7 @@ class ResultsStore {
 
  private:
   void exec(const std::string& sql) const;
+  void write_run(const CompletedRun& run, const std::vector<std::string>& icp_names);
   sqlite3* db_ = nullptr;
   std::string path_;
 };

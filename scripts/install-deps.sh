@@ -16,6 +16,9 @@ packages=(
   librandom123-dev                       # Random123: counter-based Philox generator
   libvalijson-dev                        # valijson: checks scenario files against their JSON Schema
   libbenchmark-dev                       # Google Benchmark: bench/ micro-benchmarks
+  libxlsxwriter-dev                      # libxlsxwriter: the Excel workbook finance leads open
+  chromium                               # headless Chromium: the report's browser test (and PDF printing)
+  unzip                                  # the export test opens the workbook's sheet XML
 )
 
 missing=()

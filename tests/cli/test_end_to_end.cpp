@@ -1,5 +1,6 @@
 // The shiftsim command as a user runs it: a process, files, exit codes.
 #include "support/bad_scenarios.hpp"
+#include "support/cli.hpp"
 #include "support/fixtures.hpp"
 
 #include <doctest/doctest.h>
@@ -16,62 +17,9 @@
 #include <unistd.h>
 
 using namespace shiftsim;
+using namespace shiftsim::test;
 
 namespace {
-
-struct Result {
-  int code = -1;
-  std::string out;
-};
-
-/// Runs the shiftsim binary with arguments in `cwd`; captures stdout, stderr goes to a file.
-Result run_cli(const std::string& args, const std::filesystem::path& cwd, const std::string& env = "") {
-  const std::string cmd = "cd '" + cwd.string() + "' && " + env + " '" + std::string(SHIFTSIM_BINARY) + "' " + args + " 2> stderr.txt";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::string read(const std::filesystem::path& f) {
-  std::ifstream in(f);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-double query(const std::filesystem::path& db, const std::string& sql) {
-  sqlite3* h = nullptr;
-  REQUIRE(sqlite3_open(db.string().c_str(), &h) == SQLITE_OK);
-  sqlite3_busy_timeout(h, 10000);
-  sqlite3_stmt* s = nullptr;
-  REQUIRE(sqlite3_prepare_v2(h, sql.c_str(), -1, &s, nullptr) == SQLITE_OK);
-  double v = -1;
-  if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_double(s, 0);
-  sqlite3_finalize(s);
-  sqlite3_close(h);
-  return v;
-}
-
-/// Like query(), but -1 instead of a failure when the database or table is not there yet.
-double try_query(const std::filesystem::path& db, const std::string& sql) {
-  sqlite3* h = nullptr;
-  if (sqlite3_open_v2(db.string().c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    sqlite3_close(h);
-    return -1;
-  }
-  sqlite3_busy_timeout(h, 10000);
-  sqlite3_stmt* s = nullptr;
-  double v = -1;
-  if (sqlite3_prepare_v2(h, sql.c_str(), -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-    v = sqlite3_column_double(s, 0);
-  sqlite3_finalize(s);
-  sqlite3_close(h);
-  return v;
-}
 
 std::string baseline() { return std::string(SHIFTSIM_SOURCE_DIR) + "/scenarios/baseline.json"; }
 
@@ -156,14 +104,17 @@ TEST_CASE("cli: --replicates draws each replicate's parameters, stores them, and
   const auto db = dir.path() / "p.db";
   const std::string row = "system.acute.los_multiplier.occupancy_0_95";  // triangular 0.98-1.06
   // Three different draws per run...
-  CHECK(query(db, "SELECT COUNT(DISTINCT value) FROM parameters WHERE run_id = 1 AND name = '" + row + "'") == 3);
+  CHECK(query(db, "SELECT COUNT(DISTINCT value) FROM parameters WHERE run_id = 1 AND replicate >= 0 AND name = '" + row + "'") == 3);
   // ... the same in both runs, replicate by replicate (common random numbers) ...
   CHECK(query(db, "SELECT COUNT(*) FROM parameters a JOIN parameters b ON a.name = b.name AND a.replicate = b.replicate "
-                  "WHERE a.run_id = 1 AND b.run_id = 2 AND a.name = '" + row + "' AND a.value = b.value") == 3);
+                  "WHERE a.run_id = 1 AND b.run_id = 2 AND a.replicate >= 0 AND a.name = '" + row + "' AND a.value = b.value") == 3);
+  // ... drawn around the central values, stored as replicate -1 (the triangular's mode, 1.02).
+  CHECK(query(db, "SELECT value FROM parameters WHERE run_id = 1 AND replicate = -1 AND name = '" + row + "'") ==
+        doctest::Approx(1.02));
   // ... and a row without a distribution keeps its value.
   CHECK(query(db, "SELECT COUNT(DISTINCT value) FROM parameters WHERE run_id = 1 AND name = 'system.acute.base_occupancy'") == 1);
   // The interventions' own defaults are drawn too (stored with the table).
-  CHECK(query(db, "SELECT COUNT(DISTINCT value) FROM parameters WHERE run_id = 2 AND name = 'intervention.smoking_cessation.unit_cost_gbp'") == 3);
+  CHECK(query(db, "SELECT COUNT(DISTINCT value) FROM parameters WHERE run_id = 2 AND replicate >= 0 AND name = 'intervention.smoking_cessation.unit_cost_gbp'") == 3);
 }
 
 TEST_CASE("cli: a readable table without --json") {

@@ -16,6 +16,10 @@ TEST_CASE("economics: Green Book discounting counts years from the price base, n
   CHECK(discount_factor(2023, 2018, 0.015) == doctest::Approx(std::pow(1.015, -5)));
   // A flow in 2019/20 is discounted one year, not 19 or 2019.
   CHECK(discount_factor(2019, 2018, 0.035) > 0.96);
+  // A scenario starting in 2019 (price base 2019/20): its first year is year 0, 2021/22 year 2.
+  CHECK(discount_factor(2019, 2019, 0.035) == 1.0);
+  CHECK(discount_factor(2021, 2019, 0.035) == doctest::Approx(1 / (1.035 * 1.035)));
+  CHECK(npv({{2019, 100}, {2020, 100}}, 2019, 0.035) == doctest::Approx(100 + 100 / 1.035));
 }
 
 TEST_CASE("economics: NPV, break-even year and ROI of a fixed cash-flow stream") {
@@ -68,4 +72,27 @@ TEST_CASE("economics: the slope index of inequality recovers a known gradient ac
   CHECK(slope_index_of_inequality(std::vector<double>(10, 80.0), w) == doctest::Approx(0.0));
   std::vector<double> r(v.rbegin(), v.rend()), rw(w.rbegin(), w.rend());
   CHECK(slope_index_of_inequality(r, rw) == doctest::Approx(-9.5));
+}
+
+TEST_CASE("economics: the life table reproduces PHE's published example (PHEindicatormethods)") {
+  // The test data and expected values of phe_life_expectancy, the R implementation of Public
+  // Health England's Life Expectancy Calculator (Chiang II, a0 = 0.1, 90+ open):
+  // ukhsa-collaboration/PHEindicatormethods, tests/testthat/testLifeExpectancy.R (df1 and
+  // answer1; also the function's documented example). The package checks its own output to 4
+  // decimal places; so does this test, for every age group (1e-4 years is far below any
+  // reported precision, so a single wrong a_x, n or open-group rule would fail it).
+  const std::vector<int> ages{0, 1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90};
+  const std::vector<double> population{7060,  35059, 46974, 48489, 43219, 38561, 46009, 57208, 61435, 55601,
+                                       50209, 56416, 46411, 39820, 37978, 37039, 33288, 23306, 11936, 11936};
+  const std::vector<double> deaths{17, 9, 4, 8, 20, 15, 24, 33, 50, 71, 100, 163, 263, 304, 536, 872, 1390, 1605, 1936, 1937};
+  const std::vector<double> published{80.16960813, 79.36245674, 75.44193645, 70.47299936, 65.52909542, 60.67510088,
+                                      55.78835987, 50.92752727, 46.06740425, 41.24505636, 36.49322717, 31.83343842,
+                                      27.26027992, 22.9719144,  18.76856852, 14.95858336, 11.51684445, 8.618849241,
+                                      6.163942934, 6.16210635};
+  const auto t = period_life_table(ages, deaths, population);
+  REQUIRE(t.size() == published.size());
+  for (std::size_t k = 0; k < t.size(); ++k) {
+    INFO("age " << ages[k] << ": " << t[k].e << " against published " << published[k]);
+    CHECK(std::fabs(t[k].e - published[k]) < 1e-4);
+  }
 }

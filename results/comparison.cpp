@@ -1,0 +1,689 @@
+#include "results/comparison.hpp"
+
+#include "model/errors.hpp"
+#include "results/economics.hpp"
+#include "results/periods.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <tuple>
+#include <unordered_map>
+
+namespace shiftsim::results {
+
+using namespace shiftsim::model;
+
+namespace {
+
+constexpr std::array<const char*, 4> kFunders{"nhs", "council", "public_health", "pooled"};
+constexpr std::array<const char*, 3> kSexLabels{"male", "female", "persons"};
+// OUTPUTS.md's settings, and which payer line belongs to which.
+constexpr std::array<const char*, 6> kSettings{"acute", "primary", "community", "mental_health", "social_care", "public_health"};
+constexpr std::array<int, kPayers> kSettingOfPayer{0, 1, 2, 3, 4, 5, 4};
+bool is_public(int payer) { return payer != self_funders; }
+
+const std::string kPayersList = "payer (7 lines: nhs_acute, nhs_primary_care, nhs_community, nhs_mental_health, council_asc, public_health, self_funders)";
+
+std::vector<OutcomeDefinition> make_dictionary() {
+  std::vector<OutcomeDefinition> d;
+  auto add = [&](std::string name, std::string unit, std::string scope, std::string breakdowns, std::string definition) {
+    d.push_back({std::move(name), std::move(unit), std::move(scope), std::move(breakdowns), std::move(definition)});
+  };
+  const std::string gbp = "GBP, base-year prices";
+  const std::string pv = "GBP, present value in the price-base year";
+  // Arm outcomes.
+  add("population_end", "people", "arm", "all", "Residents at the end of the period.");
+  for (int k = 0; k < kTallies; ++k) {
+    const std::string n(kTallyNames[static_cast<std::size_t>(k)]);
+    add(n, model::flow_metric_unit(fm_tally_first + k), "arm", "all", "Activity in the period: " + n + " (simulated).");
+  }
+  add("emergency_admissions", "admissions", "arm", "all", "Emergency admissions (spells) in the period.");
+  add("emergency_bed_days", "bed-days", "arm", "all", "Bed-days of emergency admissions, delayed discharges included.");
+  add("delayed_discharge_bed_days", "bed-days", "arm", "all", "Bed-days of patients medically fit to leave who are waiting (delayed transfers of care).");
+  add("care_home_residents_end", "people", "arm", "all", "Care-home residents at the end of the period.");
+  add("cost_gbp", gbp, "arm", "all; public (NHS, council, public health); " + kPayersList + "; setting (acute, primary, community, mental_health, social_care, public_health)",
+      "Cost of services used in the period, undiscounted. Intervention spend is not included (see intervention_spend_gbp).");
+  add("cost_discounted_gbp", pv, "arm", "all; public; payer; setting",
+      "cost_gbp discounted by financial year at the scenario's cost discount rate (Green Book 3.5%) to the price-base year.");
+  add("intervention_spend_gbp", gbp, "arm", "all; funder (nhs, council, public_health, pooled)", "Spend on the scenario's funded interventions, by who funds them.");
+  add("intervention_spend_discounted_gbp", pv, "arm", "all; funder", "intervention_spend_gbp discounted at the cost rate.");
+  add("deaths", "deaths", "arm", "all; quintile (IMD 2019, 1 = most deprived)", "Deaths in the period.");
+  add("qalys", "QALYs", "arm", "all; quintile", "Quality-adjusted life years lived in the period (EQ-5D utility x time), undiscounted.");
+  add("qalys_discounted", "QALYs, present value", "arm", "all; quintile", "qalys discounted at the scenario's health rate (Green Book 1.5%).");
+  add("life_expectancy_birth_years", "years", "arm", "sex (male, female, persons); quintile;sex",
+      "Period life expectancy at birth from the simulated deaths and person-years of the period (abridged life table, Chiang II, "
+      "a0 = 0.1, 90+ open; PHE's method). Absent where an age group has no person-years or the 90+ group no deaths.");
+  add("life_expectancy_65_years", "years", "arm", "sex; quintile;sex", "Period life expectancy at 65, from the same life tables.");
+  add("le_gap_birth_years", "years", "arm", "sex", "Life expectancy at birth in the least deprived quintile minus the most deprived (quintile 5 - quintile 1).");
+  add("le_gap_65_years", "years", "arm", "sex", "Life expectancy at 65 in the least deprived quintile minus the most deprived.");
+  add("sii_le_birth_years", "years", "arm", "sex",
+      "Slope index of inequality in life expectancy at birth across the ten IMD deciles: weighted least-squares slope of decile life "
+      "expectancy on the midpoint of each decile's cumulative share of person-years, from most (0) to least (1) deprived (across "
+      "quintiles in SD-only runs, which have no deciles).");
+  add("sii_le_65_years", "years", "arm", "sex", "The slope index of inequality in life expectancy at 65.");
+  add("prevalence_percent", "% of residents", "arm", "condition=<name>; condition=<name>;quintile",
+      "Residents living with the condition at the end of the period, per 100 residents (all ages).");
+  // Differences from the baseline, replicate by replicate.
+  add("gross_savings_gbp", gbp, "difference", "public; all (households included); payer; setting",
+      "Baseline cost minus scenario cost of services (services only, intervention spend excluded). 'public' is NHS, council and "
+      "public health: the figure the ROI and NPV use. Self-funders' savings are households' money, shown under payer=self_funders.");
+  add("gross_savings_discounted_gbp", pv, "difference", "public; all; payer; setting", "gross_savings_gbp discounted at the cost rate.");
+  add("cashable_savings_gbp", gbp, "difference", "public; payer; activity",
+      "The part of the public savings that releases money: the savings in the activities the scenario's finance rules name as cashable "
+      "(by default care-home weeks and home-care hours, the council's commissioned placements and packages); the rest is capacity released.");
+  add("cashable_savings_discounted_gbp", pv, "difference", "public", "cashable_savings_gbp discounted at the cost rate.");
+  add("intervention_cost_gbp", gbp, "difference", "all; funder", "Scenario intervention spend minus the baseline's.");
+  add("intervention_cost_discounted_gbp", pv, "difference", "all; funder", "intervention_cost_gbp discounted at the cost rate.");
+  add("net_benefit_gbp", gbp, "difference", "all", "Public gross savings minus intervention cost, undiscounted.");
+  add("net_benefit_cashable_gbp", gbp, "difference", "all", "Cashable savings minus intervention cost, undiscounted.");
+  add("npv_gbp", pv, "difference", "all", "Net present value over the horizon: public gross savings minus intervention cost, each financial year discounted at the cost rate.");
+  add("npv_cashable_gbp", pv, "difference", "all", "Net present value of cashable savings minus intervention cost.");
+  add("cumulative_discounted_net_benefit_gbp", pv, "difference", "all; cashable",
+      "Discounted net benefit (public gross, or cashable) summed from the start to the end of the financial year: the break-even curve.");
+  add("roi_gross", "GBP back per GBP 1", "difference", "all",
+      "Return on investment over the horizon: present value of public gross savings / present value of intervention cost.");
+  add("roi_cashable", "GBP back per GBP 1", "difference", "all", "Present value of cashable savings / present value of intervention cost.");
+  add("roi_gross_above_1", "probability (share of replicates)", "difference", "all", "1 if roi_gross > 1 in the replicate, else 0: its mean is P(ROI > 1).");
+  add("roi_cashable_above_1", "probability (share of replicates)", "difference", "all", "1 if roi_cashable > 1, else 0.");
+  add("break_even_year", "financial year (2020 = 2020/21)", "difference", "all",
+      "First financial year, once the investment has begun, whose cumulative discounted net benefit (public gross) is zero or more. A replicate that does not break even "
+      "counts as later than the horizon: a quantile among those reads 'not within the horizon'.");
+  add("break_even_year_cashable", "financial year", "difference", "all", "The break-even year for cashable savings only (the money actually released).");
+  add("break_even_within_horizon", "probability (share of replicates)", "difference", "all; cashable", "1 if the replicate breaks even within the horizon.");
+  add("who_pays_who_saves_gbp", pv, "difference", "investor=<funder>;saver=<payer>",
+      "The wrong-pocket matrix over the horizon: each saving payer's discounted savings shared among the investing funders in proportion "
+      "to their discounted investment. A row is what an investor's money saved, and for whom.");
+  add("net_position_gbp", pv, "difference", "organisation (nhs, council, public_health, households, pooled)",
+      "Each organisation's discounted savings minus its own discounted investment (pooled contributions appear under 'pooled').");
+  add("pooled_budget_transfer_gbp", pv, "difference", "organisation (nhs, council, public_health)",
+      "What a pooled budget would move: if the whole investment were pooled and shared in proportion to each organisation's savings, its "
+      "contribution minus what it invests now (positive: it would pay in more). Zero-sum over the organisations with the 'pooled' funder's share.");
+  add("deaths_averted", "deaths", "difference", "all; quintile", "Baseline deaths minus scenario deaths.");
+  add("qalys_gained", "QALYs", "difference", "all; quintile", "Scenario QALYs minus baseline QALYs, undiscounted.");
+  add("qalys_gained_discounted", "QALYs, present value", "difference", "all; quintile", "qalys_gained discounted at the health rate.");
+  add("qalys_gained_per_100k", "QALYs per 100,000 person-years", "difference", "all; quintile",
+      "QALYs gained per 100,000 person-years lived in the baseline: the distributional (equity-efficiency) view by quintile.");
+  add("equity_gain_qalys_per_100k", "QALYs per 100,000 person-years", "difference", "all",
+      "qalys_gained_per_100k in the most deprived quintile minus the least deprived: positive when the gains favour the most deprived.");
+  add("cost_per_qaly_gbp", "GBP per QALY", "difference", "all",
+      "Net cost per QALY gained (present values): (intervention cost - public gross savings) / discounted QALYs gained, against NICE's "
+      "GBP 20,000-30,000. Absent in a replicate that gains no QALYs; negative when the scenario saves money and gains health (dominant). "
+      "Its summary covers only the replicates with a gain (n says how many): read icer_gbp_per_qaly for the ratio of means.");
+  add("icer_gbp_per_qaly", "GBP per QALY", "difference", "all",
+      "Incremental cost-effectiveness ratio over the replicates: mean net cost (intervention cost - public gross savings, present "
+      "values) / mean discounted QALYs gained. A summary only (no per-replicate values, no interval: the probability of being "
+      "cost-effective, cost_effective, carries the uncertainty); absent when the mean QALY gain is not above zero.");
+  add("net_monetary_benefit_gbp", pv, "difference", "wtp=20000; wtp=30000",
+      "Discounted QALYs gained x the threshold (GBP 20,000 or 30,000 per QALY) + public gross savings - intervention cost (present values).");
+  add("cost_effective", "probability (share of replicates)", "difference", "wtp=20000; wtp=30000", "1 if the net monetary benefit is above zero.");
+  add("le_birth_change_years", "years", "difference", "sex; quintile;sex", "Scenario minus baseline life expectancy at birth.");
+  add("le_65_change_years", "years", "difference", "sex; quintile;sex", "Scenario minus baseline life expectancy at 65.");
+  add("le_gap_birth_change_years", "years", "difference", "sex", "Change in the quintile 5 - quintile 1 gap at birth (negative: the gap narrows).");
+  add("le_gap_65_change_years", "years", "difference", "sex", "Change in the gap at 65.");
+  add("sii_le_birth_change_years", "years", "difference", "sex", "Change in the slope index of inequality in life expectancy at birth.");
+  add("sii_le_65_change_years", "years", "difference", "sex", "Change in the slope index at 65.");
+  return d;
+}
+
+bool beyond_horizon_outcome(const std::string& name) { return name == "break_even_year" || name == "break_even_year_cashable"; }
+
+/// Region and quintile totals of one period: [q][metric], q = 0 for the region.
+using Totals = std::array<std::vector<double>, kQuintiles + 1>;
+
+const Snapshot* snapshot_after(const RunOutput& out, int month) {
+  for (const auto& s : out.snapshots)
+    if (s.after_month == month) return &s;
+  return nullptr;
+}
+
+Totals totals_of(const RunOutput& out, int first, int last) {
+  Totals t;
+  for (auto& v : t) v.assign(kAllMetrics, 0.0);
+  const int cells = out.layout.cells();
+  for (int m = first; m <= last; ++m)
+    for (int c = 0; c < cells; ++c) {
+      const int q = c % kQuintiles + 1;
+      const double* row = &out.flows[static_cast<std::size_t>(m)].cells[static_cast<std::size_t>(c) * kFlowMetrics];
+      for (int k = 0; k < kFlowMetrics; ++k) {
+        t[0][static_cast<std::size_t>(k)] += row[k];
+        t[static_cast<std::size_t>(q)][static_cast<std::size_t>(k)] += row[k];
+      }
+    }
+  if (const Snapshot* s = snapshot_after(out, last))
+    for (int c = 0; c < cells; ++c) {
+      const int q = c % kQuintiles + 1;
+      const double* row = &s->cells[static_cast<std::size_t>(c) * kStockMetrics];
+      for (int k = 0; k < kStockMetrics; ++k) {
+        t[0][static_cast<std::size_t>(kFlowMetrics + k)] += row[k];
+        t[static_cast<std::size_t>(q)][static_cast<std::size_t>(kFlowMetrics + k)] += row[k];
+      }
+    }
+  return t;
+}
+
+/// Life expectancy at birth and 65 for the deciles in [d0, d1] and a sex (2 = both).
+struct Expectancy {
+  std::optional<double> birth, at65;
+  double person_years = 0;
+};
+
+Expectancy expectancy(const RunOutput& out, int first, int last, int d0, int d1, int sex) {
+  std::vector<int> ages(kAgeGroupStart.begin(), kAgeGroupStart.end());
+  std::vector<double> deaths(kAgeGroups, 0.0), py(kAgeGroups, 0.0);
+  for (int m = first; m <= last; ++m) {
+    const MonthFlows& f = out.flows[static_cast<std::size_t>(m)];
+    for (int d = d0; d <= d1; ++d)
+      for (int s = 0; s < kSexes; ++s) {
+        if (sex != 2 && s != sex) continue;
+        for (int g = 0; g < kAgeGroups; ++g) {
+          const auto cell = static_cast<std::size_t>(life_table_cell(d, s, g));
+          deaths[static_cast<std::size_t>(g)] += f.deaths[cell];
+          py[static_cast<std::size_t>(g)] += f.person_months[cell] / 12.0;
+        }
+      }
+  }
+  Expectancy e;
+  for (double x : py) e.person_years += x;
+  for (int g = 0; g < kAgeGroups; ++g)
+    if (!(py[static_cast<std::size_t>(g)] > 0)) return e;
+  if (!(deaths.back() > 0)) return e;
+  const auto t = period_life_table(ages, deaths, py);
+  e.birth = t.front().e;
+  for (const auto& r : t)
+    if (r.age == 65) e.at65 = r.e;
+  return e;
+}
+
+struct PeriodSpan {
+  std::string label;
+  int first = 0, last = 0;
+  int fy = 0;  // financial year (start year); the horizon: -1
+};
+
+std::vector<PeriodSpan> spans_of(int start_year, int months) {
+  static const char* month_names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::vector<PeriodSpan> spans;
+  for (const Period& p : periods_of(start_year, months)) {
+    if (p.type != PeriodType::financial_year) continue;
+    PeriodSpan s;
+    s.first = p.first_month;
+    s.last = p.last_month;
+    // Model month 0 is July of start_year: month t is in the financial year starting in April
+    // of start_year + floor((t + 3) / 12).
+    s.fy = start_year + (p.first_month + 3) / 12;
+    s.label = p.label;
+    if (p.months() < 12) {
+      const int m0 = (7 - 1 + p.first_month) % 12, m1 = (7 - 1 + p.last_month) % 12;
+      s.label += std::string(" (") + month_names[m0] + "-" + month_names[m1] + ")";
+    }
+    spans.push_back(s);
+  }
+  spans.push_back({"horizon", 0, months - 1, -1});
+  return spans;
+}
+
+/// Every per-replicate figure one arm needs, by period.
+struct ArmFigures {
+  std::vector<Totals> totals;                                   // [period]
+  // [period][quintile 0..5][sex 0..2]; quintile 0 = all
+  std::vector<std::array<std::array<Expectancy, 3>, kQuintiles + 1>> le;
+  std::vector<std::array<std::optional<double>, 3>> sii_birth, sii_65;  // [period][sex]
+};
+
+ArmFigures figures_of(const RunOutput& out, const std::vector<PeriodSpan>& spans) {
+  ArmFigures f;
+  for (const auto& s : spans) {
+    f.totals.push_back(totals_of(out, s.first, s.last));
+    std::array<std::array<Expectancy, 3>, kQuintiles + 1> le{};
+    std::array<std::optional<double>, 3> sb{}, s65{};
+    for (int sex = 0; sex < 3; ++sex) {
+      le[0][static_cast<std::size_t>(sex)] = expectancy(out, s.first, s.last, 1, kDeciles, sex);
+      for (int q = 1; q <= kQuintiles; ++q) le[static_cast<std::size_t>(q)][static_cast<std::size_t>(sex)] = expectancy(out, s.first, s.last, 2 * q - 1, 2 * q, sex);
+      // The slope index across deciles (quintiles in SD-only runs).
+      std::vector<double> vb, v65, w;
+      bool ok = true;
+      if (out.life_table_by_decile) {
+        for (int d = 1; d <= kDeciles && ok; ++d) {
+          const auto e = expectancy(out, s.first, s.last, d, d, sex);
+          ok = e.birth && e.at65;
+          if (ok) {
+            vb.push_back(*e.birth);
+            v65.push_back(*e.at65);
+            w.push_back(e.person_years);
+          }
+        }
+      } else {
+        for (int q = 1; q <= kQuintiles && ok; ++q) {
+          const auto& e = le[static_cast<std::size_t>(q)][static_cast<std::size_t>(sex)];
+          ok = e.birth && e.at65;
+          if (ok) {
+            vb.push_back(*e.birth);
+            v65.push_back(*e.at65);
+            w.push_back(e.person_years);
+          }
+        }
+      }
+      if (ok) {
+        sb[static_cast<std::size_t>(sex)] = slope_index_of_inequality(vb, w);
+        s65[static_cast<std::size_t>(sex)] = slope_index_of_inequality(v65, w);
+      }
+    }
+    f.le.push_back(le);
+    f.sii_birth.push_back(sb);
+    f.sii_65.push_back(s65);
+  }
+  return f;
+}
+
+double flow(const Totals& t, int metric, int q = 0) { return t[static_cast<std::size_t>(q)][static_cast<std::size_t>(metric)]; }
+double stock(const Totals& t, int metric, int q = 0) { return t[static_cast<std::size_t>(q)][static_cast<std::size_t>(kFlowMetrics + metric)]; }
+
+std::string quintile_sex(int q, int sex) {
+  return (q > 0 ? "quintile=" + std::to_string(q) + ";" : std::string()) + "sex=" + kSexLabels[static_cast<std::size_t>(sex)];
+}
+
+}  // namespace
+
+const std::vector<OutcomeDefinition>& outcome_dictionary() {
+  static const std::vector<OutcomeDefinition> d = make_dictionary();
+  return d;
+}
+
+int outcome_index(const std::string& name) {
+  static const std::unordered_map<std::string, int> index = [] {
+    std::unordered_map<std::string, int> m;
+    const auto& d = outcome_dictionary();
+    for (std::size_t k = 0; k < d.size(); ++k) m.emplace(d[k].name, static_cast<int>(k));
+    return m;
+  }();
+  const auto it = index.find(name);
+  if (it == index.end()) throw InternalError("no outcome named '" + name + "' in the dictionary");
+  return it->second;
+}
+
+Quantiles quantiles(std::vector<double> v) {
+  Quantiles r;
+  if (v.empty()) return r;
+  std::sort(v.begin(), v.end());
+  double sum = 0;
+  for (double x : v) sum += x;
+  r.mean = sum / static_cast<double>(v.size());
+  auto q = [&](double p) {
+    const double h = (static_cast<double>(v.size()) - 1) * p;
+    const auto lo = static_cast<std::size_t>(std::floor(h));
+    const std::size_t hi = std::min(lo + 1, v.size() - 1);
+    if (h == static_cast<double>(lo)) return v[lo];
+    return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
+  };
+  r.p05 = q(0.05);
+  r.median = q(0.5);
+  r.p95 = q(0.95);
+  return r;
+}
+
+std::vector<OutcomeSummary> summarise_values(const std::vector<OutcomeValue>& values) {
+  // Replicates per arm (for outcomes where a missing replicate is "beyond the horizon").
+  std::map<int, int> replicates;
+  for (const auto& v : values) replicates[v.arm] = std::max(replicates[v.arm], v.replicate + 1);
+  std::map<std::tuple<int, std::string, std::string, int>, std::vector<double>> groups;
+  std::vector<std::tuple<int, std::string, std::string, int>> order;
+  for (const auto& v : values) {
+    auto key = std::make_tuple(v.arm, v.period, v.breakdown, v.outcome);
+    auto [it, inserted] = groups.try_emplace(key);
+    if (inserted) order.push_back(key);
+    it->second.push_back(v.value);
+  }
+  const auto& dict = outcome_dictionary();
+  std::vector<OutcomeSummary> out;
+  out.reserve(order.size());
+  for (const auto& key : order) {
+    std::vector<double> xs = groups[key];
+    OutcomeSummary s;
+    std::tie(s.arm, s.period, s.breakdown, s.outcome) = key;
+    if (beyond_horizon_outcome(dict[static_cast<std::size_t>(s.outcome)].name)) {
+      const int n = replicates[s.arm];
+      while (static_cast<int>(xs.size()) < n) xs.push_back(std::numeric_limits<double>::infinity());
+    }
+    s.n = static_cast<int>(xs.size());
+    const Quantiles q = quantiles(xs);
+    auto finite = [](double x) { return std::isfinite(x) ? std::optional<double>(x) : std::nullopt; };
+    s.mean = finite(q.mean);
+    s.median = finite(q.median);
+    s.p05 = finite(q.p05);
+    s.p95 = finite(q.p95);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Comparison compare(const std::vector<ArmInput>& arms) {
+  if (arms.empty() || arms.front().replicates.empty()) throw InternalError("compare: no arms or no replicates");
+  const std::size_t R = arms.front().replicates.size();
+  const RunOutput& first = *arms.front().replicates.front();
+  for (const auto& a : arms) {
+    if (a.replicates.size() != R) throw InternalError("compare: every arm needs the same number of replicates");
+    for (const auto* r : a.replicates)
+      if (r->months != first.months || r->start_year != first.start_year || r->layout.cells() != first.layout.cells())
+        throw InternalError("compare: arms differ in start year, months or geography");
+  }
+  const auto spans = spans_of(first.start_year, first.months);
+  const std::size_t P = spans.size(), horizon = P - 1;
+
+  Comparison c;
+  for (const auto& a : arms) {
+    c.arms.push_back(a.name);
+    c.run_ids.push_back(a.run_id);
+    c.finance.push_back(a.finance);
+  }
+  for (const auto& s : spans) c.periods.push_back(s.label);
+
+  std::vector<std::vector<ArmFigures>> fig(arms.size());  // [arm][replicate]
+  for (std::size_t a = 0; a < arms.size(); ++a)
+    for (std::size_t r = 0; r < R; ++r) fig[a].push_back(figures_of(*arms[a].replicates[r], spans));
+
+  auto& out = c.values;
+  auto emit = [&](std::size_t arm, std::size_t rep, std::size_t p, std::string breakdown, const char* name, double value) {
+    out.push_back({static_cast<int>(arm), static_cast<int>(rep), spans[p].label, std::move(breakdown), outcome_index(name), value});
+  };
+  auto emit_opt = [&](std::size_t arm, std::size_t rep, std::size_t p, std::string breakdown, const char* name, std::optional<double> v) {
+    if (v) emit(arm, rep, p, std::move(breakdown), name, *v);
+  };
+
+  // ---- Arm outcomes ----
+  for (std::size_t a = 0; a < arms.size(); ++a) {
+    const FinanceSettings& fin = arms[a].finance;
+    for (std::size_t r = 0; r < R; ++r) {
+      const ArmFigures& F = fig[a][r];
+      std::vector<double> disc_cost(kPayers + 1, 0.0), disc_spend(5, 0.0), disc_qaly(kQuintiles + 1, 0.0);
+      for (std::size_t p = 0; p < P; ++p) {
+        const Totals& T = F.totals[p];
+        const bool is_h = p == horizon;
+        const double dc = is_h ? 1.0 : discount_factor(spans[p].fy, fin.price_base_year, fin.rate_costs);
+        const double dh = is_h ? 1.0 : discount_factor(spans[p].fy, fin.price_base_year, fin.rate_health);
+        emit(a, r, p, "all", "population_end", stock(T, sm_population));
+        for (int k = 0; k < kTallies; ++k) emit(a, r, p, "all", std::string(kTallyNames[static_cast<std::size_t>(k)]).c_str(), flow(T, fm_tally_first + k));
+        emit(a, r, p, "all", "emergency_admissions", flow(T, fm_emergency_admissions));
+        emit(a, r, p, "all", "emergency_bed_days", flow(T, fm_emergency_bed_days));
+        emit(a, r, p, "all", "delayed_discharge_bed_days", flow(T, fm_delayed_discharge_bed_days));
+        emit(a, r, p, "all", "care_home_residents_end", stock(T, sm_care_first + static_cast<int>(CareSetting::care_home)));
+        // Costs: undiscounted per period; discounted per financial year, summed for the horizon.
+        double total = 0, pub = 0;
+        std::array<double, 6> setting{};
+        for (int k = 0; k < kPayers; ++k) {
+          const double x = flow(T, fm_cost_first + k);
+          total += x;
+          if (is_public(k)) pub += x;
+          setting[static_cast<std::size_t>(kSettingOfPayer[static_cast<std::size_t>(k)])] += x;
+          emit(a, r, p, "payer=" + std::string(kPayerNames[static_cast<std::size_t>(k)]), "cost_gbp", x);
+          if (!is_h) disc_cost[static_cast<std::size_t>(k)] += x * dc;
+          emit(a, r, p, "payer=" + std::string(kPayerNames[static_cast<std::size_t>(k)]), "cost_discounted_gbp",
+               is_h ? disc_cost[static_cast<std::size_t>(k)] : x * dc);
+        }
+        for (std::size_t s = 0; s < kSettings.size(); ++s) emit(a, r, p, std::string("setting=") + kSettings[s], "cost_gbp", setting[s]);
+        emit(a, r, p, "all", "cost_gbp", total);
+        emit(a, r, p, "public", "cost_gbp", pub);
+        if (!is_h) disc_cost[kPayers] += total * dc;
+        double disc_pub = 0;
+        if (is_h)
+          for (int k = 0; k < kPayers; ++k)
+            if (is_public(k)) disc_pub += disc_cost[static_cast<std::size_t>(k)];
+        emit(a, r, p, "all", "cost_discounted_gbp", is_h ? disc_cost[kPayers] : total * dc);
+        emit(a, r, p, "public", "cost_discounted_gbp", is_h ? disc_pub : pub * dc);
+        double spend_all = 0;
+        for (std::size_t k = 0; k < kFunders.size(); ++k) {
+          const double x = flow(T, fm_programme_spend_first + static_cast<int>(k));
+          spend_all += x;
+          emit(a, r, p, std::string("funder=") + kFunders[k], "intervention_spend_gbp", x);
+          if (!is_h) disc_spend[k] += x * dc;
+          emit(a, r, p, std::string("funder=") + kFunders[k], "intervention_spend_discounted_gbp", is_h ? disc_spend[k] : x * dc);
+        }
+        emit(a, r, p, "all", "intervention_spend_gbp", spend_all);
+        if (!is_h) disc_spend[4] += spend_all * dc;
+        emit(a, r, p, "all", "intervention_spend_discounted_gbp", is_h ? disc_spend[4] : spend_all * dc);
+        for (int q = 0; q <= kQuintiles; ++q) {
+          const std::string b = q == 0 ? "all" : "quintile=" + std::to_string(q);
+          emit(a, r, p, b, "deaths", flow(T, fm_deaths, q));
+          const double qa = flow(T, fm_qalys, q);
+          emit(a, r, p, b, "qalys", qa);
+          if (!is_h) disc_qaly[static_cast<std::size_t>(q)] += qa * dh;
+          emit(a, r, p, b, "qalys_discounted", is_h ? disc_qaly[static_cast<std::size_t>(q)] : qa * dh);
+        }
+        for (int sex = 0; sex < 3; ++sex) {
+          for (int q = 0; q <= kQuintiles; ++q) {
+            const Expectancy& e = F.le[p][static_cast<std::size_t>(q)][static_cast<std::size_t>(sex)];
+            emit_opt(a, r, p, quintile_sex(q, sex), "life_expectancy_birth_years", e.birth);
+            emit_opt(a, r, p, quintile_sex(q, sex), "life_expectancy_65_years", e.at65);
+          }
+          const Expectancy& lo = F.le[p][1][static_cast<std::size_t>(sex)];
+          const Expectancy& hi = F.le[p][kQuintiles][static_cast<std::size_t>(sex)];
+          const std::string b = quintile_sex(0, sex);
+          if (lo.birth && hi.birth) emit(a, r, p, b, "le_gap_birth_years", *hi.birth - *lo.birth);
+          if (lo.at65 && hi.at65) emit(a, r, p, b, "le_gap_65_years", *hi.at65 - *lo.at65);
+          emit_opt(a, r, p, b, "sii_le_birth_years", F.sii_birth[p][static_cast<std::size_t>(sex)]);
+          emit_opt(a, r, p, b, "sii_le_65_years", F.sii_65[p][static_cast<std::size_t>(sex)]);
+        }
+        for (int k = 0; k < kConditions; ++k) {
+          const std::string cond = "condition=" + std::string(kConditionNames[static_cast<std::size_t>(k)]);
+          for (int q = 0; q <= kQuintiles; ++q) {
+            const double pop = stock(T, sm_population, q);
+            if (pop > 0)
+              emit(a, r, p, q == 0 ? cond : cond + ";quintile=" + std::to_string(q), "prevalence_percent",
+                   100.0 * stock(T, sm_condition_first + k, q) / pop);
+          }
+        }
+      }
+    }
+  }
+
+  // ---- Differences from the baseline (arm 0), replicate by replicate ----
+  for (std::size_t a = 1; a < arms.size(); ++a) {
+    const FinanceSettings& fin = arms[a].finance;
+    std::vector<int> cashable;
+    for (int k = 0; k < kCostedActivities; ++k) {
+      const std::string name = costed_activity_name(k);
+      // Emergency spells are cashable when the rules name admissions or bed-days (beds closed):
+      // the spell tariff covers the stay, so it is counted once.
+      const bool listed = std::find(fin.cashable.begin(), fin.cashable.end(), name) != fin.cashable.end() ||
+                          (k == kTallies && std::find(fin.cashable.begin(), fin.cashable.end(), "emergency_bed_days") != fin.cashable.end());
+      if (listed) cashable.push_back(k);
+    }
+    for (std::size_t r = 0; r < R; ++r) {
+      const ArmFigures& B = fig[0][r];
+      const ArmFigures& S = fig[a][r];
+      std::vector<double> sav_pv(kPayers, 0.0), inv_pv(kFunders.size(), 0.0);
+      double pv_gross = 0, pv_cash = 0, pv_cost = 0, pv_qaly = 0, cum_gross = 0, cum_cash = 0;
+      std::vector<double> pv_qaly_q(kQuintiles + 1, 0.0);
+      std::optional<int> be_gross, be_cash;
+      for (std::size_t p = 0; p < P; ++p) {
+        const Totals& TB = B.totals[p];
+        const Totals& TS = S.totals[p];
+        const bool is_h = p == horizon;
+        const double dc = is_h ? 1.0 : discount_factor(spans[p].fy, fin.price_base_year, fin.rate_costs);
+        const double dh = is_h ? 1.0 : discount_factor(spans[p].fy, fin.price_base_year, fin.rate_health);
+        double gross_all = 0, gross_pub = 0;
+        std::array<double, 6> setting{};
+        for (int k = 0; k < kPayers; ++k) {
+          const double x = flow(TB, fm_cost_first + k) - flow(TS, fm_cost_first + k);
+          gross_all += x;
+          if (is_public(k)) gross_pub += x;
+          setting[static_cast<std::size_t>(kSettingOfPayer[static_cast<std::size_t>(k)])] += x;
+          emit(a, r, p, "payer=" + std::string(kPayerNames[static_cast<std::size_t>(k)]), "gross_savings_gbp", x);
+          if (!is_h) sav_pv[static_cast<std::size_t>(k)] += x * dc;
+          emit(a, r, p, "payer=" + std::string(kPayerNames[static_cast<std::size_t>(k)]), "gross_savings_discounted_gbp",
+               is_h ? sav_pv[static_cast<std::size_t>(k)] : x * dc);
+        }
+        for (std::size_t s = 0; s < kSettings.size(); ++s) emit(a, r, p, std::string("setting=") + kSettings[s], "gross_savings_gbp", setting[s]);
+        emit(a, r, p, "all", "gross_savings_gbp", gross_all);
+        emit(a, r, p, "public", "gross_savings_gbp", gross_pub);
+        // Cashable: the named activities' public cost, by payer and activity.
+        double cash = 0;
+        std::array<double, kPayers> cash_payer{};
+        for (int k : cashable) {
+          const double x = flow(TB, fm_public_cost_first + k) - flow(TS, fm_public_cost_first + k);
+          cash += x;
+          cash_payer[static_cast<std::size_t>(costed_activity_payer(k))] += x;
+          emit(a, r, p, "activity=" + costed_activity_name(k), "cashable_savings_gbp", x);
+        }
+        for (int k = 0; k < kPayers; ++k)
+          if (is_public(k)) emit(a, r, p, "payer=" + std::string(kPayerNames[static_cast<std::size_t>(k)]), "cashable_savings_gbp", cash_payer[static_cast<std::size_t>(k)]);
+        emit(a, r, p, "public", "cashable_savings_gbp", cash);
+        double cost = 0;
+        for (std::size_t k = 0; k < kFunders.size(); ++k) {
+          const int m = fm_programme_spend_first + static_cast<int>(k);
+          const double x = flow(TS, m) - flow(TB, m);
+          cost += x;
+          emit(a, r, p, std::string("funder=") + kFunders[k], "intervention_cost_gbp", x);
+          if (!is_h) inv_pv[k] += x * dc;
+          emit(a, r, p, std::string("funder=") + kFunders[k], "intervention_cost_discounted_gbp", is_h ? inv_pv[k] : x * dc);
+        }
+        emit(a, r, p, "all", "intervention_cost_gbp", cost);
+        emit(a, r, p, "all", "net_benefit_gbp", gross_pub - cost);
+        emit(a, r, p, "all", "net_benefit_cashable_gbp", cash - cost);
+        if (!is_h) {
+          pv_gross += gross_pub * dc;
+          pv_cash += cash * dc;
+          pv_cost += cost * dc;
+          cum_gross += (gross_pub - cost) * dc;
+          cum_cash += (cash - cost) * dc;
+          // Break-even: the first year, once money has been invested, whose cumulative
+          // discounted net benefit is zero or more (years before the investment starts are not).
+          if (pv_cost > 0 && !be_gross && cum_gross >= 0) be_gross = spans[p].fy;
+          if (pv_cost > 0 && !be_cash && cum_cash >= 0) be_cash = spans[p].fy;
+          emit(a, r, p, "all", "cumulative_discounted_net_benefit_gbp", cum_gross);
+          emit(a, r, p, "cashable", "cumulative_discounted_net_benefit_gbp", cum_cash);
+          emit(a, r, p, "public", "gross_savings_discounted_gbp", gross_pub * dc);
+          emit(a, r, p, "all", "gross_savings_discounted_gbp", gross_all * dc);
+          emit(a, r, p, "public", "cashable_savings_discounted_gbp", cash * dc);
+          emit(a, r, p, "all", "intervention_cost_discounted_gbp", cost * dc);
+        } else {
+          double all_pv = 0;
+          for (double x : sav_pv) all_pv += x;
+          emit(a, r, p, "public", "gross_savings_discounted_gbp", pv_gross);
+          emit(a, r, p, "all", "gross_savings_discounted_gbp", all_pv);
+          emit(a, r, p, "public", "cashable_savings_discounted_gbp", pv_cash);
+          emit(a, r, p, "all", "intervention_cost_discounted_gbp", pv_cost);
+        }
+        // Health.
+        for (int q = 0; q <= kQuintiles; ++q) {
+          const std::string b = q == 0 ? "all" : "quintile=" + std::to_string(q);
+          emit(a, r, p, b, "deaths_averted", flow(TB, fm_deaths, q) - flow(TS, fm_deaths, q));
+          const double g = flow(TS, fm_qalys, q) - flow(TB, fm_qalys, q);
+          emit(a, r, p, b, "qalys_gained", g);
+          if (!is_h) pv_qaly_q[static_cast<std::size_t>(q)] += g * dh;
+          emit(a, r, p, b, "qalys_gained_discounted", is_h ? pv_qaly_q[static_cast<std::size_t>(q)] : g * dh);
+          const double py = flow(TB, fm_person_months, q) / 12.0;
+          if (py > 0) emit(a, r, p, b, "qalys_gained_per_100k", 1e5 * g / py);
+        }
+        {
+          const double py1 = flow(TB, fm_person_months, 1) / 12.0, py5 = flow(TB, fm_person_months, kQuintiles) / 12.0;
+          if (py1 > 0 && py5 > 0)
+            emit(a, r, p, "all", "equity_gain_qalys_per_100k",
+                 1e5 * ((flow(TS, fm_qalys, 1) - flow(TB, fm_qalys, 1)) / py1 - (flow(TS, fm_qalys, kQuintiles) - flow(TB, fm_qalys, kQuintiles)) / py5));
+        }
+        for (int sex = 0; sex < 3; ++sex) {
+          for (int q = 0; q <= kQuintiles; ++q) {
+            const Expectancy& eb = B.le[p][static_cast<std::size_t>(q)][static_cast<std::size_t>(sex)];
+            const Expectancy& es = S.le[p][static_cast<std::size_t>(q)][static_cast<std::size_t>(sex)];
+            if (eb.birth && es.birth) emit(a, r, p, quintile_sex(q, sex), "le_birth_change_years", *es.birth - *eb.birth);
+            if (eb.at65 && es.at65) emit(a, r, p, quintile_sex(q, sex), "le_65_change_years", *es.at65 - *eb.at65);
+          }
+          const auto& b1 = B.le[p][1][static_cast<std::size_t>(sex)];
+          const auto& b5 = B.le[p][kQuintiles][static_cast<std::size_t>(sex)];
+          const auto& s1 = S.le[p][1][static_cast<std::size_t>(sex)];
+          const auto& s5 = S.le[p][kQuintiles][static_cast<std::size_t>(sex)];
+          const std::string b = quintile_sex(0, sex);
+          if (b1.birth && b5.birth && s1.birth && s5.birth)
+            emit(a, r, p, b, "le_gap_birth_change_years", (*s5.birth - *s1.birth) - (*b5.birth - *b1.birth));
+          if (b1.at65 && b5.at65 && s1.at65 && s5.at65)
+            emit(a, r, p, b, "le_gap_65_change_years", (*s5.at65 - *s1.at65) - (*b5.at65 - *b1.at65));
+          const auto& sbb = B.sii_birth[p][static_cast<std::size_t>(sex)];
+          const auto& sbs = S.sii_birth[p][static_cast<std::size_t>(sex)];
+          if (sbb && sbs) emit(a, r, p, b, "sii_le_birth_change_years", *sbs - *sbb);
+          const auto& s6b = B.sii_65[p][static_cast<std::size_t>(sex)];
+          const auto& s6s = S.sii_65[p][static_cast<std::size_t>(sex)];
+          if (s6b && s6s) emit(a, r, p, b, "sii_le_65_change_years", *s6s - *s6b);
+        }
+        if (!is_h) pv_qaly += (flow(TS, fm_qalys) - flow(TB, fm_qalys)) * dh;
+        if (!is_h) continue;
+        // Horizon-only figures.
+        emit(a, r, p, "all", "npv_gbp", pv_gross - pv_cost);
+        emit(a, r, p, "all", "npv_cashable_gbp", pv_cash - pv_cost);
+        if (pv_cost > 0) {
+          const double roi = return_on_investment(pv_gross, pv_cost), roi_c = return_on_investment(pv_cash, pv_cost);
+          emit(a, r, p, "all", "roi_gross", roi);
+          emit(a, r, p, "all", "roi_cashable", roi_c);
+          emit(a, r, p, "all", "roi_gross_above_1", roi > 1 ? 1.0 : 0.0);
+          emit(a, r, p, "all", "roi_cashable_above_1", roi_c > 1 ? 1.0 : 0.0);
+        }
+        if (be_gross) emit(a, r, p, "all", "break_even_year", *be_gross);
+        if (be_cash) emit(a, r, p, "all", "break_even_year_cashable", *be_cash);
+        emit(a, r, p, "all", "break_even_within_horizon", be_gross ? 1.0 : 0.0);
+        emit(a, r, p, "cashable", "break_even_within_horizon", be_cash ? 1.0 : 0.0);
+        // Who pays, who saves (present values).
+        double inv_total = 0;
+        for (double x : inv_pv) inv_total += x;
+        for (std::size_t i = 0; i < kFunders.size(); ++i)
+          for (int k = 0; k < kPayers; ++k)
+            emit(a, r, p, std::string("investor=") + kFunders[i] + ";saver=" + std::string(kPayerNames[static_cast<std::size_t>(k)]),
+                 "who_pays_who_saves_gbp", inv_total > 0 ? sav_pv[static_cast<std::size_t>(k)] * inv_pv[i] / inv_total : 0.0);
+        const double nhs_sav = sav_pv[nhs_acute] + sav_pv[nhs_primary_care] + sav_pv[nhs_community] + sav_pv[nhs_mental_health];
+        const std::array<double, 3> org_sav{nhs_sav, sav_pv[council_adult_social_care], sav_pv[public_health]};
+        const std::array<double, 3> org_inv{inv_pv[0], inv_pv[1], inv_pv[2]};
+        const std::array<const char*, 3> org{"nhs", "council", "public_health"};
+        for (std::size_t o = 0; o < 3; ++o) emit(a, r, p, std::string("organisation=") + org[o], "net_position_gbp", org_sav[o] - org_inv[o]);
+        emit(a, r, p, "organisation=households", "net_position_gbp", sav_pv[self_funders]);
+        emit(a, r, p, "organisation=pooled", "net_position_gbp", -inv_pv[3]);
+        double pos = 0;
+        for (double x : org_sav) pos += std::max(0.0, x);
+        for (std::size_t o = 0; o < 3; ++o) {
+          const double share = pos > 0 ? std::max(0.0, org_sav[o]) / pos : 1.0 / 3.0;
+          emit(a, r, p, std::string("organisation=") + org[o], "pooled_budget_transfer_gbp", inv_total * share - org_inv[o]);
+        }
+        const double net_cost = pv_cost - pv_gross;
+        if (pv_qaly > 0) emit(a, r, p, "all", "cost_per_qaly_gbp", net_cost / pv_qaly);
+        for (double wtp : {fin.wtp_low, fin.wtp_high}) {
+          const std::string b = "wtp=" + std::to_string(static_cast<long>(wtp));
+          const double nmb = pv_qaly * wtp - net_cost;
+          emit(a, r, p, b, "net_monetary_benefit_gbp", nmb);
+          emit(a, r, p, b, "cost_effective", nmb > 0 ? 1.0 : 0.0);
+        }
+      }
+    }
+  }
+  c.summary = summarise_values(c.values);
+  // The ICER: a ratio of means over the replicates (the mean of per-replicate ratios would
+  // leave out replicates without a QALY gain and misstate the rest).
+  for (std::size_t a = 1; a < arms.size(); ++a) {
+    auto mean_of = [&](const char* outcome, const char* breakdown) {
+      const OutcomeSummary* s = find_summary(c, static_cast<int>(a), "horizon", breakdown, outcome);
+      return s && s->mean ? *s->mean : 0.0;
+    };
+    const double net_cost = mean_of("intervention_cost_discounted_gbp", "all") - mean_of("gross_savings_discounted_gbp", "public");
+    const double qalys = mean_of("qalys_gained_discounted", "all");
+    OutcomeSummary icer{static_cast<int>(a), "horizon", "all", outcome_index("icer_gbp_per_qaly"), static_cast<int>(R), {}, {}, {}, {}};
+    if (qalys > 0) icer.mean = icer.median = net_cost / qalys;
+    c.summary.push_back(icer);
+  }
+  // A break-even year no replicate reached has no values: its summary says so (all beyond).
+  for (std::size_t a = 1; a < arms.size(); ++a)
+    for (const char* name : {"break_even_year", "break_even_year_cashable"}) {
+      const int o = outcome_index(name);
+      bool found = false;
+      for (const auto& s : c.summary) found = found || (s.arm == static_cast<int>(a) && s.outcome == o);
+      if (!found) c.summary.push_back({static_cast<int>(a), "horizon", "all", o, static_cast<int>(R), {}, {}, {}, {}});
+    }
+  return c;
+}
+
+const OutcomeSummary* find_summary(const Comparison& c, int arm, const std::string& period, const std::string& breakdown,
+                                   const std::string& outcome) {
+  const int o = outcome_index(outcome);
+  for (const auto& s : c.summary)
+    if (s.arm == arm && s.outcome == o && s.period == period && s.breakdown == breakdown) return &s;
+  return nullptr;
+}
+
+}  // namespace shiftsim::results

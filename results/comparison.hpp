@@ -1,0 +1,98 @@
+// The users' answers (OUTPUTS.md): every outcome of every arm, per replicate, and every
+// difference of a scenario from the baseline taken replicate by replicate (common random
+// numbers), then summarised as mean, median and 90% interval over replicates.
+//
+// Arm outcomes: activity; cost by payer and setting (undiscounted and discounted);
+// intervention spend by funder; deaths; QALYs; life expectancy at birth and at 65 by IMD
+// quintile and sex from period life tables of the simulated deaths and person-years; the
+// most-vs-least-deprived gap and the slope index of inequality across deciles; prevalence by
+// quintile. Differences: gross and cashable savings by payer, intervention cost, net
+// benefit, ROI, NPV, break-even year, P(ROI > 1), the who-pays/who-saves matrix and what a
+// pooled budget would move, deaths averted, QALYs gained (by quintile), cost per QALY, net
+// monetary benefit at the NICE thresholds, and the change in life expectancy, gap and SII.
+//
+// Periods: financial years (April-March; a run from July has a 9-month first and a 3-month
+// last financial year, labelled with their months) and "horizon" (the whole run).
+#pragma once
+
+#include "model/outputs.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace shiftsim::results {
+
+/// One entry of the outcome dictionary.
+struct OutcomeDefinition {
+  std::string name, unit, scope, breakdowns, definition;  // scope: "arm" or "difference"
+};
+/// Every outcome the comparison layer produces, in a fixed order.
+const std::vector<OutcomeDefinition>& outcome_dictionary();
+/// Index of an outcome in the dictionary; throws InternalError for an unknown name.
+int outcome_index(const std::string& name);
+
+/// The finance rules a comparison applies (the scenario arm's: SCENARIOS.md `finance`).
+struct FinanceSettings {
+  int price_base_year = 2018;         // financial year 2018/19 = year 0 of discounting
+  double rate_costs = 0.035;          // HM Treasury Green Book
+  double rate_health = 0.015;
+  std::vector<std::string> cashable{"care_home_weeks", "home_care_hours"};
+  double wtp_low = 20000, wtp_high = 30000;  // NICE's GBP per QALY range
+};
+
+struct ArmInput {
+  std::string name;
+  std::int64_t run_id = 0;
+  std::vector<const model::RunOutput*> replicates;  // replicate k of every arm shares seeds
+  FinanceSettings finance;                          // for a scenario arm: its own rules
+};
+
+/// One value: arm, replicate, period, breakdown ("all", "payer=nhs_acute", "quintile=1",
+/// "sex=female", "quintile=1;sex=male", "investor=pooled;saver=nhs_acute", ...), outcome.
+struct OutcomeValue {
+  int arm = 0, replicate = 0;
+  std::string period, breakdown;
+  int outcome = 0;
+  double value = 0;
+};
+
+/// Mean, median and 5th-95th percentiles over replicates. A quantity that can be "not within
+/// the horizon" (break-even year) counts those replicates as later than any year: a quantile
+/// that falls among them, and the mean, are then absent.
+struct OutcomeSummary {
+  int arm = 0;
+  std::string period, breakdown;
+  int outcome = 0;
+  int n = 0;                                  // replicates with a value (or counted as beyond)
+  std::optional<double> mean, median, p05, p95;
+};
+
+struct Comparison {
+  std::vector<std::string> arms;              // arm 0 is the baseline
+  std::vector<std::int64_t> run_ids;
+  std::vector<std::string> periods;           // "FY2018/19 (Jul-Mar)", ..., "horizon"
+  std::vector<OutcomeValue> values;
+  std::vector<OutcomeSummary> summary;
+  std::vector<FinanceSettings> finance;       // per arm
+};
+
+/// Computes every outcome. All arms need the same number of replicates, months and layout.
+/// With a single arm only the arm outcomes are produced.
+Comparison compare(const std::vector<ArmInput>& arms);
+
+/// Summaries over replicates of a set of values (exposed for tests).
+std::vector<OutcomeSummary> summarise_values(const std::vector<OutcomeValue>& values);
+
+/// The 5th, 50th and 95th percentiles (type 7) and mean of some values.
+struct Quantiles {
+  double mean = 0, p05 = 0, median = 0, p95 = 0;
+};
+Quantiles quantiles(std::vector<double> values);
+
+/// Finds a summary row; null if absent.
+const OutcomeSummary* find_summary(const Comparison& c, int arm, const std::string& period, const std::string& breakdown,
+                                   const std::string& outcome);
+
+}  // namespace shiftsim::results

@@ -1,0 +1,2237 @@
+// The HTML report (see report.hpp). Everything on the page is read from the comparison
+// document (document.hpp): summaries over replicates for the tables and the bands of the
+// charts, per-replicate horizon values for the distributions and the equity-efficiency
+// plane. Charts are inline SVG drawn here, so the file needs no network, no fonts and no
+// scripts to be read; a few lines of script only mark how many charts the browser laid out
+// (for the headless-browser test) and open the collapsed sections before printing.
+#include "results/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+namespace shiftsim::results {
+
+using nlohmann::json;
+
+std::string html_escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+const std::string kMinus = "\xE2\x88\x92";  // U+2212: a true minus sign, as in print
+const std::string kEnDash = "\xE2\x80\x93";
+const std::string kNoValue = "\xE2\x80\x94";  // em dash: "no figure"
+
+// ---------------------------------------------------------------------------------------
+// Reading the document defensively: a report of a partial document should still be written,
+// with "not available" where a figure is missing, rather than fail.
+
+const json& member(const json& j, const char* key) {
+  static const json null_value;
+  if (!j.is_object()) return null_value;
+  const auto it = j.find(key);
+  return it == j.end() ? null_value : *it;
+}
+
+const json& array_member(const json& j, const char* key) {
+  static const json empty = json::array();
+  const json& m = member(j, key);
+  return m.is_array() ? m : empty;
+}
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string text(const json& j, const char* key) {
+  const json& m = member(j, key);
+  if (m.is_string()) return m.get<std::string>();
+  if (m.is_null()) return {};
+  return dump(m);
+}
+
+std::optional<double> number_of(const json& j) {
+  if (!j.is_number()) return std::nullopt;
+  const double x = j.get<double>();
+  return std::isfinite(x) ? std::optional<double>(x) : std::nullopt;
+}
+
+std::optional<double> number(const json& j, const char* key) { return number_of(member(j, key)); }
+
+// ---------------------------------------------------------------------------------------
+// Number formatting.
+
+std::string fixed(double x, int decimals) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%.*f", decimals, x);
+  return b;
+}
+
+bool all_zero_digits(const std::string& s) { return s.find_first_not_of("0.,") == std::string::npos; }
+
+/// |x| with thousands separators and a fixed number of decimals, signed with a minus sign
+/// unless it rounds to zero.
+std::string grouped(double x, int decimals) {
+  const std::string s = fixed(std::fabs(x), decimals);
+  const auto dot = s.find('.');
+  const std::string whole = s.substr(0, dot), frac = dot == std::string::npos ? std::string() : s.substr(dot);
+  std::string out;
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    if (i > 0 && (whole.size() - i) % 3 == 0) out += ',';
+    out += whole[i];
+  }
+  out += frac;
+  return (x < 0 && !all_zero_digits(out) ? kMinus : std::string()) + out;
+}
+
+/// Decimals that show about `significant` significant digits of a number of this magnitude.
+int decimals_for(double magnitude, int significant = 3) {
+  if (!(magnitude > 0) || !std::isfinite(magnitude)) return 0;
+  const int d = significant - 1 - static_cast<int>(std::floor(std::log10(magnitude)));
+  return std::clamp(d, 0, 3);
+}
+
+/// A parameter value as it was given: whole numbers grouped, others to six significant
+/// digits without trailing zeros.
+std::string plain_number(double x) {
+  if (x == std::round(x) && std::fabs(x) < 1e15) return grouped(x, 0);
+  if (std::fabs(x) >= 1000) return grouped(x, 2);
+  char b[64];
+  std::snprintf(b, sizeof b, "%.6g", std::fabs(x));
+  return (x < 0 ? kMinus : std::string()) + b;
+}
+
+struct MoneyUnit {
+  double divisor = 1;
+  const char* suffix = "";
+  int decimals = 0;
+};
+
+/// £1.23bn, £123m, £12.3m, £450k, £4.5k, £950: about three significant digits.
+MoneyUnit money_unit(double magnitude) {
+  if (magnitude >= 1e9) return {1e9, "bn", magnitude >= 1e11 ? 0 : magnitude >= 1e10 ? 1 : 2};
+  if (magnitude >= 1e6) return {1e6, "m", magnitude >= 1e8 ? 0 : 1};
+  if (magnitude >= 1e3) return {1e3, "k", magnitude >= 1e4 ? 0 : 1};
+  return {1, "", 0};
+}
+
+std::string money_in(double x, const MoneyUnit& u) {
+  const std::string digits = grouped(std::fabs(x) / u.divisor, u.decimals);
+  return (x < 0 && !all_zero_digits(digits) ? kMinus : std::string()) + "\xC2\xA3" + digits + u.suffix;
+}
+
+std::string money(double x) { return money_in(x, money_unit(std::fabs(x))); }
+
+/// What a figure measures, which decides how it is written.
+enum class Kind { gbp, ratio, probability, count, years, percent, plain };
+
+/// A formatter for figures of one kind and about this magnitude, so that a mean and its
+/// interval are written in the same unit ("£1.2m (90% interval £0.8m to £1.6m)").
+std::function<std::string(double)> formatter(Kind kind, double magnitude) {
+  switch (kind) {
+    case Kind::gbp: {
+      const MoneyUnit u = money_unit(magnitude);
+      return [u](double x) { return money_in(x, u); };
+    }
+    case Kind::ratio: return [](double x) { return (x < 0 ? kMinus : std::string()) + "\xC2\xA3" + fixed(std::fabs(x), 2); };
+    case Kind::probability: return [](double x) { return fixed(100 * x, 0) + "%"; };
+    case Kind::percent: {
+      const int d = std::max(1, decimals_for(magnitude, 2));
+      return [d](double x) { return grouped(x, d) + "%"; };
+    }
+    case Kind::years: {
+      const int d = std::max(1, decimals_for(magnitude, 3));
+      return [d](double x) { return grouped(x, d); };
+    }
+    case Kind::count: {
+      // Whole numbers from ten up: simulated people and events are counted, not measured.
+      const int d = magnitude >= 10 ? 0 : magnitude >= 1 ? 1 : 2;
+      return [d](double x) { return grouped(x, d); };
+    }
+    case Kind::plain: {
+      const int d = decimals_for(magnitude, 3);
+      return [d](double x) { return grouped(x, d); };
+    }
+  }
+  return [](double x) { return grouped(x, 2); };
+}
+
+/// "FY2021/22" for financial year 2021.
+std::string financial_year(double year) {
+  const int y = static_cast<int>(std::lround(year));
+  char b[32];
+  std::snprintf(b, sizeof b, "FY%d/%02d", y, (y + 1) % 100);
+  return b;
+}
+
+const char* kMonths[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+const char* kMonthNames[12] = {"January", "February", "March",     "April",   "May",      "June",
+                               "July",    "August",   "September", "October", "November", "December"};
+
+/// Months in a period labelled like "FY2018/19 (Jul-Mar)" (a part year) or "FY2019/20" (12).
+int months_of_period(const std::string& label) {
+  const auto open = label.find(" (");
+  if (open == std::string::npos || label.size() < open + 10) return 12;
+  const std::string a = label.substr(open + 2, 3), b = label.substr(open + 6, 3);
+  int ia = -1, ib = -1;
+  for (int m = 0; m < 12; ++m) {
+    if (a == kMonths[m]) ia = m;
+    if (b == kMonths[m]) ib = m;
+  }
+  if (ia < 0 || ib < 0) return 12;
+  return (ib - ia + 12) % 12 + 1;
+}
+
+/// Axis labels of a period: {"2018/19", "Jul-Mar"}.
+std::pair<std::string, std::string> period_axis_label(const std::string& label) {
+  std::string main = label, sub;
+  const auto open = label.find(" (");
+  if (open != std::string::npos) {
+    main = label.substr(0, open);
+    sub = label.substr(open + 2);
+    if (!sub.empty() && sub.back() == ')') sub.pop_back();
+    const auto dash = sub.find('-');
+    if (dash != std::string::npos) sub = sub.substr(0, dash) + kEnDash + sub.substr(dash + 1);
+  }
+  if (main.rfind("FY", 0) == 0) main = main.substr(2);
+  return {main, sub};
+}
+
+/// Shortens a label to about `max_chars` characters for a chart, at a UTF-8 character
+/// boundary (before escaping, so that no entity is cut).
+std::string shorten(const std::string& s, std::size_t max_chars) {
+  if (s.size() <= max_chars) return s;
+  std::size_t cut = max_chars - 1;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut) + "\xE2\x80\xA6";
+}
+
+/// Readable names of the document's keys (payers, funders, settings, activities).
+std::string label_of(const std::string& key) {
+  static const std::map<std::string, std::string> names{
+      {"nhs_acute", "NHS acute"},
+      {"nhs_primary_care", "NHS primary care"},
+      {"nhs_community", "NHS community"},
+      {"nhs_mental_health", "NHS mental health"},
+      {"council_asc", "Council adult social care"},
+      {"public_health", "Public health"},
+      {"self_funders", "Self-funders"},
+      {"nhs", "NHS"},
+      {"council", "Council"},
+      {"pooled", "Pooled budget"},
+      {"households", "Households"},
+      {"acute", "Acute"},
+      {"primary", "Primary care"},
+      {"community", "Community"},
+      {"mental_health", "Mental health"},
+      {"social_care", "Social care"},
+      {"gp_appointments", "GP appointments"},
+      {"ae_attendances", "A&E attendances"},
+      {"elective_admissions", "Elective admissions"},
+      {"outpatient_attendances", "Outpatient attendances"},
+      {"community_contacts", "Community contacts"},
+      {"mental_health_contacts", "Mental health contacts"},
+      {"home_care_hours", "Home-care hours"},
+      {"care_home_weeks", "Care-home weeks"},
+      {"emergency_admissions", "Emergency admissions"},
+      {"emergency_bed_days", "Emergency bed-days"},
+      {"delayed_discharge_bed_days", "Delayed-discharge bed-days"},
+      {"care_home_residents_end", "Care-home residents at the end of the period"},
+      {"population_end", "Residents at the end of the period"},
+      {"hypertension", "Hypertension"},
+      {"chd", "Coronary heart disease"},
+      {"stroke", "Stroke"},
+      {"diabetes", "Diabetes"},
+      {"copd", "COPD"},
+      {"cancer", "Cancer"},
+      {"dementia", "Dementia"},
+      {"cmd", "Common mental disorder"}};
+  const auto it = names.find(key);
+  if (it != names.end()) return it->second;
+  std::string s = key;
+  std::replace(s.begin(), s.end(), '_', ' ');
+  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
+  return s;
+}
+
+/// The value of "key=value" in a breakdown like "investor=pooled;saver=nhs_acute".
+std::string breakdown_part(const std::string& breakdown, const std::string& key) {
+  std::size_t start = 0;
+  while (start <= breakdown.size()) {
+    const auto end = std::min(breakdown.find(';', start), breakdown.size());
+    const std::string part = breakdown.substr(start, end - start);
+    if (part.rfind(key + "=", 0) == 0) return part.substr(key.size() + 1);
+    start = end + 1;
+  }
+  return {};
+}
+
+// ---------------------------------------------------------------------------------------
+// The document's figures, indexed.
+
+struct Stat {
+  int n = 0;
+  std::optional<double> mean, median, p05, p95;
+};
+
+struct Arm {
+  int index = 0;
+  std::string run_id, role, name, description, path;
+  const json* source = nullptr;
+};
+
+class Figures {
+ public:
+  explicit Figures(const json& doc) {
+    for (const auto& p : array_member(doc, "periods")) {
+      if (!p.is_string()) continue;
+      const auto label = p.get<std::string>();
+      if (label != "horizon") years_.push_back(label);
+    }
+    for (const auto& row : array_member(doc, "summary")) {
+      const auto arm = number(row, "arm");
+      if (!arm) continue;
+      Stat s;
+      s.n = static_cast<int>(number(row, "n").value_or(0));
+      s.mean = number(row, "mean");
+      s.median = number(row, "median");
+      s.p05 = number(row, "p05");
+      s.p95 = number(row, "p95");
+      const std::string outcome = text(row, "outcome"), breakdown = text(row, "breakdown");
+      stats_[{static_cast<int>(*arm), text(row, "period"), breakdown, outcome}] = s;
+      auto& seen = breakdowns_[outcome];
+      if (std::find(seen.begin(), seen.end(), breakdown) == seen.end()) seen.push_back(breakdown);
+    }
+    for (const auto& row : array_member(doc, "replicates")) {
+      const auto arm = number(row, "arm");
+      if (!arm) continue;
+      const json& values = array_member(row, "values");
+      const json& index = array_member(row, "replicates");
+      std::vector<std::pair<int, double>> v;
+      for (std::size_t k = 0; k < values.size(); ++k) {
+        const auto x = number_of(values[k]);
+        if (!x) continue;
+        const auto r = k < index.size() ? number_of(index[k]) : std::nullopt;
+        v.emplace_back(r ? static_cast<int>(*r) : static_cast<int>(k), *x);
+      }
+      replicates_[{static_cast<int>(*arm), text(row, "outcome"), text(row, "breakdown")}] = std::move(v);
+    }
+  }
+
+  /// The financial-year periods, in order (without "horizon").
+  const std::vector<std::string>& years() const { return years_; }
+
+  const Stat* stat(int arm, const std::string& period, const std::string& breakdown, const std::string& outcome) const {
+    const auto it = stats_.find({arm, period, breakdown, outcome});
+    return it == stats_.end() ? nullptr : &it->second;
+  }
+  const Stat* horizon(int arm, const std::string& outcome, const std::string& breakdown = "all") const {
+    return stat(arm, "horizon", breakdown, outcome);
+  }
+  /// (replicate, value) of a horizon outcome.
+  const std::vector<std::pair<int, double>>& replicates(int arm, const std::string& outcome, const std::string& breakdown) const {
+    static const std::vector<std::pair<int, double>> none;
+    const auto it = replicates_.find({arm, outcome, breakdown});
+    return it == replicates_.end() ? none : it->second;
+  }
+  /// The breakdowns an outcome has, in the order the document lists them.
+  std::vector<std::string> breakdowns(const std::string& outcome, const std::string& prefix = "") const {
+    std::vector<std::string> out;
+    const auto it = breakdowns_.find(outcome);
+    if (it == breakdowns_.end()) return out;
+    for (const auto& b : it->second)
+      if (b.rfind(prefix, 0) == 0) out.push_back(b);
+    return out;
+  }
+
+ private:
+  std::vector<std::string> years_;
+  std::map<std::tuple<int, std::string, std::string, std::string>, Stat> stats_;
+  std::map<std::tuple<int, std::string, std::string>, std::vector<std::pair<int, double>>> replicates_;
+  std::map<std::string, std::vector<std::string>> breakdowns_;
+};
+
+double magnitude_of(const Stat& s) {
+  double m = 0;
+  for (const auto& v : {s.mean, s.median, s.p05, s.p95})
+    if (v) m = std::max(m, std::fabs(*v));
+  return m;
+}
+
+/// "£1.2m (90% interval £0.8m to £1.6m)".
+std::string with_interval(const Stat* s, Kind kind) {
+  if (!s || !s->mean) return "not available";
+  const auto f = formatter(kind, magnitude_of(*s));
+  std::string out = f(*s->mean);
+  if (s->p05 && s->p95 && s->n > 1) out += " (90% interval " + f(*s->p05) + " to " + f(*s->p95) + ")";
+  return out;
+}
+
+std::string mean_text(const Stat* s, Kind kind) {
+  if (!s || !s->mean) return kNoValue;
+  return formatter(kind, magnitude_of(*s))(*s->mean);
+}
+
+std::string interval_text(const Stat* s, Kind kind) {
+  if (!s || !s->p05 || !s->p95) return kNoValue;
+  const auto f = formatter(kind, magnitude_of(*s));
+  return f(*s->p05) + " to " + f(*s->p95);
+}
+
+// ---------------------------------------------------------------------------------------
+// SVG charts. Each is an <svg class="chart" data-chart="kind"> with a <title>, axes with tick
+// labels and units, a legend, and 5th-95th percentile bands where there are intervals.
+
+std::string num(double x) { return fixed(x, 1); }
+
+struct Axis {
+  double lo = 0, hi = 1, step = 1;
+  std::vector<double> ticks;
+};
+
+/// An axis with "nice" ticks (1, 2 or 5 times a power of ten) covering [lo, hi].
+Axis nice_axis(double lo, double hi, bool include_zero, int target = 5) {
+  if (include_zero) {
+    lo = std::min(lo, 0.0);
+    hi = std::max(hi, 0.0);
+  }
+  if (!std::isfinite(lo) || !std::isfinite(hi)) lo = 0, hi = 1;
+  if (hi - lo <= 0) {
+    const double pad = std::max(std::fabs(lo) * 0.1, 1e-9) + (lo == 0 ? 1.0 : 0.0);
+    lo -= pad;
+    hi += pad;
+  }
+  const double raw = (hi - lo) / target;
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  const double norm = raw / mag;
+  const double step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
+  Axis a;
+  a.step = step;
+  a.lo = std::floor(lo / step + 1e-9) * step;
+  a.hi = std::ceil(hi / step - 1e-9) * step;
+  if (a.hi <= a.lo) a.hi = a.lo + step;
+  for (double t = a.lo; t <= a.hi + step * 1e-6; t += step) a.ticks.push_back(std::fabs(t) < step * 1e-9 ? 0.0 : t);
+  return a;
+}
+
+/// Tick labels of one axis: the unit chosen from the largest tick, enough decimals to tell
+/// neighbouring ticks apart.
+std::function<std::string(double)> tick_formatter(Kind kind, const Axis& a) {
+  const double m = std::max(std::fabs(a.lo), std::fabs(a.hi));
+  switch (kind) {
+    case Kind::gbp: {
+      MoneyUnit u = money_unit(m);
+      u.decimals = std::clamp(static_cast<int>(std::ceil(-std::log10(a.step / u.divisor) - 1e-9)), 0, 3);
+      return [u](double x) { return money_in(x, u); };
+    }
+    case Kind::probability: return [](double x) { return fixed(100 * x, 0) + "%"; };
+    case Kind::ratio: {
+      const int d = std::clamp(static_cast<int>(std::ceil(-std::log10(a.step) - 1e-9)), 0, 3);
+      return [d](double x) { return (x < 0 ? kMinus : std::string()) + "\xC2\xA3" + fixed(std::fabs(x), d); };
+    }
+    default: {
+      if (m >= 1e6) {
+        const int d = std::clamp(static_cast<int>(std::ceil(-std::log10(a.step / 1e6) - 1e-9)), 0, 3);
+        return [d](double x) { return grouped(x / 1e6, d) + "m"; };
+      }
+      if (m >= 1e4) {
+        const int d = std::clamp(static_cast<int>(std::ceil(-std::log10(a.step / 1e3) - 1e-9)), 0, 3);
+        return [d](double x) { return grouped(x / 1e3, d) + "k"; };
+      }
+      const int d = std::clamp(static_cast<int>(std::ceil(-std::log10(a.step) - 1e-9)), 0, 4);
+      const bool pct = kind == Kind::percent;
+      return [d, pct](double x) { return grouped(x, d) + (pct ? "%" : ""); };
+    }
+  }
+}
+
+struct LegendItem {
+  std::string label, colour;
+  enum Style { line_band, swatch, point, dashed_line } style = line_band;
+};
+
+constexpr double kWidth = 760;
+
+/// Draws a legend from (x, y) within `width`, wrapping; returns its height.
+double draw_legend(std::string& s, const std::vector<LegendItem>& items, double x0, double y0, double width) {
+  if (items.empty()) return 0;
+  double x = x0, y = y0;
+  const double row = 18;
+  s += "<g class=\"legend\">";
+  for (const auto& it : items) {
+    const std::string label = shorten(it.label, 70);
+    const double w = 30 + 7.0 * static_cast<double>(label.size());
+    if (x > x0 && x + w > x0 + width) {
+      x = x0;
+      y += row;
+    }
+    const double cy = y + 9;
+    switch (it.style) {
+      case LegendItem::line_band:
+        s += "<rect x=\"" + num(x) + "\" y=\"" + num(cy - 6) + "\" width=\"22\" height=\"12\" fill=\"" + it.colour +
+             "\" fill-opacity=\"0.18\"/>";
+        s += "<line x1=\"" + num(x) + "\" y1=\"" + num(cy) + "\" x2=\"" + num(x + 22) + "\" y2=\"" + num(cy) + "\" stroke=\"" +
+             it.colour + "\" stroke-width=\"2.5\"/>";
+        break;
+      case LegendItem::dashed_line:
+        s += "<rect x=\"" + num(x) + "\" y=\"" + num(cy - 6) + "\" width=\"22\" height=\"12\" fill=\"" + it.colour +
+             "\" fill-opacity=\"0.18\"/>";
+        s += "<line x1=\"" + num(x) + "\" y1=\"" + num(cy) + "\" x2=\"" + num(x + 22) + "\" y2=\"" + num(cy) + "\" stroke=\"" +
+             it.colour + "\" stroke-width=\"2.5\" stroke-dasharray=\"5 3\"/>";
+        break;
+      case LegendItem::swatch:
+        s += "<rect x=\"" + num(x + 4) + "\" y=\"" + num(cy - 6) + "\" width=\"14\" height=\"12\" fill=\"" + it.colour + "\"/>";
+        break;
+      case LegendItem::point:
+        s += "<circle cx=\"" + num(x + 11) + "\" cy=\"" + num(cy) + "\" r=\"4.5\" fill=\"" + it.colour +
+             "\" fill-opacity=\"0.75\"/>";
+        break;
+    }
+    s += "<text x=\"" + num(x + 28) + "\" y=\"" + num(cy + 4) + "\">" + html_escape(label) + "</text>";
+    x += w + 14;
+  }
+  s += "</g>";
+  return y - y0 + row;
+}
+
+std::string svg_open(const std::string& id, const std::string& kind, const std::string& title, const std::string& desc,
+                     double h) {
+  return "<svg class=\"chart\" id=\"" + id + "\" data-chart=\"" + kind + "\" viewBox=\"0 0 " + num(kWidth) + " " + num(h) +
+         "\" width=\"" + num(kWidth) + "\" height=\"" + num(h) + "\" role=\"img\" aria-labelledby=\"" + id + "-title " + id +
+         "-desc\"><title id=\"" + id + "-title\">" + html_escape(title) + "</title><desc id=\"" + id + "-desc\">" +
+         html_escape(desc) + "</desc>";
+}
+
+/// Horizontal grid lines and y tick labels, and the rotated y-axis title.
+void draw_y_axis(std::string& s, const Axis& a, Kind kind, double left, double right, double top, double height,
+                 const std::string& y_title, const std::function<double(double)>& Y) {
+  const auto f = tick_formatter(kind, a);
+  for (double t : a.ticks) {
+    const double y = Y(t);
+    s += "<line class=\"grid\" x1=\"" + num(left) + "\" y1=\"" + num(y) + "\" x2=\"" + num(right) + "\" y2=\"" + num(y) + "\"/>";
+    s += "<text class=\"tick\" x=\"" + num(left - 6) + "\" y=\"" + num(y + 4) + "\" text-anchor=\"end\">" + html_escape(f(t)) +
+         "</text>";
+  }
+  s += "<line class=\"axis\" x1=\"" + num(left) + "\" y1=\"" + num(top) + "\" x2=\"" + num(left) + "\" y2=\"" +
+       num(top + height) + "\"/>";
+  // Above the axis, horizontal: long unit titles fit, and read without turning the page.
+  if (!y_title.empty()) s += "<text class=\"axis-title\" x=\"8\" y=\"" + num(top - 12) + "\">" + html_escape(y_title) + "</text>";
+}
+
+/// Category labels along the bottom (two lines for part years: "2018/19", "Jul–Mar").
+void draw_x_categories(std::string& s, const std::vector<std::string>& labels, const std::function<double(std::size_t)>& X,
+                       double bottom, const std::string& x_title, double left, double right) {
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const auto [main, sub] = period_axis_label(labels[i]);
+    s +=
+        "<text class=\"tick\" x=\"" + num(X(i)) + "\" y=\"" + num(bottom + 16) + "\" text-anchor=\"middle\">" + html_escape(main);
+    if (!sub.empty()) s += "<tspan x=\"" + num(X(i)) + "\" dy=\"13\" class=\"sub\">" + html_escape(sub) + "</tspan>";
+    s += "</text>";
+  }
+  s += "<line class=\"axis\" x1=\"" + num(left) + "\" y1=\"" + num(bottom) + "\" x2=\"" + num(right) + "\" y2=\"" + num(bottom) +
+       "\"/>";
+  s += "<text class=\"axis-title\" x=\"" + num((left + right) / 2) + "\" y=\"" + num(bottom + 48) + "\" text-anchor=\"middle\">" +
+       html_escape(x_title) + "</text>";
+}
+
+struct Series {
+  std::string label, colour;
+  std::vector<std::optional<double>> mid, lo, hi;  // per category
+  bool dashed = false;
+};
+
+struct LineChart {
+  std::string id, kind, title, description, y_title, x_title = "Financial year (April to March)";
+  Kind unit = Kind::plain;
+  std::vector<std::string> categories;
+  std::vector<Series> series;
+  bool include_zero = false, zero_line = false;
+};
+
+bool has_points(const LineChart& c) {
+  for (const auto& s : c.series)
+    for (const auto& v : s.mid)
+      if (v) return true;
+  return false;
+}
+
+/// Lines of means (or medians) over categories with their 90% interval bands.
+std::string render(const LineChart& c) {
+  const double left = 74, right = kWidth - 18;
+  std::string legend;
+  std::vector<LegendItem> items;
+  for (const auto& s : c.series) items.push_back({s.label, s.colour, s.dashed ? LegendItem::dashed_line : LegendItem::line_band});
+  const double legend_h = draw_legend(legend, items, left, 8, right - left);
+  const double top = 8 + legend_h + 34, plot_h = 240, bottom = top + plot_h, h = bottom + 62;
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (const auto& s : c.series)
+    for (const auto* v : {&s.mid, &s.lo, &s.hi})
+      for (const auto& x : *v)
+        if (x) lo = std::min(lo, *x), hi = std::max(hi, *x);
+  const Axis a = nice_axis(lo, hi, c.include_zero || c.zero_line);
+  const std::size_t n = c.categories.size();
+  const auto X = [&](std::size_t i) {
+    return left + (static_cast<double>(i) + 0.5) * (right - left) / static_cast<double>(std::max<std::size_t>(n, 1));
+  };
+  const auto Y = [&](double v) { return top + plot_h * (a.hi - v) / (a.hi - a.lo); };
+  std::string s = svg_open(c.id, c.kind, c.title, c.description, h) + legend;
+  draw_y_axis(s, a, c.unit, left, right, top, plot_h, c.y_title, Y);
+  draw_x_categories(s, c.categories, X, bottom, c.x_title, left, right);
+  if (c.zero_line && a.lo < 0 && a.hi > 0)
+    s += "<line class=\"zero\" x1=\"" + num(left) + "\" y1=\"" + num(Y(0)) + "\" x2=\"" + num(right) + "\" y2=\"" + num(Y(0)) +
+         "\"/>";
+  // Bands first, so that every line is drawn over every band.
+  for (const auto& sr : c.series) {
+    std::size_t i = 0;
+    while (i < n) {
+      if (!(i < sr.lo.size() && i < sr.hi.size() && sr.lo[i] && sr.hi[i])) {
+        ++i;
+        continue;
+      }
+      std::size_t j = i;
+      while (j < n && j < sr.lo.size() && j < sr.hi.size() && sr.lo[j] && sr.hi[j]) ++j;
+      if (j - i == 1) {  // a lone point: an error bar
+        const double x = X(i);
+        s += "<path class=\"band-bar\" d=\"M" + num(x) + " " + num(Y(*sr.lo[i])) + "V" + num(Y(*sr.hi[i])) + "M" + num(x - 5) +
+             " " + num(Y(*sr.lo[i])) + "h10M" + num(x - 5) + " " + num(Y(*sr.hi[i])) + "h10\" stroke=\"" + sr.colour + "\"/>";
+      } else {
+        std::string d;
+        for (std::size_t k = i; k < j; ++k) d += (k == i ? "M" : "L") + num(X(k)) + " " + num(Y(*sr.hi[k]));
+        for (std::size_t k = j; k-- > i;) d += "L" + num(X(k)) + " " + num(Y(*sr.lo[k]));
+        s += "<path class=\"band\" d=\"" + d + "Z\" fill=\"" + sr.colour + "\"/>";
+      }
+      i = j;
+    }
+  }
+  const auto f = formatter(c.unit, std::max(std::fabs(a.lo), std::fabs(a.hi)));
+  for (const auto& sr : c.series) {
+    std::string d;
+    bool pen = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i < sr.mid.size() && sr.mid[i]) {
+        d += (pen ? "L" : "M") + num(X(i)) + " " + num(Y(*sr.mid[i]));
+        pen = true;
+      } else {
+        pen = false;
+      }
+    }
+    if (!d.empty())
+      s += "<path class=\"line\" d=\"" + d + "\" stroke=\"" + sr.colour + "\"" + (sr.dashed ? " stroke-dasharray=\"6 4\"" : "") +
+           "/>";
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!(i < sr.mid.size() && sr.mid[i])) continue;
+      std::string tip = sr.label + ", " + c.categories[i] + ": " + f(*sr.mid[i]);
+      if (i < sr.lo.size() && i < sr.hi.size() && sr.lo[i] && sr.hi[i])
+        tip += " (90% interval " + f(*sr.lo[i]) + " to " + f(*sr.hi[i]) + ")";
+      s += "<circle cx=\"" + num(X(i)) + "\" cy=\"" + num(Y(*sr.mid[i])) + "\" r=\"3\" fill=\"" + sr.colour + "\"><title>" +
+           html_escape(tip) + "</title></circle>";
+    }
+  }
+  return s + "</svg>";
+}
+
+struct StackedBars {
+  std::string id, kind, title, description, y_title, x_title = "Financial year (April to March)";
+  Kind unit = Kind::gbp;
+  std::vector<std::string> categories;                      // x
+  std::vector<std::string> groups;                          // bars side by side in a category
+  std::vector<std::pair<std::string, std::string>> stacks;  // (label, colour), bottom to top
+  std::vector<std::vector<std::vector<double>>> values;     // [group][category][stack]
+};
+
+/// Side-by-side stacked bars: in each category one bar per group (numbered 1, 2, ... under
+/// the bars; the caption says which arm each number is).
+std::string render(const StackedBars& c) {
+  const double left = 74, right = kWidth - 18;
+  std::string legend;
+  std::vector<LegendItem> items;
+  for (const auto& [label, colour] : c.stacks) items.push_back({label, colour, LegendItem::swatch});
+  const double legend_h = draw_legend(legend, items, left, 8, right - left);
+  const double top = 8 + legend_h + 34, plot_h = 240, bottom = top + plot_h, h = bottom + 74;
+  double hi = 0;
+  for (const auto& g : c.values)
+    for (const auto& cat : g) {
+      double t = 0;
+      for (double v : cat) t += std::max(0.0, v);
+      hi = std::max(hi, t);
+    }
+  const Axis a = nice_axis(0, hi, true);
+  const std::size_t n = c.categories.size(), G = std::max<std::size_t>(c.groups.size(), 1);
+  const double slot = (right - left) / static_cast<double>(std::max<std::size_t>(n, 1));
+  const double bar = std::min(34.0, slot * 0.8 / static_cast<double>(G));
+  const auto X = [&](std::size_t i) { return left + (static_cast<double>(i) + 0.5) * slot; };
+  const auto Y = [&](double v) { return top + plot_h * (a.hi - v) / (a.hi - a.lo); };
+  std::string s = svg_open(c.id, c.kind, c.title, c.description, h) + legend;
+  draw_y_axis(s, a, c.unit, left, right, top, plot_h, c.y_title, Y);
+  const auto f = formatter(c.unit, hi);
+  for (std::size_t g = 0; g < c.values.size(); ++g) {
+    for (std::size_t i = 0; i < n && i < c.values[g].size(); ++i) {
+      const double x = X(i) - bar * static_cast<double>(G) / 2 + bar * static_cast<double>(g);
+      double base = 0;
+      for (std::size_t k = 0; k < c.stacks.size() && k < c.values[g][i].size(); ++k) {
+        const double v = std::max(0.0, c.values[g][i][k]);
+        if (v <= 0) continue;
+        const std::string tip =
+            (g < c.groups.size() ? c.groups[g] : std::string()) + ", " + c.categories[i] + ", " + c.stacks[k].first + ": " + f(v);
+        s += "<rect x=\"" + num(x + 1) + "\" y=\"" + num(Y(base + v)) + "\" width=\"" + num(bar - 2) + "\" height=\"" +
+             num(Y(base) - Y(base + v)) + "\" fill=\"" + c.stacks[k].second + "\"><title>" + html_escape(tip) + "</title></rect>";
+        base += v;
+      }
+      if (G > 1)
+        s += "<text class=\"bar-label\" x=\"" + num(x + bar / 2) + "\" y=\"" + num(bottom + 11) + "\" text-anchor=\"middle\">" +
+             std::to_string(g + 1) + "</text>";
+    }
+  }
+  const double shift = G > 1 ? 12 : 0;
+  draw_x_categories(s, c.categories, X, bottom + shift, c.x_title, left, right);
+  return s + "</svg>";
+}
+
+struct HistogramGroup {
+  std::string label, colour;
+  std::vector<double> values;
+  const Stat* stat = nullptr;
+};
+
+struct Histogram {
+  std::string id, kind, title, description, x_title;
+  Kind unit = Kind::gbp;
+  std::vector<HistogramGroup> groups;
+  std::optional<double> reference;
+  std::string reference_label;
+};
+
+/// Histograms of per-replicate values (overlaid, one colour per arm), with each arm's mean
+/// and 90% interval drawn as a dot and a bar above them.
+std::string render(const Histogram& c) {
+  const double left = 74, right = kWidth - 18;
+  std::string legend;
+  std::vector<LegendItem> items;
+  for (const auto& g : c.groups) items.push_back({g.label, g.colour, LegendItem::swatch});
+  if (c.reference) items.push_back({c.reference_label, "#222", LegendItem::dashed_line});
+  const double legend_h = draw_legend(legend, items, left, 8, right - left);
+  const double strip = 16 * static_cast<double>(c.groups.size()) + 8;
+  const double top = 8 + legend_h + 34 + strip, plot_h = 200, bottom = top + plot_h, h = bottom + 52;
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  std::size_t most = 0;
+  for (const auto& g : c.groups) {
+    for (double v : g.values) lo = std::min(lo, v), hi = std::max(hi, v);
+    most = std::max(most, g.values.size());
+    if (g.stat)
+      for (const auto& v : {g.stat->p05, g.stat->p95})
+        if (v) lo = std::min(lo, *v), hi = std::max(hi, *v);
+  }
+  if (c.reference) lo = std::min(lo, *c.reference), hi = std::max(hi, *c.reference);
+  const Axis ax = nice_axis(lo, hi, false);
+  // Bins over the range of the values (not the axis), so that none is empty by construction.
+  double dlo = std::numeric_limits<double>::infinity(), dhi = -dlo;
+  for (const auto& g : c.groups)
+    for (double v : g.values) dlo = std::min(dlo, v), dhi = std::max(dhi, v);
+  const int bins = std::clamp(static_cast<int>(std::ceil(std::sqrt(static_cast<double>(most)))) + 3, 6, 24);
+  if (!(dhi > dlo)) {
+    const double pad = (ax.hi - ax.lo) / 40;
+    dlo -= pad;
+    dhi += pad;
+  }
+  const double width = (dhi - dlo) / bins;
+  std::vector<std::vector<int>> counts(c.groups.size(), std::vector<int>(static_cast<std::size_t>(bins), 0));
+  int max_count = 1;
+  for (std::size_t g = 0; g < c.groups.size(); ++g)
+    for (double v : c.groups[g].values) {
+      const auto b = static_cast<std::size_t>(std::clamp(static_cast<int>((v - dlo) / width), 0, bins - 1));
+      max_count = std::max(max_count, ++counts[g][b]);
+    }
+  Axis ay = nice_axis(0, max_count, true, 4);
+  if (ay.step < 1) {  // counts are whole replicates
+    ay.step = 1;
+    ay.ticks.clear();
+    for (int t = 0; t <= max_count; ++t) ay.ticks.push_back(t);
+    ay.lo = 0;
+    ay.hi = max_count;
+  }
+  const auto X = [&](double v) { return left + (right - left) * (v - ax.lo) / (ax.hi - ax.lo); };
+  const auto Y = [&](double v) { return top + plot_h * (ay.hi - v) / (ay.hi - ay.lo); };
+  std::string s = svg_open(c.id, c.kind, c.title, c.description, h) + legend;
+  draw_y_axis(s, ay, Kind::count, left, right, top, plot_h, "", Y);
+  s += "<text class=\"axis-title\" x=\"8\" y=\"" + num(top - strip - 12) + "\">Replicates</text>";
+  const auto fx = tick_formatter(c.unit, ax);
+  for (double t : ax.ticks)
+    s += "<text class=\"tick\" x=\"" + num(X(t)) + "\" y=\"" + num(bottom + 16) + "\" text-anchor=\"middle\">" +
+         html_escape(fx(t)) + "</text>";
+  s += "<line class=\"axis\" x1=\"" + num(left) + "\" y1=\"" + num(bottom) + "\" x2=\"" + num(right) + "\" y2=\"" + num(bottom) +
+       "\"/>";
+  s += "<text class=\"axis-title\" x=\"" + num((left + right) / 2) + "\" y=\"" + num(bottom + 40) + "\" text-anchor=\"middle\">" +
+       html_escape(c.x_title) + "</text>";
+  const auto f = formatter(c.unit, std::max(std::fabs(ax.lo), std::fabs(ax.hi)));
+  for (std::size_t g = 0; g < c.groups.size(); ++g) {
+    for (int b = 0; b < bins; ++b) {
+      const int k = counts[g][static_cast<std::size_t>(b)];
+      if (k == 0) continue;
+      const double x0 = dlo + width * b, x1 = x0 + width;
+      const std::string tip = c.groups[g].label + ": " + std::to_string(k) + (k == 1 ? " replicate" : " replicates") + " from " +
+                              f(x0) + " to " + f(x1);
+      s += "<rect class=\"bin\" x=\"" + num(X(x0)) + "\" y=\"" + num(Y(k)) + "\" width=\"" +
+           num(std::max(1.5, X(x1) - X(x0) - 1)) + "\" height=\"" + num(Y(0) - Y(k)) + "\" fill=\"" + c.groups[g].colour +
+           "\"><title>" + html_escape(tip) + "</title></rect>";
+    }
+    // The interval strip above the plot.
+    const Stat* st = c.groups[g].stat;
+    const double y = top - strip + 8 + 16 * static_cast<double>(g);
+    if (st && st->p05 && st->p95)
+      s += "<path class=\"interval\" d=\"M" + num(X(*st->p05)) + " " + num(y) + "H" + num(X(*st->p95)) + "M" + num(X(*st->p05)) +
+           " " + num(y - 4) + "v8M" + num(X(*st->p95)) + " " + num(y - 4) + "v8\" stroke=\"" + c.groups[g].colour + "\"/>";
+    if (st && st->mean)
+      s += "<circle cx=\"" + num(X(*st->mean)) + "\" cy=\"" + num(y) + "\" r=\"4\" fill=\"" + c.groups[g].colour + "\"><title>" +
+           html_escape(c.groups[g].label + ": mean " + with_interval(st, c.unit)) + "</title></circle>";
+  }
+  if (c.reference)
+    s += "<line class=\"reference\" x1=\"" + num(X(*c.reference)) + "\" y1=\"" + num(top - strip) + "\" x2=\"" +
+         num(X(*c.reference)) + "\" y2=\"" + num(bottom) + "\"/>";
+  return s + "</svg>";
+}
+
+struct ScatterGroup {
+  std::string label, colour;
+  std::vector<std::pair<double, double>> points;
+  const Stat *x = nullptr, *y = nullptr;
+};
+
+struct Scatter {
+  std::string id, kind, title, description, x_title, y_title;
+  Kind x_unit = Kind::plain, y_unit = Kind::plain;
+  std::vector<ScatterGroup> groups;
+  std::string top_right, top_left, bottom_right, bottom_left;  // quadrant labels
+};
+
+/// Per-replicate points with quadrant lines at zero, and each group's mean with its 90%
+/// intervals on both axes.
+std::string render(const Scatter& c) {
+  const double left = 74, right = kWidth - 18;
+  std::string legend;
+  std::vector<LegendItem> items;
+  for (const auto& g : c.groups) items.push_back({g.label, g.colour, LegendItem::point});
+  const double legend_h = draw_legend(legend, items, left, 8, right - left);
+  const double top = 8 + legend_h + 34, plot_h = 320, bottom = top + plot_h, h = bottom + 52;
+  double xlo = 0, xhi = 0, ylo = 0, yhi = 0;
+  for (const auto& g : c.groups) {
+    for (const auto& [x, y] : g.points)
+      xlo = std::min(xlo, x), xhi = std::max(xhi, x), ylo = std::min(ylo, y), yhi = std::max(yhi, y);
+    // The intervals of the means must fit too.
+    if (g.x)
+      for (const auto& v : {g.x->p05, g.x->p95})
+        if (v) xlo = std::min(xlo, *v), xhi = std::max(xhi, *v);
+    if (g.y)
+      for (const auto& v : {g.y->p05, g.y->p95})
+        if (v) ylo = std::min(ylo, *v), yhi = std::max(yhi, *v);
+  }
+  const Axis ax = nice_axis(xlo, xhi, true), ay = nice_axis(ylo, yhi, true);
+  const auto X = [&](double v) { return left + (right - left) * (v - ax.lo) / (ax.hi - ax.lo); };
+  const auto Y = [&](double v) { return top + plot_h * (ay.hi - v) / (ay.hi - ay.lo); };
+  std::string s = svg_open(c.id, c.kind, c.title, c.description, h) + legend;
+  draw_y_axis(s, ay, c.y_unit, left, right, top, plot_h, c.y_title, Y);
+  const auto fx = tick_formatter(c.x_unit, ax);
+  for (double t : ax.ticks) {
+    s += "<line class=\"grid\" x1=\"" + num(X(t)) + "\" y1=\"" + num(top) + "\" x2=\"" + num(X(t)) + "\" y2=\"" + num(bottom) +
+         "\"/>";
+    s += "<text class=\"tick\" x=\"" + num(X(t)) + "\" y=\"" + num(bottom + 16) + "\" text-anchor=\"middle\">" +
+         html_escape(fx(t)) + "</text>";
+  }
+  s += "<line class=\"axis\" x1=\"" + num(left) + "\" y1=\"" + num(bottom) + "\" x2=\"" + num(right) + "\" y2=\"" + num(bottom) +
+       "\"/>";
+  s += "<text class=\"axis-title\" x=\"" + num((left + right) / 2) + "\" y=\"" + num(bottom + 40) + "\" text-anchor=\"middle\">" +
+       html_escape(c.x_title) + "</text>";
+  s += "<line class=\"zero\" x1=\"" + num(X(0)) + "\" y1=\"" + num(top) + "\" x2=\"" + num(X(0)) + "\" y2=\"" + num(bottom) +
+       "\"/>";
+  s += "<line class=\"zero\" x1=\"" + num(left) + "\" y1=\"" + num(Y(0)) + "\" x2=\"" + num(right) + "\" y2=\"" + num(Y(0)) +
+       "\"/>";
+  // Each quadrant's label in its own corner, where the quadrant has room for it.
+  const double x0 = X(0), y0 = Y(0);
+  const auto quadrant = [&](const std::string& label, bool right_side, bool upper) {
+    const double room_x = right_side ? right - x0 : x0 - left, room_y = upper ? y0 - top : bottom - y0;
+    if (room_x < 6.2 * static_cast<double>(label.size()) + 12 || room_y < 20) return;
+    s += "<text class=\"quadrant\" x=\"" + num(right_side ? right - 6 : left + 6) + "\" y=\"" +
+         num(upper ? top + 14 : bottom - 8) + "\"" + (right_side ? " text-anchor=\"end\"" : "") + ">" + html_escape(label) +
+         "</text>";
+  };
+  quadrant(c.top_right, true, true);
+  quadrant(c.top_left, false, true);
+  quadrant(c.bottom_right, true, false);
+  quadrant(c.bottom_left, false, false);
+  const auto fxv = formatter(c.x_unit, std::max(std::fabs(ax.lo), std::fabs(ax.hi)));
+  const auto fyv = formatter(c.y_unit, std::max(std::fabs(ay.lo), std::fabs(ay.hi)));
+  for (const auto& g : c.groups) {
+    for (const auto& [x, y] : g.points)
+      s += "<circle class=\"point\" cx=\"" + num(X(x)) + "\" cy=\"" + num(Y(y)) + "\" r=\"4.5\" fill=\"" + g.colour +
+           "\"><title>" + html_escape(g.label + ": " + fxv(x) + ", " + fyv(y)) + "</title></circle>";
+    if (g.x && g.y && g.x->mean && g.y->mean) {
+      const double mx = X(*g.x->mean), my = Y(*g.y->mean);
+      std::string d;
+      if (g.x->p05 && g.x->p95) d += "M" + num(X(*g.x->p05)) + " " + num(my) + "H" + num(X(*g.x->p95));
+      if (g.y->p05 && g.y->p95) d += "M" + num(mx) + " " + num(Y(*g.y->p05)) + "V" + num(Y(*g.y->p95));
+      if (!d.empty()) s += "<path class=\"interval\" d=\"" + d + "\" stroke=\"" + g.colour + "\"/>";
+      s += "<path class=\"mean-marker\" d=\"M" + num(mx) + " " + num(my - 7) + "L" + num(mx + 7) + " " + num(my) + "L" + num(mx) +
+           " " + num(my + 7) + "L" + num(mx - 7) + " " + num(my) + "Z\" fill=\"" + g.colour + "\"><title>" +
+           html_escape(g.label + ": mean " + fxv(*g.x->mean) + ", " + fyv(*g.y->mean)) + "</title></path>";
+    }
+  }
+  return s + "</svg>";
+}
+
+struct HeatMap {
+  std::string id, kind, title, description, row_title, column_title;
+  std::vector<std::string> rows, columns;
+  std::vector<std::vector<const Stat*>> cells;  // [row][column]
+};
+
+void wrapped_label(std::string& s, const std::string& label, double x, double y, const char* anchor, std::size_t width) {
+  // Two lines at most, split at the space nearest the middle, for column and row headers.
+  std::string a = label, b;
+  if (label.size() > width) {
+    std::size_t best = std::string::npos;
+    for (std::size_t i = 0; i < label.size(); ++i)
+      if (label[i] == ' ' &&
+          (best == std::string::npos || std::abs(static_cast<long>(i) - static_cast<long>(label.size() / 2)) <
+                                            std::abs(static_cast<long>(best) - static_cast<long>(label.size() / 2))))
+        best = i;
+    if (best != std::string::npos) a = label.substr(0, best), b = label.substr(best + 1);
+  }
+  s += "<text class=\"tick\" x=\"" + num(x) + "\" y=\"" + num(b.empty() ? y + 6 : y) + "\" text-anchor=\"" + anchor + "\">" +
+       html_escape(a);
+  if (!b.empty()) s += "<tspan x=\"" + num(x) + "\" dy=\"13\">" + html_escape(b) + "</tspan>";
+  s += "</text>";
+}
+
+/// A matrix of money: green where the mean is a saving, red where it is a loss, deeper the
+/// larger; each cell shows the mean and its 90% interval.
+std::string render(const HeatMap& c) {
+  const double row_head = 120, top = 66, cell_h = 46;
+  const double cell_w = (kWidth - row_head - 10) / static_cast<double>(std::max<std::size_t>(c.columns.size(), 1));
+  const double h = top + cell_h * static_cast<double>(c.rows.size()) + 60;
+  double m = 0;
+  for (const auto& r : c.cells)
+    for (const Stat* st : r)
+      if (st && st->mean) m = std::max(m, std::fabs(*st->mean));
+  std::string s = svg_open(c.id, c.kind, c.title, c.description, h);
+  s += "<text class=\"axis-title\" x=\"" + num(row_head + (kWidth - row_head) / 2) + "\" y=\"14\" text-anchor=\"middle\">" +
+       html_escape(c.column_title) + "</text>";
+  for (std::size_t j = 0; j < c.columns.size(); ++j)
+    wrapped_label(s, c.columns[j], row_head + cell_w * (static_cast<double>(j) + 0.5), 36, "middle", 12);
+  s += "<text class=\"axis-title\" x=\"4\" y=\"" + num(top - 8) + "\">" + html_escape(c.row_title) + "</text>";
+  for (std::size_t i = 0; i < c.rows.size(); ++i) {
+    const double y = top + cell_h * static_cast<double>(i);
+    wrapped_label(s, c.rows[i], row_head - 8, y + cell_h / 2 - 4, "end", 14);
+    for (std::size_t j = 0; j < c.columns.size(); ++j) {
+      const Stat* st = i < c.cells.size() && j < c.cells[i].size() ? c.cells[i][j] : nullptr;
+      const double x = row_head + cell_w * static_cast<double>(j);
+      std::string fill = "#f4f4f4";
+      double opacity = 1;
+      if (st && st->mean && m > 0 && *st->mean != 0) {
+        fill = *st->mean > 0 ? "#1a9850" : "#d73027";
+        opacity = 0.12 + 0.68 * std::fabs(*st->mean) / m;
+      }
+      const auto f = formatter(Kind::gbp, st ? magnitude_of(*st) : 0);
+      s += "<rect class=\"cell\" x=\"" + num(x + 1) + "\" y=\"" + num(y + 1) + "\" width=\"" + num(cell_w - 2) + "\" height=\"" +
+           num(cell_h - 2) + "\" fill=\"" + fill + "\" fill-opacity=\"" + fixed(opacity, 2) + "\"><title>" +
+           html_escape(c.rows[i] + " \xE2\x86\x92 " + c.columns[j] + ": " + with_interval(st, Kind::gbp)) + "</title></rect>";
+      const bool dark = fill != "#f4f4f4" && opacity > 0.55;
+      s += "<text class=\"cell-value" + std::string(dark ? " on-dark" : "") + "\" x=\"" + num(x + cell_w / 2) + "\" y=\"" +
+           num(y + 20) + "\" text-anchor=\"middle\">" + html_escape(st && st->mean ? f(*st->mean) : kNoValue) + "</text>";
+      if (st && st->p05 && st->p95 && st->n > 1)
+        s += "<text class=\"cell-interval" + std::string(dark ? " on-dark" : "") + "\" x=\"" + num(x + cell_w / 2) + "\" y=\"" +
+             num(y + 35) + "\" text-anchor=\"middle\">" + html_escape(f(*st->p05) + " to " + f(*st->p95)) + "</text>";
+    }
+  }
+  const double ly = top + cell_h * static_cast<double>(c.rows.size()) + 22;
+  s += "<g class=\"legend\"><rect x=\"" + num(row_head) + "\" y=\"" + num(ly - 10) +
+       "\" width=\"14\" height=\"12\" fill=\"#1a9850\" fill-opacity=\"0.6\"/>"
+       "<text x=\"" +
+       num(row_head + 20) + "\" y=\"" + num(ly) +
+       "\">saving (mean; deeper = larger)</text>"
+       "<rect x=\"" +
+       num(row_head + 250) + "\" y=\"" + num(ly - 10) +
+       "\" width=\"14\" height=\"12\" fill=\"#d73027\" fill-opacity=\"0.6\"/>"
+       "<text x=\"" +
+       num(row_head + 270) + "\" y=\"" + num(ly) +
+       "\">extra cost</text>"
+       "<text x=\"" +
+       num(row_head + 370) + "\" y=\"" + num(ly) + "\">second line: 90% interval</text></g>";
+  return s + "</svg>";
+}
+
+// ---------------------------------------------------------------------------------------
+// The page.
+
+const char* kCss = R"CSS(
+:root { color-scheme: light; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #1d1d1d;
+  background: #fff; max-width: 1040px; margin: 0 auto; padding: 24px 28px 60px; line-height: 1.45; font-size: 15px; }
+h1 { font-size: 1.9em; margin: 0.2em 0 0.3em; line-height: 1.2; }
+h2 { font-size: 1.45em; margin: 1.8em 0 0.6em; padding-bottom: 0.2em; border-bottom: 2px solid #1d1d1d; }
+h3 { font-size: 1.15em; margin: 1.4em 0 0.5em; }
+h4 { font-size: 1em; margin: 1.2em 0 0.4em; }
+.kicker { text-transform: uppercase; letter-spacing: 0.06em; font-size: 0.8em; color: #555; margin: 0; }
+.lede { font-size: 1.05em; color: #333; }
+.meta { color: #555; font-size: 0.9em; }
+.note { color: #444; font-size: 0.92em; }
+.callout { border-left: 4px solid #0072B2; background: #f3f8fc; padding: 0.6em 1em; margin: 1em 0; }
+.warning { border-left-color: #D55E00; background: #fdf4ee; }
+nav.toc ol { columns: 2; padding-left: 1.2em; margin: 0.4em 0; }
+nav.toc { border: 1px solid #ddd; padding: 0.6em 1em; margin: 1em 0 1.5em; }
+table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.9em; width: 100%; }
+th, td { border-bottom: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #f2f2f2; font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td .iv { display: block; color: #555; font-size: 0.85em; white-space: normal; }
+table.interventions { font-size: 0.8em; }
+table.interventions td { overflow-wrap: anywhere; }
+table.interventions td.nowrap { white-space: nowrap; overflow-wrap: normal; }
+table.headline td:first-child { font-weight: 600; }
+.arm-card { border: 1px solid #ccc; border-radius: 4px; padding: 0.4em 1.1em 0.6em; margin: 1em 0 1.6em; }
+.arm-card h3 { margin-top: 0.6em; }
+.swatch { display: inline-block; width: 0.9em; height: 0.9em; border-radius: 2px; vertical-align: -0.1em; margin-right: 0.3em; }
+figure.chart-figure { margin: 1.2em 0 1.8em; }
+figure.chart-figure figcaption { font-size: 0.92em; margin-bottom: 0.4em; color: #333; }
+figure.chart-figure figcaption strong { color: #1d1d1d; }
+svg.chart { display: block; width: 100%; max-width: 860px; height: auto; font-size: 12px; font-family: inherit; }
+svg.chart text { fill: #222; }
+svg.chart .tick { fill: #444; font-size: 11px; }
+svg.chart .sub { fill: #777; font-size: 10px; }
+svg.chart .axis-title { font-size: 12px; fill: #222; font-weight: 600; }
+svg.chart .grid { stroke: #e6e6e6; stroke-width: 1; }
+svg.chart .axis { stroke: #888; stroke-width: 1; }
+svg.chart .zero { stroke: #222; stroke-width: 1.2; stroke-dasharray: 4 3; }
+svg.chart .reference { stroke: #222; stroke-width: 1.5; stroke-dasharray: 5 3; }
+svg.chart .band { fill-opacity: 0.18; stroke: none; }
+svg.chart .band-bar, svg.chart .interval { stroke-width: 2; fill: none; }
+svg.chart .line { fill: none; stroke-width: 2.5; }
+svg.chart .bin { fill-opacity: 0.55; }
+svg.chart .point { fill-opacity: 0.55; }
+svg.chart .mean-marker { stroke: #111; stroke-width: 1; }
+svg.chart .quadrant { fill: #777; font-size: 11px; font-style: italic; }
+svg.chart .bar-label { fill: #555; font-size: 10px; }
+svg.chart .cell-value { font-size: 12px; font-weight: 600; }
+svg.chart .cell-interval { font-size: 9px; fill: #444; }
+svg.chart .on-dark { fill: #fff; }
+details { margin: 0.8em 0; }
+details > summary { cursor: pointer; font-weight: 600; }
+code { font-size: 0.92em; }
+footer { margin-top: 3em; color: #666; font-size: 0.85em; border-top: 1px solid #ddd; padding-top: 0.6em; }
+@media print {
+  @page { size: A4; margin: 14mm 12mm; }
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  nav.toc { display: none; }
+  h2 { break-before: page; }
+  #headline h2 { break-before: auto; }
+  h2, h3, h4 { break-after: avoid; }
+  figure.chart-figure, table.keep, .arm-card, svg.chart { break-inside: avoid; page-break-inside: avoid; }
+  tr { break-inside: avoid; }
+  thead { display: table-header-group; }
+  svg.chart { max-width: 100%; }
+  .callout { background: none; }
+  th { background: none; }
+  details > summary { list-style: none; }
+  details::details-content { content-visibility: visible; display: contents; }
+}
+)CSS";
+
+// Marks, once laid out, how many charts have a size (the browser test reads the two
+// attributes), and opens every collapsed section before printing. The page does not need it.
+const char* kScript = R"JS(
+(function () {
+  function markCharts() {
+    var charts = document.querySelectorAll('svg.chart');
+    var drawn = 0;
+    for (var i = 0; i < charts.length; i++) {
+      var r = charts[i].getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) drawn++;
+    }
+    document.body.setAttribute('data-charts-total', String(charts.length));
+    document.body.setAttribute('data-charts-rendered', String(drawn));
+  }
+  function openDetails() {
+    var d = document.querySelectorAll('details');
+    for (var i = 0; i < d.length; i++) d[i].open = true;
+  }
+  if (document.readyState === 'complete') markCharts(); else window.addEventListener('load', markCharts);
+  window.addEventListener('beforeprint', openDetails);
+})();
+)JS";
+
+const std::vector<std::string> kArmColours{"#0072B2", "#D55E00", "#009E73", "#CC79A7",
+                                           "#E69F00", "#56B4E9", "#8C564B", "#000000"};
+const std::string kBaselineColour = "#555555";
+const std::vector<std::string> kStackColours{"#1f5f99", "#5fa8d3", "#8cc9a5", "#9b7fc1", "#e08a3c",
+                                             "#c9b03a", "#9a9a9a", "#d46a8c", "#6b8e23", "#b0b0b0"};
+
+class Report {
+ public:
+  explicit Report(const json& doc) : doc_(doc), figures_(doc) {
+    for (const auto& a : array_member(doc, "arms")) {
+      Arm arm;
+      arm.index = static_cast<int>(number(a, "arm").value_or(static_cast<double>(arms_.size())));
+      arm.run_id = text(a, "run_id");
+      arm.role = text(a, "role");
+      arm.name = text(a, "scenario");
+      if (arm.name.empty()) arm.name = "arm " + std::to_string(arm.index);
+      arm.description = text(a, "description");
+      arm.path = text(a, "scenario_path");
+      arm.source = &a;
+      arms_.push_back(std::move(arm));
+    }
+    for (const auto& a : arms_)
+      if (a.role == "scenario") scenarios_.push_back(&a);
+    for (const auto& a : arms_)
+      if (a.role == "baseline") baseline_ = &a;
+    if (!baseline_ && !scenarios_.empty() && !arms_.empty()) baseline_ = &arms_.front();
+    comparison_ = baseline_ && !scenarios_.empty();
+    const json& prov = member(doc, "provenance");
+    replicates_ = static_cast<int>(number(prov, "replicates").value_or(0));
+    for (const auto& a : arms_) {
+      if (replicates_ > 0) break;
+      if (const Stat* s = figures_.horizon(a.index, "population_end")) replicates_ = s->n;
+    }
+  }
+
+  std::string html() {
+    std::string h;
+    h += "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n";
+    // The page may load nothing from anywhere: inline styles and the one inline script only.
+    h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+         "script-src 'unsafe-inline'; img-src data:\">\n";
+    h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+    h += "<link rel=\"icon\" href=\"data:,\">\n";
+    h += "<title>" + html_escape(page_title()) + "</title>\n<style>" + std::string(kCss) + "</style>\n</head>\n<body>\n";
+    header(h);
+    headline(h);
+    arms_table(h);
+    money_section(h);
+    health(h);
+    activity(h);
+    assumptions(h);
+    provenance(h);
+    definitions(h);
+    const json& prov = member(doc_, "provenance");
+    h += "<footer>Made by ShiftSim " + html_escape(text(prov, "program_version")) + " from comparison " +
+         html_escape(text(doc_, "comparison_id")) +
+         (text(doc_, "database").empty() ? std::string() : " of results database " + html_escape(text(doc_, "database"))) +
+         ". Every figure is read from the stored comparison; charts are drawn in the page and need no network.</footer>\n";
+    h += "<script>" + std::string(kScript) + "</script>\n</body>\n</html>\n";
+    return h;
+  }
+
+ private:
+  const json& doc_;
+  Figures figures_;
+  std::vector<Arm> arms_;
+  std::vector<const Arm*> scenarios_;
+  const Arm* baseline_ = nullptr;
+  bool comparison_ = false;
+  int replicates_ = 0;
+  int figure_number_ = 0;
+
+  std::string colour(const Arm& a) const {
+    if (comparison_ && &a == baseline_) return kBaselineColour;
+    std::size_t k = 0;
+    for (const auto& b : arms_) {
+      if (&b == &a) break;
+      if (!(comparison_ && &b == baseline_)) ++k;
+    }
+    return kArmColours[k % kArmColours.size()];
+  }
+
+  std::string swatch(const Arm& a) const { return "<span class=\"swatch\" style=\"background:" + colour(a) + "\"></span>"; }
+
+  std::string page_title() const {
+    if (comparison_) {
+      std::string names;
+      for (std::size_t i = 0; i < scenarios_.size(); ++i)
+        names += (i ? (i + 1 == scenarios_.size() ? " and " : ", ") : "") + scenarios_[i]->name;
+      return names + " compared with " + baseline_->name;
+    }
+    if (!arms_.empty()) return arms_.front().name + ": a single run";
+    return "ShiftSim report";
+  }
+
+  /// "the 5 years from July 2018 to June 2023".
+  std::string horizon_text() const {
+    const json& prov = member(doc_, "provenance");
+    const auto start = number(prov, "start_year"), years = number(prov, "years");
+    if (!start || !years) return "the whole run";
+    const int y0 = static_cast<int>(*start), n = static_cast<int>(*years);
+    // Runs start in July (model month 0); the horizon ends in the June n years later.
+    return "the " + std::to_string(n) + (n == 1 ? " year" : " years") + " from " + kMonthNames[6] + " " + std::to_string(y0) +
+           " to " + kMonthNames[5] + " " + std::to_string(y0 + n);
+  }
+
+  std::string figure_open(const std::string& anchor, const std::string& title, const std::string& caption) {
+    ++figure_number_;
+    return "<figure class=\"chart-figure\" id=\"fig-" + anchor + "\"><figcaption><strong>Figure " +
+           std::to_string(figure_number_) + ". " + html_escape(title) + "</strong> " + caption + "</figcaption>\n";
+  }
+
+  /// A series of one outcome over the financial years for an arm; flows of a part year are
+  /// annualised (x 12 / months) when asked, so that part years sit on the same scale.
+  Series series_of(const Arm& a, const std::string& outcome, const std::string& breakdown, bool annualise,
+                   const std::string& label, const std::string& colour_) const {
+    Series s;
+    s.label = label;
+    s.colour = colour_;
+    for (const auto& p : figures_.years()) {
+      const Stat* st = figures_.stat(a.index, p, breakdown, outcome);
+      const double k = annualise ? 12.0 / months_of_period(p) : 1.0;
+      auto scaled = [k](const std::optional<double>& v) { return v ? std::optional<double>(*v * k) : std::nullopt; };
+      s.mid.push_back(st ? scaled(st->mean) : std::nullopt);
+      s.lo.push_back(st ? scaled(st->p05) : std::nullopt);
+      s.hi.push_back(st ? scaled(st->p95) : std::nullopt);
+    }
+    return s;
+  }
+
+  bool has_part_years() const {
+    for (const auto& p : figures_.years())
+      if (months_of_period(p) < 12) return true;
+    return false;
+  }
+
+  std::string annualised_note() const {
+    return has_part_years() ? " Part financial years at the start and end of the run (their months are shown under the year) are "
+                              "annualised (\xC3\x97 12 / months) so that every year is on the same scale."
+                            : "";
+  }
+
+  // ---- Sections ----
+
+  void header(std::string& h) const {
+    const json& prov = member(doc_, "provenance");
+    h += "<header>\n<p class=\"kicker\">ShiftSim report \xC2\xB7 " +
+         std::string(comparison_ ? "comparison " + html_escape(text(doc_, "comparison_id")) : "single run") + "</p>\n";
+    h += "<h1>" + html_escape(page_title()) + "</h1>\n";
+    for (const Arm* a : comparison_ ? scenarios_ : std::vector<const Arm*>{arms_.empty() ? nullptr : &arms_.front()})
+      if (a && !a->description.empty())
+        h += "<p class=\"lede\">" + std::string(comparison_ ? "<strong>" + html_escape(a->name) + ":</strong> " : "") +
+             html_escape(a->description) + "</p>\n";
+    h += "<p class=\"meta\">" + std::to_string(replicates_) + (replicates_ == 1 ? " replicate" : " replicates") + " \xC2\xB7 " +
+         html_escape(horizon_text()) + " \xC2\xB7 scale " + html_escape(text(prov, "scale")) + " \xC2\xB7 created " +
+         html_escape(text(doc_, "created_at")) + " \xC2\xB7 ShiftSim " + html_escape(text(prov, "program_version")) + "</p>\n";
+    h += "<nav class=\"toc\"><strong>Contents</strong><ol>"
+         "<li><a href=\"#headline\">Headline answers</a></li><li><a href=\"#arms\">Each arm over the horizon</a></li>"
+         "<li><a href=\"#money\">Money: cost, savings and return</a></li><li><a href=\"#health\">Health and the gap</a></li>"
+         "<li><a href=\"#activity\">Activity</a></li><li><a href=\"#assumptions\">Assumptions and sources</a></li>"
+         "<li><a href=\"#provenance\">Provenance</a></li><li><a "
+         "href=\"#definitions\">Definitions</a></li></ol></nav>\n</header>\n";
+  }
+
+  std::string method_note() const {
+    const json& prov = member(doc_, "provenance");
+    std::string s = "Figures cover " + html_escape(horizon_text()) + " (the horizon), in ";
+    const Arm* fin_arm = comparison_ ? scenarios_.front() : (arms_.empty() ? nullptr : &arms_.front());
+    const auto base_year = fin_arm ? number(member(*fin_arm->source, "finance"), "price_base_year") : std::nullopt;
+    s += base_year ? html_escape(financial_year(*base_year)) + " prices" : "base-year prices";
+    s += ". Each figure is the mean over " + std::to_string(replicates_) + (replicates_ == 1 ? " replicate" : " replicates") +
+         " of the simulation; a <strong>90% interval</strong> is the 5th to the 95th percentile over replicates.";
+    if (comparison_) {
+      const bool crn = member(doc_, "common_random_numbers").is_boolean() && member(doc_, "common_random_numbers").get<bool>();
+      s +=
+          crn ? " Every arm was run with <strong>common random numbers</strong> (replicate k of each arm uses the same seeds and "
+                "parameter draws), and differences from the baseline are taken replicate by replicate before being summarised."
+              : " The arms were run with <strong>independent random numbers</strong> (not common random numbers), so differences "
+                "include chance variation between runs.";
+    }
+    const auto scale = number(prov, "scale");
+    if (scale && *scale < 1)
+      s += " Each agent stands for " + grouped(1 / *scale, 0) + " residents (scale " + html_escape(text(prov, "scale")) +
+           "); figures are for the whole population.";
+    if (replicates_ > 0 && replicates_ < 10)
+      s += " With only " + std::to_string(replicates_) +
+           " replicates the intervals are rough: run more replicates for a decision.";
+    return s;
+  }
+
+  /// The break-even year's median as "FY2021/22", or "not within the horizon".
+  std::string break_even_text(int arm, const std::string& year_outcome, const std::string& within_breakdown) const {
+    const Stat* y = figures_.horizon(arm, year_outcome);
+    const Stat* within = figures_.horizon(arm, "break_even_within_horizon", within_breakdown);
+    if (y && y->median) return financial_year(*y->median);
+    // No median: either too many replicates never break even, or none did (then the
+    // document has no break-even year at all, only the share that broke even, 0).
+    if ((y && !y->median) || (within && within->mean)) return "not within the horizon";
+    return "not available";
+  }
+
+  std::string break_even_interval(int arm, const std::string& year_outcome) const {
+    const Stat* y = figures_.horizon(arm, year_outcome);
+    if (!y || y->n < 2 || (!y->p05 && !y->p95)) return kNoValue;
+    auto f = [](const std::optional<double>& v) { return v ? financial_year(*v) : std::string("beyond the horizon"); };
+    return f(y->p05) + " to " + f(y->p95);
+  }
+
+  void headline(std::string& h) {
+    h += "<section id=\"headline\">\n<h2>Headline answers</h2>\n";
+    h += "<p class=\"note callout\">" + method_note() + "</p>\n";
+    if (!comparison_) {
+      h += "<p class=\"callout warning\">This is a single run, not a comparison: savings, return on investment, break-even, "
+           "deaths averted, QALYs gained and the who-pays/who-saves matrix are differences from a baseline, and need one. Run "
+           "<code>shiftsim compare baseline.json scenario.json</code> to see them. The arm's own figures follow.</p>\n";
+      if (!arms_.empty()) single_headline(h, arms_.front());
+      h += "</section>\n";
+      return;
+    }
+    for (const Arm* a : scenarios_) scenario_headline(h, *a);
+    h += "</section>\n";
+  }
+
+  void single_headline(std::string& h, const Arm& a) const {
+    const int k = a.index;
+    h += "<div class=\"arm-card\"><h3>" + swatch(a) + html_escape(a.name) + "</h3>\n<p>";
+    h += "Over " + html_escape(horizon_text()) + ", services cost the public purse (NHS, council and public health) " +
+         with_interval(figures_.horizon(k, "cost_gbp", "public"), Kind::gbp) + "; with what households pay for themselves, " +
+         with_interval(figures_.horizon(k, "cost_gbp", "all"), Kind::gbp);
+    const Stat* spend = figures_.horizon(k, "intervention_spend_gbp");
+    if (spend && spend->mean && *spend->mean != 0) h += ", and its interventions cost " + with_interval(spend, Kind::gbp);
+    h += ". There are " + with_interval(figures_.horizon(k, "deaths"), Kind::count) + " deaths and " +
+         with_interval(figures_.horizon(k, "qalys"), Kind::count) + " quality-adjusted life years lived. ";
+    const Stat* gap = figures_.horizon(k, "le_gap_birth_years", "sex=persons");
+    if (gap && gap->mean)
+      h += "Life expectancy at birth in the least deprived fifth of neighbourhoods exceeds that in the most deprived by " +
+           with_interval(gap, Kind::years) + " years.";
+    h += "</p>\n</div>\n";
+  }
+
+  void headline_row(std::string& h, const std::string& measure, const std::string& value, const std::string& interval,
+                    const std::string& note) const {
+    h += "<tr><td>" + measure + "</td><td class=\"num\">" + value + "</td><td class=\"num\">" + interval + "</td><td>" + note +
+         "</td></tr>\n";
+  }
+
+  void scenario_headline(std::string& h, const Arm& a) const {
+    const int k = a.index;
+    const auto H = [&](const std::string& o, const std::string& b = "all") { return figures_.horizon(k, o, b); };
+    h += "<div class=\"arm-card\"><h3>" + swatch(a) + html_escape(a.name) + " <span class=\"meta\">vs " +
+         html_escape(baseline_->name) + "</span></h3>\n<p>";
+    // Plain sentences first, then the table.
+    const Stat* cost = H("intervention_cost_gbp");
+    const Stat* gross = H("gross_savings_gbp", "public");
+    const Stat* cash = H("cashable_savings_gbp", "public");
+    h += "Over " + html_escape(horizon_text()) + ", the scenario's interventions cost " + with_interval(cost, Kind::gbp) +
+         " more than the baseline's. The gross savings in the cost of public services (NHS, council and public health) are " +
+         with_interval(gross, Kind::gbp) + ", of which " + with_interval(cash, Kind::gbp) +
+         " is cashable (releases money); the rest is capacity released. ";
+    const Stat* roi = H("roi_gross");
+    const Stat* roi_c = H("roi_cashable");
+    const Stat* p1 = H("roi_gross_above_1");
+    if (roi && roi->mean) {
+      h += "Each \xC2\xA3"
+           "1 invested brings back " +
+           with_interval(roi, Kind::ratio) + " in gross savings and " + mean_text(roi_c, Kind::ratio) +
+           " in cashable savings (present values). ";
+      if (p1 && p1->mean)
+        h += "The chance that gross savings exceed the investment (ROI above 1) is " + mean_text(p1, Kind::probability) + ". ";
+    } else {
+      h += "There is no return on investment to report: the scenario invests no more than the baseline. ";
+    }
+    h += "The net present value is " + with_interval(H("npv_gbp"), Kind::gbp) + "; counting cashable savings only, it is " +
+         mean_text(H("npv_cashable_gbp"), Kind::gbp) + ". ";
+    const std::string be = break_even_text(k, "break_even_year", "all");
+    const Stat* within = H("break_even_within_horizon");
+    const std::string share = within && within->mean ? mean_text(within, Kind::probability) : std::string();
+    if (be == "not within the horizon")
+      h += "It does <strong>not break even within the horizon</strong> (cumulative discounted net benefit stays below zero in "
+           "the median replicate)" +
+           (share.empty() ? std::string() : "; " + share + " of replicates break even") + ". ";
+    else if (be != "not available")
+      h += "It breaks even (cumulative discounted net benefit reaches zero) in <strong>" + be +
+           "</strong> (median over replicates)" +
+           (share.empty() ? std::string() : "; " + share + " of replicates break even within the horizon") + ". ";
+    h += "</p>\n<p>";
+    const Stat* deaths = H("deaths_averted");
+    const Stat* qalys = H("qalys_gained");
+    h += "Deaths averted: " + with_interval(deaths, Kind::count) + ". QALYs gained: " + with_interval(qalys, Kind::count) +
+         ", or " + mean_text(H("qalys_gained_discounted"), Kind::count) + " discounted. ";
+    const Stat* cpq = H("cost_per_qaly_gbp");
+    const Stat* ce20 = H("cost_effective", "wtp=20000");
+    const Stat* ce30 = H("cost_effective", "wtp=30000");
+    if (cpq && cpq->mean) {
+      if (*cpq->mean < 0)
+        h += "It saves more than it costs while gaining health (dominant): the net cost per QALY gained is " +
+             with_interval(cpq, Kind::gbp) + ". ";
+      else
+        h += "The net cost per QALY gained is " + with_interval(cpq, Kind::gbp) + ", " +
+             (*cpq->mean < 20000    ? "below"
+              : *cpq->mean <= 30000 ? "within"
+                                    : "above") +
+             " NICE's \xC2\xA3"
+             "20,000" +
+             kEnDash +
+             "\xC2\xA3"
+             "30,000 range. ";
+      if (cpq->n < replicates_)
+        h += "(Only " + std::to_string(cpq->n) + " of " + std::to_string(replicates_) +
+             " replicates gain QALYs; the cost per QALY is summarised over those.) ";
+    } else {
+      h += "No replicate gains QALYs, so there is no cost per QALY. ";
+    }
+    if (ce20 && ce20->mean && ce30 && ce30->mean)
+      h += "The probability that it is cost-effective is " + mean_text(ce20, Kind::probability) +
+           " at \xC2\xA3"
+           "20,000 per QALY and " +
+           mean_text(ce30, Kind::probability) +
+           " at \xC2\xA3"
+           "30,000. ";
+    const Stat* gap = H("le_gap_birth_change_years", "sex=persons");
+    if (gap && gap->mean) {
+      const auto f = formatter(Kind::years, magnitude_of(*gap));
+      h += "The life-expectancy gap at birth between the most and least deprived fifths " +
+           std::string(*gap->mean < 0   ? "narrows by "
+                       : *gap->mean > 0 ? "widens by "
+                                        : "changes by ") +
+           f(std::fabs(*gap->mean)) + " years";
+      if (gap->p05 && gap->p95 && gap->n > 1) h += " (change, 90% interval " + f(*gap->p05) + " to " + f(*gap->p95) + " years)";
+      h += ".";
+    }
+    h += "</p>\n";
+
+    h += "<table class=\"headline keep\"><thead><tr><th>Over the horizon</th><th class=\"num\">Mean</th><th class=\"num\">90% "
+         "interval</th>"
+         "<th>Notes</th></tr></thead><tbody>\n";
+    headline_row(h, "Intervention cost", mean_text(cost, Kind::gbp), interval_text(cost, Kind::gbp),
+                 "Scenario spend minus baseline spend, undiscounted");
+    headline_row(h, "Public gross savings", mean_text(gross, Kind::gbp), interval_text(gross, Kind::gbp),
+                 "Baseline minus scenario cost of services (NHS, council, public health)");
+    headline_row(h, "Cashable savings", mean_text(cash, Kind::gbp), interval_text(cash, Kind::gbp),
+                 "The part of the public savings that releases money");
+    headline_row(h, "Net benefit", mean_text(H("net_benefit_gbp"), Kind::gbp), interval_text(H("net_benefit_gbp"), Kind::gbp),
+                 "Public gross savings minus intervention cost, undiscounted");
+    headline_row(h, "Net present value (NPV)", mean_text(H("npv_gbp"), Kind::gbp), interval_text(H("npv_gbp"), Kind::gbp),
+                 "Discounted; gross public savings");
+    headline_row(h, "NPV, cashable", mean_text(H("npv_cashable_gbp"), Kind::gbp), interval_text(H("npv_cashable_gbp"), Kind::gbp),
+                 "Discounted; cashable savings only");
+    headline_row(h, "Return on investment, gross",
+                 roi && roi->mean ? mean_text(roi, Kind::ratio) +
+                                        " back per \xC2\xA3"
+                                        "1"
+                                  : kNoValue,
+                 interval_text(roi, Kind::ratio), "Present value of public gross savings / present value of intervention cost");
+    headline_row(h, "Return on investment, cashable",
+                 roi_c && roi_c->mean ? mean_text(roi_c, Kind::ratio) +
+                                            " back per \xC2\xA3"
+                                            "1"
+                                      : kNoValue,
+                 interval_text(roi_c, Kind::ratio), "Cashable savings / intervention cost, present values");
+    headline_row(h, "P(ROI &gt; 1)", mean_text(p1, Kind::probability), kNoValue,
+                 "Share of replicates whose gross ROI is above 1");
+    headline_row(h, "Break-even year", html_escape(be) + " <span class=\"meta\">(median)</span>",
+                 break_even_interval(k, "break_even_year"),
+                 "First financial year with cumulative discounted net benefit \xE2\x89\xA5 0" +
+                     (share.empty() ? std::string() : "; " + share + " of replicates break even"));
+    const Stat* within_c = H("break_even_within_horizon", "cashable");
+    headline_row(
+        h, "Break-even year, cashable",
+        html_escape(break_even_text(k, "break_even_year_cashable", "cashable")) + " <span class=\"meta\">(median)</span>",
+        break_even_interval(k, "break_even_year_cashable"),
+        within_c && within_c->mean ? mean_text(within_c, Kind::probability) + " of replicates break even on cashable savings"
+                                   : "");
+    headline_row(h, "Deaths averted", mean_text(deaths, Kind::count), interval_text(deaths, Kind::count),
+                 "Baseline deaths minus scenario deaths");
+    headline_row(h, "QALYs gained", mean_text(qalys, Kind::count), interval_text(qalys, Kind::count), "Undiscounted");
+    headline_row(h, "Cost per QALY gained", mean_text(cpq, Kind::gbp), interval_text(cpq, Kind::gbp),
+                 "Net cost / discounted QALYs; NICE range \xC2\xA3"
+                 "20,000" +
+                     kEnDash +
+                     "\xC2\xA3"
+                     "30,000; negative = dominant");
+    headline_row(h,
+                 "P(cost-effective at \xC2\xA3"
+                 "20k / \xC2\xA3"
+                 "30k)",
+                 mean_text(ce20, Kind::probability) + " / " + mean_text(ce30, Kind::probability), kNoValue,
+                 "Share of replicates with positive net monetary benefit");
+    const auto years = [](const Stat* st) { return mean_text(st, Kind::years) + (st && st->mean ? " years" : ""); };
+    headline_row(h, "Change in life-expectancy gap at birth", years(gap), interval_text(gap, Kind::years),
+                 "Scenario gap minus baseline gap, persons; negative = narrower");
+    const Stat* sii = H("sii_le_birth_change_years", "sex=persons");
+    headline_row(h, "Change in slope index of inequality", years(sii), interval_text(sii, Kind::years),
+                 "Life expectancy at birth across deprivation deciles, persons");
+    h += "</tbody></table>\n</div>\n";
+  }
+
+  void arms_table(std::string& h) const {
+    h += "<section id=\"arms\">\n<h2>Each arm over the horizon</h2>\n<p class=\"note\">The figures of each arm on its own over " +
+         html_escape(horizon_text()) + ": mean, with the 90% interval under it.</p>\n";
+    struct Row {
+      const char *label, *outcome, *breakdown;
+      Kind kind;
+    };
+    const std::vector<Row> rows{
+        {"Residents at the end", "population_end", "all", Kind::count},
+        {"Cost of services, public", "cost_gbp", "public", Kind::gbp},
+        {"Cost of services, all payers", "cost_gbp", "all", Kind::gbp},
+        {"Cost of services, public, discounted", "cost_discounted_gbp", "public", Kind::gbp},
+        {"Intervention spend", "intervention_spend_gbp", "all", Kind::gbp},
+        {"Deaths", "deaths", "all", Kind::count},
+        {"QALYs lived", "qalys", "all", Kind::count},
+        {"Life expectancy at birth (years)", "life_expectancy_birth_years", "sex=persons", Kind::years},
+        {"Life expectancy at 65 (years)", "life_expectancy_65_years", "sex=persons", Kind::years},
+        {"Gap in life expectancy at birth, least minus most deprived fifth (years)", "le_gap_birth_years", "sex=persons",
+         Kind::years},
+        {"Slope index of inequality, life expectancy at birth (years)", "sii_le_birth_years", "sex=persons", Kind::years},
+        {"GP appointments", "gp_appointments", "all", Kind::count},
+        {"A&E attendances", "ae_attendances", "all", Kind::count},
+        {"Emergency admissions", "emergency_admissions", "all", Kind::count},
+        {"Emergency bed-days", "emergency_bed_days", "all", Kind::count},
+        {"Delayed-discharge bed-days", "delayed_discharge_bed_days", "all", Kind::count},
+        {"Home-care hours", "home_care_hours", "all", Kind::count},
+        {"Care-home weeks", "care_home_weeks", "all", Kind::count},
+        {"Care-home residents at the end", "care_home_residents_end", "all", Kind::count}};
+    h += "<table class=\"arms\"><thead><tr><th>Horizon</th>";
+    for (const auto& a : arms_) h += "<th class=\"num\">" + swatch(a) + html_escape(a.name) + "</th>";
+    h += "</tr></thead><tbody>\n";
+    for (const auto& r : rows) {
+      bool any = false;
+      for (const auto& a : arms_) any = any || figures_.horizon(a.index, r.outcome, r.breakdown);
+      if (!any) continue;
+      h += "<tr><td>" + html_escape(r.label) + "</td>";
+      for (const auto& a : arms_) {
+        const Stat* st = figures_.horizon(a.index, r.outcome, r.breakdown);
+        h += "<td class=\"num\">" + mean_text(st, r.kind);
+        if (st && st->n > 1 && st->p05 && st->p95) h += "<span class=\"iv\">" + interval_text(st, r.kind) + "</span>";
+        h += "</td>";
+      }
+      h += "</tr>\n";
+    }
+    h += "</tbody></table>\n</section>\n";
+  }
+
+  std::string comparison_needed(const std::string& what) const {
+    return "<p class=\"callout warning\">" + what +
+           " compare a scenario with a baseline, and this report is of a single run. Run <code>shiftsim compare</code> with a "
+           "baseline and "
+           "this scenario to see them.</p>\n";
+  }
+
+  void money_section(std::string& h) {
+    h += "<section id=\"money\">\n<h2>Money: cost, savings and return</h2>\n";
+    cost_by_payer(h);
+    if (!comparison_) {
+      h += comparison_needed(
+          "Savings by payer, the distribution of savings and return on investment, the who-pays/who-saves matrix and the "
+          "break-even curve");
+      h += "</section>\n";
+      return;
+    }
+    savings_by_payer(h);
+    distributions(h);
+    who_pays(h);
+    break_even(h);
+    h += "</section>\n";
+  }
+
+  void cost_by_payer(std::string& h) {
+    const auto payers = figures_.breakdowns("cost_gbp", "payer=");
+    h += "<h3>Cost by payer over time</h3>\n";
+    if (payers.empty() || figures_.years().empty()) {
+      h += "<p class=\"note\">The document has no cost by payer.</p>\n";
+      return;
+    }
+    StackedBars bars;
+    bars.id = "chart-cost-by-payer";
+    bars.kind = "cost-by-payer";
+    bars.title = std::string("Cost of services by payer and financial year") + (arms_.size() > 1 ? ", each arm" : "") +
+                 " (mean, annualised)";
+    bars.description = "Stacked bars of the mean cost of services by payer for each financial year, one bar per arm.";
+    bars.y_title = "Cost a year (GBP, base-year prices)";
+    bars.categories = figures_.years();
+    for (std::size_t i = 0; i < payers.size(); ++i)
+      bars.stacks.emplace_back(label_of(breakdown_part(payers[i], "payer")), kStackColours[i % kStackColours.size()]);
+    for (const auto& a : arms_) {
+      bars.groups.push_back(a.name);
+      std::vector<std::vector<double>> by_year;
+      for (const auto& p : figures_.years()) {
+        std::vector<double> v;
+        for (const auto& b : payers) {
+          const Stat* st = figures_.stat(a.index, p, b, "cost_gbp");
+          v.push_back(st && st->mean ? *st->mean * 12.0 / months_of_period(p) : 0.0);
+        }
+        by_year.push_back(v);
+      }
+      bars.values.push_back(by_year);
+    }
+    std::string which;
+    if (arms_.size() > 1) {
+      which = " In each year the bars are, left to right: ";
+      for (std::size_t i = 0; i < arms_.size(); ++i)
+        which += (i ? ", " : "") + std::to_string(i + 1) + " = " + html_escape(arms_[i].name);
+      which += ".";
+    }
+    h += figure_open("cost-by-payer", bars.title,
+                     "What each payer spends on services (intervention spend excluded), by financial year." + which +
+                         annualised_note() + " Hover over a segment for its value.");
+    h += render(bars) + "</figure>\n";
+
+    LineChart line;
+    line.id = "chart-public-cost";
+    line.kind = "cost-by-payer";
+    line.title = std::string("Public cost of services by financial year") + (arms_.size() > 1 ? ", each arm," : "") +
+                 " with 90% intervals";
+    line.description = "Mean annual public cost of services per arm with 5th to 95th percentile bands.";
+    line.y_title = "Public cost a year (GBP)";
+    line.unit = Kind::gbp;
+    line.categories = figures_.years();
+    for (const auto& a : arms_) line.series.push_back(series_of(a, "cost_gbp", "public", true, a.name, colour(a)));
+    if (has_points(line)) {
+      h += figure_open(
+          "public-cost", line.title,
+          "NHS, council and public health together; the shaded bands are the 90% intervals over replicates." + annualised_note() +
+              (comparison_
+                   ? " Differences between arms are small beside the whole budget: the savings charts below show them directly."
+                   : ""));
+      h += render(line) + "</figure>\n";
+    }
+
+    // The horizon totals by payer, per arm.
+    h += "<table class=\"keep\"><thead><tr><th>Cost over the horizon</th>";
+    for (const auto& a : arms_) h += "<th class=\"num\">" + swatch(a) + html_escape(a.name) + "</th>";
+    h += "</tr></thead><tbody>\n";
+    std::vector<std::string> rows = payers;
+    for (const auto& b : figures_.breakdowns("cost_gbp", "public")) rows.push_back(b);
+    for (const auto& b : figures_.breakdowns("cost_gbp", "all")) rows.push_back(b);
+    for (const auto& b : rows) {
+      const std::string label = b == "public" ? "Public (NHS, council, public health)"
+                                : b == "all"  ? "All payers"
+                                              : label_of(breakdown_part(b, "payer"));
+      h += "<tr><td>" + html_escape(label) + "</td>";
+      for (const auto& a : arms_) {
+        const Stat* st = figures_.horizon(a.index, "cost_gbp", b);
+        h += "<td class=\"num\">" + mean_text(st, Kind::gbp);
+        if (st && st->n > 1 && st->p05 && st->p95) h += "<span class=\"iv\">" + interval_text(st, Kind::gbp) + "</span>";
+        h += "</td>";
+      }
+      h += "</tr>\n";
+    }
+    h += "</tbody></table>\n";
+  }
+
+  void savings_by_payer(std::string& h) {
+    const auto payers = figures_.breakdowns("gross_savings_gbp", "payer=");
+    if (payers.empty()) return;
+    for (const Arm* a : scenarios_) {
+      LineChart c;
+      c.id = "chart-savings-by-payer-" + std::to_string(a->index);
+      c.kind = "savings-by-payer";
+      c.title = "Gross savings by payer and financial year: " + a->name;
+      c.description = "Baseline minus scenario cost of services for each payer and year, mean with 90% interval bands.";
+      c.y_title = "Savings a year (GBP)";
+      c.unit = Kind::gbp;
+      c.zero_line = true;
+      c.categories = figures_.years();
+      for (std::size_t i = 0; i < payers.size(); ++i)
+        c.series.push_back(series_of(*a, "gross_savings_gbp", payers[i], true, label_of(breakdown_part(payers[i], "payer")),
+                                     kStackColours[i % kStackColours.size()]));
+      if (!has_points(c)) continue;
+      h += figure_open("savings-by-payer-" + std::to_string(a->index), c.title,
+                       "Who saves, year by year: above zero the scenario costs that payer less than the baseline. Bands are 90% "
+                       "intervals of the "
+                       "replicate-by-replicate differences." +
+                           annualised_note());
+      h += render(c) + "</figure>\n";
+    }
+  }
+
+  std::vector<double> values_of(int arm, const std::string& outcome, const std::string& breakdown) const {
+    std::vector<double> v;
+    for (const auto& [r, x] : figures_.replicates(arm, outcome, breakdown)) v.push_back(x);
+    return v;
+  }
+
+  void distributions(std::string& h) {
+    h += "<h3>Savings and return on investment: the distribution over replicates</h3>\n";
+    Histogram sav;
+    sav.id = "chart-savings-distribution";
+    sav.kind = "savings-roi-distribution";
+    sav.title = "Public gross savings over the horizon, per replicate";
+    sav.description =
+        "Histogram of each replicate's public gross savings, per scenario arm, with the mean and 90% interval above.";
+    sav.x_title = "Public gross savings over the horizon (GBP, undiscounted)";
+    sav.unit = Kind::gbp;
+    sav.reference = 0.0;
+    sav.reference_label = "no saving";
+    Histogram roi = sav;
+    roi.id = "chart-roi-distribution";
+    roi.title = "Return on investment (gross), per replicate";
+    roi.description =
+        "Histogram of each replicate's gross ROI, per scenario arm, with the mean and 90% interval above; the dashed line is ROI "
+        "= 1.";
+    roi.x_title = "GBP of public gross savings back per GBP 1 invested (present values)";
+    roi.unit = Kind::ratio;
+    roi.reference = 1.0;
+    roi.reference_label = "ROI = 1 (pays for itself)";
+    for (const Arm* a : scenarios_) {
+      auto v = values_of(a->index, "gross_savings_gbp", "public");
+      if (!v.empty()) sav.groups.push_back({a->name, colour(*a), v, figures_.horizon(a->index, "gross_savings_gbp", "public")});
+      auto r = values_of(a->index, "roi_gross", "all");
+      if (!r.empty()) roi.groups.push_back({a->name, colour(*a), r, figures_.horizon(a->index, "roi_gross")});
+    }
+    if (!sav.groups.empty()) {
+      h += figure_open("savings-distribution", sav.title,
+                       "How the savings vary between replicates (parameter uncertainty and chance). The bar above the histogram "
+                       "is the 90% interval "
+                       "with the mean as a dot.");
+      h += render(sav) + "</figure>\n";
+    } else {
+      h += "<p class=\"note\">The document has no per-replicate public gross savings.</p>\n";
+    }
+    if (!roi.groups.empty()) {
+      h += figure_open(
+          "roi-distribution", roi.title,
+          "Right of the dashed line the scenario's savings exceed its cost. P(ROI &gt; 1) is the share of replicates there.");
+      h += render(roi) + "</figure>\n";
+    } else {
+      h += "<p class=\"note\">No return on investment: no scenario invests more than the baseline.</p>\n";
+    }
+  }
+
+  void who_pays(std::string& h) {
+    h += "<h3>Who pays, who saves</h3>\n";
+    const auto cells = figures_.breakdowns("who_pays_who_saves_gbp");
+    std::vector<std::string> investors, savers;
+    for (const auto& b : cells) {
+      const std::string i = breakdown_part(b, "investor"), s = breakdown_part(b, "saver");
+      if (!i.empty() && std::find(investors.begin(), investors.end(), i) == investors.end()) investors.push_back(i);
+      if (!s.empty() && std::find(savers.begin(), savers.end(), s) == savers.end()) savers.push_back(s);
+    }
+    if (investors.empty() || savers.empty()) {
+      h += "<p class=\"note\">The document has no who-pays/who-saves matrix.</p>\n";
+      return;
+    }
+    for (const Arm* a : scenarios_) {
+      HeatMap m;
+      m.id = "chart-who-pays-" + std::to_string(a->index);
+      m.kind = "who-pays-who-saves";
+      m.title = "Who pays, who saves: " + a->name;
+      m.description =
+          "Matrix of investing funder by saving payer: each saver's discounted savings shared among the funders in proportion to "
+          "their discounted investment.";
+      m.row_title = "Investor";
+      m.column_title = "Saver (present value of savings over the horizon, GBP)";
+      std::vector<std::string> omitted;
+      for (const auto& i : investors) {
+        std::vector<const Stat*> row;
+        bool nonzero = false;
+        for (const auto& s : savers) {
+          const Stat* st = figures_.horizon(a->index, "who_pays_who_saves_gbp", "investor=" + i + ";saver=" + s);
+          row.push_back(st);
+          if (st)
+            for (const auto& v : {st->mean, st->p05, st->p95}) nonzero = nonzero || (v && *v != 0);
+        }
+        // A funder that invests nothing has a row of zeros: leave it out and say so.
+        if (!nonzero) {
+          omitted.push_back(label_of(i));
+          continue;
+        }
+        m.rows.push_back(label_of(i));
+        m.cells.push_back(row);
+      }
+      for (const auto& s : savers) m.columns.push_back(label_of(s));
+      if (m.rows.empty()) {
+        h += "<p class=\"note\">" + html_escape(a->name) +
+             ": no funder invests more than in the baseline, so no savings are attributed to an investor.</p>\n";
+        continue;
+      }
+      std::string caption =
+          "The wrong-pocket problem: a row is what one funder's investment saved, and for whom (each payer's discounted savings "
+          "shared among the "
+          "funders in proportion to what they invested). Green is a saving, red an extra cost.";
+      if (!omitted.empty()) {
+        caption += " Funders who invest nothing extra are left out:";
+        for (std::size_t i = 0; i < omitted.size(); ++i) caption += (i ? ", " : " ") + html_escape(omitted[i]);
+        caption += ".";
+      }
+      h += figure_open("who-pays-" + std::to_string(a->index), m.title, caption);
+      h += render(m) + "</figure>\n";
+      // Net positions and what a pooled budget would move.
+      const auto orgs = figures_.breakdowns("net_position_gbp", "organisation=");
+      const auto pooled = figures_.breakdowns("pooled_budget_transfer_gbp", "organisation=");
+      if (orgs.empty()) continue;
+      h += "<table class=\"keep\"><thead><tr><th>" + html_escape(a->name) +
+           ": organisation</th><th class=\"num\">Net position (PV)</th>"
+           "<th class=\"num\">90% interval</th><th class=\"num\">Pooled budget would move</th><th class=\"num\">90% "
+           "interval</th></tr></thead><tbody>\n";
+      for (const auto& o : orgs) {
+        const Stat* np = figures_.horizon(a->index, "net_position_gbp", o);
+        const Stat* pt = std::find(pooled.begin(), pooled.end(), o) != pooled.end()
+                             ? figures_.horizon(a->index, "pooled_budget_transfer_gbp", o)
+                             : nullptr;
+        h += "<tr><td>" + html_escape(label_of(breakdown_part(o, "organisation"))) + "</td><td class=\"num\">" +
+             mean_text(np, Kind::gbp) + "</td><td class=\"num\">" + interval_text(np, Kind::gbp) + "</td><td class=\"num\">" +
+             mean_text(pt, Kind::gbp) + "</td><td class=\"num\">" + interval_text(pt, Kind::gbp) + "</td></tr>\n";
+      }
+      h += "</tbody></table>\n<p class=\"note\">Net position: an organisation's discounted savings minus its own discounted "
+           "investment. Pooled "
+           "budget: if the whole investment were pooled and shared in proportion to each organisation's savings, how much more "
+           "(positive) or less "
+           "(negative) it would pay in than now.</p>\n";
+    }
+  }
+
+  void break_even(std::string& h) {
+    h += "<h3>Break-even</h3>\n";
+    for (const Arm* a : scenarios_) {
+      LineChart c;
+      c.id = "chart-break-even-" + std::to_string(a->index);
+      c.kind = "break-even";
+      c.title = "Break-even curve: cumulative discounted net benefit, " + a->name;
+      c.description =
+          "Cumulative discounted net benefit by the end of each financial year, counting all public savings or cashable savings "
+          "only, with 90% interval bands and the zero line.";
+      c.y_title = "Cumulative net benefit (GBP, present value)";
+      c.unit = Kind::gbp;
+      c.zero_line = true;
+      c.categories = figures_.years();
+      c.series.push_back(series_of(*a, "cumulative_discounted_net_benefit_gbp", "all", false, "All public savings", colour(*a)));
+      c.series.push_back(
+          series_of(*a, "cumulative_discounted_net_benefit_gbp", "cashable", false, "Cashable savings only", "#444444"));
+      c.series.back().dashed = true;
+      if (!has_points(c)) {
+        h += "<p class=\"note\">" + html_escape(a->name) + ": the document has no break-even curve.</p>\n";
+        continue;
+      }
+      h += figure_open(
+          "break-even-" + std::to_string(a->index), c.title,
+          "Savings minus intervention cost, discounted and summed from the start of the run to the end of each financial year. "
+          "The scenario breaks even in the first year the curve reaches the dashed zero line: here <strong>" +
+              html_escape(break_even_text(a->index, "break_even_year", "all")) + "</strong> (median over replicates).");
+      h += render(c) + "</figure>\n";
+    }
+  }
+
+  void health(std::string& h) {
+    h += "<section id=\"health\">\n<h2>Health and the gap</h2>\n";
+    LineChart gap;
+    gap.id = "chart-le-gap";
+    gap.kind = "le-gap";
+    gap.title = "Life-expectancy gap at birth between the least and most deprived fifths, by financial year";
+    gap.description =
+        "Period life expectancy at birth in the least deprived IMD quintile minus the most deprived, persons, each arm with 90% "
+        "bands.";
+    gap.y_title = "Gap in life expectancy (years)";
+    gap.unit = Kind::years;
+    gap.categories = figures_.years();
+    for (const auto& a : arms_) gap.series.push_back(series_of(a, "le_gap_birth_years", "sex=persons", false, a.name, colour(a)));
+    if (has_points(gap)) {
+      h += figure_open(
+          "le-gap", gap.title,
+          "From period life tables of each year's simulated deaths and person-years (quintile 5 minus quintile 1 of IMD 2019). "
+          "Part years rest on fewer deaths, so their intervals are wider.");
+      h += render(gap) + "</figure>\n";
+    } else {
+      h += "<p class=\"note\">The document has no life-expectancy gap by year.</p>\n";
+    }
+    le_table(h);
+    if (comparison_) {
+      equity_plane(h);
+      quintile_gains(h);
+    } else {
+      h += comparison_needed("The equity" + kEnDash + "efficiency plane and QALY gains by quintile");
+    }
+    prevalence(h);
+    h += "</section>\n";
+  }
+
+  void le_table(std::string& h) const {
+    h += "<h3>Life expectancy by deprivation quintile</h3>\n<table class=\"keep\"><thead><tr><th rowspan=\"2\">IMD quintile "
+         "(persons, horizon)</th>";
+    for (const auto& a : arms_) h += "<th class=\"num\" colspan=\"2\">" + swatch(a) + html_escape(a.name) + "</th>";
+    h += "</tr><tr>";
+    for (std::size_t i = 0; i < arms_.size(); ++i) h += "<th class=\"num\">At birth</th><th class=\"num\">At 65</th>";
+    h += "</tr></thead><tbody>\n";
+    auto cell = [&](const Stat* st) {
+      std::string c = "<td class=\"num\">" + mean_text(st, Kind::years);
+      if (st && st->n > 1 && st->p05 && st->p95) c += "<span class=\"iv\">" + interval_text(st, Kind::years) + "</span>";
+      return c + "</td>";
+    };
+    bool any = false;
+    for (int q = 1; q <= 5; ++q) {
+      const std::string b = "quintile=" + std::to_string(q) + ";sex=persons";
+      std::string row = "<tr><td>" + std::to_string(q) +
+                        (q == 1   ? " (most deprived)"
+                         : q == 5 ? " (least deprived)"
+                                  : "") +
+                        "</td>";
+      bool has = false;
+      for (const auto& a : arms_) {
+        const Stat* b0 = figures_.horizon(a.index, "life_expectancy_birth_years", b);
+        const Stat* b65 = figures_.horizon(a.index, "life_expectancy_65_years", b);
+        has = has || b0 || b65;
+        row += cell(b0) + cell(b65);
+      }
+      if (has) h += row + "</tr>\n", any = true;
+    }
+    const std::vector<std::tuple<std::string, std::string, std::string>> extra{
+        {"All residents", "life_expectancy_birth_years", "life_expectancy_65_years"},
+        {"Gap: quintile 5 minus quintile 1", "le_gap_birth_years", "le_gap_65_years"},
+        {"Slope index of inequality (across deciles)", "sii_le_birth_years", "sii_le_65_years"}};
+    for (const auto& [label, birth, at65] : extra) {
+      std::string row = "<tr><td>" + html_escape(label) + "</td>";
+      bool has = false;
+      for (const auto& a : arms_) {
+        const Stat* b0 = figures_.horizon(a.index, birth, "sex=persons");
+        const Stat* b65 = figures_.horizon(a.index, at65, "sex=persons");
+        has = has || b0 || b65;
+        row += cell(b0) + cell(b65);
+      }
+      if (has) h += row + "</tr>\n", any = true;
+    }
+    if (!any)
+      h += "<tr><td colspan=\"" + std::to_string(1 + 2 * arms_.size()) +
+           "\">The document has no life expectancy by quintile.</td></tr>\n";
+    h += "</tbody></table>\n<p class=\"note\">Years; period life expectancy over the whole horizon from the simulated deaths and "
+         "person-years "
+         "(abridged life tables). The slope index of inequality is the modelled difference in life expectancy between the most "
+         "and least "
+         "deprived ends of the population, across IMD deciles.</p>\n";
+  }
+
+  void equity_plane(std::string& h) {
+    Scatter c;
+    c.id = "chart-equity-efficiency";
+    c.kind = "equity-efficiency";
+    // Efficiency as net health benefit (QALYs, net of costs valued at NICE's lower threshold)
+    // when the document has it; otherwise QALYs gained.
+    const bool nhb = !figures_.replicates(scenarios_.front()->index, "net_monetary_benefit_gbp", "wtp=20000").empty();
+    c.title = "Equity" + kEnDash + "efficiency plane";
+    c.description =
+        "Each replicate of each scenario: efficiency on the horizontal axis, equity gain (QALYs per 100,000 in the most minus "
+        "the "
+        "least deprived quintile) on the vertical.";
+    c.x_title = nhb ? "Net health benefit (QALYs, net cost valued at GBP 20,000 per QALY)" : "QALYs gained";
+    c.y_title = "Equity gain (QALYs gained per 100,000 person-years, most " + kMinus + " least deprived fifth)";
+    c.x_unit = Kind::count;
+    c.y_unit = Kind::plain;
+    c.top_right = "Gains health and narrows the gap";
+    c.top_left = "Narrows the gap at a health cost";
+    c.bottom_right = "Gains health but widens the gap";
+    c.bottom_left = "Loses health and widens the gap";
+    std::vector<Stat> x_stats;  // net health benefit summaries, derived from the NMB summaries
+    x_stats.reserve(scenarios_.size());
+    for (const Arm* a : scenarios_) {
+      ScatterGroup g;
+      g.label = a->name;
+      g.colour = colour(*a);
+      std::map<int, double> x;
+      if (nhb) {
+        for (const auto& [r, v] : figures_.replicates(a->index, "net_monetary_benefit_gbp", "wtp=20000")) x[r] = v / 20000.0;
+        const Stat* nmb = figures_.horizon(a->index, "net_monetary_benefit_gbp", "wtp=20000");
+        Stat s;
+        if (nmb) {
+          s = *nmb;
+          for (auto* v : {&s.mean, &s.median, &s.p05, &s.p95})
+            if (*v) **v /= 20000.0;
+        }
+        x_stats.push_back(s);
+        g.x = nmb ? &x_stats.back() : nullptr;
+      } else {
+        for (const auto& [r, v] : figures_.replicates(a->index, "qalys_gained", "all")) x[r] = v;
+        g.x = figures_.horizon(a->index, "qalys_gained");
+      }
+      for (const auto& [r, v] : figures_.replicates(a->index, "equity_gain_qalys_per_100k", "all"))
+        if (x.count(r)) g.points.emplace_back(x[r], v);
+      g.y = figures_.horizon(a->index, "equity_gain_qalys_per_100k");
+      if (!g.points.empty()) c.groups.push_back(std::move(g));
+    }
+    h += "<h3>Equity and efficiency</h3>\n";
+    if (c.groups.empty()) {
+      h += "<p class=\"note\">The document has no per-replicate QALY and equity figures.</p>\n";
+      return;
+    }
+    h += figure_open(
+        "equity-efficiency", c.title,
+        std::string(
+            "Distributional cost-effectiveness: to the right of the vertical line the scenario is worth more health than it "
+            "costs") +
+            (nhb ? " (net health benefit = discounted QALYs gained \xE2\x88\x92 net cost / \xC2\xA3"
+                   "20,000)"
+                 : "") +
+            "; above the horizontal line its QALY gains per head are larger in the most deprived fifth than in the least "
+            "deprived. Dots are replicates; the diamond is the mean with 90% intervals.");
+    h += render(c) + "</figure>\n";
+  }
+
+  void quintile_gains(std::string& h) const {
+    h += "<h3>Health gains by deprivation quintile</h3>\n<table class=\"keep\"><thead><tr><th>IMD quintile</th>";
+    for (const Arm* a : scenarios_)
+      h += "<th class=\"num\">" + swatch(*a) + html_escape(a->name) +
+           ": deaths averted</th><th class=\"num\">QALYs gained per 100,000 person-years</th>"
+           "<th class=\"num\">Change in life expectancy at birth (years)</th>";
+    h += "</tr></thead><tbody>\n";
+    for (int q = 0; q <= 5; ++q) {
+      const std::string b = q == 0 ? "all" : "quintile=" + std::to_string(q);
+      h += "<tr><td>" +
+           (q == 0 ? std::string("All")
+                   : std::to_string(q) + (q == 1   ? " (most deprived)"
+                                          : q == 5 ? " (least deprived)"
+                                                   : "")) +
+           "</td>";
+      for (const Arm* a : scenarios_) {
+        for (const auto& [o, br, kind] : std::vector<std::tuple<std::string, std::string, Kind>>{
+                 {"deaths_averted", b, Kind::count},
+                 {"qalys_gained_per_100k", b, Kind::plain},
+                 {"le_birth_change_years", (q == 0 ? std::string() : b + ";") + "sex=persons", Kind::years}}) {
+          const Stat* st = figures_.horizon(a->index, o, br);
+          h += "<td class=\"num\">" + mean_text(st, kind);
+          if (st && st->n > 1 && st->p05 && st->p95) h += "<span class=\"iv\">" + interval_text(st, kind) + "</span>";
+          h += "</td>";
+        }
+      }
+      h += "</tr>\n";
+    }
+    h += "</tbody></table>\n";
+  }
+
+  void prevalence(std::string& h) const {
+    const auto conditions = figures_.breakdowns("prevalence_percent", "condition=");
+    std::vector<std::string> names;
+    for (const auto& b : conditions)
+      if (b.find(';') == std::string::npos) names.push_back(breakdown_part(b, "condition"));
+    if (names.empty()) return;
+    h += "<h3>Prevalence at the end of the run</h3>\n<table class=\"keep\"><thead><tr><th>Condition (% of residents)</th>";
+    for (const auto& a : arms_) h += "<th class=\"num\">" + swatch(a) + html_escape(a.name) + "</th>";
+    h += "</tr></thead><tbody>\n";
+    for (const auto& n : names) {
+      h += "<tr><td>" + html_escape(label_of(n)) + "</td>";
+      for (const auto& a : arms_) {
+        const auto P = [&](const std::string& suffix) {
+          return figures_.horizon(a.index, "prevalence_percent", "condition=" + n + suffix);
+        };
+        h += "<td class=\"num\">" + mean_text(P(""), Kind::percent) + "<span class=\"iv\">most deprived " +
+             mean_text(P(";quintile=1"), Kind::percent) + ", least " + mean_text(P(";quintile=5"), Kind::percent) +
+             "</span></td>";
+      }
+      h += "</tr>\n";
+    }
+    h += "</tbody></table>\n<p class=\"note\">Residents living with each condition at the end of the run, per 100 residents of "
+         "all ages (mean over "
+         "replicates); under it, the most and least deprived fifths (IMD quintiles 1 and 5).</p>\n";
+  }
+
+  void activity(std::string& h) {
+    h += "<section id=\"activity\">\n<h2>Activity</h2>\n<p class=\"note\">Fan charts: the line is the mean of each arm, the "
+         "shaded band its 90% "
+         "interval over replicates." +
+         annualised_note() + "</p>\n";
+    struct Chart {
+      const char *outcome, *unit;
+      bool flow;
+    };
+    const std::vector<Chart> charts{{"emergency_admissions", "Emergency admissions a year", true},
+                                    {"ae_attendances", "A&E attendances a year", true},
+                                    {"gp_appointments", "GP appointments a year", true},
+                                    {"emergency_bed_days", "Emergency bed-days a year", true},
+                                    {"care_home_residents_end", "Care-home residents at the end of the year", false}};
+    int drawn = 0;
+    for (const auto& ch : charts) {
+      LineChart c;
+      c.id = std::string("chart-activity-") + ch.outcome;
+      c.kind = "activity-fan";
+      c.title = label_of(ch.outcome) + " by financial year";
+      c.description = std::string("Fan chart of ") + ch.unit + " for each arm, mean and 90% interval.";
+      c.y_title = ch.unit;
+      c.unit = Kind::count;
+      c.categories = figures_.years();
+      for (const auto& a : arms_) c.series.push_back(series_of(a, ch.outcome, "all", ch.flow, a.name, colour(a)));
+      if (!has_points(c)) continue;
+      ++drawn;
+      h += figure_open(std::string("activity-") + ch.outcome, c.title,
+                       ch.flow ? "Counts in each financial year."
+                               : "Residents living in a care home at the end of each financial year (a stock, not annualised).");
+      h += render(c) + "</figure>\n";
+    }
+    if (drawn == 0) h += "<p class=\"note\">The document has no activity by year.</p>\n";
+    h += "</section>\n";
+  }
+
+  static std::string list_of(const json& j) {
+    if (!j.is_array()) return html_escape(j.is_string() ? j.get<std::string>() : dump(j));
+    std::string s;
+    for (const auto& x : j) s += (s.empty() ? "" : ", ") + html_escape(x.is_string() ? x.get<std::string>() : dump(x));
+    return s.empty() ? "none" : s;
+  }
+
+  static std::string effects_of(const json& effects) {
+    if (!effects.is_object()) return html_escape(dump(effects));
+    std::string s;
+    for (const auto& [key, e] : effects.items()) {
+      s += (s.empty() ? "" : "<br>") + html_escape(key) + ": ";
+      if (e.is_object()) {
+        s += html_escape(text(e, "distribution"));
+        if (const auto m = number(e, "mean")) s += " (mean " + html_escape(plain_number(*m)) + ")";
+        if (const auto sh = number(e, "share_of_rate")) s += ", share of rate " + html_escape(plain_number(*sh));
+      } else {
+        s += html_escape(e.is_string() ? e.get<std::string>() : dump(e));
+      }
+    }
+    return s.empty() ? kNoValue : s;
+  }
+
+  void assumptions(std::string& h) const {
+    h += "<section id=\"assumptions\">\n<h2>Assumptions and sources</h2>\n";
+    for (const auto& a : arms_) {
+      const json& src = *a.source;
+      h += "<div class=\"arm-card\"><h3>" + swatch(a) + html_escape(a.name) + " <span class=\"meta\">(" + html_escape(a.role) +
+           ", run " + html_escape(a.run_id) + ")</span></h3>\n";
+      h += "<p>" + (a.description.empty() ? std::string("<em>No description.</em>") : html_escape(a.description)) + "</p>\n";
+      if (!a.path.empty()) h += "<p class=\"meta\">Scenario file: <code>" + html_escape(a.path) + "</code></p>\n";
+      const json& fin = member(src, "finance");
+      if (fin.is_object()) {
+        h += "<h4>Finance rules</h4>\n<ul>";
+        if (const auto y = number(fin, "price_base_year"))
+          h += "<li>Prices: " + html_escape(financial_year(*y)) + " (price base year; discounting starts there)</li>";
+        if (const auto r = number(fin, "discount_rate_costs"))
+          h += "<li>Discount rate for costs: " + html_escape(fixed(100 * *r, 1)) + "% a year</li>";
+        if (const auto r = number(fin, "discount_rate_health"))
+          h += "<li>Discount rate for health: " + html_escape(fixed(100 * *r, 1)) + "% a year</li>";
+        if (fin.contains("cashable"))
+          h += "<li>Cashable activities (savings that release money): " + list_of(fin["cashable"]) + "</li>";
+        if (const auto r = number(fin, "reinvest_share"); r && *r > 0)
+          h += "<li>Reinvestment: " + html_escape(fixed(100 * *r, 0)) + "% of the cashable savings of " +
+               list_of(member(fin, "reinvest_from")) + " are to be reinvested</li>";
+        if (const auto r = number(fin, "inflation"); r && *r != 0)
+          h += "<li>Inflation: " + html_escape(fixed(100 * *r, 1)) + "% a year</li>";
+        h += "</ul>\n";
+      }
+      const json& ivs = array_member(src, "interventions");
+      if (!ivs.empty()) {
+        h += "<h4>Interventions</h4>\n<table "
+             "class=\"interventions\"><thead><tr><th>Name</th><th>Type</th><th>Shifts</th><th>Months</th><th "
+             "class=\"num\">Budget</th>"
+             "<th class=\"num\">Unit cost</th><th>Uptake, ramp-up, half-life</th><th>Effects</th></tr></thead><tbody>\n";
+        for (const auto& iv : ivs) {
+          std::string budget = html_escape(money(number(iv, "budget_gbp_total").value_or(0)));
+          const json& by = member(iv, "budget_by_funder_gbp");
+          if (by.is_object())
+            for (const auto& [f, v] : by.items())
+              if (const auto x = number_of(v))
+                budget += "<span class=\"iv\">" + html_escape(label_of(f) + " " + money(*x)) + "</span>";
+          std::string unit = kNoValue;
+          if (const auto u = number(iv, "unit_cost_gbp")) unit = html_escape("\xC2\xA3" + grouped(*u, *u < 100 ? 2 : 0));
+          if (!text(iv, "unit_cost_basis").empty())
+            unit += "<span class=\"iv\">" + html_escape(text(iv, "unit_cost_basis")) + "</span>";
+          std::string uptake;
+          if (const auto m = number(iv, "max_uptake")) uptake += "max uptake " + fixed(100 * *m, 1) + "% a year; ";
+          if (const auto m = number(iv, "ramp_up_months")) uptake += "ramp-up " + grouped(*m, 0) + " months; ";
+          if (const auto m = number(iv, "effect_half_life_months")) uptake += "half-life " + grouped(*m, 0) + " months";
+          h += "<tr><td>" + html_escape(text(iv, "name")) + "</td><td>" + html_escape(text(iv, "type")) +
+               (text(iv, "reach").empty() ? "" : "<span class=\"iv\">" + html_escape(text(iv, "reach")) + "</span>") +
+               "</td><td>" + list_of(member(iv, "shifts")) + "</td><td class=\"nowrap\">" + html_escape(text(iv, "start_month")) +
+               " " + kEnDash + "<br>" + html_escape(text(iv, "end_month")) + "</td><td class=\"num\">" + budget +
+               "</td><td class=\"num\">" + unit + "</td><td>" + html_escape(uptake) + "</td><td>" +
+               effects_of(member(iv, "effects")) + "</td></tr>\n";
+        }
+        h += "</tbody></table>\n";
+      } else {
+        h += "<p class=\"note\">No funded interventions.</p>\n";
+      }
+      const json& ov = member(src, "parameter_overrides");
+      if (ov.is_object() && !ov.empty()) {
+        h += "<h4>Parameter overrides</h4>\n<table><thead><tr><th>Parameter</th><th>Value</th></tr></thead><tbody>\n";
+        for (const auto& [k, v] : ov.items())
+          h += "<tr><td><code>" + html_escape(k) + "</code></td><td>" +
+               html_escape(v.is_string() ? v.get<std::string>() : dump(v)) + "</td></tr>\n";
+        h += "</tbody></table>\n";
+      }
+      h += "</div>\n";
+    }
+    const json& rows = array_member(doc_, "assumptions");
+    if (!rows.empty()) {
+      h += "<details id=\"parameters\"><summary>Model parameters and their sources (" + std::to_string(rows.size()) +
+           " rows, as drawn for the baseline's first replicate)</summary>\n<table><thead><tr><th>Parameter</th><th "
+           "class=\"num\">Value</th>"
+           "<th>Unit</th><th>Uncertainty</th><th>Source</th></tr></thead><tbody>\n";
+      for (const auto& r : rows) {
+        const auto v = number(r, "value");
+        const bool derived = member(r, "derived").is_boolean() && member(r, "derived").get<bool>();
+        h += "<tr><td><code>" + html_escape(text(r, "name")) + "</code>" + (derived ? "<span class=\"iv\">derived</span>" : "") +
+             "</td><td class=\"num\">" + (v ? html_escape(plain_number(*v)) : kNoValue) + "</td><td>" +
+             html_escape(text(r, "unit")) + "</td><td>" + html_escape(text(r, "uncertainty")) + "</td><td>" +
+             html_escape(text(r, "source")) + "</td></tr>\n";
+      }
+      h += "</tbody></table>\n</details>\n";
+    }
+    h += "</section>\n";
+  }
+
+  void provenance(std::string& h) const {
+    const json& prov = member(doc_, "provenance");
+    h += "<section id=\"provenance\">\n<h2>Provenance</h2>\n<table class=\"keep\"><tbody>\n";
+    auto row = [&](const std::string& k, const std::string& v) { h += "<tr><th>" + k + "</th><td>" + v + "</td></tr>\n"; };
+    row("Comparison", html_escape(text(doc_, "comparison_id")));
+    std::string runs;
+    for (const auto& a : arms_)
+      runs +=
+          (runs.empty() ? "" : "; ") + html_escape(a.name) + ": run " + html_escape(a.run_id) + " (" + html_escape(a.role) + ")";
+    row("Runs", runs);
+    row("Seed", html_escape(text(prov, "seed")));
+    row("Replicates", html_escape(text(prov, "replicates")));
+    row("Scale (share of residents simulated)", html_escape(text(prov, "scale")));
+    row("Start year, years", html_escape(text(prov, "start_year")) + ", " + html_escape(text(prov, "years")));
+    row("Common random numbers", member(doc_, "common_random_numbers").is_boolean()
+                                     ? (member(doc_, "common_random_numbers").get<bool>() ? "yes" : "no (independent streams)")
+                                     : kNoValue);
+    row("Data version", "<code>" + html_escape(text(prov, "data_version")) + "</code>");
+    row("Parameters version", "<code>" + html_escape(text(prov, "parameters_version")) + "</code>");
+    row("Program version", "<code>" + html_escape(text(prov, "program_version")) + "</code>");
+    row("Threads", html_escape(text(prov, "threads")) + " (results do not depend on it)");
+    row("Created", html_escape(text(doc_, "created_at")));
+    for (const auto& a : arms_)
+      row("Run " + html_escape(a.run_id) + " timing",
+          html_escape(text(*a.source, "started_at")) + " to " + html_escape(text(*a.source, "finished_at")) +
+              (number(*a.source, "wall_seconds") ? " (" + fixed(*number(*a.source, "wall_seconds"), 1) + " s)" : ""));
+    if (!text(doc_, "database").empty()) row("Results database", "<code>" + html_escape(text(doc_, "database")) + "</code>");
+    h += "</tbody></table>\n</section>\n";
+  }
+
+  void definitions(std::string& h) const {
+    const json& dict = array_member(doc_, "dictionary");
+    h += "<section id=\"definitions\">\n<h2>Definitions</h2>\n";
+    if (dict.empty()) {
+      h += "<p class=\"note\">The document has no outcome dictionary.</p>\n</section>\n";
+      return;
+    }
+    h += "<details><summary>Every outcome: unit, breakdowns and definition (" + std::to_string(dict.size()) +
+         ")</summary>\n"
+         "<table><thead><tr><th>Outcome</th><th>Unit</th><th>Scope</th><th>Breakdowns</th><th>Definition</th></tr></"
+         "thead><tbody>\n";
+    for (const auto& d : dict)
+      h += "<tr><td><code>" + html_escape(text(d, "outcome")) + "</code></td><td>" + html_escape(text(d, "unit")) + "</td><td>" +
+           html_escape(text(d, "scope")) + "</td><td>" + html_escape(text(d, "breakdowns")) + "</td><td>" +
+           html_escape(text(d, "definition")) + "</td></tr>\n";
+    h += "</tbody></table>\n</details>\n</section>\n";
+  }
+};
+
+}  // namespace
+
+std::string html_report(const json& document) {
+  Report report(document);
+  return report.html();
+}
+
+}  // namespace shiftsim::results

@@ -1,0 +1,195 @@
+// The comparison layer against hand computations on synthetic run outputs: savings by payer,
+// cashable savings, NPV, ROI, break-even, who pays and who saves, QALYs, life tables and
+// summaries over replicates.
+#include "results/comparison.hpp"
+
+#include "results/economics.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+using namespace shiftsim;
+using namespace shiftsim::model;
+using namespace shiftsim::results;
+
+namespace {
+
+/// A run of one zone from July 2018 for `months` months with steady monthly flows: each
+/// quintile cell has 1,000 person-months, cost `cost` a month to each public payer line,
+/// `spend` a month of pooled intervention spend from April 2019, and deaths and exposure in
+/// every life-table cell at a rate that rises with age.
+RunOutput synthetic(int months, double acute_cost, double care_home_cost, double spend, double qalys, double death_scale) {
+  RunOutput out;
+  out.start_year = 2018;
+  out.months = months;
+  out.layout.zones = 1;
+  out.layout.zone_icp = {0};
+  out.layout.zone_district = {0};
+  out.layout.zone_neighbourhood = {0};
+  for (int t = 0; t < months; ++t) {
+    MonthFlows f;
+    f.cells.assign(static_cast<std::size_t>(kQuintiles * kFlowMetrics), 0.0);
+    for (int q = 0; q < kQuintiles; ++q) {
+      double* row = &f.cells[static_cast<std::size_t>(q * kFlowMetrics)];
+      row[fm_person_months] = 1000;
+      row[fm_cost_first + nhs_acute] = acute_cost / kQuintiles;
+      row[fm_cost_first + council_adult_social_care] = care_home_cost / kQuintiles;
+      row[fm_public_cost_first + care_home_weeks] = care_home_cost / kQuintiles;
+      row[fm_public_cost_emergency_admissions] = acute_cost / kQuintiles;
+      row[fm_qalys] = qalys / kQuintiles;
+      row[fm_deaths] = 1;
+      if (t >= 9) row[fm_programme_spend_first + 3] = spend / kQuintiles;  // pooled, from April 2019
+    }
+    for (int d = 1; d <= kDeciles; ++d)
+      for (int s = 0; s < kSexes; ++s)
+        for (int g = 0; g < kAgeGroups; ++g) {
+          const auto cell = static_cast<std::size_t>(life_table_cell(d, s, g));
+          f.person_months[cell] = 1200;  // 100 person-years a month
+          // Death rate per person-year rising with age and with deprivation (decile 1 worst).
+          const double m = 0.0005 * std::exp(0.08 * kAgeGroupStart[static_cast<std::size_t>(g)]) * (1 + 0.05 * (10 - d)) * death_scale;
+          f.deaths[cell] = m * 100;
+        }
+    out.flows.push_back(std::move(f));
+  }
+  for (int t = -1; t < months; ++t) {
+    Snapshot s;
+    s.after_month = t;
+    s.cells.assign(static_cast<std::size_t>(kQuintiles * kStockMetrics), 0.0);
+    for (int q = 0; q < kQuintiles; ++q) s.cells[static_cast<std::size_t>(q * kStockMetrics + sm_population)] = 1000;
+    out.snapshots.push_back(std::move(s));
+  }
+  return out;
+}
+
+const OutcomeSummary& get(const Comparison& c, int arm, const std::string& period, const std::string& breakdown, const std::string& outcome) {
+  const OutcomeSummary* s = find_summary(c, arm, period, breakdown, outcome);
+  INFO(outcome << " [" << breakdown << "] " << period);
+  REQUIRE(s != nullptr);
+  return *s;
+}
+
+}  // namespace
+
+TEST_CASE("comparison: savings, cashable savings, NPV, ROI and break-even against a hand computation") {
+  // 24 months from July 2018: FY2018/19 has 9 months (no spend), FY2019/20 12, FY2020/21 3.
+  // Baseline: acute GBP 100k and care homes GBP 50k a month. Scenario: acute 90k (saves 10k),
+  // care homes 40k (saves 10k), pooled spend 25k a month from April 2019.
+  const RunOutput base = synthetic(24, 100e3, 50e3, 0, 500, 1.0);
+  const RunOutput scen = synthetic(24, 90e3, 40e3, 25e3, 501, 0.9);
+  FinanceSettings fin;
+  fin.cashable = {"care_home_weeks"};
+  const Comparison c = compare({{"baseline", 1, {&base}, fin}, {"scenario", 2, {&scen}, fin}});
+
+  CHECK(c.periods == std::vector<std::string>{"FY2018/19 (Jul-Mar)", "FY2019/20", "FY2020/21 (Apr-Jun)", "horizon"});
+  // Gross public savings: 20k a month; cashable (care homes only): 10k a month.
+  CHECK(get(c, 1, "FY2018/19 (Jul-Mar)", "public", "gross_savings_gbp").mean.value() == doctest::Approx(9 * 20e3));
+  CHECK(get(c, 1, "horizon", "payer=nhs_acute", "gross_savings_gbp").mean.value() == doctest::Approx(24 * 10e3));
+  CHECK(get(c, 1, "horizon", "setting=social_care", "gross_savings_gbp").mean.value() == doctest::Approx(24 * 10e3));
+  CHECK(get(c, 1, "horizon", "public", "cashable_savings_gbp").mean.value() == doctest::Approx(24 * 10e3));
+  CHECK(get(c, 1, "horizon", "payer=council_asc", "cashable_savings_gbp").mean.value() == doctest::Approx(24 * 10e3));
+  CHECK(get(c, 1, "horizon", "funder=pooled", "intervention_cost_gbp").mean.value() == doctest::Approx(15 * 25e3));
+
+  // By hand, at 3.5% from FY2018/19: net benefit per year (gross) 180k, 240k - 300k, 60k - 75k.
+  const double d1 = 1 / 1.035, d2 = 1 / (1.035 * 1.035);
+  const double pv_sav = 180e3 + 240e3 * d1 + 60e3 * d2, pv_cost = 300e3 * d1 + 75e3 * d2;
+  CHECK(get(c, 1, "horizon", "all", "npv_gbp").mean.value() == doctest::Approx(pv_sav - pv_cost));
+  CHECK(get(c, 1, "horizon", "all", "roi_gross").mean.value() == doctest::Approx(pv_sav / pv_cost));
+  const double pv_cash = 90e3 + 120e3 * d1 + 30e3 * d2;
+  CHECK(get(c, 1, "horizon", "all", "roi_cashable").mean.value() == doctest::Approx(pv_cash / pv_cost));
+  CHECK(get(c, 1, "horizon", "all", "roi_gross_above_1").mean.value() == doctest::Approx(pv_sav > pv_cost ? 1.0 : 0.0));
+  // Cumulative discounted net benefit: 180k (no spend yet: not a break-even), 180k - 60k d1 > 0
+  // in FY2019/20, the first year with spend: break-even FY2019/20. Cashable: 90k - 180k d1 < 0,
+  // then + (30k - 75k) d2 < 0: not within the horizon.
+  CHECK(get(c, 1, "FY2019/20", "all", "cumulative_discounted_net_benefit_gbp").mean.value() == doctest::Approx(180e3 - 60e3 * d1));
+  CHECK(get(c, 1, "horizon", "all", "break_even_year").median.value() == 2019);
+  const auto& be_cash = get(c, 1, "horizon", "all", "break_even_year_cashable");
+  CHECK_FALSE(be_cash.median.has_value());
+  CHECK(be_cash.n == 1);
+  CHECK(get(c, 1, "horizon", "cashable", "break_even_within_horizon").mean.value() == 0.0);
+
+  // Who pays, who saves: all investment is pooled, so the pooled row holds every payer's
+  // discounted savings; the NHS, council and public-health rows are zero.
+  const double pv_acute = (90e3 + 120e3 * d1 + 30e3 * d2);
+  CHECK(get(c, 1, "horizon", "investor=pooled;saver=nhs_acute", "who_pays_who_saves_gbp").mean.value() == doctest::Approx(pv_acute));
+  CHECK(get(c, 1, "horizon", "investor=nhs;saver=nhs_acute", "who_pays_who_saves_gbp").mean.value() == 0.0);
+  // A pooled budget shared by savings: NHS and council save equally, so each would pay half.
+  CHECK(get(c, 1, "horizon", "organisation=nhs", "pooled_budget_transfer_gbp").mean.value() == doctest::Approx(pv_cost / 2));
+
+  // QALYs: 1 a month more; discounted at 1.5%.
+  CHECK(get(c, 1, "horizon", "all", "qalys_gained").mean.value() == doctest::Approx(24.0));
+  const double pv_q = 9 + 12 / 1.015 + 3 / (1.015 * 1.015);
+  CHECK(get(c, 1, "horizon", "all", "qalys_gained_discounted").mean.value() == doctest::Approx(pv_q));
+  CHECK(get(c, 1, "horizon", "all", "cost_per_qaly_gbp").mean.value() == doctest::Approx((pv_cost - pv_sav) / pv_q));
+  CHECK(get(c, 1, "horizon", "all", "icer_gbp_per_qaly").mean.value() == doctest::Approx((pv_cost - pv_sav) / pv_q));
+  CHECK_FALSE(get(c, 1, "horizon", "all", "icer_gbp_per_qaly").p05.has_value());
+  CHECK(get(c, 1, "horizon", "wtp=20000", "net_monetary_benefit_gbp").mean.value() == doctest::Approx(pv_q * 20000 + pv_sav - pv_cost));
+  // Deaths: the synthetic cells hold 1 a month each.
+  CHECK(get(c, 1, "horizon", "all", "deaths_averted").mean.value() == doctest::Approx(0.0));
+}
+
+TEST_CASE("comparison: life expectancy by quintile, the gap and the SII come from period life tables of the deaths") {
+  const RunOutput base = synthetic(12, 0, 0, 0, 0, 1.0);
+  const RunOutput scen = synthetic(12, 0, 0, 0, 0, 0.8);  // 20% lower death rates everywhere
+  const Comparison c = compare({{"baseline", 1, {&base}, {}}, {"scenario", 2, {&scen}, {}}});
+  // Quintile 1 = deciles 1 and 2, both sexes: rebuild its life table by hand.
+  std::vector<int> ages(kAgeGroupStart.begin(), kAgeGroupStart.end());
+  std::vector<double> deaths(kAgeGroups, 0.0), py(kAgeGroups, 0.0);
+  for (int d = 1; d <= 2; ++d)
+    for (int g = 0; g < kAgeGroups; ++g) {
+      const double m = 0.0005 * std::exp(0.08 * kAgeGroupStart[static_cast<std::size_t>(g)]) * (1 + 0.05 * (10 - d));
+      deaths[static_cast<std::size_t>(g)] += 2 * 12 * m * 100;  // 2 sexes, 12 months
+      py[static_cast<std::size_t>(g)] += 2 * 12 * 100;
+    }
+  const auto t = period_life_table(ages, deaths, py);
+  CHECK(get(c, 0, "horizon", "quintile=1;sex=persons", "life_expectancy_birth_years").mean.value() == doctest::Approx(t.front().e));
+  CHECK(get(c, 0, "horizon", "quintile=1;sex=persons", "life_expectancy_65_years").mean.value() == doctest::Approx(t[14].e));
+  // Less deprived deciles have lower death rates here: a positive gap and SII, narrower
+  // (in years) when every rate falls... and every quintile gains.
+  const double gap = get(c, 0, "horizon", "sex=persons", "le_gap_birth_years").mean.value();
+  CHECK(gap > 0);
+  CHECK(get(c, 0, "horizon", "sex=persons", "sii_le_birth_years").mean.value() > gap);  // SII spans decile 1 to 10
+  for (int q = 1; q <= 5; ++q)
+    CHECK(get(c, 1, "horizon", "quintile=" + std::to_string(q) + ";sex=male", "le_birth_change_years").mean.value() > 0);
+  const double change = get(c, 1, "horizon", "sex=persons", "le_gap_birth_change_years").mean.value();
+  CHECK(change == doctest::Approx(get(c, 1, "horizon", "sex=persons", "le_gap_birth_years").mean.value() - gap));
+}
+
+TEST_CASE("comparison: summaries over replicates are type-7 percentiles, and break-even beyond the horizon is absent") {
+  std::vector<OutcomeValue> v;
+  const int roi = outcome_index("roi_gross"), be = outcome_index("break_even_year");
+  for (int r = 0; r < 21; ++r) v.push_back({1, r, "horizon", "all", roi, static_cast<double>(r)});
+  // Break-even in 12 of 21 replicates: the median (11th value) is a year, the 95th percentile is not.
+  for (int r = 0; r < 12; ++r) v.push_back({1, r, "horizon", "all", be, 2020.0 + r % 3});
+  const auto s = summarise_values(v);
+  REQUIRE(s.size() == 2);
+  CHECK(s[0].mean.value() == doctest::Approx(10.0));
+  CHECK(s[0].median.value() == doctest::Approx(10.0));
+  CHECK(s[0].p05.value() == doctest::Approx(1.0));   // h = 20 x 0.05 = 1
+  CHECK(s[0].p95.value() == doctest::Approx(19.0));
+  CHECK(s[1].n == 21);
+  CHECK(s[1].median.value() == 2022.0);
+  CHECK_FALSE(s[1].p95.has_value());
+  CHECK_FALSE(s[1].mean.has_value());
+  CHECK(s[1].p05.value() == 2020.0);
+}
+
+TEST_CASE("comparison: every outcome produced is in the dictionary, with a unit and a definition") {
+  const RunOutput base = synthetic(12, 1e3, 1e3, 0, 10, 1.0);
+  const RunOutput scen = synthetic(12, 1e3, 1e3, 1e3, 10, 1.0);
+  const Comparison c = compare({{"baseline", 1, {&base}, {}}, {"scenario", 2, {&scen}, {}}});
+  std::vector<bool> seen(outcome_dictionary().size(), false);
+  for (const auto& x : c.values) seen[static_cast<std::size_t>(x.outcome)] = true;
+  for (std::size_t k = 0; k < seen.size(); ++k) {
+    const auto& d = outcome_dictionary()[k];
+    INFO(d.name);
+    CHECK(!d.unit.empty());
+    CHECK(d.definition.size() > 20);
+    // Every defined outcome is produced (cost per QALY needs a QALY gain; break-even a payback).
+    // The ICER is a summary only (a ratio of means).
+    if (d.name != "cost_per_qaly_gbp" && d.name != "break_even_year" && d.name != "break_even_year_cashable" &&
+        d.name != "icer_gbp_per_qaly")
+      CHECK(seen[k]);
+  }
+  CHECK_THROWS(outcome_index("no_such_outcome"));
+}
