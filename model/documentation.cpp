@@ -217,6 +217,28 @@ age through the model (multimorbidity clustering, frailty and moves into care: i
 care homes grows more slowly), it has no randomness, and it runs no interventions (they act on
 people).
 )"},
+    {"Health state and disability-free life expectancy", "health_state",
+     R"(Each person carries, implicitly, the health state of the Sullivan method: living with an
+activity-limiting illness or disability (the ONS/APS definition behind disability-free life
+expectancy, DFLE) or not. It is a liability-threshold model: the person's fixed latent propensity u
+(a Philox draw keyed by seed, replicate and person id: common random numbers hold) is compared with
+
+    logit P(limited) = alpha_s + gamma_s (rank of the IMD decile - 1/2) + ln(OR_decade) (age - 65)/10
+                       + ln OR_frailty + ln(OR_condition) min(conditions, cap)
+
+so a person who becomes frail or gains a condition may become limited and one who recovers from
+common mental disorder may cease to be; nothing is stored. alpha_s and gamma_s are calibrated per sex
+at the start of every run (nested bisection) to two ONS figures in the region data for the
+health-state period (2017-2019): England's DFLE at 65 (APS series), reproduced by the synthesised
+population weighted equally across the ten national IMD deciles with the England life table; and the
+slope index of inequality in DFLE at birth across deciles, from decile life tables of the model's
+base-year death rates. The runs record limited person-months by decile, sex and age group beside the
+person-months, so the comparison layer builds Sullivan DFLE at birth and 65 by quintile and sex from
+the simulated deaths and person-years. Checked (test `health state: the region's disability-free life
+expectancy...`): one simulated year of the region gives DFLE at 65 of 9.3 (men) and 9.4 (women),
+below England's 9.86 and 9.74, and a slope index of 15.1 and 14.8 years from simulated deaths, against
+ONS's 17.2 and 16.3 (the calibration holds the base year's expected rates to ONS's).
+)"},
 };
 
 std::string escape(const std::string& s) {

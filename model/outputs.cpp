@@ -94,6 +94,7 @@ std::string stock_metric_name(int m) {
     case sm_inactive: return "inactive";
     case sm_harmful_drinkers: return "harmful_drinkers";
     case sm_isolated: return "isolated";
+    case sm_activity_limited: return "activity_limited";
     default: return "unknown";
   }
 }

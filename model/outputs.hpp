@@ -66,7 +66,8 @@ enum StockMetric : std::uint8_t {
   sm_isolated,
   sm_frailty_first,                            // 4 levels
   sm_care_first = sm_frailty_first + kFrailtyLevels,  // 3 settings
-  kStockMetricCount = sm_care_first + kCareSettings
+  sm_activity_limited = sm_care_first + kCareSettings,  // living with an activity-limiting illness (health state)
+  kStockMetricCount
 };
 inline constexpr int kStockMetrics = kStockMetricCount;
 
@@ -87,6 +88,7 @@ struct MonthFlows {
   std::vector<double> cells;           // [cell * kFlowMetrics + metric]
   std::array<double, kLifeTableCells> deaths{};
   std::array<double, kLifeTableCells> person_months{};
+  std::array<double, kLifeTableCells> limited_person_months{};  // of which with an activity limitation
 };
 
 struct Snapshot {

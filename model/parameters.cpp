@@ -211,6 +211,10 @@ Parameters read_parameters(const ParameterTable& t) {
   p.frailty_prevalence[1] = r.profile("frailty.prevalence.moderate", 0.01);
   p.frailty_prevalence[2] = r.profile("frailty.prevalence.severe", 0.01);
   p.frailty_rr_per_condition = r.get("frailty.rr.per_condition");
+  p.limitation_or_per_decade = r.get("health_state.limitation.or_per_decade");
+  p.limitation_or_frailty = frailty_values(r, "health_state.limitation.or.frailty");
+  p.limitation_or_per_condition = r.get("health_state.limitation.or_per_condition");
+  p.limitation_condition_cap = static_cast<int>(r.get("health_state.limitation.condition_cap"));
 
   p.care_home_prevalence = r.profile("care.prevalence.care_home", 0.01);
   p.home_care_prevalence = r.profile("care.prevalence.home_care", 0.01);

@@ -124,6 +124,12 @@ struct Parameters {
   std::array<double, kFrailtyLevels> utility_frailty_multiplier{};
   double utility_care_home_multiplier = 1;
 
+  // --- health state: activity limitation (disability-free life expectancy, Sullivan)
+  double limitation_or_per_decade = 1;               // odds ratio per 10 years of age
+  std::array<double, kFrailtyLevels> limitation_or_frailty{};  // vs fit (1 for fit)
+  double limitation_or_per_condition = 1;            // per long-term condition, up to the cap
+  int limitation_condition_cap = 4;
+
   double days_per_month = 30.4375;
   int price_base_year = 2018;
 };

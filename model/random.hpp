@@ -33,6 +33,7 @@ enum class Purpose : std::uint32_t {
   parameter_sampling,    // reserved for probabilistic sensitivity analysis (own key space)
   programme_selection,   // a person's place in a programme's queue for a month (index = programme)
   programme_effect,      // a participant's one-off change on joining (index = programme)
+  latent_traits,         // a person's fixed propensities (month kSynthesisMonth): word 0 activity limitation
 };
 
 struct RandomKey {

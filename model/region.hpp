@@ -135,6 +135,14 @@ struct RegionData {
   /// Life expectancy gap (years) between IMD deciles 1 and 10 at birth [sex], England.
   std::array<double, kSexes> le_gap_at_birth{};
   std::string le_gap_period;
+  /// Slope index of inequality in disability-free life expectancy at birth across IMD
+  /// deciles [sex], England, the same period (ONS health state life expectancies).
+  std::array<double, kSexes> dfle_sii_at_birth{};
+
+  /// England disability-free life expectancy at 65 (ONS, APS series) by period [sex], and
+  /// life expectancy at 65 (National Life Tables) by period [sex].
+  std::map<std::string, std::array<double, kSexes>> dfle65, le65;
+  std::string health_state_period;  // the period of the DFLE targets, e.g. "2017-2019"
 
   /// Published unit costs by item key, before deflation (see parameters for the index).
   std::map<std::string, PublishedUnitCost> unit_costs;

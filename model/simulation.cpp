@@ -84,6 +84,7 @@ void Simulation::BlockState::clear_month(std::size_t n_cells) {
   }
   deaths.fill(0.0);
   leavers.fill(0.0);
+  limited_leavers.fill(0.0);
   std::fill(programme.begin(), programme.end(), 0.0);
   first_cell = n_cells;
   end_cell = 0;
@@ -116,6 +117,7 @@ void Simulation::contribute(BlockState& b, std::size_t i, double sign) const {
   if (care == CareSetting::care_home) row[sum_tally_first + static_cast<int>(care_home_weeks)] += sign * cal_.rates.care_home_weeks_per_month;
   const int age = pop_.age_years(i), sex = pop_.sex(i);
   b.people[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)))] += sign;
+  if (limited(i)) b.limited[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)))] += sign;
   if (sex == 1 && age >= 15 && age <= 44) b.women[pop_.zone[i]] += sign;
 }
 
@@ -127,7 +129,14 @@ Simulation::Cached Simulation::cached(std::size_t i) const {
   c.care = pop_.care(i);
   c.age = pop_.age_years(i);
   if (track_isolation_onset_) c.isolation_onset = isolation_onset_base(i);
+  c.limited = limited(i);
   return c;
+}
+
+bool Simulation::limited(std::size_t i) const {
+  const std::uint32_t u = philox_words(key_, pop_.id[i], kSynthesisMonth, Purpose::latent_traits)[0];
+  return u < limitation_.at(pop_.sex(i), pop_.decile[i], std::min(pop_.age_years(i), kMaxAge), static_cast<int>(pop_.frailty(i)),
+                            condition_count(pop_.conditions[i]));
 }
 
 float Simulation::isolation_onset_base(std::size_t i) const {
@@ -166,6 +175,13 @@ void Simulation::add_difference(BlockState& b, std::size_t i, const Cached& befo
       if (was != is) b.women[pop_.zone[i]] += is ? 1.0 : -1.0;
     }
   }
+  // The activity-limitation state (it may change with age, frailty or conditions).
+  const bool now_limited = limited(i);
+  if (now_limited != before.limited || (now_limited && age_group_of(age) != age_group_of(before.age))) {
+    const int sex = pop_.sex(i);
+    if (before.limited) b.limited[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(before.age)))] -= 1;
+    if (now_limited) b.limited[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)))] += 1;
+  }
 }
 
 void Simulation::rebuild_block_sums() {
@@ -178,6 +194,7 @@ void Simulation::rebuild_block_sums() {
     BlockState& st = blocks_[b];
     st.sums.assign(n_cells * kSumMetrics, 0.0);
     st.people.fill(0.0);
+    st.limited.fill(0.0);
     st.women.assign(static_cast<std::size_t>(out_.layout.zones), 0.0);
     st.clear_month(n_cells);
     for (std::size_t i = begin; i < end; ++i)
@@ -203,6 +220,34 @@ Simulation::Simulation(const World& world, RunSettings settings)
   cal_ = calibrate(world, syn, settings_.scale);
   pop_ = std::move(syn.population);
   prevalence_ = std::move(syn.prevalence);
+  {
+    // The activity-limitation health state, calibrated to England's DFLE at 65.
+    // Base-year death rates by sex, decile and age: the calibrated cell hazards, weighted by
+    // the people synthesised in each district.
+    DecileMortality mx(static_cast<std::size_t>(kSexes * kDeciles * kAges), 0.0), n(mx.size(), 0.0);
+    for (std::size_t i = 0; i < pop_.size(); ++i) {
+      const int age = std::min(pop_.age_years(i), kMaxAge), sex = pop_.sex(i), d = pop_.decile[i];
+      const int district = world.geography.zones[pop_.zone[i]].district;
+      const std::size_t k = decile_mortality_index(sex, d, age);
+      mx[k] += 12.0 * static_cast<double>(cal_.rates.cells[world.index(district, d, sex, age)].death);
+      n[k] += 1;
+    }
+    for (std::size_t k = 0; k < mx.size(); ++k) mx[k] = n[k] > 0 ? mx[k] / n[k] : (k % kAges ? mx[k - 1] : 0.0);
+    const LimitationCalibration lc = calibrate_limitation(world.params, *world.region, pop_, mx);
+    limitation_ = lc.model;
+    for (int s = 0; s < kSexes; ++s) {
+      const auto sx = static_cast<std::size_t>(s);
+      const std::string sex(kSexNames[sx]);
+      cal_.derived_parameters.push_back({"health_state.limitation.intercept." + sex, lc.model.alpha[sx]});
+      cal_.derived_parameters.push_back({"health_state.limitation.deprivation_slope." + sex, lc.model.gamma[sx]});
+      cal_.diagnostics.push_back({"health_state.dfle65.england_standardised." + sex, lc.achieved_dfle65[sx],
+                                  "DFLE at 65 (years) of the synthesised population weighted to England's deciles with the " + lc.period +
+                                      " England life table; the calibration target (ONS, APS) is " + std::to_string(lc.target_dfle65[sx])});
+      cal_.diagnostics.push_back({"health_state.dfle_sii_at_birth." + sex, lc.achieved_sii[sx],
+                                  "slope index of inequality in DFLE at birth across deciles (years) at the base year; the calibration "
+                                  "target (ONS) is " + std::to_string(lc.target_sii[sx])});
+    }
+  }
   norms_ = syn.norms;
   next_id_ = syn.next_person_id;
   for (const auto& z : world.geography.zones) zone_district_.push_back(z.district);
@@ -340,6 +385,7 @@ void Simulation::resolve(std::size_t i, BlockState& acc) {
     row[fm_person_months] -= 0.5;  // leavers count half the month
     row[fm_qalys] -= pop_.utility[i] / 24.0;
     acc.leavers[lt] += 1;
+    if (before.limited) acc.limited_leavers[lt] += 1;
   };
   std::uint8_t& risk = pop_.risk[i];
   std::uint8_t& status = pop_.status[i];
@@ -505,6 +551,7 @@ void Simulation::count_stocks(std::size_t i, double* row) const {
   row[sm_isolated] += adult * ((risk & risk_bits::isolated) != 0);
   row[sm_frailty_first + static_cast<int>(pop_.frailty(i))] += 1;
   row[sm_care_first + static_cast<int>(pop_.care(i))] += 1;
+  row[sm_activity_limited] += limited(i);
 }
 
 Snapshot Simulation::snapshot(int after_month) const {
@@ -568,7 +615,10 @@ void Simulation::step() {
       for (int k = settings_.person_ledger ? kRandomTallies : 0; k < kTallies; ++k)
         row[fm_tally_first + k] += sum[sum_tally_first + k];
     }
-    for (std::size_t k = 0; k < kLifeTableCells; ++k) flows.person_months[k] += st.people[k];
+    for (std::size_t k = 0; k < kLifeTableCells; ++k) {
+      flows.person_months[k] += st.people[k];
+      flows.limited_person_months[k] += st.limited[k];
+    }
     for (std::size_t z = 0; z < zones; ++z) women[z] += st.women[z];
   }
   if (!settings_.person_ledger) {
@@ -640,6 +690,7 @@ void Simulation::step() {
     for (std::size_t k = 0; k < kLifeTableCells; ++k) {
       flows.deaths[k] += st.deaths[k];
       flows.person_months[k] -= 0.5 * st.leavers[k];
+      flows.limited_person_months[k] -= 0.5 * st.limited_leavers[k];
     }
     for (std::size_t k = 0; k < programme_values; ++k) programme_month_[k] += st.programme[k];
   }
@@ -718,6 +769,7 @@ void Simulation::finish_month(MonthFlows& flows, const std::vector<double>& wome
   for (std::size_t k = 0; k < kLifeTableCells; ++k) {
     flows.deaths[k] *= weight_;
     flows.person_months[k] *= weight_;
+    flows.limited_person_months[k] *= weight_;
   }
   for (std::size_t cell = 0; cell < n_cells; ++cell) {
     double* row = &flows.cells[cell * kFlowMetrics];

@@ -12,6 +12,7 @@
 
 #include "model/calibration.hpp"
 #include "model/errors.hpp"
+#include "model/health_state.hpp"
 #include "model/outputs.hpp"
 #include "model/policy.hpp"
 #include "model/programmes.hpp"
@@ -109,6 +110,8 @@ class Simulation {
     std::vector<double> women;                     // aged 15-44, by zone
     std::vector<double> events;                    // cells x kFlowMetrics, this month
     std::array<double, kLifeTableCells> deaths{}, leavers{};  // this month
+    std::array<double, kLifeTableCells> limited{};            // running: people with an activity limitation
+    std::array<double, kLifeTableCells> limited_leavers{};    // this month
     std::vector<double> stocks;                    // cells x kStockMetrics, in snapshot months
     std::vector<double> programme;                 // programmes x kProgrammeMetrics, this month
     std::size_t first_cell = 0, end_cell = 0;      // cells with events or stocks this month
@@ -179,7 +182,10 @@ class Simulation {
     CareSetting care = CareSetting::home;
     int age = 0;
     float isolation_onset = 0;
+    bool limited = false;
   };
+  /// Whether the person lives with an activity-limiting illness now (model/health_state.hpp).
+  bool limited(std::size_t i) const;
   /// The person's isolation onset hazard before programme effects (0 if isolated).
   float isolation_onset_base(std::size_t i) const;
   Cached cached(std::size_t i) const;
@@ -224,6 +230,7 @@ class Simulation {
   PrevalenceTables prevalence_;
   SynthesisNorms norms_;
   Calibrated cal_;
+  LimitationModel limitation_;
   std::vector<int> zone_district_;
   std::uint32_t next_id_ = 0;
   int month_ = 0;

@@ -195,6 +195,7 @@ RunOutput Simulation::run_cohorts() {
       const auto lt = static_cast<std::size_t>(life_table_cell(2 * q - 1, sex, age_group_of(age)));
       flows.deaths[lt] += deaths;
       flows.person_months[lt] += n;
+      flows.limited_person_months[lt] += n * m.stock[sm_activity_limited];  // the cohort's base-year share
       leaving[k] = deaths + emigrants;
     }
     // Ageing: a twelfth of each year of age moves up (100+ stays).

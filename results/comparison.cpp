@@ -64,6 +64,18 @@ std::vector<OutcomeDefinition> make_dictionary() {
       "expectancy on the midpoint of each decile's cumulative share of person-years, from most (0) to least (1) deprived (across "
       "quintiles in SD-only runs, which have no deciles).");
   add("sii_le_65_years", "years", "arm", "sex", "The slope index of inequality in life expectancy at 65.");
+  add("disability_free_le_birth_years", "years", "arm", "sex; quintile;sex",
+      "Disability-free life expectancy at birth by the Sullivan method: the period life table's person-years split by the share of "
+      "each age group's simulated person-years lived with an activity-limiting illness (model/health_state.hpp; calibrated so that "
+      "England's DFLE at 65 is reproduced for England's deprivation mix).");
+  add("disability_free_le_65_years", "years", "arm", "sex; quintile;sex", "Disability-free life expectancy at 65 (Sullivan), from the same tables.");
+  add("dfle_gap_birth_years", "years", "arm", "sex", "Disability-free life expectancy at birth, least deprived quintile minus most deprived.");
+  add("dfle_gap_65_years", "years", "arm", "sex", "Disability-free life expectancy at 65, least deprived quintile minus most deprived.");
+  add("sii_dfle_birth_years", "years", "arm", "sex",
+      "Slope index of inequality in disability-free life expectancy at birth across the ten IMD deciles (ONS publishes 17.2 years for "
+      "men and 16.3 for women in England, 2017-19).");
+  add("activity_limited_percent", "% of residents", "arm", "all; quintile",
+      "Residents living with an activity-limiting illness or disability at the end of the period, per 100 residents (all ages).");
   add("prevalence_percent", "% of residents", "arm", "condition=<name>; condition=<name>;quintile",
       "Residents living with the condition at the end of the period, per 100 residents (all ages).");
   // Differences from the baseline, replicate by replicate.
@@ -125,6 +137,11 @@ std::vector<OutcomeDefinition> make_dictionary() {
   add("le_gap_65_change_years", "years", "difference", "sex", "Change in the gap at 65.");
   add("sii_le_birth_change_years", "years", "difference", "sex", "Change in the slope index of inequality in life expectancy at birth.");
   add("sii_le_65_change_years", "years", "difference", "sex", "Change in the slope index at 65.");
+  add("dfle_birth_change_years", "years", "difference", "sex; quintile;sex", "Scenario minus baseline disability-free life expectancy at birth.");
+  add("dfle_65_change_years", "years", "difference", "sex; quintile;sex", "Scenario minus baseline disability-free life expectancy at 65.");
+  add("dfle_gap_birth_change_years", "years", "difference", "sex",
+      "Change in the quintile 5 - quintile 1 gap in disability-free life expectancy at birth (negative: the gap narrows).");
+  add("sii_dfle_birth_change_years", "years", "difference", "sex", "Change in the slope index of inequality in disability-free life expectancy at birth.");
   return d;
 }
 
@@ -166,13 +183,14 @@ Totals totals_of(const RunOutput& out, int first, int last) {
 
 /// Life expectancy at birth and 65 for the deciles in [d0, d1] and a sex (2 = both).
 struct Expectancy {
-  std::optional<double> birth, at65;
+  std::optional<double> birth, at65;          // life expectancy
+  std::optional<double> free_birth, free_65;  // disability-free (Sullivan)
   double person_years = 0;
 };
 
 Expectancy expectancy(const RunOutput& out, int first, int last, int d0, int d1, int sex) {
   std::vector<int> ages(kAgeGroupStart.begin(), kAgeGroupStart.end());
-  std::vector<double> deaths(kAgeGroups, 0.0), py(kAgeGroups, 0.0);
+  std::vector<double> deaths(kAgeGroups, 0.0), py(kAgeGroups, 0.0), limited(kAgeGroups, 0.0);
   for (int m = first; m <= last; ++m) {
     const MonthFlows& f = out.flows[static_cast<std::size_t>(m)];
     for (int d = d0; d <= d1; ++d)
@@ -182,6 +200,7 @@ Expectancy expectancy(const RunOutput& out, int first, int last, int d0, int d1,
           const auto cell = static_cast<std::size_t>(life_table_cell(d, s, g));
           deaths[static_cast<std::size_t>(g)] += f.deaths[cell];
           py[static_cast<std::size_t>(g)] += f.person_months[cell] / 12.0;
+          limited[static_cast<std::size_t>(g)] += f.limited_person_months[cell] / 12.0;
         }
       }
   }
@@ -192,8 +211,15 @@ Expectancy expectancy(const RunOutput& out, int first, int last, int d0, int d1,
   if (!(deaths.back() > 0)) return e;
   const auto t = period_life_table(ages, deaths, py);
   e.birth = t.front().e;
-  for (const auto& r : t)
-    if (r.age == 65) e.at65 = r.e;
+  std::vector<double> prevalence(kAgeGroups, 0.0);
+  for (std::size_t g = 0; g < prevalence.size(); ++g) prevalence[g] = std::clamp(limited[g] / py[g], 0.0, 1.0);
+  const auto free = sullivan_healthy_life_expectancy(t, prevalence);
+  e.free_birth = free.front();
+  for (std::size_t k = 0; k < t.size(); ++k)
+    if (t[k].age == 65) {
+      e.at65 = t[k].e;
+      e.free_65 = free[k];
+    }
   return e;
 }
 
@@ -230,7 +256,7 @@ struct ArmFigures {
   std::vector<Totals> totals;                                   // [period]
   // [period][quintile 0..5][sex 0..2]; quintile 0 = all
   std::vector<std::array<std::array<Expectancy, 3>, kQuintiles + 1>> le;
-  std::vector<std::array<std::optional<double>, 3>> sii_birth, sii_65;  // [period][sex]
+  std::vector<std::array<std::optional<double>, 3>> sii_birth, sii_65, sii_free_birth;  // [period][sex]
 };
 
 ArmFigures figures_of(const RunOutput& out, const std::vector<PeriodSpan>& spans) {
@@ -238,12 +264,12 @@ ArmFigures figures_of(const RunOutput& out, const std::vector<PeriodSpan>& spans
   for (const auto& s : spans) {
     f.totals.push_back(totals_of(out, s.first, s.last));
     std::array<std::array<Expectancy, 3>, kQuintiles + 1> le{};
-    std::array<std::optional<double>, 3> sb{}, s65{};
+    std::array<std::optional<double>, 3> sb{}, s65{}, sfree{};
     for (int sex = 0; sex < 3; ++sex) {
       le[0][static_cast<std::size_t>(sex)] = expectancy(out, s.first, s.last, 1, kDeciles, sex);
       for (int q = 1; q <= kQuintiles; ++q) le[static_cast<std::size_t>(q)][static_cast<std::size_t>(sex)] = expectancy(out, s.first, s.last, 2 * q - 1, 2 * q, sex);
       // The slope index across deciles (quintiles in SD-only runs).
-      std::vector<double> vb, v65, w;
+      std::vector<double> vb, v65, vfree, w;
       bool ok = true;
       if (out.life_table_by_decile) {
         for (int d = 1; d <= kDeciles && ok; ++d) {
@@ -252,6 +278,7 @@ ArmFigures figures_of(const RunOutput& out, const std::vector<PeriodSpan>& spans
           if (ok) {
             vb.push_back(*e.birth);
             v65.push_back(*e.at65);
+            vfree.push_back(*e.free_birth);
             w.push_back(e.person_years);
           }
         }
@@ -262,6 +289,7 @@ ArmFigures figures_of(const RunOutput& out, const std::vector<PeriodSpan>& spans
           if (ok) {
             vb.push_back(*e.birth);
             v65.push_back(*e.at65);
+            vfree.push_back(*e.free_birth);
             w.push_back(e.person_years);
           }
         }
@@ -269,11 +297,13 @@ ArmFigures figures_of(const RunOutput& out, const std::vector<PeriodSpan>& spans
       if (ok) {
         sb[static_cast<std::size_t>(sex)] = slope_index_of_inequality(vb, w);
         s65[static_cast<std::size_t>(sex)] = slope_index_of_inequality(v65, w);
+        sfree[static_cast<std::size_t>(sex)] = slope_index_of_inequality(vfree, w);
       }
     }
     f.le.push_back(le);
     f.sii_birth.push_back(sb);
     f.sii_65.push_back(s65);
+    f.sii_free_birth.push_back(sfree);
   }
   return f;
 }
@@ -456,6 +486,8 @@ Comparison compare(const std::vector<ArmInput>& arms) {
             const Expectancy& e = F.le[p][static_cast<std::size_t>(q)][static_cast<std::size_t>(sex)];
             emit_opt(a, r, p, quintile_sex(q, sex), "life_expectancy_birth_years", e.birth);
             emit_opt(a, r, p, quintile_sex(q, sex), "life_expectancy_65_years", e.at65);
+            emit_opt(a, r, p, quintile_sex(q, sex), "disability_free_le_birth_years", e.free_birth);
+            emit_opt(a, r, p, quintile_sex(q, sex), "disability_free_le_65_years", e.free_65);
           }
           const Expectancy& lo = F.le[p][1][static_cast<std::size_t>(sex)];
           const Expectancy& hi = F.le[p][kQuintiles][static_cast<std::size_t>(sex)];
@@ -464,6 +496,15 @@ Comparison compare(const std::vector<ArmInput>& arms) {
           if (lo.at65 && hi.at65) emit(a, r, p, b, "le_gap_65_years", *hi.at65 - *lo.at65);
           emit_opt(a, r, p, b, "sii_le_birth_years", F.sii_birth[p][static_cast<std::size_t>(sex)]);
           emit_opt(a, r, p, b, "sii_le_65_years", F.sii_65[p][static_cast<std::size_t>(sex)]);
+          if (lo.free_birth && hi.free_birth) emit(a, r, p, b, "dfle_gap_birth_years", *hi.free_birth - *lo.free_birth);
+          if (lo.free_65 && hi.free_65) emit(a, r, p, b, "dfle_gap_65_years", *hi.free_65 - *lo.free_65);
+          emit_opt(a, r, p, b, "sii_dfle_birth_years", F.sii_free_birth[p][static_cast<std::size_t>(sex)]);
+        }
+        for (int q = 0; q <= kQuintiles; ++q) {
+          const double pop = stock(T, sm_population, q);
+          if (pop > 0)
+            emit(a, r, p, q == 0 ? "all" : "quintile=" + std::to_string(q), "activity_limited_percent",
+                 100.0 * stock(T, sm_activity_limited, q) / pop);
         }
         for (int k = 0; k < kConditions; ++k) {
           const std::string cond = "condition=" + std::string(kConditionNames[static_cast<std::size_t>(k)]);
@@ -589,6 +630,8 @@ Comparison compare(const std::vector<ArmInput>& arms) {
             const Expectancy& es = S.le[p][static_cast<std::size_t>(q)][static_cast<std::size_t>(sex)];
             if (eb.birth && es.birth) emit(a, r, p, quintile_sex(q, sex), "le_birth_change_years", *es.birth - *eb.birth);
             if (eb.at65 && es.at65) emit(a, r, p, quintile_sex(q, sex), "le_65_change_years", *es.at65 - *eb.at65);
+            if (eb.free_birth && es.free_birth) emit(a, r, p, quintile_sex(q, sex), "dfle_birth_change_years", *es.free_birth - *eb.free_birth);
+            if (eb.free_65 && es.free_65) emit(a, r, p, quintile_sex(q, sex), "dfle_65_change_years", *es.free_65 - *eb.free_65);
           }
           const auto& b1 = B.le[p][1][static_cast<std::size_t>(sex)];
           const auto& b5 = B.le[p][kQuintiles][static_cast<std::size_t>(sex)];
@@ -599,6 +642,11 @@ Comparison compare(const std::vector<ArmInput>& arms) {
             emit(a, r, p, b, "le_gap_birth_change_years", (*s5.birth - *s1.birth) - (*b5.birth - *b1.birth));
           if (b1.at65 && b5.at65 && s1.at65 && s5.at65)
             emit(a, r, p, b, "le_gap_65_change_years", (*s5.at65 - *s1.at65) - (*b5.at65 - *b1.at65));
+          if (b1.free_birth && b5.free_birth && s1.free_birth && s5.free_birth)
+            emit(a, r, p, b, "dfle_gap_birth_change_years", (*s5.free_birth - *s1.free_birth) - (*b5.free_birth - *b1.free_birth));
+          if (B.sii_free_birth[p][static_cast<std::size_t>(sex)] && S.sii_free_birth[p][static_cast<std::size_t>(sex)])
+            emit(a, r, p, b, "sii_dfle_birth_change_years",
+                 *S.sii_free_birth[p][static_cast<std::size_t>(sex)] - *B.sii_free_birth[p][static_cast<std::size_t>(sex)]);
           const auto& sbb = B.sii_birth[p][static_cast<std::size_t>(sex)];
           const auto& sbs = S.sii_birth[p][static_cast<std::size_t>(sex)];
           if (sbb && sbs) emit(a, r, p, b, "sii_le_birth_change_years", *sbs - *sbb);

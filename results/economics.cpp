@@ -72,6 +72,21 @@ std::vector<LifeTableRow> period_life_table(const std::vector<int>& ages, const 
   return t;
 }
 
+std::vector<double> sullivan_healthy_life_expectancy(const std::vector<LifeTableRow>& table, const std::vector<double>& prevalence) {
+  if (table.size() != prevalence.size()) throw InternalError("sullivan_healthy_life_expectancy: one prevalence per age group");
+  std::vector<double> hle(table.size(), 0.0);
+  double healthy_years = 0;
+  for (std::size_t k = table.size(); k-- > 0;) {
+    const double pi = prevalence[k];
+    if (!(pi >= 0 && pi <= 1))
+      throw InputError("Sullivan life expectancy: the prevalence in the age group from " + std::to_string(table[k].age) + " is " +
+                       std::to_string(pi) + ", but must be between 0 and 1");
+    healthy_years += table[k].L * (1 - pi);
+    hle[k] = table[k].l > 0 ? healthy_years / table[k].l : 0.0;
+  }
+  return hle;
+}
+
 double slope_index_of_inequality(const std::vector<double>& values, const std::vector<double>& weights) {
   if (values.size() != weights.size() || values.size() < 2) throw InternalError("slope_index_of_inequality: values and weights differ in length");
   double total = 0;

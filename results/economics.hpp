@@ -42,6 +42,13 @@ struct LifeTableRow {
 std::vector<LifeTableRow> period_life_table(const std::vector<int>& ages, const std::vector<double>& deaths,
                                             const std::vector<double>& person_years);
 
+/// Healthy (here: disability-free) life expectancy by the Sullivan method: the person-years
+/// L_x of a period life table are split by the prevalence pi_x of the unhealthy state in each
+/// age group (the share of the group's person-years lived in it), and
+///   HLE_x = sum over groups from x of L_j (1 - pi_j) / l_x.
+/// Returns one value per row of the table (the same ages). Prevalences must be in [0, 1].
+std::vector<double> sullivan_healthy_life_expectancy(const std::vector<LifeTableRow>& table, const std::vector<double>& prevalence);
+
 /// Slope index of inequality: the groups (ordered from most to least deprived) are placed at
 /// the midpoints of their cumulative share of the weights (person-years), the values are
 /// regressed on that rank by weighted least squares, and the SII is the fitted difference

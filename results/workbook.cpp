@@ -482,7 +482,17 @@ const std::vector<std::string> kHealth{"deaths",
                                        "le_gap_birth_change_years",
                                        "le_gap_65_change_years",
                                        "sii_le_birth_change_years",
-                                       "sii_le_65_change_years"};
+                                       "sii_le_65_change_years",
+                                       "disability_free_le_birth_years",
+                                       "disability_free_le_65_years",
+                                       "dfle_gap_birth_years",
+                                       "dfle_gap_65_years",
+                                       "sii_dfle_birth_years",
+                                       "activity_limited_percent",
+                                       "dfle_birth_change_years",
+                                       "dfle_65_change_years",
+                                       "dfle_gap_birth_change_years",
+                                       "sii_dfle_birth_change_years"};
 const std::vector<std::string> kPrevalence{"prevalence_percent"};
 
 // ---------------------------------------------------------------------------------------------
@@ -597,6 +607,9 @@ std::vector<Measure> scenario_measures(const Document& d, const Arm& arm) {
                "le_gap_birth_change_years", "sex=persons", Kind::value});
   m.push_back({"Change in the slope index of inequality in life expectancy at birth, persons", "sii_le_birth_change_years",
                "sex=persons", Kind::value});
+  m.push_back({"Change in disability-free life expectancy at birth, persons", "dfle_birth_change_years", "sex=persons", Kind::value});
+  m.push_back({"Change in the disability-free life expectancy gap at birth, persons (negative: narrower)", "dfle_gap_birth_change_years",
+               "sex=persons", Kind::value});
   return m;
 }
 
@@ -614,6 +627,10 @@ std::vector<Measure> arm_measures() {
           {"Life expectancy at birth, persons", "life_expectancy_birth_years", "sex=persons", Kind::value},
           {"Life expectancy gap at birth, quintile 5 - quintile 1, persons", "le_gap_birth_years", "sex=persons", Kind::value},
           {"Slope index of inequality in life expectancy at birth, persons", "sii_le_birth_years", "sex=persons", Kind::value},
+          {"Disability-free life expectancy at birth, persons", "disability_free_le_birth_years", "sex=persons", Kind::value},
+          {"Disability-free life expectancy at 65, persons", "disability_free_le_65_years", "sex=persons", Kind::value},
+          {"Disability-free life expectancy gap at birth, quintile 5 - quintile 1, persons", "dfle_gap_birth_years", "sex=persons",
+           Kind::value},
           {"Residents at the end", "population_end", "all", Kind::value}};
 }
 

@@ -38,6 +38,7 @@ struct Config {
   std::string ae_year;
   std::string spend_year;
   std::string le_gap_period;
+  std::string health_state_period;  // disability-free life expectancy: DFLE65 and its SII
   int small_area_year = 0;
 };
 
@@ -67,6 +68,7 @@ Config load_config(const fs::path& file) {
   need("ae_financial_year", c.ae_year);
   need("nhs_spend_year", c.spend_year);
   need("le_gap_period", c.le_gap_period);
+  need("health_state_period", c.health_state_period);
   need("small_area_population_year", c.small_area_year);
   try {
     c.england_code = j.at("reference_area_codes").at("england").get<std::string>();
@@ -596,7 +598,43 @@ void load_le_gap(const fs::path& file, const Config& cfg, RegionData& r) {
   }
   if (!seen[0] || !seen[1])
     ck.fail_file("has no LE-at-birth 'gap (years)' rows for both sexes in period " + cfg.le_gap_period);
+  std::array<bool, 2> seen_dfle{};
+  for (std::size_t i = 0; i < t.row_count(); ++i) {
+    if (ck.text(i, "period") != cfg.health_state_period || ck.text(i, "measure") != "DFLE" || ck.text(i, "age") != "birth" ||
+        ck.text(i, "statistic") != "SII (years)")
+      continue;
+    const auto sex = ck.one_of(i, "sex", {"Male", "Female"});
+    const auto v = ck.number(i, "value", 0.0, 40.0);
+    if (!sex || !v) continue;
+    const auto s = static_cast<std::size_t>(*sex == "Male" ? 0 : 1);
+    r.dfle_sii_at_birth[s] = *v;
+    seen_dfle[s] = true;
+  }
+  if (!seen_dfle[0] || !seen_dfle[1])
+    ck.fail_file("has no DFLE-at-birth 'SII (years)' rows for both sexes in period " + cfg.health_state_period);
+  r.health_state_period = cfg.health_state_period;
   r.le_gap_period = cfg.le_gap_period;
+  ck.finish();
+}
+
+/// England LE and disability-free LE at 65 by period (the Strategy Unit's compilation of the
+/// ONS series). Only the APS-based DFLE rows are kept (the earlier survey series differ).
+void load_health_expectancies(const fs::path& file, const Config& cfg, RegionData& r) {
+  const auto t = CsvTable::read(file);
+  CsvChecker ck(t);
+  if (!ck.require_columns({"period", "measure", "source_series", "sex", "years"})) ck.finish();
+  for (std::size_t i = 0; i < t.row_count(); ++i) {
+    const auto measure = ck.one_of(i, "measure", {"LE at 65", "DFLE at 65"});
+    const auto sex = ck.one_of(i, "sex", {"Male", "Female"});
+    const auto years = ck.number(i, "years", 0.0, 40.0);
+    if (!measure || !sex || !years) continue;
+    const std::string& period = ck.text(i, "period");
+    const auto s = static_cast<std::size_t>(*sex == "Male" ? 0 : 1);
+    if (*measure == "LE at 65") r.le65[period][s] = *years;
+    else if (ck.text(i, "source_series") == "APS") r.dfle65[period][s] = *years;
+  }
+  if (!r.dfle65.count(cfg.health_state_period) || !r.le65.count(cfg.health_state_period))
+    ck.fail_file("has no 'LE at 65' and APS 'DFLE at 65' rows for the period " + cfg.health_state_period + " named in region.json");
   ck.finish();
 }
 
@@ -745,6 +783,7 @@ model::RegionData load_region(const fs::path& folder) {
   load_admitted_care(folder / "apc_admissions_2018_lsc_icb_and_england.csv", cfg, r);
   load_ae(folder / "ae_attendances_annual_2016_17.csv", cfg, r);
   load_le_gap(folder / "le_hle_by_deprivation_england.csv", cfg, r);
+  load_health_expectancies(folder / "le65_dfle65_timeseries_1980_2020.csv", cfg, r);
   load_unit_costs(folder, r);
 
   std::vector<fs::path> files;

@@ -33,9 +33,9 @@ RunOutput synthetic(int months, double acute_cost, double care_home_cost, double
     for (int q = 0; q < kQuintiles; ++q) {
       double* row = &f.cells[static_cast<std::size_t>(q * kFlowMetrics)];
       row[fm_person_months] = 1000;
-      row[fm_cost_first + nhs_acute] = acute_cost / kQuintiles;
-      row[fm_cost_first + council_adult_social_care] = care_home_cost / kQuintiles;
-      row[fm_public_cost_first + care_home_weeks] = care_home_cost / kQuintiles;
+      row[fm_cost_first + static_cast<int>(nhs_acute)] = acute_cost / kQuintiles;
+      row[fm_cost_first + static_cast<int>(council_adult_social_care)] = care_home_cost / kQuintiles;
+      row[fm_public_cost_first + static_cast<int>(care_home_weeks)] = care_home_cost / kQuintiles;
       row[fm_public_cost_emergency_admissions] = acute_cost / kQuintiles;
       row[fm_qalys] = qalys / kQuintiles;
       row[fm_deaths] = 1;

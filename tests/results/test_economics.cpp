@@ -96,3 +96,25 @@ TEST_CASE("economics: the life table reproduces PHE's published example (PHEindi
     CHECK(std::fabs(t[k].e - published[k]) < 1e-4);
   }
 }
+
+TEST_CASE("economics: Sullivan healthy life expectancy on a hand-made life table and prevalence") {
+  // Three age groups 0, 40, 80+ with l = 100000, 90000, 50000 and L = 3,800,000, 2,800,000,
+  // 500,000 (so e0 = 71). With 10%, 30% and 60% of each group's years unhealthy:
+  //   HLE_80 = 500000 x 0.4 / 50000 = 4
+  //   HLE_40 = (2800000 x 0.7 + 200000) / 90000 = 2160000 / 90000 = 24
+  //   HLE_0  = (3800000 x 0.9 + 2160000) / 100000 = 5580000 / 100000 = 55.8
+  std::vector<LifeTableRow> t(3);
+  t[0].age = 0, t[0].l = 100000, t[0].L = 3800000;
+  t[1].age = 40, t[1].l = 90000, t[1].L = 2800000;
+  t[2].age = 80, t[2].l = 50000, t[2].L = 500000;
+  const auto hle = sullivan_healthy_life_expectancy(t, {0.1, 0.3, 0.6});
+  CHECK(hle[2] == doctest::Approx(4.0));
+  CHECK(hle[1] == doctest::Approx(24.0));
+  CHECK(hle[0] == doctest::Approx(55.8));
+  // No one unhealthy: HLE equals life expectancy; everyone: zero.
+  const auto life = period_life_table({0, 1, 5}, {10, 5, 50}, {1000, 4000, 500});
+  const auto all = sullivan_healthy_life_expectancy(life, {0, 0, 0});
+  for (std::size_t k = 0; k < life.size(); ++k) CHECK(all[k] == doctest::Approx(life[k].e));
+  CHECK(sullivan_healthy_life_expectancy(life, {1, 1, 1})[0] == doctest::Approx(0.0));
+  CHECK_THROWS_AS(sullivan_healthy_life_expectancy(life, {0.1, 1.2, 0.1}), InputError);
+}
