@@ -223,7 +223,8 @@ activity-limiting illness or disability (the ONS/APS definition behind disabilit
 expectancy, DFLE) or not. It is a liability-threshold model: the person's fixed latent propensity u
 (a Philox draw keyed by seed, replicate and person id: common random numbers hold) is compared with
 
-    logit P(limited) = alpha_s + gamma_s (rank of the IMD decile - 1/2) + ln(OR_decade) (age - 65)/10
+    logit P(limited) = alpha_s + gamma_s (rank of the IMD decile - 1/2) + ln(OR_decade) (mid-age of the
+                       five-year age group - 65)/10
                        + ln OR_frailty + ln(OR_condition) min(conditions, cap)
 
 so a person who becomes frail or gains a condition may become limited and one who recovers from

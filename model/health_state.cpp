@@ -11,9 +11,17 @@ namespace {
 
 double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
+/// The middle of a person's five-year age group (0: 0.5; 1-4: 3; 90+: 92.5).
+double group_mid_age(int age) {
+  const int g = age_group_of(age);
+  const double start = kAgeGroupStart[static_cast<std::size_t>(g)];
+  const double end = g + 1 < kAgeGroups ? kAgeGroupStart[static_cast<std::size_t>(g + 1)] : 95.0;
+  return 0.5 * (start + end);
+}
+
 double log_odds_offset(const Parameters& p, int age, int frailty, int conditions) {
   const int c = std::min(conditions, p.limitation_condition_cap);
-  return std::log(p.limitation_or_per_decade) * (age - 65) / 10.0 + std::log(p.limitation_or_frailty[static_cast<std::size_t>(frailty)]) +
+  return std::log(p.limitation_or_per_decade) * (group_mid_age(age) - 65) / 10.0 + std::log(p.limitation_or_frailty[static_cast<std::size_t>(frailty)]) +
          std::log(p.limitation_or_per_condition) * c;
 }
 
@@ -197,15 +205,17 @@ LimitationCalibration calibrate_limitation(const Parameters& p, const RegionData
     cal.achieved_sii[sx] = sii_at_birth(prev);
   }
   cal.model.condition_cap = cap;
-  cal.model.threshold.assign(static_cast<std::size_t>(kSexes * kDeciles * kAges) * slots, 0u);
+  cal.model.threshold.assign(static_cast<std::size_t>(kSexes * kDeciles * kAgeGroups) * slots, 0u);
   for (int sex = 0; sex < kSexes; ++sex)
     for (int d = 1; d <= kDeciles; ++d)
-      for (int age = 0; age <= kMaxAge; ++age)
+      for (int g = 0; g < kAgeGroups; ++g)
         for (int f = 0; f < kFrailtyLevels; ++f)
           for (int c = 0; c < kLimitationConditionSlots; ++c) {
-            const double pr = cal.model.probability(p, sex, d, age, f, std::min(c, cap));
-            cal.model.threshold[index(sex, d, age, f, std::min(c, cap)) - static_cast<std::size_t>(std::min(c, cap)) +
-                                static_cast<std::size_t>(c)] = static_cast<std::uint32_t>(std::min(pr * 4294967296.0, 4294967295.0));
+            const double pr = cal.model.probability(p, sex, d, kAgeGroupStart[static_cast<std::size_t>(g)], f, std::min(c, cap));
+            cal.model.threshold[(((static_cast<std::size_t>(sex) * kDeciles + static_cast<std::size_t>(d - 1)) * kAgeGroups +
+                                  static_cast<std::size_t>(g)) * kFrailtyLevels + static_cast<std::size_t>(f)) *
+                                    kLimitationConditionSlots + static_cast<std::size_t>(c)] =
+                static_cast<std::uint32_t>(std::min(pr * 4294967296.0, 4294967295.0));
           }
   return cal;
 }

@@ -4,7 +4,7 @@
 // (a Philox draw keyed by seed, replicate and person id, so common random numbers hold)
 // and is limited while u < p, where
 //   logit p = alpha[sex] + gamma[sex] (rank of the IMD decile - 1/2)
-//             + ln(OR per decade) (age - 65) / 10 + ln OR[frailty]
+//             + ln(OR per decade) (mid-age of the 5-year age group - 65) / 10 + ln OR[frailty]
 //             + ln(OR per condition) min(conditions, cap).
 // So a person who becomes frail or gains a condition may become limited, and one who
 // recovers (common mental disorder) may cease to be; the state needs no storage.
@@ -18,6 +18,7 @@
 // and its own frailty and conditions.
 #pragma once
 
+#include "model/outputs.hpp"
 #include "model/parameters.hpp"
 #include "model/population.hpp"
 #include "model/region.hpp"
@@ -34,14 +35,17 @@ inline constexpr int kLimitationConditionSlots = 9;
 
 struct LimitationModel {
   std::array<double, kSexes> alpha{}, gamma{};
-  /// P(limited) x 2^32 by [sex][age][frailty][counted conditions].
+  /// P(limited) x 2^32 by [sex][decile][age group][frailty][counted conditions]: a 58 kB
+  /// table that stays in cache (the state is read on every birthday and at every stock count).
   std::vector<std::uint32_t> threshold;
   int condition_cap = 4;
+  /// Age enters at the middle of the person's five-year age group (so the state changes at
+  /// most at a group boundary, not on every birthday).
   double probability(const Parameters& p, int sex, int decile, int age, int frailty, int conditions) const;
   std::uint32_t at(int sex, int decile, int age, int frailty, int conditions) const {
     const int c = conditions < condition_cap ? conditions : condition_cap;
-    return threshold[(((static_cast<std::size_t>(sex) * kDeciles + static_cast<std::size_t>(decile - 1)) * kAges +
-                       static_cast<std::size_t>(age)) * kFrailtyLevels + static_cast<std::size_t>(frailty)) *
+    return threshold[(((static_cast<std::size_t>(sex) * kDeciles + static_cast<std::size_t>(decile - 1)) * kAgeGroups +
+                       static_cast<std::size_t>(age_group_of(age))) * kFrailtyLevels + static_cast<std::size_t>(frailty)) *
                          kLimitationConditionSlots + static_cast<std::size_t>(c)];
   }
 };

@@ -33,7 +33,7 @@ enum class Purpose : std::uint32_t {
   parameter_sampling,    // reserved for probabilistic sensitivity analysis (own key space)
   programme_selection,   // a person's place in a programme's queue for a month (index = programme)
   programme_effect,      // a participant's one-off change on joining (index = programme)
-  latent_traits,         // a person's fixed propensities (month kSynthesisMonth): word 0 activity limitation
+  latent_traits,         // reserved: a person's fixed propensities (latent_word below)
 };
 
 struct RandomKey {
@@ -78,6 +78,20 @@ struct MonthlyDraws {
     return words[id & 3u];
   }
 };
+
+/// A person's fixed latent propensity for a trait, as a 32-bit word: SplitMix64's finaliser
+/// over (seed, replicate, person id, trait). Read every time the trait's state is needed (so
+/// it costs no memory), it must be cheap: a Philox call per read made the month 50% slower.
+/// A function of the key and the person only, so common random numbers hold across arms.
+constexpr std::uint32_t latent_word(const RandomKey& key, std::uint32_t id, std::uint32_t trait) {
+  std::uint64_t z = (static_cast<std::uint64_t>(key.seed) << 32 | key.replicate) ^
+                    (static_cast<std::uint64_t>(id) << 8 | trait) * 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  return static_cast<std::uint32_t>(z >> 32);
+}
+enum LatentTrait : std::uint32_t { trait_activity_limitation = 1 };
 
 /// A 32-bit word to a double strictly inside (0, 1).
 constexpr double to_unit_open(std::uint32_t word) { return (static_cast<double>(word) + 0.5) * 0x1p-32; }

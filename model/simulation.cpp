@@ -129,14 +129,18 @@ Simulation::Cached Simulation::cached(std::size_t i) const {
   c.care = pop_.care(i);
   c.age = pop_.age_years(i);
   if (track_isolation_onset_) c.isolation_onset = isolation_onset_base(i);
-  c.limited = limited(i);
+  c.frailty = static_cast<std::uint8_t>(pop_.frailty(i));
+  c.conditions = pop_.conditions[i];
   return c;
 }
 
+bool Simulation::limited_with(std::size_t i, int age, int frailty, std::uint8_t conditions) const {
+  const std::uint32_t u = latent_word(key_, pop_.id[i], trait_activity_limitation);
+  return u < limitation_.at(pop_.sex(i), pop_.decile[i], std::min(age, kMaxAge), frailty, condition_count(conditions));
+}
+
 bool Simulation::limited(std::size_t i) const {
-  const std::uint32_t u = philox_words(key_, pop_.id[i], kSynthesisMonth, Purpose::latent_traits)[0];
-  return u < limitation_.at(pop_.sex(i), pop_.decile[i], std::min(pop_.age_years(i), kMaxAge), static_cast<int>(pop_.frailty(i)),
-                            condition_count(pop_.conditions[i]));
+  return limited_with(i, pop_.age_years(i), static_cast<int>(pop_.frailty(i)), pop_.conditions[i]);
 }
 
 float Simulation::isolation_onset_base(std::size_t i) const {
@@ -175,12 +179,16 @@ void Simulation::add_difference(BlockState& b, std::size_t i, const Cached& befo
       if (was != is) b.women[pop_.zone[i]] += is ? 1.0 : -1.0;
     }
   }
-  // The activity-limitation state (it may change with age, frailty or conditions).
-  const bool now_limited = limited(i);
-  if (now_limited != before.limited || (now_limited && age_group_of(age) != age_group_of(before.age))) {
-    const int sex = pop_.sex(i);
-    if (before.limited) b.limited[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(before.age)))] -= 1;
-    if (now_limited) b.limited[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)))] += 1;
+  // The activity-limitation state: it changes only with age group, frailty or conditions, so the
+  // (cheap, but not free) propensity is read only when one of them did.
+  if (age_group_of(age) != age_group_of(before.age) || static_cast<int>(pop_.frailty(i)) != before.frailty ||
+      pop_.conditions[i] != before.conditions) {
+    const bool was_limited = limited_with(i, before.age, before.frailty, before.conditions), now_limited = limited(i);
+    if (was_limited || now_limited) {
+      const int sex = pop_.sex(i);
+      if (was_limited) b.limited[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(before.age)))] -= 1;
+      if (now_limited) b.limited[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)))] += 1;
+    }
   }
 }
 
@@ -385,7 +393,7 @@ void Simulation::resolve(std::size_t i, BlockState& acc) {
     row[fm_person_months] -= 0.5;  // leavers count half the month
     row[fm_qalys] -= pop_.utility[i] / 24.0;
     acc.leavers[lt] += 1;
-    if (before.limited) acc.limited_leavers[lt] += 1;
+    if (limited(i)) acc.limited_leavers[lt] += 1;
   };
   std::uint8_t& risk = pop_.risk[i];
   std::uint8_t& status = pop_.status[i];

@@ -182,10 +182,12 @@ class Simulation {
     CareSetting care = CareSetting::home;
     int age = 0;
     float isolation_onset = 0;
-    bool limited = false;
+    std::uint8_t frailty = 0, conditions = 0;  // what the activity-limitation state depends on (with age)
   };
-  /// Whether the person lives with an activity-limiting illness now (model/health_state.hpp).
+  /// Whether the person lives with an activity-limiting illness now (model/health_state.hpp),
+  /// or would at this age, frailty and set of conditions.
   bool limited(std::size_t i) const;
+  bool limited_with(std::size_t i, int age, int frailty, std::uint8_t conditions) const;
   /// The person's isolation onset hazard before programme effects (0 if isolated).
   float isolation_onset_base(std::size_t i) const;
   Cached cached(std::size_t i) const;
