@@ -333,8 +333,12 @@ IcpSystem::IcpSystem(std::string icp_name, const SystemParameters& p, const IcpI
   council_balance_ = m_.stock({"money.council_balance", "GBP", "council allocation received less spent since the start"}, 0.0, false);
   pooled_fund_ = m_.stock({"money.pooled_fund", "GBP", "pooled budgets contributed and not yet spent"}, 0.0, false);
   prevention_budget_ = m_.stock({"money.prevention_budget", "GBP", "reinvested savings held for prevention"}, 0.0);
-  cashable_captured_ = m_.stock({"money.cashable_savings_captured", "GBP", "cashable savings recognised since the start (memo)"}, 0.0);
-  avoided_residents_ = m_.stock({"social_care.avoided_care_home_residents", "people", "people not in a care home because of an avoided move"}, 0.0);
+  // These two may fall below zero: with drawn parameters (probabilistic sensitivity analysis)
+  // an intervention's effect can be drawn above a rate ratio of 1, so it adds care-home moves
+  // or activity rather than avoiding them (a cost, not a saving). A memo and a count of net
+  // avoided residents, they carry the sign; the prevention budget takes only positive savings.
+  cashable_captured_ = m_.stock({"money.cashable_savings_captured", "GBP", "cashable savings recognised since the start (memo)"}, 0.0, false);
+  avoided_residents_ = m_.stock({"social_care.avoided_care_home_residents", "people", "people not in a care home because of an avoided move (net: negative if interventions added moves)"}, 0.0, false);
   balances_ = {nhs_balance_, council_balance_, pooled_fund_, prevention_budget_};
   const double g_nhs = std::log1p(p.nhs_growth_per_year) / 12.0, g_council = std::log1p(p.council_growth_per_year) / 12.0;
   const sd::AuxId nhs_allocation = m_.auxiliary({"money.nhs_allocation_rate", "GBP/month", "NHS allocation, growing at the settlement's real rate"},
@@ -373,11 +377,11 @@ IcpSystem::IcpSystem(std::string icp_name, const SystemParameters& p, const IcpI
   // Reinvestment: the council's own savings at the scenario's share; the NHS's savings cross
   // to prevention only as far as joint working has matured (shared risk and gain).
   m_.flow({"money.reinvest_nhs", "GBP/month", "reinvested NHS savings: share x savings x maturity"}, nhs_balance_, prevention_budget_,
-          [this](const View& v) { return reinvest_share_ * v.input(reinvest_nhs_) * v.stock(maturity_); });
+          [this](const View& v) { return reinvest_share_ * std::max(0.0, v.input(reinvest_nhs_)) * v.stock(maturity_); });
   m_.flow({"money.reinvest_council", "GBP/month", "reinvested council savings: share x savings"}, council_balance_, prevention_budget_,
           [this, care_home_saving](const View& v) {
             const double ch = reinvest_from_[council_adult_social_care] ? v.aux(care_home_saving) : 0.0;
-            return reinvest_share_ * (v.input(reinvest_council_) + ch);
+            return reinvest_share_ * std::max(0.0, v.input(reinvest_council_) + ch);  // savings are reinvested, losses are not
           });
   m_.auxiliary({"money.system_deficit", "GBP", "cumulative deficit: the starting gap's shortfall less savings (minus all balances)"},
                           [this](const View& v) {

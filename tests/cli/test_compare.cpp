@@ -247,3 +247,19 @@ TEST_CASE("cli: the Excel export opens as a workbook whose Summary sheet holds t
   }
   CHECK(unzip("xl/sharedStrings.xml").find("prevention_invest_to_save") != std::string::npos);
 }
+
+TEST_CASE("cli: compare with drawn parameters survives effects drawn against the intervention") {
+  // With replicates, an intervention's effect is drawn from its distribution and can land
+  // above a rate ratio of 1, adding care-home moves instead of avoiding them. The system
+  // model's count of avoided residents then falls below zero; it used to stop the run with
+  // "cannot be negative" (six_shifts_plan, replicate draws of seed 20180701, month 10).
+  test::TempDir dir;
+  const auto r = run_cli("compare '" + scenario("baseline.json") + "' '" + scenario("six_shifts_plan.json") +
+                             "' --scale 0.02 --replicates 3 --years 1 --db r.db",
+                         dir.path());
+  INFO(read(dir.path() / "stderr.txt"));
+  CHECK(r.code == 0);
+  CHECK(query(dir.path() / "r.db", "SELECT COUNT(*) FROM runs WHERE status = 'completed'") == 2);
+  // The net count carries its sign, and the prevention budget never goes below zero.
+  CHECK(query(dir.path() / "r.db", "SELECT MIN(value) FROM system_stocks WHERE variable = 'money.prevention_budget'") >= 0);
+}
