@@ -1367,7 +1367,11 @@ class Report {
     const Stat* qalys = H("qalys_gained");
     h += "Deaths averted: " + with_interval(deaths, Kind::count) + ". QALYs gained: " + with_interval(qalys, Kind::count) +
          ", or " + mean_text(H("qalys_gained_discounted"), Kind::count) + " discounted. ";
-    const Stat* cpq = H("cost_per_qaly_gbp");
+    // The ICER (mean net cost / mean QALYs) when there is one: the per-replicate ratio exists
+    // only where QALYs are gained, so its mean would leave the other replicates out.
+    const Stat* icer = H("icer_gbp_per_qaly");
+    const bool is_icer = icer && icer->mean;
+    const Stat* cpq = is_icer ? icer : H("cost_per_qaly_gbp");
     const Stat* ce20 = H("cost_effective", "wtp=20000");
     const Stat* ce30 = H("cost_effective", "wtp=30000");
     if (cpq && cpq->mean) {
@@ -1384,7 +1388,10 @@ class Report {
              kEnDash +
              "\xC2\xA3"
              "30,000 range. ";
-      if (cpq->n < replicates_)
+      if (is_icer)
+        h += "(This is the ratio of the mean net cost to the mean QALYs gained over the replicates; the probabilities below "
+             "carry its uncertainty.) ";
+      else if (cpq->n < replicates_)
         h += "(Only " + std::to_string(cpq->n) + " of " + std::to_string(replicates_) +
              " replicates gain QALYs; the cost per QALY is summarised over those.) ";
     } else {

@@ -592,7 +592,8 @@ std::vector<Measure> scenario_measures(const Document& d, const Arm& arm) {
       {"Deaths averted", "deaths_averted", "all", Kind::value},
       {"QALYs gained", "qalys_gained", "all", Kind::value},
       {"QALYs gained, present value", "qalys_gained_discounted", "all", Kind::value},
-      {"Net cost per QALY gained", "cost_per_qaly_gbp", "all", Kind::value}};
+      {"Net cost per QALY gained (ICER: mean net cost / mean QALYs)", "icer_gbp_per_qaly", "all", Kind::value},
+      {"Net cost per QALY gained, per replicate (replicates with a gain)", "cost_per_qaly_gbp", "all", Kind::value}};
   // Net monetary benefit at each threshold the comparison used (wtp=20000, wtp=30000).
   std::vector<std::string> wtp;
   for (const auto& b : d.breakdowns(arm.index, "net_monetary_benefit_gbp"))

@@ -468,7 +468,7 @@ TEST_CASE("workbook: a comparison's workbook has the sheets with the summary fig
     CHECK(text_at(cells, "B" + std::to_string(be_cash)) == "n/a");
 
     // Cost per QALY from 2 of 3 replicates says so.
-    const int cpq = row_of(cells, "A", "Net cost per QALY gained");
+    const int cpq = row_of(cells, "A", "Net cost per QALY gained, per replicate (replicates with a gain)");
     REQUIRE(cpq > 0);
     CHECK(number_at(cells, "B" + std::to_string(cpq)) == 45678.5);
     CHECK(text_at(cells, "H" + std::to_string(cpq)).find("only 2 of 3 replicates") != std::string::npos);
