@@ -325,6 +325,19 @@ void ResultsStore::write_run(const CompletedRun& run, const std::vector<std::str
                 "INSERT INTO parameters (run_id, replicate, name, value, unit, uncertainty, derived, source) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     Statement d(db_, "INSERT INTO diagnostics (run_id, replicate, name, value, note) VALUES (?, ?, ?, ?, ?)");
+    // A parameter table as the run used it (replicate -1: the central values the draws come from).
+    auto write_parameters = [&](long long replicate, const model::ParameterTable& table) {
+      for (const auto& r : table.rows()) {
+        p.bind_int(1, run_id).bind_int(2, replicate).bind(3, r.name);
+        if (r.value) p.bind(4, *r.value);
+        else p.bind_null(4);
+        p.bind(5, r.unit);
+        if (r.uncertainty.kind == model::Distribution::Kind::fixed) p.bind_null(6);
+        else p.bind(6, r.uncertainty.to_string());
+        p.bind_int(7, r.derived ? 1 : 0).bind(8, r.source);
+        p.run(db_);
+      }
+    };
     Statement ss(db_,
                  "INSERT INTO system_stocks (run_id, replicate, icp, after_month, month, variable, unit, value) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
@@ -381,16 +394,7 @@ void ResultsStore::write_run(const CompletedRun& run, const std::vector<std::str
         m.bind(10, names[static_cast<std::size_t>(row.metric)]).bind(11, row.value);
         m.run(db_);
       }
-      for (const auto& r : rep.parameters->rows()) {
-        p.bind_int(1, run_id).bind_int(2, out.replicate).bind(3, r.name);
-        if (r.value) p.bind(4, *r.value);
-        else p.bind_null(4);
-        p.bind(5, r.unit);
-        if (r.uncertainty.kind == model::Distribution::Kind::fixed) p.bind_null(6);
-        else p.bind(6, r.uncertainty.to_string());
-        p.bind_int(7, r.derived ? 1 : 0).bind(8, r.source);
-        p.run(db_);
-      }
+      write_parameters(static_cast<long long>(out.replicate), *rep.parameters);
       for (const auto& dg : out.diagnostics) {
         d.bind_int(1, run_id).bind_int(2, out.replicate).bind(3, dg.name).bind(4, dg.value).bind(5, dg.note);
         d.run(db_);
@@ -422,17 +426,7 @@ void ResultsStore::write_run(const CompletedRun& run, const std::vector<std::str
           }
         }
     }
-    if (run.central)
-      for (const auto& r : run.central->rows()) {
-        p.bind_int(1, run_id).bind_int(2, -1).bind(3, r.name);
-        if (r.value) p.bind(4, *r.value);
-        else p.bind_null(4);
-        p.bind(5, r.unit);
-        if (r.uncertainty.kind == model::Distribution::Kind::fixed) p.bind_null(6);
-        else p.bind(6, r.uncertainty.to_string());
-        p.bind_int(7, r.derived ? 1 : 0).bind(8, r.source);
-        p.run(db_);
-      }
+    if (run.central) write_parameters(-1, *run.central);
     Statement u(db_,
                 "UPDATE runs SET status = 'completed', finished_at = ?, wall_seconds = ?, agents = ?, "
                 "agent_months_per_second = ? WHERE run_id = ?");

@@ -24,12 +24,6 @@ double year_total(const RunOutput& out, int metric) {
     for (std::size_t k = static_cast<std::size_t>(metric); k < f.cells.size(); k += kFlowMetrics) s += f.cells[k];
   return s;
 }
-double diagnostic(const RunOutput& out, const std::string& name) {
-  for (const auto& d : out.diagnostics)
-    if (d.name == name) return d.value;
-  FAIL("no diagnostic " << name);
-  return 0;
-}
 }  // namespace
 
 TEST_CASE("calibration: first-year deaths by district match the ONS components of change within 5%") {
@@ -50,8 +44,8 @@ TEST_CASE("calibration: first-year deaths by district match the ONS components o
 TEST_CASE("calibration: the deprivation gradient reproduces ONS's life-expectancy gap") {
   const auto& out = first_year();
   for (const char* s : {"male", "female"}) {
-    const double gap = diagnostic(out, std::string("mortality.le_at_birth.decile10.") + s) -
-                       diagnostic(out, std::string("mortality.le_at_birth.decile1.") + s);
+    const double gap = test::diagnostic(out, std::string("mortality.le_at_birth.decile10.") + s) -
+                       test::diagnostic(out, std::string("mortality.le_at_birth.decile1.") + s);
     CHECK(gap == doctest::Approx(test::region().le_gap_at_birth[std::string(s) == "male" ? 0 : 1]).epsilon(0.01));
   }
 }

@@ -13,15 +13,6 @@
 using namespace shiftsim;
 using namespace shiftsim::model;
 
-namespace {
-double diagnostic(const RunOutput& out, const std::string& name) {
-  for (const auto& d : out.diagnostics)
-    if (d.name == name) return d.value;
-  FAIL("no diagnostic " << name);
-  return 0;
-}
-}  // namespace
-
 TEST_CASE("health state: Sullivan DFLE at 65 from a hand-made single-year table") {
   // Survivors fall linearly from 100,000 at 65 to 0 at 100 (and m is large at 100): each age
   // 65..99 lives (l_a + l_a+1)/2 = 100000 (35 - a + 65 - 0.5)/35; e65 = 17.5 years. With
@@ -47,9 +38,9 @@ TEST_CASE("health state: the calibration reproduces ONS DFLE at 65 and its slope
     const std::string sex(kSexNames[static_cast<std::size_t>(s)]);
     INFO(sex);
     // Bisection to 2^-32 of its bracket: far tighter than the 0.01 years checked.
-    CHECK(diagnostic(out, "health_state.dfle65.england_standardised." + sex) ==
+    CHECK(test::diagnostic(out, "health_state.dfle65.england_standardised." + sex) ==
           doctest::Approx(r.dfle65.at(r.health_state_period)[static_cast<std::size_t>(s)]).epsilon(1e-3));
-    CHECK(diagnostic(out, "health_state.dfle_sii_at_birth." + sex) ==
+    CHECK(test::diagnostic(out, "health_state.dfle_sii_at_birth." + sex) ==
           doctest::Approx(r.dfle_sii_at_birth[static_cast<std::size_t>(s)]).epsilon(2e-3));
     CHECK(sim.parameter_table().get("health_state.limitation.deprivation_slope." + sex) < 0);
   }

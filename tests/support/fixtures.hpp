@@ -7,6 +7,8 @@
 #include "scenarios/parameter_loader.hpp"
 #include "scenarios/region_loader.hpp"
 
+#include <doctest/doctest.h>
+
 #include <tbb/global_control.h>
 
 #include <filesystem>
@@ -42,6 +44,14 @@ inline double flow(const model::RunOutput& out, int metric, int from = 0, int to
     for (std::size_t k = static_cast<std::size_t>(metric); k < c.size(); k += model::kFlowMetrics) x += c[k];
   }
   return x;
+}
+
+/// A diagnostic the run recorded, by name (fails the test if there is none).
+inline double diagnostic(const model::RunOutput& out, const std::string& name) {
+  for (const auto& d : out.diagnostics)
+    if (d.name == name) return d.value;
+  FAIL("no diagnostic " << name);
+  return 0;
 }
 
 inline model::RunSettings settings(double scale, int months, std::uint32_t seed = 12345) {
