@@ -112,8 +112,8 @@ CatalogueEntry entry(InterventionType t, std::string name, std::vector<int> shif
   e.eligibility = eligibility;
   const std::string prefix = "intervention." + name + ".";
   for (auto& x : effects) e.effects.push_back({x.key, x.kind, prefix + x.key, x.share.empty() ? "" : prefix + x.share});
-  e.unit_cost_parameter = prefix + (reach == Reach::person ? "unit_cost_gbp" : "cost_per_resident_year_gbp");
-  if (reach == Reach::person) e.max_uptake_parameter = prefix + "max_uptake";
+  e.unit_cost_parameter = prefix + (reach != Reach::area ? "unit_cost_gbp" : "cost_per_resident_year_gbp");
+  if (reach != Reach::area) e.max_uptake_parameter = prefix + "max_uptake";
   e.half_life_parameter = prefix + "effect_half_life_months";
   e.ramp_up_parameter = prefix + "ramp_up_months";
   e.allocation = std::move(allocation);
@@ -267,6 +267,23 @@ const std::vector<CatalogueEntry>& catalogue() {
                       "Shared care record across health and social care for an area: fewer duplicated outpatient "
                       "follow-ups and tests",
                       {}, {{"outpatient_rr", E::outpatient_rr, ""}}));
+    v.push_back(entry(I::smoking_in_pregnancy, "smoking_in_pregnancy", {1}, "public_health", Reach::births,
+                      "Stop-smoking support with financial incentives for pregnant smokers (as in the CPIT trial): some mothers "
+                      "who would have smoked at delivery quit, so fewer babies are born under 2,500 g and fewer infants are "
+                      "admitted as emergencies. It reaches pregnancies, at each birth whose mother would smoke at delivery",
+                      {}, {{"quit_probability", E::quit_smoking, ""}}));
+    {
+      Eligibility e = adults();
+      e.need_risk = rt_unpaid_carer;
+      e.care_settings = kAtHome;
+      v.push_back(entry(I::carer_support, "carer_support", {2}, "council", Reach::person,
+                        "Support for the unpaid carers of people living at home with dementia or severe frailty (a coping "
+                        "strategy programme, as START): a supported carer is less often strained (a common mental "
+                        "disorder), and the person they care for is then less likely to move into a care home",
+                        e, {{"carer_strain_rr", E::carer_strain_rr, ""}}));
+    }
+    for (std::size_t k = 0; k < v.size(); ++k)
+      if (static_cast<std::size_t>(v[k].type) != k) throw InternalError("the catalogue is not in the order of InterventionType");
     return v;
   }();
   return c;

@@ -47,6 +47,18 @@ std::string flow_metric_name(int m) {
     case fm_cost_total: return "cost_total_gbp";
     case fm_programme_new_participants: return "intervention_new_participants";
     case fm_programme_spend_total: return "intervention_spend_total_gbp";
+    case fm_working_age_person_months: return "working_age_person_months";
+    case fm_employed_person_months: return "employed_person_months";
+    case fm_out_of_work_ill_health_person_months: return "out_of_work_ill_health_person_months";
+    case fm_sickness_absence_days: return "sickness_absence_days";
+    case fm_lost_output_workless_gbp: return "lost_output_out_of_work_gbp";
+    case fm_lost_output_absence_gbp: return "lost_output_absence_gbp";
+    case fm_births_smoking_at_delivery: return "births_smoking_at_delivery";
+    case fm_low_birth_weight_births: return "low_birth_weight_births";
+    case fm_infant_emergency_admissions: return "infant_emergency_admissions";
+    case fm_carer_person_months: return "unpaid_carer_person_months";
+    case fm_strained_carer_person_months: return "strained_carer_person_months";
+    case fm_carer_qalys_lost: return "carer_qalys_lost";
     default: return "unknown";
   }
 }
@@ -70,6 +82,18 @@ std::string flow_metric_unit(int m) {
     case fm_delayed_discharge_bed_days: return "bed-days";
     case fm_qalys: return "QALYs, undiscounted";
     case fm_expected_deaths: return "people (sum of monthly death probabilities: deaths without the draw's noise)";
+    case fm_working_age_person_months: return "person-months of residents aged 16-64";
+    case fm_employed_person_months: return "person-months in work (aged 16-64)";
+    case fm_out_of_work_ill_health_person_months: return "person-months out of work because of ill health (would be in work if well)";
+    case fm_sickness_absence_days: return "working days lost to sickness absence (expected)";
+    case fm_lost_output_workless_gbp:
+    case fm_lost_output_absence_gbp: return "GBP, base-year prices, undiscounted: output lost to the economy (earnings approach; not an NHS or council cost)";
+    case fm_births_smoking_at_delivery: return "births whose mother smoked at delivery";
+    case fm_low_birth_weight_births: return "births under 2,500 g";
+    case fm_infant_emergency_admissions: return "emergency admissions of babies under 1 (included in emergency_admissions)";
+    case fm_carer_person_months: return "person-months of unpaid carers of people at home with dementia or severe frailty";
+    case fm_strained_carer_person_months: return "person-months of those carers with a common mental disorder";
+    case fm_carer_qalys_lost: return "QALYs, undiscounted: lost by strained carers (not in qalys)";
     default: return "people";
   }
 }

@@ -37,6 +37,21 @@ enum FlowMetric : std::uint8_t {
   fm_programme_spend_total = fm_programme_spend_first + 4,
   fm_public_cost_first,                                    // public cost of each activity: 8 tallies,
   fm_public_cost_emergency_admissions = fm_public_cost_first + kTallies,  // then emergency spells
+  // The economy's ledger (model/wider.hpp): never part of the costs above.
+  fm_working_age_person_months,                            // aged 16-64
+  fm_employed_person_months,
+  fm_out_of_work_ill_health_person_months,                 // would be in work if well
+  fm_sickness_absence_days,                                // expected working days lost by workers
+  fm_lost_output_workless_gbp,                             // out of work because of ill health, earnings x on-costs
+  fm_lost_output_absence_gbp,                              // sickness absence, earnings x on-costs
+  // The start of life.
+  fm_births_smoking_at_delivery,                           // births whose mother smoked at delivery
+  fm_low_birth_weight_births,                              // under 2,500 g
+  fm_infant_emergency_admissions,                          // emergency admissions of babies under 1
+  // Unpaid carers of people at home with dementia or severe frailty.
+  fm_carer_person_months,
+  fm_strained_carer_person_months,                         // carers with a common mental disorder
+  fm_carer_qalys_lost,                                     // strained carers' utility loss
   kFlowMetricCount
 };
 inline constexpr int kFlowMetrics = kFlowMetricCount;

@@ -30,6 +30,7 @@ class Reader {
     return *row->value;
   }
   double percent(const std::string& name) { return get(name) / 100.0; }
+  void missing(const std::string& what) { missing_.push_back(what); }
 
   /// Reads rows "<key>.<sex>.a<lo>_<hi>" / "a<lo>_plus" and interpolates to single years.
   AgeSexProfile profile(const std::string& key, double scale) {
@@ -215,6 +216,37 @@ Parameters read_parameters(const ParameterTable& t) {
   p.limitation_or_frailty = frailty_values(r, "health_state.limitation.or.frailty");
   p.limitation_or_per_condition = r.get("health_state.limitation.or_per_condition");
   p.limitation_condition_cap = static_cast<int>(r.get("health_state.limitation.condition_cap"));
+
+  p.working_age_min = static_cast<int>(r.get("economy.working_age.min"));
+  p.working_age_max = static_cast<int>(r.get("economy.working_age.max"));
+  for (const ParameterRow* row : t.with_prefix("economy.employment_rate_16_64."))
+    p.employment_rate_by_district[row->name.substr(std::string("economy.employment_rate_16_64.").size())] = r.percent(row->name);
+  if (p.employment_rate_by_district.empty()) r.missing("economy.employment_rate_16_64.<district code>");
+  p.employment_or_limited = r.get("economy.employment.or.limited");
+  p.employment_or_cmd = r.get("economy.employment.or.cmd");
+  p.employment_or_ltc = r.get("economy.employment.or.ltc");
+  p.employment_or_female = r.get("economy.employment.or.female");
+  p.absence_days_per_worker = r.get("economy.absence.days_per_worker");
+  p.absence_rr_female = r.get("economy.absence.rr.female");
+  p.absence_rr_age_50_64 = r.get("economy.absence.rr.age_50_64");
+  p.absence_rr_health_condition = r.get("economy.absence.rr.health_condition");
+  p.earnings_weekly = r.get("economy.earnings.weekly_gbp");
+  p.earnings_on_cost = r.get("economy.earnings.on_cost_multiplier");
+  p.working_days_per_week = r.get("economy.working_days_per_week");
+  p.weeks_per_year = r.get("economy.weeks_per_year");
+
+  p.satod_region = r.get("birth.satod.region");
+  p.satod_england = r.percent("birth.satod.england");
+  p.lbw_england = r.get("birth.low_birth_weight.england");
+  p.lbw_or_smoking = r.get("birth.low_birth_weight.or_smoking");
+  p.infant_emergency_rr_lbw = r.get("birth.infant_emergency_rr_low_birth_weight");
+
+  p.carer_share_dementia = r.get("carers.share_with_unpaid_carer.dementia");
+  p.carer_share_severe_frailty = r.get("carers.share_with_unpaid_carer.severe_frailty");
+  p.carer_cmd_dementia = r.get("carers.cmd_prevalence.dementia_carers");
+  p.carer_cmd_adults = r.get("carers.cmd_prevalence.adults");
+  p.carer_cmd_or = r.get("carers.cmd_or_carer");
+  p.carer_strain_care_home_or = r.get("carers.care_home_or_carer_strain");
 
   p.care_home_prevalence = r.profile("care.prevalence.care_home", 0.01);
   p.home_care_prevalence = r.profile("care.prevalence.home_care", 0.01);

@@ -130,6 +130,20 @@ struct Parameters {
   double limitation_or_per_condition = 1;            // per long-term condition, up to the cap
   int limitation_condition_cap = 4;
 
+  // --- the economy (model/wider.hpp): employment, sickness absence, lost output
+  int working_age_min = 16, working_age_max = 64;
+  std::map<std::string, double> employment_rate_by_district;  // by ONS district code, proportion
+  double employment_or_limited = 1, employment_or_cmd = 1, employment_or_ltc = 1, employment_or_female = 1;
+  double absence_days_per_worker = 0, absence_rr_female = 1, absence_rr_age_50_64 = 1, absence_rr_health_condition = 1;
+  double earnings_weekly = 0, earnings_on_cost = 1, working_days_per_week = 5, weeks_per_year = 52.14;
+
+  // --- the start of life
+  double satod_region = 0, satod_england = 0, lbw_england = 0, lbw_or_smoking = 1, infant_emergency_rr_lbw = 1;
+
+  // --- unpaid carers
+  double carer_share_dementia = 0, carer_share_severe_frailty = 0;
+  double carer_cmd_dementia = 0, carer_cmd_adults = 0, carer_cmd_or = 1, carer_strain_care_home_or = 1;
+
   double days_per_month = 30.4375;
   int price_base_year = 2018;
 };

@@ -32,6 +32,8 @@ enum class InterventionType : std::uint8_t {
   mental_health_crisis,
   pooled_budget,
   shared_care_record,
+  smoking_in_pregnancy,
+  carer_support,
   kCount
 };
 inline constexpr int kInterventionTypes = static_cast<int>(InterventionType::kCount);
@@ -55,13 +57,15 @@ enum class EffectKind : std::uint8_t {
   care_home_rr,            // multiplies moves into care homes (and after a hospital stay)
   length_of_stay_rr,       // multiplies bed-days of an emergency admission
   delayed_discharge_rr,    // multiplies delayed-transfer bed-days (system level)
+  carer_strain_rr,         // multiplies the chance that the participant's unpaid carer is strained
   kCount
 };
 inline constexpr int kEffectKinds = static_cast<int>(EffectKind::kCount);
 bool is_one_off(EffectKind k);
 
 /// Who a type can reach by its nature (the scenario's targeting narrows it further).
-enum class Reach : std::uint8_t { person, area };
+/// births: the programme acts on pregnancies, at each birth (smoking in pregnancy).
+enum class Reach : std::uint8_t { person, area, births };
 
 struct EffectDefinition {
   std::string key;        // as written in a scenario's "effects", e.g. "quit_probability"
@@ -140,9 +144,10 @@ struct Targeting {
   double gradient = 0;  // g
 };
 enum RiskFactorTarget : std::uint8_t { rt_smoker = 1, rt_ex_smoker = 2, rt_overweight = 4, rt_obese = 8,
-                                       rt_inactive = 16, rt_harmful_drinker = 32, rt_isolated = 64 };
-inline constexpr std::array<const char*, 7> kRiskFactorTargetNames{"smoker",   "ex_smoker",       "overweight", "obese",
-                                                                  "inactive", "harmful_drinker", "isolated"};
+                                       rt_inactive = 16, rt_harmful_drinker = 32, rt_isolated = 64,
+                                       rt_unpaid_carer = 128 };  // cared for at home by an unpaid carer (from age 1)
+inline constexpr std::array<const char*, 8> kRiskFactorTargetNames{"smoker",   "ex_smoker",       "overweight", "obese",
+                                                                  "inactive", "harmful_drinker", "isolated", "has_unpaid_carer"};
 
 /// One funded intervention, resolved to model months and base-year pounds.
 struct InterventionSpec {
@@ -183,6 +188,6 @@ struct Policy {
   std::vector<InterventionSpec> interventions;  // at most 16
   FinancePolicy finance;
 };
-inline constexpr int kMaxInterventions = 16;
+inline constexpr int kMaxInterventions = 32;  // bits of ProgrammeBits
 
 }  // namespace shiftsim::model

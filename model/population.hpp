@@ -23,7 +23,14 @@ inline constexpr std::uint8_t weight_mask = 0x0C;    // Weight (2 bits)
 inline constexpr std::uint8_t inactive = 0x10;
 inline constexpr std::uint8_t harmful_drinking = 0x20;
 inline constexpr std::uint8_t isolated = 0x40;
+/// Family circumstances: under 1, born with a low birth weight (under 2,500 g); from 1, lives
+/// at home with dementia or severe frailty and has an unpaid carer (model/wider.hpp). Set by
+/// Simulation::refresh_at from the person's state and a fixed propensity.
+inline constexpr std::uint8_t family = 0x80;
 }  // namespace risk_bits
+
+/// A set of funded interventions, bit k = the scenario's intervention k (at most 32).
+using ProgrammeBits = std::uint32_t;
 
 /// Bit layout of Population::status.
 namespace status_bits {
@@ -75,7 +82,7 @@ struct Population {
   PersonArray<std::uint8_t> risk;          // risk_bits
   PersonArray<std::uint8_t> conditions;    // bit c set = has Condition c
   PersonArray<std::uint8_t> status;        // status_bits
-  PersonArray<std::uint16_t> interventions;// bit i = receiving/received catalogue item i (detail kept apart)
+  PersonArray<ProgrammeBits> interventions;// bit i = receiving/received catalogue item i (detail kept apart)
   PersonArray<std::uint32_t> event_threshold;  // P(any event this month) x 2^32, cached
   PersonArray<float> death_probability;    // this month's probability of death, cached
   PersonArray<float> utility;              // EQ-5D utility, cached

@@ -43,6 +43,7 @@ constexpr std::array<MetricInfo, kProgrammeMetrics> kInfo{{
     {"avoided_stroke_cases", "expected new strokes avoided"},
     {"avoided_isolation_onsets", "expected onsets of isolation avoided"},
     {"avoided_care_home_moves", "expected moves into care homes from home care avoided"},
+    {"avoided_strained_carer_months", "months in which a supported unpaid carer is not strained (no common mental disorder) because of the support"},
     {"avoided_nhs_cost", "GBP: the avoided admissions, A&E, GP and outpatient activity at unit costs (shorter stays save no tariff)"},
 }};
 }  // namespace
@@ -61,6 +62,7 @@ std::uint8_t risk_targets(std::uint8_t risk) {
   if (risk & risk_bits::inactive) t |= rt_inactive;
   if (risk & risk_bits::harmful_drinking) t |= rt_harmful_drinker;
   if (risk & risk_bits::isolated) t |= rt_isolated;
+  if (risk & risk_bits::family) t |= rt_unpaid_carer;  // eligibility tables start at age 1 for this need
   return t;
 }
 
@@ -75,7 +77,7 @@ EligibilityTables build_eligibility(const Policy& policy, const std::vector<int>
     const InterventionSpec& s = policy.interventions[k];
     const CatalogueEntry& c = catalogue_entry(s.type);
     if (c.reach != Reach::person) continue;
-    const auto bit = static_cast<std::uint16_t>(1u << k);
+    const auto bit = static_cast<ProgrammeBits>(1u << k);
     const Eligibility& e = c.eligibility;
     const Targeting& g = s.targeting;
     const int lo = std::max(e.min_age, g.min_age), hi = std::min(e.max_age, g.max_age);

@@ -57,6 +57,7 @@ enum ProgrammeMetric : std::uint8_t {
   pg_avoided_stroke_cases,
   pg_avoided_isolation_onsets,
   pg_avoided_care_home_moves,
+  pg_avoided_strained_carer_months,              // months of carer strain (a CMD) avoided (carer support)
   pg_avoided_nhs_cost,                           // the avoided activity at unit costs (tariff per spell)
   kProgrammeMetricCount
 };
@@ -68,17 +69,17 @@ std::string programme_metric_unit(int m);
 /// the type's own rules with the scenario's targeting: a person's eligible set is the AND
 /// of five lookups, a few nanoseconds a person.
 struct EligibilityTables {
-  std::array<std::uint16_t, 128> age{};             // by completed years (>= 127 share the last)
-  std::array<std::uint16_t, 256> status{};          // by Population::status byte (alive, sex, frailty, care)
-  std::vector<std::uint16_t> need;                  // by (age 65+) << 16 | risk << 8 | conditions
-  std::array<std::uint16_t, kDeciles + 1> decile{};
-  std::vector<std::uint16_t> zone;                  // by zone
-  std::uint16_t lookup(const Population& pop, std::size_t i) const {
+  std::array<ProgrammeBits, 128> age{};             // by completed years (>= 127 share the last)
+  std::array<ProgrammeBits, 256> status{};          // by Population::status byte (alive, sex, frailty, care)
+  std::vector<ProgrammeBits> need;                  // by (age 65+) << 16 | risk << 8 | conditions
+  std::array<ProgrammeBits, kDeciles + 1> decile{};
+  std::vector<ProgrammeBits> zone;                  // by zone
+  ProgrammeBits lookup(const Population& pop, std::size_t i) const {
     const int a = pop.age_years(i);
-    const std::uint16_t by_age = age[static_cast<std::size_t>(a < 127 ? a : 127)];
+    const ProgrammeBits by_age = age[static_cast<std::size_t>(a < 127 ? a : 127)];
     if (!by_age) return 0;
     const std::size_t key = (static_cast<std::size_t>(a >= 65) << 16) | (static_cast<std::size_t>(pop.risk[i]) << 8) | pop.conditions[i];
-    return static_cast<std::uint16_t>(by_age & status[pop.status[i]] & need[key] & decile[pop.decile[i]] & zone[pop.zone[i]]);
+    return static_cast<ProgrammeBits>(by_age & status[pop.status[i]] & need[key] & decile[pop.decile[i]] & zone[pop.zone[i]]);
   }
 };
 

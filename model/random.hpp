@@ -91,7 +91,16 @@ constexpr std::uint32_t latent_word(const RandomKey& key, std::uint32_t id, std:
   z ^= z >> 31;
   return static_cast<std::uint32_t>(z >> 32);
 }
-enum LatentTrait : std::uint32_t { trait_activity_limitation = 1 };
+enum LatentTrait : std::uint32_t {
+  trait_activity_limitation = 1,
+  trait_employment,            // in work unless ill health (or anything else) keeps the person out (model/wider.hpp)
+  trait_unpaid_carer,          // someone cares unpaid for the person, if they come to need it
+  trait_carer_strain,          // that carer has a common mental disorder (strain)
+  trait_mother_smoking,        // a newborn's mother smoked at delivery
+  trait_pregnancy_programme,   // the mother joined a smoking-in-pregnancy programme (uptake draw)
+  trait_pregnancy_quit,        // ... and quit because of it
+  trait_low_birth_weight,      // born under 2,500 g
+};
 
 /// A 32-bit word to a double strictly inside (0, 1).
 constexpr double to_unit_open(std::uint32_t word) { return (static_cast<double>(word) + 0.5) * 0x1p-32; }

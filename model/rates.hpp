@@ -68,6 +68,9 @@ struct RateTables {
   float smoking_extra_quit = 0;  // monthly hazard added to quitting (secular decline)
   float home_care_hours_per_month = 0;   // a home care package's hours in a month
   float care_home_weeks_per_month = 0;   // 52/12
+  /// Babies under 1: emergency admissions by birth weight (risk_bits::family set = under
+  /// 2,500 g), multipliers whose mean over the region's births is 1 (model/wider.hpp).
+  float infant_emergency_lbw = 1, infant_emergency_other = 1;
 };
 
 /// What funded interventions do to a person this month: multipliers on the rates they act
@@ -84,6 +87,7 @@ enum PersonMultiplier : std::uint8_t {
   pm_care_home,
   pm_length_of_stay,
   pm_delayed_discharge,
+  pm_carer_strain,  // the chance that the person's unpaid carer is strained (carer support)
   kPersonMultiplierCount
 };
 inline constexpr int kPersonMultipliers = kPersonMultiplierCount;
@@ -133,6 +137,7 @@ inline void compute_hazards(const Population& pop, std::size_t i, int month, con
   h[ev_death] = c.death * m.mortality(cond, smoking, frailty) * trend;
   h[ev_emigration] = c.emigration;
   h[ev_emergency_admission] = c.emergency * m.emergency[static_cast<std::size_t>(condition_count(cond))][static_cast<std::size_t>(frailty)];
+  if (pop.age_months[i] < 12) h[ev_emergency_admission] *= (risk & risk_bits::family) ? rt.infant_emergency_lbw : rt.infant_emergency_other;
   const auto& rr = m.incidence_row(sex, risk, cond);
   for (int k = 0; k < kConditions; ++k) {
     const float x = c.incidence[static_cast<std::size_t>(k)] * rr[static_cast<std::size_t>(k)];

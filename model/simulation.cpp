@@ -97,6 +97,7 @@ Simulation::BlockState& Simulation::block_of(std::size_t i) {
     BlockState st;
     st.sums.assign(n_cells * kSumMetrics, 0.0);
     st.women.assign(static_cast<std::size_t>(out_.layout.zones), 0.0);
+    st.women_smokers.assign(static_cast<std::size_t>(out_.layout.zones), 0.0);
     st.clear_month(n_cells);
     blocks_.push_back(std::move(st));
   }
@@ -117,8 +118,61 @@ void Simulation::contribute(BlockState& b, std::size_t i, double sign) const {
   if (care == CareSetting::care_home) row[sum_tally_first + static_cast<int>(care_home_weeks)] += sign * cal_.rates.care_home_weeks_per_month;
   const int age = pop_.age_years(i), sex = pop_.sex(i);
   b.people[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)))] += sign;
-  if (limited(i)) b.limited[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)))] += sign;
-  if (sex == 1 && age >= 15 && age <= 44) b.women[pop_.zone[i]] += sign;
+  const bool is_limited = limited(i);
+  if (is_limited) b.limited[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)))] += sign;
+  if (sex == 1 && age >= 15 && age <= 44) {
+    b.women[pop_.zone[i]] += sign;
+    if (pop_.smoking(i) == Smoking::current) b.women_smokers[pop_.zone[i]] += sign;
+  }
+  add_work(row, work_code(i, age, pop_.conditions[i], is_limited), sex, sign);
+  const std::uint8_t carer = carer_code(i);
+  if (carer) {
+    row[sum_carers] += sign;
+    if (carer & 2u) row[sum_strained_carers] += sign;
+  }
+}
+
+std::uint8_t Simulation::work_code(std::size_t i, int age, std::uint8_t conditions, bool is_limited) const {
+  if (!economy_.working_age(age)) return 0;
+  const WorkHealth s = work_health(is_limited, conditions);
+  const int sex = pop_.sex(i), icp = out_.layout.zone_icp[pop_.zone[i]];
+  const std::uint32_t u = latent_word(key_, pop_.id[i], trait_employment);
+  const bool employed = u < economy_.at(icp, sex, s);
+  const bool ill_health = !employed && s != WorkHealth::well && u < economy_.at(icp, sex, WorkHealth::well);
+  return static_cast<std::uint8_t>(1u | (employed ? 2u : 0u) | (ill_health ? 4u : 0u) | (static_cast<unsigned>(s) << 3) |
+                                   (age >= 50 ? 32u : 0u));
+}
+
+void Simulation::add_work(double* row, std::uint8_t code, int sex, double sign) const {
+  if (!code) return;
+  row[sum_working_age] += sign;
+  if (code & 2u) {
+    row[sum_employed] += sign;
+    row[sum_absence_days] +=
+        sign * static_cast<double>(economy_.absence_days_per_month[static_cast<std::size_t>(sex)][(code >> 5) & 1u][(code >> 3) & 3u]);
+  }
+  if (code & 4u) row[sum_out_of_work_ill_health] += sign;
+}
+
+float Simulation::carer_strain_rr(std::size_t i) const {
+  float rr = 1.f;
+  for (unsigned b = pop_.interventions[i] & person_bits_; b; b &= b - 1) rr *= actual_[static_cast<std::size_t>(__builtin_ctz(b))][pm_carer_strain];
+  return rr;
+}
+
+bool Simulation::carer_strained(std::size_t i, float rr) const {
+  const std::size_t k = (pop_.conditions[i] & (1u << dementia)) ? 1 : 0;
+  return latent_word(key_, pop_.id[i], trait_carer_strain) < probability_threshold(carers_.strain[k] * static_cast<double>(rr));
+}
+
+float Simulation::carer_care_home(std::size_t i, float rr) const {
+  const std::size_t k = (pop_.conditions[i] & (1u << dementia)) ? 1 : 0;
+  return static_cast<float>(carer_strained(i, rr) ? carers_.care_home_strained[k] : carers_.care_home_unstrained[k]);
+}
+
+std::uint8_t Simulation::carer_code(std::size_t i) const {
+  if (!(pop_.risk[i] & risk_bits::family) || pop_.age_months[i] < 12) return 0;
+  return static_cast<std::uint8_t>(1u | (carer_strained(i, carer_strain_rr(i)) ? 2u : 0u));
 }
 
 Simulation::Cached Simulation::cached(std::size_t i) const {
@@ -131,6 +185,8 @@ Simulation::Cached Simulation::cached(std::size_t i) const {
   if (track_isolation_onset_) c.isolation_onset = isolation_onset_base(i);
   c.frailty = static_cast<std::uint8_t>(pop_.frailty(i));
   c.conditions = pop_.conditions[i];
+  c.risk = pop_.risk[i];
+  c.carer = carer_code(i);
   return c;
 }
 
@@ -174,20 +230,36 @@ void Simulation::add_difference(BlockState& b, std::size_t i, const Cached& befo
       b.people[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, g0))] -= 1;
       b.people[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, g1))] += 1;
     }
-    if (sex == 1) {
-      const bool was = before.age >= 15 && before.age <= 44, is = age >= 15 && age <= 44;
-      if (was != is) b.women[pop_.zone[i]] += is ? 1.0 : -1.0;
-    }
+  }
+  if (pop_.sex(i) == 1) {
+    const bool was = before.age >= 15 && before.age <= 44, is = age >= 15 && age <= 44;
+    if (was != is) b.women[pop_.zone[i]] += is ? 1.0 : -1.0;
+    const bool was_smoker = was && static_cast<Smoking>(before.risk & risk_bits::smoking_mask) == Smoking::current;
+    const bool is_smoker = is && pop_.smoking(i) == Smoking::current;
+    if (was_smoker != is_smoker) b.women_smokers[pop_.zone[i]] += is_smoker ? 1.0 : -1.0;
+  }
+  const std::uint8_t carer = carer_code(i);
+  if (carer != before.carer) {
+    row[sum_carers] += static_cast<double>(carer & 1u) - static_cast<double>(before.carer & 1u);
+    row[sum_strained_carers] += static_cast<double>((carer >> 1) & 1u) - static_cast<double>((before.carer >> 1) & 1u);
   }
   // The activity-limitation state: it changes only with age group, frailty or conditions, so the
   // (cheap, but not free) propensity is read only when one of them did.
-  if (age_group_of(age) != age_group_of(before.age) || static_cast<int>(pop_.frailty(i)) != before.frailty ||
-      pop_.conditions[i] != before.conditions) {
+  // The economy's state changes with the same things, and at the edges of working age.
+  const bool health_changed = age_group_of(age) != age_group_of(before.age) || static_cast<int>(pop_.frailty(i)) != before.frailty ||
+                              pop_.conditions[i] != before.conditions;
+  const bool work_age_changed = economy_.working_age(age) != economy_.working_age(before.age);
+  if (health_changed || work_age_changed) {
     const bool was_limited = limited_with(i, before.age, before.frailty, before.conditions), now_limited = limited(i);
+    const int sex = pop_.sex(i);
     if (was_limited || now_limited) {
-      const int sex = pop_.sex(i);
       if (was_limited) b.limited[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(before.age)))] -= 1;
       if (now_limited) b.limited[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)))] += 1;
+    }
+    const std::uint8_t w0 = work_code(i, before.age, before.conditions, was_limited), w1 = work_code(i, age, pop_.conditions[i], now_limited);
+    if (w0 != w1) {
+      add_work(row, w0, sex, -1.0);
+      add_work(row, w1, sex, +1.0);
     }
   }
 }
@@ -204,6 +276,7 @@ void Simulation::rebuild_block_sums() {
     st.people.fill(0.0);
     st.limited.fill(0.0);
     st.women.assign(static_cast<std::size_t>(out_.layout.zones), 0.0);
+    st.women_smokers.assign(static_cast<std::size_t>(out_.layout.zones), 0.0);
     st.clear_month(n_cells);
     for (std::size_t i = begin; i < end; ++i)
       if (pop_.alive(i)) contribute(st, i, +1.0);
@@ -283,6 +356,7 @@ Simulation::Simulation(const World& world, RunSettings settings)
     out_.diagnostics.push_back({"unit_cost_gbp." + note.name, note.gbp, note.how});
   out_.agents_at_start = pop_.size();
   if (settings_.person_ledger) person_cost_.assign(next_id_, 0.0);
+  setup_wider(world);
   setup_programmes();
 
   for_each_block(pop_.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
@@ -292,6 +366,80 @@ Simulation::Simulation(const World& world, RunSettings settings)
   out_.snapshots.push_back(snapshot(-1));
   setup_system();
   out_.setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void Simulation::setup_wider(const World& world) {
+  const Parameters& p = world.params;
+  const std::size_t zones = world.geography.zones.size();
+  const int icps = static_cast<int>(world.region->icps.size());
+  // The economy: working-age people by ICP, sex, age band and health, and each ICP's APS
+  // employment rate (its districts' rates weighted by their synthesised people aged 16-64).
+  WorkforceCounts counts(icps);
+  std::vector<double> district_people(world.region->districts.size(), 0.0);
+  std::vector<double> women(zones, 0.0), smokers(zones, 0.0);
+  for (std::size_t i = 0; i < pop_.size(); ++i) {
+    const int age = pop_.age_years(i), sex = pop_.sex(i);
+    const Zone& z = world.geography.zones[pop_.zone[i]];
+    if (sex == 1 && age >= 15 && age <= 44) {
+      women[pop_.zone[i]] += 1;
+      if (pop_.smoking(i) == Smoking::current) smokers[pop_.zone[i]] += 1;
+    }
+    if (age < p.working_age_min || age > p.working_age_max) continue;
+    const bool lim = limited(i);
+    counts.at(z.icp, sex, age >= 50 ? 1 : 0, work_health(lim, pop_.conditions[i])) += 1;
+    district_people[static_cast<std::size_t>(z.district)] += 1;
+  }
+  std::vector<double> target(static_cast<std::size_t>(icps), 0.0), icp_people(static_cast<std::size_t>(icps), 0.0);
+  for (std::size_t d = 0; d < world.region->districts.size(); ++d) {
+    const std::string& code = world.region->districts[d].code;
+    const auto r = p.employment_rate_by_district.find(code);
+    if (r == p.employment_rate_by_district.end())
+      throw ParameterError("the parameter table has no employment rate for district " + code + " (" + world.region->districts[d].name +
+                           "): add a row economy.employment_rate_16_64." + code + " (percent, APS)");
+    const int icp = world.region->districts[d].icp;
+    target[static_cast<std::size_t>(icp)] += r->second * district_people[d];
+    icp_people[static_cast<std::size_t>(icp)] += district_people[d];
+  }
+  for (int c = 0; c < icps; ++c)
+    target[static_cast<std::size_t>(c)] = icp_people[static_cast<std::size_t>(c)] > 0 ? target[static_cast<std::size_t>(c)] / icp_people[static_cast<std::size_t>(c)] : 0.75;
+  const EconomyCalibration ec = calibrate_economy(p, target, counts);
+  economy_ = ec.model;
+  for (int c = 0; c < icps; ++c) {
+    const std::string& name = world.region->icps[static_cast<std::size_t>(c)].name;
+    out_.diagnostics.push_back({"economy.employment_intercept." + name, ec.model.intercept[static_cast<std::size_t>(c)],
+                                "log-odds of work of a well man aged 16-64; calibrated so that the ICP's synthesised people are in work at " +
+                                    std::to_string(100 * target[static_cast<std::size_t>(c)]) + "% (APS Jan-Dec 2018, its districts weighted), achieved " +
+                                    std::to_string(100 * ec.achieved_rate[static_cast<std::size_t>(c)]) + "%"});
+  }
+  out_.diagnostics.push_back({"economy.absence_base_days", ec.absence_base_days,
+                              "sickness-absence days a year of a well male worker under 50, scaled so that the region's workers average " +
+                                  std::to_string(p.absence_days_per_worker) + " (ONS 2018); achieved " + std::to_string(ec.achieved_days_per_worker)});
+  out_.diagnostics.push_back({"economy.output_per_workless_month_gbp", ec.model.output_per_workless_month,
+                              "GBP of output lost in a month out of work: weekly earnings x weeks a year x on-costs / 12"});
+  // The start of life.
+  std::vector<double> births(zones, 0.0), share(zones, 0.0);
+  for (std::size_t z = 0; z < zones; ++z) {
+    births[z] = cal_.demography.births_per_woman_15_44_per_month[static_cast<std::size_t>(world.geography.zones[z].district)] * women[z];
+    share[z] = women[z] > 0 ? smokers[z] / women[z] : 0.0;
+  }
+  births_ = calibrate_births(p, births, share);
+  cal_.rates.infant_emergency_lbw = static_cast<float>(births_.infant_emergency_lbw);
+  cal_.rates.infant_emergency_other = static_cast<float>(births_.infant_emergency_other);
+  out_.diagnostics.push_back({"birth.satod_scale", births_.satod_scale,
+                              "a zone's rate of smoking at delivery per unit of its women's (15-44) smoking prevalence, so that the region's is " +
+                                  std::to_string(100 * p.satod_region) + "%"});
+  out_.diagnostics.push_back({"birth.low_birth_weight.nonsmoker", births_.lbw_nonsmoker,
+                              "risk of a birth under 2,500 g when the mother does not smoke: with the odds ratio, England's SATOD and low birth weight agree"});
+  out_.diagnostics.push_back({"birth.low_birth_weight.region_expected", births_.region_lbw, "expected share of births under 2,500 g at the region's SATOD"});
+  // Babies synthesised under 1 get a birth weight with the region's expected risk.
+  const std::uint32_t lbw = probability_threshold(births_.region_lbw);
+  for (std::size_t i = 0; i < pop_.size(); ++i)
+    if (pop_.age_months[i] < 12 && latent_word(key_, pop_.id[i], trait_low_birth_weight) < lbw)
+      pop_.risk[i] = static_cast<std::uint8_t>(pop_.risk[i] | risk_bits::family);
+  // Unpaid carers.
+  carers_ = make_carer_model(p);
+  out_.diagnostics.push_back({"carers.strain.severe_frailty", carers_.strain[0],
+                              "chance that the unpaid carer of a severely frail person is strained: adults' CMD prevalence raised by the carers' odds ratio"});
 }
 
 ParameterTable Simulation::parameter_table() const {
@@ -315,6 +463,17 @@ void Simulation::reset_population(Population people) {
 
 void Simulation::refresh_at(std::size_t i, int month) {
   const Multipliers& m = world_.multipliers;
+  // The family bit from age 1: an unpaid carer, for someone at home with dementia or severe
+  // frailty (under 1 the bit is the birth weight, set at birth).
+  if (pop_.age_months[i] >= 12) {
+    const std::uint8_t cond = pop_.conditions[i];
+    bool has = false;
+    if (CarerModel::needs_care(pop_.age_years(i), cond, pop_.frailty(i), pop_.care(i)))
+      has = latent_word(key_, pop_.id[i], trait_unpaid_carer) <
+            ((cond & (1u << dementia)) ? carers_.has_carer_dementia : carers_.has_carer_frailty);
+    pop_.risk[i] = has ? static_cast<std::uint8_t>(pop_.risk[i] | risk_bits::family)
+                       : static_cast<std::uint8_t>(pop_.risk[i] & static_cast<std::uint8_t>(~risk_bits::family));
+  }
   Hazards hz;
   PersonEffects fx;
   const bool effects = person_effects(i, true, fx);
@@ -410,6 +569,7 @@ void Simulation::resolve(std::size_t i, BlockState& acc) {
       return;
     case ev_emergency_admission: {
       row[fm_emergency_admissions] += 1;
+      if (pop_.age_months[i] < 12) row[fm_infant_emergency_admissions] += 1;
       const CellRates& c = cal_.rates.cells[world_.index(zone_district_[pop_.zone[i]], pop_.decile[i], sex, age)];
       CounterEngine e(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::event_detail);
       const double z = world_.params.zero_day_share;
@@ -481,7 +641,7 @@ void Simulation::resolve(std::size_t i, BlockState& acc) {
     }
     case ev_programme_lapse: {
       // Which membership lapses: in proportion to the lapse probabilities.
-      const auto bits = static_cast<std::uint16_t>(pop_.interventions[i] & person_bits_);
+      const auto bits = static_cast<ProgrammeBits>(pop_.interventions[i] & person_bits_);
       double total = 0;
       for (unsigned b = bits; b; b &= b - 1) total += lapse_[static_cast<std::size_t>(__builtin_ctz(b))];
       double pick = to_unit_open(words[1]) * total, run = 0;
@@ -489,7 +649,7 @@ void Simulation::resolve(std::size_t i, BlockState& acc) {
         const int k = __builtin_ctz(b);
         run += lapse_[static_cast<std::size_t>(k)];
         if (pick < run || (b & (b - 1)) == 0) {
-          pop_.interventions[i] = static_cast<std::uint16_t>(pop_.interventions[i] & ~(1u << k));
+          pop_.interventions[i] = static_cast<ProgrammeBits>(pop_.interventions[i] & ~(1u << k));
           break;
         }
       }
@@ -507,7 +667,60 @@ void Simulation::resolve(std::size_t i, BlockState& acc) {
   add_difference(acc, i, before);
 }
 
-void Simulation::add_person(int zone, int age_years, int sex, bool newborn) {
+void Simulation::add_birth(int zone, int sex, double satod, MonthFlows& flows) {
+  // The newborn's own propensities (keyed by the id add_person will give it) decide the
+  // mother's smoking, her joining and quitting, and the birth weight: with common random
+  // numbers, the same births in two arms differ only where a programme acted.
+  const std::uint32_t id = next_id_;
+  bool smoking = to_unit_open(latent_word(key_, id, trait_mother_smoking)) < satod;
+  std::size_t enrolled = programmes_.size();
+  if (smoking) {
+    for (std::size_t k = 0; k < programmes_.size(); ++k) {
+      Programme& p = programmes_[k];
+      if (!p.births) continue;
+      const Targeting& g = p.spec->targeting;
+      const bool covered =
+          (g.icps.empty() || std::find(g.icps.begin(), g.icps.end(), out_.layout.zone_icp[static_cast<std::size_t>(zone)]) != g.icps.end()) &&
+          (g.neighbourhoods.empty() || std::find(g.neighbourhoods.begin(), g.neighbourhoods.end(),
+                                                 out_.layout.zone_neighbourhood[static_cast<std::size_t>(zone)]) != g.neighbourhoods.end());
+      if (!covered) continue;
+      programme_month_[k * kProgrammeMetrics + pg_eligible] += 1;
+      if (enrolled < programmes_.size() || p.births_capacity < 1.0) continue;
+      if (!(to_unit_open(latent_word(key_, id, trait_pregnancy_programme)) < p.spec->max_uptake)) continue;
+      enrolled = k;
+      p.births_capacity -= 1.0;
+      if (to_unit_open(latent_word(key_, id, trait_pregnancy_quit)) < p.one_off[0]) {
+        smoking = false;
+        programme_month_[k * kProgrammeMetrics + pg_quit_smoking] += 1;
+      }
+    }
+  }
+  const bool low_weight = to_unit_open(latent_word(key_, id, trait_low_birth_weight)) < (smoking ? births_.lbw_smoker : births_.lbw_nonsmoker);
+  add_person(zone, 0, sex, true, low_weight);
+  const std::size_t i = pop_.size() - 1;
+  const int q = quintile_of_decile(pop_.decile[i]);
+  double* cell = &flows.cells[static_cast<std::size_t>(OutputLayout::cell(zone, q)) * kFlowMetrics];
+  cell[fm_births] += 1;
+  cell[fm_births_smoking_at_delivery] += smoking ? 1.0 : 0.0;
+  cell[fm_low_birth_weight_births] += low_weight ? 1.0 : 0.0;
+  if (enrolled < programmes_.size()) {
+    const Programme& p = programmes_[enrolled];
+    double* row = &programme_month_[enrolled * kProgrammeMetrics];
+    row[pg_new_participants] += 1;
+    row[pg_new_participants_q1 + q - 1] += 1;
+    row[pg_participants] += 1;
+    cell[fm_programme_new_participants] += 1;
+    for (std::size_t f = 0; f < static_cast<std::size_t>(kFunders); ++f) {
+      const double spend = p.spec->unit_cost * p.funder_share[f];
+      row[pg_spend_nhs + f] += spend;
+      cell[fm_programme_spend_first + f] += spend;
+    }
+    row[pg_spend_total] += p.spec->unit_cost;
+    cell[fm_programme_spend_total] += p.spec->unit_cost;
+  }
+}
+
+void Simulation::add_person(int zone, int age_years, int sex, bool newborn, bool low_birth_weight) {
   const std::size_t i = pop_.size();
   pop_.resize(i + 1);
   const std::uint32_t id = next_id_++;
@@ -532,6 +745,7 @@ void Simulation::add_person(int zone, int age_years, int sex, bool newborn) {
   pop_.conditions[i] = 0;
   pop_.interventions[i] = 0;
   draw_attributes(pop_, i, world_, prevalence_, norms_, key_);
+  if (low_birth_weight) pop_.risk[i] = static_cast<std::uint8_t>(pop_.risk[i] | risk_bits::family);
   refresh_at(i, month_);
   contribute(block_of(i), i, +1.0);
   if (settings_.person_ledger && person_cost_.size() <= id) person_cost_.resize(id + 1, 0.0);
@@ -608,7 +822,7 @@ void Simulation::step() {
   }
 
   // (1) What the people alive at the start of the month contribute, from the running sums.
-  std::vector<double> women(zones, 0.0);
+  std::vector<double> women(zones, 0.0), women_smokers(zones, 0.0);
   for (std::size_t b = 0; b < n_blocks; ++b) {
     const BlockState& st = blocks_[b];
     for (std::size_t cell = 0; cell < n_cells; ++cell) {
@@ -618,6 +832,15 @@ void Simulation::step() {
       row[fm_person_months] += sum[sum_people];
       row[fm_expected_deaths] += sum[sum_expected_deaths];
       row[fm_qalys] += sum[sum_utility] / 12.0;
+      row[fm_working_age_person_months] += sum[sum_working_age];
+      row[fm_employed_person_months] += sum[sum_employed];
+      row[fm_out_of_work_ill_health_person_months] += sum[sum_out_of_work_ill_health];
+      row[fm_sickness_absence_days] += sum[sum_absence_days];
+      row[fm_lost_output_workless_gbp] += sum[sum_out_of_work_ill_health] * economy_.output_per_workless_month;
+      row[fm_lost_output_absence_gbp] += sum[sum_absence_days] * economy_.output_per_absence_day;
+      row[fm_carer_person_months] += sum[sum_carers];
+      row[fm_strained_carer_person_months] += sum[sum_strained_carers];
+      row[fm_carer_qalys_lost] += sum[sum_strained_carers] * carers_.utility_loss / 12.0;
       // Random tallies are drawn from their expected sums below; in ledger mode they are
       // drawn per person during the pass instead (and arrive with the events).
       for (int k = settings_.person_ledger ? kRandomTallies : 0; k < kTallies; ++k)
@@ -627,7 +850,10 @@ void Simulation::step() {
       flows.person_months[k] += st.people[k];
       flows.limited_person_months[k] += st.limited[k];
     }
-    for (std::size_t z = 0; z < zones; ++z) women[z] += st.women[z];
+    for (std::size_t z = 0; z < zones; ++z) {
+      women[z] += st.women[z];
+      women_smokers[z] += st.women_smokers[z];
+    }
   }
   if (!settings_.person_ledger) {
     apply_area_tallies(flows);
@@ -714,7 +940,7 @@ void Simulation::step() {
     out_.snapshots.push_back(std::move(snap));
     pending_snapshot_ = -2;
   }
-  finish_month(flows, women);
+  finish_month(flows, women, women_smokers);
 
   // (4) The system models: agents -> stocks, one month of the stocks, stocks -> agents.
   if (digital_spillover_) credit_digital_spillover(out_.flows.back());
@@ -724,7 +950,7 @@ void Simulation::step() {
   couple_stocks_to_agents();
 }
 
-void Simulation::finish_month(MonthFlows& flows, const std::vector<double>& women) {
+void Simulation::finish_month(MonthFlows& flows, const std::vector<double>& women, const std::vector<double>& women_smokers) {
   const int t = month_;
   const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
   const std::size_t zones = static_cast<std::size_t>(out_.layout.zones);
@@ -744,13 +970,15 @@ void Simulation::finish_month(MonthFlows& flows, const std::vector<double>& wome
     const double mean = cal_.demography.births_per_woman_15_44_per_month[static_cast<std::size_t>(d)] * fertility_trend * women[z];
     CounterEngine e(key_, kZoneStream + static_cast<std::uint32_t>(z), static_cast<std::uint32_t>(t), Purpose::births);
     const long births = poisson(e, mean);
+    const double satod = births_.satod(women[z], women_smokers[z]);
     for (long b = 0; b < births; ++b) {
       const int sex = e.uniform() < cal_.demography.male_share_of_births ? 0 : 1;
-      add_person(static_cast<int>(z), 0, sex, true);
-      const std::size_t i = pop_.size() - 1;
-      flows.cells[static_cast<std::size_t>(OutputLayout::cell(static_cast<int>(z), quintile_of_decile(pop_.decile[i]))) * kFlowMetrics + fm_births] += 1;
+      add_birth(static_cast<int>(z), sex, satod, flows);
     }
   }
+  // Pregnancy programmes: places not taken this month are not carried (the budget is unspent).
+  for (Programme& pr : programmes_)
+    if (pr.births) pr.carry = pr.births_capacity < 1.0 ? pr.births_capacity : 0.0;
   const double migration_trend = std::pow(1 + p.migration_trend_per_year, year);
   const auto& geo = world_.geography;
   for (std::size_t d = 0; d < world_.region->districts.size(); ++d) {

@@ -19,6 +19,7 @@
 #include "model/random.hpp"
 #include "model/synthesis.hpp"
 #include "model/system.hpp"
+#include "model/wider.hpp"
 #include "model/world.hpp"
 
 #include <atomic>
@@ -85,6 +86,10 @@ class Simulation {
   /// Replaces the people (tests and what-ifs on a hand-made cohort), keeping this run's
   /// calibrated rates. Ids must be unique; they key the people's random numbers.
   void reset_population(Population people);
+  /// The wider outcomes' models as calibrated for this run (model/wider.hpp).
+  const EconomyModel& economy() const { return economy_; }
+  const BirthModel& births() const { return births_; }
+  const CarerModel& carers() const { return carers_; }
   /// Every derived parameter's computed value, as stored with the run.
   const std::vector<std::pair<std::string, double>>& derived_parameters() const { return cal_.derived_parameters; }
   /// The ICPs' system models (model/system.hpp), and this month's feedback to the agents.
@@ -101,6 +106,12 @@ class Simulation {
     sum_expected_deaths,
     sum_utility,
     sum_isolation_onset,  // onset hazard of the non-isolated (kept only when an area programme acts on it)
+    sum_working_age,      // the economy (model/wider.hpp)
+    sum_employed,
+    sum_out_of_work_ill_health,
+    sum_absence_days,     // expected a month
+    sum_carers,           // unpaid carers, and those strained
+    sum_strained_carers,
     sum_tally_first,
     kSumMetrics = sum_tally_first + kTallies
   };
@@ -108,6 +119,7 @@ class Simulation {
     std::vector<double> sums;                      // cells x kSumMetrics
     std::array<double, kLifeTableCells> people{};  // by quintile x sex x age group
     std::vector<double> women;                     // aged 15-44, by zone
+    std::vector<double> women_smokers;             // of whom smoke, by zone
     std::vector<double> events;                    // cells x kFlowMetrics, this month
     std::array<double, kLifeTableCells> deaths{}, leavers{};  // this month
     std::array<double, kLifeTableCells> limited{};            // running: people with an activity limitation
@@ -131,6 +143,8 @@ class Simulation {
   struct Programme {
     const InterventionSpec* spec = nullptr;
     bool area = false;
+    bool births = false;                      // reaches pregnancies at birth (Reach::births)
+    double births_capacity = 0;               // births: places left this month (agents)
     ProgrammeChannel channel = ProgrammeChannel::none;  // how it acts through the system model
     MultiplierSet full = unit_multipliers();  // multipliers at full effect
     float winter_emergency = 1.f;             // winter-only emergency multiplier at full effect
@@ -164,10 +178,10 @@ class Simulation {
   void run_programmes(MonthFlows& flows, int snapshot_of);
   /// Full scan: counts, members' avoided activity, and candidates whose key is under each
   /// programme's threshold. With `only` set: candidates of those programmes, every key.
-  void scan_programmes(std::uint16_t recruiting, std::uint16_t only, bool count_stocks = false);
+  void scan_programmes(ProgrammeBits recruiting, ProgrammeBits only, bool count_stocks = false);
   std::uint64_t candidate_key(std::size_t k, std::size_t i, std::uint32_t word) const;
   /// Adds a member's expected avoided activity this month to `metrics` (programmes x metrics).
-  void member_avoided_activity(std::size_t i, std::uint16_t bits, std::vector<double>& metrics) const;
+  void member_avoided_activity(std::size_t i, ProgrammeBits bits, std::vector<double>& metrics) const;
   void enrol(std::size_t k, std::size_t i, MonthFlows& flows);
   /// Credits the delayed-transfer bed-days a stay avoided to the programmes that cut them.
   void attribute_delayed_discharge(std::size_t i, double delayed, BlockState& b) const;
@@ -183,7 +197,22 @@ class Simulation {
     int age = 0;
     float isolation_onset = 0;
     std::uint8_t frailty = 0, conditions = 0;  // what the activity-limitation state depends on (with age)
+    std::uint8_t risk = 0;                     // smoking (women aged 15-44) and the family bit
+    std::uint8_t carer = 0;                    // carer_code
   };
+  /// The person's place in the labour market at this age and health (0 outside working age):
+  /// bit 0 working age, 1 employed, 2 out of work because of ill health, 3-4 WorkHealth,
+  /// 5 aged 50+. `is_limited`: the activity-limitation state at that age and health.
+  std::uint8_t work_code(std::size_t i, int age, std::uint8_t conditions, bool is_limited) const;
+  void add_work(double* row, std::uint8_t code, int sex, double sign) const;
+  /// The person's unpaid carer, with this month's memberships: bit 0 has one, bit 1 strained.
+  std::uint8_t carer_code(std::size_t i) const;
+  /// Whether the person's carer is strained when programmes multiply the chance by `rr`.
+  bool carer_strained(std::size_t i, float rr) const;
+  /// The multiplier a carer's strain puts on the person's moves into a care home.
+  float carer_care_home(std::size_t i, float rr) const;
+  /// This month's product of the person's programmes' multipliers on carer strain.
+  float carer_strain_rr(std::size_t i) const;
   /// Whether the person lives with an activity-limiting illness now (model/health_state.hpp),
   /// or would at this age, frailty and set of conditions.
   bool limited(std::size_t i) const;
@@ -195,10 +224,14 @@ class Simulation {
   void rebuild_block_sums();
   BlockState& block_of(std::size_t i);
   void resolve(std::size_t i, BlockState& b);
-  void add_person(int zone, int age_years, int sex, bool newborn);
+  void add_person(int zone, int age_years, int sex, bool newborn, bool low_birth_weight = false);
   Snapshot snapshot(int after_month) const;
   void count_stocks(std::size_t i, double* row) const;
-  void finish_month(MonthFlows& flows, const std::vector<double>& women);
+  void finish_month(MonthFlows& flows, const std::vector<double>& women, const std::vector<double>& women_smokers);
+  /// A birth in zone z: the mother's smoking at delivery (and any pregnancy programme), the
+  /// baby's birth weight, and the baby. Adds to the month's flows (agents).
+  void add_birth(int zone, int sex, double satod, MonthFlows& flows);
+  void setup_wider(const World& world);
 
   // ---- the system-dynamics layer (model/system.hpp; simulation_system.cpp)
   void setup_system();
@@ -233,6 +266,9 @@ class Simulation {
   SynthesisNorms norms_;
   Calibrated cal_;
   LimitationModel limitation_;
+  EconomyModel economy_;
+  BirthModel births_;
+  CarerModel carers_;
   std::vector<int> zone_district_;
   std::uint32_t next_id_ = 0;
   int month_ = 0;
@@ -244,12 +280,12 @@ class Simulation {
 
   std::shared_ptr<const Policy> policy_;
   std::vector<Programme> programmes_;
-  std::uint16_t person_bits_ = 0;  // programmes that reach people
-  std::uint16_t effect_bits_ = 0;  // person programmes with a rate multiplier
+  ProgrammeBits person_bits_ = 0;  // programmes that reach people
+  ProgrammeBits effect_bits_ = 0;  // person programmes with a rate multiplier
   std::array<MultiplierSet, kMaxInterventions> actual_{}, bound_{};  // person programmes, this month
   std::array<float, kMaxInterventions> lapse_{};
   std::vector<MultiplierSet> zone_actual_, zone_bound_;              // area programmes, by zone
-  std::vector<std::uint16_t> zone_area_bits_;                        // area programmes covering each zone
+  std::vector<ProgrammeBits> zone_area_bits_;                        // area programmes covering each zone
   std::vector<char> zone_has_area_effect_;
   bool track_isolation_onset_ = false;    // an area programme acts on isolation onset
   std::vector<float> emergency_by_cell_;  // cell emergency hazards (compact, for highest-risk keys)

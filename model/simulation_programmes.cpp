@@ -46,6 +46,7 @@ int person_multiplier_of(EffectKind k) {
     case EffectKind::care_home_rr: return pm_care_home;
     case EffectKind::length_of_stay_rr: return pm_length_of_stay;
     case EffectKind::delayed_discharge_rr: return pm_delayed_discharge;
+    case EffectKind::carer_strain_rr: return pm_carer_strain;
     default: return -1;
   }
 }
@@ -69,6 +70,7 @@ void Simulation::setup_programmes() {
     Programme p;
     p.spec = &spec;
     p.area = entry.reach == Reach::area;
+    p.births = entry.reach == Reach::births;
     p.channel = channel_of(entry.type);
     for (const auto& [kind, dist] : spec.effects) {
       const double m = spec.full_multiplier(kind);
@@ -83,8 +85,10 @@ void Simulation::setup_programmes() {
     }
     p.lapse = static_cast<float>(lapse_probability(spec.effect_half_life_months));
     p.threshold.fill(kNoThreshold);
-    const auto bit = static_cast<std::uint16_t>(1u << k);
-    if (!p.area) {
+    const auto bit = static_cast<ProgrammeBits>(1u << k);
+    if (p.births) {
+      // Acts at birth (Simulation::add_birth): no person carries its bit.
+    } else if (!p.area) {
       person_bits_ |= bit;
       actual_[k] = p.full;
       for (std::size_t j = 0; j < static_cast<std::size_t>(kPersonMultipliers); ++j) bound_[k][j] = std::max(1.f, p.full[j]);
@@ -129,11 +133,13 @@ void Simulation::setup_programmes() {
 }
 
 bool Simulation::person_effects(std::size_t i, bool bound, PersonEffects& fx) const {
-  if (programmes_.empty()) return false;
-  const auto bits = static_cast<std::uint16_t>(pop_.interventions[i] & person_bits_);
+  // An unpaid carer's strain acts on the person's moves into a care home, programmes or not.
+  const bool carer = (pop_.risk[i] & risk_bits::family) && pop_.age_months[i] >= 12;
+  if (programmes_.empty() && !carer) return false;
+  const auto bits = static_cast<ProgrammeBits>(pop_.interventions[i] & person_bits_);
   const std::size_t z = pop_.zone[i];
-  const bool area = zone_has_area_effect_[z] != 0;
-  if (!bits && !area) return false;
+  const bool area = !zone_has_area_effect_.empty() && zone_has_area_effect_[z] != 0;
+  if (!bits && !area && !carer) return false;
   fx.m = area ? (bound ? zone_bound_[z] : zone_actual_[z]) : unit_multipliers();
   fx.lapse = 0;
   for (unsigned b = bits; b; b &= b - 1) {
@@ -142,6 +148,8 @@ bool Simulation::person_effects(std::size_t i, bool bound, PersonEffects& fx) co
     for (std::size_t j = 0; j < static_cast<std::size_t>(kPersonMultipliers); ++j) fx.m[j] *= s[j];
     fx.lapse += lapse_[k];
   }
+  // The bound takes the strain without support (support only lowers it, and the multiplier with it).
+  if (carer) fx.m[pm_care_home] *= carer_care_home(i, bound ? 1.f : fx.m[pm_carer_strain]);
   return true;
 }
 
@@ -158,7 +166,7 @@ std::uint64_t Simulation::candidate_key(std::size_t k, std::size_t i, std::uint3
   return (static_cast<std::uint64_t>(word) << 32) | pop_.id[i];
 }
 
-void Simulation::member_avoided_activity(std::size_t i, std::uint16_t bits, std::vector<double>& metrics) const {
+void Simulation::member_avoided_activity(std::size_t i, ProgrammeBits bits, std::vector<double>& metrics) const {
   PersonEffects fa;
   person_effects(i, false, fa);
   const int district = zone_district_[pop_.zone[i]];
@@ -183,6 +191,16 @@ void Simulation::member_avoided_activity(std::size_t i, std::uint16_t bits, std:
     row[pg_avoided_stroke_cases] += stroke_h * inverse_minus_one(mk[pm_stroke]);
     if (!isolated) row[pg_avoided_isolation_onsets] += ha.h[ev_isolation_toggle] * inverse_minus_one(mk[pm_isolation_onset]);
     if (home_care) row[pg_avoided_care_home_moves] += ha.h[ev_care_move] * inverse_minus_one(mk[pm_care_home]);
+    if (mk[pm_carer_strain] != 1.f && (pop_.risk[i] & risk_bits::family)) {
+      // Carer support: the strain it relieves, and the care-home moves that follow from it
+      // (the move hazard with support, times the ratio of the multipliers without and with).
+      const float rr = fa.m[pm_carer_strain];
+      const float with = carer_care_home(i, rr), without = carer_care_home(i, rr / mk[pm_carer_strain]);
+      if (with != without) {
+        row[pg_avoided_strained_carer_months] += 1.0;
+        if (home_care) row[pg_avoided_care_home_moves] += ha.h[ev_care_move] * (static_cast<double>(without) / static_cast<double>(with) - 1.0);
+      }
+    }
     const double gp = pop_.expected_tally[gp_appointments][i] * inverse_minus_one(mk[pm_gp]);
     const double ae = pop_.expected_tally[ae_attendances][i] * inverse_minus_one(mk[pm_ae]);
     const double op = pop_.expected_tally[outpatient_attendances][i] * fa.m[pm_outpatient] * inverse_minus_one(mk[pm_outpatient]);
@@ -194,7 +212,7 @@ void Simulation::member_avoided_activity(std::size_t i, std::uint16_t bits, std:
   }
 }
 
-void Simulation::scan_programmes(std::uint16_t recruiting, std::uint16_t only, bool with_stocks) {
+void Simulation::scan_programmes(ProgrammeBits recruiting, ProgrammeBits only, bool with_stocks) {
   const std::size_t n = pop_.size();
   const std::size_t P = programmes_.size();
   const std::size_t blocks = block_count(n);
@@ -215,17 +233,17 @@ void Simulation::scan_programmes(std::uint16_t recruiting, std::uint16_t only, b
       for (std::size_t k = 0; k < P; ++k)
         if (only & (1u << k)) sb.candidates[k].clear();
     }
-    const std::uint16_t wanted = full ? recruiting : only;
+    const ProgrammeBits wanted = full ? recruiting : only;
     MonthlyDraws selection(Purpose::programme_selection);
     // Per-block counters and each programme's filter, kept local for speed.
     std::array<std::array<std::uint32_t, kQuintiles>, kMaxInterventions> eligible{}, open{};
     std::array<std::uint32_t, kMaxInterventions> members{};
     std::array<std::array<std::uint64_t, kQuintiles>, kMaxInterventions> threshold{};
-    std::uint16_t by_quintile = 0, by_risk = 0;
+    ProgrammeBits by_quintile = 0, by_risk = 0;
     for (std::size_t k = 0; k < P; ++k) {
       const Allocation a = programmes_[k].spec->targeting.allocation;
-      if (a == Allocation::proportionate) by_quintile |= static_cast<std::uint16_t>(1u << k);
-      if (a == Allocation::highest_risk) by_risk |= static_cast<std::uint16_t>(1u << k);
+      if (a == Allocation::proportionate) by_quintile |= static_cast<ProgrammeBits>(1u << k);
+      if (a == Allocation::highest_risk) by_risk |= static_cast<ProgrammeBits>(1u << k);
       for (std::size_t q = 0; q < static_cast<std::size_t>(kQuintiles); ++q)
         threshold[k][q] = full ? programmes_[k].threshold[a == Allocation::proportionate ? q : 0] : kNoThreshold;
     }
@@ -234,8 +252,8 @@ void Simulation::scan_programmes(std::uint16_t recruiting, std::uint16_t only, b
       if (with_stocks)
         count_stocks(i, &sb.stocks[static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile_of_decile(pop_.decile[i]))) *
                                    kStockMetrics]);
-      const std::uint16_t bits = pop_.interventions[i];
-      const std::uint16_t elig = eligibility_.lookup(pop_, i);
+      const ProgrammeBits bits = pop_.interventions[i];
+      const ProgrammeBits elig = eligibility_.lookup(pop_, i);
       if (!elig && !(bits & person_bits_)) continue;
       const int q = quintile_of_decile(pop_.decile[i]);
       const auto qi = static_cast<std::size_t>(q - 1);
@@ -248,7 +266,7 @@ void Simulation::scan_programmes(std::uint16_t recruiting, std::uint16_t only, b
         for (unsigned m = bits & person_bits_; m; m &= m - 1) ++members[static_cast<std::size_t>(std::countr_zero(m))];
         if (bits & effect_bits_) member_avoided_activity(i, bits, sb.metrics);
       }
-      const auto want = static_cast<std::uint16_t>(elig & ~bits & wanted);
+      const auto want = static_cast<ProgrammeBits>(elig & ~bits & wanted);
       if (!want) continue;
       const std::uint32_t id = pop_.id[i];
       // One Philox word per person and month; each programme's key is a bijective mix of it
@@ -278,7 +296,7 @@ void Simulation::enrol(std::size_t k, std::size_t i, MonthFlows& flows) {
   const InterventionSpec& spec = *p.spec;
   const int t = month_;
   const Cached before = cached(i);
-  pop_.interventions[i] = static_cast<std::uint16_t>(pop_.interventions[i] | (1u << k));
+  pop_.interventions[i] = static_cast<ProgrammeBits>(pop_.interventions[i] | (1u << k));
   double* row = &programme_month_[k * kProgrammeMetrics];
   const auto words = philox_words(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::programme_effect, static_cast<std::uint32_t>(k));
   std::uint8_t& risk = pop_.risk[i];
@@ -324,7 +342,7 @@ void Simulation::enrol(std::size_t k, std::size_t i, MonthFlows& flows) {
   refresh_at(i, t);
   add_difference(block_of(i), i, before);
   // The new member's effect this month (members at the start of the month were counted in the scan).
-  if (effect_bits_ & (1u << k)) member_avoided_activity(i, static_cast<std::uint16_t>(1u << k), programme_month_);
+  if (effect_bits_ & (1u << k)) member_avoided_activity(i, static_cast<ProgrammeBits>(1u << k), programme_month_);
   const int q = quintile_of_decile(pop_.decile[i]);
   if (p.channel == ProgrammeChannel::digital) {
     const auto icp = static_cast<std::size_t>(zone_icp_[pop_.zone[i]]);
@@ -407,7 +425,7 @@ void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
   if (digital_spillover_)
     for (std::size_t z = 0; z < zones; ++z)
       zone_actual_[z][pm_emergency] = static_cast<float>(feedback_[static_cast<std::size_t>(zone_icp_[z])].activation_emergency);
-  std::uint16_t recruiting = 0;
+  ProgrammeBits recruiting = 0;
   std::vector<double> capacity(P, 0.0), base_capacity(P, 0.0), extra_budget(P, 0.0);
   // Reinvested savings the prevention budgets release this month (people units, GBP), shared
   // among the funded shift-1 interventions in proportion to their budgets.
@@ -416,7 +434,7 @@ void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
   for (std::size_t k = 0; k < P; ++k) {
     const InterventionSpec& s = *programmes_[k].spec;
     const double b = s.budget_in(fy);
-    if (!programmes_[k].area && t >= s.start_month && t <= s.end_month && b > 0 && prevention(s))
+    if (!programmes_[k].area && !programmes_[k].births && t >= s.start_month && t <= s.end_month && b > 0 && prevention(s))
       prevention_budget_total += b;
   }
   std::fill(released_spend_.begin(), released_spend_.end(), 0.0);
@@ -460,14 +478,16 @@ void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
           ready = places > 0 ? std::min(1.0, staffed / places) : 0.0;
         }
         double extra = 0;  // GBP a month released from the prevention budget (agents' units)
-        if (release_total > 0 && prevention_budget_total > 0 && prevention(s))
+        if (release_total > 0 && prevention_budget_total > 0 && prevention(s) && !p.births)
           extra = release_total * budget / prevention_budget_total * settings_.scale;
         extra_budget[k] = extra;
         base_capacity[k] = places * ready * settings_.scale + p.carry;
         capacity[k] = base_capacity[k] + extra / s.unit_cost;
-        if (capacity[k] >= 1.0) recruiting |= static_cast<std::uint16_t>(1u << k);
+        if (p.births) p.births_capacity = capacity[k];  // used at this month's births
+        else if (capacity[k] >= 1.0) recruiting |= static_cast<ProgrammeBits>(1u << k);
       } else {
         p.carry = 0;
+        p.births_capacity = 0;
         for (auto& v : icp_funded_capacity_) v[k] = 0.0;
       }
       continue;
@@ -573,7 +593,7 @@ void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
     Programme& p = programmes_[k];
     const InterventionSpec& s = *p.spec;
     double* row = &programme_month_[k * kProgrammeMetrics];
-    if (p.area) continue;
+    if (p.area || p.births) continue;
     double all_eligible = 0;
     for (double x : eligible[k]) all_eligible += x;
     row[pg_eligible] += all_eligible;
@@ -611,7 +631,7 @@ void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
     for (std::size_t g = 0; g < groups; ++g)
       if (static_cast<long>(by_group[g].size()) < quota[g]) short_of = true;
     if (short_of) {
-      scan_programmes(0, static_cast<std::uint16_t>(1u << k));
+      scan_programmes(0, static_cast<ProgrammeBits>(1u << k));
       gather(by_group);
     }
     const auto less = [](const Candidate& a, const Candidate& b) { return a.key != b.key ? a.key < b.key : a.index < b.index; };

@@ -632,7 +632,7 @@ model::Policy resolve_scenario(const Scenario& s, const model::RegionData& regio
     spec.unit_cost = iv.contains("unit_cost") ? distribution_of(iv["unit_cost"], file, at, v).mean()
                                               : value(entry.unit_cost_parameter);
     if (!iv.contains("unit_cost")) spec.unit_cost_row = entry.unit_cost_parameter;
-    if (entry.reach == model::Reach::person) {
+    if (entry.reach != model::Reach::area) {
       spec.max_uptake = iv.value("max_uptake", value(entry.max_uptake_parameter));
       if (!iv.contains("max_uptake")) spec.max_uptake_row = entry.max_uptake_parameter;
     }
@@ -712,6 +712,11 @@ model::Policy resolve_scenario(const Scenario& s, const model::RegionData& regio
       }
     } else if (tg.contains("quintile_weights")) {
       v.push_back({file, tp + "/quintile_weights", "is given, but allocation is not \"proportionate\" (set \"allocation\": \"proportionate\")"});
+    }
+    if (entry.reach == model::Reach::births) {
+      for (const char* key : {"ages", "sexes", "conditions", "risk_factors", "frailty", "imd_deciles", "allocation", "quintile_weights"})
+        if (tg.contains(key))
+          v.push_back({file, tp + "/" + key, "cannot be used: " + entry.name + " reaches pregnancies, at birth; choose the areas with icps or neighbourhoods"});
     }
     if (entry.reach == model::Reach::area) {
       for (const char* key : {"ages", "sexes", "conditions", "risk_factors", "frailty", "imd_deciles", "allocation", "quintile_weights"})

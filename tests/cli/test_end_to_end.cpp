@@ -1,4 +1,5 @@
 // The shiftsim command as a user runs it: a process, files, exit codes.
+#include "model/policy.hpp"
 #include "support/bad_scenarios.hpp"
 #include "support/cli.hpp"
 #include "support/fixtures.hpp"
@@ -257,5 +258,8 @@ TEST_CASE("cli: schema prints the scenario JSON Schema") {
   CHECK(r.code == 0);
   const auto schema = nlohmann::json::parse(r.out);
   CHECK(schema["title"] == "ShiftSim scenario");
-  CHECK(schema["definitions"]["intervention"]["properties"]["type"]["enum"].size() == 16);
+  // The schema names exactly the catalogue's types, in its order.
+  const auto& types = schema["definitions"]["intervention"]["properties"]["type"]["enum"];
+  REQUIRE(types.size() == shiftsim::model::catalogue().size());
+  for (std::size_t k = 0; k < types.size(); ++k) CHECK(types[k] == shiftsim::model::catalogue()[k].name);
 }

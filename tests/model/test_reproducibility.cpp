@@ -29,7 +29,7 @@ std::uint64_t fingerprint(const RunOutput& out, const Population& pop) {
   for (const auto& s : out.snapshots) mix(s.cells.data(), s.cells.size() * sizeof(double));
   for (const auto& p : out.programmes)
     for (const auto& m : p.months) mix(m.data(), m.size() * sizeof(double));
-  mix(pop.interventions.data(), pop.size() * sizeof(std::uint16_t));
+  mix(pop.interventions.data(), pop.size() * sizeof(shiftsim::model::ProgrammeBits));
   mix(pop.id.data(), pop.size() * sizeof(std::uint32_t));
   mix(pop.age_months.data(), pop.size() * sizeof(std::uint16_t));
   mix(pop.risk.data(), pop.size());
