@@ -34,6 +34,7 @@ enum class Purpose : std::uint32_t {
   programme_selection,   // a person's place in a programme's queue for a month (index = programme)
   programme_effect,      // a participant's one-off change on joining (index = programme)
   latent_traits,         // reserved: a person's fixed propensities (latent_word below)
+  birth_outcome,         // a birth's mother smoking, pregnancy programme and birth weight (entity: zone stream, index: birth)
 };
 
 struct RandomKey {
@@ -96,10 +97,7 @@ enum LatentTrait : std::uint32_t {
   trait_employment,            // in work unless ill health (or anything else) keeps the person out (model/wider.hpp)
   trait_unpaid_carer,          // someone cares unpaid for the person, if they come to need it
   trait_carer_strain,          // that carer has a common mental disorder (strain)
-  trait_mother_smoking,        // a newborn's mother smoked at delivery
-  trait_pregnancy_programme,   // the mother joined a smoking-in-pregnancy programme (uptake draw)
-  trait_pregnancy_quit,        // ... and quit because of it
-  trait_low_birth_weight,      // born under 2,500 g
+  trait_low_birth_weight,      // born under 2,500 g (babies present at the start; births draw theirs at birth)
 };
 
 /// A 32-bit word to a double strictly inside (0, 1).

@@ -667,12 +667,11 @@ void Simulation::resolve(std::size_t i, BlockState& acc) {
   add_difference(acc, i, before);
 }
 
-void Simulation::add_birth(int zone, int sex, double satod, MonthFlows& flows) {
-  // The newborn's own propensities (keyed by the id add_person will give it) decide the
-  // mother's smoking, her joining and quitting, and the birth weight: with common random
+void Simulation::add_birth(int zone, int sex, double satod, const std::array<std::uint32_t, 4>& words, MonthFlows& flows) {
+  // The birth's own draws (keyed by zone, month and its order among the zone's births) decide
+  // the mother's smoking, her joining and quitting, and the birth weight: with common random
   // numbers, the same births in two arms differ only where a programme acted.
-  const std::uint32_t id = next_id_;
-  bool smoking = to_unit_open(latent_word(key_, id, trait_mother_smoking)) < satod;
+  bool smoking = to_unit_open(words[0]) < satod;
   std::size_t enrolled = programmes_.size();
   if (smoking) {
     for (std::size_t k = 0; k < programmes_.size(); ++k) {
@@ -686,16 +685,16 @@ void Simulation::add_birth(int zone, int sex, double satod, MonthFlows& flows) {
       if (!covered) continue;
       programme_month_[k * kProgrammeMetrics + pg_eligible] += 1;
       if (enrolled < programmes_.size() || p.births_capacity < 1.0) continue;
-      if (!(to_unit_open(latent_word(key_, id, trait_pregnancy_programme)) < p.spec->max_uptake)) continue;
+      if (!(to_unit_open(words[1]) < p.spec->max_uptake)) continue;
       enrolled = k;
       p.births_capacity -= 1.0;
-      if (to_unit_open(latent_word(key_, id, trait_pregnancy_quit)) < p.one_off[0]) {
+      if (to_unit_open(words[2]) < p.one_off[0]) {
         smoking = false;
         programme_month_[k * kProgrammeMetrics + pg_quit_smoking] += 1;
       }
     }
   }
-  const bool low_weight = to_unit_open(latent_word(key_, id, trait_low_birth_weight)) < (smoking ? births_.lbw_smoker : births_.lbw_nonsmoker);
+  const bool low_weight = to_unit_open(words[3]) < (smoking ? births_.lbw_smoker : births_.lbw_nonsmoker);
   add_person(zone, 0, sex, true, low_weight);
   const std::size_t i = pop_.size() - 1;
   const int q = quintile_of_decile(pop_.decile[i]);
@@ -973,7 +972,10 @@ void Simulation::finish_month(MonthFlows& flows, const std::vector<double>& wome
     const double satod = births_.satod(women[z], women_smokers[z]);
     for (long b = 0; b < births; ++b) {
       const int sex = e.uniform() < cal_.demography.male_share_of_births ? 0 : 1;
-      add_birth(static_cast<int>(z), sex, satod, flows);
+      add_birth(static_cast<int>(z), sex, satod,
+                philox_words(key_, kZoneStream + static_cast<std::uint32_t>(z), static_cast<std::uint32_t>(t), Purpose::birth_outcome,
+                             static_cast<std::uint32_t>(b)),
+                flows);
     }
   }
   // Pregnancy programmes: places not taken this month are not carried (the budget is unspent).

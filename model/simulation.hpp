@@ -230,7 +230,8 @@ class Simulation {
   void finish_month(MonthFlows& flows, const std::vector<double>& women, const std::vector<double>& women_smokers);
   /// A birth in zone z: the mother's smoking at delivery (and any pregnancy programme), the
   /// baby's birth weight, and the baby. Adds to the month's flows (agents).
-  void add_birth(int zone, int sex, double satod, MonthFlows& flows);
+  /// `words`: the birth's own draws (Purpose::birth_outcome for the zone, month and birth).
+  void add_birth(int zone, int sex, double satod, const std::array<std::uint32_t, 4>& words, MonthFlows& flows);
   void setup_wider(const World& world);
 
   // ---- the system-dynamics layer (model/system.hpp; simulation_system.cpp)

@@ -78,6 +78,36 @@ std::vector<OutcomeDefinition> make_dictionary() {
       "Residents living with an activity-limiting illness or disability at the end of the period, per 100 residents (all ages).");
   add("prevalence_percent", "% of residents", "arm", "condition=<name>; condition=<name>;quintile",
       "Residents living with the condition at the end of the period, per 100 residents (all ages).");
+  // Wider outcomes (model/wider.hpp): the economy's own ledger, the start of life, carers.
+  const std::string by_area = "all; quintile; icp=<name>";
+  add("employment_rate_percent", "% of residents aged 16-64", "arm", by_area,
+      "Residents aged 16-64 in work, per 100 (person-months in work / person-months aged 16-64), from each person's fixed employment "
+      "propensity and health state; each ICP calibrated to its districts' APS employment rate (Jan-Dec 2018) at the start.");
+  add("out_of_work_ill_health_people", "people (average over the period)", "arm", by_area,
+      "Residents aged 16-64 out of work because of ill health: not in work, but would be if they were well (no long-term condition, "
+      "common mental disorder or activity limitation).");
+  add("sickness_absence_days", "working days", "arm", by_area,
+      "Working days lost to sickness absence by residents in work (expected: rates by sex, age 50+ and health state, scaled to the ONS "
+      "4.4 days per worker a year in 2018).");
+  add("lost_output_gbp", "GBP, base-year prices (the economy's ledger)", "arm", "all; component (out_of_work, absence); quintile; icp=<name>",
+      "Output lost to the economy through ill health, by the earnings approach: months out of work because of ill health and days of "
+      "sickness absence valued at the region's median earnings times the employer's on-costs. Not an NHS or council cost, and never "
+      "part of cost_gbp, savings, ROI or NPV.");
+  add("lost_output_discounted_gbp", "GBP, present value (the economy's ledger)", "arm", "all", "lost_output_gbp discounted at the cost rate.");
+  add("births", "births", "arm", by_area, "Live births in the period.");
+  add("smoking_at_delivery_percent", "% of births", "arm", by_area,
+      "Births whose mother smoked at the time of delivery (SATOD), per 100 births: each zone's rate follows its women's smoking, "
+      "scaled to the region's SATOD; pregnancy programmes lower it.");
+  add("low_birth_weight_percent", "% of births", "arm", by_area,
+      "Births under 2,500 g per 100 births (odds ratio 1.89 for smoking at delivery; non-smokers' risk set by England's rates).");
+  add("infant_emergency_admissions", "admissions", "arm", by_area,
+      "Emergency admissions of babies under 1 (included in emergency_admissions); raised for low birth weight.");
+  add("care_home_moves", "moves", "arm", "all; quintile", "Moves into a care home (from home care or after a hospital stay).");
+  add("unpaid_carers", "people (average over the period)", "arm", by_area,
+      "Unpaid carers of residents living at home with dementia or severe frailty (one main carer each).");
+  add("strained_carers_percent", "% of unpaid carers", "arm", by_area,
+      "Unpaid carers who are strained (have a common mental disorder), per 100 carers.");
+  add("carer_qalys_lost", "QALYs", "arm", "all", "QALYs strained carers lose (the common mental disorder's utility decrement), undiscounted; not in qalys.");
   // Differences from the baseline, replicate by replicate.
   add("gross_savings_gbp", gbp, "difference", "public; all (households included); payer; setting",
       "Baseline cost minus scenario cost of services (services only, intervention spend excluded). 'public' is NHS, council and "
@@ -142,6 +172,25 @@ std::vector<OutcomeDefinition> make_dictionary() {
   add("dfle_gap_birth_change_years", "years", "difference", "sex",
       "Change in the quintile 5 - quintile 1 gap in disability-free life expectancy at birth (negative: the gap narrows).");
   add("sii_dfle_birth_change_years", "years", "difference", "sex", "Change in the slope index of inequality in disability-free life expectancy at birth.");
+  add("economy_people_back_in_work", "people (average over the period)", "difference", by_area,
+      "Fewer residents out of work because of ill health: baseline minus scenario out_of_work_ill_health_people.");
+  add("economy_absence_days_avoided", "working days", "difference", by_area, "Baseline minus scenario sickness-absence days.");
+  add("economy_output_gain_gbp", "GBP, base-year prices (the economy's ledger)", "difference",
+      "all; component (out_of_work, absence); quintile; icp=<name>",
+      "Output regained by the economy: baseline minus scenario lost_output_gbp. A separate ledger: it is never added to the NHS or "
+      "council savings.");
+  add("economy_output_gain_discounted_gbp", "GBP, present value (the economy's ledger)", "difference", "all",
+      "economy_output_gain_gbp discounted by financial year at the cost rate.");
+  add("economy_return_per_gbp", "GBP of output per GBP 1 invested", "difference", "all",
+      "Return to the economy per pound: present value of the output regained / present value of the intervention cost (beside, not "
+      "added to, the public ROI).");
+  add("smoking_at_delivery_averted", "births", "difference", by_area, "Fewer births whose mother smoked at delivery (baseline minus scenario).");
+  add("low_birth_weight_averted", "births", "difference", by_area, "Fewer births under 2,500 g.");
+  add("infant_emergency_admissions_averted", "admissions", "difference", by_area, "Fewer emergency admissions of babies under 1.");
+  add("care_home_moves_avoided", "moves", "difference", "all; quintile", "Fewer moves into care homes.");
+  add("strained_carers_averted", "people (average over the period)", "difference", by_area, "Fewer unpaid carers who are strained.");
+  add("carer_qalys_gained", "QALYs", "difference", "all", "QALYs gained by unpaid carers (less strain), undiscounted; not in qalys_gained.");
+  add("carer_qalys_gained_discounted", "QALYs, present value", "difference", "all", "carer_qalys_gained discounted at the health rate.");
   return d;
 }
 
@@ -251,9 +300,31 @@ std::vector<PeriodSpan> spans_of(int start_year, int months) {
   return spans;
 }
 
+/// The wider outcomes' flows (a contiguous block of FlowMetric) by ICP: [icp][k].
+constexpr int kWiderFirst = fm_working_age_person_months, kWiderCount = kFlowMetrics - fm_working_age_person_months;
+using IcpTotals = std::vector<std::array<double, kWiderCount + 1>>;  // the last: births
+int icp_slot(int metric) { return metric == fm_births ? kWiderCount : metric - kWiderFirst; }
+
+IcpTotals icp_totals_of(const RunOutput& out, int first, int last) {
+  int icps = 0;
+  for (int icp : out.layout.zone_icp) icps = std::max(icps, icp + 1);
+  IcpTotals t(static_cast<std::size_t>(icps), std::array<double, kWiderCount + 1>{});
+  const int cells = out.layout.cells();
+  for (int m = first; m <= last; ++m)
+    for (int c = 0; c < cells; ++c) {
+      const auto icp = static_cast<std::size_t>(out.layout.zone_icp[static_cast<std::size_t>(c / kQuintiles)]);
+      const double* row = &out.flows[static_cast<std::size_t>(m)].cells[static_cast<std::size_t>(c) * kFlowMetrics + kWiderFirst];
+      for (int k = 0; k < kWiderCount; ++k) t[icp][static_cast<std::size_t>(k)] += row[k];
+      t[icp][kWiderCount] += out.flows[static_cast<std::size_t>(m)].cells[static_cast<std::size_t>(c) * kFlowMetrics + fm_births];
+    }
+  return t;
+}
+
 /// Every per-replicate figure one arm needs, by period.
 struct ArmFigures {
   std::vector<Totals> totals;                                   // [period]
+  std::vector<IcpTotals> icp;                                   // [period]
+  std::vector<std::string> icp_names;
   // [period][quintile 0..5][sex 0..2]; quintile 0 = all
   std::vector<std::array<std::array<Expectancy, 3>, kQuintiles + 1>> le;
   std::vector<std::array<std::optional<double>, 3>> sii_birth, sii_65, sii_free_birth;  // [period][sex]
@@ -261,8 +332,11 @@ struct ArmFigures {
 
 ArmFigures figures_of(const RunOutput& out, const std::vector<PeriodSpan>& spans) {
   ArmFigures f;
+  for (std::size_t c = 0; c < out.system.icps.size(); ++c) f.icp_names.push_back(out.system.icps[c]);
   for (const auto& s : spans) {
     f.totals.push_back(totals_of(out, s.first, s.last));
+    f.icp.push_back(icp_totals_of(out, s.first, s.last));
+    while (f.icp_names.size() < f.icp.back().size()) f.icp_names.push_back(std::to_string(f.icp_names.size()));
     std::array<std::array<Expectancy, 3>, kQuintiles + 1> le{};
     std::array<std::optional<double>, 3> sb{}, s65{}, sfree{};
     for (int sex = 0; sex < 3; ++sex) {
@@ -307,6 +381,10 @@ ArmFigures figures_of(const RunOutput& out, const std::vector<PeriodSpan>& spans
   }
   return f;
 }
+
+struct WiderPresentValues {
+  double output = 0, carer_qalys = 0;
+};
 
 double flow(const Totals& t, int metric, int q = 0) { return t[static_cast<std::size_t>(q)][static_cast<std::size_t>(metric)]; }
 double stock(const Totals& t, int metric, int q = 0) { return t[static_cast<std::size_t>(q)][static_cast<std::size_t>(kFlowMetrics + metric)]; }
@@ -422,6 +500,98 @@ Comparison compare(const std::vector<ArmInput>& arms) {
     if (v) emit(arm, rep, p, std::move(breakdown), name, *v);
   };
 
+  // ---- The wider outcomes: by region, quintile and ICP ----
+  auto wider = [](const Totals& T, const IcpTotals& I, int level, int metric) {  // level: 0 region, 1-5 quintile, 6+ ICP
+    if (level <= kQuintiles) return flow(T, metric, level);
+    return I[static_cast<std::size_t>(level - kQuintiles - 1)][static_cast<std::size_t>(icp_slot(metric))];
+  };
+  auto level_label = [](const ArmFigures& F, int level) {
+    if (level == 0) return std::string("all");
+    if (level <= kQuintiles) return "quintile=" + std::to_string(level);
+    return "icp=" + F.icp_names[static_cast<std::size_t>(level - kQuintiles - 1)];
+  };
+  auto levels = [](const ArmFigures& F) { return 1 + kQuintiles + static_cast<int>(F.icp.front().size()); };
+  auto months_in = [&](std::size_t p) { return static_cast<double>(spans[p].last - spans[p].first + 1); };
+  auto emit_wider_arm = [&](std::size_t a, std::size_t r, std::size_t p, const ArmFigures& F, const FinanceSettings& fin) {
+    const Totals& T = F.totals[p];
+    const IcpTotals& I = F.icp[p];
+    const double months = months_in(p);
+    for (int l = 0; l < levels(F); ++l) {
+      const std::string b = level_label(F, l);
+      auto w = [&](int metric) { return wider(T, I, l, metric); };
+      if (w(fm_working_age_person_months) > 0)
+        emit(a, r, p, b, "employment_rate_percent", 100.0 * w(fm_employed_person_months) / w(fm_working_age_person_months));
+      emit(a, r, p, b, "out_of_work_ill_health_people", w(fm_out_of_work_ill_health_person_months) / months);
+      emit(a, r, p, b, "sickness_absence_days", w(fm_sickness_absence_days));
+      emit(a, r, p, b, "lost_output_gbp", w(fm_lost_output_workless_gbp) + w(fm_lost_output_absence_gbp));
+      const double births = w(fm_births);
+      emit(a, r, p, b, "births", births);
+      if (births > 0) {
+        emit(a, r, p, b, "smoking_at_delivery_percent", 100.0 * w(fm_births_smoking_at_delivery) / births);
+        emit(a, r, p, b, "low_birth_weight_percent", 100.0 * w(fm_low_birth_weight_births) / births);
+      }
+      emit(a, r, p, b, "infant_emergency_admissions", w(fm_infant_emergency_admissions));
+      emit(a, r, p, b, "unpaid_carers", w(fm_carer_person_months) / months);
+      if (w(fm_carer_person_months) > 0)
+        emit(a, r, p, b, "strained_carers_percent", 100.0 * w(fm_strained_carer_person_months) / w(fm_carer_person_months));
+    }
+    emit(a, r, p, "component=out_of_work", "lost_output_gbp", flow(T, fm_lost_output_workless_gbp));
+    emit(a, r, p, "component=absence", "lost_output_gbp", flow(T, fm_lost_output_absence_gbp));
+    for (int q = 0; q <= kQuintiles; ++q)
+      emit(a, r, p, q == 0 ? "all" : "quintile=" + std::to_string(q), "care_home_moves", flow(T, fm_care_home_moves, q));
+    emit(a, r, p, "all", "carer_qalys_lost", flow(T, fm_carer_qalys_lost));
+    // Discounted lost output: by financial year, summed for the horizon (from the years' totals).
+    if (spans[p].fy >= 0) {
+      emit(a, r, p, "all", "lost_output_discounted_gbp",
+           (flow(T, fm_lost_output_workless_gbp) + flow(T, fm_lost_output_absence_gbp)) * discount_factor(spans[p].fy, fin.price_base_year, fin.rate_costs));
+    } else {
+      double pv = 0;
+      for (std::size_t y = 0; y + 1 < spans.size(); ++y) {
+        const Totals& Y = F.totals[y];
+        pv += (flow(Y, fm_lost_output_workless_gbp) + flow(Y, fm_lost_output_absence_gbp)) * discount_factor(spans[y].fy, fin.price_base_year, fin.rate_costs);
+      }
+      emit(a, r, p, "all", "lost_output_discounted_gbp", pv);
+    }
+  };
+  auto emit_wider_difference = [&](std::size_t a, std::size_t r, std::size_t p, const ArmFigures& B, const ArmFigures& S,
+                                   const FinanceSettings& fin, double pv_cost, WiderPresentValues& pv) {
+    const Totals& TB = B.totals[p];
+    const Totals& TS = S.totals[p];
+    const bool is_h = spans[p].fy < 0;
+    const double months = months_in(p);
+    for (int l = 0; l < levels(B); ++l) {
+      const std::string b = level_label(B, l);
+      auto d = [&](int metric) { return wider(TB, B.icp[p], l, metric) - wider(TS, S.icp[p], l, metric); };
+      emit(a, r, p, b, "economy_people_back_in_work", d(fm_out_of_work_ill_health_person_months) / months);
+      emit(a, r, p, b, "economy_absence_days_avoided", d(fm_sickness_absence_days));
+      emit(a, r, p, b, "economy_output_gain_gbp", d(fm_lost_output_workless_gbp) + d(fm_lost_output_absence_gbp));
+      emit(a, r, p, b, "smoking_at_delivery_averted", d(fm_births_smoking_at_delivery));
+      emit(a, r, p, b, "low_birth_weight_averted", d(fm_low_birth_weight_births));
+      emit(a, r, p, b, "infant_emergency_admissions_averted", d(fm_infant_emergency_admissions));
+      emit(a, r, p, b, "strained_carers_averted", d(fm_strained_carer_person_months) / months);
+    }
+    auto dd = [&](int metric, int q = 0) { return flow(TB, metric, q) - flow(TS, metric, q); };
+    emit(a, r, p, "component=out_of_work", "economy_output_gain_gbp", dd(fm_lost_output_workless_gbp));
+    emit(a, r, p, "component=absence", "economy_output_gain_gbp", dd(fm_lost_output_absence_gbp));
+    for (int q = 0; q <= kQuintiles; ++q)
+      emit(a, r, p, q == 0 ? "all" : "quintile=" + std::to_string(q), "care_home_moves_avoided", dd(fm_care_home_moves, q));
+    const double gain = dd(fm_lost_output_workless_gbp) + dd(fm_lost_output_absence_gbp);
+    const double carer = dd(fm_carer_qalys_lost);  // baseline loss minus scenario loss
+    emit(a, r, p, "all", "carer_qalys_gained", carer);
+    if (!is_h) {
+      const double dc = discount_factor(spans[p].fy, fin.price_base_year, fin.rate_costs);
+      const double dh = discount_factor(spans[p].fy, fin.price_base_year, fin.rate_health);
+      pv.output += gain * dc;
+      pv.carer_qalys += carer * dh;
+      emit(a, r, p, "all", "economy_output_gain_discounted_gbp", gain * dc);
+      emit(a, r, p, "all", "carer_qalys_gained_discounted", carer * dh);
+    } else {
+      emit(a, r, p, "all", "economy_output_gain_discounted_gbp", pv.output);
+      emit(a, r, p, "all", "carer_qalys_gained_discounted", pv.carer_qalys);
+      if (pv_cost > 0) emit(a, r, p, "all", "economy_return_per_gbp", pv.output / pv_cost);
+    }
+  };
+
   // ---- Arm outcomes ----
   for (std::size_t a = 0; a < arms.size(); ++a) {
     const FinanceSettings& fin = arms[a].finance;
@@ -506,6 +676,7 @@ Comparison compare(const std::vector<ArmInput>& arms) {
             emit(a, r, p, q == 0 ? "all" : "quintile=" + std::to_string(q), "activity_limited_percent",
                  100.0 * stock(T, sm_activity_limited, q) / pop);
         }
+        emit_wider_arm(a, r, p, F, fin);
         for (int k = 0; k < kConditions; ++k) {
           const std::string cond = "condition=" + std::string(kConditionNames[static_cast<std::size_t>(k)]);
           for (int q = 0; q <= kQuintiles; ++q) {
@@ -538,6 +709,7 @@ Comparison compare(const std::vector<ArmInput>& arms) {
       double pv_gross = 0, pv_cash = 0, pv_cost = 0, pv_qaly = 0, cum_gross = 0, cum_cash = 0;
       std::vector<double> pv_qaly_q(kQuintiles + 1, 0.0);
       std::optional<int> be_gross, be_cash;
+      WiderPresentValues wider_pv;
       for (std::size_t p = 0; p < P; ++p) {
         const Totals& TB = B.totals[p];
         const Totals& TS = S.totals[p];
@@ -655,6 +827,7 @@ Comparison compare(const std::vector<ArmInput>& arms) {
           if (s6b && s6s) emit(a, r, p, b, "sii_le_65_change_years", *s6s - *s6b);
         }
         if (!is_h) pv_qaly += (flow(TS, fm_qalys) - flow(TB, fm_qalys)) * dh;
+        emit_wider_difference(a, r, p, B, S, fin, pv_cost, wider_pv);
         if (!is_h) continue;
         // Horizon-only figures.
         emit(a, r, p, "all", "npv_gbp", pv_gross - pv_cost);

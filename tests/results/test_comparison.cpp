@@ -19,7 +19,8 @@ namespace {
 /// quintile cell has 1,000 person-months, cost `cost` a month to each public payer line,
 /// `spend` a month of pooled intervention spend from April 2019, and deaths and exposure in
 /// every life-table cell at a rate that rises with age.
-RunOutput synthetic(int months, double acute_cost, double care_home_cost, double spend, double qalys, double death_scale) {
+RunOutput synthetic(int months, double acute_cost, double care_home_cost, double spend, double qalys, double death_scale,
+                    double lost_output = 60000) {
   RunOutput out;
   out.start_year = 2018;
   out.months = months;
@@ -40,6 +41,20 @@ RunOutput synthetic(int months, double acute_cost, double care_home_cost, double
       row[fm_qalys] = qalys / kQuintiles;
       row[fm_deaths] = 1;
       if (t >= 9) row[fm_programme_spend_first + 3] = spend / kQuintiles;  // pooled, from April 2019
+      // The wider outcomes: the economy's ledger (a quarter of it from absence), births, carers.
+      row[fm_working_age_person_months] = 600;
+      row[fm_employed_person_months] = 450;
+      row[fm_out_of_work_ill_health_person_months] = 30;
+      row[fm_sickness_absence_days] = 40;
+      row[fm_lost_output_workless_gbp] = 0.75 * lost_output / kQuintiles;
+      row[fm_lost_output_absence_gbp] = 0.25 * lost_output / kQuintiles;
+      row[fm_births] = 10;
+      row[fm_births_smoking_at_delivery] = 2;
+      row[fm_low_birth_weight_births] = 1;
+      row[fm_infant_emergency_admissions] = 2;
+      row[fm_carer_person_months] = 20;
+      row[fm_strained_carer_person_months] = 7;
+      row[fm_carer_qalys_lost] = 7 * 0.1 / 12;
     }
     for (int d = 1; d <= kDeciles; ++d)
       for (int s = 0; s < kSexes; ++s)
@@ -192,4 +207,39 @@ TEST_CASE("comparison: every outcome produced is in the dictionary, with a unit 
       CHECK(seen[k]);
   }
   CHECK_THROWS(outcome_index("no_such_outcome"));
+}
+
+TEST_CASE("comparison: the economy's ledger by hand, and it never changes the NHS or council figures") {
+  // 12 months from July 2018: lost output GBP 60,000 a month in the baseline and 50,000 in the
+  // scenario (a quarter from absence), GBP 1,000 a month of intervention spend from April 2019.
+  const RunOutput base = synthetic(12, 1e3, 1e3, 0, 10, 1.0, 60000);
+  const RunOutput scen = synthetic(12, 1e3, 1e3, 1e3, 10, 1.0, 50000);
+  const RunOutput same = synthetic(12, 1e3, 1e3, 1e3, 10, 1.0, 60000);
+  const Comparison c = compare({{"baseline", 1, {&base}, {}}, {"scenario", 2, {&scen}, {}}});
+  // Hand computation: FY2018/19 holds 9 months (discount factor 1), FY2019/20 3 months (1/1.035).
+  const double gain = 12 * 10000.0;
+  const double pv_gain = 9 * 10000.0 + 3 * 10000.0 / 1.035, pv_cost = 3 * 1000.0 / 1.035;
+  CHECK(*get(c, 1, "horizon", "all", "economy_output_gain_gbp").mean == doctest::Approx(gain).epsilon(1e-12));
+  CHECK(*get(c, 1, "horizon", "component=absence", "economy_output_gain_gbp").mean == doctest::Approx(0.25 * gain).epsilon(1e-12));
+  CHECK(*get(c, 1, "horizon", "all", "economy_output_gain_discounted_gbp").mean == doctest::Approx(pv_gain).epsilon(1e-12));
+  CHECK(*get(c, 1, "horizon", "all", "economy_return_per_gbp").mean == doctest::Approx(pv_gain / pv_cost).epsilon(1e-12));
+  CHECK(*get(c, 0, "horizon", "all", "lost_output_gbp").mean == doctest::Approx(12 * 60000.0).epsilon(1e-12));
+  CHECK(*get(c, 0, "horizon", "all", "employment_rate_percent").mean == doctest::Approx(75.0).epsilon(1e-12));
+  CHECK(*get(c, 0, "horizon", "all", "out_of_work_ill_health_people").mean == doctest::Approx(150.0).epsilon(1e-12));  // 30 x 5 quintiles
+  CHECK(*get(c, 0, "horizon", "all", "smoking_at_delivery_percent").mean == doctest::Approx(20.0).epsilon(1e-12));
+  CHECK(*get(c, 0, "horizon", "icp=0", "low_birth_weight_percent").mean == doctest::Approx(10.0).epsilon(1e-12));  // no ICP names: the index
+  CHECK(*get(c, 0, "horizon", "all", "strained_carers_percent").mean == doctest::Approx(35.0).epsilon(1e-12));
+  // Whatever the economy's ledger says, every health and care figure is the same as with no gain.
+  const Comparison none = compare({{"baseline", 1, {&base}, {}}, {"scenario", 2, {&same}, {}}});
+  CHECK(*get(none, 1, "horizon", "all", "economy_output_gain_gbp").mean == 0.0);
+  for (const auto& [breakdown, outcome] :
+       std::vector<std::pair<std::string, std::string>>{{"all", "cost_gbp"},          {"public", "cost_discounted_gbp"},
+                                                        {"public", "gross_savings_gbp"}, {"public", "cashable_savings_gbp"},
+                                                        {"all", "npv_gbp"},             {"all", "roi_gross"},
+                                                        {"all", "net_benefit_gbp"},     {"payer=council_asc", "gross_savings_gbp"},
+                                                        {"payer=nhs_acute", "gross_savings_gbp"}}) {
+    INFO(outcome << " " << breakdown);
+    const int arm = outcome == "cost_gbp" || outcome == "cost_discounted_gbp" ? 0 : 1;
+    CHECK(*get(c, arm, "horizon", breakdown, outcome).mean == *get(none, arm, "horizon", breakdown, outcome).mean);
+  }
 }
