@@ -614,10 +614,24 @@ std::string comparison_table(const results::Comparison& c, int replicates) {
       {"P(cost-effective at GBP 20k/QALY)", "cost_effective", "wtp=20000", "percent"},
       {"Change in LE gap at birth, Q5-Q1 (years)", "le_gap_birth_change_years", "sex=persons", "years"},
       {"Equity gain, QALYs per 100k (Q1 - Q5)", "equity_gain_qalys_per_100k", "all", "ratio"},
+      {"Change in DFLE at 65, persons (years)", "dfle_65_change_years", "sex=persons", "years"},
+      {"Economy (its own ledger, not in the above):", nullptr, nullptr, nullptr},
+      {"  Output regained (present value)", "economy_output_gain_discounted_gbp", "all", "money"},
+      {"  Return to the economy per GBP 1", "economy_return_per_gbp", "all", "ratio"},
+      {"  People back in work (average)", "economy_people_back_in_work", "all", "count"},
+      {"  Sickness-absence days avoided", "economy_absence_days_avoided", "all", "count"},
+      {"Births: mothers not smoking at delivery", "smoking_at_delivery_averted", "all", "count"},
+      {"  Low-birth-weight births averted", "low_birth_weight_averted", "all", "count"},
+      {"Carers: strained carers averted (average)", "strained_carers_averted", "all", "count"},
+      {"  Care-home moves avoided", "care_home_moves_avoided", "all", "count"},
   };
   for (std::size_t a = 1; a < c.arms.size(); ++a) {
     out << "\n" << c.arms[a] << " (run " << c.run_ids[a] << ") vs " << c.arms.front() << " (run " << c.run_ids.front() << ")\n";
     for (const auto& l : lines) {
+      if (!l.outcome) {
+        out << "  " << l.label << "\n";
+        continue;
+      }
       const auto* s = results::find_summary(c, static_cast<int>(a), "horizon", l.breakdown, l.outcome);
       char b[256];
       std::string note;

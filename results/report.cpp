@@ -1126,6 +1126,7 @@ class Report {
     arms_table(h);
     money_section(h);
     health(h);
+    wider(h);
     activity(h);
     assumptions(h);
     provenance(h);
@@ -1236,6 +1237,7 @@ class Report {
     h += "<nav class=\"toc\"><strong>Contents</strong><ol>"
          "<li><a href=\"#headline\">Headline answers</a></li><li><a href=\"#arms\">Each arm over the horizon</a></li>"
          "<li><a href=\"#money\">Money: cost, savings and return</a></li><li><a href=\"#health\">Health and the gap</a></li>"
+         "<li><a href=\"#wider\">The economy, the start of life and carers</a></li>"
          "<li><a href=\"#activity\">Activity</a></li><li><a href=\"#assumptions\">Assumptions and sources</a></li>"
          "<li><a href=\"#provenance\">Provenance</a></li><li><a "
          "href=\"#definitions\">Definitions</a></li></ol></nav>\n</header>\n";
@@ -1415,7 +1417,7 @@ class Report {
       if (gap->p05 && gap->p95 && gap->n > 1) h += " (change, 90% interval " + f(*gap->p05) + " to " + f(*gap->p95) + " years)";
       h += ".";
     }
-    h += "</p>\n";
+    h += "</p>\n<p>" + wider_sentence(a) + "</p>\n";
 
     h += "<table class=\"headline keep\"><thead><tr><th>Over the horizon</th><th class=\"num\">Mean</th><th class=\"num\">90% "
          "interval</th>"
@@ -1478,6 +1480,26 @@ class Report {
     const Stat* sii = H("sii_le_birth_change_years", "sex=persons");
     headline_row(h, "Change in slope index of inequality", years(sii), interval_text(sii, Kind::years),
                  "Life expectancy at birth across deprivation deciles, persons");
+    const Stat* dfle65 = H("dfle_65_change_years", "sex=persons");
+    headline_row(h, "Change in disability-free life expectancy at 65", years(dfle65), interval_text(dfle65, Kind::years),
+                 "Persons; Sullivan method");
+    const Stat* ret = H("economy_return_per_gbp");
+    headline_row(h, "Return to the economy",
+                 ret && ret->mean ? mean_text(ret, Kind::ratio) +
+                                        " of output per \xC2\xA3"
+                                        "1"
+                                  : kNoValue,
+                 interval_text(ret, Kind::ratio),
+                 "The economy's own ledger (output regained, earnings approach), never added to the savings or ROI above");
+    const Stat* out_pv = H("economy_output_gain_discounted_gbp");
+    headline_row(h, "Output regained by the economy", mean_text(out_pv, Kind::gbp), interval_text(out_pv, Kind::gbp),
+                 "Present value; fewer people out of work through ill health and fewer sickness-absence days");
+    const Stat* satod = H("smoking_at_delivery_averted");
+    headline_row(h, "Births to mothers not smoking at delivery", mean_text(satod, Kind::count), interval_text(satod, Kind::count),
+                 "Fewer births whose mother smoked at delivery");
+    const Stat* strained = H("strained_carers_averted");
+    headline_row(h, "Unpaid carers no longer strained", mean_text(strained, Kind::count), interval_text(strained, Kind::count),
+                 "Average over the horizon; carers with a common mental disorder");
     h += "</tbody></table>\n</div>\n";
   }
 
@@ -1863,6 +1885,142 @@ class Report {
       h += comparison_needed("The equity" + kEnDash + "efficiency plane and QALY gains by quintile");
     }
     prevalence(h);
+    h += "</section>\n";
+  }
+
+  /// One paragraph: the wider outcomes of a scenario, beside the health and care figures.
+  std::string wider_sentence(const Arm& a) const {
+    const int k = a.index;
+    const auto H = [&](const std::string& o, const std::string& b = "all") { return figures_.horizon(k, o, b); };
+    const Stat* ret = H("economy_return_per_gbp");
+    const Stat* out = H("economy_output_gain_discounted_gbp");
+    if (!out) return "The document has no wider outcomes (economy, start of life, carers).";
+    std::string t = "<strong>Beside these, on the economy's own ledger</strong> (never added to the NHS and council savings): "
+                    "output regained by the economy is " +
+                    with_interval(out, Kind::gbp) + " in present value";
+    if (ret && ret->mean) t += ", " + mean_text(ret, Kind::ratio) + " for each \xC2\xA3" "1 invested";
+    t += ", with " + with_interval(H("economy_people_back_in_work"), Kind::count) +
+         " fewer people out of work through ill health on average and " +
+         with_interval(H("economy_absence_days_avoided"), Kind::count) + " fewer days of sickness absence. ";
+    t += "At the start of life, " + with_interval(H("smoking_at_delivery_averted"), Kind::count) +
+         " fewer babies are born to mothers smoking at delivery and " + with_interval(H("low_birth_weight_averted"), Kind::count) +
+         " fewer under 2,500 g. ";
+    t += "For unpaid carers, " + with_interval(H("strained_carers_averted"), Kind::count) +
+         " fewer are strained on average (carers gain " + mean_text(H("carer_qalys_gained"), Kind::count) +
+         " QALYs, not counted in the QALYs above), and there are " + with_interval(H("care_home_moves_avoided"), Kind::count) +
+         " fewer moves into care homes.";
+    return t;
+  }
+
+  void wider(std::string& h) {
+    h += "<section id=\"wider\">\n<h2>The economy, the start of life and carers</h2>\n";
+    h += "<p class=\"note\">The strategy's wider outcomes, beside the health and care figures. The <strong>economy</strong> is a "
+         "separate ledger: output lost when residents aged 16" + kEnDash + "64 are out of work because of ill health, or off sick, "
+         "valued at the region's median earnings with the employer's on-costs (the earnings approach). It is never added to NHS "
+         "or council costs or savings, nor to their return on investment or net present value. The <strong>start of life</strong> follows births whose mother smoked at "
+         "delivery, low birth weight and infant emergency admissions. <strong>Carers</strong> are the unpaid carers of people "
+         "living at home with dementia or severe frailty; a strained carer (with a common mental disorder) makes a move into a "
+         "care home more likely.</p>\n";
+    struct Row {
+      const char *label, *outcome, *breakdown;
+      Kind kind;
+    };
+    const std::vector<Row> arm_rows{
+        {"Employment rate, aged 16-64", "employment_rate_percent", "all", Kind::percent},
+        {"Out of work because of ill health (people, average)", "out_of_work_ill_health_people", "all", Kind::count},
+        {"Sickness-absence days", "sickness_absence_days", "all", Kind::count},
+        {"Output lost through ill health", "lost_output_gbp", "all", Kind::gbp},
+        {"  of which out of work", "lost_output_gbp", "component=out_of_work", Kind::gbp},
+        {"  of which sickness absence", "lost_output_gbp", "component=absence", Kind::gbp},
+        {"Output lost, present value", "lost_output_discounted_gbp", "all", Kind::gbp},
+        {"Births", "births", "all", Kind::count},
+        {"Mothers smoking at delivery", "smoking_at_delivery_percent", "all", Kind::percent},
+        {"Births under 2,500 g", "low_birth_weight_percent", "all", Kind::percent},
+        {"Infant emergency admissions", "infant_emergency_admissions", "all", Kind::count},
+        {"Unpaid carers (average)", "unpaid_carers", "all", Kind::count},
+        {"Carers who are strained", "strained_carers_percent", "all", Kind::percent},
+        {"QALYs strained carers lose", "carer_qalys_lost", "all", Kind::count},
+        {"Moves into care homes", "care_home_moves", "all", Kind::count}};
+    auto table = [&](const std::vector<Row>& rows, const std::vector<const Arm*>& arms, const std::string& head) {
+      h += "<table class=\"arms\"><thead><tr><th>" + html_escape(head) + "</th>";
+      for (const Arm* a : arms) h += "<th class=\"num\">" + swatch(*a) + html_escape(a->name) + "</th>";
+      h += "</tr></thead><tbody>\n";
+      for (const auto& r : rows) {
+        bool any = false;
+        for (const Arm* a : arms) any = any || figures_.horizon(a->index, r.outcome, r.breakdown);
+        if (!any) continue;
+        h += "<tr><td>" + html_escape(r.label) + "</td>";
+        for (const Arm* a : arms) {
+          const Stat* st = figures_.horizon(a->index, r.outcome, r.breakdown);
+          h += "<td class=\"num\">" + mean_text(st, r.kind);
+          if (st && st->n > 1 && st->p05 && st->p95) h += "<span class=\"iv\">" + interval_text(st, r.kind) + "</span>";
+          h += "</td>";
+        }
+        h += "</tr>\n";
+      }
+      h += "</tbody></table>\n";
+    };
+    std::vector<const Arm*> all;
+    for (const auto& a : arms_) all.push_back(&a);
+    h += "<h3>Each arm over the horizon</h3>\n";
+    table(arm_rows, all, "Horizon");
+    if (!comparison_) {
+      h += comparison_needed("Output regained, people back in work and the other changes");
+      h += "</section>\n";
+      return;
+    }
+    const std::vector<Row> diff_rows{
+        {"Output regained by the economy", "economy_output_gain_gbp", "all", Kind::gbp},
+        {"  present value", "economy_output_gain_discounted_gbp", "all", Kind::gbp},
+        {"Return to the economy per \xC2\xA3" "1 invested", "economy_return_per_gbp", "all", Kind::ratio},
+        {"People back in work (average)", "economy_people_back_in_work", "all", Kind::count},
+        {"Sickness-absence days avoided", "economy_absence_days_avoided", "all", Kind::count},
+        {"Births to mothers not smoking at delivery", "smoking_at_delivery_averted", "all", Kind::count},
+        {"Low-birth-weight births averted", "low_birth_weight_averted", "all", Kind::count},
+        {"Infant emergency admissions averted", "infant_emergency_admissions_averted", "all", Kind::count},
+        {"Strained carers averted (average)", "strained_carers_averted", "all", Kind::count},
+        {"Carers' QALYs gained (discounted)", "carer_qalys_gained_discounted", "all", Kind::count},
+        {"Care-home moves avoided", "care_home_moves_avoided", "all", Kind::count}};
+    h += "<h3>Each scenario against " + html_escape(baseline_->name) + "</h3>\n";
+    table(diff_rows, scenarios_, "Change over the horizon");
+    // By ICP and quintile: where the economy gains.
+    std::vector<std::string> places = figures_.breakdowns("economy_output_gain_gbp", "icp=");
+    const auto quintiles = figures_.breakdowns("economy_output_gain_gbp", "quintile=");
+    places.insert(places.end(), quintiles.begin(), quintiles.end());
+    if (!places.empty()) {
+      h += "<h3>Where the economy gains</h3>\n<table class=\"arms\"><thead><tr><th>Area</th>";
+      for (const Arm* a : scenarios_)
+        h += "<th class=\"num\">" + swatch(*a) + html_escape(a->name) + ": output regained</th><th class=\"num\">people back in work</th>";
+      h += "</tr></thead><tbody>\n";
+      for (const auto& b : places) {
+        std::string label = b.rfind("icp=", 0) == 0 ? b.substr(4) : "IMD quintile " + b.substr(9) + (b == "quintile=1" ? " (most deprived)" : b == "quintile=5" ? " (least deprived)" : "");
+        h += "<tr><td>" + html_escape(label) + "</td>";
+        for (const Arm* a : scenarios_) {
+          for (const auto& [o, kind] : std::vector<std::pair<std::string, Kind>>{{"economy_output_gain_gbp", Kind::gbp}, {"economy_people_back_in_work", Kind::count}}) {
+            const Stat* st = figures_.horizon(a->index, o, b);
+            h += "<td class=\"num\">" + mean_text(st, kind);
+            if (st && st->n > 1 && st->p05 && st->p95) h += "<span class=\"iv\">" + interval_text(st, kind) + "</span>";
+            h += "</td>";
+          }
+        }
+        h += "</tr>\n";
+      }
+      h += "</tbody></table>\n<p class=\"note\">Undiscounted over the horizon; ICPs first, then IMD quintiles.</p>\n";
+    }
+    LineChart c;
+    c.id = "chart-economy";
+    c.kind = "economy";
+    c.title = "Output regained by the economy, by financial year";
+    c.description = "Baseline minus scenario output lost through ill health (earnings approach), each scenario with 90% bands.";
+    c.y_title = "Output regained (GBP a year)";
+    c.unit = Kind::gbp;
+    c.categories = figures_.years();
+    for (const Arm* a : scenarios_) c.series.push_back(series_of(*a, "economy_output_gain_gbp", "all", true, a->name, colour(*a)));
+    if (has_points(c)) {
+      h += figure_open("economy", c.title,
+                       "The economy's own ledger, beside the NHS and council savings and never added to them." + annualised_note());
+      h += render(c) + "</figure>\n";
+    }
     h += "</section>\n";
   }
 

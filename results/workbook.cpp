@@ -7,7 +7,8 @@
 //   Summary             the comparison and, per scenario, the headline figures (mean, median,
 //                       90% interval), then each arm's own figures over the horizon
 //   Savings by payer, Cost by payer, Investment, Value for money, Activity,
-//   Health and the gap, Prevalence
+//   Health and the gap, Prevalence, Economy and wider (the economy's separate ledger, the start
+//   of life, carers)
 //                       tidy tables: scenario, period, breakdown, breakdown value, outcome,
 //                       mean, median, p05, p95, unit, n (one row per summary row)
 //   Who pays who saves  the investor x saver matrix per scenario, net positions, pooled transfers
@@ -494,6 +495,31 @@ const std::vector<std::string> kHealth{"deaths",
                                        "dfle_gap_birth_change_years",
                                        "sii_dfle_birth_change_years"};
 const std::vector<std::string> kPrevalence{"prevalence_percent"};
+const std::vector<std::string> kWider{"employment_rate_percent",
+                                      "out_of_work_ill_health_people",
+                                      "sickness_absence_days",
+                                      "lost_output_gbp",
+                                      "lost_output_discounted_gbp",
+                                      "economy_people_back_in_work",
+                                      "economy_absence_days_avoided",
+                                      "economy_output_gain_gbp",
+                                      "economy_output_gain_discounted_gbp",
+                                      "economy_return_per_gbp",
+                                      "births",
+                                      "smoking_at_delivery_percent",
+                                      "low_birth_weight_percent",
+                                      "infant_emergency_admissions",
+                                      "smoking_at_delivery_averted",
+                                      "low_birth_weight_averted",
+                                      "infant_emergency_admissions_averted",
+                                      "unpaid_carers",
+                                      "strained_carers_percent",
+                                      "carer_qalys_lost",
+                                      "care_home_moves",
+                                      "strained_carers_averted",
+                                      "carer_qalys_gained",
+                                      "carer_qalys_gained_discounted",
+                                      "care_home_moves_avoided"};
 
 // ---------------------------------------------------------------------------------------------
 // Tidy tables
@@ -611,6 +637,18 @@ std::vector<Measure> scenario_measures(const Document& d, const Arm& arm) {
   m.push_back({"Change in disability-free life expectancy at birth, persons", "dfle_birth_change_years", "sex=persons", Kind::value});
   m.push_back({"Change in the disability-free life expectancy gap at birth, persons (negative: narrower)", "dfle_gap_birth_change_years",
                "sex=persons", Kind::value});
+  m.push_back({"Change in disability-free life expectancy at 65, persons", "dfle_65_change_years", "sex=persons", Kind::value});
+  // The economy's own ledger, beside (never inside) the public savings above.
+  m.push_back({"ECONOMY (separate ledger): output regained, present value", "economy_output_gain_discounted_gbp", "all", Kind::value});
+  m.push_back({"ECONOMY: return to the economy per GBP 1 invested", "economy_return_per_gbp", "all", Kind::value});
+  m.push_back({"ECONOMY: people back in work (average over the horizon)", "economy_people_back_in_work", "all", Kind::value});
+  m.push_back({"ECONOMY: sickness-absence days avoided", "economy_absence_days_avoided", "all", Kind::value});
+  m.push_back({"Start of life: births to mothers not smoking at delivery", "smoking_at_delivery_averted", "all", Kind::value});
+  m.push_back({"Start of life: low-birth-weight births averted", "low_birth_weight_averted", "all", Kind::value});
+  m.push_back({"Start of life: infant emergency admissions averted", "infant_emergency_admissions_averted", "all", Kind::value});
+  m.push_back({"Carers: strained carers averted (average)", "strained_carers_averted", "all", Kind::value});
+  m.push_back({"Carers: QALYs gained by carers, present value (not in QALYs gained)", "carer_qalys_gained_discounted", "all", Kind::value});
+  m.push_back({"Care-home moves avoided", "care_home_moves_avoided", "all", Kind::value});
   return m;
 }
 
@@ -632,7 +670,16 @@ std::vector<Measure> arm_measures() {
           {"Disability-free life expectancy at 65, persons", "disability_free_le_65_years", "sex=persons", Kind::value},
           {"Disability-free life expectancy gap at birth, quintile 5 - quintile 1, persons", "dfle_gap_birth_years", "sex=persons",
            Kind::value},
-          {"Residents at the end", "population_end", "all", Kind::value}};
+          {"Residents at the end", "population_end", "all", Kind::value},
+          {"ECONOMY (separate ledger): employment rate, aged 16-64 (%)", "employment_rate_percent", "all", Kind::value},
+          {"ECONOMY: out of work because of ill health (people, average)", "out_of_work_ill_health_people", "all", Kind::value},
+          {"ECONOMY: sickness-absence days", "sickness_absence_days", "all", Kind::value},
+          {"ECONOMY: output lost through ill health", "lost_output_gbp", "all", Kind::value},
+          {"Start of life: mothers smoking at delivery (% of births)", "smoking_at_delivery_percent", "all", Kind::value},
+          {"Start of life: births under 2,500 g (%)", "low_birth_weight_percent", "all", Kind::value},
+          {"Start of life: infant emergency admissions", "infant_emergency_admissions", "all", Kind::value},
+          {"Carers: unpaid carers (average)", "unpaid_carers", "all", Kind::value},
+          {"Carers: strained (% of carers)", "strained_carers_percent", "all", Kind::value}};
 }
 
 const std::vector<std::string> kMeasureHeader{"Over the whole horizon", "Mean", "Median", "5th percentile",
@@ -966,7 +1013,11 @@ void write_per_replicate(Sheet& s, const Document& d, const Formats& f) {
       {"Net cost per QALY", "cost_per_qaly_gbp", "all"},
       {"Net monetary benefit at GBP 20,000/QALY", "net_monetary_benefit_gbp", "wtp=20000"},
       {"Net monetary benefit at GBP 30,000/QALY", "net_monetary_benefit_gbp", "wtp=30000"},
-      {"Change in LE gap at birth, persons", "le_gap_birth_change_years", "sex=persons"}};
+      {"Change in LE gap at birth, persons", "le_gap_birth_change_years", "sex=persons"},
+      {"Economy: output regained, present value", "economy_output_gain_discounted_gbp", "all"},
+      {"Economy: return per GBP 1", "economy_return_per_gbp", "all"},
+      {"Births to mothers not smoking at delivery", "smoking_at_delivery_averted", "all"},
+      {"Strained carers averted", "strained_carers_averted", "all"}};
   const std::vector<std::tuple<std::string, std::string, std::string>> own{
       {"Cost of services, all payers", "cost_gbp", "all"},
       {"Cost of services, public", "cost_gbp", "public"},
@@ -1300,7 +1351,7 @@ void build(Book& book, const Document& d) {
     guide.push_back({name, what});
   };
   std::set<std::string> claimed;
-  for (const auto* list : {&kSavings, &kCost, &kInvestment, &kWhoPays, &kValue, &kHealth, &kPrevalence})
+  for (const auto* list : {&kSavings, &kCost, &kInvestment, &kWhoPays, &kValue, &kHealth, &kPrevalence, &kWider})
     claimed.insert(list->begin(), list->end());
   std::vector<std::string> activity, other;
   for (const auto& o : d.outcomes())
@@ -1330,6 +1381,10 @@ void build(Book& book, const Document& d) {
   tidy("Health and the gap", kHealth,
        "deaths, QALYs, life expectancy by quintile and sex, the gap and slope index, and their changes");
   tidy("Prevalence", kPrevalence, "residents living with each condition, per 100 residents, by quintile");
+  tidy("Economy and wider", kWider,
+       "the economy's separate ledger (employment, out of work through ill health, sickness absence, output lost and regained, "
+       "return to the economy per GBP 1) by year, ICP and quintile; smoking at delivery, low birth weight, infant admissions; "
+       "unpaid carers and their strain");
   tidy("Other outcomes", other, "outcomes not on another sheet");
   {
     Sheet s = book.add_sheet("Per replicate");

@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
@@ -192,7 +193,21 @@ TEST_CASE("programmes: each intervention type moves its target outcome against t
        {{fm_delayed_discharge_bed_days, true}}, {}},
       {"shared_care_record", R"({"type": "shared_care_record", "budget": 3e9, "ramp_up_months": 0, "effects": {"outpatient_rr": 0.5}})", "{}", 12,
        {{static_cast<int>(fm_tally_first) + outpatient_attendances, true}}, {}},
+      // Pregnancies: fewer mothers smoking at delivery, so fewer babies under 2,500 g.
+      {"smoking_in_pregnancy", R"({"type": "smoking_in_pregnancy", "budget": 3e8, "max_uptake": 1, "ramp_up_months": 0, "effects": {"quit_probability": 0.9}})", "{}", 24,
+       {{fm_births_smoking_at_delivery, true}, {fm_low_birth_weight_births, true}}, {}},
+      // Carers: fewer strained, and (a strong strain effect) fewer moves into care homes.
+      {"carer_support", R"({"type": "carer_support", "budget": 3e8, "max_uptake": 1, "ramp_up_months": 0, "effects": {"carer_strain_rr": 0.01}})",
+       R"({"carers.care_home_or_carer_strain": 2.5})", 24, {{fm_strained_carer_person_months, true}, {fm_carer_qalys_lost, true}, {fm_care_home_moves, true}}, {}},
   };
+  // Every type in the catalogue is exercised here (or, for smoking_cessation and the area-wide
+  // winter type, in their own tests below).
+  for (const auto& e : catalogue()) {
+    CAPTURE(e.name);
+    const bool covered = std::any_of(cases.begin(), cases.end(), [&](const TypeCase& c) { return std::string(c.type) == e.name; }) ||
+                         e.name == "smoking_cessation" || e.name == "affordable_warmth";
+    CHECK(covered);
+  }
   for (const auto& c : cases) {
     CAPTURE(c.type);
     const auto base = run(nullptr, scale, c.months);
