@@ -88,6 +88,7 @@ class Simulation {
   void reset_population(Population people);
   /// The wider outcomes' models as calibrated for this run (model/wider.hpp).
   const EconomyModel& economy() const { return economy_; }
+  const LimitationModel& limitation() const { return limitation_; }
   const BirthModel& births() const { return births_; }
   const CarerModel& carers() const { return carers_; }
   /// Every derived parameter's computed value, as stored with the run.

@@ -13,24 +13,7 @@ using namespace shiftsim::model;
 
 namespace {
 
-/// A cohort of n people of one age and sex in the first zone, decile 6, with given risk and
-/// condition bits; ages are set so that nobody has a birthday in the first month.
-Population cohort(std::size_t n, int age_months, int sex, std::uint8_t risk, std::uint8_t conditions,
-                  Frailty frailty = Frailty::fit, CareSetting care = CareSetting::home) {
-  Population p;
-  p.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    p.id[i] = static_cast<std::uint32_t>(i);
-    p.age_months[i] = static_cast<std::uint16_t>(age_months);
-    p.zone[i] = 0;
-    p.decile[i] = 6;
-    p.risk[i] = risk;
-    p.conditions[i] = conditions;
-    p.status[i] = pack_status(frailty, 2, care, true, sex);
-    p.interventions[i] = 0;
-  }
-  return p;
-}
+using test::cohort;
 
 double sum_months(const RunOutput& out, int metric) {
   double s = 0;

@@ -46,6 +46,26 @@ inline double flow(const model::RunOutput& out, int metric, int from = 0, int to
   return x;
 }
 
+/// A cohort of n people of one age and sex in the first zone, decile 6, with given risk and
+/// condition bits; ages are set so that nobody has a birthday in the first month.
+inline model::Population cohort(std::size_t n, int age_months, int sex, std::uint8_t risk, std::uint8_t conditions,
+                                model::Frailty frailty = model::Frailty::fit, model::CareSetting care = model::CareSetting::home,
+                                std::uint32_t first_id = 0) {
+  model::Population p;
+  p.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    p.id[i] = first_id + static_cast<std::uint32_t>(i);
+    p.age_months[i] = static_cast<std::uint16_t>(age_months);
+    p.zone[i] = 0;
+    p.decile[i] = 6;
+    p.risk[i] = risk;
+    p.conditions[i] = conditions;
+    p.status[i] = model::pack_status(frailty, 2, care, true, sex);
+    p.interventions[i] = 0;
+  }
+  return p;
+}
+
 /// A diagnostic the run recorded, by name (fails the test if there is none).
 inline double diagnostic(const model::RunOutput& out, const std::string& name) {
   for (const auto& d : out.diagnostics)
