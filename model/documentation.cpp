@@ -217,7 +217,7 @@ age through the model (multimorbidity clustering, frailty and moves into care: i
 care homes grows more slowly), it has no randomness, and it runs no interventions (they act on
 people).
 )"},
-    {"Health state and disability-free life expectancy", "health_state",
+    {"health_state", "Health state and disability-free life expectancy",
      R"(Each person carries, implicitly, the health state of the Sullivan method: living with an
 activity-limiting illness or disability (the ONS/APS definition behind disability-free life
 expectancy, DFLE) or not. It is a liability-threshold model: the person's fixed latent propensity u
@@ -239,6 +239,61 @@ the simulated deaths and person-years. Checked (test `health state: the region's
 expectancy...`): one simulated year of the region gives DFLE at 65 of 9.3 (men) and 9.4 (women),
 below England's 9.86 and 9.74, and a slope index of 15.1 and 14.8 years from simulated deaths, against
 ONS's 17.2 and 16.3 (the calibration holds the base year's expected rates to ONS's).
+)"},
+    {"economy", "The economy: employment, sickness absence and lost output",
+     R"(The strategy asks for "an invest to save model locally which includes impact for the economy
+alongside health and social care budgets". Residents aged 16-64 carry an employment status, again
+by a liability threshold (model/wider.hpp): a fixed propensity u (a hash of seed, replicate and
+person id) against
+
+    logit P(in work) = a_ICP + ln OR_female [woman] + ln OR_state
+
+with the state, in order of precedence: activity-limited (the health state above), common mental
+disorder, a physical long-term condition (CHD, stroke, diabetes, COPD, cancer or dementia;
+hypertension alone does not count), or well. The odds ratios are derived from published rates
+(DWP/LFS for disability, APS for mental health conditions, QualityWatch's gap for long-term
+conditions, ONS's rates for men and women). a_ICP is calibrated at the start of every run so that
+the ICP's synthesised people are in work at its districts' APS employment rate (Jan-Dec 2018,
+weighted by their people aged 16-64). Frailty acts through the activity-limitation state. A person
+whose u lies between P(their state) and P(well) is **out of work because of ill health**: they would
+be in work if they were well. Workers lose **sickness-absence days** at a rate by sex, age (50-64)
+and state (any condition or limitation x the ONS ratio), scaled so that the region's workers average
+the ONS 4.4 days a year (2018). **Lost output** is valued by the earnings approach: a month out of
+work at a month of the region's median earnings times the employer's on-costs, a day of absence at a
+fifth of a week's. It is the economy's own ledger, by year, ICP and quintile: the comparison reports
+output regained and the **return to the economy per GBP 1** invested beside the public ROI and never
+adds it to NHS or council costs, savings, ROI or NPV (test `comparison: the economy's ledger by
+hand...`). Age enters only through health, as no published employment rates by age band were found
+for 2018 (docs/evidence_wider_outcomes.md); the human-capital valuation is an upper estimate (the
+friction-cost method would give less).
+)"},
+    {"birth", "The start of life: smoking at delivery and low birth weight",
+     R"(Each birth draws whether its mother smoked at the time of delivery with probability proportional
+to the smoking prevalence of the zone's women aged 15-44 (the agents'), scaled so that the region's
+births-weighted rate at the start is the region's SATOD; so stop-smoking services that reach women
+lower it too. The baby is born under 2,500 g with the non-smokers' risk p0 or the smokers' p1, where
+odds(p1) = 1.89 odds(p0) (Di et al. 2022) and p0 is set so that England's SATOD (10.6%) and low
+birth weight (7.0%) agree; the region's expected share then follows from its own SATOD (7.3%,
+between England's 7.0% and Blackpool's 7.9%). A low-birth-weight baby's emergency admissions in the
+first year are multiplied by a rate ratio (an assumption), the calibrated infant rate being kept as
+the mean. The draws of each birth are keyed by its zone, month and order, so with common random
+numbers two arms differ only where a programme acted. `smoking_in_pregnancy` (shift 1) reaches
+pregnancies at birth: a mother who would smoke at delivery joins with the programme's uptake while
+its funded places last, and then quits with the CPIT trial's probability.
+)"},
+    {"carers", "Unpaid carers",
+     R"(A person aged 1 or more living at home (with or without home care) with dementia or severe frailty
+has an unpaid carer with a published probability (dementia: 87%, IDEAL), fixed by their own
+propensity. The carer is strained (has a common mental disorder) with the prevalence among dementia
+carers (40%, START) or, for carers of severely frail people, the adult prevalence raised by the
+carers' odds ratio (Stansfeld et al. 2014). A strained carer multiplies the person's moves into a
+care home by a hazard ratio, normalised so that the calibrated mean rate is kept. `carer_support`
+(shift 2) multiplies the chance of strain for the carers it reaches, so fewer people move into care
+homes; with START's "one fifth as likely" and a ratio of 1.3, the person cared for by a supported
+dementia carer moves about 9% less often ((1 + 0.08 x 0.3) / (1 + 0.40 x 0.3) = 0.91), close to
+START's own non-significant 0.88 (0.58-1.35) and more cautious than the NYU caregiver trial's 0.72.
+Runs record carer person-months, strained carer person-months and the QALYs strained carers lose
+(the CMD utility decrement), which comparisons report apart from the residents' QALYs.
 )"},
 };
 
