@@ -151,6 +151,7 @@ struct RunOutput {
   OutputLayout layout;
   std::vector<MonthFlows> flows;       // one per simulated month
   bool life_table_by_decile = true;    // false in SD-only mode: cells hold quintiles (decile 2q-1)
+  bool wider_outcomes = true;          // false in SD-only mode: no economy, birth or carer flows (zeros)
   std::vector<Snapshot> snapshots;     // start, and the end of every month
   std::vector<Diagnostic> diagnostics;
   std::vector<ProgrammeOutput> programmes;

@@ -38,6 +38,7 @@ struct CohortMeans {
 RunOutput Simulation::run_cohorts() {
   const auto t0 = std::chrono::steady_clock::now();
   out_.life_table_by_decile = false;
+  out_.wider_outcomes = false;  // cohorts carry no employment, birth weight or carers
   const auto n_icps = systems_.size();
   const std::size_t zones = static_cast<std::size_t>(out_.layout.zones);
   const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());

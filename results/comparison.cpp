@@ -676,7 +676,7 @@ Comparison compare(const std::vector<ArmInput>& arms) {
             emit(a, r, p, q == 0 ? "all" : "quintile=" + std::to_string(q), "activity_limited_percent",
                  100.0 * stock(T, sm_activity_limited, q) / pop);
         }
-        emit_wider_arm(a, r, p, F, fin);
+        if (arms[a].replicates[r]->wider_outcomes) emit_wider_arm(a, r, p, F, fin);
         for (int k = 0; k < kConditions; ++k) {
           const std::string cond = "condition=" + std::string(kConditionNames[static_cast<std::size_t>(k)]);
           for (int q = 0; q <= kQuintiles; ++q) {
@@ -827,7 +827,8 @@ Comparison compare(const std::vector<ArmInput>& arms) {
           if (s6b && s6s) emit(a, r, p, b, "sii_le_65_change_years", *s6s - *s6b);
         }
         if (!is_h) pv_qaly += (flow(TS, fm_qalys) - flow(TB, fm_qalys)) * dh;
-        emit_wider_difference(a, r, p, B, S, fin, pv_cost, wider_pv);
+        if (arms[0].replicates[r]->wider_outcomes && arms[a].replicates[r]->wider_outcomes)
+          emit_wider_difference(a, r, p, B, S, fin, pv_cost, wider_pv);
         if (!is_h) continue;
         // Horizon-only figures.
         emit(a, r, p, "all", "npv_gbp", pv_gross - pv_cost);
