@@ -148,8 +148,9 @@ bool Simulation::person_effects(std::size_t i, bool bound, PersonEffects& fx) co
     for (std::size_t j = 0; j < static_cast<std::size_t>(kPersonMultipliers); ++j) fx.m[j] *= s[j];
     fx.lapse += lapse_[k];
   }
-  // The bound takes the strain without support (support only lowers it, and the multiplier with it).
-  if (carer) fx.m[pm_care_home] *= carer_care_home(i, bound ? 1.f : fx.m[pm_carer_strain]);
+  // The strain with this month's support: in the bound, the support's multipliers are at least 1
+  // (bound_), so the bound's strain, and its care-home multiplier, are never below the actual.
+  if (carer) fx.m[pm_care_home] *= carer_care_home(i, fx.m[pm_carer_strain]);
   return true;
 }
 
