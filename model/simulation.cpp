@@ -389,7 +389,8 @@ void Simulation::setup_wider(const World& world) {
     counts.at(z.icp, sex, age >= 50 ? 1 : 0, work_health(lim, pop_.conditions[i])) += 1;
     district_people[static_cast<std::size_t>(z.district)] += 1;
   }
-  std::vector<double> target(static_cast<std::size_t>(icps), 0.0), icp_people(static_cast<std::size_t>(icps), 0.0);
+  std::vector<double> target(static_cast<std::size_t>(icps), 0.0), icp_people(static_cast<std::size_t>(icps), 0.0),
+      unweighted(static_cast<std::size_t>(icps), 0.0), districts(static_cast<std::size_t>(icps), 0.0);
   for (std::size_t d = 0; d < world.region->districts.size(); ++d) {
     const std::string& code = world.region->districts[d].code;
     const auto r = p.employment_rate_by_district.find(code);
@@ -399,9 +400,12 @@ void Simulation::setup_wider(const World& world) {
     const int icp = world.region->districts[d].icp;
     target[static_cast<std::size_t>(icp)] += r->second * district_people[d];
     icp_people[static_cast<std::size_t>(icp)] += district_people[d];
+    unweighted[static_cast<std::size_t>(icp)] += r->second;
+    districts[static_cast<std::size_t>(icp)] += 1;
   }
-  for (int c = 0; c < icps; ++c)
-    target[static_cast<std::size_t>(c)] = icp_people[static_cast<std::size_t>(c)] > 0 ? target[static_cast<std::size_t>(c)] / icp_people[static_cast<std::size_t>(c)] : 0.75;
+  // (An ICP without synthesised working-age people, at a tiny scale, takes its districts' plain mean.)
+  for (std::size_t c = 0; c < target.size(); ++c)
+    target[c] = icp_people[c] > 0 ? target[c] / icp_people[c] : unweighted[c] / std::max(1.0, districts[c]);
   const EconomyCalibration ec = calibrate_economy(p, target, counts);
   economy_ = ec.model;
   for (int c = 0; c < icps; ++c) {
