@@ -278,8 +278,10 @@ between England's 7.0% and Blackpool's 7.9%). A low-birth-weight baby's emergenc
 first year are multiplied by a rate ratio (an assumption), the calibrated infant rate being kept as
 the mean. The draws of each birth are keyed by its zone, month and order, so with common random
 numbers two arms differ only where a programme acted. `smoking_in_pregnancy` (shift 1) reaches
-pregnancies at birth: a mother who would smoke at delivery joins with the programme's uptake while
-its funded places last, and then quits with the CPIT trial's probability.
+pregnancies at birth: each month, the mothers who would smoke at delivery and take up the offer
+(its uptake) fill the funded places in the order of their uptake draw (so no area comes first), and
+each then quits with the CPIT trial's probability; a place costs the trial's cost per woman divided
+by the share who would not have quit with usual support.
 )"},
     {"carers", "Unpaid carers",
      R"(A person aged 1 or more living at home (with or without home care) with dementia or severe frailty

@@ -246,7 +246,7 @@ Parameters read_parameters(const ParameterTable& t) {
   p.carer_cmd_dementia = r.get("carers.cmd_prevalence.dementia_carers");
   p.carer_cmd_adults = r.get("carers.cmd_prevalence.adults");
   p.carer_cmd_or = r.get("carers.cmd_or_carer");
-  p.carer_strain_care_home_or = r.get("carers.care_home_or_carer_strain");
+  p.carer_strain_care_home_or = r.get("carers.care_home_rr_carer_strain");
 
   p.care_home_prevalence = r.profile("care.prevalence.care_home", 0.01);
   p.home_care_prevalence = r.profile("care.prevalence.home_care", 0.01);

@@ -556,7 +556,31 @@ void Simulation::resolve(std::size_t i, BlockState& acc) {
     row[fm_person_months] -= 0.5;  // leavers count half the month
     row[fm_qalys] -= pop_.utility[i] / 24.0;
     acc.leavers[lt] += 1;
-    if (limited(i)) acc.limited_leavers[lt] += 1;
+    const bool was_limited = limited(i);
+    if (was_limited) acc.limited_leavers[lt] += 1;
+    // The economy's and the carers' flows count a leaver half the month too.
+    const std::uint8_t work = work_code(i, age, pop_.conditions[i], was_limited);
+    if (work) {
+      row[fm_working_age_person_months] -= 0.5;
+      if (work & 2u) {
+        const double days = economy_.absence_days_per_month[static_cast<std::size_t>(sex)][(work >> 5) & 1u][(work >> 3) & 3u];
+        row[fm_employed_person_months] -= 0.5;
+        row[fm_sickness_absence_days] -= 0.5 * days;
+        row[fm_lost_output_absence_gbp] -= 0.5 * days * economy_.output_per_absence_day;
+      }
+      if (work & 4u) {
+        row[fm_out_of_work_ill_health_person_months] -= 0.5;
+        row[fm_lost_output_workless_gbp] -= 0.5 * economy_.output_per_workless_month;
+      }
+    }
+    const std::uint8_t carer = carer_code(i);
+    if (carer) {
+      row[fm_carer_person_months] -= 0.5;
+      if (carer & 2u) {
+        row[fm_strained_carer_person_months] -= 0.5;
+        row[fm_carer_qalys_lost] -= 0.5 * carers_.utility_loss / 12.0;
+      }
+    }
   };
   std::uint8_t& risk = pop_.risk[i];
   std::uint8_t& status = pop_.status[i];
@@ -671,42 +695,54 @@ void Simulation::resolve(std::size_t i, BlockState& acc) {
   add_difference(acc, i, before);
 }
 
-void Simulation::add_birth(int zone, int sex, double satod, const std::array<std::uint32_t, 4>& words, MonthFlows& flows) {
-  // The birth's own draws (keyed by zone, month and its order among the zone's births) decide
-  // the mother's smoking, her joining and quitting, and the birth weight: with common random
-  // numbers, the same births in two arms differ only where a programme acted.
-  bool smoking = to_unit_open(words[0]) < satod;
-  std::size_t enrolled = programmes_.size();
-  if (smoking) {
-    for (std::size_t k = 0; k < programmes_.size(); ++k) {
-      Programme& p = programmes_[k];
-      if (!p.births) continue;
-      const Targeting& g = p.spec->targeting;
-      const bool covered =
-          (g.icps.empty() || std::find(g.icps.begin(), g.icps.end(), out_.layout.zone_icp[static_cast<std::size_t>(zone)]) != g.icps.end()) &&
-          (g.neighbourhoods.empty() || std::find(g.neighbourhoods.begin(), g.neighbourhoods.end(),
-                                                 out_.layout.zone_neighbourhood[static_cast<std::size_t>(zone)]) != g.neighbourhoods.end());
+void Simulation::assign_pregnancy_programmes(std::vector<PendingBirth>& births) {
+  for (std::size_t k = 0; k < programmes_.size(); ++k) {
+    Programme& p = programmes_[k];
+    if (!p.births) continue;
+    const Targeting& g = p.spec->targeting;
+    std::vector<std::pair<std::uint32_t, std::size_t>> takers;  // (uptake draw, birth)
+    for (std::size_t j = 0; j < births.size(); ++j) {
+      PendingBirth& b = births[j];
+      if (!b.smoking || b.programme >= 0) continue;
+      const auto z = static_cast<std::size_t>(b.zone);
+      const bool covered = (g.icps.empty() || std::find(g.icps.begin(), g.icps.end(), out_.layout.zone_icp[z]) != g.icps.end()) &&
+                           (g.neighbourhoods.empty() ||
+                            std::find(g.neighbourhoods.begin(), g.neighbourhoods.end(), out_.layout.zone_neighbourhood[z]) != g.neighbourhoods.end());
       if (!covered) continue;
       programme_month_[k * kProgrammeMetrics + pg_eligible] += 1;
-      if (enrolled < programmes_.size() || p.births_capacity < 1.0) continue;
-      if (!(to_unit_open(words[1]) < p.spec->max_uptake)) continue;
-      enrolled = k;
-      p.births_capacity -= 1.0;
-      if (to_unit_open(words[2]) < p.one_off[0]) {
-        smoking = false;
+      if (to_unit_open(b.words[1]) < p.spec->max_uptake) takers.emplace_back(b.words[1], j);
+    }
+    std::sort(takers.begin(), takers.end());
+    const auto places = static_cast<std::size_t>(std::max(0.0, std::floor(p.births_capacity)));
+    const std::size_t taken = std::min(places, takers.size());
+    for (std::size_t t = 0; t < taken; ++t) {
+      PendingBirth& b = births[takers[t].second];
+      b.programme = static_cast<int>(k);
+      if (to_unit_open(b.words[2]) < p.one_off[0]) {
+        b.smoking = false;
         programme_month_[k * kProgrammeMetrics + pg_quit_smoking] += 1;
       }
     }
+    p.births_capacity -= static_cast<double>(taken);
+    // Places not taken this month are not carried (the budget is unspent); a fraction is.
+    p.carry = taken == places ? p.births_capacity : 0.0;
   }
+}
+
+void Simulation::add_birth(const PendingBirth& pb, MonthFlows& flows) {
+  const int zone = pb.zone;
+  const bool smoking = pb.smoking;
+  const auto& words = pb.words;
   const bool low_weight = to_unit_open(words[3]) < (smoking ? births_.lbw_smoker : births_.lbw_nonsmoker);
-  add_person(zone, 0, sex, true, low_weight);
+  add_person(zone, 0, pb.sex, true, low_weight);
   const std::size_t i = pop_.size() - 1;
   const int q = quintile_of_decile(pop_.decile[i]);
   double* cell = &flows.cells[static_cast<std::size_t>(OutputLayout::cell(zone, q)) * kFlowMetrics];
   cell[fm_births] += 1;
   cell[fm_births_smoking_at_delivery] += smoking ? 1.0 : 0.0;
   cell[fm_low_birth_weight_births] += low_weight ? 1.0 : 0.0;
-  if (enrolled < programmes_.size()) {
+  if (pb.programme >= 0) {
+    const auto enrolled = static_cast<std::size_t>(pb.programme);
     const Programme& p = programmes_[enrolled];
     double* row = &programme_month_[enrolled * kProgrammeMetrics];
     row[pg_new_participants] += 1;
@@ -968,6 +1004,7 @@ void Simulation::finish_month(MonthFlows& flows, const std::vector<double>& wome
   const Parameters& p = world_.params;
   const int year = t / 12;
   const double fertility_trend = std::pow(1 + p.fertility_trend_per_year, year);
+  std::vector<PendingBirth> pending;
   for (std::size_t z = 0; z < zones; ++z) {
     const int d = zone_district_[z];
     const double mean = cal_.demography.births_per_woman_15_44_per_month[static_cast<std::size_t>(d)] * fertility_trend * women[z];
@@ -975,16 +1012,17 @@ void Simulation::finish_month(MonthFlows& flows, const std::vector<double>& wome
     const long births = poisson(e, mean);
     const double satod = births_.satod(women[z], women_smokers[z]);
     for (long b = 0; b < births; ++b) {
-      const int sex = e.uniform() < cal_.demography.male_share_of_births ? 0 : 1;
-      add_birth(static_cast<int>(z), sex, satod,
-                philox_words(key_, kZoneStream + static_cast<std::uint32_t>(z), static_cast<std::uint32_t>(t), Purpose::birth_outcome,
-                             static_cast<std::uint32_t>(b)),
-                flows);
+      PendingBirth pb;
+      pb.zone = static_cast<int>(z);
+      pb.sex = e.uniform() < cal_.demography.male_share_of_births ? 0 : 1;
+      pb.words = philox_words(key_, kZoneStream + static_cast<std::uint32_t>(z), static_cast<std::uint32_t>(t), Purpose::birth_outcome,
+                              static_cast<std::uint32_t>(b));
+      pb.smoking = to_unit_open(pb.words[0]) < satod;
+      pending.push_back(pb);
     }
   }
-  // Pregnancy programmes: places not taken this month are not carried (the budget is unspent).
-  for (Programme& pr : programmes_)
-    if (pr.births) pr.carry = pr.births_capacity < 1.0 ? pr.births_capacity : 0.0;
+  assign_pregnancy_programmes(pending);
+  for (const PendingBirth& pb : pending) add_birth(pb, flows);
   const double migration_trend = std::pow(1 + p.migration_trend_per_year, year);
   const auto& geo = world_.geography;
   for (std::size_t d = 0; d < world_.region->districts.size(); ++d) {

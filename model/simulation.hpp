@@ -231,8 +231,20 @@ class Simulation {
   void finish_month(MonthFlows& flows, const std::vector<double>& women, const std::vector<double>& women_smokers);
   /// A birth in zone z: the mother's smoking at delivery (and any pregnancy programme), the
   /// baby's birth weight, and the baby. Adds to the month's flows (agents).
-  /// `words`: the birth's own draws (Purpose::birth_outcome for the zone, month and birth).
-  void add_birth(int zone, int sex, double satod, const std::array<std::uint32_t, 4>& words, MonthFlows& flows);
+  /// A month's birth before it is added: its own draws (Purpose::birth_outcome for the zone,
+  /// month and birth order), whether the mother smokes at delivery, and the pregnancy
+  /// programme she joined (-1: none).
+  struct PendingBirth {
+    int zone = 0, sex = 0;
+    std::array<std::uint32_t, 4> words{};
+    bool smoking = false;
+    int programme = -1;
+  };
+  /// Pregnancy programmes: this month's places go to the mothers who would smoke at delivery
+  /// and take up the offer, in the order of the uptake draw (so no zone comes first), and some quit.
+  void assign_pregnancy_programmes(std::vector<PendingBirth>& births);
+  /// Adds the birth: birth weight, the baby, and the programme's participant and spend.
+  void add_birth(const PendingBirth& b, MonthFlows& flows);
   void setup_wider(const World& world);
 
   // ---- the system-dynamics layer (model/system.hpp; simulation_system.cpp)

@@ -198,7 +198,7 @@ void Simulation::member_avoided_activity(std::size_t i, ProgrammeBits bits, std:
       const float rr = fa.m[pm_carer_strain];
       const float with = carer_care_home(i, rr), without = carer_care_home(i, rr / mk[pm_carer_strain]);
       if (with != without) {
-        row[pg_avoided_strained_carer_months] += 1.0;
+        row[pg_avoided_strained_carer_months] += with < without ? 1.0 : -1.0;  // a drawn effect above 1 adds strain
         if (home_care) row[pg_avoided_care_home_moves] += ha.h[ev_care_move] * (static_cast<double>(without) / static_cast<double>(with) - 1.0);
       }
     }

@@ -43,17 +43,32 @@ EconomyCalibration calibrate_economy(const Parameters& p, const std::vector<doub
   for (int c = 0; c < icps; ++c) {
     const double target = target_rate[static_cast<std::size_t>(c)];
     if (!(target > 0 && target < 1)) throw ParameterError("economy.employment_rate_16_64: the rate of ICP " + std::to_string(c) + " must be between 0 and 100%");
+    // An ICP without working-age people (a tiny scale) is calibrated on the region's mix.
+    auto people_in = [&](int icp) {
+      double n = 0;
+      for (int sex = 0; sex < kSexes; ++sex)
+        for (int band = 0; band < 2; ++band)
+          for (int s = 0; s < kWorkHealthStates; ++s) n += counts.get(icp, sex, band, static_cast<WorkHealth>(s));
+      return n;
+    };
+    const bool own = people_in(c) > 0;
+    auto count = [&](int sex, int band, int s) {
+      if (own) return counts.get(c, sex, band, static_cast<WorkHealth>(s));
+      double n = 0;
+      for (int k = 0; k < icps; ++k) n += counts.get(k, sex, band, static_cast<WorkHealth>(s));
+      return n;
+    };
     double people = 0;
     for (int sex = 0; sex < kSexes; ++sex)
       for (int band = 0; band < 2; ++band)
-        for (int s = 0; s < kWorkHealthStates; ++s) people += counts.get(c, sex, band, static_cast<WorkHealth>(s));
+        for (int s = 0; s < kWorkHealthStates; ++s) people += count(sex, band, s);
     auto rate = [&](double a) {
-      if (!(people > 0)) return 0.0;
+      if (!(people > 0)) return target;  // no working-age people anywhere: nothing to calibrate
       double employed = 0;
       for (int sex = 0; sex < kSexes; ++sex)
         for (int band = 0; band < 2; ++band)
           for (int s = 0; s < kWorkHealthStates; ++s)
-            employed += counts.get(c, sex, band, static_cast<WorkHealth>(s)) * inv_logit(a + log_odds(sex, static_cast<WorkHealth>(s)));
+            employed += count(sex, band, s) * inv_logit(a + log_odds(sex, static_cast<WorkHealth>(s)));
       return employed / people;
     };
     double lo = -10, hi = 15;  // the rate rises with the intercept

@@ -172,17 +172,23 @@ std::vector<OutcomeDefinition> make_dictionary() {
   add("dfle_gap_birth_change_years", "years", "difference", "sex",
       "Change in the quintile 5 - quintile 1 gap in disability-free life expectancy at birth (negative: the gap narrows).");
   add("sii_dfle_birth_change_years", "years", "difference", "sex", "Change in the slope index of inequality in disability-free life expectancy at birth.");
-  add("economy_people_back_in_work", "people (average over the period)", "difference", by_area,
-      "Fewer residents out of work because of ill health: baseline minus scenario out_of_work_ill_health_people.");
+  add("economy_fewer_out_of_work_ill_health", "people (average over the period)", "difference", by_area,
+      "Fewer residents out of work because of ill health: baseline minus scenario out_of_work_ill_health_people. It counts the "
+      "living: a scenario that keeps ill people alive has more of them, so survival gains can make it negative (see "
+      "employment_change_people).");
+  add("employment_change_people", "people (average over the period)", "difference", by_area,
+      "Scenario minus baseline residents aged 16-64 in work (average): the change in the workforce, survival included.");
   add("economy_absence_days_avoided", "working days", "difference", by_area, "Baseline minus scenario sickness-absence days.");
   add("economy_output_gain_gbp", "GBP, base-year prices (the economy's ledger)", "difference",
       "all; component (out_of_work, absence); quintile; icp=<name>",
-      "Output regained by the economy: baseline minus scenario lost_output_gbp. A separate ledger: it is never added to the NHS or "
-      "council savings.");
+      "Output regained by the economy: baseline minus scenario lost_output_gbp (ill health among the living, so extra survivors "
+      "who are ill count against it and extra survivors in work are not credited). A separate ledger: it is never added to the NHS "
+      "or council savings.");
   add("economy_output_gain_discounted_gbp", "GBP, present value (the economy's ledger)", "difference", "all",
       "economy_output_gain_gbp discounted by financial year at the cost rate.");
   add("economy_return_per_gbp", "GBP of output per GBP 1 invested", "difference", "all",
-      "Return to the economy per pound: present value of the output regained / present value of the intervention cost (beside, not "
+      "Return to the economy per pound, an upper estimate (the earnings approach values a lost job at a full wage; the friction-cost "
+      "method would give less): present value of the output regained / present value of the intervention cost (beside, not "
       "added to, the public ROI).");
   add("smoking_at_delivery_averted", "births", "difference", by_area, "Fewer births whose mother smoked at delivery (baseline minus scenario).");
   add("low_birth_weight_averted", "births", "difference", by_area, "Fewer births under 2,500 g.");
@@ -562,8 +568,9 @@ Comparison compare(const std::vector<ArmInput>& arms) {
     for (int l = 0; l < levels(B); ++l) {
       const std::string b = level_label(B, l);
       auto d = [&](int metric) { return wider(TB, B.icp[p], l, metric) - wider(TS, S.icp[p], l, metric); };
-      emit(a, r, p, b, "economy_people_back_in_work", d(fm_out_of_work_ill_health_person_months) / months);
+      emit(a, r, p, b, "economy_fewer_out_of_work_ill_health", d(fm_out_of_work_ill_health_person_months) / months);
       emit(a, r, p, b, "economy_absence_days_avoided", d(fm_sickness_absence_days));
+      emit(a, r, p, b, "employment_change_people", -d(fm_employed_person_months) / months);
       emit(a, r, p, b, "economy_output_gain_gbp", d(fm_lost_output_workless_gbp) + d(fm_lost_output_absence_gbp));
       emit(a, r, p, b, "smoking_at_delivery_averted", d(fm_births_smoking_at_delivery));
       emit(a, r, p, b, "low_birth_weight_averted", d(fm_low_birth_weight_births));

@@ -1490,12 +1490,12 @@ class Report {
                                         "1"
                                   : kNoValue,
                  interval_text(ret, Kind::ratio),
-                 "The economy's own ledger (output regained, earnings approach), never added to the savings or ROI above");
+                 "The economy's own ledger: output regained valued by the earnings approach (an upper estimate), never added to the savings or ROI above");
     const Stat* out_pv = H("economy_output_gain_discounted_gbp");
     headline_row(h, "Output regained by the economy", mean_text(out_pv, Kind::gbp), interval_text(out_pv, Kind::gbp),
                  "Present value; fewer people out of work through ill health and fewer sickness-absence days");
     const Stat* satod = H("smoking_at_delivery_averted");
-    headline_row(h, "Births to mothers not smoking at delivery", mean_text(satod, Kind::count), interval_text(satod, Kind::count),
+    headline_row(h, "Fewer births to mothers smoking at delivery", mean_text(satod, Kind::count), interval_text(satod, Kind::count),
                  "Fewer births whose mother smoked at delivery");
     const Stat* strained = H("strained_carers_averted");
     headline_row(h, "Unpaid carers no longer strained", mean_text(strained, Kind::count), interval_text(strained, Kind::count),
@@ -1899,7 +1899,7 @@ class Report {
                     "output regained by the economy is " +
                     with_interval(out, Kind::gbp) + " in present value";
     if (ret && ret->mean) t += ", " + mean_text(ret, Kind::ratio) + " for each \xC2\xA3" "1 invested";
-    t += ", with " + with_interval(H("economy_people_back_in_work"), Kind::count) +
+    t += ", with " + with_interval(H("economy_fewer_out_of_work_ill_health"), Kind::count) +
          " fewer people out of work through ill health on average and " +
          with_interval(H("economy_absence_days_avoided"), Kind::count) + " fewer days of sickness absence. ";
     t += "At the start of life, " + with_interval(H("smoking_at_delivery_averted"), Kind::count) +
@@ -1965,7 +1965,7 @@ class Report {
     h += "<h3>Each arm over the horizon</h3>\n";
     table(arm_rows, all, "Horizon");
     if (!comparison_) {
-      h += comparison_needed("Output regained, people back in work and the other changes");
+      h += comparison_needed("Output regained, fewer people out of work through ill health and the other changes");
       h += "</section>\n";
       return;
     }
@@ -1973,9 +1973,9 @@ class Report {
         {"Output regained by the economy", "economy_output_gain_gbp", "all", Kind::gbp},
         {"  present value", "economy_output_gain_discounted_gbp", "all", Kind::gbp},
         {"Return to the economy per \xC2\xA3" "1 invested", "economy_return_per_gbp", "all", Kind::ratio},
-        {"People back in work (average)", "economy_people_back_in_work", "all", Kind::count},
+        {"Fewer out of work through ill health (average)", "economy_fewer_out_of_work_ill_health", "all", Kind::count},
         {"Sickness-absence days avoided", "economy_absence_days_avoided", "all", Kind::count},
-        {"Births to mothers not smoking at delivery", "smoking_at_delivery_averted", "all", Kind::count},
+        {"Fewer births to mothers smoking at delivery", "smoking_at_delivery_averted", "all", Kind::count},
         {"Low-birth-weight births averted", "low_birth_weight_averted", "all", Kind::count},
         {"Infant emergency admissions averted", "infant_emergency_admissions_averted", "all", Kind::count},
         {"Strained carers averted (average)", "strained_carers_averted", "all", Kind::count},
@@ -1990,13 +1990,13 @@ class Report {
     if (!places.empty()) {
       h += "<h3>Where the economy gains</h3>\n<table class=\"arms\"><thead><tr><th>Area</th>";
       for (const Arm* a : scenarios_)
-        h += "<th class=\"num\">" + swatch(*a) + html_escape(a->name) + ": output regained</th><th class=\"num\">people back in work</th>";
+        h += "<th class=\"num\">" + swatch(*a) + html_escape(a->name) + ": output regained</th><th class=\"num\">fewer out of work through ill health</th>";
       h += "</tr></thead><tbody>\n";
       for (const auto& b : places) {
         std::string label = b.rfind("icp=", 0) == 0 ? b.substr(4) : "IMD quintile " + b.substr(9) + (b == "quintile=1" ? " (most deprived)" : b == "quintile=5" ? " (least deprived)" : "");
         h += "<tr><td>" + html_escape(label) + "</td>";
         for (const Arm* a : scenarios_) {
-          for (const auto& [o, kind] : std::vector<std::pair<std::string, Kind>>{{"economy_output_gain_gbp", Kind::gbp}, {"economy_people_back_in_work", Kind::count}}) {
+          for (const auto& [o, kind] : std::vector<std::pair<std::string, Kind>>{{"economy_output_gain_gbp", Kind::gbp}, {"economy_fewer_out_of_work_ill_health", Kind::count}}) {
             const Stat* st = figures_.horizon(a->index, o, b);
             h += "<td class=\"num\">" + mean_text(st, kind);
             if (st && st->n > 1 && st->p05 && st->p95) h += "<span class=\"iv\">" + interval_text(st, kind) + "</span>";

@@ -500,8 +500,9 @@ const std::vector<std::string> kWider{"employment_rate_percent",
                                       "sickness_absence_days",
                                       "lost_output_gbp",
                                       "lost_output_discounted_gbp",
-                                      "economy_people_back_in_work",
+                                      "economy_fewer_out_of_work_ill_health",
                                       "economy_absence_days_avoided",
+                                      "employment_change_people",
                                       "economy_output_gain_gbp",
                                       "economy_output_gain_discounted_gbp",
                                       "economy_return_per_gbp",
@@ -640,10 +641,10 @@ std::vector<Measure> scenario_measures(const Document& d, const Arm& arm) {
   m.push_back({"Change in disability-free life expectancy at 65, persons", "dfle_65_change_years", "sex=persons", Kind::value});
   // The economy's own ledger, beside (never inside) the public savings above.
   m.push_back({"ECONOMY (separate ledger): output regained, present value", "economy_output_gain_discounted_gbp", "all", Kind::value});
-  m.push_back({"ECONOMY: return to the economy per GBP 1 invested", "economy_return_per_gbp", "all", Kind::value});
-  m.push_back({"ECONOMY: people back in work (average over the horizon)", "economy_people_back_in_work", "all", Kind::value});
+  m.push_back({"ECONOMY: return to the economy per GBP 1 invested (earnings approach: an upper estimate)", "economy_return_per_gbp", "all", Kind::value});
+  m.push_back({"ECONOMY: fewer out of work through ill health (average over the horizon)", "economy_fewer_out_of_work_ill_health", "all", Kind::value});
   m.push_back({"ECONOMY: sickness-absence days avoided", "economy_absence_days_avoided", "all", Kind::value});
-  m.push_back({"Start of life: births to mothers not smoking at delivery", "smoking_at_delivery_averted", "all", Kind::value});
+  m.push_back({"Start of life: fewer births to mothers smoking at delivery", "smoking_at_delivery_averted", "all", Kind::value});
   m.push_back({"Start of life: low-birth-weight births averted", "low_birth_weight_averted", "all", Kind::value});
   m.push_back({"Start of life: infant emergency admissions averted", "infant_emergency_admissions_averted", "all", Kind::value});
   m.push_back({"Carers: strained carers averted (average)", "strained_carers_averted", "all", Kind::value});
@@ -1016,7 +1017,7 @@ void write_per_replicate(Sheet& s, const Document& d, const Formats& f) {
       {"Change in LE gap at birth, persons", "le_gap_birth_change_years", "sex=persons"},
       {"Economy: output regained, present value", "economy_output_gain_discounted_gbp", "all"},
       {"Economy: return per GBP 1", "economy_return_per_gbp", "all"},
-      {"Births to mothers not smoking at delivery", "smoking_at_delivery_averted", "all"},
+      {"Fewer births to mothers smoking at delivery", "smoking_at_delivery_averted", "all"},
       {"Strained carers averted", "strained_carers_averted", "all"}};
   const std::vector<std::tuple<std::string, std::string, std::string>> own{
       {"Cost of services, all payers", "cost_gbp", "all"},

@@ -198,7 +198,7 @@ TEST_CASE("programmes: each intervention type moves its target outcome against t
        {{fm_births_smoking_at_delivery, true}, {fm_low_birth_weight_births, true}}, {}},
       // Carers: fewer strained, and (a strong strain effect) fewer moves into care homes.
       {"carer_support", R"({"type": "carer_support", "budget": 3e8, "max_uptake": 1, "ramp_up_months": 0, "effects": {"carer_strain_rr": 0.01}})",
-       R"({"carers.care_home_or_carer_strain": 2.5})", 24, {{fm_strained_carer_person_months, true}, {fm_carer_qalys_lost, true}, {fm_care_home_moves, true}}, {}},
+       R"({"carers.care_home_rr_carer_strain": 2.5})", 24, {{fm_strained_carer_person_months, true}, {fm_carer_qalys_lost, true}, {fm_care_home_moves, true}}, {}},
   };
   // Every type in the catalogue is exercised here (or, for smoking_cessation and the area-wide
   // winter type, in their own tests below).
