@@ -1503,13 +1503,44 @@ class Report {
     h += "</tbody></table>\n</div>\n";
   }
 
+  /// One outcome as a table row: label, outcome, breakdown, how to format it.
+  struct Row {
+    const char *label, *outcome, *breakdown;
+    Kind kind;
+  };
+
+  /// A table cell: the mean, with the 90% interval under it when there are replicates.
+  std::string stat_cell(const Stat* st, Kind kind) const {
+    std::string c = "<td class=\"num\">" + mean_text(st, kind);
+    if (st && st->n > 1 && st->p05 && st->p95) c += "<span class=\"iv\">" + interval_text(st, kind) + "</span>";
+    return c + "</td>";
+  }
+
+  /// Rows of horizon outcomes, a column per arm; rows no arm has are left out.
+  void horizon_table(std::string& h, const std::vector<Row>& rows, const std::vector<const Arm*>& arms, const std::string& head) const {
+    h += "<table class=\"arms\"><thead><tr><th>" + html_escape(head) + "</th>";
+    for (const Arm* a : arms) h += "<th class=\"num\">" + swatch(*a) + html_escape(a->name) + "</th>";
+    h += "</tr></thead><tbody>\n";
+    for (const auto& r : rows) {
+      bool any = false;
+      for (const Arm* a : arms) any = any || figures_.horizon(a->index, r.outcome, r.breakdown);
+      if (!any) continue;
+      h += "<tr><td>" + html_escape(r.label) + "</td>";
+      for (const Arm* a : arms) h += stat_cell(figures_.horizon(a->index, r.outcome, r.breakdown), r.kind);
+      h += "</tr>\n";
+    }
+    h += "</tbody></table>\n";
+  }
+
+  std::vector<const Arm*> all_arms() const {
+    std::vector<const Arm*> all;
+    for (const auto& a : arms_) all.push_back(&a);
+    return all;
+  }
+
   void arms_table(std::string& h) const {
     h += "<section id=\"arms\">\n<h2>Each arm over the horizon</h2>\n<p class=\"note\">The figures of each arm on its own over " +
          html_escape(horizon_text()) + ": mean, with the 90% interval under it.</p>\n";
-    struct Row {
-      const char *label, *outcome, *breakdown;
-      Kind kind;
-    };
     const std::vector<Row> rows{
         {"Residents at the end", "population_end", "all", Kind::count},
         {"Cost of services, public", "cost_gbp", "public", Kind::gbp},
@@ -1534,23 +1565,8 @@ class Report {
         {"Home-care hours", "home_care_hours", "all", Kind::count},
         {"Care-home weeks", "care_home_weeks", "all", Kind::count},
         {"Care-home residents at the end", "care_home_residents_end", "all", Kind::count}};
-    h += "<table class=\"arms\"><thead><tr><th>Horizon</th>";
-    for (const auto& a : arms_) h += "<th class=\"num\">" + swatch(a) + html_escape(a.name) + "</th>";
-    h += "</tr></thead><tbody>\n";
-    for (const auto& r : rows) {
-      bool any = false;
-      for (const auto& a : arms_) any = any || figures_.horizon(a.index, r.outcome, r.breakdown);
-      if (!any) continue;
-      h += "<tr><td>" + html_escape(r.label) + "</td>";
-      for (const auto& a : arms_) {
-        const Stat* st = figures_.horizon(a.index, r.outcome, r.breakdown);
-        h += "<td class=\"num\">" + mean_text(st, r.kind);
-        if (st && st->n > 1 && st->p05 && st->p95) h += "<span class=\"iv\">" + interval_text(st, r.kind) + "</span>";
-        h += "</td>";
-      }
-      h += "</tr>\n";
-    }
-    h += "</tbody></table>\n</section>\n";
+    horizon_table(h, rows, all_arms(), "Horizon");
+    h += "</section>\n";
   }
 
   std::string comparison_needed(const std::string& what) const {
@@ -1921,10 +1937,6 @@ class Report {
          "delivery, low birth weight and infant emergency admissions. <strong>Carers</strong> are the unpaid carers of people "
          "living at home with dementia or severe frailty; a strained carer (with a common mental disorder) makes a move into a "
          "care home more likely.</p>\n";
-    struct Row {
-      const char *label, *outcome, *breakdown;
-      Kind kind;
-    };
     const std::vector<Row> arm_rows{
         {"Employment rate, aged 16-64", "employment_rate_percent", "all", Kind::percent},
         {"Out of work because of ill health (people, average)", "out_of_work_ill_health_people", "all", Kind::count},
@@ -1941,29 +1953,8 @@ class Report {
         {"Carers who are strained", "strained_carers_percent", "all", Kind::percent},
         {"QALYs strained carers lose", "carer_qalys_lost", "all", Kind::count},
         {"Moves into care homes", "care_home_moves", "all", Kind::count}};
-    auto table = [&](const std::vector<Row>& rows, const std::vector<const Arm*>& arms, const std::string& head) {
-      h += "<table class=\"arms\"><thead><tr><th>" + html_escape(head) + "</th>";
-      for (const Arm* a : arms) h += "<th class=\"num\">" + swatch(*a) + html_escape(a->name) + "</th>";
-      h += "</tr></thead><tbody>\n";
-      for (const auto& r : rows) {
-        bool any = false;
-        for (const Arm* a : arms) any = any || figures_.horizon(a->index, r.outcome, r.breakdown);
-        if (!any) continue;
-        h += "<tr><td>" + html_escape(r.label) + "</td>";
-        for (const Arm* a : arms) {
-          const Stat* st = figures_.horizon(a->index, r.outcome, r.breakdown);
-          h += "<td class=\"num\">" + mean_text(st, r.kind);
-          if (st && st->n > 1 && st->p05 && st->p95) h += "<span class=\"iv\">" + interval_text(st, r.kind) + "</span>";
-          h += "</td>";
-        }
-        h += "</tr>\n";
-      }
-      h += "</tbody></table>\n";
-    };
-    std::vector<const Arm*> all;
-    for (const auto& a : arms_) all.push_back(&a);
     h += "<h3>Each arm over the horizon</h3>\n";
-    table(arm_rows, all, "Horizon");
+    horizon_table(h, arm_rows, all_arms(), "Horizon");
     if (!comparison_) {
       h += comparison_needed("Output regained, fewer people out of work through ill health and the other changes");
       h += "</section>\n";
@@ -1982,7 +1973,7 @@ class Report {
         {"Carers' QALYs gained (discounted)", "carer_qalys_gained_discounted", "all", Kind::count},
         {"Care-home moves avoided", "care_home_moves_avoided", "all", Kind::count}};
     h += "<h3>Each scenario against " + html_escape(baseline_->name) + "</h3>\n";
-    table(diff_rows, scenarios_, "Change over the horizon");
+    horizon_table(h, diff_rows, scenarios_, "Change over the horizon");
     // By ICP and quintile: where the economy gains.
     std::vector<std::string> places = figures_.breakdowns("economy_output_gain_gbp", "icp=");
     const auto quintiles = figures_.breakdowns("economy_output_gain_gbp", "quintile=");
@@ -1996,12 +1987,8 @@ class Report {
         std::string label = b.rfind("icp=", 0) == 0 ? b.substr(4) : "IMD quintile " + b.substr(9) + (b == "quintile=1" ? " (most deprived)" : b == "quintile=5" ? " (least deprived)" : "");
         h += "<tr><td>" + html_escape(label) + "</td>";
         for (const Arm* a : scenarios_) {
-          for (const auto& [o, kind] : std::vector<std::pair<std::string, Kind>>{{"economy_output_gain_gbp", Kind::gbp}, {"economy_fewer_out_of_work_ill_health", Kind::count}}) {
-            const Stat* st = figures_.horizon(a->index, o, b);
-            h += "<td class=\"num\">" + mean_text(st, kind);
-            if (st && st->n > 1 && st->p05 && st->p95) h += "<span class=\"iv\">" + interval_text(st, kind) + "</span>";
-            h += "</td>";
-          }
+          h += stat_cell(figures_.horizon(a->index, "economy_output_gain_gbp", b), Kind::gbp);
+          h += stat_cell(figures_.horizon(a->index, "economy_fewer_out_of_work_ill_health", b), Kind::count);
         }
         h += "</tr>\n";
       }
@@ -2047,11 +2034,7 @@ class Report {
     h += "</tr><tr>";
     for (std::size_t i = 0; i < arms_.size(); ++i) h += "<th class=\"num\">At birth</th><th class=\"num\">At 65</th>";
     h += "</tr></thead><tbody>\n";
-    auto cell = [&](const Stat* st) {
-      std::string c = "<td class=\"num\">" + mean_text(st, Kind::years);
-      if (st && st->n > 1 && st->p05 && st->p95) c += "<span class=\"iv\">" + interval_text(st, Kind::years) + "</span>";
-      return c + "</td>";
-    };
+    auto cell = [&](const Stat* st) { return stat_cell(st, Kind::years); };
     bool any = false;
     for (int q = 1; q <= 5; ++q) {
       const std::string b = "quintile=" + std::to_string(q) + ";sex=persons";
