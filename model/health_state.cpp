@@ -1,6 +1,7 @@
 #include "model/health_state.hpp"
 
 #include "model/errors.hpp"
+#include "model/life_table.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -153,21 +154,7 @@ LimitationCalibration calibrate_limitation(const Parameters& p, const RegionData
         values.push_back(sullivan_dfle0(&mortality[decile_mortality_index(sex, d, 0)], prev[static_cast<std::size_t>(d - 1)]));
         weights.push_back(std::max(decile_people[static_cast<std::size_t>(d - 1)], 1e-9));
       }
-      // Weighted least squares on the ridit (as results::slope_index_of_inequality).
-      double total = 0, cumulative = 0, mx = 0, my = 0, sxy = 0, sxx = 0;
-      for (double w : weights) total += w;
-      std::vector<double> rank(values.size());
-      for (std::size_t k = 0; k < values.size(); ++k) {
-        rank[k] = (cumulative + weights[k] / 2) / total;
-        cumulative += weights[k];
-        mx += weights[k] * rank[k] / total;
-        my += weights[k] * values[k] / total;
-      }
-      for (std::size_t k = 0; k < values.size(); ++k) {
-        sxy += weights[k] * (rank[k] - mx) * (values[k] - my);
-        sxx += weights[k] * (rank[k] - mx) * (rank[k] - mx);
-      }
-      return sxy / sxx;
+      return slope_index_of_inequality(values, weights);
     };
     // For a gamma, the alpha that reproduces DFLE at 65 (it falls as alpha rises).
     // A bracket around the last solution, widened until it holds the target, then bisected.

@@ -1,5 +1,7 @@
 #include "model/life_table.hpp"
 
+#include "model/errors.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -41,6 +43,32 @@ double abridged_life_expectancy(const std::vector<double>& start, const std::vec
     l -= deaths;
   }
   return total;
+}
+
+double slope_index_of_inequality(const std::vector<double>& values, const std::vector<double>& weights) {
+  if (values.size() != weights.size() || values.size() < 2) throw InternalError("slope_index_of_inequality: values and weights differ in length");
+  double total = 0;
+  for (double w : weights) {
+    if (!(w > 0)) throw InputError("slope index of inequality: every group needs a positive weight (person-years)");
+    total += w;
+  }
+  std::vector<double> rank(values.size());
+  double cumulative = 0;
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    rank[k] = (cumulative + weights[k] / 2) / total;
+    cumulative += weights[k];
+  }
+  double mx = 0, my = 0;
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    mx += weights[k] * rank[k] / total;
+    my += weights[k] * values[k] / total;
+  }
+  double sxy = 0, sxx = 0;
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    sxy += weights[k] * (rank[k] - mx) * (values[k] - my);
+    sxx += weights[k] * (rank[k] - mx) * (rank[k] - mx);
+  }
+  return sxy / sxx;  // the slope: fitted value at rank 1 less that at rank 0
 }
 
 }  // namespace shiftsim::model

@@ -16,4 +16,10 @@ double life_expectancy(const std::vector<double>& m, int from = 0);
 double abridged_life_expectancy(const std::vector<double>& start_age, const std::vector<double>& width,
                                 const std::vector<double>& m, double from_age);
 
+/// Slope index of inequality: the groups (ordered from most to least deprived) are placed at
+/// the midpoints of their cumulative share of the weights (person-years), the values are
+/// regressed on that rank by weighted least squares, and the SII is the fitted difference
+/// from the most deprived end (rank 0) to the least deprived (rank 1).
+double slope_index_of_inequality(const std::vector<double>& values, const std::vector<double>& weights);
+
 }  // namespace shiftsim::model

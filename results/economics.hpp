@@ -3,6 +3,8 @@
 // and the slope index of inequality. The comparison layer applies them to replicates.
 #pragma once
 
+#include "model/life_table.hpp"
+
 #include <optional>
 #include <vector>
 
@@ -49,10 +51,7 @@ std::vector<LifeTableRow> period_life_table(const std::vector<int>& ages, const 
 /// Returns one value per row of the table (the same ages). Prevalences must be in [0, 1].
 std::vector<double> sullivan_healthy_life_expectancy(const std::vector<LifeTableRow>& table, const std::vector<double>& prevalence);
 
-/// Slope index of inequality: the groups (ordered from most to least deprived) are placed at
-/// the midpoints of their cumulative share of the weights (person-years), the values are
-/// regressed on that rank by weighted least squares, and the SII is the fitted difference
-/// from the most deprived end (rank 0) to the least deprived (rank 1).
-double slope_index_of_inequality(const std::vector<double>& values, const std::vector<double>& weights);
+/// The slope index of inequality (model/life_table.hpp: the health state's calibration uses it too).
+using model::slope_index_of_inequality;
 
 }  // namespace shiftsim::results
