@@ -115,6 +115,15 @@ double mean(const std::vector<double>& v) {
   return v.empty() ? 0 : m / static_cast<double>(v.size());
 }
 
+/// SD without CRN / SD with; "exact" when CRN leaves no spread at all (every replicate's
+/// difference the same, usually 0: nothing the scenario touched has happened yet).
+std::string ratio(double with, double without) {
+  if (!(with > 0)) return without > 0 ? "exact" : "-";
+  char b[32];
+  std::snprintf(b, sizeof b, "%.1f", without / with);
+  return b;
+}
+
 /// Cumulative value to the end of model year `years` of a measure.
 template <class F>
 double cumulative(const std::vector<YearTotals>& y, int years, F&& get) {
@@ -233,9 +242,8 @@ int main(int argc, char** argv) {
             dc.push_back(m.sign * (cumulative(crn[static_cast<std::size_t>(r)], h, m.get) - b));
             di.push_back(m.sign * (cumulative(ind[static_cast<std::size_t>(r)], h, m.get) - b));
           }
-          const double s_crn = sd(dc), s_ind = sd(di);
-          std::printf("| %s | %d | %s | %.4g | %.4g | %.4g | %.1f |\n", a.name.c_str(), h, m.name, mean(dc), s_crn, s_ind,
-                      s_crn > 0 ? s_ind / s_crn : 0.0);
+          std::printf("| %s | %d | %s | %.4g | %.4g | %.4g | %s |\n", a.name.c_str(), h, m.name, mean(dc), sd(dc), sd(di),
+                      ratio(sd(dc), sd(di)).c_str());
         }
       std::fflush(stdout);
       // Decomposition at the last horizon: every event count.
@@ -250,9 +258,8 @@ int main(int argc, char** argv) {
           di.push_back(cumulative(ind[static_cast<std::size_t>(r)], h, get) - b);
         }
         char line[256];
-        const double s_crn = sd(dc), s_ind = sd(di);
-        std::snprintf(line, sizeof line, "| %s | %d | %s | %.4g | %.4g | %.4g | %.1f |", a.name.c_str(), h, name.c_str(), mean(dc), s_crn, s_ind,
-                      s_crn > 0 ? s_ind / s_crn : 0.0);
+        std::snprintf(line, sizeof line, "| %s | %d | %s | %.4g | %.4g | %.4g | %s |", a.name.c_str(), h, name.c_str(), mean(dc), sd(dc), sd(di),
+                      ratio(sd(dc), sd(di)).c_str());
         decomposition.push_back(line);
       }
     }

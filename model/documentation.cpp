@@ -32,11 +32,12 @@ const Section kSections[] = {
    contribution changes only when their state changes (a birthday, an event, an arrival).
 2. In parallel over fixed blocks of people, every person ages one month. On a birthday their rates
    are recomputed for the new age (on the 18th birthday their smoking and weight status is drawn
-   from the prevalence at 18, the surveys' adult population). Then one 32-bit Philox draw,
-   keyed by (seed, replicate) and counted by (person, month, purpose), decides whether anything
-   happens: the person's events have monthly probabilities h_1..h_n (one per possible event) and
-   something happens with probability H = sum of h (at most one event a person a month). Only
-   then is the event chosen, with probability h_j / H, using the same draw's other words.
+   from the prevalence at 18, the surveys' adult population). Then the person's events are drawn
+   in four channels, each a 32-bit Philox word keyed by (seed, replicate) and counted by (person,
+   month, purpose) (see Random numbers below): each event has its monthly probability h_j and
+   its own slot of its channel's word, so whether it happens depends on its own hazard and its
+   own slot only. At most one event a channel a month; events of different channels in the same
+   month all happen. Programme memberships then lapse, each by its own draw.
 3. Serially and in a fixed order: event counts are combined block by block; each pure tally
    (GP, A&E, elective, outpatient, community and mental health contacts) is drawn once per output
    cell as Poisson(sum of the cell's expected counts), which has exactly the distribution of the
@@ -44,6 +45,40 @@ const Section kSections[] = {
 
 Results are therefore identical at any number of threads: every draw is keyed by who, when and
 what for, and every sum is combined in block order.
+
+**Random numbers and common random numbers.** A scenario and its baseline use the same random
+numbers for every person who exists in both, event by event, so that a difference between the
+arms is the scenario's, not the dice's, for as long as the run lasts:
+
+- Events. The four channels are: leaving (from the bottom of the word emigration, at its cell
+  rate, then death; from the top frailty progression), care (from the bottom the emergency
+  admission; from the top the move into home care or a care home), conditions (from the bottom
+  the incidence of hypertension, CHD, stroke, diabetes, COPD, cancer and dementia, each
+  reserving its cell rate x the largest relative risk anyone of that sex can have, then the
+  part of any of them a programme raises above its reservation; from the top the onset of, or
+  recovery from, a common mental disorder) and behaviour (from the bottom starting or stopping
+  smoking, gaining weight, losing weight and changing physical activity, each reserving the
+  largest cell rate of its directions, then harmful drinking starting or stopping; from the top
+  social isolation starting or ending). An event with hazard h happens when the word falls in
+  [start, start + h) of its slot, and every slot's start is fixed by cell rates, never by the
+  arm or the person's state. So a programme that lowers one rate removes that event in a subset
+  of the months it happened, and changes nothing else; a person whose risk factors differ
+  between the arms (a quitter) keeps every other event's draws. Events of one month are applied
+  in the order behaviour, conditions, care (a move, then an admission and its discharge),
+  leaving, each decided on the state at the start of the month; each keeps its monthly
+  probability exactly.
+- Memberships. A programme membership ends by its own draw each month (keyed by person, month
+  and the programme's stream, a hash of its name), not as a competitor of the person's events.
+  A programme's selection keys and one-off changes are keyed by the same stream, so they do not
+  depend on its place among the scenario's interventions.
+- Arrivals. The k-th birth in zone z in month t, and the k-th in-migrant of district d in month
+  t, get an id computed from (t, z or d, k): the same person, with the same draws, in every arm
+  that has at least k of them. The ids leave room for eight times the base year's largest
+  monthly count of a zone (of a district, for in-migrants) and cover 25 years; a trend that
+  exceeds that is refused. At the whole region that is 2,048 births a zone-month and 4,096
+  in-migrants a district-month, about 53 million of the 2^31 person ids.
+- Aggregates. Births and in-migrant counts, tallies and birth outcomes are drawn per zone,
+  district or cell and month, keyed by place, month and order, never by a running counter.
 
 Annual probabilities p from the evidence become monthly probabilities 1 - (1 - p)^(1/12).)"},
     {"", "Geography and the starting population",
@@ -378,12 +413,12 @@ states them or in proportion to eligible_q x (1 + g (3 - q) / 2) (proportionate 
 g = `targeting.proportionate.gradient`), places a quintile cannot use going to the others;
 `highest_risk`, in order of the person's emergency-admission hazard. Every choice is a function of
 (seed, replicate, person, month, intervention) only (each eligible person's key is their Philox
-word for the month mixed with the intervention's index; the chosen are the smallest keys), so it
-does not depend on threads. Spend is reach x unit cost, split over funders as that year's budget is.
+word for the month mixed with the intervention's stream, a hash of its name; the chosen are the
+smallest keys), so it does not depend on threads, nor on the intervention's place in the scenario. Spend is reach x unit cost, split over funders as that year's budget is.
 
 A member's rate ratios apply while they are a member. Membership lapses with probability
-1 - 2^(-1/h) a month (h = `effect_half_life_months`, an event among the person's competing risks),
-so when funding stops no one new joins and the effect decays with half-life h. A ratio the evidence
+1 - 2^(-1/h) a month (h = `effect_half_life_months`), by its own draw, so when funding stops no
+one new joins and the effect decays with half-life h. A ratio the evidence
 gives for part of a rate (falls-related admissions; the share of health-check attendees newly
 treated) is applied as 1 - s (1 - rr) to the whole rate.
 
@@ -394,10 +429,12 @@ their ICPs or neighbourhoods:
     level(t)    = max(coverage(t), level(t-1) x 2^(-1/h))
     multiplier  = 1 - level(t) x (1 - rr)
 
-**Exactness.** A person's cached "anything happens" probability uses multipliers at their largest
-(max(1, rr) per effect, for winter-only and area effects that change month by month); when the
-person draws an event, it is chosen with this month's actual hazards and nothing happens with the
-probability the bound overstated (thinning), so every event keeps its exact probability.
+**Exactness.** A person's cached windows of the event channels (the part of each word in which
+nothing can happen) use multipliers at their largest (max(1, rr) per effect, for winter-only and
+area effects that change month by month); a word outside its window is resolved with this month's
+actual hazards, so every event keeps its exact probability. An effect above 1 on a stacked slot
+(CHD, stroke) takes the part above the slot's reservation from the overflow after the stack, so
+the other slots do not move.
 
 **Accounting.** Per intervention and month the run stores participants (new, by quintile, members),
 eligible people, spend by funder, one-off changes made, and the activity it avoided: the expected

@@ -13,7 +13,7 @@ void for_each_field(Population& p, F&& f) {
   f(p.conditions);
   f(p.status);
   f(p.interventions);
-  f(p.event_threshold);
+  f(p.window);
   f(p.death_probability);
   f(p.utility);
   for (auto& t : p.expected_tally) f(t);
@@ -42,7 +42,7 @@ void Population::compact() {
       conditions[out] = conditions[i];
       status[out] = status[i];
       interventions[out] = interventions[i];
-      event_threshold[out] = event_threshold[i];
+      window[out] = window[i];
       death_probability[out] = death_probability[i];
       utility[out] = utility[i];
       for (auto& t : expected_tally) t[out] = t[i];
@@ -63,7 +63,7 @@ std::size_t Population::bytes_per_agent() const {
   add(conditions);
   add(status);
   add(interventions);
-  add(event_threshold);
+  add(window);
   add(death_probability);
   add(utility);
   for (const auto& t : expected_tally) add(t);

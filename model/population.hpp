@@ -7,6 +7,9 @@
 
 #include <array>
 #include <cstddef>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <cstdint>
 #include <cstdlib>
 #include <new>
@@ -32,6 +35,32 @@ inline constexpr std::uint8_t family = 0x80;
 /// A set of funded interventions, bit k = the scenario's intervention k (at most 32).
 using ProgrammeBits = std::uint32_t;
 
+/// Per event channel (model/channels.hpp), the part [lo, hi) of a month's word (its top 16
+/// bits) in which nothing can happen to the person until their state changes.
+struct ChannelWindow {
+  std::array<std::uint16_t, kEventChannels> lo{}, hi{};
+  /// Bit c set: channel c's word falls outside its window and must be resolved.
+  unsigned outside(const std::array<std::uint32_t, 4>& words) const {
+#if defined(__SSE2__)
+    // Four lanes at once: the tops (0..65535) against lo and hi, as signed 32-bit lanes.
+    const __m128i top = _mm_srli_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(words.data())), 16);
+    const __m128i edges = _mm_loadu_si128(reinterpret_cast<const __m128i*>(this));
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i below = _mm_cmplt_epi32(top, _mm_unpacklo_epi16(edges, zero));
+    const __m128i under_hi = _mm_cmplt_epi32(top, _mm_unpackhi_epi16(edges, zero));
+    return static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_or_si128(below, _mm_xor_si128(under_hi, _mm_set1_epi32(-1))))));
+#else
+    unsigned mask = 0;
+    for (std::size_t c = 0; c < static_cast<std::size_t>(kEventChannels); ++c) {
+      const auto top = static_cast<std::uint16_t>(words[c] >> 16);
+      mask |= static_cast<unsigned>(top < lo[c] || top >= hi[c]) << c;
+    }
+    return mask;
+#endif
+  }
+};
+static_assert(sizeof(ChannelWindow) == 16 && offsetof(ChannelWindow, hi) == 8);
+
 /// Bit layout of Population::status.
 namespace status_bits {
 inline constexpr std::uint8_t frailty_mask = 0x03;       // Frailty (2 bits)
@@ -43,9 +72,11 @@ inline constexpr std::uint8_t alive = 0x40;              // alive and resident
 inline constexpr std::uint8_t female = 0x80;
 }  // namespace status_bits
 
-/// Allocator for the large per-person arrays: 2 MiB aligned and marked for transparent huge
-/// pages, so that a million-person array costs a few page faults and TLB entries, not
-/// thousands. Small arrays fall back to the ordinary allocator.
+/// Allocator for the large per-person arrays: their own 2 MiB-aligned mappings, marked for
+/// transparent huge pages, so that a million-person array costs a few page faults and TLB
+/// entries, not thousands, and goes back to the system when freed (from the heap, glibc's
+/// growing mmap threshold would leave a finished run's arrays as fragments that later runs
+/// of a comparison cannot reuse). Small arrays use the ordinary allocator.
 template <class T>
 struct HugePageAllocator {
   using value_type = T;
@@ -53,20 +84,29 @@ struct HugePageAllocator {
   template <class U>
   HugePageAllocator(const HugePageAllocator<U>&) {}
   static constexpr std::size_t kHuge = std::size_t{2} << 20;
+  static std::size_t mapped_bytes(std::size_t bytes) { return (bytes + kHuge - 1) / kHuge * kHuge; }
   T* allocate(std::size_t n) {
     const std::size_t bytes = n * sizeof(T);
     if (bytes < kHuge) return static_cast<T*>(::operator new(bytes));
-    const std::size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
-    void* p = std::aligned_alloc(kHuge, rounded);
-    if (!p) throw std::bad_alloc();
+    // Map one huge page more than needed and trim to a 2 MiB boundary.
+    const std::size_t want = mapped_bytes(bytes);
+    void* raw = mmap(nullptr, want + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) throw std::bad_alloc();
+    const auto start = reinterpret_cast<std::uintptr_t>(raw);
+    const std::uintptr_t aligned = (start + kHuge - 1) / kHuge * kHuge;
+    if (aligned > start) munmap(raw, aligned - start);
+    const std::uintptr_t tail = aligned + want, end = start + want + kHuge;
+    if (end > tail) munmap(reinterpret_cast<void*>(tail), end - tail);
+    void* p = reinterpret_cast<void*>(aligned);
 #ifdef MADV_HUGEPAGE
-    madvise(p, rounded, MADV_HUGEPAGE);
+    madvise(p, want, MADV_HUGEPAGE);
 #endif
     return static_cast<T*>(p);
   }
   void deallocate(T* p, std::size_t n) {
-    if (n * sizeof(T) < kHuge) ::operator delete(p);
-    else std::free(p);
+    const std::size_t bytes = n * sizeof(T);
+    if (bytes < kHuge) ::operator delete(p);
+    else munmap(p, mapped_bytes(bytes));
   }
   template <class U>
   bool operator==(const HugePageAllocator<U>&) const { return true; }
@@ -83,7 +123,7 @@ struct Population {
   PersonArray<std::uint8_t> conditions;    // bit c set = has Condition c
   PersonArray<std::uint8_t> status;        // status_bits
   PersonArray<ProgrammeBits> interventions;// bit i = receiving/received catalogue item i (detail kept apart)
-  PersonArray<std::uint32_t> event_threshold;  // P(any event this month) x 2^32, cached
+  PersonArray<ChannelWindow> window;       // where each event channel's word needs no resolving, cached
   PersonArray<float> death_probability;    // this month's probability of death, cached
   PersonArray<float> utility;              // EQ-5D utility, cached
   PersonArray<float> expected_tally[kRandomTallies];  // expected monthly count of each random tally, cached

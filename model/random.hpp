@@ -22,8 +22,8 @@ enum class Purpose : std::uint32_t {
   synth_risk_factors,    // smoking, weight, activity, drinking, isolation at the start
   synth_conditions,      // long-term conditions at the start
   synth_frailty_care,    // frailty, activation and care setting at the start
-  monthly_event,         // the one "does anything happen" draw: four people per Philox call
-  event_choice,          // which event, when something happens
+  monthly_event,         // the top 16 bits of a person's four event-channel words (two people per call; entity = id / 2)
+  event_choice,          // the low 16 bits of those words, drawn only when a channel is resolved
   event_detail,          // length of stay, discharge destination, ...
   births,                // aggregate: births per zone
   migration,             // aggregate: in-migrants per district
@@ -35,6 +35,8 @@ enum class Purpose : std::uint32_t {
   programme_effect,      // a participant's one-off change on joining (index = programme)
   latent_traits,         // reserved: a person's fixed propensities (latent_word below)
   birth_outcome,         // a birth's mother smoking, pregnancy programme and birth weight (entity: zone stream, index: birth)
+  programme_lapse,       // whether a membership ends this month (entity: person, index: the programme's stream)
+  programme_effect_more, // a participant's fifth and later one-off changes (index = the programme's stream)
 };
 
 struct RandomKey {
@@ -43,6 +45,9 @@ struct RandomKey {
 };
 
 /// Entities at or above this id are aggregate streams (cells, districts), not people.
+/// Person ids are below it: the starting population takes 0..N-1 and arrivals take ids that
+/// depend only on when and where they arrive (ArrivalIds, model/arrivals.hpp), so that the
+/// same arrival is the same person, with the same draws, in every arm.
 inline constexpr std::uint32_t kAggregateEntityBase = 0x8000'0000u;
 
 /// Month index used for draws made while synthesising the starting population.
@@ -77,6 +82,33 @@ struct MonthlyDraws {
       group = g;
     }
     return words[id & 3u];
+  }
+};
+
+/// A person's four event-channel words for a month (model/channels.hpp), in two halves. The
+/// top 16 bits of all four, which decide whether anything can happen, come from one Philox
+/// call that serves the people with ids 2g and 2g+1 (counter g, words 0-1 and 2-3); the low
+/// 16 bits come from the person's own call, made only when a channel must be resolved. The
+/// two halves are independent, so each word is uniform on 32 bits, and both are functions of
+/// (seed, replicate, person, month) only.
+struct ChannelDraws {
+  std::uint32_t group = 0xFFFF'FFFFu, month = 0;
+  std::array<std::uint32_t, 4> words{};
+  /// The four tops of person `id` in `month`, each in the high half of a word (low half 0).
+  std::array<std::uint32_t, 4> tops(const RandomKey& key, std::uint32_t id, std::uint32_t m) {
+    const std::uint32_t g = id >> 1;
+    if (g != group || m != month) {
+      words = philox_words(key, g, m, Purpose::monthly_event);
+      group = g;
+      month = m;
+    }
+    const std::uint32_t a = words[(id & 1u) * 2], b = words[(id & 1u) * 2 + 1];
+    return {a & 0xFFFF'0000u, a << 16, b & 0xFFFF'0000u, b << 16};
+  }
+  /// The full words: the tops with their low halves.
+  static std::array<std::uint32_t, 4> complete(const RandomKey& key, std::uint32_t id, std::uint32_t m, const std::array<std::uint32_t, 4>& tops) {
+    const auto low = philox_words(key, id, m, Purpose::event_choice);
+    return {tops[0] | (low[0] >> 16), tops[1] | (low[1] >> 16), tops[2] | (low[2] >> 16), tops[3] | (low[3] >> 16)};
   }
 };
 

@@ -1,11 +1,11 @@
 // Monthly hazards and expected activity for one (district, IMD decile, sex, age) cell, and
 // the per-person computation that combines them with the person's own multipliers.
 //
-// Every person-month uses one 32-bit draw: "does anything happen?" against the cached
-// probability 1 - exp(-H), where H is the sum of the person's event hazards. Only when
-// something happens are the hazards recomputed and the event chosen with probability
-// h_k / H (competing risks; at most one event per person per month). Pure tallies are
-// drawn in aggregate.
+// Each event's monthly rate is its monthly probability. Which events happen to a person in a
+// month is decided by four words of one Philox call, one per event channel, each event owning
+// its own slot of its channel's unit interval (model/channels.hpp): whether an event happens
+// depends only on its own hazard and its own slot, so common random numbers hold event by
+// event. Pure tallies are drawn in aggregate.
 #pragma once
 
 #include "model/cells.hpp"
@@ -35,7 +35,6 @@ enum Event : std::uint8_t {
   ev_isolation_toggle,
   ev_frailty_progression,
   ev_care_move,                                    // home->home care, home care->care home
-  ev_programme_lapse,                              // a programme membership ends (its effect has worn off)
   kEventCount
 };
 inline constexpr int kEvents = kEventCount;
@@ -57,6 +56,14 @@ struct CellRates {
   float utility_norm = 0;
   float emergency_los_days = 0;
   float care_home_after_admission = 0;
+  /// The widths the stacked slots of the event channels reserve (model/channels.hpp): they
+  /// depend on the cell only, never on the person's state, so that a slot sits at the same
+  /// place of its channel in every arm. Filled by reserve_slots.
+  std::array<float, kConditions> incidence_reserved{};  // incidence x the largest RR any person of the sex can have
+  float smoking_reserved = 0;                           // max(initiation, relapse, quit)
+  float weight_up_reserved = 0, weight_down_reserved = 0;
+  float inactive_reserved = 0;                          // max(on, off)
+  float conditions_stack = 0, behaviour_stack = 0;      // the stacked slots' total in channels 2 and 3
 };
 
 struct RateTables {
@@ -74,8 +81,8 @@ struct RateTables {
 };
 
 /// What funded interventions do to a person this month: multipliers on the rates they act
-/// on (the product over the person's programmes and their area's programmes), and the
-/// monthly hazard of a programme's effect lapsing (see model/programmes.hpp).
+/// on (the product over the person's programmes and their area's programmes). A membership's
+/// lapse is not among them: it is drawn on its own (model/programmes.hpp).
 enum PersonMultiplier : std::uint8_t {
   pm_emergency = 0,
   pm_ae,
@@ -100,7 +107,6 @@ inline MultiplierSet unit_multipliers() {
 
 struct PersonEffects {
   MultiplierSet m = unit_multipliers();
-  float lapse = 0;  // monthly probability that one of the person's programme memberships lapses
 };
 
 /// Hazards of every event for person i (zeros where not applicable).
@@ -114,64 +120,134 @@ inline int model_years_at_last_birthday(int month, int age_months) {
   return last_birthday_month > 0 ? last_birthday_month / 12 : 0;
 }
 
+/// One person's rates this month: their cell, state and programme effects, from which any
+/// one event's hazard can be read without computing the others (the event channels resolve
+/// one event at a time, model/channels.hpp); compute_hazards reads them all.
+class PersonRates {
+ public:
+  PersonRates(const Population& pop, std::size_t i, int month, const RateTables& rt, const Multipliers& m,
+              const std::vector<int>& zone_district, const PersonEffects* fx = nullptr)
+      : rt_(rt),
+        m_(m),
+        c_(rt.cells[rt.index(zone_district[pop.zone[i]], pop.decile[i], pop.sex(i), pop.age_years(i))]),
+        fx_(fx),
+        sex_(pop.sex(i)),
+        age_(pop.age_years(i)),
+        age_months_(pop.age_months[i]),
+        month_(month),
+        risk_(pop.risk[i]),
+        cond_(pop.conditions[i]),
+        smoking_(pop.smoking(i)),
+        weight_(pop.weight(i)),
+        frailty_(pop.frailty(i)),
+        care_(pop.care(i)) {}
+
+  const CellRates& cell() const { return c_; }
+
+  float death() const {
+    float trend = 1.f;
+    const int years = model_years_at_last_birthday(month_, age_months_);
+    if (years > 0) {
+      const float imp = rt_.mortality_improvement[static_cast<std::size_t>(sex_)][static_cast<std::size_t>(age_ > kMaxAge ? kMaxAge : age_)];
+      for (int y = 0; y < years; ++y) trend *= 1.f - imp;
+    }
+    return c_.death * m_.mortality(cond_, smoking_, frailty_) * trend;
+  }
+  float emigration() const { return c_.emigration; }
+  float emergency_admission() const {
+    float h = c_.emergency * m_.emergency[static_cast<std::size_t>(condition_count(cond_))][static_cast<std::size_t>(frailty_)];
+    if (age_months_ < 12) h *= (risk_ & risk_bits::family) ? rt_.infant_emergency_lbw : rt_.infant_emergency_other;
+    return fx_ ? h * fx_->m[pm_emergency] : h;
+  }
+  float incidence(int k) const {
+    if (cond_ & (1u << k)) return 0.f;
+    float x = c_.incidence[static_cast<std::size_t>(k)] * m_.incidence_rr(k, sex_, risk_, cond_);
+    if (fx_ && k == coronary_heart_disease) x *= fx_->m[pm_chd];
+    if (fx_ && k == stroke) x *= fx_->m[pm_stroke];
+    return x;
+  }
+  float cmd_recovery() const { return (cond_ & (1u << common_mental_disorder)) ? c_.cmd_recovery : 0.f; }
+  float smoking_start() const {
+    return smoking_ == Smoking::never ? c_.smoking_initiation : (smoking_ == Smoking::ex ? c_.smoking_relapse : 0.f);
+  }
+  float smoking_quit() const { return smoking_ == Smoking::current ? c_.smoking_quit + rt_.smoking_extra_quit : 0.f; }
+  float weight_up() const { return weight_ == Weight::healthy ? c_.weight_up1 : (weight_ == Weight::overweight ? c_.weight_up2 : 0.f); }
+  float weight_down() const { return weight_ == Weight::obese ? c_.weight_down2 : (weight_ == Weight::overweight ? c_.weight_down1 : 0.f); }
+  float inactive_toggle() const { return (risk_ & risk_bits::inactive) ? c_.inactive_off : c_.inactive_on; }
+  float drinking_toggle() const { return (risk_ & risk_bits::harmful_drinking) ? c_.drinking_off : c_.drinking_on; }
+  float isolation_toggle() const {
+    if (risk_ & risk_bits::isolated) return c_.isolated_off;
+    return fx_ ? c_.isolated_on * fx_->m[pm_isolation_onset] : c_.isolated_on;
+  }
+  float frailty_progression() const {
+    return frailty_ == Frailty::severe ? 0.f
+                                       : c_.frailty_up[static_cast<std::size_t>(frailty_)] *
+                                             m_.frailty_progression[static_cast<std::size_t>(condition_count(cond_))];
+  }
+  float care_move() const {
+    if (care_ == CareSetting::care_home) return 0.f;
+    const float h = c_.care_up[static_cast<std::size_t>(care_)] * m_.care_move[static_cast<std::size_t>(frailty_)][(cond_ >> dementia) & 1u];
+    return fx_ && care_ == CareSetting::home_care ? h * fx_->m[pm_care_home] : h;
+  }
+
+  /// Any one event's hazard.
+  float hazard(int event) const {
+    switch (event) {
+      case ev_death: return death();
+      case ev_emigration: return emigration();
+      case ev_emergency_admission: return emergency_admission();
+      case ev_cmd_recovery: return cmd_recovery();
+      case ev_smoking_start: return smoking_start();
+      case ev_smoking_quit: return smoking_quit();
+      case ev_weight_up: return weight_up();
+      case ev_weight_down: return weight_down();
+      case ev_inactive_toggle: return inactive_toggle();
+      case ev_drinking_toggle: return drinking_toggle();
+      case ev_isolation_toggle: return isolation_toggle();
+      case ev_frailty_progression: return frailty_progression();
+      case ev_care_move: return care_move();
+      default: return incidence(event - ev_incidence_first);
+    }
+  }
+
+  void all(Hazards& out) const {
+    auto& h = out.h;
+    h[ev_death] = death();
+    h[ev_emigration] = emigration();
+    h[ev_emergency_admission] = emergency_admission();
+    for (int k = 0; k < kConditions; ++k) h[static_cast<std::size_t>(ev_incidence_first + k)] = incidence(k);
+    h[ev_cmd_recovery] = cmd_recovery();
+    h[ev_smoking_start] = smoking_start();
+    h[ev_smoking_quit] = smoking_quit();
+    h[ev_weight_up] = weight_up();
+    h[ev_weight_down] = weight_down();
+    h[ev_inactive_toggle] = inactive_toggle();
+    h[ev_drinking_toggle] = drinking_toggle();
+    h[ev_isolation_toggle] = isolation_toggle();
+    h[ev_frailty_progression] = frailty_progression();
+    h[ev_care_move] = care_move();
+    float total = 0;
+    for (float x : h) total += x;
+    out.total = total;
+  }
+
+ private:
+  const RateTables& rt_;
+  const Multipliers& m_;
+  const CellRates& c_;
+  const PersonEffects* fx_;
+  int sex_, age_, age_months_, month_;
+  std::uint8_t risk_, cond_;
+  Smoking smoking_;
+  Weight weight_;
+  Frailty frailty_;
+  CareSetting care_;
+};
+
 inline void compute_hazards(const Population& pop, std::size_t i, int month, const RateTables& rt,
                             const Multipliers& m, const std::vector<int>& zone_district, Hazards& out,
                             const PersonEffects* fx = nullptr) {
-  const int sex = pop.sex(i);
-  const int age = pop.age_years(i);
-  const std::uint8_t risk = pop.risk[i];
-  const std::uint8_t cond = pop.conditions[i];
-  const Smoking smoking = pop.smoking(i);
-  const Frailty frailty = pop.frailty(i);
-  const CareSetting care = pop.care(i);
-  const int district = zone_district[pop.zone[i]];
-  const CellRates& c = rt.cells[rt.index(district, pop.decile[i], sex, age)];
-  auto& h = out.h;
-
-  float trend = 1.f;
-  const int years = model_years_at_last_birthday(month, pop.age_months[i]);
-  if (years > 0) {
-    const float imp = rt.mortality_improvement[static_cast<std::size_t>(sex)][static_cast<std::size_t>(age > kMaxAge ? kMaxAge : age)];
-    for (int y = 0; y < years; ++y) trend *= 1.f - imp;
-  }
-  h[ev_death] = c.death * m.mortality(cond, smoking, frailty) * trend;
-  h[ev_emigration] = c.emigration;
-  h[ev_emergency_admission] = c.emergency * m.emergency[static_cast<std::size_t>(condition_count(cond))][static_cast<std::size_t>(frailty)];
-  if (pop.age_months[i] < 12) h[ev_emergency_admission] *= (risk & risk_bits::family) ? rt.infant_emergency_lbw : rt.infant_emergency_other;
-  const auto& rr = m.incidence_row(sex, risk, cond);
-  for (int k = 0; k < kConditions; ++k) {
-    const float x = c.incidence[static_cast<std::size_t>(k)] * rr[static_cast<std::size_t>(k)];
-    h[static_cast<std::size_t>(ev_incidence_first + k)] = (cond & (1u << k)) ? 0.f : x;
-  }
-  h[ev_cmd_recovery] = (cond & (1u << common_mental_disorder)) ? c.cmd_recovery : 0.f;
-  h[ev_smoking_start] = smoking == Smoking::never ? c.smoking_initiation : (smoking == Smoking::ex ? c.smoking_relapse : 0.f);
-  h[ev_smoking_quit] = smoking == Smoking::current ? c.smoking_quit + rt.smoking_extra_quit : 0.f;
-  const Weight w = pop.weight(i);
-  h[ev_weight_up] = w == Weight::healthy ? c.weight_up1 : (w == Weight::overweight ? c.weight_up2 : 0.f);
-  h[ev_weight_down] = w == Weight::obese ? c.weight_down2 : (w == Weight::overweight ? c.weight_down1 : 0.f);
-  h[ev_inactive_toggle] = (risk & risk_bits::inactive) ? c.inactive_off : c.inactive_on;
-  h[ev_drinking_toggle] = (risk & risk_bits::harmful_drinking) ? c.drinking_off : c.drinking_on;
-  h[ev_isolation_toggle] = (risk & risk_bits::isolated) ? c.isolated_off : c.isolated_on;
-  h[ev_frailty_progression] = frailty == Frailty::severe
-                                  ? 0.f
-                                  : c.frailty_up[static_cast<std::size_t>(frailty)] *
-                                        m.frailty_progression[static_cast<std::size_t>(condition_count(cond))];
-  h[ev_care_move] = care == CareSetting::care_home
-                        ? 0.f
-                        : c.care_up[static_cast<std::size_t>(care)] *
-                              m.care_move[static_cast<std::size_t>(frailty)][(cond >> dementia) & 1u];
-  if (fx) {
-    const MultiplierSet& x = fx->m;
-    h[ev_emergency_admission] *= x[pm_emergency];
-    h[static_cast<std::size_t>(ev_incidence_first) + coronary_heart_disease] *= x[pm_chd];
-    h[static_cast<std::size_t>(ev_incidence_first) + stroke] *= x[pm_stroke];
-    if (!(risk & risk_bits::isolated)) h[ev_isolation_toggle] *= x[pm_isolation_onset];
-    if (care == CareSetting::home_care) h[ev_care_move] *= x[pm_care_home];
-    h[ev_programme_lapse] = fx->lapse;
-  }
-  float total = 0;
-  for (float x : h) total += x;
-  out.total = total;
+  PersonRates(pop, i, month, rt, m, zone_district, fx).all(out);
 }
 
 }  // namespace shiftsim::model

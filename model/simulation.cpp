@@ -299,6 +299,7 @@ Simulation::Simulation(const World& world, RunSettings settings)
   weight_ = 1.0 / settings_.scale;
   auto syn = synthesise(world, key_, settings_.scale);
   cal_ = calibrate(world, syn, settings_.scale);
+  reserve_slots(cal_.rates, world.multipliers);
   pop_ = std::move(syn.population);
   prevalence_ = std::move(syn.prevalence);
   {
@@ -330,8 +331,8 @@ Simulation::Simulation(const World& world, RunSettings settings)
     }
   }
   norms_ = syn.norms;
-  next_id_ = syn.next_person_id;
   for (const auto& z : world.geography.zones) zone_district_.push_back(z.district);
+  set_arrival_ids(syn.next_person_id);
 
   out_.start_year = settings_.start_year;
   out_.start_month = 7;
@@ -355,7 +356,7 @@ Simulation::Simulation(const World& world, RunSettings settings)
   for (const auto& note : world.costs.provenance)
     out_.diagnostics.push_back({"unit_cost_gbp." + note.name, note.gbp, note.how});
   out_.agents_at_start = pop_.size();
-  if (settings_.person_ledger) person_cost_.assign(next_id_, 0.0);
+  if (settings_.person_ledger) person_cost_.assign(arrivals_.end, 0.0);
   setup_wider(world);
   setup_programmes();
 
@@ -446,6 +447,23 @@ void Simulation::setup_wider(const World& world) {
                               "chance that the unpaid carer of a severely frail person is strained: adults' CMD prevalence raised by the carers' odds ratio"});
 }
 
+void Simulation::set_arrival_ids(std::uint32_t first_free) {
+  // Expected births per zone-month and in-migrants per district-month in the base year, from
+  // the region data alone (never from a parameter a scenario may override, such as the
+  // trends), times the growth the layout allows: the capacities are the same in every arm
+  // of a comparison.
+  const auto zones = world_.geography.zones.size();
+  std::vector<double> women(zones, 0.0);
+  for (std::size_t i = 0; i < pop_.size(); ++i)
+    if (pop_.sex(i) == 1 && pop_.age_years(i) >= 15 && pop_.age_years(i) <= 44) women[pop_.zone[i]] += 1;
+  double births = 0, migrants = 0;
+  for (std::size_t z = 0; z < zones; ++z)
+    births = std::max(births, cal_.demography.births_per_woman_15_44_per_month[static_cast<std::size_t>(zone_district_[z])] * women[z]);
+  for (double m : cal_.demography.in_migrant_agents_per_month) migrants = std::max(migrants, m);
+  arrivals_ = make_arrival_ids(first_free, static_cast<int>(zones), static_cast<int>(world_.region->districts.size()),
+                               births * kArrivalGrowth, migrants * kArrivalGrowth);
+}
+
 ParameterTable Simulation::parameter_table() const {
   ParameterTable t = world_.table;
   for (const auto& [name, v] : cal_.derived_parameters)
@@ -457,8 +475,8 @@ void Simulation::reset_population(Population people) {
   pop_ = std::move(people);
   std::uint32_t max_id = 0;
   for (std::size_t i = 0; i < pop_.size(); ++i) max_id = std::max(max_id, pop_.id[i]);
-  next_id_ = std::max(next_id_, max_id + 1);
-  if (settings_.person_ledger) person_cost_.assign(next_id_, 0.0);
+  set_arrival_ids(std::max(arrivals_.births_base, max_id + 1));
+  if (settings_.person_ledger) person_cost_.assign(arrivals_.end, 0.0);
   for_each_block(pop_.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) refresh_at(i, month_);
   });
@@ -482,11 +500,12 @@ void Simulation::refresh_at(std::size_t i, int month) {
   PersonEffects fx;
   const bool effects = person_effects(i, true, fx);
   compute_hazards(pop_, i, month, cal_.rates, m, zone_district_, hz, effects ? &fx : nullptr);
-  // Each event's monthly rate is its monthly probability; at most one event a month.
-  pop_.event_threshold[i] = probability_threshold(std::min(1.0, static_cast<double>(hz.total)));
-  pop_.death_probability[i] = hz.h[ev_death];
   const int district = zone_district_[pop_.zone[i]];
   const CellRates& c = cal_.rates.cells[world_.index(district, pop_.decile[i], pop_.sex(i), pop_.age_years(i))];
+  // Each event's monthly rate is its monthly probability; the windows of the event channels
+  // hold from the hazards at their largest (model/channels.hpp).
+  pop_.window[i] = channel_window(hz, c);
+  pop_.death_probability[i] = hz.h[ev_death];
   const std::uint8_t cond = pop_.conditions[i];
   const Frailty f = pop_.frailty(i);
   for (int t = 0; t < kRandomTallies; ++t)
@@ -511,188 +530,192 @@ void Simulation::refresh_at(std::size_t i, int month) {
   pop_.utility[i] = static_cast<float>(u);
 }
 
-void Simulation::resolve(std::size_t i, BlockState& acc) {
+void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::uint32_t, 4>& words, unsigned mask) {
   const int t = month_;
-  // The cached threshold used the bound multipliers; the event is chosen with this month's
-  // actual ones, and nothing happens with the probability the bound overstated (thinning).
-  Hazards bound, hz;
-  PersonEffects fb, fx;
-  const bool effects = person_effects(i, true, fb);
-  compute_hazards(pop_, i, t, cal_.rates, world_.multipliers, zone_district_, bound, effects ? &fb : nullptr);
-  if (!(bound.total > 0)) return;
-  if (effects) {
-    person_effects(i, false, fx);
-    compute_hazards(pop_, i, t, cal_.rates, world_.multipliers, zone_district_, hz, &fx);
-  } else {
-    hz = bound;
+  // The cached windows used the multipliers at their largest; the channels' events are chosen
+  // with this month's actual hazards (model/channels.hpp).
+  PersonEffects fx;
+  const bool effects = person_effects(i, false, fx);
+  const PersonRates rates(pop_, i, t, cal_.rates, world_.multipliers, zone_district_, effects ? &fx : nullptr);
+  const CellRates& c = rates.cell();
+  const int sex = pop_.sex(i);
+  const int age = pop_.age_years(i);
+  std::array<int, kChannels> chosen{};
+  bool any = false;
+  for (int ch = 0; ch < kChannels; ++ch) {
+    chosen[static_cast<std::size_t>(ch)] =
+        (mask >> ch & 1u) ? channel_event(ch, words[static_cast<std::size_t>(ch)], pop_.window[i], rates) : -1;
+    any = any || chosen[static_cast<std::size_t>(ch)] >= 0;
   }
-  const auto words = philox_words(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::event_choice);
-  const double target = to_unit_open(words[0]) * bound.total;
-  double cumulative = 0;
-  int event = -1;
-  for (int k = 0; k < kEvents; ++k) {
-    cumulative += hz.h[static_cast<std::size_t>(k)];
-    if (target < cumulative) {
-      event = k;
-      break;
-    }
-  }
-  if (event < 0) {
-    if (effects) return;   // thinned: nothing happens this month
-    event = ev_care_move;  // rounding at the top of the range
-  }
+  if (!any) return;
   const int quintile = quintile_of_decile(pop_.decile[i]);
   const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile));
   acc.touch(cell);
   double* row = &acc.events[cell * kFlowMetrics];
   const Cached before = cached(i);
-  const int sex = pop_.sex(i);
-  const int age = pop_.age_years(i);
   const auto lt = static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)));
-  auto leave = [&](int metric) {
-    contribute(acc, i, -1.0);  // the person's contribution to the running sums leaves with them
-    pop_.status[i] = static_cast<std::uint8_t>(pop_.status[i] & static_cast<std::uint8_t>(~status_bits::alive));
-    row[metric] += 1;
-    row[fm_person_months] -= 0.5;  // leavers count half the month
-    row[fm_qalys] -= pop_.utility[i] / 24.0;
-    acc.leavers[lt] += 1;
-    const bool was_limited = limited(i);
-    if (was_limited) acc.limited_leavers[lt] += 1;
-    // The economy's and the carers' flows count a leaver half the month too.
-    const std::uint8_t work = work_code(i, age, pop_.conditions[i], was_limited);
-    if (work) {
-      row[fm_working_age_person_months] -= 0.5;
-      if (work & 2u) {
-        const double days = economy_.absence_days_per_month[static_cast<std::size_t>(sex)][(work >> 5) & 1u][(work >> 3) & 3u];
-        row[fm_employed_person_months] -= 0.5;
-        row[fm_sickness_absence_days] -= 0.5 * days;
-        row[fm_lost_output_absence_gbp] -= 0.5 * days * economy_.output_per_absence_day;
-      }
-      if (work & 4u) {
-        row[fm_out_of_work_ill_health_person_months] -= 0.5;
-        row[fm_lost_output_workless_gbp] -= 0.5 * economy_.output_per_workless_month;
-      }
-    }
-    const std::uint8_t carer = carer_code(i);
-    if (carer) {
-      row[fm_carer_person_months] -= 0.5;
-      if (carer & 2u) {
-        row[fm_strained_carer_person_months] -= 0.5;
-        row[fm_carer_qalys_lost] -= 0.5 * carers_.utility_loss / 12.0;
-      }
-    }
-  };
   std::uint8_t& risk = pop_.risk[i];
   std::uint8_t& status = pop_.status[i];
-  auto set_care = [&](CareSetting c) {
-    status = static_cast<std::uint8_t>((status & static_cast<std::uint8_t>(~status_bits::care_mask)) | (static_cast<unsigned>(c) << status_bits::care_shift));
+  auto set_care = [&](CareSetting s) {
+    status = static_cast<std::uint8_t>((status & static_cast<std::uint8_t>(~status_bits::care_mask)) | (static_cast<unsigned>(s) << status_bits::care_shift));
   };
-  switch (event) {
-    case ev_death:
-      leave(fm_deaths);
-      acc.deaths[lt] += 1;
-      return;
-    case ev_emigration:
-      leave(fm_out_migrants);
-      return;
-    case ev_emergency_admission: {
-      row[fm_emergency_admissions] += 1;
-      if (pop_.age_months[i] < 12) row[fm_infant_emergency_admissions] += 1;
-      const CellRates& c = cal_.rates.cells[world_.index(zone_district_[pop_.zone[i]], pop_.decile[i], sex, age)];
-      CounterEngine e(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::event_detail);
-      const double z = world_.params.zero_day_share;
-      double bed_days = 0;
-      // The system's feedback: occupancy lengthens stays, and social care capacity scales the
-      // delayed part of a stay (a share d of bed-days): m x the delays make stays 1 + d (m - 1) as long.
-      const IcpFeedback& sys = feedback_[static_cast<std::size_t>(zone_icp_[pop_.zone[i]])];
-      const double d = world_.params.delayed_share_of_bed_days;
-      const double stretch = 1.0 + d * (sys.delayed_discharge - 1.0);
-      const double los_multiplier = (effects ? fx.m[pm_length_of_stay] : 1.0) * sys.length_of_stay * stretch;
-      if (e.uniform() >= z) {
-        const double mean_nonzero = std::max(1.0, c.emergency_los_days * los_multiplier / (1.0 - z));
-        boost::random::geometric_distribution<int, double> extra(1.0 / mean_nonzero);
-        bed_days = 1.0 + extra(e);
-      }
-      row[fm_emergency_bed_days] += bed_days;
-      const double delayed_multiplier = effects ? fx.m[pm_delayed_discharge] : 1.0;
-      const double delayed = bed_days * d * sys.delayed_discharge / stretch * delayed_multiplier;
-      row[fm_delayed_discharge_bed_days] += delayed;
-      if (effects && delayed_multiplier != 1.0) attribute_delayed_discharge(i, delayed, acc);
-      const double care_home_after = c.care_home_after_admission * (effects ? fx.m[pm_care_home] : 1.0);
-      if (pop_.care(i) != CareSetting::care_home && e.uniform() < care_home_after) {
-        set_care(CareSetting::care_home);
-        row[fm_care_home_moves] += 1;
-        row[fm_care_home_moves_after_admission] += 1;
-      }
-      if (settings_.person_ledger) {
-        double activity[kTallies] = {};
-        double cost[kPayers] = {};
-        detail::attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])],
-                        activity, 1.0, cost);
-        for (double x : cost) person_cost_[pop_.id[i]] += x;
-      }
-      break;
-    }
-    case ev_cmd_recovery:
-      pop_.conditions[i] = static_cast<std::uint8_t>(pop_.conditions[i] & ~(1u << common_mental_disorder));
-      break;
-    case ev_smoking_start:
-      risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::smoking_mask)) | static_cast<unsigned>(Smoking::current));
-      break;
-    case ev_smoking_quit:
-      risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::smoking_mask)) | static_cast<unsigned>(Smoking::ex));
-      break;
-    case ev_weight_up:
-    case ev_weight_down: {
-      int w = static_cast<int>(pop_.weight(i)) + (event == ev_weight_up ? 1 : -1);
-      w = std::clamp(w, 0, 2);
-      risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::weight_mask)) | (w << risk_bits::weight_shift));
-      break;
-    }
-    case ev_inactive_toggle: risk ^= risk_bits::inactive; break;
-    case ev_drinking_toggle: risk ^= risk_bits::harmful_drinking; break;
-    case ev_isolation_toggle: risk ^= risk_bits::isolated; break;
-    case ev_frailty_progression: {
-      const int f = std::min(3, static_cast<int>(pop_.frailty(i)) + 1);
-      status = static_cast<std::uint8_t>((status & static_cast<std::uint8_t>(~status_bits::frailty_mask)) | f);
-      break;
-    }
-    case ev_care_move: {
-      if (pop_.care(i) == CareSetting::home) {
-        set_care(CareSetting::home_care);
-        row[fm_home_care_starts] += 1;
-      } else {
-        set_care(CareSetting::care_home);
-        row[fm_care_home_moves] += 1;
-      }
-      break;
-    }
-    case ev_programme_lapse: {
-      // Which membership lapses: in proportion to the lapse probabilities.
-      const auto bits = static_cast<ProgrammeBits>(pop_.interventions[i] & person_bits_);
-      double total = 0;
-      for (unsigned b = bits; b; b &= b - 1) total += lapse_[static_cast<std::size_t>(__builtin_ctz(b))];
-      double pick = to_unit_open(words[1]) * total, run = 0;
-      for (unsigned b = bits; b; b &= b - 1) {
-        const int k = __builtin_ctz(b);
-        run += lapse_[static_cast<std::size_t>(k)];
-        if (pick < run || (b & (b - 1)) == 0) {
-          pop_.interventions[i] = static_cast<ProgrammeBits>(pop_.interventions[i] & ~(1u << k));
-          break;
+  // The events of the behaviour, conditions and care channels, in that order; each was chosen
+  // against the state at the start of the month.
+  bool changed = false;
+  for (const int event : {chosen[ch_behaviour], chosen[ch_conditions], chosen[ch_care]}) {
+    if (event < 0) continue;
+    changed = true;
+    switch (event) {
+      case ev_emergency_admission: {
+        row[fm_emergency_admissions] += 1;
+        if (pop_.age_months[i] < 12) row[fm_infant_emergency_admissions] += 1;
+        CounterEngine e(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::event_detail);
+        const double z = world_.params.zero_day_share;
+        double bed_days = 0;
+        // The system's feedback: occupancy lengthens stays, and social care capacity scales the
+        // delayed part of a stay (a share d of bed-days): m x the delays make stays 1 + d (m - 1) as long.
+        const IcpFeedback& sys = feedback_[static_cast<std::size_t>(zone_icp_[pop_.zone[i]])];
+        const double d = world_.params.delayed_share_of_bed_days;
+        const double stretch = 1.0 + d * (sys.delayed_discharge - 1.0);
+        const double los_multiplier = (effects ? fx.m[pm_length_of_stay] : 1.0) * sys.length_of_stay * stretch;
+        if (e.uniform() >= z) {
+          const double mean_nonzero = std::max(1.0, c.emergency_los_days * los_multiplier / (1.0 - z));
+          boost::random::geometric_distribution<int, double> extra(1.0 / mean_nonzero);
+          bed_days = 1.0 + extra(e);
         }
+        row[fm_emergency_bed_days] += bed_days;
+        const double delayed_multiplier = effects ? fx.m[pm_delayed_discharge] : 1.0;
+        const double delayed = bed_days * d * sys.delayed_discharge / stretch * delayed_multiplier;
+        row[fm_delayed_discharge_bed_days] += delayed;
+        if (effects && delayed_multiplier != 1.0) attribute_delayed_discharge(i, delayed, acc);
+        const double care_home_after = c.care_home_after_admission * (effects ? fx.m[pm_care_home] : 1.0);
+        if (pop_.care(i) != CareSetting::care_home && e.uniform() < care_home_after) {
+          set_care(CareSetting::care_home);
+          row[fm_care_home_moves] += 1;
+          row[fm_care_home_moves_after_admission] += 1;
+        }
+        if (settings_.person_ledger) {
+          double activity[kTallies] = {};
+          double cost[kPayers] = {};
+          detail::attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])],
+                                  activity, 1.0, cost);
+          for (double x : cost) person_cost_[pop_.id[i]] += x;
+        }
+        break;
       }
-      (void)pick;
-      break;
-    }
-    default: {
-      const int c = event - ev_incidence_first;
-      pop_.conditions[i] = static_cast<std::uint8_t>(pop_.conditions[i] | (1u << c));
-      row[fm_incidence_first + c] += 1;
-      break;
+      case ev_cmd_recovery:
+        pop_.conditions[i] = static_cast<std::uint8_t>(pop_.conditions[i] & ~(1u << common_mental_disorder));
+        break;
+      case ev_smoking_start:
+        risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::smoking_mask)) | static_cast<unsigned>(Smoking::current));
+        break;
+      case ev_smoking_quit:
+        risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::smoking_mask)) | static_cast<unsigned>(Smoking::ex));
+        break;
+      case ev_weight_up:
+      case ev_weight_down: {
+        int w = static_cast<int>(pop_.weight(i)) + (event == ev_weight_up ? 1 : -1);
+        w = std::clamp(w, 0, 2);
+        risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::weight_mask)) | (w << risk_bits::weight_shift));
+        break;
+      }
+      case ev_inactive_toggle: risk ^= risk_bits::inactive; break;
+      case ev_drinking_toggle: risk ^= risk_bits::harmful_drinking; break;
+      case ev_isolation_toggle: risk ^= risk_bits::isolated; break;
+      case ev_care_move: {
+        if (pop_.care(i) == CareSetting::home) {
+          set_care(CareSetting::home_care);
+          row[fm_home_care_starts] += 1;
+        } else {
+          set_care(CareSetting::care_home);
+          row[fm_care_home_moves] += 1;
+        }
+        break;
+      }
+      default: {
+        const int k = event - ev_incidence_first;
+        pop_.conditions[i] = static_cast<std::uint8_t>(pop_.conditions[i] | (1u << k));
+        row[fm_incidence_first + k] += 1;
+        break;
+      }
     }
   }
-  refresh_at(i, t);
-  add_difference(acc, i, before);
+  // The leaving channel: frailty progression, or the person leaves (death, emigration).
+  const int leaving = chosen[ch_leave];
+  if (leaving == ev_frailty_progression) {
+    const int f = std::min(3, static_cast<int>(pop_.frailty(i)) + 1);
+    status = static_cast<std::uint8_t>((status & static_cast<std::uint8_t>(~status_bits::frailty_mask)) | f);
+    changed = true;
+  }
+  if (changed) {
+    refresh_at(i, t);
+    add_difference(acc, i, before);
+  }
+  if (leaving != ev_death && leaving != ev_emigration) return;
+  // The person's contribution to the running sums leaves with them; the month's flows, counted
+  // from the state at its start, keep half of it (leavers count half the month).
+  contribute(acc, i, -1.0);
+  pop_.status[i] = static_cast<std::uint8_t>(pop_.status[i] & static_cast<std::uint8_t>(~status_bits::alive));
+  row[leaving == ev_death ? fm_deaths : fm_out_migrants] += 1;
+  if (leaving == ev_death) acc.deaths[lt] += 1;
+  row[fm_person_months] -= 0.5;
+  row[fm_qalys] -= before.utility / 24.0;
+  acc.leavers[lt] += 1;
+  const bool was_limited = limited_with(i, before.age, before.frailty, before.conditions);
+  if (was_limited) acc.limited_leavers[lt] += 1;
+  // The economy's and the carers' flows count a leaver half the month too.
+  const std::uint8_t work = work_code(i, before.age, before.conditions, was_limited);
+  if (work) {
+    row[fm_working_age_person_months] -= 0.5;
+    if (work & 2u) {
+      const double days = economy_.absence_days_per_month[static_cast<std::size_t>(sex)][(work >> 5) & 1u][(work >> 3) & 3u];
+      row[fm_employed_person_months] -= 0.5;
+      row[fm_sickness_absence_days] -= 0.5 * days;
+      row[fm_lost_output_absence_gbp] -= 0.5 * days * economy_.output_per_absence_day;
+    }
+    if (work & 4u) {
+      row[fm_out_of_work_ill_health_person_months] -= 0.5;
+      row[fm_lost_output_workless_gbp] -= 0.5 * economy_.output_per_workless_month;
+    }
+  }
+  if (before.carer) {
+    row[fm_carer_person_months] -= 0.5;
+    if (before.carer & 2u) {
+      row[fm_strained_carer_person_months] -= 0.5;
+      row[fm_carer_qalys_lost] -= 0.5 * carers_.utility_loss / 12.0;
+    }
+  }
+}
+
+void Simulation::verify_window(std::size_t i, const std::array<std::uint32_t, 4>& words) const {
+  PersonEffects fx;
+  const bool effects = person_effects(i, false, fx);
+  const PersonRates rates(pop_, i, month_, cal_.rates, world_.multipliers, zone_district_, effects ? &fx : nullptr);
+  ChannelWindow all;
+  all.lo.fill(65535);
+  all.hi.fill(0);
+  const unsigned outside = pop_.window[i].outside(words);
+  for (int ch = 0; ch < kChannels; ++ch)
+    if (!(outside >> ch & 1u) && channel_event(ch, words[static_cast<std::size_t>(ch)], all, rates) >= 0)
+      throw InternalError("person " + std::to_string(pop_.id[i]) + ", month " + std::to_string(month_) + ": channel " + std::to_string(ch) +
+                          " has an event inside its cached window");
+}
+
+void Simulation::lapse_memberships(std::size_t i, BlockState& b) {
+  // Each membership ends by its own draw, keyed by (person, month, programme stream): not a
+  // competitor of the person's events, so it changes none of their other draws.
+  const auto bits = static_cast<ProgrammeBits>(pop_.interventions[i] & person_bits_);
+  ProgrammeBits ended = 0;
+  for (unsigned m = bits; m; m &= m - 1) {
+    const auto k = static_cast<std::size_t>(__builtin_ctz(m));
+    const auto w = philox_words(key_, pop_.id[i], static_cast<std::uint32_t>(month_), Purpose::programme_lapse, programmes_[k].stream)[0];
+    if (w < lapse_threshold_[k]) ended |= static_cast<ProgrammeBits>(1u << k);
+  }
+  if (!ended) return;
+  const Cached before = cached(i);
+  pop_.interventions[i] = static_cast<ProgrammeBits>(pop_.interventions[i] & ~ended);
+  refresh_at(i, month_);
+  add_difference(b, i, before);
 }
 
 void Simulation::assign_pregnancy_programmes(std::vector<PendingBirth>& births) {
@@ -734,7 +757,7 @@ void Simulation::add_birth(const PendingBirth& pb, MonthFlows& flows) {
   const bool smoking = pb.smoking;
   const auto& words = pb.words;
   const bool low_weight = to_unit_open(words[3]) < (smoking ? births_.lbw_smoker : births_.lbw_nonsmoker);
-  add_person(zone, 0, pb.sex, true, low_weight);
+  add_person(pb.id, zone, 0, pb.sex, true, low_weight);
   const std::size_t i = pop_.size() - 1;
   const int q = quintile_of_decile(pop_.decile[i]);
   double* cell = &flows.cells[static_cast<std::size_t>(OutputLayout::cell(zone, q)) * kFlowMetrics];
@@ -759,10 +782,9 @@ void Simulation::add_birth(const PendingBirth& pb, MonthFlows& flows) {
   }
 }
 
-void Simulation::add_person(int zone, int age_years, int sex, bool newborn, bool low_birth_weight) {
+void Simulation::add_person(std::uint32_t id, int zone, int age_years, int sex, bool newborn, bool low_birth_weight) {
   const std::size_t i = pop_.size();
   pop_.resize(i + 1);
-  const std::uint32_t id = next_id_++;
   pop_.id[i] = id;
   const auto words = philox_words(key_, id, kSynthesisMonth, Purpose::migrant_attributes);
   const auto& share = world_.geography.zones[static_cast<std::size_t>(zone)].decile_share[static_cast<std::size_t>(imd_age_group(age_years))];
@@ -844,7 +866,6 @@ void Simulation::step() {
   const std::size_t n_blocks = block_count(n);
   if (n_blocks > 0) block_of(n - 1);  // make sure every block exists
   const bool counting_stocks = pending_snapshot_ > -2;
-  if (settings_.person_ledger && person_cost_.size() < next_id_) person_cost_.resize(next_id_, 0.0);
 
   MonthFlows flows;
   flows.cells.assign(n_cells * kFlowMetrics, 0.0);
@@ -910,7 +931,7 @@ void Simulation::step() {
     BlockState& st = blocks_[b];
     st.clear_month(n_cells);
     if (st.programme.size() != programme_values) st.programme.assign(programme_values, 0.0);
-    MonthlyDraws draws;
+    ChannelDraws draws;
     for (std::size_t i = begin; i < end; ++i) {
       if (!pop_.alive(i)) continue;
       if (counting_stocks_in_pass) {
@@ -952,7 +973,12 @@ void Simulation::step() {
       } else {
         ++pop_.age_months[i];
       }
-      if (draws.word(key_, pop_.id[i], static_cast<std::uint32_t>(t)) < pop_.event_threshold[i]) resolve(i, st);
+      // The top halves of the month's four channel words; a word outside its window is resolved.
+      const auto tops = draws.tops(key_, pop_.id[i], static_cast<std::uint32_t>(t));
+      if (settings_.verify_windows) verify_window(i, ChannelDraws::complete(key_, pop_.id[i], static_cast<std::uint32_t>(t), tops));
+      if (const unsigned outside = pop_.window[i].outside(tops))
+        resolve(i, st, ChannelDraws::complete(key_, pop_.id[i], static_cast<std::uint32_t>(t), tops), outside);
+      if ((pop_.interventions[i] & person_bits_) && pop_.alive(i)) lapse_memberships(i, st);
     }
   });
 
@@ -1014,7 +1040,9 @@ void Simulation::finish_month(MonthFlows& flows, const std::vector<double>& wome
     for (long b = 0; b < births; ++b) {
       PendingBirth pb;
       pb.zone = static_cast<int>(z);
-      pb.sex = e.uniform() < cal_.demography.male_share_of_births ? 0 : 1;
+      // The b-th birth in the zone this month is the same baby in every arm that has one.
+      pb.id = arrivals_.birth(t, static_cast<int>(z), b);
+      pb.sex = to_unit_open(philox_words(key_, pb.id, kSynthesisMonth, Purpose::migrant_attributes)[2]) < cal_.demography.male_share_of_births ? 0 : 1;
       pb.words = philox_words(key_, kZoneStream + static_cast<std::uint32_t>(z), static_cast<std::uint32_t>(t), Purpose::birth_outcome,
                               static_cast<std::uint32_t>(b));
       pb.smoking = to_unit_open(pb.words[0]) < satod;
@@ -1038,7 +1066,7 @@ void Simulation::finish_month(MonthFlows& flows, const std::vector<double>& wome
       const int zone = geo.zones_of_district[d][static_cast<std::size_t>(pick_zone(e))];
       const int age = pick_age(e);
       const int sex = e.uniform() < p.migration_female_share ? 1 : 0;
-      add_person(zone, age, sex, false);
+      add_person(arrivals_.migrant(t, static_cast<int>(d), k), zone, age, sex, false);
       const std::size_t i = pop_.size() - 1;
       flows.cells[static_cast<std::size_t>(OutputLayout::cell(zone, quintile_of_decile(pop_.decile[i]))) * kFlowMetrics + fm_in_migrants] += 1;
     }

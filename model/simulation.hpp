@@ -1,16 +1,20 @@
 // One run: synthesise, calibrate, then step month by month. A run takes the world by const
 // reference and owns nothing the next run needs.
 //
-// Each month is a pipeline: (1) the month's exposure, expected deaths, QALYs and expected
-// activity are read from running per-block sums (combined in block order); (2) in parallel
-// over fixed blocks, every person ages and draws once for "does anything happen"; any event
-// is resolved and written to that person's own slots, and the block's sums and event counts
-// are updated; (3) serially, the blocks' event counts are combined in block order, tallies
-// are drawn per cell, births and in-migrants are added in a fixed order, and costs are
-// attributed.
+// Each month is a pipeline: (0) funded interventions enrol this month's participants; (1)
+// the month's exposure, expected deaths, QALYs and expected activity are read from running
+// per-block sums (combined in block order); (2) in parallel over fixed blocks, every person
+// ages, draws the four words of their event channels (model/channels.hpp) and resolves any
+// word outside its cached window; the events are written to that person's own slots, their
+// memberships lapse by their own draws, and the block's sums and event counts are updated;
+// (3) serially, the blocks' event counts are combined in block order, tallies are drawn per
+// cell, births and in-migrants are added with ids fixed by when and where they arrive
+// (model/arrivals.hpp), and costs are attributed; (4) the ICPs' system models step.
 #pragma once
 
+#include "model/arrivals.hpp"
 #include "model/calibration.hpp"
+#include "model/channels.hpp"
 #include "model/errors.hpp"
 #include "model/health_state.hpp"
 #include "model/outputs.hpp"
@@ -47,6 +51,9 @@ struct RunSettings {
   /// Tests only: draw tallies per person and keep each person's cost, so that per-person
   /// costs can be checked against the aggregates (statistically identical, not bitwise).
   bool person_ledger = false;
+  /// Tests only: resolve every channel of every person-month and fail (InternalError) if an
+  /// event falls inside a cached window, which would be an event the fast path never saw.
+  bool verify_windows = false;
   std::function<void(int month_done, int months)> progress;
   const std::atomic<bool>* cancel = nullptr;  // checked between months
 };
@@ -80,7 +87,10 @@ class Simulation {
   const RateTables& rates() const { return cal_.rates; }
   const PrevalenceTables& prevalence() const { return prevalence_; }
   const RunOutput& output() const { return out_; }
+  /// Ledger mode: each person's cost, by person id (arrivals' ids are sparse: zeros between).
   const std::vector<double>& person_cost() const { return person_cost_; }
+  /// The ids arrivals take in this run (model/arrivals.hpp).
+  const ArrivalIds& arrival_ids() const { return arrivals_; }
   /// The world's parameter table with this run's derived values filled in.
   ParameterTable parameter_table() const;
   /// Replaces the people (tests and what-ifs on a hand-made cohort), keeping this run's
@@ -136,8 +146,8 @@ class Simulation {
   };
   void refresh_at(std::size_t i, int month);
   /// The person's programme effects this month: `bound` gives multipliers no smaller than
-  /// any month's (max(1, rr) per effect), used for the cached "anything happens" threshold;
-  /// the actual ones are applied when the person is resolved (thinning). False if none.
+  /// any month's (max(1, rr) per effect), used for the cached windows of the event channels;
+  /// the actual ones are applied when a channel's word is resolved. False if none.
   bool person_effects(std::size_t i, bool bound, PersonEffects& fx) const;
 
   // ---- programmes (model/programmes.cpp describes the rules; simulation_programmes.cpp runs them)
@@ -150,6 +160,7 @@ class Simulation {
     MultiplierSet full = unit_multipliers();  // multipliers at full effect
     float winter_emergency = 1.f;             // winter-only emergency multiplier at full effect
     float lapse = 0;                          // monthly lapse probability of a membership
+    std::uint32_t stream = 0;                 // keys its draws: a hash of its name, not its place in the scenario
     std::array<double, 5> one_off{};          // probabilities of quit, lose weight, become active, stop drinking, leave isolation
     double carry = 0;                         // capacity (agents) carried to next month
     int fy = -1;                              // financial year of the cap below
@@ -224,8 +235,13 @@ class Simulation {
   void add_difference(BlockState& b, std::size_t i, const Cached& before) const;
   void rebuild_block_sums();
   BlockState& block_of(std::size_t i);
-  void resolve(std::size_t i, BlockState& b);
-  void add_person(int zone, int age_years, int sex, bool newborn, bool low_birth_weight = false);
+  /// The events of the channels in `mask` (bit c: channel c's word is outside its window).
+  void resolve(std::size_t i, BlockState& b, const std::array<std::uint32_t, 4>& words, unsigned mask);
+  /// RunSettings::verify_windows: throws if a word inside the person's window has an event.
+  void verify_window(std::size_t i, const std::array<std::uint32_t, 4>& words) const;
+  /// Ends the person's memberships whose own draw this month falls under their lapse probability.
+  void lapse_memberships(std::size_t i, BlockState& b);
+  void add_person(std::uint32_t id, int zone, int age_years, int sex, bool newborn, bool low_birth_weight = false);
   Snapshot snapshot(int after_month) const;
   void count_stocks(std::size_t i, double* row) const;
   void finish_month(MonthFlows& flows, const std::vector<double>& women, const std::vector<double>& women_smokers);
@@ -236,6 +252,7 @@ class Simulation {
   /// programme she joined (-1: none).
   struct PendingBirth {
     int zone = 0, sex = 0;
+    std::uint32_t id = 0;  // the baby's: ArrivalIds::birth(month, zone, order)
     std::array<std::uint32_t, 4> words{};
     bool smoking = false;
     int programme = -1;
@@ -246,6 +263,9 @@ class Simulation {
   /// Adds the birth: birth weight, the baby, and the programme's participant and spend.
   void add_birth(const PendingBirth& b, MonthFlows& flows);
   void setup_wider(const World& world);
+  /// The arrival id layout (model/arrivals.hpp) for starting ids below `first_free`, with
+  /// capacities from this run's expected births by zone and in-migrants by district.
+  void set_arrival_ids(std::uint32_t first_free);
 
   // ---- the system-dynamics layer (model/system.hpp; simulation_system.cpp)
   void setup_system();
@@ -284,7 +304,7 @@ class Simulation {
   BirthModel births_;
   CarerModel carers_;
   std::vector<int> zone_district_;
-  std::uint32_t next_id_ = 0;
+  ArrivalIds arrivals_;
   int month_ = 0;
   double weight_ = 1;
   RunOutput out_;
@@ -297,7 +317,7 @@ class Simulation {
   ProgrammeBits person_bits_ = 0;  // programmes that reach people
   ProgrammeBits effect_bits_ = 0;  // person programmes with a rate multiplier
   std::array<MultiplierSet, kMaxInterventions> actual_{}, bound_{};  // person programmes, this month
-  std::array<float, kMaxInterventions> lapse_{};
+  std::array<std::uint32_t, kMaxInterventions> lapse_threshold_{};   // person programmes: P(lapse a month) x 2^32
   std::vector<MultiplierSet> zone_actual_, zone_bound_;              // area programmes, by zone
   std::vector<ProgrammeBits> zone_area_bits_;                        // area programmes covering each zone
   std::vector<char> zone_has_area_effect_;

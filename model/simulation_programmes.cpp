@@ -31,6 +31,14 @@ inline std::uint32_t mix32(std::uint32_t h) {
   h ^= h >> 16;
   return h;
 }
+/// A programme's stream: FNV-1a of its name, mixed. Its draws (selection, one-off changes,
+/// lapses) are keyed by it, so a programme draws the same numbers whatever its place among a
+/// scenario's interventions, and the same in two scenarios that both fund it.
+std::uint32_t stream_of(const std::string& name) {
+  std::uint32_t h = 2166136261u;
+  for (const char ch : name) h = (h ^ static_cast<std::uint8_t>(ch)) * 16777619u;
+  return mix32(h);
+}
 inline double inverse_minus_one(float m) { return m > 0.f ? 1.0 / static_cast<double>(m) - 1.0 : 0.0; }
 constexpr std::array<EffectKind, 5> kOneOffKinds{EffectKind::quit_smoking, EffectKind::lose_weight, EffectKind::become_active,
                                                  EffectKind::stop_harmful_drinking, EffectKind::leave_isolation};
@@ -84,6 +92,10 @@ void Simulation::setup_programmes() {
       }
     }
     p.lapse = static_cast<float>(lapse_probability(spec.effect_half_life_months));
+    p.stream = stream_of(spec.name);
+    for (std::size_t j = 0; j < k; ++j)
+      if (programmes_[j].stream == p.stream)
+        throw InputError(spec.name + " and " + programmes_[j].spec->name + ": two interventions whose names key the same random numbers; rename one");
     p.threshold.fill(kNoThreshold);
     const auto bit = static_cast<ProgrammeBits>(1u << k);
     if (p.births) {
@@ -93,7 +105,7 @@ void Simulation::setup_programmes() {
       actual_[k] = p.full;
       for (std::size_t j = 0; j < static_cast<std::size_t>(kPersonMultipliers); ++j) bound_[k][j] = std::max(1.f, p.full[j]);
       bound_[k][pm_emergency] *= std::max(1.f, p.winter_emergency);
-      lapse_[k] = p.lapse;
+      lapse_threshold_[k] = probability_threshold(p.lapse);
       bool any = p.winter_emergency != 1.f;
       for (float x : p.full) any = any || x != 1.f;
       if (any) effect_bits_ |= bit;
@@ -141,12 +153,10 @@ bool Simulation::person_effects(std::size_t i, bool bound, PersonEffects& fx) co
   const bool area = !zone_has_area_effect_.empty() && zone_has_area_effect_[z] != 0;
   if (!bits && !area && !carer) return false;
   fx.m = area ? (bound ? zone_bound_[z] : zone_actual_[z]) : unit_multipliers();
-  fx.lapse = 0;
   for (unsigned b = bits; b; b &= b - 1) {
     const auto k = static_cast<std::size_t>(std::countr_zero(b));
     const MultiplierSet& s = bound ? bound_[k] : actual_[k];
     for (std::size_t j = 0; j < static_cast<std::size_t>(kPersonMultipliers); ++j) fx.m[j] *= s[j];
-    fx.lapse += lapse_[k];
   }
   // The strain with this month's support: in the bound, the support's multipliers are at least 1
   // (bound_), so the bound's strain, and its care-home multiplier, are never below the actual.
@@ -271,11 +281,12 @@ void Simulation::scan_programmes(ProgrammeBits recruiting, ProgrammeBits only, b
       if (!want) continue;
       const std::uint32_t id = pop_.id[i];
       // One Philox word per person and month; each programme's key is a bijective mix of it
-      // with the programme's index (murmur3's finaliser), so keys differ between programmes.
+      // with the programme's stream (murmur3's finaliser), so keys differ between programmes
+      // and do not depend on a programme's place in the scenario.
       const std::uint32_t base = selection.word(key_, id, static_cast<std::uint32_t>(t));
       for (unsigned w = want; w; w &= w - 1) {
         const auto k = static_cast<std::size_t>(std::countr_zero(w));
-        const std::uint32_t word = mix32(base ^ (0x9E3779B9u * static_cast<std::uint32_t>(k + 1)));
+        const std::uint32_t word = mix32(base ^ programmes_[k].stream);
         const std::uint64_t key = (by_risk >> k & 1u) ? candidate_key(k, i, word) : (static_cast<std::uint64_t>(word) << 32) | id;
         if (key < threshold[k][(by_quintile >> k & 1u) ? qi : 0])
           sb.candidates[k].push_back({key, static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(q)});
@@ -299,11 +310,13 @@ void Simulation::enrol(std::size_t k, std::size_t i, MonthFlows& flows) {
   const Cached before = cached(i);
   pop_.interventions[i] = static_cast<ProgrammeBits>(pop_.interventions[i] | (1u << k));
   double* row = &programme_month_[k * kProgrammeMetrics];
-  const auto words = philox_words(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::programme_effect, static_cast<std::uint32_t>(k));
+  // Each one-off change its own word: the first four of one Philox call, the fifth of another.
+  const auto words = philox_words(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::programme_effect, p.stream);
+  const auto more = philox_words(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::programme_effect_more, p.stream);
   std::uint8_t& risk = pop_.risk[i];
   for (std::size_t j = 0; j < kOneOffKinds.size(); ++j) {
     if (!(p.one_off[j] > 0)) continue;
-    const bool happens = to_unit_open(words[j % 4]) < p.one_off[j];
+    const bool happens = to_unit_open(j < 4 ? words[j] : more[j - 4]) < p.one_off[j];
     if (!happens) continue;
     switch (kOneOffKinds[j]) {
       case EffectKind::quit_smoking:

@@ -17,6 +17,9 @@ inline constexpr int kMaxAge = 100;
 inline constexpr int kAges = kMaxAge + 1;
 inline constexpr int kAdultAge = 18;  // risk factors are modelled from 18 (the APS/Active Lives base)
 
+/// Event channels: the words of a person's month (model/channels.hpp).
+inline constexpr int kEventChannels = 4;
+
 /// IMD 2019 national deciles 1 (most deprived) .. 10; quintile q = (decile + 1) / 2.
 inline constexpr int kDeciles = 10;
 inline constexpr int kQuintiles = 5;
