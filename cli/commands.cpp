@@ -588,11 +588,23 @@ std::string fy_of(double year) {
   return b;
 }
 
-std::string comparison_table(const results::Comparison& c, int replicates) {
+/// "June 2023": the end of a run of `months` months from July of start_year.
+std::string end_of_months(int start_year, int months) {
+  static const char* names[] = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"};
+  const int last = 6 + months - 1;  // months since January of start_year
+  return std::string(names[last % 12]) + " " + std::to_string(start_year + last / 12);
+}
+
+std::string comparison_table(const results::Comparison& c, int replicates, int start_year, int months) {
   std::ostringstream out;
-  out << "Outcomes over the horizon, each scenario against " << c.arms.front()
+  const bool plan = c.plan_months > 0;
+  out << "Outcomes, each scenario against " << c.arms.front()
       << " replicate by replicate (common random numbers): mean (90% interval, 5th to 95th percentile over " << replicates
       << " replicate" << (replicates == 1 ? "" : "s") << ").\n";
+  if (plan)
+    out << "The plan is the first " << c.plan_months / 12 << " years (July " << start_year << " to " << end_of_months(start_year, c.plan_months)
+        << "); the run goes on to " << end_of_months(start_year, months) << " (" << months / 12
+        << " years) to show when the investment pays back.\n";
   struct Line {
     const char* label;
     const char* outcome;
@@ -625,27 +637,61 @@ std::string comparison_table(const results::Comparison& c, int replicates) {
       {"Carers: strained carers averted (average)", "strained_carers_averted", "all", "count"},
       {"  Care-home moves avoided", "care_home_moves_avoided", "all", "count"},
   };
+  auto line = [&](std::size_t a, const std::string& period, const Line& l) {
+    const auto* s = results::find_summary(c, static_cast<int>(a), period, l.breakdown, l.outcome);
+    char b[256];
+    std::string note;
+    if (s && s->n < replicates) note = "  [" + std::to_string(s->n) + " of " + std::to_string(replicates) + " replicates]";
+    std::snprintf(b, sizeof b, "  %-44s %s%s\n", l.label, fmt_estimate(s, l.kind).c_str(), note.c_str());
+    out << b;
+  };
   for (std::size_t a = 1; a < c.arms.size(); ++a) {
     out << "\n" << c.arms[a] << " (run " << c.run_ids[a] << ") vs " << c.arms.front() << " (run " << c.run_ids.front() << ")\n";
+    if (plan) {
+      out << "The plan, first " << c.plan_months / 12 << " years (to " << end_of_months(start_year, c.plan_months) << "):\n";
+      for (std::size_t k = 0; k < 11; ++k) line(a, results::kPlanPeriod, lines[k]);
+      out << "The whole run, " << months / 12 << " years (to " << end_of_months(start_year, months) << "):\n";
+    }
     for (const auto& l : lines) {
       if (!l.outcome) {
         out << "  " << l.label << "\n";
         continue;
       }
-      const auto* s = results::find_summary(c, static_cast<int>(a), "horizon", l.breakdown, l.outcome);
-      char b[256];
-      std::string note;
-      if (s && s->n < replicates) note = "  [" + std::to_string(s->n) + " of " + std::to_string(replicates) + " replicates]";
-      std::snprintf(b, sizeof b, "  %-44s %s%s\n", l.label, fmt_estimate(s, l.kind).c_str(), note.c_str());
-      out << b;
+      line(a, "horizon", l);
     }
     const auto* be = results::find_summary(c, static_cast<int>(a), "horizon", "all", "break_even_year");
     const auto* within = results::find_summary(c, static_cast<int>(a), "horizon", "all", "break_even_within_horizon");
     char b[256];
-    std::snprintf(b, sizeof b, "  %-44s %s (%s of replicates break even)\n", "Break-even year (median)",
-                  be && be->median ? fy_of(*be->median).c_str() : "not within the horizon",
-                  within && within->mean ? (fmt_number(100 * *within->mean, 0) + "%").c_str() : "0%");
+    auto year_or_beyond = [](const std::optional<double>& y) { return y ? fy_of(*y) : std::string("beyond the horizon"); };
+    const double share = within && within->mean ? *within->mean : 0.0;
+    if (share > 0)
+      std::snprintf(b, sizeof b, "  %-44s %s (%s of replicates break even; 90%% interval %s to %s)\n", "Break-even year (median)",
+                    be && be->median ? fy_of(*be->median).c_str() : "not within the horizon", (fmt_number(100 * share, 0) + "%").c_str(),
+                    be ? year_or_beyond(be->p05).c_str() : "-", be ? year_or_beyond(be->p95).c_str() : "-");
+    else
+      std::snprintf(b, sizeof b, "  %-44s %s\n", "Break-even year", "not within the horizon (no replicate breaks even)");
     out << b;
+    // The pay-back curve: cumulative discounted net benefit at the end of every fifth year.
+    bool header = false;
+    for (std::size_t p = 0; p < c.periods.size(); ++p) {
+      const std::string& period = c.periods[p];
+      if (period == "horizon" || period == results::kPlanPeriod) continue;
+      const int fy = std::atoi(period.c_str() + 2);  // "FY2023/24 ..."
+      const bool last = p + 1 < c.periods.size() && (c.periods[p + 1] == "horizon" || c.periods[p + 1] == results::kPlanPeriod);
+      if ((fy - start_year) % 5 != 0 && !last) continue;
+      const auto* cum = results::find_summary(c, static_cast<int>(a), period, "all", "cumulative_discounted_net_benefit_gbp");
+      if (!cum) continue;
+      if (!header) out << "  Cumulative discounted net benefit, by the end of:\n";
+      header = true;
+      std::snprintf(b, sizeof b, "    %-42s %s\n", period.c_str(), fmt_estimate(cum, "money").c_str());
+      out << b;
+    }
+    if (results::find_summary(c, static_cast<int>(a), "horizon", "all", "qalys_gained_beyond_horizon_discounted")) {
+      out << "  Beyond the horizon (not in any figure above: the extra survivors' remaining life):\n";
+      line(a, "horizon", {"  Life-years gained (discounted)", "life_years_gained_beyond_horizon_discounted", "all", "count"});
+      line(a, "horizon", {"  QALYs gained (discounted)", "qalys_gained_beyond_horizon_discounted", "all", "count"});
+      line(a, "horizon", {"  Lifetime cost per QALY (ratio of means)", "icer_lifetime_gbp_per_qaly", "all", "money"});
+    }
     out << "  Who pays, who saves (present value, mean; rows invest, columns save):\n";
     const char* savers[] = {"nhs_acute", "nhs_primary_care", "nhs_community", "nhs_mental_health", "council_asc", "public_health", "self_funders"};
     std::snprintf(b, sizeof b, "    %-14s", "");
@@ -755,7 +801,9 @@ int compare_command(const CompareOptions& o) {
         inputs.push_back(std::move(in));
         completed.push_back(std::move(run));
       }
-      const results::Comparison comparison = results::compare(inputs);
+      // The plan: the baseline's own years, when the run is longer (to see the pay-back).
+      const int plan_years = o.plan_years > 0 ? o.plan_years : base.years;
+      const results::Comparison comparison = results::compare(inputs, plan_years < years ? plan_years * 12 : 0);
       const auto comparison_id = store.complete_runs(completed, icps, comparison, !o.independent_streams);
       const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       if (o.json) {
@@ -774,7 +822,7 @@ int compare_command(const CompareOptions& o) {
                 << (o.independent_streams ? " (independent streams per arm: NOT common random numbers)" : ", common random numbers")
                 << ", scale " << scale << ", " << years << " years from mid-" << base.start_year << "; "
                 << fmt_number(total, 1) << " s wall on " << threads << " thread" << (threads == 1 ? "" : "s") << ".\n\n";
-      std::cout << comparison_table(comparison, replicates);
+      std::cout << comparison_table(comparison, replicates, base.start_year, years * 12);
       std::cout << "\nNext: shiftsim report --comparison " << comparison_id << " -o report.html;  shiftsim export --comparison "
                 << comparison_id << " --format xlsx -o comparison.xlsx\n";
       return 0;

@@ -37,6 +37,7 @@ struct CompareOptions {
   int threads = 0;
   double scale = 0;     // 0: the baseline's
   int years = 0;        // 0: the baseline's
+  int plan_years = 0;   // 0: the baseline's years (the plan's figures apart when the run is longer)
   bool independent_streams = false;  // each arm its own seed: only to show what CRN buys
   bool json = false;
 };

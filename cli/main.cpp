@@ -127,6 +127,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 1024));
   compare_cmd->add_option("--scale", compare.scale, "Share of residents simulated (default: the baseline's)")->check(CLI::Range(1e-4, 1.0));
   compare_cmd->add_option("--years", compare.years, "Years to simulate (default: the baseline's)")->check(CLI::Range(1, 50));
+  compare_cmd->add_option("--plan-years", compare.plan_years,
+                          "Years of the plan whose figures are also given on their own when --years is longer, to see the "
+                          "pay-back (default: the baseline's years)")
+      ->check(CLI::Range(1, 50));
   compare_cmd->add_option("--db", compare.db, "Results database file (SQLite)")->capture_default_str();
   compare_cmd->add_flag("--independent-streams", compare.independent_streams,
                         "Give each arm its own seed instead of common random numbers (only to show the variance CRN removes)");

@@ -99,6 +99,12 @@ constexpr int life_table_cell(int decile, int sex, int age_group) {
   return ((decile - 1) * kSexes + sex) * kAgeGroups + age_group;
 }
 
+/// Survivors at the end of a run, by decile x sex x single year of age 0..kMaxAge; the utility
+/// norm goes on to age kSurvivorAges - 1 for the years beyond.
+inline constexpr int kSurvivorCells = kDeciles * kSexes * kAges;
+inline constexpr int kSurvivorAges = 121;
+constexpr int survivor_cell(int decile, int sex, int age) { return ((decile - 1) * kSexes + sex) * kAges + age; }
+
 struct MonthFlows {
   std::vector<double> cells;           // [cell * kFlowMetrics + metric]
   std::array<double, kLifeTableCells> deaths{};
@@ -156,6 +162,14 @@ struct RunOutput {
   std::vector<Diagnostic> diagnostics;
   std::vector<ProgrammeOutput> programmes;
   SystemOutput system;
+  /// The people alive at the end of the run (people units) and the sum of their EQ-5D
+  /// utilities, by IMD decile, sex and single year of age (survivor_cell): what the life the
+  /// survivors have beyond the horizon is computed from (results/comparison.cpp). Empty in
+  /// SD-only runs.
+  std::vector<double> survivors, survivor_utility;
+  /// The EQ-5D population norm by sex and single year of age 0..kSurvivorAges-1 (the model's
+  /// utility.norm.* parameters), to carry a survivor's utility forward as they age.
+  std::vector<double> utility_norm;  // [sex * kSurvivorAges + age]
   std::size_t agents_at_start = 0;
   double agent_months = 0;
   double wall_seconds = 0;

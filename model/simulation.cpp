@@ -464,6 +464,23 @@ void Simulation::set_arrival_ids(std::uint32_t first_free) {
                                births * kArrivalGrowth, migrants * kArrivalGrowth);
 }
 
+void Simulation::record_survivors() {
+  out_.survivors.assign(kSurvivorCells, 0.0);
+  out_.survivor_utility.assign(kSurvivorCells, 0.0);
+  for (std::size_t i = 0; i < pop_.size(); ++i) {
+    if (!pop_.alive(i)) continue;
+    const auto k = static_cast<std::size_t>(survivor_cell(pop_.decile[i], pop_.sex(i), std::min(pop_.age_years(i), kMaxAge)));
+    out_.survivors[k] += weight_;
+    out_.survivor_utility[k] += weight_ * static_cast<double>(pop_.utility[i]);
+  }
+  const Parameters& p = world_.params;
+  out_.utility_norm.assign(static_cast<std::size_t>(kSexes * kSurvivorAges), 0.0);
+  for (int s = 0; s < kSexes; ++s)
+    for (int a = 0; a < kSurvivorAges; ++a)
+      out_.utility_norm[static_cast<std::size_t>(s * kSurvivorAges + a)] =
+          std::clamp(p.utility_constant + (s == 0 ? p.utility_male : 0.0) + p.utility_age * a + p.utility_age_squared * a * a, 0.0, 1.0);
+}
+
 ParameterTable Simulation::parameter_table() const {
   ParameterTable t = world_.table;
   for (const auto& [name, v] : cal_.derived_parameters)
@@ -1102,7 +1119,10 @@ void Simulation::finish_month(MonthFlows& flows, const std::vector<double>& wome
   // years (June), and at the end of the run.
   // (counted during the next month's pass, or by a separate pass after the last month).
   const int cal = calendar_month(settings_.start_year, t).month;
-  if (month_ == settings_.months) out_.snapshots.push_back(snapshot(t));
+  if (month_ == settings_.months) {
+    out_.snapshots.push_back(snapshot(t));
+    record_survivors();
+  }
   else if (cal == 3 || cal == 6 || cal == 12) pending_snapshot_ = t;
   if (month_ % 12 == 0) {
     pop_.compact();

@@ -263,6 +263,8 @@ class Simulation {
   /// Adds the birth: birth weight, the baby, and the programme's participant and spend.
   void add_birth(const PendingBirth& b, MonthFlows& flows);
   void setup_wider(const World& world);
+  /// At the end of the run: the survivors by decile, sex and age, and the utility norm.
+  void record_survivors();
   /// The arrival id layout (model/arrivals.hpp) for starting ids below `first_free`, with
   /// capacities from this run's expected births by zone and in-migrants by district.
   void set_arrival_ids(std::uint32_t first_free);

@@ -107,6 +107,11 @@ std::vector<OutcomeDefinition> make_dictionary() {
       "Unpaid carers of residents living at home with dementia or severe frailty (one main carer each).");
   add("strained_carers_percent", "% of unpaid carers", "arm", by_area,
       "Unpaid carers who are strained (have a common mental disorder), per 100 carers.");
+  add("life_years_beyond_horizon_discounted", "life-years, present value", "arm", "all",
+      "The life the people alive at the end of the run are still expected to live, discounted to the price base at the health "
+      "rate (the baseline's period life tables by IMD decile and sex over the last five years; not in any other outcome).");
+  add("qalys_beyond_horizon_discounted", "QALYs, present value", "arm", "all",
+      "The same in QALYs: each survivor's utility at the end carried forward along the age-sex EQ-5D norm.");
   add("carer_qalys_lost", "QALYs", "arm", "all", "QALYs strained carers lose (the common mental disorder's utility decrement), undiscounted; not in qalys.");
   // Differences from the baseline, replicate by replicate.
   add("gross_savings_gbp", gbp, "difference", "public; all (households included); payer; setting",
@@ -158,6 +163,20 @@ std::vector<OutcomeDefinition> make_dictionary() {
       "Incremental cost-effectiveness ratio over the replicates: mean net cost (intervention cost - public gross savings, present "
       "values) / mean discounted QALYs gained. A summary only (no per-replicate values, no interval: the probability of being "
       "cost-effective, cost_effective, carries the uncertainty); absent when the mean QALY gain is not above zero.");
+  add("qalys_gained_beyond_horizon_discounted", "QALYs, present value", "difference", "all",
+      "Beyond the horizon, not in qalys_gained: the QALYs the scenario's extra survivors are still expected to live after the "
+      "horizon (scenario minus baseline survivors, each with the remaining life of the baseline's period life table by IMD decile "
+      "and sex over the last five years, and their utility carried forward along the age-sex norm), discounted to the price base "
+      "at the health rate. No mortality improvement after the horizon is assumed, and the survivors' future costs are not counted.");
+  add("life_years_gained_beyond_horizon_discounted", "life-years, present value", "difference", "all",
+      "The same in life-years: the remaining discounted life expectancy of the scenario's survivors minus the baseline's.");
+  add("qalys_gained_lifetime_discounted", "QALYs, present value", "difference", "all",
+      "qalys_gained_discounted over the horizon plus qalys_gained_beyond_horizon_discounted.");
+  add("cost_per_qaly_lifetime_gbp", "GBP per QALY", "difference", "all",
+      "The lifetime cost per QALY: the horizon's net cost (intervention cost - public gross savings, present values) / "
+      "qalys_gained_lifetime_discounted; beside cost_per_qaly_gbp, the within-horizon figure. Absent without a gain.");
+  add("icer_lifetime_gbp_per_qaly", "GBP per QALY", "difference", "all",
+      "The lifetime ICER over the replicates: mean net cost / mean qalys_gained_lifetime_discounted (a summary only).");
   add("net_monetary_benefit_gbp", pv, "difference", "wtp=20000; wtp=30000",
       "Discounted QALYs gained x the threshold (GBP 20,000 or 30,000 per QALY) + public gross savings - intervention cost (present values).");
   add("cost_effective", "probability (share of replicates)", "difference", "wtp=20000; wtp=30000", "1 if the net monetary benefit is above zero.");
@@ -276,6 +295,75 @@ Expectancy expectancy(const RunOutput& out, int first, int last, int d0, int d1,
       e.free_65 = free[k];
     }
   return e;
+}
+
+/// The life the survivors of a run are expected to live after its horizon, discounted to the
+/// price-base year at the health rate: life-years, and QALYs (each survivor's utility carried
+/// forward along the age-sex norm). Mortality: period life tables by IMD decile and sex from
+/// `table_of`'s deaths and person-years in its last five years (or whole run, if shorter),
+/// pooled to the quintile, then to the sex, where a decile's table has an empty age group;
+/// no further improvement is assumed. Empty runs (SD-only) give nothing.
+struct BeyondHorizon {
+  double life_years = 0, qalys = 0;
+};
+std::optional<BeyondHorizon> beyond_horizon(const RunOutput& out, const RunOutput& table_of, const FinanceSettings& fin) {
+  if (out.survivors.size() != static_cast<std::size_t>(kSurvivorCells) ||
+      out.utility_norm.size() != static_cast<std::size_t>(kSexes * kSurvivorAges) || !table_of.life_table_by_decile)
+    return std::nullopt;
+  const int last = table_of.months - 1, first = std::max(0, table_of.months - 60);
+  const std::vector<int> ages(kAgeGroupStart.begin(), kAgeGroupStart.end());
+  auto table = [&](int d0, int d1, int sex) -> std::optional<std::vector<LifeTableRow>> {
+    std::vector<double> deaths(kAgeGroups, 0.0), py(kAgeGroups, 0.0);
+    for (int m = first; m <= last; ++m) {
+      const MonthFlows& f = table_of.flows[static_cast<std::size_t>(m)];
+      for (int d = d0; d <= d1; ++d)
+        for (int g = 0; g < kAgeGroups; ++g) {
+          const auto cell = static_cast<std::size_t>(life_table_cell(d, sex, g));
+          deaths[static_cast<std::size_t>(g)] += f.deaths[cell];
+          py[static_cast<std::size_t>(g)] += f.person_months[cell] / 12.0;
+        }
+    }
+    for (double x : py)
+      if (!(x > 0)) return std::nullopt;
+    if (!(deaths.back() > 0)) return std::nullopt;
+    return period_life_table(ages, deaths, py);
+  };
+  // Discount factors for the years after the horizon: year k runs from the horizon's end
+  // (model month `months`, the July n years after the start) and is discounted as the
+  // financial year that holds its middle (Green Book: whole years from the price base).
+  const double end = out.start_year + (out.start_month - 1 + out.months) / 12.0;  // in calendar years
+  std::vector<double> discount(kSurvivorAges + 1);
+  for (std::size_t k = 0; k < discount.size(); ++k) {
+    const double middle = end + static_cast<double>(k) + 0.5;
+    const int fy = static_cast<int>(std::floor(middle - 0.25));  // April starts the financial year
+    discount[k] = discount_factor(fy, fin.price_base_year, fin.rate_health);
+  }
+  BeyondHorizon b;
+  for (int sex = 0; sex < kSexes; ++sex) {
+    const auto whole = table(1, kDeciles, sex);
+    std::vector<double> norm(static_cast<std::size_t>(kSurvivorAges));
+    for (int a = 0; a < kSurvivorAges; ++a) norm[static_cast<std::size_t>(a)] = out.utility_norm[static_cast<std::size_t>(sex * kSurvivorAges + a)];
+    for (int d = 1; d <= kDeciles; ++d) {
+      auto t = table(d, d, sex);
+      if (!t) t = table(2 * quintile_of_decile(d) - 1, 2 * quintile_of_decile(d), sex);
+      if (!t) t = whole;
+      if (!t) return std::nullopt;
+      const auto survival = single_year_survival(*t, kSurvivorAges);
+      for (int a = 0; a <= kMaxAge; ++a) {
+        const auto k = static_cast<std::size_t>(survivor_cell(d, sex, a));
+        const double n = out.survivors[k];
+        if (!(n > 0)) continue;
+        b.life_years += n * discounted_remaining_life(survival, a, discount);
+        const double now = norm[static_cast<std::size_t>(a)];
+        if (now > 0) {
+          std::vector<double> relative(norm.size());
+          for (std::size_t j = 0; j < norm.size(); ++j) relative[j] = norm[j] / now;
+          b.qalys += out.survivor_utility[k] * discounted_remaining_life(survival, a, discount, relative);
+        }
+      }
+    }
+  }
+  return b;
 }
 
 struct PeriodSpan {
@@ -473,17 +561,15 @@ std::vector<OutcomeSummary> summarise_values(const std::vector<OutcomeValue>& va
   return out;
 }
 
-Comparison compare(const std::vector<ArmInput>& arms) {
-  if (arms.empty() || arms.front().replicates.empty()) throw InternalError("compare: no arms or no replicates");
+namespace {
+
+/// Every outcome over the first `months` months of the runs (all of them, or the plan's).
+Comparison compare_over(const std::vector<ArmInput>& arms, int run_months) {
   const std::size_t R = arms.front().replicates.size();
   const RunOutput& first = *arms.front().replicates.front();
-  for (const auto& a : arms) {
-    if (a.replicates.size() != R) throw InternalError("compare: every arm needs the same number of replicates");
-    for (const auto* r : a.replicates)
-      if (r->months != first.months || r->start_year != first.start_year || r->layout.cells() != first.layout.cells())
-        throw InternalError("compare: arms differ in start year, months or geography");
-  }
-  const auto spans = spans_of(first.start_year, first.months);
+  // The survivors' life beyond the horizon is known at the end of the whole run only.
+  const bool whole_run = run_months == first.months;
+  const auto spans = spans_of(first.start_year, run_months);
   const std::size_t P = spans.size(), horizon = P - 1;
 
   Comparison c;
@@ -684,6 +770,11 @@ Comparison compare(const std::vector<ArmInput>& arms) {
                  100.0 * stock(T, sm_activity_limited, q) / pop);
         }
         if (arms[a].replicates[r]->wider_outcomes) emit_wider_arm(a, r, p, F, fin);
+        if (is_h && whole_run)
+          if (const auto b = beyond_horizon(*arms[a].replicates[r], *arms[0].replicates[r], fin)) {
+            emit(a, r, p, "all", "life_years_beyond_horizon_discounted", b->life_years);
+            emit(a, r, p, "all", "qalys_beyond_horizon_discounted", b->qalys);
+          }
         for (int k = 0; k < kConditions; ++k) {
           const std::string cond = "condition=" + std::string(kConditionNames[static_cast<std::size_t>(k)]);
           for (int q = 0; q <= kQuintiles; ++q) {
@@ -873,6 +964,19 @@ Comparison compare(const std::vector<ArmInput>& arms) {
         }
         const double net_cost = pv_cost - pv_gross;
         if (pv_qaly > 0) emit(a, r, p, "all", "cost_per_qaly_gbp", net_cost / pv_qaly);
+        // Beyond the horizon: the life its extra survivors still have (both arms with the
+        // baseline's mortality and the scenario's discounting), and the lifetime cost per QALY.
+        if (whole_run) {
+          const auto bb = beyond_horizon(*arms[0].replicates[r], *arms[0].replicates[r], fin);
+          const auto bs = beyond_horizon(*arms[a].replicates[r], *arms[0].replicates[r], fin);
+          if (bb && bs) {
+            const double ly = bs->life_years - bb->life_years, qa = bs->qalys - bb->qalys;
+            emit(a, r, p, "all", "life_years_gained_beyond_horizon_discounted", ly);
+            emit(a, r, p, "all", "qalys_gained_beyond_horizon_discounted", qa);
+            emit(a, r, p, "all", "qalys_gained_lifetime_discounted", pv_qaly + qa);
+            if (pv_qaly + qa > 0) emit(a, r, p, "all", "cost_per_qaly_lifetime_gbp", net_cost / (pv_qaly + qa));
+          }
+        }
         for (double wtp : {fin.wtp_low, fin.wtp_high}) {
           const std::string b = "wtp=" + std::to_string(static_cast<long>(wtp));
           const double nmb = pv_qaly * wtp - net_cost;
@@ -895,6 +999,12 @@ Comparison compare(const std::vector<ArmInput>& arms) {
     OutcomeSummary icer{static_cast<int>(a), "horizon", "all", outcome_index("icer_gbp_per_qaly"), static_cast<int>(R), {}, {}, {}, {}};
     if (qalys > 0) icer.mean = icer.median = net_cost / qalys;
     c.summary.push_back(icer);
+    if (whole_run && find_summary(c, static_cast<int>(a), "horizon", "all", "qalys_gained_lifetime_discounted")) {
+      const double lifetime = mean_of("qalys_gained_lifetime_discounted", "all");
+      OutcomeSummary l{static_cast<int>(a), "horizon", "all", outcome_index("icer_lifetime_gbp_per_qaly"), static_cast<int>(R), {}, {}, {}, {}};
+      if (lifetime > 0) l.mean = l.median = net_cost / lifetime;
+      c.summary.push_back(l);
+    }
   }
   // A break-even year no replicate reached has no values: its summary says so (all beyond).
   for (std::size_t a = 1; a < arms.size(); ++a)
@@ -904,6 +1014,39 @@ Comparison compare(const std::vector<ArmInput>& arms) {
       for (const auto& s : c.summary) found = found || (s.arm == static_cast<int>(a) && s.outcome == o);
       if (!found) c.summary.push_back({static_cast<int>(a), "horizon", "all", o, static_cast<int>(R), {}, {}, {}, {}});
     }
+  return c;
+}
+
+}  // namespace
+
+Comparison compare(const std::vector<ArmInput>& arms, int plan_months) {
+  if (arms.empty() || arms.front().replicates.empty()) throw InternalError("compare: no arms or no replicates");
+  const std::size_t R = arms.front().replicates.size();
+  const RunOutput& first = *arms.front().replicates.front();
+  for (const auto& a : arms) {
+    if (a.replicates.size() != R) throw InternalError("compare: every arm needs the same number of replicates");
+    for (const auto* r : a.replicates)
+      if (r->months != first.months || r->start_year != first.start_year || r->layout.cells() != first.layout.cells())
+        throw InternalError("compare: arms differ in start year, months or geography");
+  }
+  Comparison c = compare_over(arms, first.months);
+  if (plan_months <= 0 || plan_months >= first.months) return c;
+  if (plan_months % 12 != 0) throw InternalError("compare: the plan must be whole model years");
+  // The plan: every horizon outcome over its first years alone, exactly as a run of that
+  // length would give them, under the period "plan".
+  const Comparison p = compare_over(arms, plan_months);
+  for (const auto& v : p.values)
+    if (v.period == "horizon") {
+      c.values.push_back(v);
+      c.values.back().period = kPlanPeriod;
+    }
+  for (const auto& s : p.summary)
+    if (s.period == "horizon") {
+      c.summary.push_back(s);
+      c.summary.back().period = kPlanPeriod;
+    }
+  c.periods.insert(c.periods.end() - 1, kPlanPeriod);
+  c.plan_months = plan_months;
   return c;
 }
 

@@ -12,7 +12,9 @@
 // monetary benefit at the NICE thresholds, and the change in life expectancy, gap and SII.
 //
 // Periods: financial years (April-March; a run from July has a 9-month first and a 3-month
-// last financial year, labelled with their months) and "horizon" (the whole run).
+// last financial year, labelled with their months), "plan" (the first years, when the run is
+// longer than the plan) and "horizon" (the whole run). Beyond the horizon: the discounted
+// life-years and QALYs the survivors are still expected to live, reported apart.
 #pragma once
 
 #include "model/outputs.hpp"
@@ -76,11 +78,18 @@ struct Comparison {
   std::vector<OutcomeValue> values;
   std::vector<OutcomeSummary> summary;
   std::vector<FinanceSettings> finance;       // per arm
+  int plan_months = 0;                        // the "plan" period's months (0: none)
 };
 
+/// The period of the plan's outcomes: a run longer than the plan (to see the pay-back) also
+/// has every horizon outcome over the plan's first years, as a run of that length would.
+inline constexpr const char* kPlanPeriod = "plan";
+
 /// Computes every outcome. All arms need the same number of replicates, months and layout.
-/// With a single arm only the arm outcomes are produced.
-Comparison compare(const std::vector<ArmInput>& arms);
+/// With a single arm only the arm outcomes are produced. With 0 < plan_months < the runs'
+/// months (whole years), the horizon outcomes are also given for the first plan_months, as
+/// period "plan" (listed before "horizon").
+Comparison compare(const std::vector<ArmInput>& arms, int plan_months = 0);
 
 /// Summaries over replicates of a set of values (exposed for tests).
 std::vector<OutcomeSummary> summarise_values(const std::vector<OutcomeValue>& values);

@@ -2,6 +2,7 @@
 
 #include "model/errors.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -70,6 +71,37 @@ std::vector<LifeTableRow> period_life_table(const std::vector<int>& ages, const 
     t[k].e = T / t[k].l;
   }
   return t;
+}
+
+std::vector<double> single_year_survival(const std::vector<LifeTableRow>& table, int max_age) {
+  if (table.empty()) throw InternalError("single_year_survival: an empty life table");
+  std::vector<double> p(static_cast<std::size_t>(std::max(0, max_age)), 0.0);
+  for (int a = 0; a < max_age; ++a) {
+    std::size_t g = 0;
+    while (g + 1 < table.size() && table[g + 1].age <= a) ++g;
+    const LifeTableRow& r = table[g];
+    if (g + 1 < table.size()) {
+      const double width = table[g + 1].age - r.age;
+      p[static_cast<std::size_t>(a)] = std::pow(std::max(0.0, 1.0 - r.q), 1.0 / width);
+    } else {
+      p[static_cast<std::size_t>(a)] = std::exp(-r.m);
+    }
+  }
+  return p;
+}
+
+double discounted_remaining_life(const std::vector<double>& survival, int age, const std::vector<double>& discount,
+                                 const std::vector<double>& weight) {
+  if (discount.empty()) throw InternalError("discounted_remaining_life: no discount factors");
+  double alive = 1, total = 0;
+  for (int a = age, k = 0; a < static_cast<int>(survival.size()); ++a, ++k) {
+    const double next = alive * survival[static_cast<std::size_t>(a)];
+    const double d = discount[std::min(static_cast<std::size_t>(k), discount.size() - 1)];
+    const double w = weight.empty() ? 1.0 : (static_cast<std::size_t>(a) < weight.size() ? weight[static_cast<std::size_t>(a)] : 0.0);
+    total += 0.5 * (alive + next) * d * w;
+    alive = next;
+  }
+  return total;
 }
 
 std::vector<double> sullivan_healthy_life_expectancy(const std::vector<LifeTableRow>& table, const std::vector<double>& prevalence) {

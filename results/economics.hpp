@@ -44,6 +44,18 @@ struct LifeTableRow {
 std::vector<LifeTableRow> period_life_table(const std::vector<int>& ages, const std::vector<double>& deaths,
                                             const std::vector<double>& person_years);
 
+/// Survival by single year of age from an abridged period life table: p[a] = P(alive at a + 1
+/// | alive at a) for a = 0 .. max_age - 1; within a closed group of width n, (1 - q)^(1/n);
+/// in the open group, exp(-m) (its constant hazard).
+std::vector<double> single_year_survival(const std::vector<LifeTableRow>& table, int max_age);
+
+/// Expected years lived from completed age `age` on, discounted and weighted: the sum over
+/// years k = 0, 1, ... (to the last age of `survival`) of the share alive during year k, (S_k +
+/// S_{k+1}) / 2 with S_0 = 1 and S_{k+1} = S_k p[age + k], times discount[k] (its last value past its end) and weight[age + k] (1 if weight is empty;
+/// 0 past its end).
+double discounted_remaining_life(const std::vector<double>& survival, int age, const std::vector<double>& discount,
+                                 const std::vector<double>& weight = {});
+
 /// Healthy (here: disability-free) life expectancy by the Sullivan method: the person-years
 /// L_x of a period life table are split by the prevalence pi_x of the unhealthy state in each
 /// age group (the share of the group's person-years lived in it), and

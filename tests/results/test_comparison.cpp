@@ -20,8 +20,15 @@ namespace {
 /// `spend` a month of pooled intervention spend from April 2019, and deaths and exposure in
 /// every life-table cell at a rate that rises with age.
 RunOutput synthetic(int months, double acute_cost, double care_home_cost, double spend, double qalys, double death_scale,
-                    double lost_output = 60000) {
+                    double lost_output = 60000, double extra_survivors = 0) {
   RunOutput out;
+  // Survivors at the end: 10 people of every decile, sex and age with utility 0.8 (the norm,
+  // 0.8 at every age), and `extra_survivors` more men aged 60 in decile 5.
+  out.survivors.assign(kSurvivorCells, 10.0);
+  out.survivors[static_cast<std::size_t>(survivor_cell(5, 0, 60))] += extra_survivors;
+  out.survivor_utility.resize(kSurvivorCells);
+  for (std::size_t k = 0; k < out.survivors.size(); ++k) out.survivor_utility[k] = 0.8 * out.survivors[k];
+  out.utility_norm.assign(static_cast<std::size_t>(kSexes * kSurvivorAges), 0.8);
   out.start_year = 2018;
   out.months = months;
   out.layout.zones = 1;
@@ -191,7 +198,7 @@ TEST_CASE("comparison: summaries over replicates are type-7 percentiles, and bre
 
 TEST_CASE("comparison: every outcome produced is in the dictionary, with a unit and a definition") {
   const RunOutput base = synthetic(12, 1e3, 1e3, 0, 10, 1.0);
-  const RunOutput scen = synthetic(12, 1e3, 1e3, 1e3, 10, 1.0);
+  const RunOutput scen = synthetic(12, 1e3, 1e3, 1e3, 10, 1.0, 60000, 5);
   const Comparison c = compare({{"baseline", 1, {&base}, {}}, {"scenario", 2, {&scen}, {}}});
   std::vector<bool> seen(outcome_dictionary().size(), false);
   for (const auto& x : c.values) seen[static_cast<std::size_t>(x.outcome)] = true;
@@ -203,7 +210,7 @@ TEST_CASE("comparison: every outcome produced is in the dictionary, with a unit 
     // Every defined outcome is produced (cost per QALY needs a QALY gain; break-even a payback).
     // The ICER is a summary only (a ratio of means).
     if (d.name != "cost_per_qaly_gbp" && d.name != "break_even_year" && d.name != "break_even_year_cashable" &&
-        d.name != "icer_gbp_per_qaly")
+        d.name != "icer_gbp_per_qaly" && d.name != "icer_lifetime_gbp_per_qaly")
       CHECK(seen[k]);
   }
   CHECK_THROWS(outcome_index("no_such_outcome"));
@@ -242,4 +249,77 @@ TEST_CASE("comparison: the economy's ledger by hand, and it never changes the NH
     const int arm = outcome == "cost_gbp" || outcome == "cost_discounted_gbp" ? 0 : 1;
     CHECK(*get(c, arm, "horizon", breakdown, outcome).mean == *get(none, arm, "horizon", breakdown, outcome).mean);
   }
+}
+
+TEST_CASE("comparison: the survivors' life beyond the horizon, from the baseline's life tables, and the lifetime cost per QALY") {
+  // 24 months; the scenario has 100 more men aged 60 in decile 5 alive at the end (everything
+  // else equal). Their remaining life: the period life table of the baseline's decile 5 men over
+  // the run (under five years: all of it), single years of age, each year after the horizon
+  // (July 2020) discounted at 1.5% as the financial year holding its middle, utility 0.8 along
+  // a flat norm of 0.8.
+  const int months = 24;
+  const RunOutput base = synthetic(months, 1e3, 1e3, 0, 10, 1.0);
+  const RunOutput scen = synthetic(months, 1e3, 1e3, 1e3, 10, 1.0, 60000, 100);
+  const Comparison c = compare({{"baseline", 1, {&base}, {}}, {"scenario", 2, {&scen}, {}}});
+  std::vector<int> ages(kAgeGroupStart.begin(), kAgeGroupStart.end());
+  std::vector<double> deaths(kAgeGroups), py(kAgeGroups);
+  for (int g = 0; g < kAgeGroups; ++g) {
+    const auto cell = static_cast<std::size_t>(life_table_cell(5, 0, g));
+    deaths[static_cast<std::size_t>(g)] = base.flows[0].deaths[cell] * months;
+    py[static_cast<std::size_t>(g)] = base.flows[0].person_months[cell] * months / 12.0;
+  }
+  const auto survival = single_year_survival(period_life_table(ages, deaths, py), kSurvivorAges);
+  std::vector<double> discount;
+  for (int k = 0; k <= kSurvivorAges; ++k) {
+    // Year k runs from July 2020 + k: its middle is in January of 2021 + k, financial year 2020 + k.
+    discount.push_back(1.0 / std::pow(1.015, 2020 + k - 2018));
+  }
+  const double per_person = discounted_remaining_life(survival, 60, discount);
+  CHECK(per_person > 3);  // the synthetic death rate at 60 is 0.076 a year: about ten years left
+  CHECK(per_person < 20);
+  CHECK(*get(c, 1, "horizon", "all", "life_years_gained_beyond_horizon_discounted").mean == doctest::Approx(100 * per_person).epsilon(1e-9));
+  CHECK(*get(c, 1, "horizon", "all", "qalys_gained_beyond_horizon_discounted").mean == doctest::Approx(80 * per_person).epsilon(1e-9));
+  const double within = *get(c, 1, "horizon", "all", "qalys_gained_discounted").mean;
+  CHECK(within == doctest::Approx(0).scale(1));  // equal QALYs within the horizon
+  CHECK(*get(c, 1, "horizon", "all", "qalys_gained_lifetime_discounted").mean == doctest::Approx(within + 80 * per_person).epsilon(1e-9));
+  const double net_cost = *get(c, 1, "horizon", "all", "intervention_cost_discounted_gbp").mean - *get(c, 1, "horizon", "public", "gross_savings_discounted_gbp").mean;
+  CHECK(*get(c, 1, "horizon", "all", "cost_per_qaly_lifetime_gbp").mean == doctest::Approx(net_cost / (within + 80 * per_person)).epsilon(1e-9));
+  CHECK(*get(c, 1, "horizon", "all", "icer_lifetime_gbp_per_qaly").mean == doctest::Approx(net_cost / (within + 80 * per_person)).epsilon(1e-9));
+  // Each arm's own: the whole population's remaining life (the baseline's has 100 fewer).
+  CHECK(*get(c, 1, "horizon", "all", "life_years_beyond_horizon_discounted").mean -
+            *get(c, 0, "horizon", "all", "life_years_beyond_horizon_discounted").mean ==
+        doctest::Approx(100 * per_person).epsilon(1e-9));
+}
+
+TEST_CASE("comparison: a run longer than the plan gives the plan's figures as a run of the plan's length would") {
+  // A 36-month comparison with a 24-month plan: every "plan" value equals the "horizon" value
+  // of the same comparison over 24 months (the first 24 months of the same flows).
+  const RunOutput base = synthetic(36, 1e3, 1e3, 0, 10, 1.0), scen = synthetic(36, 900, 800, 1e3, 10.5, 0.99);
+  const RunOutput base24 = synthetic(24, 1e3, 1e3, 0, 10, 1.0), scen24 = synthetic(24, 900, 800, 1e3, 10.5, 0.99);
+  const Comparison c = compare({{"baseline", 1, {&base}, {}}, {"scenario", 2, {&scen}, {}}}, 24);
+  const Comparison short_run = compare({{"baseline", 1, {&base24}, {}}, {"scenario", 2, {&scen24}, {}}});
+  CHECK(c.plan_months == 24);
+  REQUIRE(c.periods.size() >= 2);
+  CHECK(c.periods[c.periods.size() - 2] == kPlanPeriod);
+  CHECK(c.periods.back() == "horizon");
+  std::size_t compared = 0;
+  for (const auto& v : short_run.values) {
+    if (v.period != "horizon") continue;
+    const auto& name = outcome_dictionary()[static_cast<std::size_t>(v.outcome)].name;
+    if (name.find("beyond_horizon") != std::string::npos || name.find("lifetime") != std::string::npos) continue;
+    bool found = false;
+    for (const auto& w : c.values)
+      if (w.arm == v.arm && w.replicate == v.replicate && w.period == kPlanPeriod && w.breakdown == v.breakdown && w.outcome == v.outcome) {
+        INFO(name << " [" << v.breakdown << "]");
+        CHECK(w.value == doctest::Approx(v.value).epsilon(1e-12));
+        found = true;
+        break;
+      }
+    CHECK(found);
+    ++compared;
+  }
+  CHECK(compared > 200);
+  // The whole run's figures differ from the plan's (it has a third year).
+  CHECK(*get(c, 1, "horizon", "all", "intervention_cost_gbp").mean > *get(c, 1, kPlanPeriod, "all", "intervention_cost_gbp").mean);
+  CHECK_THROWS(compare({{"baseline", 1, {&base}, {}}, {"scenario", 2, {&scen}, {}}}, 18));
 }

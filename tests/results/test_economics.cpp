@@ -118,3 +118,27 @@ TEST_CASE("economics: Sullivan healthy life expectancy on a hand-made life table
   CHECK(sullivan_healthy_life_expectancy(life, {1, 1, 1})[0] == doctest::Approx(0.0));
   CHECK_THROWS_AS(sullivan_healthy_life_expectancy(life, {0.1, 1.2, 0.1}), InputError);
 }
+
+TEST_CASE("economics: single-year survival from an abridged table, and discounted remaining life by hand") {
+  // Two groups: 0-9 (width 10, q = 0.1) and the open group 10+ (m = 0.2).
+  std::vector<LifeTableRow> t(2);
+  t[0].age = 0;
+  t[0].q = 0.1;
+  t[0].m = 0.0105;
+  t[1].age = 10;
+  t[1].m = 0.2;
+  t[1].q = 1;
+  const auto p = single_year_survival(t, 13);
+  REQUIRE(p.size() == 13);
+  CHECK(p[0] == doctest::Approx(std::pow(0.9, 0.1)));
+  CHECK(p[9] == doctest::Approx(std::pow(0.9, 0.1)));
+  CHECK(p[10] == doctest::Approx(std::exp(-0.2)));
+  CHECK(p[12] == doctest::Approx(std::exp(-0.2)));
+  // From age 11, to the table's end (age 13): years 11 and 12, each lived for the average of
+  // the shares alive at its start and end; discounted 1 and 0.5, weights 0.8 and 0.6.
+  const double s = std::exp(-0.2);
+  CHECK(discounted_remaining_life(p, 11, {1.0}) == doctest::Approx(0.5 * (1 + s) + 0.5 * (s + s * s)));
+  CHECK(discounted_remaining_life(p, 11, {1.0, 0.5}, std::vector<double>{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.8, 0.6}) ==
+        doctest::Approx(0.5 * (1 + s) * 0.8 + 0.5 * (s + s * s) * 0.5 * 0.6));
+  CHECK(discounted_remaining_life(p, 13, {1.0}) == 0.0);
+}
