@@ -72,14 +72,16 @@ std::int64_t comparison_of_run(const ResultsStore& store, std::int64_t run_id) {
 json comparison_document(const ResultsStore& store, std::int64_t comparison_id) {
   sqlite3* db = store.handle();
   json doc;
+  long long plan_months = 0;
   {
-    Statement s(db, "SELECT created_at, common_random_numbers, periods FROM comparisons WHERE comparison_id = ?");
+    Statement s(db, "SELECT created_at, common_random_numbers, periods, plan_months FROM comparisons WHERE comparison_id = ?");
     s.bind_int(1, comparison_id);
     if (!s.step(db)) throw StoreError("there is no comparison " + std::to_string(comparison_id) + " in this results database");
     doc["comparison_id"] = comparison_id;
     doc["created_at"] = s.text(0);
     doc["common_random_numbers"] = s.integer(1) != 0;
     doc["periods"] = json::parse(s.text(2));
+    plan_months = s.integer(3);
   }
   const auto arms = arms_of(db, comparison_id);
   std::map<long long, int> arm_of_run;
@@ -156,7 +158,8 @@ json comparison_document(const ResultsStore& store, std::int64_t comparison_id) 
                        {"scale", base.scale},
                        {"threads", base.threads},
                        {"start_year", base.start_year},
-                       {"years", base.years}};
+                       {"years", base.years},
+                       {"plan_years", plan_months / 12}};
   doc["dictionary"] = json::array();
   {
     Statement s(db, "SELECT outcome, unit, scope, breakdowns, definition FROM outcome_dictionary ORDER BY rowid");

@@ -3,9 +3,9 @@
 //
 // {
 //   "comparison_id", "created_at", "common_random_numbers",
-//   "periods": ["FY2018/19 (Jul-Mar)", ..., "horizon"],
+//   "periods": ["FY2018/19 (Jul-Mar)", ..., "plan" (a run longer than its plan), "horizon"],
 //   "provenance": {program_version, data_version, parameters_version, seed, replicates, scale,
-//                  threads, start_year, years},
+//                  threads, start_year, years, plan_years (0: no plan period)},
 //   "arms": [{"arm", "run_id", "role" (baseline|scenario|single), "scenario", "description",
 //             "scenario_path", "finance": {price_base_year, discount_rate_costs,
 //             discount_rate_health, cashable: [...], reinvest_share, reinvest_from},

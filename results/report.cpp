@@ -306,7 +306,8 @@ class Figures {
     for (const auto& p : array_member(doc, "periods")) {
       if (!p.is_string()) continue;
       const auto label = p.get<std::string>();
-      if (label != "horizon") years_.push_back(label);
+      if (label != "horizon" && label != "plan") years_.push_back(label);
+      if (label == "plan") has_plan_ = true;
     }
     for (const auto& row : array_member(doc, "summary")) {
       const auto arm = number(row, "arm");
@@ -338,8 +339,10 @@ class Figures {
     }
   }
 
-  /// The financial-year periods, in order (without "horizon").
+  /// The financial-year periods, in order (without "plan" and "horizon").
   const std::vector<std::string>& years() const { return years_; }
+  /// Whether the comparison also has the plan's figures (a run longer than its plan).
+  bool has_plan() const { return has_plan_; }
 
   const Stat* stat(int arm, const std::string& period, const std::string& breakdown, const std::string& outcome) const {
     const auto it = stats_.find({arm, period, breakdown, outcome});
@@ -366,6 +369,7 @@ class Figures {
 
  private:
   std::vector<std::string> years_;
+  bool has_plan_ = false;
   std::map<std::tuple<int, std::string, std::string, std::string>, Stat> stats_;
   std::map<std::tuple<int, std::string, std::string>, std::vector<std::pair<int, double>>> replicates_;
   std::map<std::string, std::vector<std::string>> breakdowns_;
@@ -541,7 +545,15 @@ void draw_y_axis(std::string& s, const Axis& a, Kind kind, double left, double r
 /// Category labels along the bottom (two lines for part years: "2018/19", "Jul–Mar").
 void draw_x_categories(std::string& s, const std::vector<std::string>& labels, const std::function<double(std::size_t)>& X,
                        double bottom, const std::string& x_title, double left, double right) {
+  // Labels need about 64 px each: over a long horizon, label every k-th category (and the
+  // last), with a tick mark at every one.
+  const double per = (right - left) / static_cast<double>(std::max<std::size_t>(labels.size(), 1));
+  const std::size_t every = per >= 64 ? 1 : static_cast<std::size_t>(std::ceil(64 / per));
   for (std::size_t i = 0; i < labels.size(); ++i) {
+    s += "<line class=\"axis\" x1=\"" + num(X(i)) + "\" y1=\"" + num(bottom) + "\" x2=\"" + num(X(i)) + "\" y2=\"" + num(bottom + 4) + "\"/>";
+    const bool last = i + 1 == labels.size();
+    // The last category is labelled too, unless that would crowd the label before it.
+    if (i % every != 0 && !(last && i % every > every / 2)) continue;
     const auto [main, sub] = period_axis_label(labels[i]);
     s +=
         "<text class=\"tick\" x=\"" + num(X(i)) + "\" y=\"" + num(bottom + 16) + "\" text-anchor=\"middle\">" + html_escape(main);
@@ -566,6 +578,7 @@ struct LineChart {
   std::vector<std::string> categories;
   std::vector<Series> series;
   bool include_zero = false, zero_line = false;
+  std::optional<std::pair<double, double>> y_range;  // a fixed axis (e.g. 0-1 for a share)
 };
 
 bool has_points(const LineChart& c) {
@@ -588,6 +601,7 @@ std::string render(const LineChart& c) {
     for (const auto* v : {&s.mid, &s.lo, &s.hi})
       for (const auto& x : *v)
         if (x) lo = std::min(lo, *x), hi = std::max(hi, *x);
+  if (c.y_range) lo = c.y_range->first, hi = c.y_range->second;
   const Axis a = nice_axis(lo, hi, c.include_zero || c.zero_line);
   const std::size_t n = c.categories.size();
   const auto X = [&](std::size_t i) {
@@ -1270,9 +1284,10 @@ class Report {
   }
 
   /// The break-even year's median as "FY2021/22", or "not within the horizon".
-  std::string break_even_text(int arm, const std::string& year_outcome, const std::string& within_breakdown) const {
-    const Stat* y = figures_.horizon(arm, year_outcome);
-    const Stat* within = figures_.horizon(arm, "break_even_within_horizon", within_breakdown);
+  std::string break_even_text(int arm, const std::string& year_outcome, const std::string& within_breakdown,
+                              const std::string& period = "horizon") const {
+    const Stat* y = figures_.stat(arm, period, "all", year_outcome);
+    const Stat* within = figures_.stat(arm, period, within_breakdown, "break_even_within_horizon");
     if (y && y->median) return financial_year(*y->median);
     // No median: either too many replicates never break even, or none did (then the
     // document has no break-even year at all, only the share that broke even, 0).
@@ -1418,6 +1433,7 @@ class Report {
       h += ".";
     }
     h += "</p>\n<p>" + wider_sentence(a) + "</p>\n";
+    if (figures_.has_plan()) plan_and_payback(h, a);
 
     h += "<table class=\"headline keep\"><thead><tr><th>Over the horizon</th><th class=\"num\">Mean</th><th class=\"num\">90% "
          "interval</th>"
@@ -1500,7 +1516,57 @@ class Report {
     const Stat* strained = H("strained_carers_averted");
     headline_row(h, "Unpaid carers no longer strained", mean_text(strained, Kind::count), interval_text(strained, Kind::count),
                  "Average over the horizon; carers with a common mental disorder");
+    const Stat* ly_after = H("life_years_gained_beyond_horizon_discounted");
+    const Stat* qa_after = H("qalys_gained_beyond_horizon_discounted");
+    if (ly_after || qa_after) {
+      headline_row(h, "<em>Beyond the horizon:</em> life-years gained after it", mean_text(ly_after, Kind::count),
+                   interval_text(ly_after, Kind::count),
+                   "Not in any figure above: the remaining life of the extra survivors at the horizon's end (period life tables "
+                   "by decile and sex, no further improvement), discounted");
+      headline_row(h, "<em>Beyond the horizon:</em> QALYs gained after it", mean_text(qa_after, Kind::count),
+                   interval_text(qa_after, Kind::count), "Their utility carried along the age-sex norm, discounted");
+      const Stat* life = H("icer_lifetime_gbp_per_qaly");
+      headline_row(h, "Lifetime cost per QALY", mean_text(life, Kind::gbp), kNoValue,
+                   "The horizon's net cost / QALYs gained within and beyond the horizon (ratio of means); beside the cost per "
+                   "QALY above, which counts the horizon alone");
+    }
     h += "</tbody></table>\n</div>\n";
+  }
+
+  /// A run longer than its plan: the plan's figures beside the whole run's, and when the
+  /// investment pays back.
+  void plan_and_payback(std::string& h, const Arm& a) const {
+    const int k = a.index;
+    const json& prov = member(doc_, "provenance");
+    const auto plan_years = number(prov, "plan_years");
+    const auto start = number(prov, "start_year");
+    const std::string plan_label =
+        plan_years && start ? "The plan: " + std::to_string(static_cast<int>(*plan_years)) + " years to " + kMonthNames[5] + " " +
+                                  std::to_string(static_cast<int>(*start + *plan_years))
+                            : std::string("The plan");
+    const auto P = [&](const std::string& o, const std::string& b = "all") { return figures_.stat(k, "plan", b, o); };
+    const auto H = [&](const std::string& o, const std::string& b = "all") { return figures_.horizon(k, o, b); };
+    h += "<table class=\"headline keep plan\"><thead><tr><th>The plan and the pay-back</th><th class=\"num\">" +
+         html_escape(plan_label) + "</th><th class=\"num\">The whole run: " + html_escape(horizon_text()) + "</th></tr></thead><tbody>\n";
+    auto row = [&](const std::string& label, const std::string& outcome, const std::string& breakdown, Kind kind) {
+      h += "<tr><td>" + label + "</td><td class=\"num\">" + with_interval(P(outcome, breakdown), kind) + "</td><td class=\"num\">" +
+           with_interval(H(outcome, breakdown), kind) + "</td></tr>\n";
+    };
+    row("Intervention cost, present value", "intervention_cost_discounted_gbp", "all", Kind::gbp);
+    row("Public gross savings, present value", "gross_savings_discounted_gbp", "public", Kind::gbp);
+    row("Net present value", "npv_gbp", "all", Kind::gbp);
+    row("Return on investment, gross", "roi_gross", "all", Kind::ratio);
+    row("Deaths averted", "deaths_averted", "all", Kind::count);
+    row("QALYs gained, discounted", "qalys_gained_discounted", "all", Kind::count);
+    std::string in_plan = break_even_text(k, "break_even_year", "all", "plan");
+    if (in_plan == "not within the horizon") in_plan = "not within the plan";
+    h += "<tr><td>Break-even year</td><td class=\"num\">" + html_escape(in_plan) +
+         "</td><td class=\"num\">" + html_escape(break_even_text(k, "break_even_year", "all")) +
+         (break_even_interval(k, "break_even_year") == kNoValue
+              ? std::string()
+              : " <span class=\"meta\">(median; 90% interval " + break_even_interval(k, "break_even_year") + ")</span>") +
+         "</td></tr>\n";
+    h += "</tbody></table>\n";
   }
 
   /// One outcome as a table row: label, outcome, breakdown, how to format it.
@@ -1868,6 +1934,48 @@ class Report {
           "The scenario breaks even in the first year the curve reaches the dashed zero line: here <strong>" +
               html_escape(break_even_text(a->index, "break_even_year", "all")) + "</strong> (median over replicates).");
       h += render(c) + "</figure>\n";
+      // The break-even year's distribution: the share of replicates that have paid back by
+      // the end of each year (the rest break even later, or not within the horizon).
+      LineChart d;
+      d.id = "chart-break-even-distribution-" + std::to_string(a->index);
+      d.kind = "break-even-distribution";
+      d.title = "Chance of having paid back by each year, " + a->name;
+      d.description = "Share of replicates whose cumulative discounted net benefit (all public savings) has reached zero by the end of "
+                      "each financial year: the cumulative distribution of the break-even year.";
+      d.y_title = "Share of replicates that have broken even";
+      d.unit = Kind::probability;
+      d.y_range = std::make_pair(0.0, 1.0);
+      d.categories = figures_.years();
+      Series paid;
+      paid.label = "Broken even by the year's end";
+      paid.colour = colour(*a);
+      const auto& by_replicate = figures_.replicates(a->index, "break_even_year", "all");
+      for (const auto& year : d.categories) {
+        const int fy = std::atoi(year.c_str() + 2);  // "FY2023/24 ..."
+        std::optional<double> share;
+        if (replicates_ > 0) {
+          int n = 0;
+          for (const auto& [r, y] : by_replicate) n += y <= fy;
+          share = static_cast<double>(n) / replicates_;
+        }
+        paid.mid.push_back(share);
+        paid.lo.push_back(std::nullopt);
+        paid.hi.push_back(std::nullopt);
+      }
+      d.series.push_back(paid);
+      if (!has_points(d)) continue;
+      const Stat* within = figures_.horizon(a->index, "break_even_within_horizon");
+      h += figure_open("break-even-distribution-" + std::to_string(a->index), d.title,
+                       "Each replicate draws the uncertain parameters afresh, so this is the chance, given what is uncertain, that the "
+                       "investment has paid for itself by then; " +
+                           (within && within->mean ? mean_text(within, Kind::probability) : std::string("none")) +
+                           " of replicates have by the end of the horizon. Break-even year: <strong>" +
+                           html_escape(break_even_text(a->index, "break_even_year", "all")) + "</strong> (median" +
+                           (break_even_interval(a->index, "break_even_year") == kNoValue
+                                ? std::string()
+                                : "; 90% interval " + break_even_interval(a->index, "break_even_year")) +
+                           ").");
+      h += render(d) + "</figure>\n";
     }
   }
 

@@ -121,7 +121,8 @@ CREATE TABLE IF NOT EXISTS comparisons (
   created_at TEXT NOT NULL,
   baseline_run_id INTEGER NOT NULL REFERENCES runs(run_id),
   common_random_numbers INTEGER NOT NULL,
-  periods TEXT NOT NULL
+  periods TEXT NOT NULL,
+  plan_months INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS comparison_arms (
   comparison_id INTEGER NOT NULL REFERENCES comparisons(comparison_id),
@@ -196,6 +197,13 @@ ResultsStore::ResultsStore(const std::filesystem::path& file) : path_(file.strin
   exec("PRAGMA journal_mode=WAL;");
   exec("PRAGMA foreign_keys=ON;");
   exec(kSchema);
+  // Databases from before the plan period: add its column (0, no plan).
+  {
+    bool has_plan = false;
+    Statement cols(db_, "PRAGMA table_info(comparisons)");
+    while (cols.step(db_)) has_plan = has_plan || cols.text(1) == "plan_months";
+    if (!has_plan) exec("ALTER TABLE comparisons ADD COLUMN plan_months INTEGER NOT NULL DEFAULT 0;");
+  }
   // Runs left 'running' by a process on this host that no longer exists were interrupted.
   Statement q(db_, "SELECT run_id, pid FROM runs WHERE status = 'running' AND host = ?");
   q.bind(1, hostname());
@@ -269,8 +277,9 @@ std::int64_t ResultsStore::complete_runs(const std::vector<CompletedRun>& runs, 
   try {
     for (const auto& r : runs) write_run(r, icp_names);
     nlohmann::json periods = comparison.periods;
-    Statement c(db_, "INSERT INTO comparisons (created_at, baseline_run_id, common_random_numbers, periods) VALUES (?, ?, ?, ?)");
+    Statement c(db_, "INSERT INTO comparisons (created_at, baseline_run_id, common_random_numbers, periods, plan_months) VALUES (?, ?, ?, ?, ?)");
     c.bind(1, utc_now()).bind_int(2, comparison.run_ids.front()).bind_int(3, common_random_numbers ? 1 : 0).bind(4, periods.dump());
+    c.bind_int(5, comparison.plan_months);
     c.run(db_);
     const std::int64_t id = sqlite3_last_insert_rowid(db_);
     Statement a(db_,

@@ -227,8 +227,15 @@ class Document {
   std::vector<std::string> financial_years() const {
     std::vector<std::string> out;
     for (const auto& p : periods_)
-      if (p != "horizon") out.push_back(p);
+      if (p != "horizon" && p != "plan") out.push_back(p);
     return out;
+  }
+  /// Whether the comparison has the plan's figures apart (a run longer than the plan).
+  bool has_plan() const { return std::find(periods_.begin(), periods_.end(), "plan") != periods_.end(); }
+  /// The plan's length in years, from the provenance (0 if none).
+  int plan_years() const {
+    const json& prov = doc_.contains("provenance") ? doc_["provenance"] : json();
+    return prov.is_object() && prov.contains("plan_years") && prov["plan_years"].is_number() ? prov["plan_years"].get<int>() : 0;
   }
   int replicates() const { return replicates_; }
   const std::vector<std::string>& outcomes() const { return outcomes_; }
@@ -620,7 +627,13 @@ std::vector<Measure> scenario_measures(const Document& d, const Arm& arm) {
       {"QALYs gained", "qalys_gained", "all", Kind::value},
       {"QALYs gained, present value", "qalys_gained_discounted", "all", Kind::value},
       {"Net cost per QALY gained (ICER: mean net cost / mean QALYs)", "icer_gbp_per_qaly", "all", Kind::value},
-      {"Net cost per QALY gained, per replicate (replicates with a gain)", "cost_per_qaly_gbp", "all", Kind::value}};
+      {"Net cost per QALY gained, per replicate (replicates with a gain)", "cost_per_qaly_gbp", "all", Kind::value},
+      {"BEYOND THE HORIZON (not in the figures above): life-years the extra survivors still live after it, present value",
+       "life_years_gained_beyond_horizon_discounted", "all", Kind::value},
+      {"BEYOND THE HORIZON: QALYs the extra survivors still live after it, present value", "qalys_gained_beyond_horizon_discounted",
+       "all", Kind::value},
+      {"Lifetime cost per QALY (ICER: horizon net cost / mean QALYs within and beyond the horizon)", "icer_lifetime_gbp_per_qaly", "all",
+       Kind::value}};
   // Net monetary benefit at each threshold the comparison used (wtp=20000, wtp=30000).
   std::vector<std::string> wtp;
   for (const auto& b : d.breakdowns(arm.index, "net_monetary_benefit_gbp"))
@@ -694,12 +707,16 @@ std::string missing_reason(const std::string& outcome) {
   return "the other replicates have none";
 }
 
-int write_measures(Sheet& s, const Document& d, const Formats& f, const Arm& arm, const std::vector<Measure>& measures, int row) {
-  for (std::size_t k = 0; k < kMeasureHeader.size(); ++k) s.text(row, static_cast<int>(k), kMeasureHeader[k], f.header);
+int write_measures(Sheet& s, const Document& d, const Formats& f, const Arm& arm, const std::vector<Measure>& measures, int row,
+                   const std::string& period = "horizon") {
+  for (std::size_t k = 0; k < kMeasureHeader.size(); ++k)
+    s.text(row, static_cast<int>(k), k == 0 && period == "plan" ? "Over the plan alone" : kMeasureHeader[k], f.header);
   ++row;
   const int R = d.replicates();
   for (const auto& m : measures) {
-    const json* x = d.row(arm.index, m.outcome, m.breakdown, "horizon");
+    const json* x = d.row(arm.index, m.outcome, m.breakdown, period);
+    if (!x && period == "plan" && (m.outcome.find("beyond_horizon") != std::string::npos || m.outcome.find("lifetime") != std::string::npos))
+      continue;  // known at the end of the whole run only
     s.text(row, 0, m.label);
     const std::string unit = d.unit(m.outcome);
     s.text(row, 5,
@@ -708,7 +725,7 @@ int write_measures(Sheet& s, const Document& d, const Formats& f, const Arm& arm
                                        : unit);
     if (!x) {
       if (m.kind == Kind::year &&
-          d.row(arm.index, "break_even_within_horizon", m.outcome == "break_even_year" ? "all" : "cashable", "horizon")) {
+          d.row(arm.index, "break_even_within_horizon", m.outcome == "break_even_year" ? "all" : "cashable", period)) {
         // No replicate broke even: the comparison has no break-even rows at all.
         for (int col = 1; col <= 4; ++col) s.text(row, col, "not within the horizon");
         s.text(row, 7, "no replicate breaks even within the horizon", f.note);
@@ -818,7 +835,17 @@ void write_summary(Sheet& s, const Document& d, const Formats& f, const std::vec
                       std::to_string(static_cast<long>(std::lround(1.0 / *scale))) + " residents)");
   ++row;
   for (const auto* arm : scenarios) {
-    s.text(row++, 0, arm->name + " compared with " + d.baseline().name + ", " + first + " to " + last, f.section);
+    if (d.has_plan()) {
+      // A run longer than the plan: the plan's own figures first (as a run of its length would
+      // give them), then the whole run's, which answer when the investment pays back.
+      s.text(row++, 0,
+             arm->name + " compared with " + d.baseline().name + ": the plan, its first " + std::to_string(d.plan_years()) + " years",
+             f.section);
+      row = write_measures(s, d, f, *arm, scenario_measures(d, *arm), row, "plan");
+      ++row;
+    }
+    s.text(row++, 0, arm->name + " compared with " + d.baseline().name + ", " + first + " to " + last + (d.has_plan() ? " (the pay-back)" : ""),
+           f.section);
     row = write_measures(s, d, f, *arm, scenario_measures(d, *arm), row);
     ++row;
   }
@@ -943,29 +970,47 @@ void write_cash_flow(Sheet& s, const Document& d, const Formats& f) {
       {"Cumulative discounted net benefit, cashable (mean)", "cumulative_discounted_net_benefit_gbp", "cashable", "mean",
        "npv_cashable_gbp"}};
   s.width(0, 0, 30);
-  s.width(1, static_cast<int>(columns.size()), 17);
+  s.width(1, static_cast<int>(columns.size()) + 1, 17);
   int row = 0;
   s.text(row++, 0, "Cash flow and break-even", f.title);
   s.text(row++, 0,
          "GBP at base-year prices, mean over replicates unless marked. Savings and net benefit are the public purse's (NHS, "
          "council, "
-         "public health). The whole-horizon row shows totals, and the NPV in the cumulative columns.",
+         "public health). The whole-horizon row shows totals, and the NPV in the cumulative columns (a run longer than its plan "
+         "also has the plan's row). The last column is the break-even year's distribution: the share of replicates whose "
+         "cumulative discounted net benefit has reached zero by the end of the year.",
          f.note);
   ++row;
   for (const auto* arm : d.scenarios()) {
     s.text(row++, 0, arm->name + " compared with " + d.baseline().name, f.section);
     s.text(row, 0, "Financial year", f.header);
     for (std::size_t k = 0; k < columns.size(); ++k) s.text(row, static_cast<int>(k) + 1, columns[k].header, f.header);
+    const int paid_back_col = static_cast<int>(columns.size()) + 1;
+    s.text(row, paid_back_col, "Share of replicates broken even by the year's end", f.header);
+    // The break-even year's distribution: each replicate's year (none: not within the horizon).
+    std::vector<double> years;
+    if (const json* r = d.series(arm->index, "break_even_year", "all"))
+      for (const auto& v : field(*r, "values"))
+        if (v.is_number()) years.push_back(v.get<double>());
     ++row;
     for (const auto& period : d.periods()) {
-      const bool horizon = period == "horizon";
-      s.text(row, 0, horizon ? "Whole horizon (cumulative: NPV)" : period, horizon ? f.bold : nullptr);
+      const bool horizon = period == "horizon" || period == "plan";
+      s.text(row, 0,
+             period == "plan"  ? "The plan, its first " + std::to_string(d.plan_years()) + " years (cumulative: its NPV)"
+             : horizon         ? std::string("Whole horizon (cumulative: NPV)")
+                               : period,
+             horizon ? f.bold : nullptr);
       for (std::size_t k = 0; k < columns.size(); ++k) {
         const FlowColumn& c = columns[k];
         const json* x = horizon
                             ? d.row(arm->index, c.horizon_outcome, c.outcome == c.horizon_outcome ? c.breakdown : "all", period)
                             : d.row(arm->index, c.outcome, c.breakdown, period);
         if (x) s.value(row, static_cast<int>(k) + 1, field(*x, c.stat.c_str()), f.money);
+      }
+      if (!horizon && d.replicates() > 0 && period.rfind("FY", 0) == 0) {
+        const int fy = std::atoi(period.c_str() + 2);
+        const double by = static_cast<double>(std::count_if(years.begin(), years.end(), [&](double y) { return y <= fy; }));
+        s.number(row, paid_back_col, by / d.replicates(), f.percent);
       }
       ++row;
     }

@@ -104,7 +104,7 @@ charts=$(grep -o '<svg class="chart"' "$work/report.dom" | wc -l)
 ((charts >= 7)) || fail "only $charts charts in the report; a comparison has at least 7"
 ((total == charts)) || fail "the page counted $total charts but the DOM has $charts"
 ((rendered == charts)) || fail "only $rendered of $charts charts were laid out with a size"
-for kind in cost-by-payer savings-roi-distribution who-pays-who-saves break-even le-gap equity-efficiency activity-fan; do
+for kind in cost-by-payer savings-roi-distribution who-pays-who-saves break-even break-even-distribution le-gap equity-efficiency activity-fan; do
   grep -q "data-chart=\"$kind\"" "$work/report.dom" || fail "no $kind chart in the report"
 done
 

@@ -320,3 +320,43 @@ TEST_CASE("cli: accessible community services avert no deaths they cannot avert 
                   "AND b.breakdown = s.breakdown AND b.outcome = s.outcome WHERE b.run_id = 1 AND s.run_id = 2 "
                   "AND b.outcome = 'emergency_admissions' AND b.period = 'horizon' AND b.breakdown = 'all'") > 0);
 }
+
+TEST_CASE("cli: a run longer than its plan: the plan's figures apart, the pay-back, and the life beyond the horizon, in print, report and workbook") {
+  // Three years with a two-year plan (the shipped main job runs 25 with a five-year plan).
+  test::TempDir dir;
+  const auto r = run_cli("compare '" + scenario("baseline.json") + "' '" + scenario("prevention_invest_to_save.json") +
+                             "' --scale 0.02 --replicates 3 --years 3 --plan-years 2 --db r.db",
+                         dir.path());
+  INFO(read(dir.path() / "stderr.txt"));
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("The plan, first 2 years (to June 2020):") != std::string::npos);
+  CHECK(r.out.find("The whole run, 3 years (to June 2021):") != std::string::npos);
+  CHECK(r.out.find("Cumulative discounted net benefit, by the end of:") != std::string::npos);
+  CHECK(r.out.find("Beyond the horizon") != std::string::npos);
+  const auto db = dir.path() / "r.db";
+  CHECK(query(db, "SELECT plan_months FROM comparisons") == 24);
+  CHECK(query(db, "SELECT COUNT(*) FROM outcome_summary WHERE period = 'plan' AND outcome = 'npv_gbp' AND run_id = 2") == 1);
+  CHECK(query(db, "SELECT COUNT(*) FROM outcomes WHERE period = 'horizon' AND outcome = 'qalys_gained_beyond_horizon_discounted'") == 3);
+  // The plan's cost is the first two years' only.
+  CHECK(query(db, "SELECT mean FROM outcome_summary WHERE period = 'plan' AND outcome = 'intervention_cost_gbp' AND breakdown = 'all' AND run_id = 2") <
+        query(db, "SELECT mean FROM outcome_summary WHERE period = 'horizon' AND outcome = 'intervention_cost_gbp' AND breakdown = 'all' AND run_id = 2"));
+  REQUIRE(run_cli("report --comparison 1 --db r.db -o report.html", dir.path()).code == 0);
+  const std::string html = read(dir.path() / "report.html");
+  CHECK(html.find("The plan and the pay-back") != std::string::npos);
+  CHECK(html.find("The plan: 2 years to June 2020") != std::string::npos);
+  CHECK(html.find("data-chart=\"break-even-distribution\"") != std::string::npos);
+  CHECK(html.find("Lifetime cost per QALY") != std::string::npos);
+  REQUIRE(run_cli("export --comparison 1 --db r.db --format xlsx -o case.xlsx", dir.path()).code == 0);
+  std::string strings;
+  {
+    FILE* p = popen(("cd '" + dir.path().string() + "' && unzip -p case.xlsx xl/sharedStrings.xml").c_str(), "r");
+    REQUIRE(p != nullptr);
+    std::array<char, 4096> buf{};
+    std::size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) strings.append(buf.data(), n);
+    pclose(p);
+  }
+  CHECK(strings.find("the plan, its first 2 years") != std::string::npos);
+  CHECK(strings.find("Share of replicates broken even by the year") != std::string::npos);
+  CHECK(strings.find("BEYOND THE HORIZON") != std::string::npos);
+}
