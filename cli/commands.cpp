@@ -622,7 +622,7 @@ std::string comparison_table(const results::Comparison& c, int replicates, int s
       {"P(ROI gross > 1)", "roi_gross_above_1", "all", "percent"},
       {"Deaths averted", "deaths_averted", "all", "count"},
       {"QALYs gained (discounted)", "qalys_gained_discounted", "all", "count"},
-      {"Cost per QALY (ICER, ratio of means)", "icer_gbp_per_qaly", "all", "money"},
+      {"Cost per QALY (ICER, ratio of means)", "icer_gbp_per_qaly", "all", "money"},  // the plan's lines end here
       {"P(cost-effective at GBP 20k/QALY)", "cost_effective", "wtp=20000", "percent"},
       {"Change in LE gap at birth, Q5-Q1 (years)", "le_gap_birth_change_years", "sex=persons", "years"},
       {"Equity gain, QALYs per 100k (Q1 - Q5)", "equity_gain_qalys_per_100k", "all", "ratio"},
@@ -637,6 +637,9 @@ std::string comparison_table(const results::Comparison& c, int replicates, int s
       {"Carers: strained carers averted (average)", "strained_carers_averted", "all", "count"},
       {"  Care-home moves avoided", "care_home_moves_avoided", "all", "count"},
   };
+  // The plan shows the finance and health lines, to the ICER.
+  constexpr std::size_t kPlanLines = 11;
+  static_assert(sizeof(lines) / sizeof(lines[0]) > kPlanLines);
   auto line = [&](std::size_t a, const std::string& period, const Line& l) {
     const auto* s = results::find_summary(c, static_cast<int>(a), period, l.breakdown, l.outcome);
     char b[256];
@@ -649,7 +652,7 @@ std::string comparison_table(const results::Comparison& c, int replicates, int s
     out << "\n" << c.arms[a] << " (run " << c.run_ids[a] << ") vs " << c.arms.front() << " (run " << c.run_ids.front() << ")\n";
     if (plan) {
       out << "The plan, first " << c.plan_months / 12 << " years (to " << end_of_months(start_year, c.plan_months) << "):\n";
-      for (std::size_t k = 0; k < 11; ++k) line(a, results::kPlanPeriod, lines[k]);
+      for (std::size_t k = 0; k < kPlanLines; ++k) line(a, results::kPlanPeriod, lines[k]);
       out << "The whole run, " << months / 12 << " years (to " << end_of_months(start_year, months) << "):\n";
     }
     for (const auto& l : lines) {

@@ -562,10 +562,7 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
             if (tally_is_random(t))
               c.tally[tu] = static_cast<float>(annual[tu] / months_per_year / ratio_or(st.tally[tu * kNormGroups + ng], n_all, 1.0));
           }
-          const double age = a;
-          c.utility_norm = static_cast<float>(std::clamp(p.utility_constant + (s == 0 ? p.utility_male : 0.0) +
-                                                             p.utility_age * age + p.utility_age_squared * age * age,
-                                                         0.0, 1.0));
+          c.utility_norm = static_cast<float>(p.utility_norm(s, a));
         }
       });
 

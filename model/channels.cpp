@@ -15,24 +15,6 @@ constexpr std::array<int, 7> kStackedConditions{hypertension, coronary_heart_dis
 constexpr std::size_t ev(int e) { return static_cast<std::size_t>(e); }
 constexpr std::size_t incidence(int c) { return static_cast<std::size_t>(ev_incidence_first + c); }
 
-double at(const Hazards& h, std::size_t e) { return static_cast<double>(h.h[e]); }
-
-/// Channel 2's top slot: onset of a common mental disorder, or recovery from one.
-double cmd_change(const Hazards& h) { return at(h, incidence(common_mental_disorder)) + at(h, ev(ev_cmd_recovery)); }
-
-/// Channel 3's stacked slots: (reserved width, actual hazard, event).
-struct Slot {
-  double reserved, actual;
-  int event;
-};
-std::array<Slot, 4> behaviour_stack(const Hazards& h, const CellRates& c) {
-  const double start = at(h, ev(ev_smoking_start)), quit = at(h, ev(ev_smoking_quit));
-  return {{{c.smoking_reserved, start + quit, start > 0 ? ev_smoking_start : ev_smoking_quit},
-           {c.weight_up_reserved, at(h, ev(ev_weight_up)), ev_weight_up},
-           {c.weight_down_reserved, at(h, ev(ev_weight_down)), ev_weight_down},
-           {c.inactive_reserved, at(h, ev(ev_inactive_toggle)), ev_inactive_toggle}}};
-}
-
 /// The conservative 16-bit edges of a window, from its float bounds: the exact comparisons
 /// (channel_event, in double) differ from these by a few float roundings, which the relative
 /// margin of 1e-6 and the step of margin cover.
@@ -186,24 +168,6 @@ int channel_event(int ch, std::uint32_t word, const ChannelWindow& window, const
     if (e >= 0) return e;
   }
   return above ? top_event(ch, u, r) : -1;
-}
-
-double channel_load(int ch, const Hazards& h, const CellRates& c) {
-  switch (ch) {
-    case ch_leave: return static_cast<double>(c.emigration) + at(h, ev(ev_death)) + at(h, ev(ev_frailty_progression));
-    case ch_care: return at(h, ev(ev_emergency_admission)) + at(h, ev(ev_care_move));
-    case ch_conditions: {
-      double pos = 0;
-      for (int k : kStackedConditions) pos += std::max(static_cast<double>(c.incidence_reserved[static_cast<std::size_t>(k)]), at(h, incidence(k)));
-      return pos + cmd_change(h);
-    }
-    case ch_behaviour: {
-      double pos = 0;
-      for (const Slot& s : behaviour_stack(h, c)) pos += std::max(s.reserved, s.actual);
-      return pos + at(h, ev(ev_drinking_toggle)) + at(h, ev(ev_isolation_toggle));
-    }
-    default: return 0;
-  }
 }
 
 }  // namespace shiftsim::model

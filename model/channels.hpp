@@ -72,8 +72,4 @@ ChannelWindow channel_window(const Hazards& bound, const CellRates& c);
 /// `window` is the person's cached window: only the end of the channel the word is beyond is read.
 int channel_event(int ch, std::uint32_t word, const ChannelWindow& window, const PersonRates& rates);
 
-/// The largest total any channel's slots take for these hazards (a channel cannot exceed 1;
-/// for tests and diagnostics).
-double channel_load(int ch, const Hazards& h, const CellRates& c);
-
 }  // namespace shiftsim::model

@@ -120,6 +120,11 @@ struct Parameters {
 
   // --- utility
   double utility_constant = 0, utility_male = 0, utility_age = 0, utility_age_squared = 0;
+  /// The EQ-5D population norm at an age and sex (0 male, 1 female), clamped to [0, 1].
+  double utility_norm(int sex, double age) const {
+    const double u = utility_constant + (sex == 0 ? utility_male : 0.0) + utility_age * age + utility_age_squared * age * age;
+    return u < 0 ? 0.0 : (u > 1 ? 1.0 : u);
+  }
   std::array<double, kConditions> utility_decrement{};
   std::array<double, kFrailtyLevels> utility_frailty_multiplier{};
   double utility_care_home_multiplier = 1;

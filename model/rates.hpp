@@ -190,26 +190,6 @@ class PersonRates {
     return fx_ && care_ == CareSetting::home_care ? h * fx_->m[pm_care_home] : h;
   }
 
-  /// Any one event's hazard.
-  float hazard(int event) const {
-    switch (event) {
-      case ev_death: return death();
-      case ev_emigration: return emigration();
-      case ev_emergency_admission: return emergency_admission();
-      case ev_cmd_recovery: return cmd_recovery();
-      case ev_smoking_start: return smoking_start();
-      case ev_smoking_quit: return smoking_quit();
-      case ev_weight_up: return weight_up();
-      case ev_weight_down: return weight_down();
-      case ev_inactive_toggle: return inactive_toggle();
-      case ev_drinking_toggle: return drinking_toggle();
-      case ev_isolation_toggle: return isolation_toggle();
-      case ev_frailty_progression: return frailty_progression();
-      case ev_care_move: return care_move();
-      default: return incidence(event - ev_incidence_first);
-    }
-  }
-
   void all(Hazards& out) const {
     auto& h = out.h;
     h[ev_death] = death();

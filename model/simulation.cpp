@@ -477,8 +477,7 @@ void Simulation::record_survivors() {
   out_.utility_norm.assign(static_cast<std::size_t>(kSexes * kSurvivorAges), 0.0);
   for (int s = 0; s < kSexes; ++s)
     for (int a = 0; a < kSurvivorAges; ++a)
-      out_.utility_norm[static_cast<std::size_t>(s * kSurvivorAges + a)] =
-          std::clamp(p.utility_constant + (s == 0 ? p.utility_male : 0.0) + p.utility_age * a + p.utility_age_squared * a * a, 0.0, 1.0);
+      out_.utility_norm[static_cast<std::size_t>(s * kSurvivorAges + a)] = p.utility_norm(s, a);
 }
 
 ParameterTable Simulation::parameter_table() const {

@@ -302,7 +302,9 @@ Expectancy expectancy(const RunOutput& out, int first, int last, int d0, int d1,
 /// forward along the age-sex norm). Mortality: period life tables by IMD decile and sex from
 /// `table_of`'s deaths and person-years in its last five years (or whole run, if shorter),
 /// pooled to the quintile, then to the sex, where a decile's table has an empty age group;
-/// no further improvement is assumed. Empty runs (SD-only) give nothing.
+/// no further improvement is assumed. Five years: recent enough to carry the mortality the
+/// horizon ends with (its improvement trend and the population's ageing), long enough for a
+/// table of every decile and sex at small scales. Empty runs (SD-only) give nothing.
 struct BeyondHorizon {
   double life_years = 0, qalys = 0;
 };
@@ -341,8 +343,13 @@ std::optional<BeyondHorizon> beyond_horizon(const RunOutput& out, const RunOutpu
   BeyondHorizon b;
   for (int sex = 0; sex < kSexes; ++sex) {
     const auto whole = table(1, kDeciles, sex);
-    std::vector<double> norm(static_cast<std::size_t>(kSurvivorAges));
-    for (int a = 0; a < kSurvivorAges; ++a) norm[static_cast<std::size_t>(a)] = out.utility_norm[static_cast<std::size_t>(sex * kSurvivorAges + a)];
+    // relative[a][j]: the norm at age j relative to age a, the weight that carries the utility
+    // of a survivor aged a forward (empty where the norm at a is 0).
+    std::vector<std::vector<double>> relative(static_cast<std::size_t>(kMaxAge + 1));
+    const double* norm = &out.utility_norm[static_cast<std::size_t>(sex * kSurvivorAges)];
+    for (int a = 0; a <= kMaxAge; ++a)
+      if (norm[a] > 0)
+        for (int j = 0; j < kSurvivorAges; ++j) relative[static_cast<std::size_t>(a)].push_back(norm[j] / norm[a]);
     for (int d = 1; d <= kDeciles; ++d) {
       auto t = table(d, d, sex);
       if (!t) t = table(2 * quintile_of_decile(d) - 1, 2 * quintile_of_decile(d), sex);
@@ -354,12 +361,8 @@ std::optional<BeyondHorizon> beyond_horizon(const RunOutput& out, const RunOutpu
         const double n = out.survivors[k];
         if (!(n > 0)) continue;
         b.life_years += n * discounted_remaining_life(survival, a, discount);
-        const double now = norm[static_cast<std::size_t>(a)];
-        if (now > 0) {
-          std::vector<double> relative(norm.size());
-          for (std::size_t j = 0; j < norm.size(); ++j) relative[j] = norm[j] / now;
-          b.qalys += out.survivor_utility[k] * discounted_remaining_life(survival, a, discount, relative);
-        }
+        if (!relative[static_cast<std::size_t>(a)].empty())
+          b.qalys += out.survivor_utility[k] * discounted_remaining_life(survival, a, discount, relative[static_cast<std::size_t>(a)]);
       }
     }
   }

@@ -6,6 +6,8 @@
 // (for the headless-browser test) and open the collapsed sections before printing.
 #include "results/report.hpp"
 
+#include "results/comparison.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -306,8 +308,8 @@ class Figures {
     for (const auto& p : array_member(doc, "periods")) {
       if (!p.is_string()) continue;
       const auto label = p.get<std::string>();
-      if (label != "horizon" && label != "plan") years_.push_back(label);
-      if (label == "plan") has_plan_ = true;
+      if (label != "horizon" && label != kPlanPeriod) years_.push_back(label);
+      if (label == kPlanPeriod) has_plan_ = true;
     }
     for (const auto& row : array_member(doc, "summary")) {
       const auto arm = number(row, "arm");
@@ -1544,7 +1546,7 @@ class Report {
         plan_years && start ? "The plan: " + std::to_string(static_cast<int>(*plan_years)) + " years to " + kMonthNames[5] + " " +
                                   std::to_string(static_cast<int>(*start + *plan_years))
                             : std::string("The plan");
-    const auto P = [&](const std::string& o, const std::string& b = "all") { return figures_.stat(k, "plan", b, o); };
+    const auto P = [&](const std::string& o, const std::string& b = "all") { return figures_.stat(k, kPlanPeriod, b, o); };
     const auto H = [&](const std::string& o, const std::string& b = "all") { return figures_.horizon(k, o, b); };
     h += "<table class=\"headline keep plan\"><thead><tr><th>The plan and the pay-back</th><th class=\"num\">" +
          html_escape(plan_label) + "</th><th class=\"num\">The whole run: " + html_escape(horizon_text()) + "</th></tr></thead><tbody>\n";
@@ -1558,7 +1560,7 @@ class Report {
     row("Return on investment, gross", "roi_gross", "all", Kind::ratio);
     row("Deaths averted", "deaths_averted", "all", Kind::count);
     row("QALYs gained, discounted", "qalys_gained_discounted", "all", Kind::count);
-    std::string in_plan = break_even_text(k, "break_even_year", "all", "plan");
+    std::string in_plan = break_even_text(k, "break_even_year", "all", kPlanPeriod);
     if (in_plan == "not within the horizon") in_plan = "not within the plan";
     h += "<tr><td>Break-even year</td><td class=\"num\">" + html_escape(in_plan) +
          "</td><td class=\"num\">" + html_escape(break_even_text(k, "break_even_year", "all")) +

@@ -20,6 +20,7 @@
 // out of a single run's workbook.
 #include "results/workbook.hpp"
 
+#include "results/comparison.hpp"
 #include "results/store.hpp"
 
 #include <xlsxwriter.h>
@@ -227,11 +228,11 @@ class Document {
   std::vector<std::string> financial_years() const {
     std::vector<std::string> out;
     for (const auto& p : periods_)
-      if (p != "horizon" && p != "plan") out.push_back(p);
+      if (p != "horizon" && p != kPlanPeriod) out.push_back(p);
     return out;
   }
   /// Whether the comparison has the plan's figures apart (a run longer than the plan).
-  bool has_plan() const { return std::find(periods_.begin(), periods_.end(), "plan") != periods_.end(); }
+  bool has_plan() const { return std::find(periods_.begin(), periods_.end(), kPlanPeriod) != periods_.end(); }
   /// The plan's length in years, from the provenance (0 if none).
   int plan_years() const {
     const json& prov = doc_.contains("provenance") ? doc_["provenance"] : json();
@@ -710,12 +711,12 @@ std::string missing_reason(const std::string& outcome) {
 int write_measures(Sheet& s, const Document& d, const Formats& f, const Arm& arm, const std::vector<Measure>& measures, int row,
                    const std::string& period = "horizon") {
   for (std::size_t k = 0; k < kMeasureHeader.size(); ++k)
-    s.text(row, static_cast<int>(k), k == 0 && period == "plan" ? "Over the plan alone" : kMeasureHeader[k], f.header);
+    s.text(row, static_cast<int>(k), k == 0 && period == kPlanPeriod ? "Over the plan alone" : kMeasureHeader[k], f.header);
   ++row;
   const int R = d.replicates();
   for (const auto& m : measures) {
     const json* x = d.row(arm.index, m.outcome, m.breakdown, period);
-    if (!x && period == "plan" && (m.outcome.find("beyond_horizon") != std::string::npos || m.outcome.find("lifetime") != std::string::npos))
+    if (!x && period == kPlanPeriod && (m.outcome.find("beyond_horizon") != std::string::npos || m.outcome.find("lifetime") != std::string::npos))
       continue;  // known at the end of the whole run only
     s.text(row, 0, m.label);
     const std::string unit = d.unit(m.outcome);
@@ -841,7 +842,7 @@ void write_summary(Sheet& s, const Document& d, const Formats& f, const std::vec
       s.text(row++, 0,
              arm->name + " compared with " + d.baseline().name + ": the plan, its first " + std::to_string(d.plan_years()) + " years",
              f.section);
-      row = write_measures(s, d, f, *arm, scenario_measures(d, *arm), row, "plan");
+      row = write_measures(s, d, f, *arm, scenario_measures(d, *arm), row, kPlanPeriod);
       ++row;
     }
     s.text(row++, 0, arm->name + " compared with " + d.baseline().name + ", " + first + " to " + last + (d.has_plan() ? " (the pay-back)" : ""),
@@ -994,9 +995,9 @@ void write_cash_flow(Sheet& s, const Document& d, const Formats& f) {
         if (v.is_number()) years.push_back(v.get<double>());
     ++row;
     for (const auto& period : d.periods()) {
-      const bool horizon = period == "horizon" || period == "plan";
+      const bool horizon = period == "horizon" || period == kPlanPeriod;
       s.text(row, 0,
-             period == "plan"  ? "The plan, its first " + std::to_string(d.plan_years()) + " years (cumulative: its NPV)"
+             period == kPlanPeriod  ? "The plan, its first " + std::to_string(d.plan_years()) + " years (cumulative: its NPV)"
              : horizon         ? std::string("Whole horizon (cumulative: NPV)")
                                : period,
              horizon ? f.bold : nullptr);

@@ -36,6 +36,19 @@ double sd_of_difference(const std::filesystem::path& db) {
   return std::sqrt(std::max(0.0, sq - mean * mean) * n / (n - 1));
 }
 
+/// One part of a zip file (a workbook's XML), read with unzip.
+std::string unzip_part(const std::filesystem::path& dir, const std::string& file, const std::string& part) {
+  const std::string cmd = "cd '" + dir.string() + "' && unzip -p " + file + " " + part;
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::array<char, 4096> buf{};
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  CHECK(pclose(p) == 0);
+  return out;
+}
+
 std::vector<std::vector<std::string>> read_csv(const std::string& text) {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> row;
@@ -214,17 +227,7 @@ TEST_CASE("cli: the Excel export opens as a workbook whose Summary sheet holds t
   CHECK(!std::filesystem::exists(dir.path() / "case.xlsx.tmp.xlsx"));
   // A valid zip with the workbook's parts.
   CHECK(std::system(("cd '" + dir.path().string() + "' && unzip -tq case.xlsx > /dev/null").c_str()) == 0);
-  const auto unzip = [&](const std::string& part) {
-    const std::string cmd = "cd '" + dir.path().string() + "' && unzip -p case.xlsx " + part;
-    std::string out;
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::array<char, 4096> buf{};
-    std::size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-    CHECK(pclose(p) == 0);
-    return out;
-  };
+  const auto unzip = [&](const std::string& part) { return unzip_part(dir.path(), "case.xlsx", part); };
   const std::string workbook = unzip("xl/workbook.xml");
   CHECK(workbook.find("name=\"Summary\"") != std::string::npos);
   CHECK(workbook.find("name=\"Assumptions\"") != std::string::npos);
@@ -347,15 +350,7 @@ TEST_CASE("cli: a run longer than its plan: the plan's figures apart, the pay-ba
   CHECK(html.find("data-chart=\"break-even-distribution\"") != std::string::npos);
   CHECK(html.find("Lifetime cost per QALY") != std::string::npos);
   REQUIRE(run_cli("export --comparison 1 --db r.db --format xlsx -o case.xlsx", dir.path()).code == 0);
-  std::string strings;
-  {
-    FILE* p = popen(("cd '" + dir.path().string() + "' && unzip -p case.xlsx xl/sharedStrings.xml").c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::array<char, 4096> buf{};
-    std::size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) strings.append(buf.data(), n);
-    pclose(p);
-  }
+  const std::string strings = unzip_part(dir.path(), "case.xlsx", "xl/sharedStrings.xml");
   CHECK(strings.find("the plan, its first 2 years") != std::string::npos);
   CHECK(strings.find("Share of replicates broken even by the year") != std::string::npos);
   CHECK(strings.find("BEYOND THE HORIZON") != std::string::npos);
