@@ -566,30 +566,20 @@ std::vector<OutcomeSummary> summarise_values(const std::vector<OutcomeValue>& va
 
 namespace {
 
-/// Every outcome over the first `months` months of the runs (all of them, or the plan's).
-Comparison compare_over(const std::vector<ArmInput>& arms, int run_months) {
-  const std::size_t R = arms.front().replicates.size();
-  const RunOutput& first = *arms.front().replicates.front();
+/// Every outcome of replicate k of every arm over the first `run_months` months of the runs
+/// (all of them, or the plan's), appended to `out`.
+void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_months, std::vector<OutcomeValue>& out) {
+  const RunOutput& first = *arms.front().output;
   // The survivors' life beyond the horizon is known at the end of the whole run only.
   const bool whole_run = run_months == first.months;
   const auto spans = spans_of(first.start_year, run_months);
   const std::size_t P = spans.size(), horizon = P - 1;
 
-  Comparison c;
-  for (const auto& a : arms) {
-    c.arms.push_back(a.name);
-    c.run_ids.push_back(a.run_id);
-    c.finance.push_back(a.finance);
-  }
-  for (const auto& s : spans) c.periods.push_back(s.label);
+  std::vector<ArmFigures> fig;  // [arm]
+  for (const auto& a : arms) fig.push_back(figures_of(*a.output, spans));
 
-  std::vector<std::vector<ArmFigures>> fig(arms.size());  // [arm][replicate]
-  for (std::size_t a = 0; a < arms.size(); ++a)
-    for (std::size_t r = 0; r < R; ++r) fig[a].push_back(figures_of(*arms[a].replicates[r], spans));
-
-  auto& out = c.values;
-  auto emit = [&](std::size_t arm, std::size_t rep, std::size_t p, std::string breakdown, const char* name, double value) {
-    out.push_back({static_cast<int>(arm), static_cast<int>(rep), spans[p].label, std::move(breakdown), outcome_index(name), value});
+  auto emit = [&](std::size_t arm, std::size_t, std::size_t p, std::string breakdown, const char* name, double value) {
+    out.push_back({static_cast<int>(arm), replicate, spans[p].label, std::move(breakdown), outcome_index(name), value});
   };
   auto emit_opt = [&](std::size_t arm, std::size_t rep, std::size_t p, std::string breakdown, const char* name, std::optional<double> v) {
     if (v) emit(arm, rep, p, std::move(breakdown), name, *v);
@@ -691,8 +681,9 @@ Comparison compare_over(const std::vector<ArmInput>& arms, int run_months) {
   // ---- Arm outcomes ----
   for (std::size_t a = 0; a < arms.size(); ++a) {
     const FinanceSettings& fin = arms[a].finance;
-    for (std::size_t r = 0; r < R; ++r) {
-      const ArmFigures& F = fig[a][r];
+    {
+      const std::size_t r = 0;  // unused: emit gives every value `replicate`
+      const ArmFigures& F = fig[a];
       std::vector<double> disc_cost(kPayers + 1, 0.0), disc_spend(5, 0.0), disc_qaly(kQuintiles + 1, 0.0);
       for (std::size_t p = 0; p < P; ++p) {
         const Totals& T = F.totals[p];
@@ -772,9 +763,9 @@ Comparison compare_over(const std::vector<ArmInput>& arms, int run_months) {
             emit(a, r, p, q == 0 ? "all" : "quintile=" + std::to_string(q), "activity_limited_percent",
                  100.0 * stock(T, sm_activity_limited, q) / pop);
         }
-        if (arms[a].replicates[r]->wider_outcomes) emit_wider_arm(a, r, p, F, fin);
+        if (arms[a].output->wider_outcomes) emit_wider_arm(a, r, p, F, fin);
         if (is_h && whole_run)
-          if (const auto b = beyond_horizon(*arms[a].replicates[r], *arms[0].replicates[r], fin)) {
+          if (const auto b = beyond_horizon(*arms[a].output, *arms[0].output, fin)) {
             emit(a, r, p, "all", "life_years_beyond_horizon_discounted", b->life_years);
             emit(a, r, p, "all", "qalys_beyond_horizon_discounted", b->qalys);
           }
@@ -803,9 +794,10 @@ Comparison compare_over(const std::vector<ArmInput>& arms, int run_months) {
                           (k == kTallies && std::find(fin.cashable.begin(), fin.cashable.end(), "emergency_bed_days") != fin.cashable.end());
       if (listed) cashable.push_back(k);
     }
-    for (std::size_t r = 0; r < R; ++r) {
-      const ArmFigures& B = fig[0][r];
-      const ArmFigures& S = fig[a][r];
+    {
+      const std::size_t r = 0;  // unused: emit gives every value `replicate`
+      const ArmFigures& B = fig[0];
+      const ArmFigures& S = fig[a];
       std::vector<double> sav_pv(kPayers, 0.0), inv_pv(kFunders.size(), 0.0);
       double pv_gross = 0, pv_cash = 0, pv_cost = 0, pv_qaly = 0, cum_gross = 0, cum_cash = 0;
       std::vector<double> pv_qaly_q(kQuintiles + 1, 0.0);
@@ -928,7 +920,7 @@ Comparison compare_over(const std::vector<ArmInput>& arms, int run_months) {
           if (s6b && s6s) emit(a, r, p, b, "sii_le_65_change_years", *s6s - *s6b);
         }
         if (!is_h) pv_qaly += (flow(TS, fm_qalys) - flow(TB, fm_qalys)) * dh;
-        if (arms[0].replicates[r]->wider_outcomes && arms[a].replicates[r]->wider_outcomes)
+        if (arms[0].output->wider_outcomes && arms[a].output->wider_outcomes)
           emit_wider_difference(a, r, p, B, S, fin, pv_cost, wider_pv);
         if (!is_h) continue;
         // Horizon-only figures.
@@ -970,8 +962,8 @@ Comparison compare_over(const std::vector<ArmInput>& arms, int run_months) {
         // Beyond the horizon: the life its extra survivors still have (both arms with the
         // baseline's mortality and the scenario's discounting), and the lifetime cost per QALY.
         if (whole_run) {
-          const auto bb = beyond_horizon(*arms[0].replicates[r], *arms[0].replicates[r], fin);
-          const auto bs = beyond_horizon(*arms[a].replicates[r], *arms[0].replicates[r], fin);
+          const auto bb = beyond_horizon(*arms[0].output, *arms[0].output, fin);
+          const auto bs = beyond_horizon(*arms[a].output, *arms[0].output, fin);
           if (bb && bs) {
             const double ly = bs->life_years - bb->life_years, qa = bs->qalys - bb->qalys;
             emit(a, r, p, "all", "life_years_gained_beyond_horizon_discounted", ly);
@@ -989,67 +981,108 @@ Comparison compare_over(const std::vector<ArmInput>& arms, int run_months) {
       }
     }
   }
-  c.summary = summarise_values(c.values);
-  // The ICER: a ratio of means over the replicates (the mean of per-replicate ratios would
-  // leave out replicates without a QALY gain and misstate the rest).
-  for (std::size_t a = 1; a < arms.size(); ++a) {
-    auto mean_of = [&](const char* outcome, const char* breakdown) {
-      const OutcomeSummary* s = find_summary(c, static_cast<int>(a), "horizon", breakdown, outcome);
-      return s && s->mean ? *s->mean : 0.0;
-    };
-    const double net_cost = mean_of("intervention_cost_discounted_gbp", "all") - mean_of("gross_savings_discounted_gbp", "public");
-    const double qalys = mean_of("qalys_gained_discounted", "all");
-    OutcomeSummary icer{static_cast<int>(a), "horizon", "all", outcome_index("icer_gbp_per_qaly"), static_cast<int>(R), {}, {}, {}, {}};
-    if (qalys > 0) icer.mean = icer.median = net_cost / qalys;
-    c.summary.push_back(icer);
-    if (whole_run && find_summary(c, static_cast<int>(a), "horizon", "all", "qalys_gained_lifetime_discounted")) {
-      const double lifetime = mean_of("qalys_gained_lifetime_discounted", "all");
-      OutcomeSummary l{static_cast<int>(a), "horizon", "all", outcome_index("icer_lifetime_gbp_per_qaly"), static_cast<int>(R), {}, {}, {}, {}};
-      if (lifetime > 0) l.mean = l.median = net_cost / lifetime;
-      c.summary.push_back(l);
-    }
-  }
-  // A break-even year no replicate reached has no values: its summary says so (all beyond).
-  for (std::size_t a = 1; a < arms.size(); ++a)
-    for (const char* name : {"break_even_year", "break_even_year_cashable"}) {
-      const int o = outcome_index(name);
-      bool found = false;
-      for (const auto& s : c.summary) found = found || (s.arm == static_cast<int>(a) && s.outcome == o);
-      if (!found) c.summary.push_back({static_cast<int>(a), "horizon", "all", o, static_cast<int>(R), {}, {}, {}, {}});
-    }
-  return c;
 }
 
 }  // namespace
+
+std::vector<std::string> comparison_periods(int start_year, int months, int plan_months) {
+  std::vector<std::string> periods;
+  for (const auto& s : spans_of(start_year, months)) periods.push_back(s.label);
+  if (plan_months > 0 && plan_months < months) periods.insert(periods.end() - 1, kPlanPeriod);
+  return periods;
+}
+
+std::vector<OutcomeValue> replicate_outcomes(const std::vector<ReplicateArm>& arms, int replicate, int plan_months) {
+  if (arms.empty()) throw InternalError("replicate_outcomes: no arms");
+  const RunOutput& first = *arms.front().output;
+  for (const auto& a : arms)
+    if (a.output->months != first.months || a.output->start_year != first.start_year || a.output->layout.cells() != first.layout.cells())
+      throw InternalError("compare: arms differ in start year, months or geography");
+  std::vector<OutcomeValue> values;
+  values_over(arms, replicate, first.months, values);
+  if (plan_months <= 0 || plan_months >= first.months) return values;
+  if (plan_months % 12 != 0) throw InternalError("compare: the plan must be whole model years");
+  // The plan: every horizon outcome over its first years alone, exactly as a run of that
+  // length would give them, under the period "plan".
+  std::vector<OutcomeValue> plan;
+  values_over(arms, replicate, plan_months, plan);
+  for (auto& v : plan)
+    if (v.period == "horizon") {
+      v.period = kPlanPeriod;
+      values.push_back(std::move(v));
+    }
+  return values;
+}
+
+std::vector<OutcomeSummary> summarise_comparison(const std::vector<OutcomeValue>& values, int arms, int replicates) {
+  // Replicate by replicate, so that each group's sum runs over the replicates in order.
+  std::vector<OutcomeValue> ordered(values);
+  std::stable_sort(ordered.begin(), ordered.end(), [](const OutcomeValue& x, const OutcomeValue& y) { return x.replicate < y.replicate; });
+  std::vector<OutcomeSummary> summary = summarise_values(ordered);
+  auto find = [&](int a, const std::string& period, const char* breakdown, const char* outcome) -> const OutcomeSummary* {
+    const int o = outcome_index(outcome);
+    for (const auto& s : summary)
+      if (s.arm == a && s.outcome == o && s.period == period && s.breakdown == breakdown) return &s;
+    return nullptr;
+  };
+  for (const char* period_name : {"horizon", kPlanPeriod}) {
+    const std::string period = period_name;
+    bool present = false;
+    for (const auto& v : values) present = present || v.period == period;
+    if (!present) continue;
+    // The ICER: a ratio of means over the replicates (the mean of per-replicate ratios would
+    // leave out replicates without a QALY gain and misstate the rest).
+    for (int a = 1; a < arms; ++a) {
+      auto mean_of = [&](const char* outcome, const char* breakdown) {
+        const OutcomeSummary* s = find(a, period, breakdown, outcome);
+        return s && s->mean ? *s->mean : 0.0;
+      };
+      const double net_cost = mean_of("intervention_cost_discounted_gbp", "all") - mean_of("gross_savings_discounted_gbp", "public");
+      const double qalys = mean_of("qalys_gained_discounted", "all");
+      OutcomeSummary icer{a, period, "all", outcome_index("icer_gbp_per_qaly"), replicates, {}, {}, {}, {}};
+      if (qalys > 0) icer.mean = icer.median = net_cost / qalys;
+      const bool lifetime_known = find(a, period, "all", "qalys_gained_lifetime_discounted") != nullptr;
+      const double lifetime = mean_of("qalys_gained_lifetime_discounted", "all");
+      summary.push_back(icer);
+      if (lifetime_known) {
+        OutcomeSummary l{a, period, "all", outcome_index("icer_lifetime_gbp_per_qaly"), replicates, {}, {}, {}, {}};
+        if (lifetime > 0) l.mean = l.median = net_cost / lifetime;
+        summary.push_back(l);
+      }
+    }
+    // A break-even year no replicate reached has no values: its summary says so (all beyond).
+    for (int a = 1; a < arms; ++a)
+      for (const char* name : {"break_even_year", "break_even_year_cashable"}) {
+        const int o = outcome_index(name);
+        bool found = false;
+        for (const auto& s : summary) found = found || (s.arm == a && s.outcome == o && s.period == period);
+        if (!found) summary.push_back({a, period, "all", o, replicates, {}, {}, {}, {}});
+      }
+  }
+  return summary;
+}
 
 Comparison compare(const std::vector<ArmInput>& arms, int plan_months) {
   if (arms.empty() || arms.front().replicates.empty()) throw InternalError("compare: no arms or no replicates");
   const std::size_t R = arms.front().replicates.size();
   const RunOutput& first = *arms.front().replicates.front();
-  for (const auto& a : arms) {
+  for (const auto& a : arms)
     if (a.replicates.size() != R) throw InternalError("compare: every arm needs the same number of replicates");
-    for (const auto* r : a.replicates)
-      if (r->months != first.months || r->start_year != first.start_year || r->layout.cells() != first.layout.cells())
-        throw InternalError("compare: arms differ in start year, months or geography");
+  Comparison c;
+  for (const auto& a : arms) {
+    c.arms.push_back(a.name);
+    c.run_ids.push_back(a.run_id);
+    c.finance.push_back(a.finance);
   }
-  Comparison c = compare_over(arms, first.months);
-  if (plan_months <= 0 || plan_months >= first.months) return c;
-  if (plan_months % 12 != 0) throw InternalError("compare: the plan must be whole model years");
-  // The plan: every horizon outcome over its first years alone, exactly as a run of that
-  // length would give them, under the period "plan".
-  const Comparison p = compare_over(arms, plan_months);
-  for (const auto& v : p.values)
-    if (v.period == "horizon") {
-      c.values.push_back(v);
-      c.values.back().period = kPlanPeriod;
-    }
-  for (const auto& s : p.summary)
-    if (s.period == "horizon") {
-      c.summary.push_back(s);
-      c.summary.back().period = kPlanPeriod;
-    }
-  c.periods.insert(c.periods.end() - 1, kPlanPeriod);
-  c.plan_months = plan_months;
+  c.plan_months = plan_months > 0 && plan_months < first.months ? plan_months : 0;
+  c.periods = comparison_periods(first.start_year, first.months, c.plan_months);
+  for (std::size_t r = 0; r < R; ++r) {
+    std::vector<ReplicateArm> k;
+    for (const auto& a : arms) k.push_back({a.replicates[r], a.finance});
+    auto v = replicate_outcomes(k, static_cast<int>(r), plan_months);
+    c.values.insert(c.values.end(), std::make_move_iterator(v.begin()), std::make_move_iterator(v.end()));
+  }
+  c.summary = summarise_comparison(c.values, static_cast<int>(arms.size()), static_cast<int>(R));
   return c;
 }
 

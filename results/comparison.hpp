@@ -91,6 +91,23 @@ inline constexpr const char* kPlanPeriod = "plan";
 /// period "plan" (listed before "horizon").
 Comparison compare(const std::vector<ArmInput>& arms, int plan_months = 0);
 
+/// One arm's replicate k: its output and finance rules.
+struct ReplicateArm {
+  const model::RunOutput* output = nullptr;
+  FinanceSettings finance;
+};
+/// Every outcome of replicate k of every arm (arm 0 the baseline): the unit a stored
+/// comparison commits, since differences are taken replicate by replicate. With
+/// 0 < plan_months < the runs' months (whole years), the horizon outcomes are also given for
+/// the plan's months, as period "plan".
+std::vector<OutcomeValue> replicate_outcomes(const std::vector<ReplicateArm>& arms, int replicate, int plan_months = 0);
+/// The summaries of every replicate's values of `arms` arms with `replicates` replicates each:
+/// mean, median and interval per outcome, and the ratios of means (ICERs) and the break-even
+/// years no replicate reached.
+std::vector<OutcomeSummary> summarise_comparison(const std::vector<OutcomeValue>& values, int arms, int replicates);
+/// The periods of a comparison: financial years, "plan" (when 0 < plan_months < months), "horizon".
+std::vector<std::string> comparison_periods(int start_year, int months, int plan_months);
+
 /// Summaries over replicates of a set of values (exposed for tests).
 std::vector<OutcomeSummary> summarise_values(const std::vector<OutcomeValue>& values);
 
