@@ -1,11 +1,11 @@
 #include "cli/commands.hpp"
 
 #include "model/documentation.hpp"
-#include "model/geography.hpp"
 #include "model/errors.hpp"
-#include "model/parallel.hpp"
-#include "model/sampling.hpp"
 #include "model/simulation.hpp"
+#include "runs/experiment.hpp"
+#include "runs/inputs.hpp"
+#include "runs/store_writer.hpp"
 #include "results/comparison.hpp"
 #include "results/document.hpp"
 #include "results/report.hpp"
@@ -13,27 +13,21 @@
 #include "results/workbook.hpp"
 #include "results/summary.hpp"
 #include "scenarios/parameter_loader.hpp"
-#include "scenarios/region_loader.hpp"
 #include "scenarios/scenario.hpp"
 #include "validation/deaths.hpp"
 
-#include <tbb/global_control.h>
-#include <tbb/task_arena.h>
 #include <tbb/info.h>
 
-#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstdio>
-#include <exception>
 #include <fstream>
 #include <functional>
 #include <sstream>
 #include <cmath>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <unistd.h>
 
 #ifndef SHIFTSIM_VERSION
@@ -46,50 +40,28 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::atomic<bool> g_interrupted{false};
-static_assert(std::atomic<bool>::is_always_lock_free);
+// The signal handler's flag: the only process-wide state, and only the command line's. A
+// command's SignalScope passes it on to its own cancel token.
+volatile std::sig_atomic_t g_signalled = 0;
 
 extern "C" void on_signal(int) {
-  g_interrupted.store(true);
+  g_signalled = 1;
   // A second interrupt stops at once.
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
 }
 
-struct Inputs {
-  model::RegionData region;
-  model::ParameterTable table;
-  std::string parameters_version;
-};
+runs::DataSource source_of(const Common& c) { return {c.data_dir, c.region}; }
 
-Inputs load_inputs(const Common& c, const std::string& scenario_region = "") {
-  const fs::path data(c.data_dir);
-  if (!fs::is_directory(data))
-    throw InputError(c.data_dir + ": the data folder does not exist (give --data or set SHIFTSIM_DATA)");
-  Inputs in;
-  const std::string region = !c.region.empty() ? c.region : !scenario_region.empty() ? scenario_region : "lsc";
-  in.region = inputs::load_region(data / region);
-  in.table = inputs::load_parameters(data / "parameters.csv");
-  in.parameters_version = inputs::content_hash({data / "parameters.csv"});
-  return in;
-}
-
-/// A scenario checked against the region and the parameters, with its policy and world.
-struct Prepared {
-  inputs::Scenario scenario;
-  std::unique_ptr<Inputs> in;  // the world points into it
-  std::shared_ptr<const model::Policy> policy;
-  std::unique_ptr<model::World> world;
-};
-
-Prepared prepare(const std::string& file, const Common& c) {
-  Prepared p;
-  p.scenario = inputs::load_scenario(file);
-  p.in = std::make_unique<Inputs>(load_inputs(c, p.scenario.region));
-  const model::Geography geography = model::build_geography(p.in->region);
-  p.policy = std::make_shared<const model::Policy>(inputs::resolve_scenario(p.scenario, p.in->region, geography, p.in->table));
-  p.world = std::make_unique<model::World>(model::build_world(p.in->region, p.in->table));
-  return p;
+/// The test hook SHIFTSIM_TEST_FAIL_AT_MONTH=n, read once per command: the run fails after
+/// month n, so the test suite can check that a run failing after it started stores nothing.
+std::function<void(const runs::Task&, int)> injected_failure() {
+  const char* at = std::getenv("SHIFTSIM_TEST_FAIL_AT_MONTH");
+  if (!at) return {};
+  const int month = std::atoi(at);
+  return [month](const runs::Task&, int m) {
+    if (m == month) throw InternalError("failure injected by SHIFTSIM_TEST_FAIL_AT_MONTH");
+  };
 }
 
 std::string money(double gbp) {
@@ -144,150 +116,17 @@ class ProgressBar {
 
 namespace {
 
-/// One arm to simulate: a prepared scenario, its stored run and its seed.
-struct ArmPlan {
-  Prepared* prepared = nullptr;
-  std::int64_t run_id = 0;
-  std::uint32_t seed = 0;
-};
-
-struct ArmOutputs {
-  std::vector<std::unique_ptr<model::RunOutput>> outputs;       // [replicate]
-  std::vector<std::unique_ptr<model::ParameterTable>> tables;   // [replicate]
-  double setup_seconds = 0, simulate_seconds = 0, agent_months = 0;
-};
-
-/// Simulates every (arm, replicate) in parallel. Replicate k of every arm uses the arm's seed
-/// and replicate number k, and with more than one replicate draws its parameter values from
-/// the key (seed, k) (probabilistic sensitivity analysis, model/sampling.hpp): with the same
-/// seed for every arm, that is common random numbers. Each task isolates its own inner
-/// parallel work so that a thread waiting on it never starts another (at most `threads`
-/// populations in memory). Throws the first real error (in task order), else Cancelled.
-std::vector<ArmOutputs> simulate_arms(const std::vector<ArmPlan>& arms, int replicates, int months, double scale, bool sd_mode,
-                                      ProgressBar& bar) {
-  const std::size_t A = arms.size(), R = static_cast<std::size_t>(replicates);
-  std::vector<ArmOutputs> result(A);
-  for (auto& a : result) {
-    a.outputs.resize(R);
-    a.tables.resize(R);
-  }
-  const bool psa = replicates > 1;
-  std::atomic<long> months_done{0};
-  std::mutex bar_mutex;
-  const long months_all = static_cast<long>(A * R) * months;
-  // Testing hook: SHIFTSIM_TEST_FAIL_AT_MONTH=n makes the run fail after month n, so the
-  // test suite can check that a run failing after it started stores nothing.
-  static const char* fail_at = std::getenv("SHIFTSIM_TEST_FAIL_AT_MONTH");
-  // A task's exception is caught here, not left to cancel the loop: cancelling it would also
-  // cancel the other tasks' inner parallel loops midway. The first failure stops the others
-  // at their next month.
-  std::vector<std::exception_ptr> errors(A * R);
-  // model::for_each_index: TBB, or std::threads in ThreadSanitizer builds (model/parallel.hpp).
-  model::for_each_index(A * R, [&](std::size_t task) {
-    const std::size_t a = task / R, r = task % R;
-    try {
-      tbb::this_task_arena::isolate([&] {
-        const Prepared& prepared = *arms[a].prepared;
-        const auto& scenario = prepared.scenario;
-        model::RunSettings s;
-        s.mode = sd_mode ? model::Mode::sd : model::Mode::hybrid;
-        s.start_year = scenario.start_year;
-        s.months = months;
-        s.seed = arms[a].seed;
-        s.replicate = static_cast<std::uint32_t>(r);
-        s.scale = scale;
-        s.policy = prepared.policy;
-        s.cancel = &g_interrupted;
-        s.progress = [&](int m, int) {
-          if (fail_at && m == std::atoi(fail_at)) throw InternalError("failure injected by SHIFTSIM_TEST_FAIL_AT_MONTH");
-          const long done = ++months_done;
-          std::unique_lock<std::mutex> lock(bar_mutex, std::try_to_lock);
-          if (lock) bar.show(static_cast<double>(done) / static_cast<double>(months_all), static_cast<int>(A * R), months / 12);
-        };
-        std::unique_ptr<model::World> drawn_world;
-        const model::World* w = prepared.world.get();
-        if (psa) {
-          const model::RandomKey key{arms[a].seed, static_cast<std::uint32_t>(r)};
-          const model::ParameterTable drawn = model::draw_parameters(prepared.in->table, key);
-          drawn_world = std::make_unique<model::World>(model::build_world(prepared.in->region, drawn));
-          w = drawn_world.get();
-          s.policy = std::make_shared<const model::Policy>(model::draw_policy(*prepared.policy, drawn, key));
-        }
-        model::Simulation sim(*w, s);
-        auto out = std::make_unique<model::RunOutput>(sim.run());
-        // Effects the scenario gave as distributions are drawn outside the parameter table:
-        // store them with the replicate's diagnostics.
-        if (psa)
-          for (const auto& spec : s.policy->interventions)
-            for (const auto& [kind, dist] : spec.effects)
-              if (!spec.effect_rows.count(kind))
-                out->diagnostics.push_back({"psa.draw." + spec.name + ".effect" + std::to_string(static_cast<int>(kind)), dist.mean(),
-                                            "this replicate's draw of an effect the scenario gave as a distribution"});
-        result[a].outputs[r] = std::move(out);
-        result[a].tables[r] = std::make_unique<model::ParameterTable>(sim.parameter_table());
-      });
-    } catch (...) {
-      errors[task] = std::current_exception();
-      g_interrupted.store(true);
-    }
-  });
-  std::exception_ptr first_error, interruption;
-  for (const auto& e : errors) {
-    if (!e) continue;
-    try {
-      std::rethrow_exception(e);
-    } catch (const model::Cancelled&) {
-      if (!interruption) interruption = e;
-    } catch (...) {
-      if (!first_error) first_error = e;
-    }
-  }
-  if (first_error) std::rethrow_exception(first_error);
-  if (interruption) std::rethrow_exception(interruption);
-  for (auto& a : result)
-    for (const auto& out : a.outputs) {
-      a.setup_seconds += out->setup_seconds;
-      a.simulate_seconds += out->wall_seconds;
-      a.agent_months += out->agent_months;
-    }
-  return result;
-}
-
-results::FinanceSettings finance_of(const inputs::Scenario& s) {
-  results::FinanceSettings f;
-  f.price_base_year = s.finance.price_base_year;
-  f.rate_costs = s.finance.discount_rate_costs;
-  f.rate_health = s.finance.discount_rate_health;
-  f.cashable = s.finance.cashable;
-  return f;
-}
-
-results::RunRecord record_of(const Prepared& p, std::uint32_t seed, int replicates, double scale, int threads, int years) {
-  results::RunRecord rec;
-  rec.scenario_name = p.scenario.name;
-  rec.scenario_text = p.scenario.source_text;
-  rec.scenario_path = p.scenario.path;
-  rec.data_version = p.in->region.data_version;
-  rec.parameters_version = p.in->parameters_version;
-  rec.program_version = SHIFTSIM_VERSION;
-  rec.seed = seed;
-  rec.replicates = replicates;
-  rec.scale = scale;
-  rec.threads = threads;
-  rec.start_year = p.scenario.start_year;
-  rec.years = years;
-  return rec;
-}
-
 void check_db_folder(const std::string& db) {
   const fs::path db_dir = fs::absolute(db).parent_path();
   if (!fs::is_directory(db_dir)) throw InputError(db + ": the folder for the results database does not exist");
 }
 
+/// Ctrl-C and SIGTERM cancel the command's runs: a progress callback that sees the signal
+/// flag cancels the token.
 class SignalScope {
  public:
   SignalScope() {
-    g_interrupted.store(false);
+    g_signalled = 0;
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
   }
@@ -295,75 +134,75 @@ class SignalScope {
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
   }
+  runs::CancelToken token;
+  void poll() {
+    if (g_signalled) token.cancel();
+  }
 };
+
+/// The controls of a command's runs: threads, the signal's token, the progress bar, the hook.
+runs::Controls controls_of(int threads, SignalScope& signals, ProgressBar& bar, int replicates_shown, int years) {
+  runs::Controls c;
+  c.threads = threads;
+  c.cancel = &signals.token;
+  c.progress = [&signals, &bar, replicates_shown, years](const runs::Progress& p) {
+    signals.poll();
+    bar.show(static_cast<double>(p.months_done) / static_cast<double>(p.months_total), replicates_shown, years);
+  };
+  auto fail = injected_failure();
+  c.after_month = [&signals, fail](const runs::Task& t, int m) {
+    signals.poll();
+    if (fail) fail(t, m);
+  };
+  return c;
+}
 
 }  // namespace
 
 int run_command(const RunOptions& o) {
   return guarded([&]() -> int {
     const auto t0 = std::chrono::steady_clock::now();
-    Prepared prepared = prepare(o.scenario, o.common);
-    const auto& scenario = prepared.scenario;
-    const Inputs& in = *prepared.in;
+    runs::ExperimentSettings settings;
+    settings.replicates = o.replicates;
+    settings.years = o.years;
+    settings.plan_years = -1;  // a single run has no plan period
+    settings.scale = o.scale;
+    settings.seed = o.seed;
+    settings.mode = o.mode == "sd" ? model::Mode::sd : model::Mode::hybrid;
+    const runs::Experiment experiment({runs::prepare_arm(o.scenario, source_of(o.common))}, settings);
+    const runs::Arm& arm = experiment.arms().front();
     const int threads = threads_or_all(o.threads);
-    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
-    const bool sd_mode = o.mode == "sd";
-    if (sd_mode && !prepared.policy->interventions.empty())
-      throw InputError(o.scenario + ": --mode sd drives the system models from cohort averages and cannot run interventions, which act "
-                       "on people; this scenario funds " + std::to_string(prepared.policy->interventions.size()) +
-                       " (run it without --mode sd, or use a scenario without interventions)");
-    // SD-only mode needs the synthesised people only for their cohort averages: a tenth will do.
-    const int replicates = sd_mode ? 1 : (o.replicates > 0 ? o.replicates : scenario.replicates);
-    const double scale = o.scale > 0 ? o.scale : (sd_mode ? 0.1 : scenario.scale);
-    const int years = o.years > 0 ? o.years : scenario.years;
-
     check_db_folder(o.db);
     results::ResultsStore store(o.db);
-    const results::RunRecord rec =
-        record_of(prepared, o.seed >= 0 ? static_cast<std::uint32_t>(o.seed) : scenario.seed, replicates, scale, threads, years);
-    const auto run_id = store.begin_run(rec);
-
+    runs::StoreWriter writer(store, experiment, {SHIFTSIM_VERSION, threads});
+    writer.keep_outputs(true);  // for the printed summary
     SignalScope signals;
     ProgressBar bar(!o.json);
     try {
-      auto arms = simulate_arms({{&prepared, run_id, rec.seed}}, replicates, years * 12, scale, sd_mode, bar);
-      ArmOutputs& arm = arms.front();
+      const auto stored =
+          runs::run_and_store(experiment, writer, controls_of(threads, signals, bar, experiment.replicates(), experiment.years()));
       bar.done();
-      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::vector<results::ResultsStore::ReplicateResult> reps;
-      std::vector<const model::RunOutput*> outs;
-      for (std::size_t k = 0; k < arm.outputs.size(); ++k) {
-        reps.push_back({arm.outputs[k].get(), arm.tables[k].get()});
-        outs.push_back(arm.outputs[k].get());
-      }
-      std::vector<std::string> icps;
-      for (const auto& icp : in.region.icps) icps.push_back(icp.name);
-      const double rate = arm.simulate_seconds > 0 ? arm.agent_months / arm.simulate_seconds : 0;
-      // The run's outcomes (OUTPUTS.md), stored as a comparison of one arm.
-      const results::Comparison comparison = results::compare({{scenario.name, run_id, outs, finance_of(scenario)}});
-      const auto comparison_id =
-          store.complete_runs({{run_id, reps, wall, rate, prepared.policy.get(), replicates > 1 ? &in.table : nullptr}}, icps,
-                              comparison, true);
-
+      const auto outs = writer.outputs(0);
+      const auto& totals = writer.totals(0);
       results::RunFacts f;
-      f.run_id = run_id;
-      f.scenario = scenario.name;
-      f.data_version = rec.data_version;
-      f.program_version = rec.program_version;
-      f.seed = rec.seed;
-      f.replicates = replicates;
+      f.run_id = stored.run_ids.front();
+      f.scenario = arm.scenario.name;
+      f.data_version = arm.inputs->region.data_version;
+      f.program_version = SHIFTSIM_VERSION;
+      f.seed = experiment.seed();
+      f.replicates = experiment.replicates();
       f.threads = threads;
-      f.scale = scale;
+      f.scale = experiment.scale();
       f.mode = o.mode;
-      f.agents = static_cast<long long>(arm.outputs.front()->agents_at_start);
+      f.agents = static_cast<long long>(outs.front()->agents_at_start);
       f.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      f.setup_seconds = arm.setup_seconds;
-      f.agent_months_per_second = rate;
+      f.setup_seconds = totals.setup_seconds;
+      f.agent_months_per_second = totals.simulate_seconds > 0 ? totals.agent_months / totals.simulate_seconds : 0;
       f.database = o.db;
       const auto summary = results::summarise(outs);
       if (o.json) {
         auto j = results::to_json(f, summary);
-        j["comparison_id"] = comparison_id;
+        j["comparison_id"] = stored.comparison_id;
         std::cout << j.dump(2) << "\n";
       } else {
         std::cout << results::to_table(f, summary);
@@ -371,12 +210,10 @@ int run_command(const RunOptions& o) {
       return 0;
     } catch (const model::Cancelled&) {
       bar.done();
-      store.end_run_without_results(run_id, "interrupted", "interrupted by a signal; no results were stored");
-      std::cerr << "shiftsim: interrupted; run " << run_id << " is marked interrupted and stored nothing\n";
+      std::cerr << "shiftsim: interrupted; run " << writer.run_ids().front() << " is marked interrupted and stored nothing\n";
       return 130;
-    } catch (const std::exception& e) {
+    } catch (...) {
       bar.done();
-      store.end_run_without_results(run_id, "failed", e.what());
       throw;
     }
   });
@@ -388,10 +225,10 @@ int params_command(const ParamsOptions& o) {
     auto table = inputs::load_parameters(file);
     if (o.derived) {
       // The derived values depend on the synthesised population a little (seed and scale).
-      Inputs in = load_inputs(o.common);
-      const model::World world = model::build_world(in.region, in.table);
+      const auto in = runs::load_inputs(source_of(o.common));
+      const model::World world = model::build_world(in->region, in->table);
       model::RunSettings s;
-      s.start_year = in.region.base_year;
+      s.start_year = in->region.base_year;
       s.months = 1;
       s.scale = o.scale;
       const model::Simulation sim(world, s);
@@ -462,23 +299,22 @@ int runs_command(const RunsOptions& o) {
 
 int validate_command(const ValidateOptions& o) {
   return guarded([&]() -> int {
-    Prepared prepared = prepare(o.scenario, o.common);
-    const auto& scenario = prepared.scenario;
-    const Inputs& in = *prepared.in;
-    tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
-                              static_cast<std::size_t>(threads_or_all(o.threads)));
-    const model::World& world = *prepared.world;
-    model::RunSettings s;
-    s.start_year = scenario.start_year;
-    s.months = 12;
-    s.seed = scenario.seed;
-    s.scale = o.scale;
-    s.policy = prepared.policy;
-    model::Simulation sim(world, s);
-    const auto out = sim.run();
+    runs::ExperimentSettings settings;
+    settings.replicates = 1;
+    settings.years = 1;
+    settings.plan_years = -1;
+    settings.scale = o.scale;
+    const runs::Experiment experiment({runs::prepare_arm(o.scenario, source_of(o.common))}, settings);
+    const auto& scenario = experiment.arms().front().scenario;
+    runs::Controls controls;
+    controls.threads = threads_or_all(o.threads);
+    std::unique_ptr<model::RunOutput> run;
+    runs::run_tasks(experiment, experiment.tasks(), controls, [&](const runs::Task&, runs::TaskResult&& r) { run = std::move(r.output); });
+    const model::RunOutput& out = *run;
+    const model::RegionData& region = experiment.arms().front().inputs->region;
     std::cout << "First model year (July " << scenario.start_year << " - June " << scenario.start_year + 1
               << ") deaths against ONS deaths in the year to mid-" << scenario.start_year << ":\n"
-              << validation::format_deaths_table(validation::first_year_deaths(out, in.region));
+              << validation::format_deaths_table(validation::first_year_deaths(out, region));
     return 0;
   });
 }
@@ -490,7 +326,7 @@ int schema_command() {
 
 int check_command(const CheckOptions& o) {
   return guarded([&]() -> int {
-    const Prepared p = prepare(o.scenario, o.common);
+    const runs::Arm p = runs::prepare_arm(o.scenario, source_of(o.common));
     const auto& s = p.scenario;
     if (o.json) {
       nlohmann::json j = {{"ok", true}, {"name", s.name}, {"files", s.files}, {"start_year", s.start_year},
@@ -528,8 +364,8 @@ int check_command(const CheckOptions& o) {
 
 int docs_command(const DocsOptions& o) {
   return guarded([&]() -> int {
-    const Inputs in = load_inputs(o.common);
-    const std::string text = model::model_documentation(in.table, &in.region);
+    const auto in = runs::load_inputs(source_of(o.common));
+    const std::string text = model::model_documentation(in->table, &in->region);
     if (o.output.empty()) {
       std::cout << text;
     } else {
@@ -739,104 +575,61 @@ std::string comparison_table(const results::Comparison& c, int replicates, int s
 }  // namespace
 
 int compare_command(const CompareOptions& o) {
-  constexpr int kCompareReplicates = 10;
   return guarded([&]() -> int {
     const auto t0 = std::chrono::steady_clock::now();
-    std::vector<std::string> files{o.baseline};
+    std::vector<std::filesystem::path> files{o.baseline};
     files.insert(files.end(), o.scenarios.begin(), o.scenarios.end());
-    std::vector<Prepared> prepared;
-    prepared.reserve(files.size());
-    for (const auto& f : files) prepared.push_back(prepare(f, o.common));
-    const auto& base = prepared.front().scenario;
-    for (std::size_t k = 1; k < prepared.size(); ++k) {
-      const auto& s = prepared[k].scenario;
-      auto differs = [&](const std::string& field, const std::string& mine, const std::string& theirs) {
-        throw InputError(files[k] + ": /" + field + " is " + mine + ", but the baseline " + files.front() + " has " + theirs +
-                         "; the arms of a comparison must share the region, start year and horizon");
-      };
-      if (s.region != base.region) differs("region", s.region, base.region);
-      if (s.start_year != base.start_year) differs("start_year", std::to_string(s.start_year), std::to_string(base.start_year));
-      if (o.years <= 0 && s.years != base.years) differs("years", std::to_string(s.years), std::to_string(base.years));
-    }
-    const int threads = threads_or_all(o.threads);
-    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+    runs::ExperimentSettings settings;
     // Intervals need replicates: 10 unless asked otherwise (or the baseline sets more than 1).
-    const int replicates = o.replicates > 0 ? o.replicates : (base.replicates > 1 ? base.replicates : kCompareReplicates);
-    const double scale = o.scale > 0 ? o.scale : base.scale;
-    const int years = o.years > 0 ? o.years : base.years;
-    const std::uint32_t seed = o.seed >= 0 ? static_cast<std::uint32_t>(o.seed) : base.seed;
-
+    settings.default_replicates = 10;
+    settings.replicates = o.replicates;
+    settings.years = o.years;
+    settings.plan_years = o.plan_years;
+    settings.scale = o.scale;
+    settings.seed = o.seed;
+    settings.independent_streams = o.independent_streams;
+    const runs::Experiment experiment(runs::prepare_arms(files, source_of(o.common)), settings);
+    const int threads = threads_or_all(o.threads);
     check_db_folder(o.db);
     results::ResultsStore store(o.db);
-    std::vector<ArmPlan> plans;
-    for (std::size_t k = 0; k < prepared.size(); ++k) {
-      // Common random numbers: every arm uses the baseline's seed. --independent-streams gives
-      // each arm its own (a large odd offset per arm), only to show what CRN buys.
-      const std::uint32_t arm_seed = o.independent_streams ? seed + static_cast<std::uint32_t>(k) * 1000003u : seed;
-      const auto rec = record_of(prepared[k], arm_seed, replicates, scale, threads, years);
-      plans.push_back({&prepared[k], store.begin_run(rec), arm_seed});
-    }
-    auto end_all = [&](const std::string& status, const std::string& message) {
-      for (const auto& p : plans) store.end_run_without_results(p.run_id, status, message);
-    };
+    runs::StoreWriter writer(store, experiment, {SHIFTSIM_VERSION, threads});
     SignalScope signals;
     ProgressBar bar(!o.json);
+    const int tasks = experiment.replicates() * static_cast<int>(experiment.arms().size());
     try {
-      auto arms = simulate_arms(plans, replicates, years * 12, scale, false, bar);
+      const auto stored = runs::run_and_store(experiment, writer, controls_of(threads, signals, bar, tasks, experiment.years()));
       bar.done();
-      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::vector<std::string> icps;
-      for (const auto& icp : prepared.front().in->region.icps) icps.push_back(icp.name);
-      std::vector<results::ArmInput> inputs;
-      std::vector<results::ResultsStore::CompletedRun> completed;
-      for (std::size_t k = 0; k < plans.size(); ++k) {
-        results::ArmInput in{prepared[k].scenario.name, plans[k].run_id, {}, finance_of(prepared[k].scenario)};
-        results::ResultsStore::CompletedRun run;
-        run.run_id = plans[k].run_id;
-        for (std::size_t r = 0; r < arms[k].outputs.size(); ++r) {
-          in.replicates.push_back(arms[k].outputs[r].get());
-          run.replicates.push_back({arms[k].outputs[r].get(), arms[k].tables[r].get()});
-        }
-        run.wall_seconds = wall;
-        run.agent_months_per_second = arms[k].simulate_seconds > 0 ? arms[k].agent_months / arms[k].simulate_seconds : 0;
-        run.policy = prepared[k].policy.get();
-        if (replicates > 1) run.central = &prepared[k].in->table;
-        inputs.push_back(std::move(in));
-        completed.push_back(std::move(run));
-      }
-      // The plan: the baseline's own years, when the run is longer (to see the pay-back).
-      const int plan_years = o.plan_years > 0 ? o.plan_years : base.years;
-      const results::Comparison comparison = results::compare(inputs, plan_years < years ? plan_years * 12 : 0);
-      const auto comparison_id = store.complete_runs(completed, icps, comparison, !o.independent_streams);
+      const auto comparison_id = stored.comparison_id;
       const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       if (o.json) {
-        nlohmann::json j = results::comparison_document(store, comparison_id);
-        j.erase("assumptions");
-        j.erase("replicates");
-        j["run_ids"] = comparison.run_ids;
-        j["wall_seconds"] = total;
-        j["database"] = o.db;
-        std::cout << j.dump(2) << "\n";
+        nlohmann::json doc = results::comparison_document(store, comparison_id);
+        doc.erase("assumptions");
+        doc.erase("replicates");
+        doc["run_ids"] = stored.run_ids;
+        doc["wall_seconds"] = total;
+        doc["database"] = o.db;
+        std::cout << doc.dump(2) << "\n";
         return 0;
       }
+      const results::Comparison& comparison = writer.summary();
       std::cout << "Comparison " << comparison_id << " stored in " << o.db << ": runs";
-      for (std::size_t k = 0; k < plans.size(); ++k) std::cout << " " << plans[k].run_id << " (" << prepared[k].scenario.name << ")";
-      std::cout << "\n" << replicates << " replicate" << (replicates == 1 ? "" : "s") << " per arm, seed " << seed
+      for (std::size_t k = 0; k < stored.run_ids.size(); ++k)
+        std::cout << " " << stored.run_ids[k] << " (" << experiment.arms()[k].scenario.name << ")";
+      const int replicates = experiment.replicates();
+      std::cout << "\n" << replicates << " replicate" << (replicates == 1 ? "" : "s") << " per arm, seed " << experiment.seed()
                 << (o.independent_streams ? " (independent streams per arm: NOT common random numbers)" : ", common random numbers")
-                << ", scale " << scale << ", " << years << " years from mid-" << base.start_year << "; "
+                << ", scale " << experiment.scale() << ", " << experiment.years() << " years from mid-" << experiment.start_year() << "; "
                 << fmt_number(total, 1) << " s wall on " << threads << " thread" << (threads == 1 ? "" : "s") << ".\n\n";
-      std::cout << comparison_table(comparison, replicates, base.start_year, years * 12);
+      std::cout << comparison_table(comparison, replicates, experiment.start_year(), experiment.months());
       std::cout << "\nNext: shiftsim report --comparison " << comparison_id << " -o report.html;  shiftsim export --comparison "
                 << comparison_id << " --format xlsx -o comparison.xlsx\n";
       return 0;
     } catch (const model::Cancelled&) {
       bar.done();
-      end_all("interrupted", "interrupted by a signal; no results were stored");
       std::cerr << "shiftsim: interrupted; the comparison's runs are marked interrupted and stored nothing\n";
       return 130;
-    } catch (const std::exception& e) {
+    } catch (...) {
       bar.done();
-      end_all("failed", e.what());
       throw;
     }
   });

@@ -34,7 +34,9 @@ struct ArmRow {
 };
 
 std::vector<ArmRow> arms_of(sqlite3* db, std::int64_t comparison_id) {
-  Statement s(db, "SELECT run_id, arm, role FROM comparison_arms WHERE comparison_id = ? ORDER BY arm");
+  Statement s(db,
+              "SELECT a.run_id, a.arm, a.role FROM comparison_arms a JOIN comparisons c ON c.comparison_id = a.comparison_id "
+              "WHERE a.comparison_id = ? AND c.status = 'completed' ORDER BY a.arm");
   s.bind_int(1, comparison_id);
   std::vector<ArmRow> arms;
   while (s.step(db)) arms.push_back({s.integer(0), static_cast<int>(s.integer(1)), s.text(2)});
@@ -45,14 +47,15 @@ std::vector<ArmRow> arms_of(sqlite3* db, std::int64_t comparison_id) {
 }  // namespace
 
 std::optional<RunComparison> latest_comparison(const ResultsStore& store, std::int64_t run_id) {
-  Statement s(store.handle(), "SELECT comparison_id, role FROM comparison_arms WHERE run_id = ? ORDER BY comparison_id DESC LIMIT 1");
+  Statement s(store.handle(), "SELECT a.comparison_id, a.role FROM comparison_arms a JOIN comparisons c ON c.comparison_id = a.comparison_id "
+                              "WHERE a.run_id = ? AND c.status = 'completed' ORDER BY a.comparison_id DESC LIMIT 1");
   s.bind_int(1, run_id);
   if (!s.step(store.handle())) return std::nullopt;
   return RunComparison{s.integer(0), s.text(1)};
 }
 
 bool has_comparison(const ResultsStore& store, std::int64_t comparison_id) {
-  Statement s(store.handle(), "SELECT 1 FROM comparisons WHERE comparison_id = ?");
+  Statement s(store.handle(), "SELECT 1 FROM comparisons WHERE comparison_id = ? AND status = 'completed'");
   s.bind_int(1, comparison_id);
   return s.step(store.handle());
 }
@@ -60,7 +63,8 @@ bool has_comparison(const ResultsStore& store, std::int64_t comparison_id) {
 std::int64_t comparison_of_run(const ResultsStore& store, std::int64_t run_id) {
   sqlite3* db = store.handle();
   const RunRecord rec = store.run(run_id);  // throws if there is no such run
-  Statement s(db, "SELECT MAX(comparison_id) FROM comparison_arms WHERE run_id = ?");
+  Statement s(db, "SELECT MAX(a.comparison_id) FROM comparison_arms a JOIN comparisons c ON c.comparison_id = a.comparison_id "
+                  "WHERE a.run_id = ? AND c.status = 'completed'");
   s.bind_int(1, run_id);
   if (!s.step(db) || s.is_null(0))
     throw StoreError("run " + std::to_string(run_id) + " (" + rec.scenario_name + ") has no stored results: its status is '" +

@@ -122,7 +122,14 @@ CREATE TABLE IF NOT EXISTS comparisons (
   baseline_run_id INTEGER NOT NULL REFERENCES runs(run_id),
   common_random_numbers INTEGER NOT NULL,
   periods TEXT NOT NULL,
-  plan_months INTEGER NOT NULL DEFAULT 0
+  plan_months INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL DEFAULT 'completed' CHECK (status IN ('running', 'completed'))
+);
+CREATE TABLE IF NOT EXISTS comparison_replicates (
+  comparison_id INTEGER NOT NULL REFERENCES comparisons(comparison_id),
+  replicate INTEGER NOT NULL,
+  committed_at TEXT NOT NULL,
+  PRIMARY KEY (comparison_id, replicate)
 );
 CREATE TABLE IF NOT EXISTS comparison_arms (
   comparison_id INTEGER NOT NULL REFERENCES comparisons(comparison_id),
@@ -197,12 +204,17 @@ ResultsStore::ResultsStore(const std::filesystem::path& file) : path_(file.strin
   exec("PRAGMA journal_mode=WAL;");
   exec("PRAGMA foreign_keys=ON;");
   exec(kSchema);
-  // Databases from before the plan period: add its column (0, no plan).
+  // Databases from before the plan period and per-replicate commits: add their columns.
   {
-    bool has_plan = false;
+    bool has_plan = false, has_status = false;
     Statement cols(db_, "PRAGMA table_info(comparisons)");
-    while (cols.step(db_)) has_plan = has_plan || cols.text(1) == "plan_months";
+    while (cols.step(db_)) {
+      has_plan = has_plan || cols.text(1) == "plan_months";
+      has_status = has_status || cols.text(1) == "status";
+    }
     if (!has_plan) exec("ALTER TABLE comparisons ADD COLUMN plan_months INTEGER NOT NULL DEFAULT 0;");
+    if (!has_status)
+      exec("ALTER TABLE comparisons ADD COLUMN status TEXT NOT NULL DEFAULT 'completed' CHECK (status IN ('running', 'completed'));");
   }
   // Runs left 'running' by a process on this host that no longer exists were interrupted.
   Statement q(db_, "SELECT run_id, pid FROM runs WHERE status = 'running' AND host = ?");
@@ -210,8 +222,24 @@ ResultsStore::ResultsStore(const std::filesystem::path& file) : path_(file.strin
   std::vector<long long> stale;
   while (q.step(db_))
     if (kill(static_cast<pid_t>(q.integer(1)), 0) != 0) stale.push_back(q.integer(0));
-  for (long long id : stale)
-    end_run_without_results(id, "interrupted", "the process running it stopped before it finished");
+  // What they committed before they stopped is deleted: an interrupted run stores nothing.
+  for (long long id : stale) {
+    exec("BEGIN IMMEDIATE");
+    try {
+      Statement c(db_, "SELECT DISTINCT a.comparison_id FROM comparison_arms a JOIN comparisons c ON c.comparison_id = a.comparison_id "
+                       "WHERE a.run_id = ? AND c.status = 'running'");
+      c.bind_int(1, id);
+      std::vector<long long> open;
+      while (c.step(db_)) open.push_back(c.integer(0));
+      for (long long cid : open) delete_comparison_rows(cid);
+      delete_run_rows(id);
+      end_run_without_results(id, "interrupted", "the process running it stopped before it finished");
+      exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
   // Metric dictionary.
   exec("BEGIN");
   Statement ins(db_, "INSERT OR REPLACE INTO metric_dictionary (metric, kind, unit) VALUES (?, ?, ?)");
@@ -263,7 +291,17 @@ void ResultsStore::complete_run(std::int64_t run_id, const std::vector<Replicate
                                 double agent_months_per_second, const model::Policy* policy) {
   exec("BEGIN IMMEDIATE");
   try {
-    write_run({run_id, replicates, wall_seconds, agent_months_per_second, policy}, icp_names);
+    if (policy && !replicates.empty()) write_interventions(run_id, *policy, replicates.front().output->start_year);
+    long long agents = 0;
+    for (const auto& r : replicates) {
+      write_replicate(run_id, r, icp_names);
+      agents += static_cast<long long>(r.output->agents_at_start);
+    }
+    Statement u(db_,
+                "UPDATE runs SET status = 'completed', finished_at = ?, wall_seconds = ?, agents = ?, agent_months_per_second = ? "
+                "WHERE run_id = ?");
+    u.bind(1, utc_now()).bind(2, wall_seconds).bind_int(3, agents).bind(4, agent_months_per_second).bind_int(5, run_id);
+    u.run(db_);
     exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -271,39 +309,127 @@ void ResultsStore::complete_run(std::int64_t run_id, const std::vector<Replicate
   }
 }
 
-std::int64_t ResultsStore::complete_runs(const std::vector<CompletedRun>& runs, const std::vector<std::string>& icp_names,
-                                         const Comparison& comparison, bool common_random_numbers) {
-  exec("BEGIN IMMEDIATE");
+namespace {
+/// Runs `body` in one write transaction, rolled back on any exception.
+template <class F>
+auto in_transaction(sqlite3* db, F&& body) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, &err) != SQLITE_OK) {
+    const std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw StoreError("results database: cannot begin a transaction: " + msg);
+  }
   try {
-    for (const auto& r : runs) write_run(r, icp_names);
-    nlohmann::json periods = comparison.periods;
-    Statement c(db_, "INSERT INTO comparisons (created_at, baseline_run_id, common_random_numbers, periods, plan_months) VALUES (?, ?, ?, ?, ?)");
-    c.bind(1, utc_now()).bind_int(2, comparison.run_ids.front()).bind_int(3, common_random_numbers ? 1 : 0).bind(4, periods.dump());
-    c.bind_int(5, comparison.plan_months);
+    if constexpr (std::is_void_v<decltype(body())>) {
+      body();
+      if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+        throw StoreError(std::string("results database: commit failed: ") + sqlite3_errmsg(db));
+    } else {
+      auto result = body();
+      if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+        throw StoreError(std::string("results database: commit failed: ") + sqlite3_errmsg(db));
+      return result;
+    }
+  } catch (...) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+}  // namespace
+
+std::int64_t ResultsStore::begin_comparison(const ComparisonSpec& spec) {
+  if (spec.run_ids.empty() || spec.finance.size() != spec.run_ids.size())
+    throw StoreError("begin_comparison: every arm needs a run and finance rules");
+  return in_transaction(db_, [&] {
+    nlohmann::json periods = spec.periods;
+    Statement c(db_,
+                "INSERT INTO comparisons (created_at, baseline_run_id, common_random_numbers, periods, plan_months, status) "
+                "VALUES (?, ?, ?, ?, ?, 'running')");
+    c.bind(1, utc_now()).bind_int(2, spec.run_ids.front()).bind_int(3, spec.common_random_numbers ? 1 : 0).bind(4, periods.dump());
+    c.bind_int(5, spec.plan_months);
     c.run(db_);
     const std::int64_t id = sqlite3_last_insert_rowid(db_);
     Statement a(db_,
                 "INSERT INTO comparison_arms (comparison_id, arm, run_id, role, price_base_year, discount_rate_costs, "
                 "discount_rate_health, cashable) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    for (std::size_t k = 0; k < comparison.arms.size(); ++k) {
-      const FinanceSettings& f = comparison.finance[k];
-      const std::string role = comparison.arms.size() == 1 ? "single" : k == 0 ? "baseline" : "scenario";
-      a.bind_int(1, id).bind_int(2, static_cast<long long>(k)).bind_int(3, comparison.run_ids[k]).bind(4, role);
+    for (std::size_t k = 0; k < spec.run_ids.size(); ++k) {
+      const FinanceSettings& f = spec.finance[k];
+      const std::string role = spec.run_ids.size() == 1 ? "single" : k == 0 ? "baseline" : "scenario";
+      a.bind_int(1, id).bind_int(2, static_cast<long long>(k)).bind_int(3, spec.run_ids[k]).bind(4, role);
       a.bind_int(5, f.price_base_year).bind(6, f.rate_costs).bind(7, f.rate_health).bind(8, nlohmann::json(f.cashable).dump());
       a.run(db_);
+      if (k < spec.policies.size() && spec.policies[k]) write_interventions(spec.run_ids[k], *spec.policies[k], run(spec.run_ids[k]).start_year);
+      if (k < spec.central.size() && spec.central[k]) write_parameters(spec.run_ids[k], -1, *spec.central[k]);
+    }
+    return id;
+  });
+}
+
+namespace {
+std::vector<std::int64_t> arm_runs(sqlite3* db, std::int64_t comparison_id) {
+  Statement s(db, "SELECT run_id FROM comparison_arms WHERE comparison_id = ? ORDER BY arm");
+  s.bind_int(1, comparison_id);
+  std::vector<std::int64_t> ids;
+  while (s.step(db)) ids.push_back(s.integer(0));
+  if (ids.empty()) throw StoreError("there is no comparison " + std::to_string(comparison_id));
+  return ids;
+}
+}  // namespace
+
+void ResultsStore::commit_replicate(std::int64_t comparison_id, int replicate, const std::vector<ReplicateResult>& arms,
+                                    const std::vector<std::string>& icp_names, const std::vector<OutcomeValue>& outcomes) {
+  const auto run_ids = arm_runs(db_, comparison_id);
+  if (arms.size() != run_ids.size()) throw StoreError("commit_replicate: one result per arm is needed");
+  in_transaction(db_, [&] {
+    Statement done(db_, "INSERT INTO comparison_replicates (comparison_id, replicate, committed_at) VALUES (?, ?, ?)");
+    done.bind_int(1, comparison_id).bind_int(2, replicate).bind(3, utc_now());
+    done.run(db_);  // the primary key refuses a replicate committed twice
+    Statement agents(db_, "UPDATE runs SET agents = coalesce(agents, 0) + ? WHERE run_id = ?");
+    for (std::size_t a = 0; a < arms.size(); ++a) {
+      write_replicate(run_ids[a], arms[a], icp_names);
+      agents.bind_int(1, static_cast<long long>(arms[a].output->agents_at_start)).bind_int(2, run_ids[a]);
+      agents.run(db_);
     }
     const auto& dict = outcome_dictionary();
     Statement v(db_, "INSERT INTO outcomes (comparison_id, run_id, replicate, period, breakdown, outcome, value) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    for (const auto& x : comparison.values) {
-      v.bind_int(1, id).bind_int(2, comparison.run_ids[static_cast<std::size_t>(x.arm)]).bind_int(3, x.replicate).bind(4, x.period);
+    for (const auto& x : outcomes) {
+      if (x.replicate != replicate) throw StoreError("commit_replicate: an outcome of another replicate");
+      v.bind_int(1, comparison_id).bind_int(2, run_ids[static_cast<std::size_t>(x.arm)]).bind_int(3, x.replicate).bind(4, x.period);
       v.bind(5, x.breakdown).bind(6, dict[static_cast<std::size_t>(x.outcome)].name).bind(7, x.value);
       v.run(db_);
     }
+  });
+}
+
+std::vector<int> ResultsStore::committed_replicates(std::int64_t comparison_id) const {
+  Statement s(db_, "SELECT replicate FROM comparison_replicates WHERE comparison_id = ? ORDER BY replicate");
+  s.bind_int(1, comparison_id);
+  std::vector<int> out;
+  while (s.step(db_)) out.push_back(static_cast<int>(s.integer(0)));
+  return out;
+}
+
+std::vector<OutcomeValue> ResultsStore::committed_outcomes(std::int64_t comparison_id) const {
+  Statement s(db_,
+              "SELECT a.arm, o.replicate, o.period, o.breakdown, o.outcome, o.value FROM outcomes o JOIN comparison_arms a "
+              "ON a.comparison_id = o.comparison_id AND a.run_id = o.run_id WHERE o.comparison_id = ? ORDER BY o.replicate, o.rowid");
+  s.bind_int(1, comparison_id);
+  std::vector<OutcomeValue> out;
+  while (s.step(db_))
+    out.push_back({static_cast<int>(s.integer(0)), static_cast<int>(s.integer(1)), s.text(2), s.text(3), outcome_index(s.text(4)), s.real(5)});
+  return out;
+}
+
+void ResultsStore::close_comparison(std::int64_t comparison_id, const std::vector<OutcomeSummary>& summary,
+                                    const std::vector<RunTiming>& timings) {
+  const auto run_ids = arm_runs(db_, comparison_id);
+  in_transaction(db_, [&] {
+    const auto& dict = outcome_dictionary();
     Statement sm(db_,
                  "INSERT INTO outcome_summary (comparison_id, run_id, period, breakdown, outcome, n, mean, median, p05, p95) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    for (const auto& x : comparison.summary) {
-      sm.bind_int(1, id).bind_int(2, comparison.run_ids[static_cast<std::size_t>(x.arm)]).bind(3, x.period).bind(4, x.breakdown);
+    for (const auto& x : summary) {
+      sm.bind_int(1, comparison_id).bind_int(2, run_ids[static_cast<std::size_t>(x.arm)]).bind(3, x.period).bind(4, x.breakdown);
       sm.bind(5, dict[static_cast<std::size_t>(x.outcome)].name).bind_int(6, x.n);
       int col = 7;
       for (const auto& o : {x.mean, x.median, x.p05, x.p95}) {
@@ -313,135 +439,155 @@ std::int64_t ResultsStore::complete_runs(const std::vector<CompletedRun>& runs, 
       }
       sm.run(db_);
     }
-    exec("COMMIT");
-    return id;
-  } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
+    Statement u(db_,
+                "UPDATE runs SET status = 'completed', finished_at = ?, wall_seconds = ?, agent_months_per_second = ? "
+                "WHERE run_id = ? AND status = 'running'");
+    for (std::size_t a = 0; a < run_ids.size(); ++a) {
+      const RunTiming t = a < timings.size() ? timings[a] : RunTiming{};
+      u.bind(1, utc_now()).bind(2, t.wall_seconds).bind(3, t.agent_months_per_second).bind_int(4, run_ids[a]);
+      u.run(db_);
+    }
+    Statement c(db_, "UPDATE comparisons SET status = 'completed' WHERE comparison_id = ?");
+    c.bind_int(1, comparison_id);
+    c.run(db_);
+  });
+}
+
+void ResultsStore::discard_comparison(std::int64_t comparison_id, const std::string& status, const std::string& message) {
+  const auto run_ids = arm_runs(db_, comparison_id);
+  in_transaction(db_, [&] {
+    delete_comparison_rows(comparison_id);
+    for (const auto id : run_ids) {
+      delete_run_rows(id);
+      end_run_without_results(id, status, message);
+    }
+  });
+}
+
+void ResultsStore::delete_comparison_rows(std::int64_t comparison_id) {
+  for (const char* table : {"outcomes", "outcome_summary", "comparison_replicates", "comparison_arms", "comparisons"}) {
+    Statement d(db_, (std::string("DELETE FROM ") + table + " WHERE comparison_id = ?").c_str());
+    d.bind_int(1, comparison_id);
+    d.run(db_);
   }
 }
 
-void ResultsStore::write_run(const CompletedRun& run, const std::vector<std::string>& icp_names) {
-  const std::int64_t run_id = run.run_id;
-  const auto& replicates = run.replicates;
-  const model::Policy* policy = run.policy;
-  const double wall_seconds = run.wall_seconds, agent_months_per_second = run.agent_months_per_second;
-  {
-    Statement m(db_,
-                "INSERT INTO metrics (run_id, replicate, period_type, period, start_month, end_month, months, icp, "
-                "imd_quintile, metric, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    Statement p(db_,
-                "INSERT INTO parameters (run_id, replicate, name, value, unit, uncertainty, derived, source) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    Statement d(db_, "INSERT INTO diagnostics (run_id, replicate, name, value, note) VALUES (?, ?, ?, ?, ?)");
-    // A parameter table as the run used it (replicate -1: the central values the draws come from).
-    auto write_parameters = [&](long long replicate, const model::ParameterTable& table) {
-      for (const auto& r : table.rows()) {
-        p.bind_int(1, run_id).bind_int(2, replicate).bind(3, r.name);
-        if (r.value) p.bind(4, *r.value);
-        else p.bind_null(4);
-        p.bind(5, r.unit);
-        if (r.uncertainty.kind == model::Distribution::Kind::fixed) p.bind_null(6);
-        else p.bind(6, r.uncertainty.to_string());
-        p.bind_int(7, r.derived ? 1 : 0).bind(8, r.source);
-        p.run(db_);
-      }
-    };
-    Statement ss(db_,
-                 "INSERT INTO system_stocks (run_id, replicate, icp, after_month, month, variable, unit, value) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    Statement im(db_,
-                 "INSERT INTO intervention_metrics (run_id, replicate, intervention, period_type, period, start_month, "
-                 "end_month, months, metric, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (policy && !replicates.empty()) {
-      Statement iv(db_,
-                   "INSERT INTO interventions (run_id, intervention, type, shifts, reach, start_month, end_month, unit_cost_gbp, "
-                   "unit_cost_basis, max_uptake, ramp_up_months, effect_half_life_months, effects, budget) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      const int start_year = replicates.front().output->start_year;
-      auto month = [&](int t) { return month_label(start_year, t); };
-      for (const auto& spec : policy->interventions) {
-        const auto& e = model::catalogue_entry(spec.type);
-        nlohmann::json shifts = spec.shifts, effects = nlohmann::json::object(), budget = nlohmann::json::object();
-        for (const auto& [kind, dist] : spec.effects) {
-          std::string key;
-          for (const auto& def : e.effects)
-            if (def.kind == kind) key = def.key;
-          effects[key] = {{"distribution", dist.to_string()}, {"mean", dist.mean()}};
-          const auto share = spec.effect_share.find(kind);
-          if (share != spec.effect_share.end()) effects[key]["share_of_rate"] = share->second;
-        }
-        for (const auto& [fy, by] : spec.budget) {
-          nlohmann::json f = nlohmann::json::object();
-          for (std::size_t k = 0; k < by.size(); ++k)
-            if (by[k] > 0) f[model::kFunderNames[k]] = by[k];
-          budget[std::to_string(fy)] = f;
-        }
-        const bool area = e.reach == model::Reach::area;
-        iv.bind_int(1, run_id).bind(2, spec.name).bind(3, e.name).bind(4, shifts.dump()).bind(5, std::string(area ? "area" : "person"));
-        iv.bind(6, month(spec.start_month)).bind(7, month(spec.end_month)).bind(8, spec.unit_cost);
-        iv.bind(9, std::string(area ? "GBP per resident a year, base-year prices" : "GBP per participant, base-year prices"));
-        if (area) iv.bind_null(10);
-        else iv.bind(10, spec.max_uptake);
-        iv.bind_int(11, spec.ramp_up_months).bind(12, spec.effect_half_life_months).bind(13, effects.dump()).bind(14, budget.dump());
-        iv.run(db_);
-      }
-    }
-    long long agents = 0;
-    for (const auto& rep : replicates) {
-      const model::RunOutput& out = *rep.output;
-      agents += static_cast<long long>(out.agents_at_start);
-      const auto periods = periods_of(out.start_year, out.months);
-      const auto rows = long_rows(out, periods, static_cast<int>(icp_names.size()));
-      std::vector<std::string> names(kAllMetrics);
-      for (int k = 0; k < kAllMetrics; ++k) names[static_cast<std::size_t>(k)] = metric_name(k);
-      for (const auto& row : rows) {
-        const Period& pr = *row.period;
-        m.bind_int(1, run_id).bind_int(2, row.replicate).bind(3, period_type_name(pr.type)).bind(4, pr.label);
-        m.bind(5, pr.start).bind(6, pr.end).bind_int(7, pr.type == PeriodType::start ? 0 : pr.months());
-        m.bind(8, icp_names[static_cast<std::size_t>(row.icp)]).bind_int(9, row.quintile);
-        m.bind(10, names[static_cast<std::size_t>(row.metric)]).bind(11, row.value);
-        m.run(db_);
-      }
-      write_parameters(static_cast<long long>(out.replicate), *rep.parameters);
-      for (const auto& dg : out.diagnostics) {
-        d.bind_int(1, run_id).bind_int(2, out.replicate).bind(3, dg.name).bind(4, dg.value).bind(5, dg.note);
-        d.run(db_);
-      }
-      // The system model of each ICP: every stock, auxiliary and month's flow total, at the
-      // start (after_month -1) and at the end of every month.
-      const model::SystemOutput& so = out.system;
-      for (std::size_t c = 0; c < so.values.size(); ++c)
-        for (std::size_t t = 0; t < so.values[c].size(); ++t) {
-          const int after = static_cast<int>(t) - 1;
-          const std::string label = after < 0 ? std::string("start") : month_label(out.start_year, after);
-          for (std::size_t v = 0; v < so.names.size(); ++v) {
-            ss.bind_int(1, run_id).bind_int(2, out.replicate).bind(3, so.icps[c]).bind_int(4, after).bind(5, label);
-            ss.bind(6, so.names[v]).bind(7, so.units[v]).bind(8, so.values[c][t][v]);
-            ss.run(db_);
-          }
-        }
-      for (const auto& pg : out.programmes)
-        for (const auto& pr : periods) {
-          if (pr.type == PeriodType::start) continue;
-          std::vector<double> sum(static_cast<std::size_t>(model::kProgrammeMetrics), 0.0);
-          for (int t = pr.first_month; t <= pr.last_month && t < static_cast<int>(pg.months.size()); ++t)
-            for (int x = 0; x < model::kProgrammeMetrics; ++x) sum[static_cast<std::size_t>(x)] += pg.months[static_cast<std::size_t>(t)][static_cast<std::size_t>(x)];
-          for (int x = 0; x < model::kProgrammeMetrics; ++x) {
-            im.bind_int(1, run_id).bind_int(2, out.replicate).bind(3, pg.name).bind(4, period_type_name(pr.type)).bind(5, pr.label);
-            im.bind(6, pr.start).bind(7, pr.end).bind_int(8, pr.months()).bind(9, model::programme_metric_name(x));
-            im.bind(10, sum[static_cast<std::size_t>(x)]);
-            im.run(db_);
-          }
-        }
-    }
-    if (run.central) write_parameters(-1, *run.central);
-    Statement u(db_,
-                "UPDATE runs SET status = 'completed', finished_at = ?, wall_seconds = ?, agents = ?, "
-                "agent_months_per_second = ? WHERE run_id = ?");
-    u.bind(1, utc_now()).bind(2, wall_seconds).bind_int(3, agents).bind(4, agent_months_per_second).bind_int(5, run_id);
-    u.run(db_);
+void ResultsStore::delete_run_rows(std::int64_t run_id) {
+  for (const char* table : {"metrics", "parameters", "diagnostics", "interventions", "intervention_metrics", "system_stocks"}) {
+    Statement d(db_, (std::string("DELETE FROM ") + table + " WHERE run_id = ?").c_str());
+    d.bind_int(1, run_id);
+    d.run(db_);
   }
+  Statement u(db_, "UPDATE runs SET agents = NULL WHERE run_id = ?");
+  u.bind_int(1, run_id);
+  u.run(db_);
+}
+
+void ResultsStore::write_parameters(std::int64_t run_id, long long replicate, const model::ParameterTable& table) {
+  Statement p(db_,
+              "INSERT INTO parameters (run_id, replicate, name, value, unit, uncertainty, derived, source) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const auto& r : table.rows()) {
+    p.bind_int(1, run_id).bind_int(2, replicate).bind(3, r.name);
+    if (r.value) p.bind(4, *r.value);
+    else p.bind_null(4);
+    p.bind(5, r.unit);
+    if (r.uncertainty.kind == model::Distribution::Kind::fixed) p.bind_null(6);
+    else p.bind(6, r.uncertainty.to_string());
+    p.bind_int(7, r.derived ? 1 : 0).bind(8, r.source);
+    p.run(db_);
+  }
+}
+
+void ResultsStore::write_interventions(std::int64_t run_id, const model::Policy& policy, int start_year) {
+  Statement iv(db_,
+               "INSERT INTO interventions (run_id, intervention, type, shifts, reach, start_month, end_month, unit_cost_gbp, "
+               "unit_cost_basis, max_uptake, ramp_up_months, effect_half_life_months, effects, budget) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  auto month = [&](int t) { return month_label(start_year, t); };
+  for (const auto& spec : policy.interventions) {
+    const auto& e = model::catalogue_entry(spec.type);
+    nlohmann::json shifts = spec.shifts, effects = nlohmann::json::object(), budget = nlohmann::json::object();
+    for (const auto& [kind, dist] : spec.effects) {
+      std::string key;
+      for (const auto& def : e.effects)
+        if (def.kind == kind) key = def.key;
+      effects[key] = {{"distribution", dist.to_string()}, {"mean", dist.mean()}};
+      const auto share = spec.effect_share.find(kind);
+      if (share != spec.effect_share.end()) effects[key]["share_of_rate"] = share->second;
+    }
+    for (const auto& [fy, by] : spec.budget) {
+      nlohmann::json f = nlohmann::json::object();
+      for (std::size_t k = 0; k < by.size(); ++k)
+        if (by[k] > 0) f[model::kFunderNames[k]] = by[k];
+      budget[std::to_string(fy)] = f;
+    }
+    const bool area = e.reach == model::Reach::area;
+    iv.bind_int(1, run_id).bind(2, spec.name).bind(3, e.name).bind(4, shifts.dump()).bind(5, std::string(area ? "area" : "person"));
+    iv.bind(6, month(spec.start_month)).bind(7, month(spec.end_month)).bind(8, spec.unit_cost);
+    iv.bind(9, std::string(area ? "GBP per resident a year, base-year prices" : "GBP per participant, base-year prices"));
+    if (area) iv.bind_null(10);
+    else iv.bind(10, spec.max_uptake);
+    iv.bind_int(11, spec.ramp_up_months).bind(12, spec.effect_half_life_months).bind(13, effects.dump()).bind(14, budget.dump());
+    iv.run(db_);
+  }
+}
+
+void ResultsStore::write_replicate(std::int64_t run_id, const ReplicateResult& rep, const std::vector<std::string>& icp_names) {
+  Statement m(db_,
+              "INSERT INTO metrics (run_id, replicate, period_type, period, start_month, end_month, months, icp, "
+              "imd_quintile, metric, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  Statement d(db_, "INSERT INTO diagnostics (run_id, replicate, name, value, note) VALUES (?, ?, ?, ?, ?)");
+  Statement ss(db_,
+               "INSERT INTO system_stocks (run_id, replicate, icp, after_month, month, variable, unit, value) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  Statement im(db_,
+               "INSERT INTO intervention_metrics (run_id, replicate, intervention, period_type, period, start_month, "
+               "end_month, months, metric, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  const model::RunOutput& out = *rep.output;
+  const auto periods = periods_of(out.start_year, out.months);
+  const auto rows = long_rows(out, periods, static_cast<int>(icp_names.size()));
+  std::vector<std::string> names(kAllMetrics);
+  for (int k = 0; k < kAllMetrics; ++k) names[static_cast<std::size_t>(k)] = metric_name(k);
+  for (const auto& row : rows) {
+    const Period& pr = *row.period;
+    m.bind_int(1, run_id).bind_int(2, row.replicate).bind(3, period_type_name(pr.type)).bind(4, pr.label);
+    m.bind(5, pr.start).bind(6, pr.end).bind_int(7, pr.type == PeriodType::start ? 0 : pr.months());
+    m.bind(8, icp_names[static_cast<std::size_t>(row.icp)]).bind_int(9, row.quintile);
+    m.bind(10, names[static_cast<std::size_t>(row.metric)]).bind(11, row.value);
+    m.run(db_);
+  }
+  write_parameters(run_id, static_cast<long long>(out.replicate), *rep.parameters);
+  for (const auto& dg : out.diagnostics) {
+    d.bind_int(1, run_id).bind_int(2, out.replicate).bind(3, dg.name).bind(4, dg.value).bind(5, dg.note);
+    d.run(db_);
+  }
+  // The system model of each ICP: every stock, auxiliary and month's flow total, at the
+  // start (after_month -1) and at the end of every month.
+  const model::SystemOutput& so = out.system;
+  for (std::size_t c = 0; c < so.values.size(); ++c)
+    for (std::size_t t = 0; t < so.values[c].size(); ++t) {
+      const int after = static_cast<int>(t) - 1;
+      const std::string label = after < 0 ? std::string("start") : month_label(out.start_year, after);
+      for (std::size_t v = 0; v < so.names.size(); ++v) {
+        ss.bind_int(1, run_id).bind_int(2, out.replicate).bind(3, so.icps[c]).bind_int(4, after).bind(5, label);
+        ss.bind(6, so.names[v]).bind(7, so.units[v]).bind(8, so.values[c][t][v]);
+        ss.run(db_);
+      }
+    }
+  for (const auto& pg : out.programmes)
+    for (const auto& pr : periods) {
+      if (pr.type == PeriodType::start) continue;
+      std::vector<double> sum(static_cast<std::size_t>(model::kProgrammeMetrics), 0.0);
+      for (int t = pr.first_month; t <= pr.last_month && t < static_cast<int>(pg.months.size()); ++t)
+        for (int x = 0; x < model::kProgrammeMetrics; ++x) sum[static_cast<std::size_t>(x)] += pg.months[static_cast<std::size_t>(t)][static_cast<std::size_t>(x)];
+      for (int x = 0; x < model::kProgrammeMetrics; ++x) {
+        im.bind_int(1, run_id).bind_int(2, out.replicate).bind(3, pg.name).bind(4, period_type_name(pr.type)).bind(5, pr.label);
+        im.bind(6, pr.start).bind(7, pr.end).bind_int(8, pr.months()).bind(9, model::programme_metric_name(x));
+        im.bind(10, sum[static_cast<std::size_t>(x)]);
+        im.run(db_);
+      }
+    }
 }
 
 void ResultsStore::end_run_without_results(std::int64_t run_id, const std::string& status, const std::string& message) {

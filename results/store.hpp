@@ -14,8 +14,10 @@
 //                value: every OUTPUTS.md figure per replicate (results/comparison.hpp)
 //   outcome_summary  mean, median, 5th and 95th percentile of each outcome over replicates
 //   outcome_dictionary  unit, scope (arm or difference), breakdowns and definition
-// A run's results are written in one transaction when it completes: a run that fails or is
-// interrupted leaves no metric rows, and its status row says what happened.
+// A comparison is written replicate by replicate (replicate k of every arm per transaction)
+// and closed with its summaries; a run that fails or is interrupted leaves no rows (they are
+// deleted, and those a killed process left behind are deleted when the database is next
+// opened), and its status row says what happened.
 #pragma once
 
 #include "model/outputs.hpp"
@@ -66,31 +68,55 @@ class ResultsStore {
   /// Records the start of a run (status 'running'); returns its id.
   std::int64_t begin_run(const RunRecord& record);
 
-  /// Everything one replicate produced.
+  /// Everything one replicate of one run produced.
   struct ReplicateResult {
     const model::RunOutput* output = nullptr;
     const model::ParameterTable* parameters = nullptr;
   };
-  /// Writes every replicate's rows and marks the run completed, in one transaction.
-  /// `policy` (may be null) is stored in the interventions table.
+
+  // ---- A comparison, stored replicate by replicate ----
+  // begin_comparison (after begin_run for every arm), then commit_replicate for each
+  // replicate k, in any order, each in its own transaction: every arm's rows of replicate k
+  // and the outcomes of k; then close_comparison writes the summaries and marks the runs
+  // completed. discard_comparison undoes a comparison that will not finish: its rows are
+  // deleted and its runs marked failed or interrupted, so a failed run stores nothing.
+  // Until it is closed a comparison is 'running' and no reader lists it.
+
+  /// What a comparison is, known before any replicate runs.
+  struct ComparisonSpec {
+    std::vector<std::int64_t> run_ids;            // arm 0 the baseline
+    std::vector<FinanceSettings> finance;         // per arm
+    std::vector<std::string> periods;             // comparison_periods()
+    int plan_months = 0;
+    bool common_random_numbers = true;
+    std::vector<const model::Policy*> policies;   // per arm, may be null: the interventions table
+    /// With drawn parameters (replicates > 1): each arm's central table the draws come from,
+    /// stored as replicate -1 (the assumptions as the scenario states them); may be null.
+    std::vector<const model::ParameterTable*> central;
+  };
+  std::int64_t begin_comparison(const ComparisonSpec& spec);
+  /// Replicate k of every arm (in arm order) and the outcomes of k, in one transaction.
+  void commit_replicate(std::int64_t comparison_id, int replicate, const std::vector<ReplicateResult>& arms,
+                        const std::vector<std::string>& icp_names, const std::vector<OutcomeValue>& outcomes);
+  /// The replicates of a comparison committed so far, ascending.
+  std::vector<int> committed_replicates(std::int64_t comparison_id) const;
+  /// Every outcome value committed for a comparison (arm as its index), by replicate.
+  std::vector<OutcomeValue> committed_outcomes(std::int64_t comparison_id) const;
+  /// Per arm: its wall time and agent-months per second.
+  struct RunTiming {
+    double wall_seconds = 0, agent_months_per_second = 0;
+  };
+  /// Writes the summaries and marks the comparison and its runs completed, in one transaction.
+  void close_comparison(std::int64_t comparison_id, const std::vector<OutcomeSummary>& summary,
+                        const std::vector<RunTiming>& timings);
+  /// Deletes everything a comparison and its runs stored and marks the runs `status`
+  /// ('failed' or 'interrupted') with the message.
+  void discard_comparison(std::int64_t comparison_id, const std::string& status, const std::string& message);
+
+  /// A single run, written at once (tests and tools): every replicate's rows, run completed.
   void complete_run(std::int64_t run_id, const std::vector<ReplicateResult>& replicates,
                     const std::vector<std::string>& icp_names, double wall_seconds, double agent_months_per_second,
                     const model::Policy* policy = nullptr);
-  /// A run to complete: its replicates, timings and policy (may be null).
-  struct CompletedRun {
-    std::int64_t run_id = 0;
-    std::vector<ReplicateResult> replicates;
-    double wall_seconds = 0, agent_months_per_second = 0;
-    const model::Policy* policy = nullptr;
-    /// With drawn parameters (replicates > 1): the central table the draws come from, stored
-    /// as replicate -1 (the assumptions as the scenario states them).
-    const model::ParameterTable* central = nullptr;
-  };
-  /// Writes every run (as complete_run does) and the comparison of them (its arms, every
-  /// outcome per replicate and their summaries), all in one transaction; returns the
-  /// comparison's id. A single run is stored as a comparison of one arm (role 'single').
-  std::int64_t complete_runs(const std::vector<CompletedRun>& runs, const std::vector<std::string>& icp_names,
-                             const Comparison& comparison, bool common_random_numbers);
   /// Marks a run failed or interrupted (no metric rows are written).
   void end_run_without_results(std::int64_t run_id, const std::string& status, const std::string& message);
 
@@ -103,7 +129,11 @@ class ResultsStore {
 
  private:
   void exec(const std::string& sql) const;
-  void write_run(const CompletedRun& run, const std::vector<std::string>& icp_names);
+  void write_replicate(std::int64_t run_id, const ReplicateResult& replicate, const std::vector<std::string>& icp_names);
+  void write_interventions(std::int64_t run_id, const model::Policy& policy, int start_year);
+  void write_parameters(std::int64_t run_id, long long replicate, const model::ParameterTable& table);
+  void delete_run_rows(std::int64_t run_id);
+  void delete_comparison_rows(std::int64_t comparison_id);
   sqlite3* db_ = nullptr;
   std::string path_;
 };

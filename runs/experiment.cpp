@@ -1,0 +1,187 @@
+#include "runs/experiment.hpp"
+
+#include "model/errors.hpp"
+#include "model/parallel.hpp"
+#include "model/sampling.hpp"
+
+#include <tbb/info.h>
+#include <tbb/task_arena.h>
+
+#include <exception>
+#include <mutex>
+
+namespace shiftsim::runs {
+
+Experiment::Experiment(std::vector<Arm> arms, const ExperimentSettings& o) : arms_(std::move(arms)) {
+  if (arms_.empty()) throw InternalError("an experiment needs at least one arm");
+  const auto& base = arms_.front().scenario;
+  for (std::size_t k = 1; k < arms_.size(); ++k) {
+    const auto& s = arms_[k].scenario;
+    auto differs = [&](const std::string& field, const std::string& mine, const std::string& theirs) {
+      throw InputError(s.path + ": /" + field + " is " + mine + ", but the baseline " + base.path + " has " + theirs +
+                       "; the arms of a comparison must share the region, start year and horizon");
+    };
+    if (s.region != base.region) differs("region", s.region, base.region);
+    if (s.start_year != base.start_year) differs("start_year", std::to_string(s.start_year), std::to_string(base.start_year));
+    if (o.years <= 0 && s.years != base.years) differs("years", std::to_string(s.years), std::to_string(base.years));
+  }
+  mode_ = o.mode;
+  const bool sd = mode_ == model::Mode::sd;
+  if (sd)
+    for (const auto& a : arms_)
+      if (!a.policy->interventions.empty())
+        throw InputError(a.scenario.path + ": --mode sd drives the system models from cohort averages and cannot run interventions, which act "
+                         "on people; this scenario funds " + std::to_string(a.policy->interventions.size()) +
+                         " (run it without --mode sd, or use a scenario without interventions)");
+  // SD-only mode needs the synthesised people only for their cohort averages: one replicate
+  // of a tenth will do.
+  replicates_ = sd ? 1 : o.replicates > 0 ? o.replicates : (base.replicates > 1 ? base.replicates : o.default_replicates);
+  scale_ = o.scale > 0 ? o.scale : (sd ? 0.1 : base.scale);
+  months_ = 12 * (o.years > 0 ? o.years : base.years);
+  const int plan_years = o.plan_years > 0 ? o.plan_years : o.plan_years == 0 ? base.years : 0;
+  plan_months_ = plan_years > 0 && plan_years * 12 < months_ ? plan_years * 12 : 0;
+  seed_ = o.seed >= 0 ? static_cast<std::uint32_t>(o.seed) : base.seed;
+  crn_ = !o.independent_streams;
+  // Common random numbers: every arm uses the baseline's seed. Independent streams give each
+  // arm its own (a large odd offset per arm), only to show what CRN buys.
+  for (std::size_t k = 0; k < arms_.size(); ++k) seeds_.push_back(crn_ ? seed_ : seed_ + static_cast<std::uint32_t>(k) * 1000003u);
+}
+
+std::vector<Task> Experiment::tasks() const {
+  std::vector<Task> t;
+  for (int r = 0; r < replicates_; ++r)
+    for (int a = 0; a < static_cast<int>(arms_.size()); ++a) t.push_back({a, r});
+  return t;
+}
+
+std::vector<std::string> Experiment::periods() const { return results::comparison_periods(start_year(), months_, plan_months_); }
+
+std::vector<results::FinanceSettings> Experiment::finance() const {
+  std::vector<results::FinanceSettings> out;
+  for (const auto& a : arms_) {
+    const auto& s = a.scenario.finance;
+    results::FinanceSettings f;
+    f.price_base_year = s.price_base_year;
+    f.rate_costs = s.discount_rate_costs;
+    f.rate_health = s.discount_rate_health;
+    f.cashable = s.cashable;
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+namespace {
+
+/// Simulates one task (on the calling thread and its arena's workers).
+TaskResult simulate(const Experiment& e, const Task& task, const std::atomic<bool>* cancel, const std::function<void(int)>& after_month) {
+  const Arm& arm = e.arms()[static_cast<std::size_t>(task.arm)];
+  const bool psa = e.replicates() > 1;
+  model::RunSettings s;
+  s.mode = e.mode();
+  s.start_year = arm.scenario.start_year;
+  s.months = e.months();
+  s.seed = e.seed_of(task.arm);
+  s.replicate = static_cast<std::uint32_t>(task.replicate);
+  s.scale = e.scale();
+  s.policy = arm.policy;
+  s.cancel = cancel;
+  s.progress = [&](int m, int) { after_month(m); };
+  std::unique_ptr<model::World> drawn_world;
+  const model::World* w = arm.world.get();
+  if (psa) {
+    const model::RandomKey key{s.seed, s.replicate};
+    const model::ParameterTable drawn = model::draw_parameters(*arm.table, key);
+    drawn_world = std::make_unique<model::World>(model::build_world(arm.inputs->region, drawn));
+    w = drawn_world.get();
+    s.policy = std::make_shared<const model::Policy>(model::draw_policy(*arm.policy, drawn, key));
+  }
+  model::Simulation sim(*w, s);
+  TaskResult r;
+  r.output = std::make_unique<model::RunOutput>(sim.run());
+  // Effects the scenario gave as distributions are drawn outside the parameter table: store
+  // them with the replicate's diagnostics.
+  if (psa)
+    for (const auto& spec : s.policy->interventions)
+      for (const auto& [kind, dist] : spec.effects)
+        if (!spec.effect_rows.count(kind))
+          r.output->diagnostics.push_back({"psa.draw." + spec.name + ".effect" + std::to_string(static_cast<int>(kind)), dist.mean(),
+                                           "this replicate's draw of an effect the scenario gave as a distribution"});
+  r.parameters = std::make_unique<model::ParameterTable>(sim.parameter_table());
+  return r;
+}
+
+}  // namespace
+
+void run_tasks(const Experiment& e, const std::vector<Task>& tasks, const Controls& c,
+               const std::function<void(const Task&, TaskResult&&)>& done) {
+  for (const auto& t : tasks)
+    if (t.arm < 0 || t.arm >= static_cast<int>(e.arms().size()) || t.replicate < 0 || t.replicate >= e.replicates())
+      throw InternalError("run_tasks: a task outside the experiment");
+  // The tasks' own stop flag: set by the caller's token (checked each month) or by a failure.
+  std::atomic<bool> stop{false};
+  auto stopped = [&] { return stop.load() || (c.cancel && c.cancel->cancelled()); };
+  std::atomic<long> months_done{0};
+  const long months_total = static_cast<long>(tasks.size()) * e.months();
+  std::mutex progress_mutex, done_mutex;
+  // A task's exception is caught here, not left to cancel the loop: cancelling it would also
+  // cancel the other tasks' inner parallel loops midway.
+  std::vector<std::exception_ptr> errors(tasks.size());
+  const int threads = c.threads > 0 ? c.threads : tbb::info::default_concurrency();
+  tbb::task_arena arena(threads);
+  arena.execute([&] {
+    // model::for_each_index: TBB, or std::threads in ThreadSanitizer builds (model/parallel.hpp).
+    model::for_each_index(tasks.size(), [&](std::size_t k) {
+      const Task& task = tasks[k];
+      try {
+        std::atomic<bool> task_stop{false};
+        auto after_month = [&](int m) {
+          if (c.after_month) c.after_month(task, m);
+          if (stopped()) task_stop.store(true);
+          const long d = ++months_done;
+          if (c.progress) {
+            std::unique_lock<std::mutex> lock(progress_mutex, std::try_to_lock);
+            if (lock) c.progress({d, months_total, static_cast<int>(tasks.size())});
+          }
+        };
+        if (stopped()) throw model::Cancelled();
+        TaskResult r;
+        tbb::this_task_arena::isolate([&] { r = simulate(e, task, &task_stop, after_month); });
+        std::lock_guard<std::mutex> lock(done_mutex);
+        done(task, std::move(r));
+      } catch (...) {
+        errors[k] = std::current_exception();
+        bool cancelled = false;
+        try {
+          std::rethrow_exception(errors[k]);
+        } catch (const model::Cancelled&) {
+          cancelled = true;
+        } catch (...) {
+        }
+        if (!cancelled && c.on_error == OnError::stop_all) stop.store(true);
+      }
+    });
+  });
+  std::exception_ptr first_error, interruption;
+  for (const auto& err : errors) {
+    if (!err) continue;
+    try {
+      std::rethrow_exception(err);
+    } catch (const model::Cancelled&) {
+      if (!interruption) interruption = err;
+    } catch (...) {
+      if (!first_error) first_error = err;
+    }
+  }
+  if (first_error) std::rethrow_exception(first_error);
+  if (interruption) std::rethrow_exception(interruption);
+}
+
+std::vector<results::OutcomeValue> replicate_outcomes(const Experiment& e, int replicate, const std::vector<const model::RunOutput*>& outputs) {
+  if (outputs.size() != e.arms().size()) throw InternalError("replicate_outcomes: one output per arm is needed");
+  const auto finance = e.finance();
+  std::vector<results::ReplicateArm> arms;
+  for (std::size_t a = 0; a < outputs.size(); ++a) arms.push_back({outputs[a], finance[a]});
+  return results::replicate_outcomes(arms, replicate, e.plan_months());
+}
+
+}  // namespace shiftsim::runs

@@ -1,0 +1,131 @@
+#include "runs/store_writer.hpp"
+
+#include "model/errors.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+namespace shiftsim::runs {
+
+StoreWriter::StoreWriter(results::ResultsStore& store, const Experiment& e, const Provenance& p) : store_(store), experiment_(e) {
+  const auto& arms = e.arms();
+  totals_.resize(arms.size());
+  try {
+    for (std::size_t k = 0; k < arms.size(); ++k) {
+      const Arm& a = arms[k];
+      results::RunRecord rec;
+      rec.scenario_name = a.scenario.name;
+      rec.scenario_text = a.scenario.source_text;
+      rec.scenario_path = a.scenario.path;
+      rec.data_version = a.inputs->region.data_version;
+      rec.parameters_version = a.inputs->parameters_version;
+      rec.program_version = p.program_version;
+      rec.seed = e.seed_of(static_cast<int>(k));
+      rec.replicates = e.replicates();
+      rec.scale = e.scale();
+      rec.threads = p.threads;
+      rec.start_year = a.scenario.start_year;
+      rec.years = e.years();
+      run_ids_.push_back(store.begin_run(rec));
+    }
+    results::ResultsStore::ComparisonSpec spec;
+    spec.run_ids = run_ids_;
+    spec.finance = e.finance();
+    spec.periods = e.periods();
+    spec.plan_months = e.plan_months();
+    spec.common_random_numbers = e.common_random_numbers();
+    for (const auto& a : arms) {
+      spec.policies.push_back(a.policy.get());
+      spec.central.push_back(e.replicates() > 1 ? a.table.get() : nullptr);
+    }
+    comparison_id_ = store.begin_comparison(spec);
+  } catch (...) {
+    for (const auto id : run_ids_) store.end_run_without_results(id, "failed", "the results database refused the run");
+    throw;
+  }
+  for (const auto& icp : arms.front().inputs->region.icps) icps_.push_back(icp.name);
+}
+
+void StoreWriter::accept(const Task& task, TaskResult&& result) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::size_t A = experiment_.arms().size();
+  auto& t = totals_[static_cast<std::size_t>(task.arm)];
+  t.setup_seconds += result.output->setup_seconds;
+  t.simulate_seconds += result.output->wall_seconds;
+  t.agent_months += result.output->agent_months;
+  auto& slot = pending_[task.replicate];
+  slot.resize(A);
+  if (slot[static_cast<std::size_t>(task.arm)].output) throw InternalError("a task was stored twice");
+  slot[static_cast<std::size_t>(task.arm)] = std::move(result);
+  for (const auto& r : slot)
+    if (!r.output) return;
+  std::vector<results::ResultsStore::ReplicateResult> arms;
+  std::vector<const model::RunOutput*> outputs;
+  for (const auto& r : slot) {
+    arms.push_back({r.output.get(), r.parameters.get()});
+    outputs.push_back(r.output.get());
+  }
+  const auto values = replicate_outcomes(experiment_, task.replicate, outputs);
+  store_.commit_replicate(comparison_id_, task.replicate, arms, icps_, values);
+  if (keep_) kept_[task.replicate] = std::move(slot);
+  pending_.erase(task.replicate);
+}
+
+std::vector<int> StoreWriter::committed() const { return store_.committed_replicates(comparison_id_); }
+
+std::int64_t StoreWriter::close(double wall_seconds) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto done = store_.committed_replicates(comparison_id_);
+  if (static_cast<int>(done.size()) != experiment_.replicates())
+    throw InternalError("close: " + std::to_string(done.size()) + " of " + std::to_string(experiment_.replicates()) +
+                        " replicates are stored");
+  const auto values = store_.committed_outcomes(comparison_id_);
+  const auto summary =
+      results::summarise_comparison(values, static_cast<int>(experiment_.arms().size()), experiment_.replicates());
+  std::vector<results::ResultsStore::RunTiming> timings;
+  for (const auto& t : totals_) timings.push_back({wall_seconds, t.simulate_seconds > 0 ? t.agent_months / t.simulate_seconds : 0});
+  store_.close_comparison(comparison_id_, summary, timings);
+  summary_ = {};
+  for (const auto& a : experiment_.arms()) summary_.arms.push_back(a.scenario.name);
+  summary_.run_ids = run_ids_;
+  summary_.periods = experiment_.periods();
+  summary_.summary = summary;
+  summary_.finance = experiment_.finance();
+  summary_.plan_months = experiment_.plan_months();
+  return comparison_id_;
+}
+
+void StoreWriter::discard(const std::string& status, const std::string& message) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  pending_.clear();
+  kept_.clear();
+  store_.discard_comparison(comparison_id_, status, message);
+}
+
+std::vector<const model::RunOutput*> StoreWriter::outputs(int arm) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<const model::RunOutput*> out;
+  for (const auto& [k, slot] : kept_) out.push_back(slot[static_cast<std::size_t>(arm)].output.get());
+  return out;
+}
+
+Stored run_and_store(const Experiment& e, StoreWriter& writer, const Controls& controls) {
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    std::vector<Task> todo;
+    const auto done = writer.committed();
+    for (const auto& t : e.tasks())
+      if (std::find(done.begin(), done.end(), t.replicate) == done.end()) todo.push_back(t);
+    run_tasks(e, todo, controls, [&](const Task& t, TaskResult&& r) { writer.accept(t, std::move(r)); });
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return {writer.close(wall), writer.run_ids(), wall};
+  } catch (const model::Cancelled&) {
+    writer.discard("interrupted", "interrupted; no results were stored");
+    throw;
+  } catch (const std::exception& ex) {
+    writer.discard("failed", ex.what());
+    throw;
+  }
+}
+
+}  // namespace shiftsim::runs

@@ -1,0 +1,182 @@
+// The run library: an experiment's tasks run in two halves store the same answer as run all
+// at once; cancelling and failing store nothing; the error policy; progress.
+#include "regression/stored_summaries.hpp"
+#include "runs/experiment.hpp"
+#include "runs/inputs.hpp"
+#include "runs/store_writer.hpp"
+
+#include "model/errors.hpp"
+
+#include <doctest/doctest.h>
+
+#include <set>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using namespace shiftsim;
+
+namespace {
+
+struct TempDir {
+  fs::path path = fs::temp_directory_path() / ("shiftsim_runs_" + std::to_string(::getpid()) + "_" + std::to_string(counter()++));
+  TempDir() {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  static int& counter() {
+    static int c = 0;
+    return c;
+  }
+};
+
+runs::Experiment small_experiment(int replicates = 3) {
+  const fs::path s = fs::path(SHIFTSIM_SOURCE_DIR) / "scenarios";
+  runs::ExperimentSettings settings;
+  settings.replicates = replicates;
+  settings.years = 2;
+  settings.plan_years = 1;
+  settings.scale = 0.01;
+  return runs::Experiment(runs::prepare_arms({s / "baseline.json", s / "shift1_prevention.json"}, {SHIFTSIM_TEST_DATA_DIR, ""}), settings);
+}
+
+long long count(const fs::path& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open(db.string().c_str(), &h) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+  long long v = -1;
+  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("runs: the tasks run in two halves store exactly the answer of running them all at once") {
+  const auto e = small_experiment();
+  TempDir dir;
+  runs::Controls controls;
+  controls.threads = 2;
+  {
+    results::ResultsStore store(dir.path / "all.db");
+    runs::StoreWriter writer(store, e, {"test", 2});
+    runs::run_and_store(e, writer, controls);
+  }
+  {
+    results::ResultsStore store(dir.path / "halves.db");
+    runs::StoreWriter writer(store, e, {"test", 1});
+    // The second half first, one thread, then the first half: order and threads do not matter.
+    std::vector<runs::Task> first, second;
+    for (const auto& t : e.tasks()) (t.replicate < 2 ? first : second).push_back(t);
+    auto keep = [&](const runs::Task& t, runs::TaskResult&& r) { writer.accept(t, std::move(r)); };
+    controls.threads = 1;
+    runs::run_tasks(e, second, controls, keep);
+    CHECK(writer.committed() == std::vector<int>{2});
+    controls.threads = 2;
+    runs::run_tasks(e, first, controls, keep);
+    CHECK(writer.committed() == std::vector<int>{0, 1, 2});
+    writer.close(0);
+  }
+  const auto all = regression::read_back(dir.path / "all.db");
+  const auto halves = regression::read_back(dir.path / "halves.db");
+  for (const char* f : regression::kFiles) {
+    CAPTURE(std::string(f));
+    REQUIRE(all.at(f).size() > 10);
+    CHECK(all.at(f) == halves.at(f));
+  }
+  // Replicate k of every arm is one commit: 3 replicates, 2 arms.
+  CHECK(count(dir.path / "halves.db", "SELECT COUNT(*) FROM comparison_replicates") == 3);
+  CHECK(count(dir.path / "halves.db", "SELECT COUNT(DISTINCT run_id || ':' || replicate) FROM metrics") == 6);
+}
+
+TEST_CASE("runs: a cancelled experiment stores nothing, and its runs say it was interrupted") {
+  const auto e = small_experiment(2);
+  TempDir dir;
+  const fs::path db = dir.path / "r.db";
+  results::ResultsStore store(db);
+  runs::StoreWriter writer(store, e, {"test", 2});
+  runs::CancelToken token;
+  runs::Controls controls;
+  controls.cancel = &token;
+  // Cancel once the first replicate of every arm is committed: something was stored, and must go.
+  long long committed_before_cancel = 0;
+  controls.after_month = [&](const runs::Task& t, int month) {
+    if (t.replicate == 1 && month == 6) {
+      committed_before_cancel = count(db, "SELECT COUNT(*) FROM comparison_replicates");
+      token.cancel();
+    }
+  };
+  controls.threads = 1;  // replicate 0 of both arms finishes before replicate 1 starts
+  CHECK_THROWS_AS(runs::run_and_store(e, writer, controls), model::Cancelled);
+  CHECK(committed_before_cancel == 1);
+  for (const char* table : {"metrics", "outcomes", "outcome_summary", "parameters", "system_stocks", "comparisons", "comparison_replicates"})
+    CHECK_MESSAGE(count(db, std::string("SELECT COUNT(*) FROM ") + table) == 0, table);
+  CHECK(count(db, "SELECT COUNT(*) FROM runs WHERE status = 'interrupted'") == 2);
+}
+
+TEST_CASE("runs: a failing task fails the experiment (stop_all) and stores nothing, and finish_others lets the rest finish") {
+  const auto e = small_experiment(2);
+  TempDir dir;
+  runs::Controls controls;
+  controls.threads = 2;
+  controls.after_month = [](const runs::Task& t, int month) {
+    if (t.arm == 1 && t.replicate == 0 && month == 3) throw InternalError("injected");
+  };
+  {
+    const fs::path db = dir.path / "stop.db";
+    results::ResultsStore store(db);
+    runs::StoreWriter writer(store, e, {"test", 2});
+    CHECK_THROWS_WITH_AS(runs::run_and_store(e, writer, controls), "injected", InternalError);
+    CHECK(count(db, "SELECT COUNT(*) FROM metrics") == 0);
+    CHECK(count(db, "SELECT COUNT(*) FROM runs WHERE status = 'failed' AND message = 'injected'") == 2);
+  }
+  controls.on_error = runs::OnError::finish_others;
+  std::set<std::pair<int, int>> finished;
+  CHECK_THROWS_AS(runs::run_tasks(e, e.tasks(), controls,
+                                  [&](const runs::Task& t, runs::TaskResult&&) { finished.insert({t.arm, t.replicate}); }),
+                  InternalError);
+  CHECK(finished == std::set<std::pair<int, int>>{{0, 0}, {0, 1}, {1, 1}});
+}
+
+TEST_CASE("runs: progress reaches every month of every task, and the plan follows the settings") {
+  const auto e = small_experiment(2);
+  CHECK(e.months() == 24);
+  CHECK(e.plan_months() == 12);
+  CHECK(e.tasks().size() == 4);
+  CHECK(e.seed_of(0) == e.seed_of(1));  // common random numbers
+  std::atomic<long> last{0}, total{0};
+  runs::Controls controls;
+  controls.threads = 1;  // a progress call is skipped only when another is in progress
+  controls.progress = [&](const runs::Progress& p) {
+    last = p.months_done;
+    total = p.months_total;
+  };
+  int done = 0;
+  runs::run_tasks(e, {{0, 0}, {1, 1}}, controls, [&](const runs::Task&, runs::TaskResult&& r) {
+    CHECK(r.output->months == 24);
+    ++done;
+  });
+  CHECK(done == 2);
+  CHECK(total == 48);
+  CHECK(last == 48);
+  CHECK_THROWS_AS(runs::run_tasks(e, {{2, 0}}, controls, [](const runs::Task&, runs::TaskResult&&) {}), InternalError);
+}
+
+TEST_CASE("runs: arms that cannot be compared are refused with the file and field") {
+  const fs::path s = fs::path(SHIFTSIM_SOURCE_DIR) / "scenarios";
+  TempDir dir;
+  std::ofstream(dir.path / "later.json") << R"({"name": "shorter", "years": 3})";
+  runs::ExperimentSettings settings;
+  try {
+    runs::Experiment e(runs::prepare_arms({s / "baseline.json", dir.path / "later.json"}, {SHIFTSIM_TEST_DATA_DIR, ""}), settings);
+    FAIL("accepted arms with different horizons");
+  } catch (const InputError& err) {
+    const std::string message = err.what();
+    INFO(message);
+    CHECK(std::string(err.what()).find("later.json: /years is 3, but the baseline") != std::string::npos);
+  }
+  settings.mode = model::Mode::sd;
+  CHECK_THROWS_AS(runs::Experiment({runs::prepare_arm(s / "shift1_prevention.json", {SHIFTSIM_TEST_DATA_DIR, ""})}, settings), InputError);
+}
