@@ -8,6 +8,8 @@
 #include "runs/store_writer.hpp"
 #include "results/comparison.hpp"
 #include "results/document.hpp"
+#include "results/format.hpp"
+#include "results/view.hpp"
 #include "results/report.hpp"
 #include "results/store.hpp"
 #include "results/workbook.hpp"
@@ -64,12 +66,8 @@ std::function<void(const runs::Task&, int)> injected_failure() {
   };
 }
 
-std::string money(double gbp) {
-  char b[48];
-  if (gbp >= 1e6) std::snprintf(b, sizeof b, "GBP %.2fm", gbp / 1e6);
-  else std::snprintf(b, sizeof b, "GBP %.0f", gbp);
-  return b;
-}
+std::string money_text(double gbp) { return results::money(gbp, results::MoneyStyle::terminal); }
+std::string fy_text(double year) { return results::financial_year_label(static_cast<int>(year)); }
 
 int threads_or_all(int threads) { return threads > 0 ? threads : tbb::info::default_concurrency(); }
 
@@ -247,11 +245,7 @@ int params_command(const ParamsOptions& o) {
     for (const auto& r : table.rows()) {
       if (!o.filter.empty() && r.name.rfind(o.filter, 0) != 0) continue;
       if (o.format == "csv") {
-        auto q = [](const std::string& s) {
-          std::string out = "\"";
-          for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-          return out + "\"";
-        };
+        const auto q = results::csv_quoted;
         const std::string unc = r.uncertainty.kind == model::Distribution::Kind::fixed ? "" : r.uncertainty.to_string();
         std::cout << q(r.name) << "," << value(r) << "," << q(r.unit) << "," << r.lower << "," << r.upper << "," << q(unc)
                   << "," << q(r.group) << "," << q(r.description) << "," << q(r.source) << "\n";
@@ -348,11 +342,11 @@ int check_command(const CheckOptions& o) {
       const auto& e = model::catalogue_entry(iv.type);
       std::cout << "  " << iv.name << " (" << e.name << ", shift";
       for (std::size_t k = 0; k < iv.shifts.size(); ++k) std::cout << (k ? "," : " ") << iv.shifts[k];
-      std::cout << "): " << (e.reach == model::Reach::area ? "area-wide, " : "") << money(iv.unit_cost)
+      std::cout << "): " << (e.reach == model::Reach::area ? "area-wide, " : "") << money_text(iv.unit_cost)
                 << (e.reach == model::Reach::area ? " per resident a year" : " per participant");
       for (const auto& [fy, by] : iv.budget) {
         const double b = iv.budget_in(fy);
-        std::cout << "\n      FY" << fy << "/" << (fy + 1) % 100 << ": " << money(b);
+        std::cout << "\n      " << results::financial_year_label(fy) << ": " << money_text(b);
         if (e.reach == model::Reach::person && iv.unit_cost > 0)
           std::printf(", up to %.0f participants a month", b / 12.0 / iv.unit_cost);
       }
@@ -387,16 +381,6 @@ namespace shiftsim::cli {
 
 namespace {
 
-std::string fmt_money(double gbp) {
-  char b[48];
-  const double a = std::fabs(gbp);
-  if (a >= 1e9) std::snprintf(b, sizeof b, "GBP %.2fbn", gbp / 1e9);
-  else if (a >= 1e6) std::snprintf(b, sizeof b, "GBP %.2fm", gbp / 1e6);
-  else if (a >= 1e3) std::snprintf(b, sizeof b, "GBP %.0fk", gbp / 1e3);
-  else std::snprintf(b, sizeof b, "GBP %.0f", gbp);
-  return b;
-}
-
 std::string fmt_number(double x, int decimals) {
   char b[48];
   std::snprintf(b, sizeof b, "%.*f", decimals, x);
@@ -404,24 +388,23 @@ std::string fmt_number(double x, int decimals) {
 }
 
 /// "mean (p05 to p95)" of a summary, or "-" when absent.
-std::string fmt_estimate(const results::OutcomeSummary* s, const std::string& kind) {
+std::string fmt_estimate(const results::Stat* s, results::Figure kind) {
+  using F = results::Figure;
   if (!s || !s->mean) return "-";
   auto f = [&](double x) {
-    if (kind == "money") return fmt_money(x);
-    if (kind == "ratio") return fmt_number(x, 2);
-    if (kind == "percent") return fmt_number(100 * x, 0) + "%";
-    if (kind == "years") return fmt_number(x, 2);
+    switch (kind) {
+      case F::money: return money_text(x);
+      case F::ratio: return fmt_number(x, 2);
+      case F::probability: return fmt_number(100 * x, 0) + "%";
+      case F::percent: return fmt_number(x, 1) + "%";
+      case F::years: return fmt_number(x, 2);
+      case F::year: return fy_text(x);
+      case F::count: break;
+    }
     return fmt_number(x, 0);
   };
-  if (kind == "percent" || !s->p05 || !s->p95) return f(*s->mean);
+  if (kind == F::probability || !s->p05 || !s->p95) return f(*s->mean);
   return f(*s->mean) + "  (" + (s->p05 ? f(*s->p05) : "?") + " to " + (s->p95 ? f(*s->p95) : "?") + ")";
-}
-
-std::string fy_of(double year) {
-  const int y = static_cast<int>(year);
-  char b[16];
-  std::snprintf(b, sizeof b, "FY%d/%02d", y, (y + 1) % 100);
-  return b;
 }
 
 /// "June 2023": the end of a run of `months` months from July of start_year.
@@ -431,105 +414,74 @@ std::string end_of_months(int start_year, int months) {
   return std::string(names[last % 12]) + " " + std::to_string(start_year + last / 12);
 }
 
-std::string comparison_table(const results::Comparison& c, int replicates, int start_year, int months) {
+std::string comparison_table(const results::ComparisonView& c, int replicates, int start_year, int months) {
   std::ostringstream out;
-  const bool plan = c.plan_months > 0;
-  out << "Outcomes, each scenario against " << c.arms.front()
+  const bool plan = c.has_plan();
+  const int plan_months = 12 * c.plan_years();
+  out << "Outcomes, each scenario against " << c.arms().front().name
       << " replicate by replicate (common random numbers): mean (90% interval, 5th to 95th percentile over " << replicates
       << " replicate" << (replicates == 1 ? "" : "s") << ").\n";
   if (plan)
-    out << "The plan is the first " << c.plan_months / 12 << " years (July " << start_year << " to " << end_of_months(start_year, c.plan_months)
+    out << "The plan is the first " << plan_months / 12 << " years (July " << start_year << " to " << end_of_months(start_year, plan_months)
         << "); the run goes on to " << end_of_months(start_year, months) << " (" << months / 12
         << " years) to show when the investment pays back.\n";
-  struct Line {
-    const char* label;
-    const char* outcome;
-    const char* breakdown;
-    const char* kind;
-  };
-  const Line lines[] = {
-      {"Intervention cost (present value)", "intervention_cost_discounted_gbp", "all", "money"},
-      {"Gross savings, public (present value)", "gross_savings_discounted_gbp", "public", "money"},
-      {"  of which cashable", "cashable_savings_discounted_gbp", "public", "money"},
-      {"Net present value", "npv_gbp", "all", "money"},
-      {"Net present value, cashable", "npv_cashable_gbp", "all", "money"},
-      {"ROI gross (GBP back per GBP 1)", "roi_gross", "all", "ratio"},
-      {"ROI cashable", "roi_cashable", "all", "ratio"},
-      {"P(ROI gross > 1)", "roi_gross_above_1", "all", "percent"},
-      {"Deaths averted", "deaths_averted", "all", "count"},
-      {"QALYs gained (discounted)", "qalys_gained_discounted", "all", "count"},
-      {"Cost per QALY (ICER, ratio of means)", "icer_gbp_per_qaly", "all", "money"},  // the plan's lines end here
-      {"P(cost-effective at GBP 20k/QALY)", "cost_effective", "wtp=20000", "percent"},
-      {"Change in LE gap at birth, Q5-Q1 (years)", "le_gap_birth_change_years", "sex=persons", "years"},
-      {"Equity gain, QALYs per 100k (Q1 - Q5)", "equity_gain_qalys_per_100k", "all", "ratio"},
-      {"Change in DFLE at 65, persons (years)", "dfle_65_change_years", "sex=persons", "years"},
-      {"Economy (its own ledger, not in the above):", nullptr, nullptr, nullptr},
-      {"  Output regained (present value)", "economy_output_gain_discounted_gbp", "all", "money"},
-      {"  Return to the economy per GBP 1 (upper)", "economy_return_per_gbp", "all", "ratio"},
-      {"  Fewer out of work through ill health", "economy_fewer_out_of_work_ill_health", "all", "count"},
-      {"  Sickness-absence days avoided", "economy_absence_days_avoided", "all", "count"},
-      {"Fewer births to mothers smoking at delivery", "smoking_at_delivery_averted", "all", "count"},
-      {"  Low-birth-weight births averted", "low_birth_weight_averted", "all", "count"},
-      {"Carers: strained carers averted (average)", "strained_carers_averted", "all", "count"},
-      {"  Care-home moves avoided", "care_home_moves_avoided", "all", "count"},
-  };
-  // The plan shows the finance and health lines, to the ICER.
-  constexpr std::size_t kPlanLines = 11;
-  static_assert(sizeof(lines) / sizeof(lines[0]) > kPlanLines);
-  auto line = [&](std::size_t a, const std::string& period, const Line& l) {
-    const auto* s = results::find_summary(c, static_cast<int>(a), period, l.breakdown, l.outcome);
+  // The lines: the terminal's headlines (results/outcomes.hpp); the plan's are those flagged
+  // for the plan too; the life beyond the horizon comes after the pay-back curve.
+  const auto lines = results::headlines_shown(results::scenario_headlines(), results::kShowTerminal);
+  auto line = [&](std::size_t a, const std::string& period, const results::HeadlineOutcome& l) {
+    const auto* s = c.stat(static_cast<int>(a), period, l.breakdown, l.outcome);
     char b[256];
     std::string note;
     if (s && s->n < replicates) note = "  [" + std::to_string(s->n) + " of " + std::to_string(replicates) + " replicates]";
-    std::snprintf(b, sizeof b, "  %-44s %s%s\n", l.label, fmt_estimate(s, l.kind).c_str(), note.c_str());
+    std::snprintf(b, sizeof b, "  %-44s %s%s\n", l.label.c_str(), fmt_estimate(s, l.kind).c_str(), note.c_str());
     out << b;
   };
-  for (std::size_t a = 1; a < c.arms.size(); ++a) {
-    out << "\n" << c.arms[a] << " (run " << c.run_ids[a] << ") vs " << c.arms.front() << " (run " << c.run_ids.front() << ")\n";
+  for (std::size_t a = 1; a < c.arms().size(); ++a) {
+    out << "\n" << c.arms()[a].name << " (run " << c.arms()[a].run_id << ") vs " << c.arms().front().name << " (run " << c.arms().front().run_id << ")\n";
     if (plan) {
-      out << "The plan, first " << c.plan_months / 12 << " years (to " << end_of_months(start_year, c.plan_months) << "):\n";
-      for (std::size_t k = 0; k < kPlanLines; ++k) line(a, results::kPlanPeriod, lines[k]);
+      out << "The plan, first " << plan_months / 12 << " years (to " << end_of_months(start_year, plan_months) << "):\n";
+      for (const auto& l : lines)
+        if (l.shown & results::kShowPlan) line(a, results::kPlanPeriod, l);
       out << "The whole run, " << months / 12 << " years (to " << end_of_months(start_year, months) << "):\n";
     }
-    for (const auto& l : lines) {
-      if (!l.outcome) {
-        out << "  " << l.label << "\n";
-        continue;
-      }
+    for (std::size_t k = 0; k < lines.size(); ++k) {
+      const auto& l = lines[k];
+      if (l.group == results::HeadlineGroup::beyond) continue;
+      if (l.group == results::HeadlineGroup::economy && (k == 0 || lines[k - 1].group != l.group))
+        out << "  " << results::group_title(l.group) << ":\n";
       line(a, "horizon", l);
     }
-    const auto* be = results::find_summary(c, static_cast<int>(a), "horizon", "all", "break_even_year");
-    const auto* within = results::find_summary(c, static_cast<int>(a), "horizon", "all", "break_even_within_horizon");
+    const auto* be = c.stat(static_cast<int>(a), "horizon", "all", "break_even_year");
+    const auto* within = c.stat(static_cast<int>(a), "horizon", "all", "break_even_within_horizon");
     char b[256];
-    auto year_or_beyond = [](const std::optional<double>& y) { return y ? fy_of(*y) : std::string("beyond the horizon"); };
+    auto year_or_beyond = [](const std::optional<double>& y) { return y ? fy_text(*y) : std::string("beyond the horizon"); };
     const double share = within && within->mean ? *within->mean : 0.0;
     if (share > 0)
       std::snprintf(b, sizeof b, "  %-44s %s (%s of replicates break even; 90%% interval %s to %s)\n", "Break-even year (median)",
-                    be && be->median ? fy_of(*be->median).c_str() : "not within the horizon", (fmt_number(100 * share, 0) + "%").c_str(),
+                    be && be->median ? fy_text(*be->median).c_str() : "not within the horizon", (fmt_number(100 * share, 0) + "%").c_str(),
                     be ? year_or_beyond(be->p05).c_str() : "-", be ? year_or_beyond(be->p95).c_str() : "-");
     else
       std::snprintf(b, sizeof b, "  %-44s %s\n", "Break-even year", "not within the horizon (no replicate breaks even)");
     out << b;
     // The pay-back curve: cumulative discounted net benefit at the end of every fifth year.
     bool header = false;
-    for (std::size_t p = 0; p < c.periods.size(); ++p) {
-      const std::string& period = c.periods[p];
+    for (std::size_t p = 0; p < c.periods().size(); ++p) {
+      const std::string& period = c.periods()[p];
       if (period == "horizon" || period == results::kPlanPeriod) continue;
       const int fy = std::atoi(period.c_str() + 2);  // "FY2023/24 ..."
-      const bool last = p + 1 < c.periods.size() && (c.periods[p + 1] == "horizon" || c.periods[p + 1] == results::kPlanPeriod);
+      const bool last = p + 1 < c.periods().size() && (c.periods()[p + 1] == "horizon" || c.periods()[p + 1] == results::kPlanPeriod);
       if ((fy - start_year) % 5 != 0 && !last) continue;
-      const auto* cum = results::find_summary(c, static_cast<int>(a), period, "all", "cumulative_discounted_net_benefit_gbp");
+      const auto* cum = c.stat(static_cast<int>(a), period, "all", "cumulative_discounted_net_benefit_gbp");
       if (!cum) continue;
       if (!header) out << "  Cumulative discounted net benefit, by the end of:\n";
       header = true;
-      std::snprintf(b, sizeof b, "    %-42s %s\n", period.c_str(), fmt_estimate(cum, "money").c_str());
+      std::snprintf(b, sizeof b, "    %-42s %s\n", period.c_str(), fmt_estimate(cum, results::Figure::money).c_str());
       out << b;
     }
-    if (results::find_summary(c, static_cast<int>(a), "horizon", "all", "qalys_gained_beyond_horizon_discounted")) {
-      out << "  Beyond the horizon (not in any figure above: the extra survivors' remaining life):\n";
-      line(a, "horizon", {"  Life-years gained (discounted)", "life_years_gained_beyond_horizon_discounted", "all", "count"});
-      line(a, "horizon", {"  QALYs gained (discounted)", "qalys_gained_beyond_horizon_discounted", "all", "count"});
-      line(a, "horizon", {"  Lifetime cost per QALY (ratio of means)", "icer_lifetime_gbp_per_qaly", "all", "money"});
+    if (c.stat(static_cast<int>(a), "horizon", "all", "qalys_gained_beyond_horizon_discounted")) {
+      out << "  " << results::group_title(results::HeadlineGroup::beyond) << ":\n";
+      for (const auto& l : lines)
+        if (l.group == results::HeadlineGroup::beyond) line(a, "horizon", l);
     }
     out << "  Who pays, who saves (present value, mean; rows invest, columns save):\n";
     const char* savers[] = {"nhs_acute", "nhs_primary_care", "nhs_community", "nhs_mental_health", "council_asc", "public_health", "self_funders"};
@@ -544,27 +496,27 @@ std::string comparison_table(const results::Comparison& c, int replicates, int s
       std::snprintf(b, sizeof b, "    %-14s", inv);
       out << b;
       for (const char* sv : savers) {
-        const auto* s = results::find_summary(c, static_cast<int>(a), "horizon", std::string("investor=") + inv + ";saver=" + sv,
+        const auto* s = c.stat(static_cast<int>(a), "horizon", std::string("investor=") + inv + ";saver=" + sv,
                                               "who_pays_who_saves_gbp");
-        std::snprintf(b, sizeof b, "%14s", s && s->mean ? fmt_money(*s->mean).c_str() : "-");
+        std::snprintf(b, sizeof b, "%14s", s && s->mean ? money_text(*s->mean).c_str() : "-");
         out << b;
       }
       out << "\n";
     }
   }
   out << "\nLife expectancy at birth by IMD quintile (persons, whole horizon, years):\n";
-  for (std::size_t a = 0; a < c.arms.size(); ++a) {
+  for (std::size_t a = 0; a < c.arms().size(); ++a) {
     char b[128];
-    std::snprintf(b, sizeof b, "  %-32.32s", c.arms[a].c_str());
+    std::snprintf(b, sizeof b, "  %-32.32s", c.arms()[a].name.c_str());
     out << b;
     for (int q = 1; q <= 5; ++q) {
-      const auto* s = results::find_summary(c, static_cast<int>(a), "horizon", "quintile=" + std::to_string(q) + ";sex=persons",
+      const auto* s = c.stat(static_cast<int>(a), "horizon", "quintile=" + std::to_string(q) + ";sex=persons",
                                             "life_expectancy_birth_years");
       std::snprintf(b, sizeof b, "  Q%d %6s", q, s && s->mean ? fmt_number(*s->mean, 2).c_str() : "-");
       out << b;
     }
-    const auto* gap = results::find_summary(c, static_cast<int>(a), "horizon", "sex=persons", "le_gap_birth_years");
-    const auto* sii = results::find_summary(c, static_cast<int>(a), "horizon", "sex=persons", "sii_le_birth_years");
+    const auto* gap = c.stat(static_cast<int>(a), "horizon", "sex=persons", "le_gap_birth_years");
+    const auto* sii = c.stat(static_cast<int>(a), "horizon", "sex=persons", "sii_le_birth_years");
     std::snprintf(b, sizeof b, "   gap %5s  SII %5s\n", gap && gap->mean ? fmt_number(*gap->mean, 2).c_str() : "-",
                   sii && sii->mean ? fmt_number(*sii->mean, 2).c_str() : "-");
     out << b;
@@ -611,7 +563,9 @@ int compare_command(const CompareOptions& o) {
         std::cout << doc.dump(2) << "\n";
         return 0;
       }
-      const results::Comparison& comparison = writer.summary();
+      // The table reads the stored comparison, as the report and the workbook do.
+      const nlohmann::json doc = results::comparison_document(store, comparison_id);
+      const results::ComparisonView comparison(doc);
       std::cout << "Comparison " << comparison_id << " stored in " << o.db << ": runs";
       for (std::size_t k = 0; k < stored.run_ids.size(); ++k)
         std::cout << " " << stored.run_ids[k] << " (" << experiment.arms()[k].scenario.name << ")";
@@ -639,11 +593,7 @@ int metrics_command(const MetricsOptions& o) {
   return guarded([&]() -> int {
     const auto& dict = results::outcome_dictionary();
     if (o.format == "csv") {
-      auto q = [](const std::string& s) {
-        std::string out = "\"";
-        for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-        return out + "\"";
-      };
+      const auto q = results::csv_quoted;
       std::cout << "name,kind,unit,breakdowns,definition\n";
       for (const auto& d : dict) std::cout << d.name << "," << d.scope << "," << q(d.unit) << "," << q(d.breakdowns) << "," << q(d.definition) << "\n";
       for (int m = 0; m < results::kAllMetrics; ++m) {

@@ -18,6 +18,8 @@
 #pragma once
 
 #include "model/outputs.hpp"
+#include "results/outcomes.hpp"
+#include "results/statistics.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -25,15 +27,6 @@
 #include <vector>
 
 namespace shiftsim::results {
-
-/// One entry of the outcome dictionary.
-struct OutcomeDefinition {
-  std::string name, unit, scope, breakdowns, definition;  // scope: "arm" or "difference"
-};
-/// Every outcome the comparison layer produces, in a fixed order.
-const std::vector<OutcomeDefinition>& outcome_dictionary();
-/// Index of an outcome in the dictionary; throws InternalError for an unknown name.
-int outcome_index(const std::string& name);
 
 /// The finance rules a comparison applies (the scenario arm's: SCENARIOS.md `finance`).
 struct FinanceSettings {
@@ -111,11 +104,6 @@ std::vector<std::string> comparison_periods(int start_year, int months, int plan
 /// Summaries over replicates of a set of values (exposed for tests).
 std::vector<OutcomeSummary> summarise_values(const std::vector<OutcomeValue>& values);
 
-/// The 5th, 50th and 95th percentiles (type 7) and mean of some values.
-struct Quantiles {
-  double mean = 0, p05 = 0, median = 0, p95 = 0;
-};
-Quantiles quantiles(std::vector<double> values);
 
 /// Finds a summary row; null if absent.
 const OutcomeSummary* find_summary(const Comparison& c, int arm, const std::string& period, const std::string& breakdown,

@@ -1,5 +1,7 @@
 #include "results/document.hpp"
 
+#include "results/format.hpp"
+
 #include "results/statement.hpp"
 
 #include <cstdio>
@@ -16,13 +18,6 @@ std::string number(double x) {
   char b[40];
   std::snprintf(b, sizeof b, "%.17g", x);
   return b;
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 json optional_real(const Statement& s, int col) { return s.is_null(col) ? json(nullptr) : json(s.real(col)); }

@@ -7,6 +7,8 @@
 #include "results/report.hpp"
 
 #include "results/comparison.hpp"
+#include "results/format.hpp"
+#include "results/view.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -89,29 +91,15 @@ std::string fixed(double x, int decimals) {
   return b;
 }
 
-bool all_zero_digits(const std::string& s) { return s.find_first_not_of("0.,") == std::string::npos; }
-
-/// |x| with thousands separators and a fixed number of decimals, signed with a minus sign
-/// unless it rounds to zero.
-std::string grouped(double x, int decimals) {
-  const std::string s = fixed(std::fabs(x), decimals);
-  const auto dot = s.find('.');
-  const std::string whole = s.substr(0, dot), frac = dot == std::string::npos ? std::string() : s.substr(dot);
-  std::string out;
-  for (std::size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) out += ',';
-    out += whole[i];
-  }
-  out += frac;
-  return (x < 0 && !all_zero_digits(out) ? kMinus : std::string()) + out;
-}
-
 /// Decimals that show about `significant` significant digits of a number of this magnitude.
 int decimals_for(double magnitude, int significant = 3) {
   if (!(magnitude > 0) || !std::isfinite(magnitude)) return 0;
   const int d = significant - 1 - static_cast<int>(std::floor(std::log10(magnitude)));
   return std::clamp(d, 0, 3);
 }
+
+/// |x| with thousands separators, signed with a true minus sign unless it rounds to zero.
+std::string grouped(double x, int decimals) { return results::grouped(x, decimals, kMinus); }
 
 /// A parameter value as it was given: whole numbers grouped, others to six significant
 /// digits without trailing zeros.
@@ -123,26 +111,7 @@ std::string plain_number(double x) {
   return (x < 0 ? kMinus : std::string()) + b;
 }
 
-struct MoneyUnit {
-  double divisor = 1;
-  const char* suffix = "";
-  int decimals = 0;
-};
-
-/// £1.23bn, £123m, £12.3m, £450k, £4.5k, £950: about three significant digits.
-MoneyUnit money_unit(double magnitude) {
-  if (magnitude >= 1e9) return {1e9, "bn", magnitude >= 1e11 ? 0 : magnitude >= 1e10 ? 1 : 2};
-  if (magnitude >= 1e6) return {1e6, "m", magnitude >= 1e8 ? 0 : 1};
-  if (magnitude >= 1e3) return {1e3, "k", magnitude >= 1e4 ? 0 : 1};
-  return {1, "", 0};
-}
-
-std::string money_in(double x, const MoneyUnit& u) {
-  const std::string digits = grouped(std::fabs(x) / u.divisor, u.decimals);
-  return (x < 0 && !all_zero_digits(digits) ? kMinus : std::string()) + "\xC2\xA3" + digits + u.suffix;
-}
-
-std::string money(double x) { return money_in(x, money_unit(std::fabs(x))); }
+std::string money(double x) { return results::money(x, MoneyStyle::page); }
 
 /// What a figure measures, which decides how it is written.
 enum class Kind { gbp, ratio, probability, count, years, percent, plain };
@@ -179,12 +148,7 @@ std::function<std::string(double)> formatter(Kind kind, double magnitude) {
 }
 
 /// "FY2021/22" for financial year 2021.
-std::string financial_year(double year) {
-  const int y = static_cast<int>(std::lround(year));
-  char b[32];
-  std::snprintf(b, sizeof b, "FY%d/%02d", y, (y + 1) % 100);
-  return b;
-}
+std::string financial_year(double year) { return financial_year_label(static_cast<int>(std::lround(year))); }
 
 const char* kMonths[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 const char* kMonthNames[12] = {"January", "February", "March",     "April",   "May",      "June",
@@ -228,154 +192,10 @@ std::string shorten(const std::string& s, std::size_t max_chars) {
   return s.substr(0, cut) + "\xE2\x80\xA6";
 }
 
-/// Readable names of the document's keys (payers, funders, settings, activities).
-std::string label_of(const std::string& key) {
-  static const std::map<std::string, std::string> names{
-      {"nhs_acute", "NHS acute"},
-      {"nhs_primary_care", "NHS primary care"},
-      {"nhs_community", "NHS community"},
-      {"nhs_mental_health", "NHS mental health"},
-      {"council_asc", "Council adult social care"},
-      {"public_health", "Public health"},
-      {"self_funders", "Self-funders"},
-      {"nhs", "NHS"},
-      {"council", "Council"},
-      {"pooled", "Pooled budget"},
-      {"households", "Households"},
-      {"acute", "Acute"},
-      {"primary", "Primary care"},
-      {"community", "Community"},
-      {"mental_health", "Mental health"},
-      {"social_care", "Social care"},
-      {"gp_appointments", "GP appointments"},
-      {"ae_attendances", "A&E attendances"},
-      {"elective_admissions", "Elective admissions"},
-      {"outpatient_attendances", "Outpatient attendances"},
-      {"community_contacts", "Community contacts"},
-      {"mental_health_contacts", "Mental health contacts"},
-      {"home_care_hours", "Home-care hours"},
-      {"care_home_weeks", "Care-home weeks"},
-      {"emergency_admissions", "Emergency admissions"},
-      {"emergency_bed_days", "Emergency bed-days"},
-      {"delayed_discharge_bed_days", "Delayed-discharge bed-days"},
-      {"care_home_residents_end", "Care-home residents at the end of the period"},
-      {"population_end", "Residents at the end of the period"},
-      {"hypertension", "Hypertension"},
-      {"chd", "Coronary heart disease"},
-      {"stroke", "Stroke"},
-      {"diabetes", "Diabetes"},
-      {"copd", "COPD"},
-      {"cancer", "Cancer"},
-      {"dementia", "Dementia"},
-      {"cmd", "Common mental disorder"}};
-  const auto it = names.find(key);
-  if (it != names.end()) return it->second;
-  std::string s = key;
-  std::replace(s.begin(), s.end(), '_', ' ');
-  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
-  return s;
-}
-
-/// The value of "key=value" in a breakdown like "investor=pooled;saver=nhs_acute".
-std::string breakdown_part(const std::string& breakdown, const std::string& key) {
-  std::size_t start = 0;
-  while (start <= breakdown.size()) {
-    const auto end = std::min(breakdown.find(';', start), breakdown.size());
-    const std::string part = breakdown.substr(start, end - start);
-    if (part.rfind(key + "=", 0) == 0) return part.substr(key.size() + 1);
-    start = end + 1;
-  }
-  return {};
-}
-
 // ---------------------------------------------------------------------------------------
 // The document's figures, indexed.
 
-struct Stat {
-  int n = 0;
-  std::optional<double> mean, median, p05, p95;
-};
-
-struct Arm {
-  int index = 0;
-  std::string run_id, role, name, description, path;
-  const json* source = nullptr;
-};
-
-class Figures {
- public:
-  explicit Figures(const json& doc) {
-    for (const auto& p : array_member(doc, "periods")) {
-      if (!p.is_string()) continue;
-      const auto label = p.get<std::string>();
-      if (label != "horizon" && label != kPlanPeriod) years_.push_back(label);
-      if (label == kPlanPeriod) has_plan_ = true;
-    }
-    for (const auto& row : array_member(doc, "summary")) {
-      const auto arm = number(row, "arm");
-      if (!arm) continue;
-      Stat s;
-      s.n = static_cast<int>(number(row, "n").value_or(0));
-      s.mean = number(row, "mean");
-      s.median = number(row, "median");
-      s.p05 = number(row, "p05");
-      s.p95 = number(row, "p95");
-      const std::string outcome = text(row, "outcome"), breakdown = text(row, "breakdown");
-      stats_[{static_cast<int>(*arm), text(row, "period"), breakdown, outcome}] = s;
-      auto& seen = breakdowns_[outcome];
-      if (std::find(seen.begin(), seen.end(), breakdown) == seen.end()) seen.push_back(breakdown);
-    }
-    for (const auto& row : array_member(doc, "replicates")) {
-      const auto arm = number(row, "arm");
-      if (!arm) continue;
-      const json& values = array_member(row, "values");
-      const json& index = array_member(row, "replicates");
-      std::vector<std::pair<int, double>> v;
-      for (std::size_t k = 0; k < values.size(); ++k) {
-        const auto x = number_of(values[k]);
-        if (!x) continue;
-        const auto r = k < index.size() ? number_of(index[k]) : std::nullopt;
-        v.emplace_back(r ? static_cast<int>(*r) : static_cast<int>(k), *x);
-      }
-      replicates_[{static_cast<int>(*arm), text(row, "outcome"), text(row, "breakdown")}] = std::move(v);
-    }
-  }
-
-  /// The financial-year periods, in order (without "plan" and "horizon").
-  const std::vector<std::string>& years() const { return years_; }
-  /// Whether the comparison also has the plan's figures (a run longer than its plan).
-  bool has_plan() const { return has_plan_; }
-
-  const Stat* stat(int arm, const std::string& period, const std::string& breakdown, const std::string& outcome) const {
-    const auto it = stats_.find({arm, period, breakdown, outcome});
-    return it == stats_.end() ? nullptr : &it->second;
-  }
-  const Stat* horizon(int arm, const std::string& outcome, const std::string& breakdown = "all") const {
-    return stat(arm, "horizon", breakdown, outcome);
-  }
-  /// (replicate, value) of a horizon outcome.
-  const std::vector<std::pair<int, double>>& replicates(int arm, const std::string& outcome, const std::string& breakdown) const {
-    static const std::vector<std::pair<int, double>> none;
-    const auto it = replicates_.find({arm, outcome, breakdown});
-    return it == replicates_.end() ? none : it->second;
-  }
-  /// The breakdowns an outcome has, in the order the document lists them.
-  std::vector<std::string> breakdowns(const std::string& outcome, const std::string& prefix = "") const {
-    std::vector<std::string> out;
-    const auto it = breakdowns_.find(outcome);
-    if (it == breakdowns_.end()) return out;
-    for (const auto& b : it->second)
-      if (b.rfind(prefix, 0) == 0) out.push_back(b);
-    return out;
-  }
-
- private:
-  std::vector<std::string> years_;
-  bool has_plan_ = false;
-  std::map<std::tuple<int, std::string, std::string, std::string>, Stat> stats_;
-  std::map<std::tuple<int, std::string, std::string>, std::vector<std::pair<int, double>>> replicates_;
-  std::map<std::string, std::vector<std::string>> breakdowns_;
-};
+using Arm = ArmView;
 
 double magnitude_of(const Stat& s) {
   double m = 0;
@@ -1101,32 +921,9 @@ const std::vector<std::string> kStackColours{"#1f5f99", "#5fa8d3", "#8cc9a5", "#
 
 class Report {
  public:
-  explicit Report(const json& doc) : doc_(doc), figures_(doc) {
-    for (const auto& a : array_member(doc, "arms")) {
-      Arm arm;
-      arm.index = static_cast<int>(number(a, "arm").value_or(static_cast<double>(arms_.size())));
-      arm.run_id = text(a, "run_id");
-      arm.role = text(a, "role");
-      arm.name = text(a, "scenario");
-      if (arm.name.empty()) arm.name = "arm " + std::to_string(arm.index);
-      arm.description = text(a, "description");
-      arm.path = text(a, "scenario_path");
-      arm.source = &a;
-      arms_.push_back(std::move(arm));
-    }
-    for (const auto& a : arms_)
-      if (a.role == "scenario") scenarios_.push_back(&a);
-    for (const auto& a : arms_)
-      if (a.role == "baseline") baseline_ = &a;
-    if (!baseline_ && !scenarios_.empty() && !arms_.empty()) baseline_ = &arms_.front();
-    comparison_ = baseline_ && !scenarios_.empty();
-    const json& prov = member(doc, "provenance");
-    replicates_ = static_cast<int>(number(prov, "replicates").value_or(0));
-    for (const auto& a : arms_) {
-      if (replicates_ > 0) break;
-      if (const Stat* s = figures_.horizon(a.index, "population_end")) replicates_ = s->n;
-    }
-  }
+  explicit Report(const json& doc)
+      : doc_(doc), figures_(doc), arms_(figures_.arms()), scenarios_(figures_.scenarios()), baseline_(figures_.baseline()),
+        comparison_(baseline_ != nullptr), replicates_(figures_.replicates()) {}
 
   std::string html() {
     std::string h;
@@ -1158,8 +955,8 @@ class Report {
 
  private:
   const json& doc_;
-  Figures figures_;
-  std::vector<Arm> arms_;
+  ComparisonView figures_;
+  const std::vector<Arm>& arms_;
   std::vector<const Arm*> scenarios_;
   const Arm* baseline_ = nullptr;
   bool comparison_ = false;
@@ -1213,7 +1010,7 @@ class Report {
     Series s;
     s.label = label;
     s.colour = colour_;
-    for (const auto& p : figures_.years()) {
+    for (const auto& p : figures_.financial_years()) {
       const Stat* st = figures_.stat(a.index, p, breakdown, outcome);
       const double k = annualise ? 12.0 / months_of_period(p) : 1.0;
       auto scaled = [k](const std::optional<double>& v) { return v ? std::optional<double>(*v * k) : std::nullopt; };
@@ -1225,7 +1022,7 @@ class Report {
   }
 
   bool has_part_years() const {
-    for (const auto& p : figures_.years())
+    for (const auto& p : figures_.financial_years())
       if (months_of_period(p) < 12) return true;
     return false;
   }
@@ -1662,9 +1459,9 @@ class Report {
   }
 
   void cost_by_payer(std::string& h) {
-    const auto payers = figures_.breakdowns("cost_gbp", "payer=");
+    const auto payers = figures_.breakdowns_of("cost_gbp", "payer=");
     h += "<h3>Cost by payer over time</h3>\n";
-    if (payers.empty() || figures_.years().empty()) {
+    if (payers.empty() || figures_.financial_years().empty()) {
       h += "<p class=\"note\">The document has no cost by payer.</p>\n";
       return;
     }
@@ -1675,13 +1472,13 @@ class Report {
                  " (mean, annualised)";
     bars.description = "Stacked bars of the mean cost of services by payer for each financial year, one bar per arm.";
     bars.y_title = "Cost a year (GBP, base-year prices)";
-    bars.categories = figures_.years();
+    bars.categories = figures_.financial_years();
     for (std::size_t i = 0; i < payers.size(); ++i)
       bars.stacks.emplace_back(label_of(breakdown_part(payers[i], "payer")), kStackColours[i % kStackColours.size()]);
     for (const auto& a : arms_) {
       bars.groups.push_back(a.name);
       std::vector<std::vector<double>> by_year;
-      for (const auto& p : figures_.years()) {
+      for (const auto& p : figures_.financial_years()) {
         std::vector<double> v;
         for (const auto& b : payers) {
           const Stat* st = figures_.stat(a.index, p, b, "cost_gbp");
@@ -1711,7 +1508,7 @@ class Report {
     line.description = "Mean annual public cost of services per arm with 5th to 95th percentile bands.";
     line.y_title = "Public cost a year (GBP)";
     line.unit = Kind::gbp;
-    line.categories = figures_.years();
+    line.categories = figures_.financial_years();
     for (const auto& a : arms_) line.series.push_back(series_of(a, "cost_gbp", "public", true, a.name, colour(a)));
     if (has_points(line)) {
       h += figure_open(
@@ -1728,8 +1525,8 @@ class Report {
     for (const auto& a : arms_) h += "<th class=\"num\">" + swatch(a) + html_escape(a.name) + "</th>";
     h += "</tr></thead><tbody>\n";
     std::vector<std::string> rows = payers;
-    for (const auto& b : figures_.breakdowns("cost_gbp", "public")) rows.push_back(b);
-    for (const auto& b : figures_.breakdowns("cost_gbp", "all")) rows.push_back(b);
+    for (const auto& b : figures_.breakdowns_of("cost_gbp", "public")) rows.push_back(b);
+    for (const auto& b : figures_.breakdowns_of("cost_gbp", "all")) rows.push_back(b);
     for (const auto& b : rows) {
       const std::string label = b == "public" ? "Public (NHS, council, public health)"
                                 : b == "all"  ? "All payers"
@@ -1747,7 +1544,7 @@ class Report {
   }
 
   void savings_by_payer(std::string& h) {
-    const auto payers = figures_.breakdowns("gross_savings_gbp", "payer=");
+    const auto payers = figures_.breakdowns_of("gross_savings_gbp", "payer=");
     if (payers.empty()) return;
     for (const Arm* a : scenarios_) {
       LineChart c;
@@ -1758,7 +1555,7 @@ class Report {
       c.y_title = "Savings a year (GBP)";
       c.unit = Kind::gbp;
       c.zero_line = true;
-      c.categories = figures_.years();
+      c.categories = figures_.financial_years();
       for (std::size_t i = 0; i < payers.size(); ++i)
         c.series.push_back(series_of(*a, "gross_savings_gbp", payers[i], true, label_of(breakdown_part(payers[i], "payer")),
                                      kStackColours[i % kStackColours.size()]));
@@ -1774,7 +1571,7 @@ class Report {
 
   std::vector<double> values_of(int arm, const std::string& outcome, const std::string& breakdown) const {
     std::vector<double> v;
-    for (const auto& [r, x] : figures_.replicates(arm, outcome, breakdown)) v.push_back(x);
+    for (const auto& [r, x] : figures_.replicate_values(arm, outcome, breakdown)) v.push_back(x);
     return v;
   }
 
@@ -1827,7 +1624,7 @@ class Report {
 
   void who_pays(std::string& h) {
     h += "<h3>Who pays, who saves</h3>\n";
-    const auto cells = figures_.breakdowns("who_pays_who_saves_gbp");
+    const auto cells = figures_.breakdowns_of("who_pays_who_saves_gbp");
     std::vector<std::string> investors, savers;
     for (const auto& b : cells) {
       const std::string i = breakdown_part(b, "investor"), s = breakdown_part(b, "saver");
@@ -1884,8 +1681,8 @@ class Report {
       h += figure_open("who-pays-" + std::to_string(a->index), m.title, caption);
       h += render(m) + "</figure>\n";
       // Net positions and what a pooled budget would move.
-      const auto orgs = figures_.breakdowns("net_position_gbp", "organisation=");
-      const auto pooled = figures_.breakdowns("pooled_budget_transfer_gbp", "organisation=");
+      const auto orgs = figures_.breakdowns_of("net_position_gbp", "organisation=");
+      const auto pooled = figures_.breakdowns_of("pooled_budget_transfer_gbp", "organisation=");
       if (orgs.empty()) continue;
       h += "<table class=\"keep\"><thead><tr><th>" + html_escape(a->name) +
            ": organisation</th><th class=\"num\">Net position (PV)</th>"
@@ -1921,7 +1718,7 @@ class Report {
       c.y_title = "Cumulative net benefit (GBP, present value)";
       c.unit = Kind::gbp;
       c.zero_line = true;
-      c.categories = figures_.years();
+      c.categories = figures_.financial_years();
       c.series.push_back(series_of(*a, "cumulative_discounted_net_benefit_gbp", "all", false, "All public savings", colour(*a)));
       c.series.push_back(
           series_of(*a, "cumulative_discounted_net_benefit_gbp", "cashable", false, "Cashable savings only", "#444444"));
@@ -1947,11 +1744,11 @@ class Report {
       d.y_title = "Share of replicates that have broken even";
       d.unit = Kind::probability;
       d.y_range = std::make_pair(0.0, 1.0);
-      d.categories = figures_.years();
+      d.categories = figures_.financial_years();
       Series paid;
       paid.label = "Broken even by the year's end";
       paid.colour = colour(*a);
-      const auto& by_replicate = figures_.replicates(a->index, "break_even_year", "all");
+      const auto& by_replicate = figures_.replicate_values(a->index, "break_even_year", "all");
       for (const auto& year : d.categories) {
         const int fy = std::atoi(year.c_str() + 2);  // "FY2023/24 ..."
         std::optional<double> share;
@@ -1992,7 +1789,7 @@ class Report {
         "bands.";
     gap.y_title = "Gap in life expectancy (years)";
     gap.unit = Kind::years;
-    gap.categories = figures_.years();
+    gap.categories = figures_.financial_years();
     for (const auto& a : arms_) gap.series.push_back(series_of(a, "le_gap_birth_years", "sex=persons", false, a.name, colour(a)));
     if (has_points(gap)) {
       h += figure_open(
@@ -2085,8 +1882,8 @@ class Report {
     h += "<h3>Each scenario against " + html_escape(baseline_->name) + "</h3>\n";
     horizon_table(h, diff_rows, scenarios_, "Change over the horizon");
     // By ICP and quintile: where the economy gains.
-    std::vector<std::string> places = figures_.breakdowns("economy_output_gain_gbp", "icp=");
-    const auto quintiles = figures_.breakdowns("economy_output_gain_gbp", "quintile=");
+    std::vector<std::string> places = figures_.breakdowns_of("economy_output_gain_gbp", "icp=");
+    const auto quintiles = figures_.breakdowns_of("economy_output_gain_gbp", "quintile=");
     places.insert(places.end(), quintiles.begin(), quintiles.end());
     if (!places.empty()) {
       h += "<h3>Where the economy gains</h3>\n<table class=\"arms\"><thead><tr><th>Area</th>";
@@ -2111,7 +1908,7 @@ class Report {
     c.description = "Baseline minus scenario output lost through ill health (earnings approach), each scenario with 90% bands.";
     c.y_title = "Output regained (GBP a year)";
     c.unit = Kind::gbp;
-    c.categories = figures_.years();
+    c.categories = figures_.financial_years();
     for (const Arm* a : scenarios_) c.series.push_back(series_of(*a, "economy_output_gain_gbp", "all", true, a->name, colour(*a)));
     if (has_points(c)) {
       h += figure_open("economy", c.title,
@@ -2189,7 +1986,7 @@ class Report {
     c.kind = "equity-efficiency";
     // Efficiency as net health benefit (QALYs, net of costs valued at NICE's lower threshold)
     // when the document has it; otherwise QALYs gained.
-    const bool nhb = !figures_.replicates(scenarios_.front()->index, "net_monetary_benefit_gbp", "wtp=20000").empty();
+    const bool nhb = !figures_.replicate_values(scenarios_.front()->index, "net_monetary_benefit_gbp", "wtp=20000").empty();
     c.title = "Equity" + kEnDash + "efficiency plane";
     c.description =
         "Each replicate of each scenario: efficiency on the horizontal axis, equity gain (QALYs per 100,000 in the most minus "
@@ -2211,7 +2008,7 @@ class Report {
       g.colour = colour(*a);
       std::map<int, double> x;
       if (nhb) {
-        for (const auto& [r, v] : figures_.replicates(a->index, "net_monetary_benefit_gbp", "wtp=20000")) x[r] = v / 20000.0;
+        for (const auto& [r, v] : figures_.replicate_values(a->index, "net_monetary_benefit_gbp", "wtp=20000")) x[r] = v / 20000.0;
         const Stat* nmb = figures_.horizon(a->index, "net_monetary_benefit_gbp", "wtp=20000");
         Stat s;
         if (nmb) {
@@ -2222,10 +2019,10 @@ class Report {
         x_stats.push_back(s);
         g.x = nmb ? &x_stats.back() : nullptr;
       } else {
-        for (const auto& [r, v] : figures_.replicates(a->index, "qalys_gained", "all")) x[r] = v;
+        for (const auto& [r, v] : figures_.replicate_values(a->index, "qalys_gained", "all")) x[r] = v;
         g.x = figures_.horizon(a->index, "qalys_gained");
       }
-      for (const auto& [r, v] : figures_.replicates(a->index, "equity_gain_qalys_per_100k", "all"))
+      for (const auto& [r, v] : figures_.replicate_values(a->index, "equity_gain_qalys_per_100k", "all"))
         if (x.count(r)) g.points.emplace_back(x[r], v);
       g.y = figures_.horizon(a->index, "equity_gain_qalys_per_100k");
       if (!g.points.empty()) c.groups.push_back(std::move(g));
@@ -2280,7 +2077,7 @@ class Report {
   }
 
   void prevalence(std::string& h) const {
-    const auto conditions = figures_.breakdowns("prevalence_percent", "condition=");
+    const auto conditions = figures_.breakdowns_of("prevalence_percent", "condition=");
     std::vector<std::string> names;
     for (const auto& b : conditions)
       if (b.find(';') == std::string::npos) names.push_back(breakdown_part(b, "condition"));
@@ -2328,7 +2125,7 @@ class Report {
       c.description = std::string("Fan chart of ") + ch.unit + " for each arm, mean and 90% interval.";
       c.y_title = ch.unit;
       c.unit = Kind::count;
-      c.categories = figures_.years();
+      c.categories = figures_.financial_years();
       for (const auto& a : arms_) c.series.push_back(series_of(a, ch.outcome, "all", ch.flow, a.name, colour(a)));
       if (!has_points(c)) continue;
       ++drawn;
@@ -2369,7 +2166,7 @@ class Report {
     for (const auto& a : arms_) {
       const json& src = *a.source;
       h += "<div class=\"arm-card\"><h3>" + swatch(a) + html_escape(a.name) + " <span class=\"meta\">(" + html_escape(a.role) +
-           ", run " + html_escape(a.run_id) + ")</span></h3>\n";
+           ", run " + html_escape(std::to_string(a.run_id)) + ")</span></h3>\n";
       h += "<p>" + (a.description.empty() ? std::string("<em>No description.</em>") : html_escape(a.description)) + "</p>\n";
       if (!a.path.empty()) h += "<p class=\"meta\">Scenario file: <code>" + html_escape(a.path) + "</code></p>\n";
       const json& fin = member(src, "finance");
@@ -2459,7 +2256,7 @@ class Report {
     std::string runs;
     for (const auto& a : arms_)
       runs +=
-          (runs.empty() ? "" : "; ") + html_escape(a.name) + ": run " + html_escape(a.run_id) + " (" + html_escape(a.role) + ")";
+          (runs.empty() ? "" : "; ") + html_escape(a.name) + ": run " + html_escape(std::to_string(a.run_id)) + " (" + html_escape(a.role) + ")";
     row("Runs", runs);
     row("Seed", html_escape(text(prov, "seed")));
     row("Replicates", html_escape(text(prov, "replicates")));
@@ -2474,7 +2271,7 @@ class Report {
     row("Threads", html_escape(text(prov, "threads")) + " (results do not depend on it)");
     row("Created", html_escape(text(doc_, "created_at")));
     for (const auto& a : arms_)
-      row("Run " + html_escape(a.run_id) + " timing",
+      row("Run " + html_escape(std::to_string(a.run_id)) + " timing",
           html_escape(text(*a.source, "started_at")) + " to " + html_escape(text(*a.source, "finished_at")) +
               (number(*a.source, "wall_seconds") ? " (" + fixed(*number(*a.source, "wall_seconds"), 1) + " s)" : ""));
     if (!text(doc_, "database").empty()) row("Results database", "<code>" + html_escape(text(doc_, "database")) + "</code>");

@@ -1,5 +1,7 @@
 #include "results/summary.hpp"
 
+#include "results/statistics.hpp"
+
 #include "model/programmes.hpp"
 #include "results/periods.hpp"
 
@@ -13,22 +15,8 @@ namespace shiftsim::results {
 using namespace shiftsim::model;
 
 Estimate estimate(std::vector<double> v) {
-  Estimate e;
-  if (v.empty()) return e;
-  std::sort(v.begin(), v.end());
-  double sum = 0;
-  for (double x : v) sum += x;
-  e.mean = sum / static_cast<double>(v.size());
-  // Percentiles by linear interpolation between order statistics (type 7).
-  auto q = [&](double p) {
-    const double h = (static_cast<double>(v.size()) - 1) * p;
-    const auto lo = static_cast<std::size_t>(std::floor(h));
-    const std::size_t hi = std::min(lo + 1, v.size() - 1);
-    return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
-  };
-  e.p05 = q(0.05);
-  e.p95 = q(0.95);
-  return e;
+  const Quantiles q = quantiles(std::move(v));
+  return {q.mean, q.p05, q.p95};
 }
 
 namespace {

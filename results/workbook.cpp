@@ -21,6 +21,8 @@
 #include "results/workbook.hpp"
 
 #include "results/comparison.hpp"
+#include "results/format.hpp"
+#include "results/view.hpp"
 #include "results/store.hpp"
 
 #include <xlsxwriter.h>
@@ -74,26 +76,9 @@ std::optional<double> number_of(const json& j) {
   return std::nullopt;
 }
 
-std::string format_gbp(double x) {
-  char b[64];
-  std::snprintf(b, sizeof b, "%.0f", std::fabs(x));
-  std::string digits = b, out;
-  for (std::size_t k = 0; k < digits.size(); ++k) {
-    if (k > 0 && (digits.size() - k) % 3 == 0) out += ',';
-    out += digits[k];
-  }
-  return (x < 0 ? "-£" : "£") + out;
-}
-
 std::string format_percent(double share) {
   char b[32];
   std::snprintf(b, sizeof b, "%.1f%%", 100.0 * share);
-  return b;
-}
-
-std::string fy_label(int year) {
-  char b[32];
-  std::snprintf(b, sizeof b, "FY%d/%02d", year, (year + 1) % 100);
   return b;
 }
 
@@ -101,7 +86,7 @@ std::string fy_label(int year) {
 std::string break_even_label(const json& x) {
   const auto v = number_of(x);
   if (!v) return "not within the horizon";
-  return fy_label(static_cast<int>(std::ceil(*v - 1e-9)));
+  return financial_year_label(static_cast<int>(std::ceil(*v - 1e-9)));
 }
 
 bool is_break_even(const std::string& outcome) { return outcome == "break_even_year" || outcome == "break_even_year_cashable"; }
@@ -123,161 +108,29 @@ std::pair<std::string, std::string> split_breakdown(const std::string& breakdown
   return {by, value};
 }
 
-/// The value of one key of a breakdown ("investor=nhs;saver=council_asc", "saver" -> "council_asc").
-std::string breakdown_part(const std::string& breakdown, const std::string& key) {
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t end = breakdown.find(';', start);
-    const std::string part = breakdown.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (part.rfind(key + "=", 0) == 0) return part.substr(key.size() + 1);
-    if (end == std::string::npos) return "";
-    start = end + 1;
-  }
-}
+using Arm = ArmView;
 
-/// Readable names of the payers, funders and organisations.
-std::string readable(const std::string& code) {
-  static const std::map<std::string, std::string> names{{"nhs_acute", "NHS acute"},
-                                                        {"nhs_primary_care", "NHS primary care"},
-                                                        {"nhs_community", "NHS community"},
-                                                        {"nhs_mental_health", "NHS mental health"},
-                                                        {"council_asc", "Council adult social care"},
-                                                        {"public_health", "Public health"},
-                                                        {"self_funders", "Self-funders (households)"},
-                                                        {"nhs", "NHS"},
-                                                        {"council", "Council"},
-                                                        {"pooled", "Pooled budget"},
-                                                        {"households", "Households"}};
-  const auto it = names.find(code);
-  if (it != names.end()) return it->second;
-  std::string out = code;
-  std::replace(out.begin(), out.end(), '_', ' ');
-  return out;
-}
+/// Money in a text cell: every pound.
+std::string gbp_text(double x) { return money(x, MoneyStyle::whole); }
 
-struct Arm {
-  int index = 0;  // the document's "arm": 0 is the baseline
-  std::string name, role;
-  long long run_id = 0;
-  const json* data = nullptr;
-  bool scenario() const { return role == "scenario" || (role.empty() && index > 0); }
-  std::string title() const { return name + " (run " + std::to_string(run_id) + ")"; }
-};
-
-class Document {
+/// The comparison as the workbook reads it: the one view of results (view.hpp), after the
+/// checks a workbook needs (it has no partial form).
+class Document : public ComparisonView {
  public:
-  Document(const json& doc, const std::string& file) : doc_(doc) {
+  Document(const json& doc, const std::string& file) : ComparisonView(checked(doc, file)) {}
+  /// The baseline (a single run: its one arm).
+  const Arm& baseline() const { return arms().front(); }
+
+ private:
+  static const json& checked(const json& doc, const std::string& file) {
     auto malformed = [&](const std::string& what) {
       return StoreError("cannot write the workbook " + file + ": the comparison document " + what);
     };
     if (!doc.is_object()) throw malformed("is not a JSON object");
     const json& arms = field(doc, "arms");
     if (!arms.is_array() || arms.empty()) throw malformed("has no arms");
-    std::map<long long, int> arm_of_run;
-    for (const json& a : arms) {
-      Arm arm;
-      arm.index = field(a, "arm").is_number_integer() ? field(a, "arm").get<int>() : static_cast<int>(arms_.size());
-      arm.name = text_of(a, "scenario");
-      arm.role = text_of(a, "role");
-      arm.run_id = field(a, "run_id").is_number_integer() ? field(a, "run_id").get<long long>() : 0;
-      arm.data = &a;
-      arm_of_run[arm.run_id] = arm.index;
-      arms_.push_back(std::move(arm));
-    }
-    std::sort(arms_.begin(), arms_.end(), [](const Arm& x, const Arm& y) { return x.index < y.index; });
-    for (const json& p : field(doc, "periods"))
-      if (p.is_string()) periods_.push_back(p.get<std::string>());
-    for (const json& d : field(doc, "dictionary")) dictionary_[text_of(d, "outcome")] = &d;
-    int max_n = 0;
-    for (const json& s : field(doc, "summary")) {
-      const json& a = field(s, "arm");
-      const int arm = a.is_number_integer()
-                          ? a.get<int>()
-                          : arm_of_run[field(s, "run_id").is_number_integer() ? field(s, "run_id").get<long long>() : 0];
-      const std::string outcome = text_of(s, "outcome"), breakdown = text_of(s, "breakdown"), period = text_of(s, "period");
-      if (rows_.emplace(std::make_tuple(arm, outcome, breakdown, period), &s).second) {
-        auto& list = breakdowns_[{arm, outcome}];
-        if (std::find(list.begin(), list.end(), breakdown) == list.end()) list.push_back(breakdown);
-        if (std::find(outcomes_.begin(), outcomes_.end(), outcome) == outcomes_.end()) outcomes_.push_back(outcome);
-        if (std::find(periods_.begin(), periods_.end(), period) == periods_.end()) periods_.push_back(period);
-      }
-      if (const auto n = number_of(field(s, "n"))) max_n = std::max(max_n, static_cast<int>(*n));
-    }
-    for (const json& r : field(doc, "replicates")) {
-      const json& a = field(r, "arm");
-      const int arm = a.is_number_integer()
-                          ? a.get<int>()
-                          : arm_of_run[field(r, "run_id").is_number_integer() ? field(r, "run_id").get<long long>() : 0];
-      series_.emplace(std::make_tuple(arm, text_of(r, "outcome"), text_of(r, "breakdown")), &r);
-    }
-    const auto reps = number_of(field(field(doc, "provenance"), "replicates"));
-    replicates_ = reps ? static_cast<int>(*reps) : max_n;
+    return doc;
   }
-
-  const json& doc() const { return doc_; }
-  const std::vector<Arm>& arms() const { return arms_; }
-  const Arm& baseline() const { return arms_.front(); }
-  std::vector<const Arm*> scenarios() const {
-    std::vector<const Arm*> out;
-    for (const auto& a : arms_)
-      if (a.scenario()) out.push_back(&a);
-    return out;
-  }
-  bool single() const { return scenarios().empty(); }
-  const std::vector<std::string>& periods() const { return periods_; }
-  std::vector<std::string> financial_years() const {
-    std::vector<std::string> out;
-    for (const auto& p : periods_)
-      if (p != "horizon" && p != kPlanPeriod) out.push_back(p);
-    return out;
-  }
-  /// Whether the comparison has the plan's figures apart (a run longer than the plan).
-  bool has_plan() const { return std::find(periods_.begin(), periods_.end(), kPlanPeriod) != periods_.end(); }
-  /// The plan's length in years, from the provenance (0 if none).
-  int plan_years() const {
-    const json& prov = doc_.contains("provenance") ? doc_["provenance"] : json();
-    return prov.is_object() && prov.contains("plan_years") && prov["plan_years"].is_number() ? prov["plan_years"].get<int>() : 0;
-  }
-  int replicates() const { return replicates_; }
-  const std::vector<std::string>& outcomes() const { return outcomes_; }
-
-  const json* row(int arm, const std::string& outcome, const std::string& breakdown, const std::string& period) const {
-    const auto it = rows_.find(std::make_tuple(arm, outcome, breakdown, period));
-    return it == rows_.end() ? nullptr : it->second;
-  }
-  const std::vector<std::string>& breakdowns(int arm, const std::string& outcome) const {
-    static const std::vector<std::string> none;
-    const auto it = breakdowns_.find({arm, outcome});
-    return it == breakdowns_.end() ? none : it->second;
-  }
-  bool has(const std::string& outcome) const { return std::find(outcomes_.begin(), outcomes_.end(), outcome) != outcomes_.end(); }
-  const json* series(int arm, const std::string& outcome, const std::string& breakdown) const {
-    const auto it = series_.find(std::make_tuple(arm, outcome, breakdown));
-    return it == series_.end() ? nullptr : it->second;
-  }
-  std::string unit(const std::string& outcome) const {
-    const auto it = dictionary_.find(outcome);
-    return it == dictionary_.end() ? std::string() : text_of(*it->second, "unit");
-  }
-  std::string scope(const std::string& outcome) const {
-    const auto it = dictionary_.find(outcome);
-    return it == dictionary_.end() ? std::string() : text_of(*it->second, "scope");
-  }
-  /// The finance rules the summary quotes: the first scenario's (a single run: its own).
-  const json& finance() const {
-    const auto sc = scenarios();
-    return field(*(sc.empty() ? &arms_.front() : sc.front())->data, "finance");
-  }
-
- private:
-  const json& doc_;
-  std::vector<Arm> arms_;
-  std::vector<std::string> periods_, outcomes_;
-  int replicates_ = 0;
-  std::map<std::string, const json*> dictionary_;
-  std::map<std::tuple<int, std::string, std::string, std::string>, const json*> rows_;
-  std::map<std::pair<int, std::string>, std::vector<std::string>> breakdowns_;
-  std::map<std::tuple<int, std::string, std::string>, const json*> series_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -603,98 +456,44 @@ enum class Kind { value, probability, year };
 struct Measure {
   std::string label, outcome, breakdown;
   Kind kind = Kind::value;
+  std::string note;  // what the figure is (outcomes.hpp), when nothing more pressing is to be said
 };
 
+Kind kind_of(Figure f) { return f == Figure::probability ? Kind::probability : f == Figure::year ? Kind::year : Kind::value; }
+
+/// A headline as a row of the workbook: its label without the terminal's indent, and the
+/// economy's and the beyond-the-horizon figures marked as apart from the rest.
+Measure measure_of(const HeadlineOutcome& h) {
+  std::string label = h.label.substr(h.label.find_first_not_of(' '));
+  if (h.group == HeadlineGroup::economy) label = "ECONOMY (separate ledger): " + label;
+  if (h.group == HeadlineGroup::beyond) label = "BEYOND THE HORIZON (not in the figures above): " + label;
+  return {label, h.outcome, h.breakdown, kind_of(h.kind), h.note};
+}
+
+/// A scenario's measures: the workbook's headlines (outcomes.hpp), with the net monetary
+/// benefit and the chance of being cost-effective at each threshold the comparison used.
 std::vector<Measure> scenario_measures(const Document& d, const Arm& arm) {
-  std::vector<Measure> m{
-      {"Public gross savings (NHS, council, public health)", "gross_savings_gbp", "public", Kind::value},
-      {"Cashable savings", "cashable_savings_gbp", "public", Kind::value},
-      {"Intervention cost", "intervention_cost_gbp", "all", Kind::value},
-      {"Net benefit (public gross savings - intervention cost)", "net_benefit_gbp", "all", Kind::value},
-      {"Net benefit, cashable (cashable savings - intervention cost)", "net_benefit_cashable_gbp", "all", Kind::value},
-      {"Public gross savings, present value", "gross_savings_discounted_gbp", "public", Kind::value},
-      {"Intervention cost, present value", "intervention_cost_discounted_gbp", "all", Kind::value},
-      {"NPV (net present value, public gross savings)", "npv_gbp", "all", Kind::value},
-      {"NPV, cashable", "npv_cashable_gbp", "all", Kind::value},
-      {"ROI, gross (GBP back per GBP 1 invested, present values)", "roi_gross", "all", Kind::value},
-      {"ROI, cashable", "roi_cashable", "all", Kind::value},
-      {"P(ROI > 1): share of replicates with gross ROI above 1", "roi_gross_above_1", "all", Kind::probability},
-      {"P(cashable ROI > 1)", "roi_cashable_above_1", "all", Kind::probability},
-      {"Break-even year (cumulative discounted net benefit >= 0)", "break_even_year", "all", Kind::year},
-      {"Share of replicates breaking even within the horizon", "break_even_within_horizon", "all", Kind::probability},
-      {"Break-even year, cashable", "break_even_year_cashable", "all", Kind::year},
-      {"Share breaking even within the horizon, cashable", "break_even_within_horizon", "cashable", Kind::probability},
-      {"Deaths averted", "deaths_averted", "all", Kind::value},
-      {"QALYs gained", "qalys_gained", "all", Kind::value},
-      {"QALYs gained, present value", "qalys_gained_discounted", "all", Kind::value},
-      {"Net cost per QALY gained (ICER: mean net cost / mean QALYs)", "icer_gbp_per_qaly", "all", Kind::value},
-      {"Net cost per QALY gained, per replicate (replicates with a gain)", "cost_per_qaly_gbp", "all", Kind::value},
-      {"BEYOND THE HORIZON (not in the figures above): life-years the extra survivors still live after it, present value",
-       "life_years_gained_beyond_horizon_discounted", "all", Kind::value},
-      {"BEYOND THE HORIZON: QALYs the extra survivors still live after it, present value", "qalys_gained_beyond_horizon_discounted",
-       "all", Kind::value},
-      {"Lifetime cost per QALY (ICER: horizon net cost / mean QALYs within and beyond the horizon)", "icer_lifetime_gbp_per_qaly", "all",
-       Kind::value}};
-  // Net monetary benefit at each threshold the comparison used (wtp=20000, wtp=30000).
-  std::vector<std::string> wtp;
-  for (const auto& b : d.breakdowns(arm.index, "net_monetary_benefit_gbp"))
-    if (b.rfind("wtp=", 0) == 0) wtp.push_back(b);
-  if (wtp.empty()) wtp = {"wtp=20000", "wtp=30000"};
-  for (const auto& b : wtp) {
-    const std::string gbp = format_gbp(std::strtod(b.c_str() + 4, nullptr));
-    m.push_back({"Net monetary benefit at " + gbp + " per QALY", "net_monetary_benefit_gbp", b, Kind::value});
-    m.push_back({"P(cost-effective at " + gbp + " per QALY)", "cost_effective", b, Kind::probability});
+  std::vector<Measure> m;
+  for (const auto& h : headlines_shown(scenario_headlines(), kShowWorkbook)) {
+    m.push_back(measure_of(h));
+    if (h.outcome != "cost_per_qaly_gbp") continue;
+    std::vector<std::string> wtp;
+    for (const auto& b : d.breakdowns(arm.index, "net_monetary_benefit_gbp"))
+      if (b.rfind("wtp=", 0) == 0) wtp.push_back(b);
+    if (wtp.empty()) wtp = {"wtp=20000", "wtp=30000"};
+    for (const auto& b : wtp) {
+      const std::string gbp = gbp_text(std::strtod(b.c_str() + 4, nullptr));
+      m.push_back({"Net monetary benefit at " + gbp + " per QALY", "net_monetary_benefit_gbp", b, Kind::value, ""});
+      m.push_back({"P(cost-effective at " + gbp + " per QALY)", "cost_effective", b, Kind::probability, ""});
+    }
   }
-  m.push_back({"Change in the life expectancy gap at birth, quintile 5 - quintile 1, persons (negative: narrower)",
-               "le_gap_birth_change_years", "sex=persons", Kind::value});
-  m.push_back({"Change in the slope index of inequality in life expectancy at birth, persons", "sii_le_birth_change_years",
-               "sex=persons", Kind::value});
-  m.push_back({"Change in disability-free life expectancy at birth, persons", "dfle_birth_change_years", "sex=persons", Kind::value});
-  m.push_back({"Change in the disability-free life expectancy gap at birth, persons (negative: narrower)", "dfle_gap_birth_change_years",
-               "sex=persons", Kind::value});
-  m.push_back({"Change in disability-free life expectancy at 65, persons", "dfle_65_change_years", "sex=persons", Kind::value});
-  // The economy's own ledger, beside (never inside) the public savings above.
-  m.push_back({"ECONOMY (separate ledger): output regained, present value", "economy_output_gain_discounted_gbp", "all", Kind::value});
-  m.push_back({"ECONOMY: return to the economy per GBP 1 invested (earnings approach: an upper estimate)", "economy_return_per_gbp", "all", Kind::value});
-  m.push_back({"ECONOMY: fewer out of work through ill health (average over the horizon)", "economy_fewer_out_of_work_ill_health", "all", Kind::value});
-  m.push_back({"ECONOMY: sickness-absence days avoided", "economy_absence_days_avoided", "all", Kind::value});
-  m.push_back({"Start of life: fewer births to mothers smoking at delivery", "smoking_at_delivery_averted", "all", Kind::value});
-  m.push_back({"Start of life: low-birth-weight births averted", "low_birth_weight_averted", "all", Kind::value});
-  m.push_back({"Start of life: infant emergency admissions averted", "infant_emergency_admissions_averted", "all", Kind::value});
-  m.push_back({"Carers: strained carers averted (average)", "strained_carers_averted", "all", Kind::value});
-  m.push_back({"Carers: QALYs gained by carers, present value (not in QALYs gained)", "carer_qalys_gained_discounted", "all", Kind::value});
-  m.push_back({"Care-home moves avoided", "care_home_moves_avoided", "all", Kind::value});
   return m;
 }
 
 std::vector<Measure> arm_measures() {
-  return {{"Cost of services, all payers (households included)", "cost_gbp", "all", Kind::value},
-          {"Cost of services to the public purse (NHS, council, public health)", "cost_gbp", "public", Kind::value},
-          {"Cost of services to the public purse, present value", "cost_discounted_gbp", "public", Kind::value},
-          {"Intervention spend", "intervention_spend_gbp", "all", Kind::value},
-          {"Emergency admissions", "emergency_admissions", "all", Kind::value},
-          {"Emergency bed-days", "emergency_bed_days", "all", Kind::value},
-          {"Delayed discharge bed-days", "delayed_discharge_bed_days", "all", Kind::value},
-          {"Care-home residents at the end", "care_home_residents_end", "all", Kind::value},
-          {"Deaths", "deaths", "all", Kind::value},
-          {"QALYs", "qalys", "all", Kind::value},
-          {"Life expectancy at birth, persons", "life_expectancy_birth_years", "sex=persons", Kind::value},
-          {"Life expectancy gap at birth, quintile 5 - quintile 1, persons", "le_gap_birth_years", "sex=persons", Kind::value},
-          {"Slope index of inequality in life expectancy at birth, persons", "sii_le_birth_years", "sex=persons", Kind::value},
-          {"Disability-free life expectancy at birth, persons", "disability_free_le_birth_years", "sex=persons", Kind::value},
-          {"Disability-free life expectancy at 65, persons", "disability_free_le_65_years", "sex=persons", Kind::value},
-          {"Disability-free life expectancy gap at birth, quintile 5 - quintile 1, persons", "dfle_gap_birth_years", "sex=persons",
-           Kind::value},
-          {"Residents at the end", "population_end", "all", Kind::value},
-          {"ECONOMY (separate ledger): employment rate, aged 16-64 (%)", "employment_rate_percent", "all", Kind::value},
-          {"ECONOMY: out of work because of ill health (people, average)", "out_of_work_ill_health_people", "all", Kind::value},
-          {"ECONOMY: sickness-absence days", "sickness_absence_days", "all", Kind::value},
-          {"ECONOMY: output lost through ill health", "lost_output_gbp", "all", Kind::value},
-          {"Start of life: mothers smoking at delivery (% of births)", "smoking_at_delivery_percent", "all", Kind::value},
-          {"Start of life: births under 2,500 g (%)", "low_birth_weight_percent", "all", Kind::value},
-          {"Start of life: infant emergency admissions", "infant_emergency_admissions", "all", Kind::value},
-          {"Carers: unpaid carers (average)", "unpaid_carers", "all", Kind::value},
-          {"Carers: strained (% of carers)", "strained_carers_percent", "all", Kind::value}};
+  std::vector<Measure> m;
+  for (const auto& h : headlines_shown(arm_headlines(), kShowWorkbook)) m.push_back(measure_of(h));
+  return m;
 }
 
 const std::vector<std::string> kMeasureHeader{"Over the whole horizon", "Mean", "Median", "5th percentile",
@@ -766,6 +565,7 @@ int write_measures(Sheet& s, const Document& d, const Formats& f, const Arm& arm
         break;
       }
     }
+    if (note.empty()) note = m.note;
     if (!note.empty()) s.text(row, 7, note, f.note);
     ++row;
   }
@@ -826,7 +626,7 @@ void write_summary(Sheet& s, const Document& d, const Formats& f, const std::vec
        std::string("5th–95th percentile over replicates") + (crn && !d.single() ? ", common random numbers" : ""));
   const json& fin = d.finance();
   if (const auto base = number_of(field(fin, "price_base_year"))) {
-    const std::string fy = fy_label(static_cast<int>(*base));
+    const std::string fy = financial_year_label(static_cast<int>(*base));
     info("Money", "GBP at " + fy + " prices; present values discounted at " + percent_text(field(fin, "discount_rate_costs")) +
                       " a year (costs) and " + percent_text(field(fin, "discount_rate_health")) + " (health) to " + fy +
                       (scenarios.size() > 1 ? " (each scenario's own finance rules: see Assumptions)" : ""));
@@ -877,7 +677,7 @@ void write_stat_table(Sheet& s, const Document& d, const Formats& f, const Arm& 
   for (const auto& b : d.breakdowns(arm.index, outcome)) {
     const json* x = d.row(arm.index, outcome, b, "horizon");
     if (!x) continue;
-    s.text(row, 0, readable(split_breakdown(b).second));
+    s.text(row, 0, label_of(split_breakdown(b).second));
     int col = 1;
     for (const char* stat : {"mean", "median", "p05", "p95"}) s.value(row, col++, field(*x, stat), f.money);
     ++row;
@@ -906,13 +706,13 @@ void write_who_pays(Sheet& s, const Document& d, const Formats& f) {
     s.text(row++, 0, arm->name + " compared with " + d.baseline().name, f.section);
     if (!investors.empty()) {
       s.text(row, 0, "Investor (rows) / saver (columns)", f.header);
-      for (std::size_t k = 0; k < savers.size(); ++k) s.text(row, static_cast<int>(k) + 1, readable(savers[k]), f.header);
+      for (std::size_t k = 0; k < savers.size(); ++k) s.text(row, static_cast<int>(k) + 1, label_of(savers[k]), f.header);
       s.text(row, static_cast<int>(savers.size()) + 1, "Total saved", f.header);
       ++row;
       std::vector<double> column_total(savers.size(), 0.0);
       double grand = 0;
       for (const auto& i : investors) {
-        s.text(row, 0, readable(i), f.bold);
+        s.text(row, 0, label_of(i), f.bold);
         double total = 0;
         for (std::size_t k = 0; k < savers.size(); ++k) {
           const json* x = d.row(arm->index, outcome, "investor=" + i + ";saver=" + savers[k], "horizon");
@@ -1043,38 +843,9 @@ struct SeriesColumn {
 };
 
 void write_per_replicate(Sheet& s, const Document& d, const Formats& f) {
-  const std::vector<std::tuple<std::string, std::string, std::string>> difference{
-      {"Public gross savings", "gross_savings_gbp", "public"},
-      {"Cashable savings", "cashable_savings_gbp", "public"},
-      {"Intervention cost", "intervention_cost_gbp", "all"},
-      {"Net benefit", "net_benefit_gbp", "all"},
-      {"NPV", "npv_gbp", "all"},
-      {"NPV, cashable", "npv_cashable_gbp", "all"},
-      {"ROI, gross", "roi_gross", "all"},
-      {"ROI, cashable", "roi_cashable", "all"},
-      {"Break-even year", "break_even_year", "all"},
-      {"Break-even year, cashable", "break_even_year_cashable", "all"},
-      {"Deaths averted", "deaths_averted", "all"},
-      {"QALYs gained", "qalys_gained", "all"},
-      {"QALYs gained, present value", "qalys_gained_discounted", "all"},
-      {"Net cost per QALY", "cost_per_qaly_gbp", "all"},
-      {"Net monetary benefit at GBP 20,000/QALY", "net_monetary_benefit_gbp", "wtp=20000"},
-      {"Net monetary benefit at GBP 30,000/QALY", "net_monetary_benefit_gbp", "wtp=30000"},
-      {"Change in LE gap at birth, persons", "le_gap_birth_change_years", "sex=persons"},
-      {"Economy: output regained, present value", "economy_output_gain_discounted_gbp", "all"},
-      {"Economy: return per GBP 1", "economy_return_per_gbp", "all"},
-      {"Fewer births to mothers smoking at delivery", "smoking_at_delivery_averted", "all"},
-      {"Strained carers averted", "strained_carers_averted", "all"}};
-  const std::vector<std::tuple<std::string, std::string, std::string>> own{
-      {"Cost of services, all payers", "cost_gbp", "all"},
-      {"Cost of services, public", "cost_gbp", "public"},
-      {"Cost of services, public, present value", "cost_discounted_gbp", "public"},
-      {"Intervention spend", "intervention_spend_gbp", "all"},
-      {"Emergency admissions", "emergency_admissions", "all"},
-      {"Deaths", "deaths", "all"},
-      {"QALYs", "qalys", "all"},
-      {"Life expectancy at birth, persons", "life_expectancy_birth_years", "sex=persons"},
-      {"LE gap at birth, persons", "le_gap_birth_years", "sex=persons"}};
+  std::vector<std::tuple<std::string, std::string, std::string>> difference, own;
+  for (const auto& h : headlines_shown(scenario_headlines(), kShowPerReplicate)) difference.emplace_back(h.label, h.outcome, h.breakdown);
+  for (const auto& h : headlines_shown(arm_headlines(), kShowPerReplicate)) own.emplace_back(h.label, h.outcome, h.breakdown);
   std::vector<SeriesColumn> columns;
   for (const auto* arm : d.scenarios())
     for (const auto& [label, outcome, breakdown] : difference)
@@ -1187,7 +958,7 @@ void write_assumptions(Sheet& s, const Document& d, const Formats& f) {
               "Discount rate, health", "Reinvested share of cashable savings", "Inflation", "Cashable activities",
               "Reinvested from", "Scenario file", "", "", "Description"});
   for (const auto& arm : d.arms()) {
-    const json& a = *arm.data;
+    const json& a = *arm.source;
     const json& fin = field(a, "finance");
     s.text(row, 0, arm.name);
     s.text(row, 1, arm.role);
@@ -1212,7 +983,7 @@ void write_assumptions(Sheet& s, const Document& d, const Formats& f) {
        "Ramp-up (months)", "Effect half-life (months)", "Budget total (GBP)", "", "Effects; budget by funder"});
   bool any_intervention = false;
   for (const auto& arm : d.arms())
-    for (const json& iv : field(*arm.data, "interventions")) {
+    for (const json& iv : field(*arm.source, "interventions")) {
       any_intervention = true;
       s.text(row, 0, arm.name + ": " + text_of(iv, "name"), f.wrap);
       s.text(row, 1, text_of(iv, "type"), f.wrap);
@@ -1229,7 +1000,7 @@ void write_assumptions(Sheet& s, const Document& d, const Formats& f) {
       std::string funders;
       if (field(iv, "budget_by_funder_gbp").is_object())
         for (const auto& [funder, gbp] : field(iv, "budget_by_funder_gbp").items())
-          funders += (funders.empty() ? "" : ", ") + funder + " " + (number_of(gbp) ? format_gbp(*number_of(gbp)) : as_text(gbp));
+          funders += (funders.empty() ? "" : ", ") + funder + " " + (number_of(gbp) ? gbp_text(*number_of(gbp)) : as_text(gbp));
       s.text(
           row, 13,
           "Effects: " + effects_text(field(iv, "effects")) + ". Budget by funder: " + (funders.empty() ? "none" : funders) + ".",
@@ -1242,7 +1013,7 @@ void write_assumptions(Sheet& s, const Document& d, const Formats& f) {
   // Budgets by financial year: intervention x funder rows, a column per financial year.
   std::vector<std::string> years;
   for (const auto& arm : d.arms())
-    for (const json& iv : field(*arm.data, "interventions"))
+    for (const json& iv : field(*arm.source, "interventions"))
       if (field(iv, "budget_gbp_by_financial_year").is_object())
         for (const auto& [fy, by] : field(iv, "budget_gbp_by_financial_year").items())
           if (std::find(years.begin(), years.end(), fy) == years.end()) years.push_back(fy);
@@ -1251,11 +1022,11 @@ void write_assumptions(Sheet& s, const Document& d, const Formats& f) {
     s.text(row++, 0, "Intervention budgets by financial year (GBP, base-year prices)", f.section);
     std::vector<std::string> header{"Scenario: intervention", "Funder"};
     for (const auto& y : years)
-      header.push_back(std::isdigit(static_cast<unsigned char>(y.front())) ? fy_label(std::stoi(y)) : y);
+      header.push_back(std::isdigit(static_cast<unsigned char>(y.front())) ? financial_year_label(std::stoi(y)) : y);
     header.push_back("Total");
     header_row(s, f, row++, header);
     for (const auto& arm : d.arms())
-      for (const json& iv : field(*arm.data, "interventions")) {
+      for (const json& iv : field(*arm.source, "interventions")) {
         const json& by_year = field(iv, "budget_gbp_by_financial_year");
         if (!by_year.is_object()) continue;
         std::vector<std::string> funders;
@@ -1284,7 +1055,7 @@ void write_assumptions(Sheet& s, const Document& d, const Formats& f) {
   header_row(s, f, row++, {"Parameter", "Value", "Scenario"});
   bool any_override = false;
   for (const auto& arm : d.arms()) {
-    const json& overrides = field(*arm.data, "parameter_overrides");
+    const json& overrides = field(*arm.source, "parameter_overrides");
     if (!overrides.is_object()) continue;
     for (const auto& [name, value] : overrides.items()) {
       any_override = true;
@@ -1349,7 +1120,7 @@ void write_provenance(Sheet& s, const Document& d, const Formats& f) {
   s.text(row++, 0, "Arms", f.section);
   header_row(s, f, row++, {"Scenario", "Role", "Run id", "Started at", "Finished at", "Scenario file", "Wall seconds"});
   for (const auto& arm : d.arms()) {
-    const json& a = *arm.data;
+    const json& a = *arm.source;
     s.text(row, 0, arm.name);
     s.text(row, 1, arm.role);
     s.number(row, 2, static_cast<double>(arm.run_id), f.year);
