@@ -20,6 +20,8 @@
 
 #include <tbb/info.h>
 
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -43,14 +45,18 @@ namespace fs = std::filesystem;
 namespace {
 
 // The signal handler's flag: the only process-wide state, and only the command line's. A
-// command's SignalScope passes it on to its own cancel token.
-volatile std::sig_atomic_t g_signalled = 0;
+// command's SignalScope passes it on to its own cancel token. (A lock-free atomic: safe in a
+// signal handler and read by the worker threads.)
+std::atomic<bool> g_signalled{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
 
 extern "C" void on_signal(int) {
-  g_signalled = 1;
+  const int saved = errno;
+  g_signalled.store(true);
   // A second interrupt stops at once.
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
+  errno = saved;
 }
 
 runs::DataSource source_of(const Common& c) { return {c.data_dir, c.region}; }
@@ -124,7 +130,7 @@ void check_db_folder(const std::string& db) {
 class SignalScope {
  public:
   SignalScope() {
-    g_signalled = 0;
+    g_signalled.store(false);
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
   }
@@ -134,7 +140,7 @@ class SignalScope {
   }
   runs::CancelToken token;
   void poll() {
-    if (g_signalled) token.cancel();
+    if (g_signalled.load()) token.cancel();
   }
 };
 

@@ -34,7 +34,8 @@ enum : unsigned {
   kShowTerminal = 1,      // the command line's comparison table
   kShowWorkbook = 2,      // the workbook's Summary
   kShowPerReplicate = 4,  // the workbook's Per replicate sheet
-  kShowPlan = 8           // also over the plan alone (a run longer than the plan)
+  kShowPlan = 8,          // also over the plan alone (a run longer than the plan)
+  kShowReport = 16        // the report's headline table
 };
 struct HeadlineOutcome {
   std::string label, outcome, breakdown;

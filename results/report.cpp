@@ -116,6 +116,20 @@ std::string money(double x) { return results::money(x, MoneyStyle::page); }
 /// What a figure measures, which decides how it is written.
 enum class Kind { gbp, ratio, probability, count, years, percent, plain };
 
+/// How the report writes a figure of a headline's kind.
+Kind kind_of(Figure f) {
+  switch (f) {
+    case Figure::money: return Kind::gbp;
+    case Figure::ratio: return Kind::ratio;
+    case Figure::probability: return Kind::probability;
+    case Figure::count: return Kind::count;
+    case Figure::years: return Kind::years;
+    case Figure::percent: return Kind::percent;
+    case Figure::year: return Kind::plain;
+  }
+  return Kind::plain;
+}
+
 /// A formatter for figures of one kind and about this magnitude, so that a mean and its
 /// interval are written in the same unit ("£1.2m (90% interval £0.8m to £1.6m)").
 std::function<std::string(double)> formatter(Kind kind, double magnitude) {
@@ -1237,97 +1251,42 @@ class Report {
     h += "<table class=\"headline keep\"><thead><tr><th>Over the horizon</th><th class=\"num\">Mean</th><th class=\"num\">90% "
          "interval</th>"
          "<th>Notes</th></tr></thead><tbody>\n";
-    headline_row(h, "Intervention cost", mean_text(cost, Kind::gbp), interval_text(cost, Kind::gbp),
-                 "Scenario spend minus baseline spend, undiscounted");
-    headline_row(h, "Public gross savings", mean_text(gross, Kind::gbp), interval_text(gross, Kind::gbp),
-                 "Baseline minus scenario cost of services (NHS, council, public health)");
-    headline_row(h, "Cashable savings", mean_text(cash, Kind::gbp), interval_text(cash, Kind::gbp),
-                 "The part of the public savings that releases money");
-    headline_row(h, "Net benefit", mean_text(H("net_benefit_gbp"), Kind::gbp), interval_text(H("net_benefit_gbp"), Kind::gbp),
-                 "Public gross savings minus intervention cost, undiscounted");
-    headline_row(h, "Net present value (NPV)", mean_text(H("npv_gbp"), Kind::gbp), interval_text(H("npv_gbp"), Kind::gbp),
-                 "Discounted; gross public savings");
-    headline_row(h, "NPV, cashable", mean_text(H("npv_cashable_gbp"), Kind::gbp), interval_text(H("npv_cashable_gbp"), Kind::gbp),
-                 "Discounted; cashable savings only");
-    headline_row(h, "Return on investment, gross",
-                 roi && roi->mean ? mean_text(roi, Kind::ratio) +
-                                        " back per \xC2\xA3"
-                                        "1"
-                                  : kNoValue,
-                 interval_text(roi, Kind::ratio), "Present value of public gross savings / present value of intervention cost");
-    headline_row(h, "Return on investment, cashable",
-                 roi_c && roi_c->mean ? mean_text(roi_c, Kind::ratio) +
-                                            " back per \xC2\xA3"
-                                            "1"
-                                      : kNoValue,
-                 interval_text(roi_c, Kind::ratio), "Cashable savings / intervention cost, present values");
-    headline_row(h, "P(ROI &gt; 1)", mean_text(p1, Kind::probability), kNoValue,
-                 "Share of replicates whose gross ROI is above 1");
-    headline_row(h, "Break-even year", html_escape(be) + " <span class=\"meta\">(median)</span>",
-                 break_even_interval(k, "break_even_year"),
-                 "First financial year with cumulative discounted net benefit \xE2\x89\xA5 0" +
-                     (share.empty() ? std::string() : "; " + share + " of replicates break even"));
+    // The rows: the report's headlines (results/outcomes.hpp), each written by its kind.
     const Stat* within_c = H("break_even_within_horizon", "cashable");
-    headline_row(
-        h, "Break-even year, cashable",
-        html_escape(break_even_text(k, "break_even_year_cashable", "cashable")) + " <span class=\"meta\">(median)</span>",
-        break_even_interval(k, "break_even_year_cashable"),
-        within_c && within_c->mean ? mean_text(within_c, Kind::probability) + " of replicates break even on cashable savings"
-                                   : "");
-    headline_row(h, "Deaths averted", mean_text(deaths, Kind::count), interval_text(deaths, Kind::count),
-                 "Baseline deaths minus scenario deaths");
-    headline_row(h, "QALYs gained", mean_text(qalys, Kind::count), interval_text(qalys, Kind::count), "Undiscounted");
-    headline_row(h, "Cost per QALY gained", mean_text(cpq, Kind::gbp), interval_text(cpq, Kind::gbp),
-                 "Net cost / discounted QALYs; NICE range \xC2\xA3"
-                 "20,000" +
-                     kEnDash +
-                     "\xC2\xA3"
-                     "30,000; negative = dominant");
-    headline_row(h,
-                 "P(cost-effective at \xC2\xA3"
-                 "20k / \xC2\xA3"
-                 "30k)",
-                 mean_text(ce20, Kind::probability) + " / " + mean_text(ce30, Kind::probability), kNoValue,
-                 "Share of replicates with positive net monetary benefit");
-    const auto years = [](const Stat* st) { return mean_text(st, Kind::years) + (st && st->mean ? " years" : ""); };
-    headline_row(h, "Change in life-expectancy gap at birth", years(gap), interval_text(gap, Kind::years),
-                 "Scenario gap minus baseline gap, persons; negative = narrower");
-    const Stat* sii = H("sii_le_birth_change_years", "sex=persons");
-    headline_row(h, "Change in slope index of inequality", years(sii), interval_text(sii, Kind::years),
-                 "Life expectancy at birth across deprivation deciles, persons");
-    const Stat* dfle65 = H("dfle_65_change_years", "sex=persons");
-    headline_row(h, "Change in disability-free life expectancy at 65", years(dfle65), interval_text(dfle65, Kind::years),
-                 "Persons; Sullivan method");
-    const Stat* ret = H("economy_return_per_gbp");
-    headline_row(h, "Return to the economy",
-                 ret && ret->mean ? mean_text(ret, Kind::ratio) +
-                                        " of output per \xC2\xA3"
-                                        "1"
-                                  : kNoValue,
-                 interval_text(ret, Kind::ratio),
-                 "The economy's own ledger: output regained valued by the earnings approach (an upper estimate), never added to the savings or ROI above");
-    const Stat* out_pv = H("economy_output_gain_discounted_gbp");
-    headline_row(h, "Output regained by the economy", mean_text(out_pv, Kind::gbp), interval_text(out_pv, Kind::gbp),
-                 "Present value; fewer people out of work through ill health and fewer sickness-absence days");
-    const Stat* satod = H("smoking_at_delivery_averted");
-    headline_row(h, "Fewer births to mothers smoking at delivery", mean_text(satod, Kind::count), interval_text(satod, Kind::count),
-                 "Fewer births whose mother smoked at delivery");
-    const Stat* strained = H("strained_carers_averted");
-    headline_row(h, "Unpaid carers no longer strained", mean_text(strained, Kind::count), interval_text(strained, Kind::count),
-                 "Average over the horizon; carers with a common mental disorder");
-    const Stat* ly_after = H("life_years_gained_beyond_horizon_discounted");
-    const Stat* qa_after = H("qalys_gained_beyond_horizon_discounted");
-    if (ly_after || qa_after) {
-      headline_row(h, "<em>Beyond the horizon:</em> life-years gained after it", mean_text(ly_after, Kind::count),
-                   interval_text(ly_after, Kind::count),
-                   "Not in any figure above: the remaining life of the extra survivors at the horizon's end (period life tables "
-                   "by decile and sex, no further improvement), discounted");
-      headline_row(h, "<em>Beyond the horizon:</em> QALYs gained after it", mean_text(qa_after, Kind::count),
-                   interval_text(qa_after, Kind::count), "Their utility carried along the age-sex norm, discounted");
-      const Stat* life = H("icer_lifetime_gbp_per_qaly");
-      headline_row(h, "Lifetime cost per QALY", mean_text(life, Kind::gbp), kNoValue,
-                   "The horizon's net cost / QALYs gained within and beyond the horizon (ratio of means); beside the cost per "
-                   "QALY above, which counts the horizon alone");
+    for (const auto& l : headlines_shown(scenario_headlines(), kShowReport)) {
+      const Stat* st = H(l.outcome, l.breakdown);
+      const std::string label = html_escape(l.label.substr(l.label.find_first_not_of(' ')));
+      const std::string note = html_escape(l.note);
+      if (l.group == HeadlineGroup::beyond) {
+        if (!st) continue;
+        headline_row(h, "<em>Beyond the horizon:</em> " + label, mean_text(st, kind_of(l.kind)),
+                     l.outcome == "icer_lifetime_gbp_per_qaly" ? kNoValue : interval_text(st, kind_of(l.kind)), note);
+        continue;
+      }
+      if (l.kind == Figure::year) {
+        const bool cashable = l.outcome == "break_even_year_cashable";
+        const std::string share_note = cashable ? (within_c && within_c->mean ? mean_text(within_c, Kind::probability) + " of replicates break even on cashable savings" : "")
+                                                : (share.empty() ? std::string() : share + " of replicates break even");
+        headline_row(h, label, html_escape(cashable ? break_even_text(k, l.outcome, "cashable") : be) + " <span class=\"meta\">(median)</span>",
+                     break_even_interval(k, l.outcome), note + (note.empty() || share_note.empty() ? "" : "; ") + share_note);
+        continue;
+      }
+      if (l.outcome == "cost_effective") {
+        headline_row(h, "P(cost-effective at \xC2\xA3" "20k / \xC2\xA3" "30k)",
+                     mean_text(ce20, Kind::probability) + " / " + mean_text(ce30, Kind::probability), kNoValue,
+                     "Share of replicates with positive net monetary benefit");
+        continue;
+      }
+      // The cost per QALY: the ICER when there is one, else the per-replicate ratio.
+      const Stat* shown = l.outcome == "icer_gbp_per_qaly" ? cpq : st;
+      const Kind kind = kind_of(l.kind);
+      std::string mean = mean_text(shown, kind);
+      if (shown && shown->mean) {
+        if (l.kind == Figure::years) mean += " years";
+        if (l.kind == Figure::ratio && l.outcome.rfind("roi_", 0) == 0) mean += " back per \xC2\xA3" "1";
+        if (l.outcome == "economy_return_per_gbp") mean += " of output per \xC2\xA3" "1";
+      }
+      headline_row(h, label, mean, l.kind == Figure::probability ? kNoValue : interval_text(shown, kind), note);
     }
     h += "</tbody></table>\n</div>\n";
   }
