@@ -9,6 +9,8 @@
 #include "results/comparison.hpp"
 #include "results/format.hpp"
 #include "results/view.hpp"
+#include "results/report_css.hpp"  // generated from results/report/report.css
+#include "results/report_js.hpp"   // generated from results/report/report.js
 
 #include <algorithm>
 #include <cmath>
@@ -831,101 +833,11 @@ std::string render(const HeatMap& c) {
 // ---------------------------------------------------------------------------------------
 // The page.
 
-const char* kCss = R"CSS(
-:root { color-scheme: light; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #1d1d1d;
-  background: #fff; max-width: 1040px; margin: 0 auto; padding: 24px 28px 60px; line-height: 1.45; font-size: 15px; }
-h1 { font-size: 1.9em; margin: 0.2em 0 0.3em; line-height: 1.2; }
-h2 { font-size: 1.45em; margin: 1.8em 0 0.6em; padding-bottom: 0.2em; border-bottom: 2px solid #1d1d1d; }
-h3 { font-size: 1.15em; margin: 1.4em 0 0.5em; }
-h4 { font-size: 1em; margin: 1.2em 0 0.4em; }
-.kicker { text-transform: uppercase; letter-spacing: 0.06em; font-size: 0.8em; color: #555; margin: 0; }
-.lede { font-size: 1.05em; color: #333; }
-.meta { color: #555; font-size: 0.9em; }
-.note { color: #444; font-size: 0.92em; }
-.callout { border-left: 4px solid #0072B2; background: #f3f8fc; padding: 0.6em 1em; margin: 1em 0; }
-.warning { border-left-color: #D55E00; background: #fdf4ee; }
-nav.toc ol { columns: 2; padding-left: 1.2em; margin: 0.4em 0; }
-nav.toc { border: 1px solid #ddd; padding: 0.6em 1em; margin: 1em 0 1.5em; }
-table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.9em; width: 100%; }
-th, td { border-bottom: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; }
-th { background: #f2f2f2; font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td .iv { display: block; color: #555; font-size: 0.85em; white-space: normal; }
-table.interventions { font-size: 0.8em; }
-table.interventions td { overflow-wrap: anywhere; }
-table.interventions td.nowrap { white-space: nowrap; overflow-wrap: normal; }
-table.headline td:first-child { font-weight: 600; }
-.arm-card { border: 1px solid #ccc; border-radius: 4px; padding: 0.4em 1.1em 0.6em; margin: 1em 0 1.6em; }
-.arm-card h3 { margin-top: 0.6em; }
-.swatch { display: inline-block; width: 0.9em; height: 0.9em; border-radius: 2px; vertical-align: -0.1em; margin-right: 0.3em; }
-figure.chart-figure { margin: 1.2em 0 1.8em; }
-figure.chart-figure figcaption { font-size: 0.92em; margin-bottom: 0.4em; color: #333; }
-figure.chart-figure figcaption strong { color: #1d1d1d; }
-svg.chart { display: block; width: 100%; max-width: 860px; height: auto; font-size: 12px; font-family: inherit; }
-svg.chart text { fill: #222; }
-svg.chart .tick { fill: #444; font-size: 11px; }
-svg.chart .sub { fill: #777; font-size: 10px; }
-svg.chart .axis-title { font-size: 12px; fill: #222; font-weight: 600; }
-svg.chart .grid { stroke: #e6e6e6; stroke-width: 1; }
-svg.chart .axis { stroke: #888; stroke-width: 1; }
-svg.chart .zero { stroke: #222; stroke-width: 1.2; stroke-dasharray: 4 3; }
-svg.chart .reference { stroke: #222; stroke-width: 1.5; stroke-dasharray: 5 3; }
-svg.chart .band { fill-opacity: 0.18; stroke: none; }
-svg.chart .band-bar, svg.chart .interval { stroke-width: 2; fill: none; }
-svg.chart .line { fill: none; stroke-width: 2.5; }
-svg.chart .bin { fill-opacity: 0.55; }
-svg.chart .point { fill-opacity: 0.55; }
-svg.chart .mean-marker { stroke: #111; stroke-width: 1; }
-svg.chart .quadrant { fill: #777; font-size: 11px; font-style: italic; }
-svg.chart .bar-label { fill: #555; font-size: 10px; }
-svg.chart .cell-value { font-size: 12px; font-weight: 600; }
-svg.chart .cell-interval { font-size: 9px; fill: #444; }
-svg.chart .on-dark { fill: #fff; }
-details { margin: 0.8em 0; }
-details > summary { cursor: pointer; font-weight: 600; }
-code { font-size: 0.92em; }
-footer { margin-top: 3em; color: #666; font-size: 0.85em; border-top: 1px solid #ddd; padding-top: 0.6em; }
-@media print {
-  @page { size: A4; margin: 14mm 12mm; }
-  body { max-width: none; padding: 0; font-size: 10pt; }
-  nav.toc { display: none; }
-  h2 { break-before: page; }
-  #headline h2 { break-before: auto; }
-  h2, h3, h4 { break-after: avoid; }
-  figure.chart-figure, table.keep, .arm-card, svg.chart { break-inside: avoid; page-break-inside: avoid; }
-  tr { break-inside: avoid; }
-  thead { display: table-header-group; }
-  svg.chart { max-width: 100%; }
-  .callout { background: none; }
-  th { background: none; }
-  details > summary { list-style: none; }
-  details::details-content { content-visibility: visible; display: contents; }
-}
-)CSS";
+
 
 // Marks, once laid out, how many charts have a size (the browser test reads the two
 // attributes), and opens every collapsed section before printing. The page does not need it.
-const char* kScript = R"JS(
-(function () {
-  function markCharts() {
-    var charts = document.querySelectorAll('svg.chart');
-    var drawn = 0;
-    for (var i = 0; i < charts.length; i++) {
-      var r = charts[i].getBoundingClientRect();
-      if (r.width > 0 && r.height > 0) drawn++;
-    }
-    document.body.setAttribute('data-charts-total', String(charts.length));
-    document.body.setAttribute('data-charts-rendered', String(drawn));
-  }
-  function openDetails() {
-    var d = document.querySelectorAll('details');
-    for (var i = 0; i < d.length; i++) d[i].open = true;
-  }
-  if (document.readyState === 'complete') markCharts(); else window.addEventListener('load', markCharts);
-  window.addEventListener('beforeprint', openDetails);
-})();
-)JS";
+
 
 const std::vector<std::string> kArmColours{"#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                            "#E69F00", "#56B4E9", "#8C564B", "#000000"};
