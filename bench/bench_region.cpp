@@ -4,7 +4,7 @@
 // simulation, and the process's peak resident memory per agent.
 //
 //   build/release/bench/shiftsim_bench [--months 60] [--repeats 3] [--threads 1,2] [--scale 1]
-#include "model/simulation.hpp"
+#include "model/simulation/simulation.hpp"
 #include "scenarios/parameter_loader.hpp"
 #include "scenarios/region_loader.hpp"
 

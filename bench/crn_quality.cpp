@@ -16,7 +16,7 @@
 // Without scenario files it measures the three of the CRN goal: GBP 1m a year of smoking
 // cessation, GBP 1m a year of NHS Health Checks (bench/scenarios/) and the shipped
 // invest-to-save scenario.
-#include "model/simulation.hpp"
+#include "model/simulation/simulation.hpp"
 #include "results/economics.hpp"
 #include "scenarios/parameter_loader.hpp"
 #include "scenarios/region_loader.hpp"

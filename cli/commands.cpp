@@ -1,8 +1,8 @@
 #include "cli/commands.hpp"
 
-#include "model/documentation.hpp"
-#include "model/errors.hpp"
-#include "model/simulation.hpp"
+#include "model/simulation/documentation.hpp"
+#include "model/core/errors.hpp"
+#include "model/simulation/simulation.hpp"
 #include "runs/experiment.hpp"
 #include "runs/inputs.hpp"
 #include "runs/store_writer.hpp"

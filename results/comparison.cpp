@@ -1,6 +1,6 @@
 #include "results/comparison.hpp"
 
-#include "model/errors.hpp"
+#include "model/core/errors.hpp"
 #include "results/economics.hpp"
 #include "results/periods.hpp"
 
@@ -719,7 +719,7 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
         const std::array<const char*, 3> org{"nhs", "council", "public_health"};
         for (std::size_t o = 0; o < 3; ++o) emit(a, r, p, std::string("organisation=") + org[o], "net_position_gbp", org_sav[o] - org_inv[o]);
         emit(a, r, p, "organisation=households", "net_position_gbp", sav_pv[self_funders]);
-        emit(a, r, p, "organisation=pooled", "net_position_gbp", -inv_pv[3]);
+        emit(a, r, p, "organisation=pooled", "net_position_gbp", -inv_pv[model::funder_index(model::Funder::pooled)]);
         double pos = 0;
         for (double x : org_sav) pos += std::max(0.0, x);
         for (std::size_t o = 0; o < 3; ++o) {

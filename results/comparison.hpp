@@ -17,7 +17,7 @@
 // life-years and QALYs the survivors are still expected to live, reported apart.
 #pragma once
 
-#include "model/outputs.hpp"
+#include "model/core/outputs.hpp"
 #include "results/outcomes.hpp"
 #include "results/statistics.hpp"
 

@@ -1,6 +1,6 @@
 #include "results/economics.hpp"
 
-#include "model/errors.hpp"
+#include "model/core/errors.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -3,7 +3,7 @@
 // and the slope index of inequality. The comparison layer applies them to replicates.
 #pragma once
 
-#include "model/life_table.hpp"
+#include "model/core/life_table.hpp"
 
 #include <optional>
 #include <vector>
@@ -63,7 +63,7 @@ double discounted_remaining_life(const std::vector<double>& survival, int age, c
 /// Returns one value per row of the table (the same ages). Prevalences must be in [0, 1].
 std::vector<double> sullivan_healthy_life_expectancy(const std::vector<LifeTableRow>& table, const std::vector<double>& prevalence);
 
-/// The slope index of inequality (model/life_table.hpp: the health state's calibration uses it too).
+/// The slope index of inequality (model/core/life_table.hpp: the health state's calibration uses it too).
 using model::slope_index_of_inequality;
 
 }  // namespace shiftsim::results

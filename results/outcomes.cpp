@@ -1,7 +1,7 @@
 #include "results/outcomes.hpp"
 
-#include "model/errors.hpp"
-#include "model/outputs.hpp"
+#include "model/core/errors.hpp"
+#include "model/core/outputs.hpp"
 
 #include <unordered_map>
 
@@ -52,7 +52,7 @@ std::vector<OutcomeDefinition> make_dictionary() {
   add("sii_le_65_years", "years", "arm", "sex", "The slope index of inequality in life expectancy at 65.");
   add("disability_free_le_birth_years", "years", "arm", "sex; quintile;sex",
       "Disability-free life expectancy at birth by the Sullivan method: the period life table's person-years split by the share of "
-      "each age group's simulated person-years lived with an activity-limiting illness (model/health_state.hpp; calibrated so that "
+      "each age group's simulated person-years lived with an activity-limiting illness (model/people/health_state.hpp; calibrated so that "
       "England's DFLE at 65 is reproduced for England's deprivation mix).");
   add("disability_free_le_65_years", "years", "arm", "sex; quintile;sex", "Disability-free life expectancy at 65 (Sullivan), from the same tables.");
   add("dfle_gap_birth_years", "years", "arm", "sex", "Disability-free life expectancy at birth, least deprived quintile minus most deprived.");
@@ -64,7 +64,7 @@ std::vector<OutcomeDefinition> make_dictionary() {
       "Residents living with an activity-limiting illness or disability at the end of the period, per 100 residents (all ages).");
   add("prevalence_percent", "% of residents", "arm", "condition=<name>; condition=<name>;quintile",
       "Residents living with the condition at the end of the period, per 100 residents (all ages).");
-  // Wider outcomes (model/wider.hpp): the economy's own ledger, the start of life, carers.
+  // Wider outcomes (model/people/wider.hpp): the economy's own ledger, the start of life, carers.
   const std::string by_area = "all; quintile; icp=<name>";
   add("employment_rate_percent", "% of residents aged 16-64", "arm", by_area,
       "Residents aged 16-64 in work, per 100 (person-months in work / person-months aged 16-64), from each person's fixed employment "

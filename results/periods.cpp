@@ -1,6 +1,6 @@
 #include "results/periods.hpp"
 
-#include "model/simulation.hpp"
+#include "model/simulation/simulation.hpp"
 
 #include <cstdio>
 

@@ -4,7 +4,7 @@
 // the last simulated month, for a period the run ends inside).
 #pragma once
 
-#include "model/outputs.hpp"
+#include "model/core/outputs.hpp"
 
 #include <string>
 #include <vector>

@@ -1,6 +1,6 @@
 #include "results/store.hpp"
 
-#include "model/programmes.hpp"
+#include "model/programmes/programmes.hpp"
 #include "results/statement.hpp"
 
 #include <nlohmann/json.hpp>

@@ -20,9 +20,9 @@
 // opened), and its status row says what happened.
 #pragma once
 
-#include "model/outputs.hpp"
-#include "model/parameter_table.hpp"
-#include "model/policy.hpp"
+#include "model/core/outputs.hpp"
+#include "model/core/parameter_table.hpp"
+#include "model/programmes/policy.hpp"
 #include "results/comparison.hpp"
 #include "results/periods.hpp"
 

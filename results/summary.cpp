@@ -2,7 +2,7 @@
 
 #include "results/statistics.hpp"
 
-#include "model/programmes.hpp"
+#include "model/programmes/programmes.hpp"
 #include "results/periods.hpp"
 
 #include <algorithm>

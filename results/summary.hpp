@@ -3,7 +3,7 @@
 // the mean, with the 5th-95th percentile interval.
 #pragma once
 
-#include "model/outputs.hpp"
+#include "model/core/outputs.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,8 +1,8 @@
 #include "runs/experiment.hpp"
 
-#include "model/errors.hpp"
-#include "model/parallel.hpp"
-#include "model/sampling.hpp"
+#include "model/core/errors.hpp"
+#include "model/core/parallel.hpp"
+#include "model/programmes/sampling.hpp"
 
 #include <tbb/info.h>
 #include <tbb/task_arena.h>
@@ -129,7 +129,7 @@ void run_tasks(const Experiment& e, const std::vector<Task>& tasks, const Contro
   const int threads = c.threads > 0 ? c.threads : tbb::info::default_concurrency();
   tbb::task_arena arena(threads);
   arena.execute([&] {
-    // model::for_each_index: TBB, or std::threads in ThreadSanitizer builds (model/parallel.hpp).
+    // model::for_each_index: TBB, or std::threads in ThreadSanitizer builds (model/core/parallel.hpp).
     model::for_each_index(tasks.size(), [&](std::size_t k) {
       const Task& task = tasks[k];
       try {

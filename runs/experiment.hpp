@@ -8,8 +8,8 @@
 // work that can be stored and compared is "replicate k of every arm".
 #pragma once
 
-#include "model/outputs.hpp"
-#include "model/simulation.hpp"
+#include "model/core/outputs.hpp"
+#include "model/simulation/simulation.hpp"
 #include "results/comparison.hpp"
 #include "runs/inputs.hpp"
 

@@ -1,7 +1,7 @@
 #include "runs/inputs.hpp"
 
-#include "model/errors.hpp"
-#include "model/geography.hpp"
+#include "model/core/errors.hpp"
+#include "model/world/geography.hpp"
 #include "scenarios/parameter_loader.hpp"
 #include "scenarios/region_loader.hpp"
 

@@ -3,10 +3,10 @@
 // world.
 #pragma once
 
-#include "model/policy.hpp"
-#include "model/region.hpp"
-#include "model/parameter_table.hpp"
-#include "model/world.hpp"
+#include "model/programmes/policy.hpp"
+#include "model/world/region.hpp"
+#include "model/core/parameter_table.hpp"
+#include "model/world/world.hpp"
 #include "scenarios/scenario.hpp"
 
 #include <filesystem>

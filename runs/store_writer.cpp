@@ -1,6 +1,6 @@
 #include "runs/store_writer.hpp"
 
-#include "model/errors.hpp"
+#include "model/core/errors.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -3,7 +3,7 @@
 // line so that a checker can report file, line and column for anything wrong.
 #pragma once
 
-#include "model/errors.hpp"
+#include "model/core/errors.hpp"
 
 #include <cstddef>
 #include <filesystem>

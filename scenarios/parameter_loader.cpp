@@ -1,5 +1,7 @@
 #include "scenarios/parameter_loader.hpp"
 
+#include "model/programmes/policy.hpp"
+
 #include "scenarios/csv.hpp"
 
 #include <algorithm>
@@ -54,6 +56,8 @@ model::ParameterTable load_parameters(const std::filesystem::path& file) {
     if (ck.ok() && !table.contains(row.name)) table.add(std::move(row));
   }
   ck.finish();
+  // Every catalogue type's rows are there (the interventions' defaults and evidence).
+  model::check_catalogue_parameters(table);
   return table;
 }
 

@@ -3,7 +3,7 @@
 // checked: the value must be a number within its bounds, the source must not be empty.
 #pragma once
 
-#include "model/parameter_table.hpp"
+#include "model/core/parameter_table.hpp"
 
 #include <filesystem>
 

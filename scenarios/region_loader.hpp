@@ -4,7 +4,7 @@
 // one file are reported together.
 #pragma once
 
-#include "model/region.hpp"
+#include "model/world/region.hpp"
 
 #include <filesystem>
 

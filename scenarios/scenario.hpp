@@ -10,11 +10,11 @@
 // the value found and what was expected.
 #pragma once
 
-#include "model/errors.hpp"
-#include "model/geography.hpp"
-#include "model/parameter_table.hpp"
-#include "model/policy.hpp"
-#include "model/region.hpp"
+#include "model/core/errors.hpp"
+#include "model/world/geography.hpp"
+#include "model/core/parameter_table.hpp"
+#include "model/programmes/policy.hpp"
+#include "model/world/region.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,6 +1,6 @@
 #include "validation/deaths.hpp"
 
-#include "model/errors.hpp"
+#include "model/core/errors.hpp"
 
 #include <cstdio>
 #include <sstream>

@@ -4,8 +4,8 @@
 // of about 1/sqrt(deaths) (4% for a district of 650 deaths).
 #pragma once
 
-#include "model/outputs.hpp"
-#include "model/region.hpp"
+#include "model/core/outputs.hpp"
+#include "model/world/region.hpp"
 
 #include <string>
 #include <vector>

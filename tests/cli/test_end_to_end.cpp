@@ -1,5 +1,5 @@
 // The shiftsim command as a user runs it: a process, files, exit codes.
-#include "model/policy.hpp"
+#include "model/programmes/policy.hpp"
 #include "support/bad_scenarios.hpp"
 #include "support/cli.hpp"
 #include "support/fixtures.hpp"

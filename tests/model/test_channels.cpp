@@ -1,11 +1,11 @@
-// The event channels (model/channels.hpp) and the arrival ids (model/arrivals.hpp): each
+// The event channels (model/people/channels.hpp) and the arrival ids (model/people/arrivals.hpp): each
 // event's slot has exactly its hazard's measure, a slot's start does not move when another
 // event's hazard changes, a lower hazard gives a subset of the words, the cached windows are
 // conservative, and arrival ids are unique and refuse what they cannot hold.
-#include "model/arrivals.hpp"
-#include "model/channels.hpp"
-#include "model/random.hpp"
-#include "model/programmes.hpp"
+#include "model/people/arrivals.hpp"
+#include "model/people/channels.hpp"
+#include "model/core/random.hpp"
+#include "model/programmes/programmes.hpp"
 #include "scenarios/scenario.hpp"
 #include "support/fixtures.hpp"
 

@@ -9,7 +9,7 @@
 //     births differ.
 // The scale-independence of a comparison's answers (d) and the shift-4 check are in
 // tests/cli/test_compare.cpp, where they run as a user would.
-#include "model/programmes.hpp"
+#include "model/programmes/programmes.hpp"
 #include "scenarios/scenario.hpp"
 #include "support/fixtures.hpp"
 

@@ -1,4 +1,4 @@
-#include "model/geography.hpp"
+#include "model/world/geography.hpp"
 #include "support/fixtures.hpp"
 
 #include <doctest/doctest.h>

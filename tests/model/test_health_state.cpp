@@ -1,8 +1,8 @@
-// The activity-limitation health state (model/health_state.hpp) and disability-free life
+// The activity-limitation health state (model/people/health_state.hpp) and disability-free life
 // expectancy: calibration to ONS, the running sums behind the Sullivan tables, and the
 // region's figures checked against the England series in the region data.
-#include "model/health_state.hpp"
-#include "model/simulation.hpp"
+#include "model/people/health_state.hpp"
+#include "model/simulation/simulation.hpp"
 #include "results/comparison.hpp"
 #include "support/fixtures.hpp"
 

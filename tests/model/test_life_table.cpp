@@ -1,4 +1,4 @@
-#include "model/life_table.hpp"
+#include "model/core/life_table.hpp"
 #include "support/fixtures.hpp"
 
 #include <doctest/doctest.h>

@@ -1,7 +1,7 @@
 // Each monthly process against its analytic expectation on a hand-made cohort with a fixed
 // seed. Tolerances are 4 standard errors of the count (Poisson-binomial: sqrt(sum h(1-h))):
 // a correct model fails such a check about once in 16,000 runs, and the seed is fixed.
-#include "model/rates.hpp"
+#include "model/people/rates.hpp"
 #include "support/fixtures.hpp"
 
 #include <doctest/doctest.h>

@@ -1,6 +1,6 @@
 // Funded interventions in the engine: budget-limited reach, allocation, each type's mechanism
 // against the baseline with common random numbers, and decay after funding stops.
-#include "model/programmes.hpp"
+#include "model/programmes/programmes.hpp"
 #include "scenarios/scenario.hpp"
 #include "support/fixtures.hpp"
 

@@ -1,4 +1,4 @@
-#include "model/random.hpp"
+#include "model/core/random.hpp"
 
 #include <boost/random/poisson_distribution.hpp>
 #include <doctest/doctest.h>

@@ -1,5 +1,5 @@
 // Probabilistic sensitivity analysis: parameter draws per replicate on their own stream.
-#include "model/sampling.hpp"
+#include "model/programmes/sampling.hpp"
 #include "scenarios/scenario.hpp"
 #include "support/fixtures.hpp"
 

@@ -1,5 +1,5 @@
 // The rate solvers against the cohort projections they are built to satisfy.
-#include "model/stationary.hpp"
+#include "model/core/stationary.hpp"
 
 #include <doctest/doctest.h>
 

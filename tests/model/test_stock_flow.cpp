@@ -2,7 +2,7 @@
 // methods' known global errors: Euler's is O(h), RK4's O(h^4); each bound below is a few
 // times the leading error term for the step used, so a wrong stage weight or a flow
 // applied with the wrong sign fails by orders of magnitude.
-#include "model/stock_flow.hpp"
+#include "model/system/stock_flow.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,5 +1,5 @@
 // The starting population against its inputs.
-#include "model/synthesis.hpp"
+#include "model/people/synthesis.hpp"
 #include "support/fixtures.hpp"
 
 #include <doctest/doctest.h>

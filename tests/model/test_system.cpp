@@ -1,7 +1,7 @@
 // The system-dynamics layer coupled with the agents: feedback directions, money conservation
 // and the stocks' outputs. Runs use a tenth of the population (170,000 agents) and common
 // random numbers, so differences between arms come from the mechanism, not from noise.
-#include "model/system.hpp"
+#include "model/system/system.hpp"
 #include "scenarios/scenario.hpp"
 #include "support/fixtures.hpp"
 

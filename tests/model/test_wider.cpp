@@ -1,8 +1,8 @@
-// The wider outcomes (model/wider.hpp) against their cited inputs: the economy's calibration and
+// The wider outcomes (model/people/wider.hpp) against their cited inputs: the economy's calibration and
 // a synthetic cohort's employment and absence, the start of life, and unpaid carers. Statistical
 // checks use a fixed seed and 4 binomial standard errors (a correct model fails such a check
 // about once in 16,000 seeds).
-#include "model/wider.hpp"
+#include "model/people/wider.hpp"
 #include "support/fixtures.hpp"
 
 #include <doctest/doctest.h>

@@ -1,7 +1,7 @@
 // OUTPUTS.md's arithmetic against hand computations.
 #include "results/economics.hpp"
 
-#include "model/errors.hpp"
+#include "model/core/errors.hpp"
 
 #include <doctest/doctest.h>
 

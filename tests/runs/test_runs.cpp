@@ -5,7 +5,7 @@
 #include "runs/inputs.hpp"
 #include "runs/store_writer.hpp"
 
-#include "model/errors.hpp"
+#include "model/core/errors.hpp"
 
 #include <doctest/doctest.h>
 

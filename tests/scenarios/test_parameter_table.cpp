@@ -1,5 +1,5 @@
-#include "model/documentation.hpp"
-#include "model/errors.hpp"
+#include "model/simulation/documentation.hpp"
+#include "model/core/errors.hpp"
 #include "support/fixtures.hpp"
 
 #include <doctest/doctest.h>

@@ -1,6 +1,6 @@
 // Scenario files: defaults, extends, the schema and every mistake reported with its path.
-#include "model/errors.hpp"
-#include "model/geography.hpp"
+#include "model/core/errors.hpp"
+#include "model/world/geography.hpp"
 #include "scenarios/scenario.hpp"
 #include "support/bad_scenarios.hpp"
 #include "support/fixtures.hpp"

@@ -2,8 +2,8 @@
 // and worlds built with parameter overrides.
 #pragma once
 
-#include "model/simulation.hpp"
-#include "model/world.hpp"
+#include "model/simulation/simulation.hpp"
+#include "model/world/world.hpp"
 #include "scenarios/parameter_loader.hpp"
 #include "scenarios/region_loader.hpp"
 

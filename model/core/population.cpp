@@ -1,0 +1,73 @@
+#include "model/core/population.hpp"
+
+namespace shiftsim::model {
+
+namespace {
+template <class F>
+void for_each_field(Population& p, F&& f) {
+  f(p.id);
+  f(p.age_months);
+  f(p.zone);
+  f(p.decile);
+  f(p.risk);
+  f(p.conditions);
+  f(p.status);
+  f(p.interventions);
+  f(p.window);
+  f(p.death_probability);
+  f(p.utility);
+  for (auto& t : p.expected_tally) f(t);
+}
+}  // namespace
+
+void Population::reserve(std::size_t n) {
+  for_each_field(*this, [n](auto& v) { v.reserve(n); });
+}
+
+void Population::resize(std::size_t n) {
+  for_each_field(*this, [n](auto& v) { v.resize(n); });
+}
+
+void Population::compact() {
+  std::size_t out = 0;
+  const std::size_t n = size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!alive(i)) continue;
+    if (out != i) {
+      id[out] = id[i];
+      age_months[out] = age_months[i];
+      zone[out] = zone[i];
+      decile[out] = decile[i];
+      risk[out] = risk[i];
+      conditions[out] = conditions[i];
+      status[out] = status[i];
+      interventions[out] = interventions[i];
+      window[out] = window[i];
+      death_probability[out] = death_probability[i];
+      utility[out] = utility[i];
+      for (auto& t : expected_tally) t[out] = t[i];
+    }
+    ++out;
+  }
+  resize(out);
+}
+
+std::size_t Population::bytes_per_agent() const {
+  std::size_t bytes = 0;
+  auto add = [&bytes](const auto& v) { bytes += sizeof(typename std::decay_t<decltype(v)>::value_type); };
+  add(id);
+  add(age_months);
+  add(zone);
+  add(decile);
+  add(risk);
+  add(conditions);
+  add(status);
+  add(interventions);
+  add(window);
+  add(death_probability);
+  add(utility);
+  for (const auto& t : expected_tally) add(t);
+  return bytes;
+}
+
+}  // namespace shiftsim::model

@@ -1,0 +1,619 @@
+#include "model/people/calibration.hpp"
+
+#include "model/core/errors.hpp"
+#include "model/core/life_table.hpp"
+#include "model/core/parallel.hpp"
+#include "model/core/stationary.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+#include <sstream>
+
+namespace shiftsim::model {
+
+namespace {
+
+constexpr int G = kAgeGroups;
+
+/// Sums over the synthesised population that the calibration needs. Filled per block and
+/// combined in block order.
+struct Stats {
+  // Mortality multiplier: by (group, sex, decile), and by (group, sex, state) for each
+  // state family (smoking 3, conditions 8 x 2, frailty 4, care 3).
+  std::vector<double> m_gsd, n_gsd;
+  std::vector<double> m_smoking, n_smoking, m_condition, n_condition, m_frailty, n_frailty, m_care, n_care;
+  // Normalisation means per norm group.
+  std::vector<double> incidence_rr, incidence_n;  // [c][group], among people without c
+  std::vector<double> emergency, tally, all_n;    // emergency [group], tally [t][group], all people [group]
+  std::vector<double> frailty_rr, frailty_n;      // [origin level fit/mild/moderate][group]
+  std::vector<double> care_rr, care_n;            // [origin setting home/home care][group]
+  std::vector<double> m_sa, n_sa;                 // mortality multiplier by (sex, single age)
+  std::vector<double> m_weight, n_weight;         // by (group, sex, weight state)
+  std::vector<double> m_binary, n_binary;         // [inactive, drinking, isolated] x (group, sex, yes/no)
+
+  Stats()
+      : m_gsd(G * kSexes * kDeciles), n_gsd(G * kSexes * kDeciles), m_smoking(G * kSexes * 3), n_smoking(G * kSexes * 3),
+        m_condition(kConditions * G * kSexes * 2), n_condition(kConditions * G * kSexes * 2),
+        m_frailty(G * kSexes * 4), n_frailty(G * kSexes * 4), m_care(G * kSexes * 3), n_care(G * kSexes * 3),
+        incidence_rr(kConditions * kNormGroups), incidence_n(kConditions * kNormGroups), emergency(kNormGroups),
+        tally(kTallies * kNormGroups), all_n(kNormGroups), frailty_rr(3 * kNormGroups), frailty_n(3 * kNormGroups),
+        care_rr(2 * kNormGroups), care_n(2 * kNormGroups), m_sa(kSexes * kAges), n_sa(kSexes * kAges),
+        m_weight(G * kSexes * 3), n_weight(G * kSexes * 3), m_binary(3 * G * kSexes * 2), n_binary(3 * G * kSexes * 2) {}
+
+  void add(const Stats& o) {
+    auto acc = [](std::vector<double>& a, const std::vector<double>& b) {
+      for (std::size_t k = 0; k < a.size(); ++k) a[k] += b[k];
+    };
+    acc(m_gsd, o.m_gsd); acc(n_gsd, o.n_gsd); acc(m_smoking, o.m_smoking); acc(n_smoking, o.n_smoking);
+    acc(m_condition, o.m_condition); acc(n_condition, o.n_condition); acc(m_frailty, o.m_frailty);
+    acc(n_frailty, o.n_frailty); acc(m_care, o.m_care); acc(n_care, o.n_care);
+    acc(incidence_rr, o.incidence_rr); acc(incidence_n, o.incidence_n); acc(emergency, o.emergency);
+    acc(tally, o.tally); acc(all_n, o.all_n); acc(frailty_rr, o.frailty_rr); acc(frailty_n, o.frailty_n);
+    acc(care_rr, o.care_rr); acc(care_n, o.care_n); acc(m_sa, o.m_sa); acc(n_sa, o.n_sa);
+    acc(m_weight, o.m_weight); acc(n_weight, o.n_weight); acc(m_binary, o.m_binary); acc(n_binary, o.n_binary);
+  }
+};
+
+Stats gather(const World& w, const Population& pop) {
+  const Multipliers& m = w.multipliers;
+  const std::size_t blocks = block_count(pop.size());
+  std::vector<Stats> partial(blocks);
+  for_each_block(pop.size(), [&](std::size_t b, std::size_t begin, std::size_t end) {
+    Stats& s = partial[b];
+    for (std::size_t i = begin; i < end; ++i) {
+      const int age = pop.age_years(i), sex = pop.sex(i), dec = pop.decile[i];
+      const auto g = static_cast<std::size_t>(age_group_of(age));
+      const auto su = static_cast<std::size_t>(sex);
+      const std::uint8_t cond = pop.conditions[i];
+      const Frailty f = pop.frailty(i);
+      const CareSetting care = pop.care(i);
+      const double M = m.mortality(cond, pop.smoking(i), f);
+      const std::size_t gs = g * kSexes + su;
+      s.m_gsd[gs * kDeciles + static_cast<std::size_t>(dec - 1)] += M;
+      s.n_gsd[gs * kDeciles + static_cast<std::size_t>(dec - 1)] += 1;
+      s.m_smoking[gs * 3 + static_cast<std::size_t>(pop.smoking(i))] += M;
+      s.n_smoking[gs * 3 + static_cast<std::size_t>(pop.smoking(i))] += 1;
+      for (int c = 0; c < kConditions; ++c) {
+        const std::size_t k = (static_cast<std::size_t>(c) * G * kSexes + gs) * 2 + ((cond >> c) & 1u);
+        s.m_condition[k] += M;
+        s.n_condition[k] += 1;
+      }
+      s.m_frailty[gs * 4 + static_cast<std::size_t>(f)] += M;
+      s.n_frailty[gs * 4 + static_cast<std::size_t>(f)] += 1;
+      s.m_care[gs * 3 + static_cast<std::size_t>(care)] += M;
+      s.m_sa[su * kAges + static_cast<std::size_t>(std::min(age, kMaxAge))] += M;
+      s.m_weight[gs * 3 + static_cast<std::size_t>(pop.weight(i))] += M;
+      s.n_weight[gs * 3 + static_cast<std::size_t>(pop.weight(i))] += 1;
+      const std::uint8_t bits[3] = {risk_bits::inactive, risk_bits::harmful_drinking, risk_bits::isolated};
+      for (std::size_t k = 0; k < 3; ++k) {
+        const std::size_t j = (k * G * kSexes + gs) * 2 + ((pop.risk[i] & bits[k]) ? 1u : 0u);
+        s.m_binary[j] += M;
+        s.n_binary[j] += 1;
+      }
+      s.n_sa[su * kAges + static_cast<std::size_t>(std::min(age, kMaxAge))] += 1;
+      s.n_care[gs * 3 + static_cast<std::size_t>(care)] += 1;
+
+      const auto ng = static_cast<std::size_t>(norm_group(age, sex, dec));
+      for (int c = 0; c < kConditions; ++c) {
+        if (cond & (1u << c)) continue;
+        s.incidence_rr[static_cast<std::size_t>(c) * kNormGroups + ng] += m.incidence_rr(c, sex, pop.risk[i], cond);
+        s.incidence_n[static_cast<std::size_t>(c) * kNormGroups + ng] += 1;
+      }
+      s.emergency[ng] += m.emergency[static_cast<std::size_t>(condition_count(cond))][static_cast<std::size_t>(f)];
+      for (int t = 0; t < kTallies; ++t) s.tally[static_cast<std::size_t>(t) * kNormGroups + ng] += m.tally_rr(t, cond, f);
+      s.all_n[ng] += 1;
+      if (f != Frailty::severe) {
+        // Each transition's multiplier is normalised among the people it applies to.
+        const std::size_t k = static_cast<std::size_t>(f) * kNormGroups + ng;
+        s.frailty_rr[k] += m.frailty_progression[static_cast<std::size_t>(condition_count(cond))];
+        s.frailty_n[k] += 1;
+      }
+      if (care != CareSetting::care_home) {
+        const std::size_t k = static_cast<std::size_t>(care) * kNormGroups + ng;
+        s.care_rr[k] += m.care_move[static_cast<std::size_t>(f)][(cond >> dementia) & 1u];
+        s.care_n[k] += 1;
+      }
+    }
+  });
+  Stats total;
+  for (const auto& s : partial) total.add(s);
+  return total;
+}
+
+double integer_power(double x, int n) {
+  double r = 1;
+  for (; n > 0; --n) r *= x;
+  return r;
+}
+
+double ratio_or(double num, double den, double fallback) { return den > 0 ? num / den : fallback; }
+
+std::string fmt(double v) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%.6g", v);
+  return b;
+}
+
+}  // namespace
+
+Calibrated calibrate(const World& world, const SynthesisResult& syn, double scale) {
+  const RegionData& region = *world.region;
+  const Parameters& p = world.params;
+  const Population& pop = syn.population;
+  const PrevalenceTables& prev = syn.prevalence;
+  const CellIndex& idx = world.index;
+  const double weight = 1.0 / scale;  // people per agent
+  Calibrated out;
+  RateTables& rt = out.rates;
+  rt.index = idx;
+  rt.cells.assign(idx.cells(), CellRates{});
+  auto diag = [&](const std::string& name, double value, const std::string& note) {
+    out.diagnostics.push_back({name, value, note});
+  };
+
+  const Stats st = gather(world, pop);
+
+  // ---- 1. Base mortality and its trend (national life tables).
+  const LifeTable& lt = region.life_tables.at(region.life_table_period);
+  int y0 = 0, y1 = 0;
+  std::sscanf(region.life_table_period.c_str(), "%d-%d", &y0, &y1);
+  const std::string early = std::to_string(y0 - 5) + "-" + std::to_string(y1 - 5);
+  if (p.mortality_apply_trend) {
+    auto it = region.life_tables.find(early);
+    if (it == region.life_tables.end())
+      throw InputError("mortality.apply_trend needs the life table period " + early + " in the region data");
+    for (int s = 0; s < kSexes; ++s)
+      for (int g = 0; g < G; ++g) {
+        const int a0 = kAgeGroupStart[static_cast<std::size_t>(g)];
+        const int a1 = g + 1 < G ? kAgeGroupStart[static_cast<std::size_t>(g) + 1] - 1 : kMaxAge;
+        double log_ratio = 0;
+        int n = 0;
+        for (int a = a0; a <= a1; ++a) {
+          const double m1 = lt.mx[static_cast<std::size_t>(s)][static_cast<std::size_t>(a)];
+          const double m0 = it->second.mx[static_cast<std::size_t>(s)][static_cast<std::size_t>(a)];
+          if (m1 > 0 && m0 > 0) {
+            log_ratio += std::log(m1 / m0);
+            ++n;
+          }
+        }
+        const double imp = n ? 1.0 - std::exp(log_ratio / n / 5.0) : 0.0;
+        for (int a = a0; a <= a1; ++a)
+          rt.mortality_improvement[static_cast<std::size_t>(s)][static_cast<std::size_t>(a)] = static_cast<float>(imp);
+      }
+    diag("mortality.improvement.male_65_69", rt.mortality_improvement[0][67],
+         "annual improvement from national life tables " + early + " to " + region.life_table_period);
+  }
+
+  // Mean mortality multiplier by (group, sex, decile); England mean over deciles.
+  auto m_bar = [&](int g, int s, int dec) {
+    const std::size_t gs = static_cast<std::size_t>(g) * kSexes + static_cast<std::size_t>(s);
+    const std::size_t k = gs * kDeciles + static_cast<std::size_t>(dec - 1);
+    if (st.n_gsd[k] > 0) return st.m_gsd[k] / st.n_gsd[k];
+    double num = 0, den = 0;
+    for (int d = 0; d < kDeciles; ++d) {
+      num += st.m_gsd[gs * kDeciles + static_cast<std::size_t>(d)];
+      den += st.n_gsd[gs * kDeciles + static_cast<std::size_t>(d)];
+    }
+    return ratio_or(num, den, 1.0);
+  };
+  std::array<std::array<double, G>, kSexes> e_nat{};
+  for (int s = 0; s < kSexes; ++s)
+    for (int g = 0; g < G; ++g) {
+      double sum = 0;
+      for (int dec = 1; dec <= kDeciles; ++dec) sum += m_bar(g, s, dec);
+      e_nat[static_cast<std::size_t>(s)][static_cast<std::size_t>(g)] = sum / kDeciles;
+    }
+
+  // ---- 2. Deprivation gradient: log-linear in decile, calibrated to the LE gap.
+  std::array<double, kSexes> beta{};
+  auto dep_factor = [](double b, int dec) {
+    double mean = 0;
+    for (int d = 1; d <= kDeciles; ++d) mean += std::exp(b * (d - 5.5));
+    return std::exp(b * (dec - 5.5)) / (mean / kDeciles);
+  };
+  for (int s = 0; s < kSexes; ++s) {
+    const auto su = static_cast<std::size_t>(s);
+    auto le = [&](double b, int dec) {
+      std::vector<double> m(kAges);
+      for (int a = 0; a <= kMaxAge; ++a) {
+        const int g = age_group_of(a);
+        m[static_cast<std::size_t>(a)] = lt.mx[su][static_cast<std::size_t>(a)] * dep_factor(b, dec) * m_bar(g, s, dec) /
+                                         e_nat[su][static_cast<std::size_t>(g)];
+      }
+      return life_expectancy(m, 0);
+    };
+    const double gap = region.le_gap_at_birth[su];
+    if (p.mortality_calibrate_deprivation) {
+      double lo = -0.6, hi = 0.3;
+      for (int it = 0; it < 60; ++it) {
+        const double mid = 0.5 * (lo + hi);
+        // a more negative slope widens the gap
+        ((le(mid, 10) - le(mid, 1)) > gap ? lo : hi) = mid;
+      }
+      beta[su] = 0.5 * (lo + hi);
+    }
+    out.derived_parameters.emplace_back("mortality.deprivation_log_gradient." + std::string(kSexNames[su]), beta[su]);
+    diag("mortality.le_at_birth.decile1." + std::string(kSexNames[su]), le(beta[su], 1),
+         "model period life expectancy, IMD decile 1, base mortality");
+    diag("mortality.le_at_birth.decile10." + std::string(kSexNames[su]), le(beta[su], 10),
+         "model period life expectancy, IMD decile 10 (gap calibrated to ONS " + region.le_gap_period + ": " + fmt(gap) + " years)");
+  }
+
+  // Base monthly death hazard per cell, before the district factor.
+  const int nd = idx.districts;
+  std::vector<double> district_factor(static_cast<std::size_t>(nd), 1.0);
+  std::array<std::array<double, kDeciles>, kSexes> dep{};
+  for (int s = 0; s < kSexes; ++s)
+    for (int dec = 1; dec <= kDeciles; ++dec)
+      dep[static_cast<std::size_t>(s)][static_cast<std::size_t>(dec - 1)] = dep_factor(beta[static_cast<std::size_t>(s)], dec);
+  auto base_death = [&](int d, int dec, int s, int a) {
+    const int g = age_group_of(a);
+    return lt.mx[static_cast<std::size_t>(s)][static_cast<std::size_t>(a)] / 12.0 *
+           dep[static_cast<std::size_t>(s)][static_cast<std::size_t>(dec - 1)] /
+           e_nat[static_cast<std::size_t>(s)][static_cast<std::size_t>(g)] * district_factor[static_cast<std::size_t>(d)];
+  };
+
+  // ---- 3. District factors so that expected first-year deaths equal ONS deaths.
+  const auto& zones = world.geography.zones;
+  auto ageing_ratio = [&](int s, int age) {
+    const std::size_t k0 = static_cast<std::size_t>(s) * kAges + static_cast<std::size_t>(std::min(age, kMaxAge));
+    const std::size_t k1 = static_cast<std::size_t>(s) * kAges + static_cast<std::size_t>(std::min(age + 1, kMaxAge));
+    if (st.n_sa[k0] <= 0 || st.n_sa[k1] <= 0) return 1.0;
+    return (st.m_sa[k1] / st.n_sa[k1]) / (st.m_sa[k0] / st.n_sa[k0]);
+  };
+  auto expected_deaths = [&]() {
+    const std::size_t blocks = block_count(pop.size());
+    std::vector<std::vector<double>> partial(blocks, std::vector<double>(static_cast<std::size_t>(nd), 0.0));
+    for_each_block(pop.size(), [&](std::size_t b, std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) {
+        // People age during the year: months before the birthday at age a, after it at a + 1.
+        const int d = zones[pop.zone[i]].district;
+        const double mult = world.multipliers.mortality(pop.conditions[i], pop.smoking(i), pop.frailty(i));
+        const int age = pop.age_years(i);
+        const int birthday_month = 12 - pop.age_months[i] % 12;  // 1..12
+        const double h0 = std::min(1.0, base_death(d, pop.decile[i], pop.sex(i), std::min(age, kMaxAge)) * mult);
+        // After the birthday the person's multiplier grows as the population's does between
+        // ages a and a+1 (they acquire conditions and frailty at the rates that keep the profile).
+        const double h1 = std::min(1.0, base_death(d, pop.decile[i], pop.sex(i), std::min(age + 1, kMaxAge)) * mult *
+                                            ageing_ratio(pop.sex(i), age));
+        partial[b][static_cast<std::size_t>(d)] +=
+            1.0 - integer_power(1.0 - h0, birthday_month - 1) * integer_power(1.0 - h1, 13 - birthday_month);
+      }
+    });
+    std::vector<double> total(static_cast<std::size_t>(nd), 0.0);
+    for (const auto& v : partial)
+      for (std::size_t d = 0; d < total.size(); ++d) total[d] += v[d] * weight;
+    return total;
+  };
+  if (p.mortality_calibrate_to_observed) {
+    for (int iter = 0; iter < 2; ++iter) {
+      const auto exp = expected_deaths();
+      for (int d = 0; d < nd; ++d)
+        district_factor[static_cast<std::size_t>(d)] *=
+            static_cast<double>(region.components[static_cast<std::size_t>(d)].deaths) / exp[static_cast<std::size_t>(d)];
+    }
+  }
+  {
+    const auto exp = expected_deaths();
+    for (int d = 0; d < nd; ++d)
+      diag("mortality.district_factor." + region.districts[static_cast<std::size_t>(d)].code,
+           district_factor[static_cast<std::size_t>(d)],
+           region.districts[static_cast<std::size_t>(d)].name + ": expected first-year deaths " + fmt(exp[static_cast<std::size_t>(d)]) +
+               ", ONS deaths year to mid-" + std::to_string(region.base_year) + " " +
+               std::to_string(region.components[static_cast<std::size_t>(d)].deaths));
+  }
+
+  // ---- 4. Hazard ratios of states, from the synthesised population (so that they include
+  // the correlation of each state with the others).
+  auto hr_vector = [&](const std::vector<double>& msum, const std::vector<double>& nsum, std::size_t states,
+                       std::size_t offset, int s, std::size_t state) {
+    AgeVector hr{};
+    for (int a = 0; a <= kMaxAge; ++a) {
+      const std::size_t gs = static_cast<std::size_t>(age_group_of(a)) * kSexes + static_cast<std::size_t>(s);
+      double m_all = 0, n_all = 0;
+      for (std::size_t k = 0; k < states; ++k) {
+        m_all += msum[offset + gs * states + k];
+        n_all += nsum[offset + gs * states + k];
+      }
+      const double mean_all = ratio_or(m_all, n_all, 1.0);
+      const double mean_state = ratio_or(msum[offset + gs * states + state], nsum[offset + gs * states + state], mean_all);
+      hr[static_cast<std::size_t>(a)] = mean_state / mean_all;
+    }
+    return hr;
+  };
+  std::array<std::array<AgeVector, 3>, kSexes> hr_smoking{};
+  std::array<std::array<AgeVector, kConditions>, kSexes> hr_condition{};
+  std::array<std::array<AgeVector, kFrailtyLevels>, kSexes> hr_frailty{};
+  std::array<std::array<AgeVector, 3>, kSexes> hr_weight{};
+  std::array<std::array<AgeVector, 3>, kSexes> hr_binary{};  // inactive, drinking, isolated (with vs without)
+  std::array<std::array<AgeVector, kCareSettings>, kSexes> hr_care{};
+  for (int s = 0; s < kSexes; ++s) {
+    const auto su = static_cast<std::size_t>(s);
+    for (std::size_t k = 0; k < 3; ++k) hr_smoking[su][k] = hr_vector(st.m_smoking, st.n_smoking, 3, 0, s, k);
+    for (std::size_t c = 0; c < kConditions; ++c) {
+      // HR of having c vs the whole population -> convert to with/without ratio.
+      const auto with = hr_vector(st.m_condition, st.n_condition, 2, c * G * kSexes * 2, s, 1);
+      const auto without = hr_vector(st.m_condition, st.n_condition, 2, c * G * kSexes * 2, s, 0);
+      for (std::size_t a = 0; a < kAges; ++a) hr_condition[su][c][a] = without[a] > 0 ? with[a] / without[a] : 1.0;
+    }
+    for (std::size_t k = 0; k < 3; ++k) hr_weight[su][k] = hr_vector(st.m_weight, st.n_weight, 3, 0, s, k);
+    for (std::size_t k = 0; k < 3; ++k) {
+      const auto with = hr_vector(st.m_binary, st.n_binary, 2, k * G * kSexes * 2, s, 1);
+      const auto without = hr_vector(st.m_binary, st.n_binary, 2, k * G * kSexes * 2, s, 0);
+      for (std::size_t a = 0; a < kAges; ++a) hr_binary[su][k][a] = without[a] > 0 ? with[a] / without[a] : 1.0;
+    }
+    for (std::size_t k = 0; k < 4; ++k) hr_frailty[su][k] = hr_vector(st.m_frailty, st.n_frailty, 4, 0, s, k);
+    for (std::size_t k = 0; k < 3; ++k) hr_care[su][k] = hr_vector(st.m_care, st.n_care, 3, 0, s, k);
+  }
+
+  // ---- 5. Service rate levels.
+  auto spend = [&](int a, int s, int dec) {
+    return region.nhs_spend_by_age[static_cast<std::size_t>(s)][static_cast<std::size_t>(quintile_of_decile(dec) - 1)]
+                                  [static_cast<std::size_t>(std::min(a, 85))];
+  };
+  auto spend_mean_q = [&](int a, int s) {
+    double sum = 0;
+    for (int q = 0; q < kQuintiles; ++q)
+      sum += region.nhs_spend_by_age[static_cast<std::size_t>(s)][static_cast<std::size_t>(q)][static_cast<std::size_t>(std::min(a, 85))];
+    return sum / kQuintiles;
+  };
+  auto dep_ratio = [&](int a, int s, int dec) { return spend(a, s, dec) / spend_mean_q(a, s); };
+  // England population weights by single year (90+ spread over 90..100).
+  auto england = [&](int s, int a) {
+    const auto su = static_cast<std::size_t>(s);
+    return a < kPopulationTopAge ? static_cast<double>(region.england_population[su][static_cast<std::size_t>(a)])
+                                 : static_cast<double>(region.england_population[su][kPopulationTopAge]) / (kMaxAge - kPopulationTopAge + 1);
+  };
+  auto england_scale = [&](const AgeSexProfile& shape, double anchor) {
+    double num = 0, den = 0;
+    for (int s = 0; s < kSexes; ++s)
+      for (int a = 0; a <= kMaxAge; ++a) {
+        num += england(s, a) * shape.at(s, a);
+        den += england(s, a);
+      }
+    return anchor * den / num;
+  };
+  // Sum over the region's people (agents x weight) of f(d, dec, s, a).
+  auto region_sum = [&](auto&& f) {
+    double total = 0;
+    for (int d = 0; d < nd; ++d)
+      for (int dec = 1; dec <= kDeciles; ++dec)
+        for (int s = 0; s < kSexes; ++s)
+          for (int a = 0; a <= kMaxAge; ++a) {
+            const double n = syn.agents_by_cell[idx(d, dec, s, a)];
+            if (n > 0) total += n * weight * f(d, dec, s, a);
+          }
+    return total;
+  };
+  // Emergency and elective admissions: spend profile scaled to the region's admitted care,
+  // separately for each sex and for children (0-17) and adults.
+  std::array<std::array<double, 2>, kSexes> k_emergency{}, k_elective{};
+  {
+    const auto& ac = region.admitted_care;
+    double known_em = 0, known_el = 0;
+    for (int s = 0; s < kSexes; ++s)
+      for (int c = 0; c < 2; ++c) {
+        known_em += ac.emergency[static_cast<std::size_t>(s)][static_cast<std::size_t>(c)];
+        known_el += ac.elective_ordinary[static_cast<std::size_t>(s)][static_cast<std::size_t>(c)] +
+                    ac.daycase[static_cast<std::size_t>(s)][static_cast<std::size_t>(c)] +
+                    ac.regular_attender[static_cast<std::size_t>(s)][static_cast<std::size_t>(c)];
+      }
+    for (int s = 0; s < kSexes; ++s)
+      for (int child = 0; child < 2; ++child) {
+        const auto su = static_cast<std::size_t>(s), cu = static_cast<std::size_t>(child);
+        const double em = ac.emergency[su][cu] * (1 + ac.unknown_sex_emergency / known_em);
+        const double el = (ac.elective_ordinary[su][cu] + ac.daycase[su][cu] + ac.regular_attender[su][cu]) *
+                          (1 + ac.unknown_sex_elective / known_el);
+        const double base = region_sum([&](int, int dec, int ss, int a) {
+          return (ss == s && ((a < kAdultAge) == (child == 1))) ? spend(a, ss, dec) : 0.0;
+        });
+        k_emergency[su][cu] = em / base;
+        k_elective[su][cu] = el / base;
+        diag("services.emergency_admissions_target." + std::string(kSexNames[su]) + (child ? ".child" : ".adult"), em,
+             "admitted care " + std::string("(region, residence based)") + ", per year");
+      }
+  }
+  const double gp_scale = england_scale(p.gp_rate, p.gp_anchor);
+  const double community_scale = england_scale(p.community_rate, p.community_anchor);
+  const double mh_scale = england_scale(p.mental_health_rate, p.mental_health_anchor);
+  double spend_england = 0, eng_total = 0;
+  for (int s = 0; s < kSexes; ++s)
+    for (int a = 0; a <= kMaxAge; ++a) {
+      spend_england += england(s, a) * spend_mean_q(a, s);
+      eng_total += england(s, a);
+    }
+  spend_england /= eng_total;
+  const double ae_target = region.ae.attendances_type1 + region.ae.attendances_other;
+  const double ae_scale = ae_target / region_sum([&](int, int dec, int s, int a) { return p.ae_rate.at(s, a) * dep_ratio(a, s, dec); });
+  diag("services.ae_attendances_target", ae_target, "A&E attendances at the region's trusts, " + region.ae.financial_year);
+
+  // ---- 6. Per-cell rates.
+  const double months_per_year = 12.0;
+  const double smoking_relapse_monthly = monthly_probability(p.smoking_relapse_per_year);
+  // Rows (district, decile, sex) are independent and write disjoint cells: solve in parallel.
+  for_each_index(static_cast<std::size_t>(nd * kDeciles * kSexes), [&](std::size_t row_index) {
+        const int row_number = static_cast<int>(row_index);
+        const int d = row_number / (kDeciles * kSexes), dec = 1 + (row_number / kSexes) % kDeciles, s = row_number % kSexes;
+        const auto su = static_cast<std::size_t>(s);
+        const std::size_t row = idx.row(d, dec, s);
+        AgeVector q{}, zero{}, rec{};
+        for (int a = 0; a <= kMaxAge; ++a) {
+          const int g = age_group_of(a);
+          q[static_cast<std::size_t>(a)] = 1.0 - std::exp(-12.0 * base_death(d, dec, s, a) * m_bar(g, s, dec));
+        }
+        auto column = [&](const std::vector<float>& v) {
+          AgeVector x{};
+          for (std::size_t a = 0; a < kAges; ++a) x[a] = v[row + a];
+          return x;
+        };
+        // Smoking.
+        {
+          AgeVector relapse{};
+          relapse.fill(p.smoking_relapse_per_year);
+          const auto r = solve_smoking(column(prev.smoking_current), column(prev.smoking_ex), relapse, q,
+                                       hr_smoking[su][1], hr_smoking[su][2]);
+          // Below 18 there are no smoking or weight states: they are drawn on the 18th birthday
+          // from the prevalence at 18 (the surveys' adult population), not reached by transitions.
+          for (std::size_t a = 0; a < kAges; ++a) {
+            if (a < kAdultAge) continue;
+            rt.cells[row + a].smoking_initiation = static_cast<float>(monthly_probability(r.initiation[a]));
+            rt.cells[row + a].smoking_quit = static_cast<float>(monthly_probability(r.quit[a]));
+            rt.cells[row + a].smoking_relapse = static_cast<float>(smoking_relapse_monthly);
+          }
+        }
+        // Weight.
+        {
+          AgeVector d1{}, d2{};
+          d1.fill(p.overweight_to_healthy_per_year);
+          d2.fill(p.obese_to_overweight_per_year);
+          const auto r = solve_ordinal3(column(prev.overweight_or_obese), column(prev.obese), d1, d2, q, hr_weight[su]);
+          for (std::size_t a = kAdultAge; a < kAges; ++a) {
+            auto& c = rt.cells[row + a];
+            c.weight_up1 = static_cast<float>(monthly_probability(r.up1[a]));
+            c.weight_up2 = static_cast<float>(monthly_probability(r.up2[a]));
+            c.weight_down1 = a >= kAdultAge ? static_cast<float>(monthly_probability(d1[a])) : 0.f;
+            c.weight_down2 = a >= kAdultAge ? static_cast<float>(monthly_probability(d2[a])) : 0.f;
+          }
+        }
+        // Binary risk factors.
+        auto binary = [&](const std::vector<float>& prevalence, double recovery, float CellRates::*on, float CellRates::*off,
+                          const AgeVector& hr) {
+          rec.fill(monthly_probability(recovery));
+          const auto onset = solve_binary_onset_monthly(column(prevalence), rec, q, hr);
+          for (std::size_t a = 0; a < kAges; ++a) {
+            rt.cells[row + a].*on = static_cast<float>(onset[a]);
+            rt.cells[row + a].*off = prevalence[row + a] > 0 ? static_cast<float>(rec[a]) : 0.f;
+          }
+        };
+        binary(prev.inactive, p.inactive.recovery_per_year, &CellRates::inactive_on, &CellRates::inactive_off, hr_binary[su][0]);
+        binary(prev.harmful_drinking, p.harmful_drinking.recovery_per_year, &CellRates::drinking_on, &CellRates::drinking_off,
+               hr_binary[su][1]);
+        binary(prev.isolated, p.isolated.recovery_per_year, &CellRates::isolated_on, &CellRates::isolated_off, hr_binary[su][2]);
+        // Conditions.
+        for (int c = 0; c < kConditions; ++c) {
+          const auto cu = static_cast<std::size_t>(c);
+          rec.fill(monthly_probability(c == common_mental_disorder ? p.cmd_recovery_per_year : 0.0));
+          const auto onset = solve_binary_onset_monthly(column(prev.condition[cu]), rec, q, hr_condition[su][cu]);
+          for (int a = 0; a <= kMaxAge; ++a) {
+            const auto ng = static_cast<std::size_t>(norm_group(a, s, dec));
+            const double norm = ratio_or(st.incidence_rr[cu * kNormGroups + ng], st.incidence_n[cu * kNormGroups + ng], 1.0);
+            rt.cells[row + static_cast<std::size_t>(a)].incidence[cu] = static_cast<float>(onset[static_cast<std::size_t>(a)] / norm);
+          }
+        }
+        for (std::size_t a = 0; a < kAges; ++a)
+          rt.cells[row + a].cmd_recovery = static_cast<float>(monthly_probability(p.cmd_recovery_per_year));
+        // Frailty (progressive, no recovery).
+        {
+          std::vector<AgeVector> C{column(prev.frailty_at_least[0]), column(prev.frailty_at_least[1]), column(prev.frailty_at_least[2])};
+          std::vector<AgeVector> hr{hr_frailty[su][0], hr_frailty[su][1], hr_frailty[su][2], hr_frailty[su][3]};
+          const auto up = solve_progressive(C, q, hr, zero);
+          for (int a = 0; a <= kMaxAge; ++a) {
+            const auto ng = static_cast<std::size_t>(norm_group(a, s, dec));
+            for (std::size_t k = 0; k < 3; ++k) {
+              const double norm = ratio_or(st.frailty_rr[k * kNormGroups + ng], st.frailty_n[k * kNormGroups + ng], 1.0);
+              rt.cells[row + static_cast<std::size_t>(a)].frailty_up[k] = static_cast<float>(monthly_probability(up[k + 1][static_cast<std::size_t>(a)]) / norm);
+            }
+          }
+        }
+        // Emergency admissions and the care moves that follow some of them.
+        AgeVector admissions_per_year{}, after{};
+        for (int a = 0; a <= kMaxAge; ++a) {
+          const auto au = static_cast<std::size_t>(a);
+          admissions_per_year[au] = k_emergency[su][a < kAdultAge ? 1 : 0] * spend(a, s, dec);
+          after[au] = a >= 85 ? p.care_home_after_admission_85_plus
+                      : a >= 75 ? p.care_home_after_admission_75_84
+                      : a >= 65 ? p.care_home_after_admission_65_74 : 0.0;
+        }
+        {
+          AgeVector extra{};
+          for (std::size_t a = 0; a < kAges; ++a) extra[a] = std::min(0.5, admissions_per_year[a] * after[a]);
+          std::vector<AgeVector> C{column(prev.care_at_least_home_care), column(prev.care_home)};
+          std::vector<AgeVector> hr{hr_care[su][0], hr_care[su][1], hr_care[su][2]};
+          const auto up = solve_progressive(C, q, hr, extra);
+          for (int a = 0; a <= kMaxAge; ++a) {
+            const auto ng = static_cast<std::size_t>(norm_group(a, s, dec));
+            for (std::size_t k = 0; k < 2; ++k) {
+              const double norm = ratio_or(st.care_rr[k * kNormGroups + ng], st.care_n[k * kNormGroups + ng], 1.0);
+              rt.cells[row + static_cast<std::size_t>(a)].care_up[k] = static_cast<float>(monthly_probability(up[k + 1][static_cast<std::size_t>(a)]) / norm);
+            }
+          }
+        }
+        // Death, services, utility.
+        for (int a = 0; a <= kMaxAge; ++a) {
+          const auto au = static_cast<std::size_t>(a);
+          CellRates& c = rt.cells[row + au];
+          const auto ng = static_cast<std::size_t>(norm_group(a, s, dec));
+          const double n_all = st.all_n[ng];
+          c.death = static_cast<float>(base_death(d, dec, s, a));
+          c.emergency = static_cast<float>(admissions_per_year[au] / months_per_year / ratio_or(st.emergency[ng], n_all, 1.0));
+          c.emergency_los_days = static_cast<float>(p.emergency_los_days.at(s, a));
+          c.care_home_after_admission = static_cast<float>(after[au]);
+          std::array<double, kTallies> annual{};
+          annual[gp_appointments] = p.gp_rate.at(s, a) * gp_scale * dep_ratio(a, s, dec);
+          annual[ae_attendances] = p.ae_rate.at(s, a) * ae_scale * dep_ratio(a, s, dec);
+          annual[elective_admissions] = k_elective[su][a < kAdultAge ? 1 : 0] * spend(a, s, dec);
+          annual[outpatient_attendances] = p.outpatient_anchor * spend(a, s, dec) / spend_england;
+          annual[community_contacts] = p.community_rate.at(s, a) * community_scale * dep_ratio(a, s, dec);
+          annual[mental_health_contacts] = p.mental_health_rate.at(s, a) * mh_scale * dep_ratio(a, s, dec);
+          for (int t = 0; t < kTallies; ++t) {
+            const auto tu = static_cast<std::size_t>(t);
+            if (tally_is_random(t))
+              c.tally[tu] = static_cast<float>(annual[tu] / months_per_year / ratio_or(st.tally[tu * kNormGroups + ng], n_all, 1.0));
+          }
+          c.utility_norm = static_cast<float>(p.utility_norm(s, a));
+        }
+      });
+
+  rt.home_care_hours_per_month = static_cast<float>(p.home_care_hours_per_week * 52.0 / 12.0);
+  rt.care_home_weeks_per_month = static_cast<float>(52.0 / 12.0);
+
+  // ---- 7. Smoking's secular decline (England APS series), added to quitting.
+  {
+    const auto& series = region.indicators.at("smoking_prevalence_adults").england_series;
+    const std::string last = std::to_string(region.base_year), first = std::to_string(region.base_year - 6);
+    double tau = 0;
+    if (series.count(first) && series.count(last)) tau = 1.0 - std::pow(series.at(last) / series.at(first), 1.0 / 6.0);
+    tau = std::max(0.0, tau);
+    rt.smoking_extra_quit = static_cast<float>(monthly_probability(tau));
+    out.derived_parameters.emplace_back("risk.smoking.secular_decline_per_year", tau);
+  }
+
+  // ---- 8. Births and migration.
+  DemographyRates& dem = out.demography;
+  {
+    const double m0 = static_cast<double>(region.england_population[0][0]);
+    const double f0 = static_cast<double>(region.england_population[1][0]);
+    dem.male_share_of_births = m0 / (m0 + f0);
+    out.derived_parameters.emplace_back("births.male_share", dem.male_share_of_births);
+  }
+  for (int d = 0; d < nd; ++d) {
+    const auto du = static_cast<std::size_t>(d);
+    double women = 0;
+    for (int a = 15; a <= 44; ++a) women += static_cast<double>(region.population[du][1][static_cast<std::size_t>(a)]);
+    const auto& cc = region.components[du];
+    dem.births_per_woman_15_44_per_month.push_back(static_cast<double>(cc.births) / women / 12.0);
+    const long net = cc.net_migration();
+    dem.in_migrant_agents_per_month.push_back(net > 0 ? static_cast<double>(net) * scale / 12.0 : 0.0);
+    if (net < 0) {
+      // Emigration hazard k * RC(a): sum over the district's people of k RC(a) = |net|.
+      double denom = 0;
+      for (int s = 0; s < kSexes; ++s)
+        for (int a = 0; a <= kMaxAge; ++a) {
+          double people = 0;
+          for (int dec = 1; dec <= kDeciles; ++dec) people += syn.agents_by_cell[idx(d, dec, s, a)] * weight;
+          denom += people * p.migration_age_profile[static_cast<std::size_t>(a)];
+        }
+      const double k = static_cast<double>(-net) / denom;
+      for (int dec = 1; dec <= kDeciles; ++dec)
+        for (int s = 0; s < kSexes; ++s)
+          for (int a = 0; a <= kMaxAge; ++a)
+            rt.cells[idx(d, dec, s, a)].emigration =
+                static_cast<float>(monthly_probability(std::min(0.9, k * p.migration_age_profile[static_cast<std::size_t>(a)])));
+    }
+  }
+  return out;
+}
+
+}  // namespace shiftsim::model

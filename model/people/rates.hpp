@@ -1,0 +1,233 @@
+// Monthly hazards and expected activity for one (district, IMD decile, sex, age) cell, and
+// the per-person computation that combines them with the person's own multipliers.
+//
+// Each event's monthly rate is its monthly probability. Which events happen to a person in a
+// month is decided by four words of one Philox call, one per event channel, each event owning
+// its own slot of its channel's unit interval (model/people/channels.hpp): whether an event happens
+// depends only on its own hazard and its own slot, so common random numbers hold event by
+// event. Pure tallies are drawn in aggregate.
+#pragma once
+
+#include "model/core/cells.hpp"
+#include "model/world/multipliers.hpp"
+#include "model/core/population.hpp"
+#include "model/core/types.hpp"
+
+#include <array>
+#include <cmath>
+#include <vector>
+
+namespace shiftsim::model {
+
+/// Events a person can have in a month, in the fixed order used to resolve them.
+enum Event : std::uint8_t {
+  ev_death = 0,
+  ev_emigration,
+  ev_emergency_admission,
+  ev_incidence_first,                              // 8 conditions
+  ev_cmd_recovery = ev_incidence_first + kConditions,
+  ev_smoking_start,                                // never->current, or ex->current (relapse)
+  ev_smoking_quit,
+  ev_weight_up,
+  ev_weight_down,
+  ev_inactive_toggle,
+  ev_drinking_toggle,
+  ev_isolation_toggle,
+  ev_frailty_progression,
+  ev_care_move,                                    // home->home care, home care->care home
+  kEventCount
+};
+inline constexpr int kEvents = kEventCount;
+
+/// Monthly hazards for one cell. Person multipliers are normalised: the division by the
+/// mean multiplier of the person's (age group, sex, quintile) is already folded in.
+struct CellRates {
+  float death = 0;        // x Multipliers::mortality x trend
+  float emigration = 0;
+  float emergency = 0;    // x Multipliers::emergency
+  std::array<float, kConditions> incidence{};  // x incidence RR
+  float cmd_recovery = 0;
+  float smoking_initiation = 0, smoking_quit = 0, smoking_relapse = 0;
+  float weight_up1 = 0, weight_up2 = 0, weight_down1 = 0, weight_down2 = 0;
+  float inactive_on = 0, inactive_off = 0, drinking_on = 0, drinking_off = 0, isolated_on = 0, isolated_off = 0;
+  std::array<float, 3> frailty_up{};  // fit->mild, mild->moderate, moderate->severe (x frailty multiplier)
+  std::array<float, 2> care_up{};     // home->home care, home care->care home (x care multiplier)
+  std::array<float, kTallies> tally{};  // expected monthly count (x tally multiplier)
+  float utility_norm = 0;
+  float emergency_los_days = 0;
+  float care_home_after_admission = 0;
+  /// The widths the stacked slots of the event channels reserve (model/people/channels.hpp): they
+  /// depend on the cell only, never on the person's state, so that a slot sits at the same
+  /// place of its channel in every arm. Filled by reserve_slots.
+  std::array<float, kConditions> incidence_reserved{};  // incidence x the largest RR any person of the sex can have
+  float smoking_reserved = 0;                           // max(initiation, relapse, quit)
+  float weight_up_reserved = 0, weight_down_reserved = 0;
+  float inactive_reserved = 0;                          // max(on, off)
+  float conditions_stack = 0, behaviour_stack = 0;      // the stacked slots' total in channels 2 and 3
+};
+
+struct RateTables {
+  CellIndex index;
+  std::vector<CellRates> cells;
+  /// Annual mortality improvement [sex][age]; rates at a birthday in model year y are
+  /// multiplied by (1 - improvement)^y.
+  std::array<std::array<float, kAges>, kSexes> mortality_improvement{};
+  float smoking_extra_quit = 0;  // monthly hazard added to quitting (secular decline)
+  float home_care_hours_per_month = 0;   // a home care package's hours in a month
+  float care_home_weeks_per_month = 0;   // 52/12
+  /// Babies under 1: emergency admissions by birth weight (risk_bits::family set = under
+  /// 2,500 g), multipliers whose mean over the region's births is 1 (model/people/wider.hpp).
+  float infant_emergency_lbw = 1, infant_emergency_other = 1;
+};
+
+/// What funded interventions do to a person this month: multipliers on the rates they act
+/// on (the product over the person's programmes and their area's programmes). A membership's
+/// lapse is not among them: it is drawn on its own (model/programmes/programmes.hpp).
+enum PersonMultiplier : std::uint8_t {
+  pm_emergency = 0,
+  pm_ae,
+  pm_gp,
+  pm_outpatient,
+  pm_chd,
+  pm_stroke,
+  pm_isolation_onset,
+  pm_care_home,
+  pm_length_of_stay,
+  pm_delayed_discharge,
+  pm_carer_strain,  // the chance that the person's unpaid carer is strained (carer support)
+  kPersonMultiplierCount
+};
+inline constexpr int kPersonMultipliers = kPersonMultiplierCount;
+using MultiplierSet = std::array<float, kPersonMultipliers>;
+inline MultiplierSet unit_multipliers() {
+  MultiplierSet m;
+  m.fill(1.f);
+  return m;
+}
+
+struct PersonEffects {
+  MultiplierSet m = unit_multipliers();
+};
+
+/// Hazards of every event for person i (zeros where not applicable).
+struct Hazards {
+  std::array<float, kEvents> h{};
+  float total = 0;
+};
+
+inline int model_years_at_last_birthday(int month, int age_months) {
+  const int last_birthday_month = month - age_months % 12;
+  return last_birthday_month > 0 ? last_birthday_month / 12 : 0;
+}
+
+/// One person's rates this month: their cell, state and programme effects, from which any
+/// one event's hazard can be read without computing the others (the event channels resolve
+/// one event at a time, model/channels.hpp); compute_hazards reads them all.
+class PersonRates {
+ public:
+  PersonRates(const Population& pop, std::size_t i, int month, const RateTables& rt, const Multipliers& m,
+              const std::vector<int>& zone_district, const PersonEffects* fx = nullptr)
+      : rt_(rt),
+        m_(m),
+        c_(rt.cells[rt.index(zone_district[pop.zone[i]], pop.decile[i], pop.sex(i), pop.age_years(i))]),
+        fx_(fx),
+        sex_(pop.sex(i)),
+        age_(pop.age_years(i)),
+        age_months_(pop.age_months[i]),
+        month_(month),
+        risk_(pop.risk[i]),
+        cond_(pop.conditions[i]),
+        smoking_(pop.smoking(i)),
+        weight_(pop.weight(i)),
+        frailty_(pop.frailty(i)),
+        care_(pop.care(i)) {}
+
+  const CellRates& cell() const { return c_; }
+
+  float death() const {
+    float trend = 1.f;
+    const int years = model_years_at_last_birthday(month_, age_months_);
+    if (years > 0) {
+      const float imp = rt_.mortality_improvement[static_cast<std::size_t>(sex_)][static_cast<std::size_t>(age_ > kMaxAge ? kMaxAge : age_)];
+      for (int y = 0; y < years; ++y) trend *= 1.f - imp;
+    }
+    return c_.death * m_.mortality(cond_, smoking_, frailty_) * trend;
+  }
+  float emigration() const { return c_.emigration; }
+  float emergency_admission() const {
+    float h = c_.emergency * m_.emergency[static_cast<std::size_t>(condition_count(cond_))][static_cast<std::size_t>(frailty_)];
+    if (age_months_ < 12) h *= (risk_ & risk_bits::family) ? rt_.infant_emergency_lbw : rt_.infant_emergency_other;
+    return fx_ ? h * fx_->m[pm_emergency] : h;
+  }
+  float incidence(int k) const {
+    if (cond_ & (1u << k)) return 0.f;
+    float x = c_.incidence[static_cast<std::size_t>(k)] * m_.incidence_rr(k, sex_, risk_, cond_);
+    if (fx_ && k == coronary_heart_disease) x *= fx_->m[pm_chd];
+    if (fx_ && k == stroke) x *= fx_->m[pm_stroke];
+    return x;
+  }
+  float cmd_recovery() const { return (cond_ & (1u << common_mental_disorder)) ? c_.cmd_recovery : 0.f; }
+  float smoking_start() const {
+    return smoking_ == Smoking::never ? c_.smoking_initiation : (smoking_ == Smoking::ex ? c_.smoking_relapse : 0.f);
+  }
+  float smoking_quit() const { return smoking_ == Smoking::current ? c_.smoking_quit + rt_.smoking_extra_quit : 0.f; }
+  float weight_up() const { return weight_ == Weight::healthy ? c_.weight_up1 : (weight_ == Weight::overweight ? c_.weight_up2 : 0.f); }
+  float weight_down() const { return weight_ == Weight::obese ? c_.weight_down2 : (weight_ == Weight::overweight ? c_.weight_down1 : 0.f); }
+  float inactive_toggle() const { return (risk_ & risk_bits::inactive) ? c_.inactive_off : c_.inactive_on; }
+  float drinking_toggle() const { return (risk_ & risk_bits::harmful_drinking) ? c_.drinking_off : c_.drinking_on; }
+  float isolation_toggle() const {
+    if (risk_ & risk_bits::isolated) return c_.isolated_off;
+    return fx_ ? c_.isolated_on * fx_->m[pm_isolation_onset] : c_.isolated_on;
+  }
+  float frailty_progression() const {
+    return frailty_ == Frailty::severe ? 0.f
+                                       : c_.frailty_up[static_cast<std::size_t>(frailty_)] *
+                                             m_.frailty_progression[static_cast<std::size_t>(condition_count(cond_))];
+  }
+  float care_move() const {
+    if (care_ == CareSetting::care_home) return 0.f;
+    const float h = c_.care_up[static_cast<std::size_t>(care_)] * m_.care_move[static_cast<std::size_t>(frailty_)][(cond_ >> dementia) & 1u];
+    return fx_ && care_ == CareSetting::home_care ? h * fx_->m[pm_care_home] : h;
+  }
+
+  void all(Hazards& out) const {
+    auto& h = out.h;
+    h[ev_death] = death();
+    h[ev_emigration] = emigration();
+    h[ev_emergency_admission] = emergency_admission();
+    for (int k = 0; k < kConditions; ++k) h[static_cast<std::size_t>(ev_incidence_first + k)] = incidence(k);
+    h[ev_cmd_recovery] = cmd_recovery();
+    h[ev_smoking_start] = smoking_start();
+    h[ev_smoking_quit] = smoking_quit();
+    h[ev_weight_up] = weight_up();
+    h[ev_weight_down] = weight_down();
+    h[ev_inactive_toggle] = inactive_toggle();
+    h[ev_drinking_toggle] = drinking_toggle();
+    h[ev_isolation_toggle] = isolation_toggle();
+    h[ev_frailty_progression] = frailty_progression();
+    h[ev_care_move] = care_move();
+    float total = 0;
+    for (float x : h) total += x;
+    out.total = total;
+  }
+
+ private:
+  const RateTables& rt_;
+  const Multipliers& m_;
+  const CellRates& c_;
+  const PersonEffects* fx_;
+  int sex_, age_, age_months_, month_;
+  std::uint8_t risk_, cond_;
+  Smoking smoking_;
+  Weight weight_;
+  Frailty frailty_;
+  CareSetting care_;
+};
+
+inline void compute_hazards(const Population& pop, std::size_t i, int month, const RateTables& rt,
+                            const Multipliers& m, const std::vector<int>& zone_district, Hazards& out,
+                            const PersonEffects* fx = nullptr) {
+  PersonRates(pop, i, month, rt, m, zone_district, fx).all(out);
+}
+
+}  // namespace shiftsim::model

@@ -1,0 +1,320 @@
+// The intervention catalogue: each type's shifts, funder, eligibility, effects and the
+// parameter rows that hold their evidence-based defaults (data/parameters.csv).
+#include "model/programmes/policy.hpp"
+
+#include "model/core/errors.hpp"
+#include "model/core/parameter_table.hpp"
+
+#include <sstream>
+
+namespace shiftsim::model {
+
+bool is_one_off(EffectKind k) {
+  switch (k) {
+    case EffectKind::quit_smoking:
+    case EffectKind::lose_weight:
+    case EffectKind::become_active:
+    case EffectKind::stop_harmful_drinking:
+    case EffectKind::leave_isolation: return true;
+    default: return false;
+  }
+}
+
+double InterventionSpec::full_multiplier(EffectKind k) const {
+  const auto e = effects.find(k);
+  if (e == effects.end()) return 1.0;
+  const auto s = effect_share.find(k);
+  const double share = s == effect_share.end() ? 1.0 : s->second;
+  return 1.0 - share * (1.0 - e->second.mean());
+}
+
+double InterventionSpec::budget_in(int fy) const {
+  const auto b = budget.find(fy);
+  if (b == budget.end()) return 0.0;
+  double total = 0;
+  for (double x : b->second) total += x;
+  return total;
+}
+
+std::string Eligibility::describe() const {
+  std::ostringstream out;
+  out << "aged " << min_age << (max_age >= 120 ? "+" : "-" + std::to_string(max_age));
+  if (care_settings != 0x07) {
+    out << ", living ";
+    bool first = true;
+    for (int c = 0; c < kCareSettings; ++c)
+      if (care_settings & (1u << c)) {
+        out << (first ? "" : " or ") << (c == 0 ? "at home" : c == 1 ? "at home with home care" : "in a care home");
+        first = false;
+      }
+  }
+  if (frailty_levels != 0x0F) {
+    out << ", frailty ";
+    bool first = true;
+    for (int f = 0; f < kFrailtyLevels; ++f)
+      if (frailty_levels & (1u << f)) {
+        out << (first ? "" : "/") << kFrailtyNames[static_cast<std::size_t>(f)];
+        first = false;
+      }
+  }
+  if (exclude_conditions) {
+    out << ", without ";
+    bool first = true;
+    for (int c = 0; c < kConditions; ++c)
+      if (exclude_conditions & (1u << c)) {
+        out << (first ? "" : "/") << kConditionNames[static_cast<std::size_t>(c)];
+        first = false;
+      }
+  }
+  if (has_need()) {
+    out << ", with at least one of: ";
+    bool first = true;
+    auto item = [&](const std::string& s) {
+      out << (first ? "" : ", ") << s;
+      first = false;
+    };
+    for (std::size_t r = 0; r < kRiskFactorTargetNames.size(); ++r)
+      if (need_risk & (1u << r)) item(kRiskFactorTargetNames[r]);
+    for (int c = 0; c < kConditions; ++c)
+      if (need_conditions & (1u << c)) item(std::string(kConditionNames[static_cast<std::size_t>(c)]));
+    if (need_multimorbid) item("two or more conditions");
+    if (need_age65) item("age 65+");
+  }
+  return out.str();
+}
+
+namespace {
+
+constexpr std::uint8_t bit(Condition c) { return static_cast<std::uint8_t>(1u << c); }
+constexpr std::uint8_t care_bits(std::initializer_list<CareSetting> cs) {
+  unsigned b = 0;
+  for (auto c : cs) b |= 1u << static_cast<unsigned>(c);
+  return static_cast<std::uint8_t>(b);
+}
+constexpr std::uint8_t kAtHome = care_bits({CareSetting::home, CareSetting::home_care});
+
+struct EffectSpec {
+  std::string key;
+  EffectKind kind;
+  std::string share;  // share parameter suffix, or empty
+};
+
+CatalogueEntry entry(InterventionType t, std::string name, std::vector<int> shifts, std::string payer, Reach reach,
+                     std::string description, Eligibility eligibility, std::vector<EffectSpec> effects,
+                     std::string allocation = "uniform") {
+  CatalogueEntry e;
+  e.type = t;
+  e.name = name;
+  e.shifts = std::move(shifts);
+  e.default_payer = std::move(payer);
+  e.reach = reach;
+  e.description = std::move(description);
+  e.eligibility = eligibility;
+  const std::string prefix = "intervention." + name + ".";
+  for (auto& x : effects) e.effects.push_back({x.key, x.kind, prefix + x.key, x.share.empty() ? "" : prefix + x.share});
+  e.unit_cost_parameter = prefix + (reach != Reach::area ? "unit_cost_gbp" : "cost_per_resident_year_gbp");
+  if (reach != Reach::area) e.max_uptake_parameter = prefix + "max_uptake";
+  e.half_life_parameter = prefix + "effect_half_life_months";
+  e.ramp_up_parameter = prefix + "ramp_up_months";
+  e.allocation = std::move(allocation);
+  return e;
+}
+
+Eligibility adults() { return {}; }
+
+}  // namespace
+
+const std::vector<CatalogueEntry>& catalogue() {
+  using I = InterventionType;
+  using E = EffectKind;
+  static const std::vector<CatalogueEntry> c = [] {
+    std::vector<CatalogueEntry> v;
+    {
+      Eligibility e = adults();
+      e.need_risk = rt_smoker;
+      v.push_back(entry(I::smoking_cessation, "smoking_cessation", {1}, "public_health", Reach::person,
+                        "Stop-smoking service (behavioural support and medication): some participants quit for good "
+                        "(then subject to the model's relapse rate)",
+                        e, {{"quit_probability", E::quit_smoking, ""}}));
+    }
+    {
+      Eligibility e = adults();
+      e.need_risk = rt_overweight | rt_obese;
+      v.push_back(entry(I::weight_management, "weight_management", {1}, "public_health", Reach::person,
+                        "Tier 2 behavioural weight management: some participants move down a weight category "
+                        "(then subject to the model's weight transitions)",
+                        e, {{"weight_loss_probability", E::lose_weight, ""}}));
+    }
+    {
+      Eligibility e = adults();
+      e.need_risk = rt_inactive;
+      e.care_settings = kAtHome;
+      v.push_back(entry(I::physical_activity, "physical_activity", {1}, "public_health", Reach::person,
+                        "Brief advice on physical activity in primary care (NICE PH44): some inactive participants become "
+                        "active (then subject to the model's activity transitions)",
+                        e, {{"activity_probability", E::become_active, ""}}));
+    }
+    {
+      Eligibility e = adults();
+      e.need_risk = rt_harmful_drinker;
+      v.push_back(entry(I::alcohol_liaison, "alcohol_liaison", {1}, "nhs", Reach::person,
+                        "Alcohol care teams and brief interventions: some participants stop drinking harmfully; fewer "
+                        "emergency admissions while the effect lasts",
+                        e, {{"drinking_change_probability", E::stop_harmful_drinking, ""}, {"emergency_rr", E::emergency_rr, ""}}));
+    }
+    {
+      Eligibility e = adults();
+      e.min_age = 40;
+      e.max_age = 74;
+      e.exclude_conditions = bit(hypertension) | bit(coronary_heart_disease) | bit(stroke) | bit(type2_diabetes);
+      v.push_back(entry(I::health_checks, "health_checks", {1}, "public_health", Reach::person,
+                        "NHS Health Check: raised blood pressure found and treated in a share of participants lowers their "
+                        "CHD and stroke incidence (rate ratios per 10 mmHg, applied to the share newly treated)",
+                        e, {{"chd_rr", E::chd_rr, "share_newly_treated"}, {"stroke_rr", E::stroke_rr, "share_newly_treated"}}));
+    }
+    {
+      Eligibility e = adults();
+      e.min_age = 65;
+      e.frailty_levels = 0x0E;  // mild, moderate, severe
+      e.care_settings = kAtHome;
+      v.push_back(entry(I::falls_prevention, "falls_prevention", {1}, "council", Reach::person,
+                        "Strength and balance programmes (Otago, FaME): fewer falls-related emergency admissions, which are "
+                        "a share of all emergency admissions",
+                        e, {{"falls_admission_rr", E::emergency_rr, "falls_share_of_emergency_admissions"}}));
+    }
+    {
+      Eligibility e = adults();
+      e.care_settings = kAtHome;
+      e.need_age65 = true;
+      e.need_conditions = bit(copd);
+      v.push_back(entry(I::affordable_warmth, "affordable_warmth", {1}, "council", Reach::person,
+                        "Insulation and heating for the homes of older people and people with COPD (NICE NG6): fewer "
+                        "emergency admissions in November to March",
+                        e, {{"winter_admission_rr", E::winter_emergency_rr, ""}}));
+    }
+    {
+      Eligibility e = adults();
+      e.need_risk = rt_isolated;
+      e.need_conditions = bit(common_mental_disorder);
+      e.need_multimorbid = true;
+      v.push_back(entry(I::social_prescribing, "social_prescribing", {2}, "nhs", Reach::person,
+                        "Social prescribing link workers: some isolated participants stop being isolated; fewer GP "
+                        "appointments, A&E attendances and emergency admissions while the effect lasts",
+                        e,
+                        {{"isolation_recovery_probability", E::leave_isolation, ""},
+                         {"gp_rr", E::gp_rr, ""},
+                         {"ae_rr", E::ae_rr, ""},
+                         {"emergency_rr", E::emergency_rr, ""}}));
+    }
+    v.push_back(entry(I::community_assets, "community_assets", {2}, "council", Reach::area,
+                      "Investment in community groups, volunteering and places to meet, area-wide: less onset of isolation "
+                      "among the area's residents, in proportion to the share of the area funded",
+                      {}, {{"isolation_onset_rr", E::isolation_onset_rr, ""}}));
+    {
+      Eligibility e = adults();
+      e.need_conditions = bit(hypertension) | bit(coronary_heart_disease) | bit(stroke) | bit(type2_diabetes) | bit(copd);
+      v.push_back(entry(I::self_management, "self_management", {3}, "nhs", Reach::person,
+                        "Self-management education and support for long-term conditions: fewer emergency admissions and "
+                        "A&E attendances while the effect lasts",
+                        e, {{"emergency_rr", E::emergency_rr, ""}, {"ae_rr", E::ae_rr, ""}}));
+    }
+    {
+      Eligibility e = adults();
+      e.max_age = 79;
+      e.care_settings = kAtHome;
+      v.push_back(entry(I::digital_self_care, "digital_self_care", {3}, "nhs", Reach::person,
+                        "Digital self-care (NHS App, online consultation): some GP appointments resolved online while the "
+                        "participant remains an active user",
+                        e, {{"gp_rr", E::gp_rr, ""}}));
+    }
+    {
+      Eligibility e = adults();
+      e.care_settings = kAtHome;
+      e.need_age65 = true;
+      e.need_multimorbid = true;
+      v.push_back(entry(I::neighbourhood_teams, "neighbourhood_teams", {4}, "nhs", Reach::person,
+                        "Integrated neighbourhood teams case-managing people at the highest risk of emergency admission: "
+                        "fewer emergency admissions and care-home moves while on the caseload",
+                        e, {{"emergency_rr", E::emergency_rr, ""}, {"care_home_rr", E::care_home_rr, ""}}, "highest_risk"));
+    }
+    {
+      Eligibility e = adults();
+      e.min_age = 65;
+      e.frailty_levels = 0x0C;  // moderate, severe
+      e.care_settings = kAtHome;
+      v.push_back(entry(I::intermediate_care, "intermediate_care", {4, 5}, "pooled", Reach::person,
+                        "Intermediate care (rapid response, step-up and step-down, reablement) for frail older people at "
+                        "the highest risk: shorter hospital stays and fewer care-home moves",
+                        e,
+                        {{"emergency_rr", E::emergency_rr, ""},
+                         {"length_of_stay_rr", E::length_of_stay_rr, ""},
+                         {"care_home_rr", E::care_home_rr, ""}},
+                        "highest_risk"));
+    }
+    {
+      Eligibility e = adults();
+      e.need_conditions = bit(common_mental_disorder);
+      v.push_back(entry(I::mental_health_crisis, "mental_health_crisis", {4}, "nhs", Reach::person,
+                        "Crisis resolution and home treatment, and liaison mental health, for people with a mental disorder "
+                        "at the highest risk: fewer A&E attendances and emergency admissions during the episode",
+                        e, {{"ae_rr", E::ae_rr, ""}, {"emergency_rr", E::emergency_rr, ""}}, "highest_risk"));
+    }
+    v.push_back(entry(I::pooled_budget, "pooled_budget", {5}, "pooled", Reach::area,
+                      "Pooled budget and joint commissioning (health and council) for an area, maturing over years: fewer "
+                      "delayed transfers of care; its cost is the joint commissioning overhead",
+                      {}, {{"delayed_discharge_rr", E::delayed_discharge_rr, ""}}));
+    v.push_back(entry(I::shared_care_record, "shared_care_record", {5}, "nhs", Reach::area,
+                      "Shared care record across health and social care for an area: fewer duplicated outpatient "
+                      "follow-ups and tests",
+                      {}, {{"outpatient_rr", E::outpatient_rr, ""}}));
+    v.push_back(entry(I::smoking_in_pregnancy, "smoking_in_pregnancy", {1}, "public_health", Reach::births,
+                      "Stop-smoking support with financial incentives for pregnant smokers (as in the CPIT trial): some mothers "
+                      "who would have smoked at delivery quit, so fewer babies are born under 2,500 g and fewer infants are "
+                      "admitted as emergencies. It reaches pregnancies, at each birth whose mother would smoke at delivery",
+                      {}, {{"quit_probability", E::quit_smoking, ""}}));
+    {
+      Eligibility e = adults();
+      e.need_risk = rt_unpaid_carer;
+      e.care_settings = kAtHome;
+      v.push_back(entry(I::carer_support, "carer_support", {2}, "council", Reach::person,
+                        "Support for the unpaid carers of people living at home with dementia or severe frailty (a coping "
+                        "strategy programme, as START): a supported carer is less often strained (a common mental "
+                        "disorder), and the person they care for is then less likely to move into a care home",
+                        e, {{"carer_strain_rr", E::carer_strain_rr, ""}}));
+    }
+    for (std::size_t k = 0; k < v.size(); ++k)
+      if (static_cast<std::size_t>(v[k].type) != k) throw InternalError("the catalogue is not in the order of InterventionType");
+    return v;
+  }();
+  return c;
+}
+
+void check_catalogue_parameters(const ParameterTable& table) {
+  auto need = [&](const std::string& name, const std::string& what) {
+    if (name.empty()) return;
+    const ParameterRow* row = table.find(name);
+    if (!row || !row->value)
+      throw ParameterError("the parameter table has no row '" + name + "' (" + what + ")");
+  };
+  for (const auto& e : catalogue()) {
+    for (const auto& f : e.effects) {
+      need(f.parameter, "the default effect '" + f.key + "' of " + e.name);
+      need(f.share_parameter, "the share of the rate that " + e.name + "'s '" + f.key + "' acts on");
+    }
+    need(e.unit_cost_parameter, "the unit cost of " + e.name);
+    need(e.max_uptake_parameter, "the maximum uptake of " + e.name);
+    need(e.half_life_parameter, "the effect half-life of " + e.name);
+    need(e.ramp_up_parameter, "the ramp-up of " + e.name);
+  }
+  need("targeting.proportionate.gradient", "the need gradient of proportionate allocation");
+}
+
+const CatalogueEntry& catalogue_entry(InterventionType t) { return catalogue()[static_cast<std::size_t>(t)]; }
+
+std::optional<InterventionType> intervention_type_from_name(const std::string& name) {
+  for (const auto& e : catalogue())
+    if (e.name == name) return e.type;
+  return std::nullopt;
+}
+
+}  // namespace shiftsim::model

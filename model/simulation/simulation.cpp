@@ -1,0 +1,1144 @@
+#include "model/simulation/simulation.hpp"
+
+#include "model/core/errors.hpp"
+#include "model/core/parallel.hpp"
+
+#include <boost/random/discrete_distribution.hpp>
+#include <boost/random/geometric_distribution.hpp>
+#include <boost/random/poisson_distribution.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace shiftsim::model {
+
+CalendarMonth calendar_month(int start_year, int t) {
+  const int index = 6 + t;  // July = month index 6 of the start year
+  return {start_year + index / 12, index % 12 + 1};
+}
+
+namespace {
+
+// Entity ranges for aggregate random streams (above every person id).
+constexpr std::uint32_t kCellStream = kAggregateEntityBase;
+constexpr std::uint32_t kZoneStream = kAggregateEntityBase + 0x10000u;
+constexpr std::uint32_t kDistrictStream = kAggregateEntityBase + 0x20000u;
+
+long poisson(CounterEngine& e, double mean) {
+  if (!(mean > 0)) return 0;
+  boost::random::poisson_distribution<long, double> dist(mean);
+  return dist(e);
+}
+
+}  // namespace
+
+void detail::attribute_costs(const UnitCosts& u, int council, const double* activity, double emergency_admissions,
+                             double* cost_by_payer) {
+  double* c = cost_by_payer;
+  c[nhs_primary_care] += activity[gp_appointments] * u.tally[gp_appointments];
+  c[nhs_acute] += activity[ae_attendances] * u.tally[ae_attendances] +
+                  activity[elective_admissions] * u.tally[elective_admissions] +
+                  activity[outpatient_attendances] * u.tally[outpatient_attendances] +
+                  emergency_admissions * u.emergency_admission;
+  c[nhs_community] += activity[community_contacts] * u.tally[community_contacts];
+  c[nhs_mental_health] += activity[mental_health_contacts] * u.tally[mental_health_contacts];
+  const double hc = activity[home_care_hours] * u.tally[home_care_hours];
+  c[council_adult_social_care] += hc * (1 - u.self_funder_share_home_care);
+  c[self_funders] += hc * u.self_funder_share_home_care;
+  const double week = u.care_home_week_by_council[static_cast<std::size_t>(council)];
+  c[council_adult_social_care] += activity[care_home_weeks] * week * (1 - u.self_funder_share_care_home);
+  c[self_funders] += activity[care_home_weeks] * week * u.care_home_self_funder_premium * u.self_funder_share_care_home;
+}
+
+void detail::cost_row(const UnitCosts& u, int council, double* row) {
+  double cost[kPayers] = {};
+  attribute_costs(u, council, row + fm_tally_first, row[fm_emergency_admissions], cost);
+  double total = 0;
+  for (int k = 0; k < kPayers; ++k) {
+    row[fm_cost_first + k] = cost[k];
+    total += cost[k];
+  }
+  row[fm_cost_total] = total;
+  // Each activity alone, its public payer's part (the same arithmetic as attribute_costs).
+  for (int k = 0; k < kCostedActivities; ++k) {
+    double activity[kTallies] = {};
+    double one[kPayers] = {};
+    if (k < kTallies) activity[k] = row[fm_tally_first + k];
+    attribute_costs(u, council, activity, k < kTallies ? 0.0 : row[fm_emergency_admissions], one);
+    row[fm_public_cost_first + k] = one[costed_activity_payer(k)];
+  }
+}
+
+void Simulation::BlockState::clear_month(std::size_t n_cells) {
+  // People are stored in zone order, so a block usually touches a few cells: clear only
+  // those touched last month.
+  if (events.size() != n_cells * kFlowMetrics) {
+    events.assign(n_cells * kFlowMetrics, 0.0);
+    stocks.assign(n_cells * kStockMetrics, 0.0);
+  } else if (end_cell > first_cell) {
+    std::fill(events.begin() + static_cast<std::ptrdiff_t>(first_cell * kFlowMetrics),
+              events.begin() + static_cast<std::ptrdiff_t>(end_cell * kFlowMetrics), 0.0);
+    std::fill(stocks.begin() + static_cast<std::ptrdiff_t>(first_cell * kStockMetrics),
+              stocks.begin() + static_cast<std::ptrdiff_t>(end_cell * kStockMetrics), 0.0);
+  }
+  deaths.fill(0.0);
+  leavers.fill(0.0);
+  limited_leavers.fill(0.0);
+  std::fill(programme.begin(), programme.end(), 0.0);
+  first_cell = n_cells;
+  end_cell = 0;
+}
+
+Simulation::BlockState& Simulation::block_of(std::size_t i) {
+  const std::size_t b = i / kBlockSize;
+  const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
+  while (blocks_.size() <= b) {
+    BlockState st;
+    st.sums.assign(n_cells * kSumMetrics, 0.0);
+    st.women.assign(static_cast<std::size_t>(out_.layout.zones), 0.0);
+    st.women_smokers.assign(static_cast<std::size_t>(out_.layout.zones), 0.0);
+    st.clear_month(n_cells);
+    blocks_.push_back(std::move(st));
+  }
+  return blocks_[b];
+}
+
+void Simulation::contribute(BlockState& b, std::size_t i, double sign) const {
+  const int quintile = quintile_of_decile(pop_.decile[i]);
+  const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile));
+  double* row = &b.sums[cell * kSumMetrics];
+  row[sum_people] += sign;
+  row[sum_expected_deaths] += sign * pop_.death_probability[i];
+  row[sum_utility] += sign * pop_.utility[i];
+  for (int k = 0; k < kRandomTallies; ++k) row[sum_tally_first + k] += sign * pop_.expected_tally[k][i];
+  if (track_isolation_onset_) row[sum_isolation_onset] += sign * isolation_onset_base(i);
+  const CareSetting care = pop_.care(i);
+  if (care == CareSetting::home_care) row[sum_tally_first + static_cast<int>(home_care_hours)] += sign * cal_.rates.home_care_hours_per_month;
+  if (care == CareSetting::care_home) row[sum_tally_first + static_cast<int>(care_home_weeks)] += sign * cal_.rates.care_home_weeks_per_month;
+  const int age = pop_.age_years(i), sex = pop_.sex(i);
+  b.people[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)))] += sign;
+  const bool is_limited = limited(i);
+  if (is_limited) b.limited[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)))] += sign;
+  if (sex == 1 && age >= 15 && age <= 44) {
+    b.women[pop_.zone[i]] += sign;
+    if (pop_.smoking(i) == Smoking::current) b.women_smokers[pop_.zone[i]] += sign;
+  }
+  add_work(row, work_code(i, age, pop_.conditions[i], is_limited), sex, sign);
+  const std::uint8_t carer = carer_code(i);
+  if (carer) {
+    row[sum_carers] += sign;
+    if (carer & 2u) row[sum_strained_carers] += sign;
+  }
+}
+
+std::uint8_t Simulation::work_code(std::size_t i, int age, std::uint8_t conditions, bool is_limited) const {
+  if (!economy_.working_age(age)) return 0;
+  const WorkHealth s = work_health(is_limited, conditions);
+  const int sex = pop_.sex(i), icp = out_.layout.zone_icp[pop_.zone[i]];
+  const std::uint32_t u = latent_word(key_, pop_.id[i], trait_employment);
+  const bool employed = u < economy_.at(icp, sex, s);
+  const bool ill_health = !employed && s != WorkHealth::well && u < economy_.at(icp, sex, WorkHealth::well);
+  return static_cast<std::uint8_t>(1u | (employed ? 2u : 0u) | (ill_health ? 4u : 0u) | (static_cast<unsigned>(s) << 3) |
+                                   (age >= 50 ? 32u : 0u));
+}
+
+void Simulation::add_work(double* row, std::uint8_t code, int sex, double sign) const {
+  if (!code) return;
+  row[sum_working_age] += sign;
+  if (code & 2u) {
+    row[sum_employed] += sign;
+    row[sum_absence_days] +=
+        sign * static_cast<double>(economy_.absence_days_per_month[static_cast<std::size_t>(sex)][(code >> 5) & 1u][(code >> 3) & 3u]);
+  }
+  if (code & 4u) row[sum_out_of_work_ill_health] += sign;
+}
+
+float Simulation::carer_strain_rr(std::size_t i) const {
+  float rr = 1.f;
+  for (unsigned b = pop_.interventions[i] & person_bits_; b; b &= b - 1) rr *= actual_[static_cast<std::size_t>(__builtin_ctz(b))][pm_carer_strain];
+  return rr;
+}
+
+bool Simulation::carer_strained(std::size_t i, float rr) const {
+  const std::size_t k = (pop_.conditions[i] & (1u << dementia)) ? 1 : 0;
+  return latent_word(key_, pop_.id[i], trait_carer_strain) < probability_threshold(carers_.strain[k] * static_cast<double>(rr));
+}
+
+float Simulation::carer_care_home(std::size_t i, float rr) const {
+  const std::size_t k = (pop_.conditions[i] & (1u << dementia)) ? 1 : 0;
+  return static_cast<float>(carer_strained(i, rr) ? carers_.care_home_strained[k] : carers_.care_home_unstrained[k]);
+}
+
+std::uint8_t Simulation::carer_code(std::size_t i) const {
+  if (!(pop_.risk[i] & risk_bits::family) || pop_.age_months[i] < 12) return 0;
+  return static_cast<std::uint8_t>(1u | (carer_strained(i, carer_strain_rr(i)) ? 2u : 0u));
+}
+
+Simulation::Cached Simulation::cached(std::size_t i) const {
+  Cached c;
+  c.death = pop_.death_probability[i];
+  c.utility = pop_.utility[i];
+  for (int k = 0; k < kRandomTallies; ++k) c.tally[static_cast<std::size_t>(k)] = pop_.expected_tally[k][i];
+  c.care = pop_.care(i);
+  c.age = pop_.age_years(i);
+  if (track_isolation_onset_) c.isolation_onset = isolation_onset_base(i);
+  c.frailty = static_cast<std::uint8_t>(pop_.frailty(i));
+  c.conditions = pop_.conditions[i];
+  c.risk = pop_.risk[i];
+  c.carer = carer_code(i);
+  return c;
+}
+
+bool Simulation::limited_with(std::size_t i, int age, int frailty, std::uint8_t conditions) const {
+  const std::uint32_t u = latent_word(key_, pop_.id[i], trait_activity_limitation);
+  return u < limitation_.at(pop_.sex(i), pop_.decile[i], std::min(age, kMaxAge), frailty, condition_count(conditions));
+}
+
+bool Simulation::limited(std::size_t i) const {
+  return limited_with(i, pop_.age_years(i), static_cast<int>(pop_.frailty(i)), pop_.conditions[i]);
+}
+
+float Simulation::isolation_onset_base(std::size_t i) const {
+  if (pop_.risk[i] & risk_bits::isolated) return 0.f;
+  return cal_.rates.cells[world_.index(zone_district_[pop_.zone[i]], pop_.decile[i], pop_.sex(i), pop_.age_years(i))].isolated_on;
+}
+
+void Simulation::add_difference(BlockState& b, std::size_t i, const Cached& before) const {
+  const int quintile = quintile_of_decile(pop_.decile[i]);
+  const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile));
+  double* row = &b.sums[cell * kSumMetrics];
+  row[sum_expected_deaths] += static_cast<double>(pop_.death_probability[i]) - static_cast<double>(before.death);
+  row[sum_utility] += static_cast<double>(pop_.utility[i]) - static_cast<double>(before.utility);
+  for (int k = 0; k < kRandomTallies; ++k)
+    row[sum_tally_first + k] +=
+        static_cast<double>(pop_.expected_tally[k][i]) - static_cast<double>(before.tally[static_cast<std::size_t>(k)]);
+  if (track_isolation_onset_) row[sum_isolation_onset] += static_cast<double>(isolation_onset_base(i)) - before.isolation_onset;
+  const CareSetting care = pop_.care(i);
+  if (care != before.care) {
+    const double hours = cal_.rates.home_care_hours_per_month, weeks = cal_.rates.care_home_weeks_per_month;
+    row[sum_tally_first + static_cast<int>(home_care_hours)] +=
+        (care == CareSetting::home_care ? hours : 0.0) - (before.care == CareSetting::home_care ? hours : 0.0);
+    row[sum_tally_first + static_cast<int>(care_home_weeks)] +=
+        (care == CareSetting::care_home ? weeks : 0.0) - (before.care == CareSetting::care_home ? weeks : 0.0);
+  }
+  const int age = pop_.age_years(i);
+  if (age != before.age) {
+    const int sex = pop_.sex(i);
+    const int g0 = age_group_of(before.age), g1 = age_group_of(age);
+    if (g0 != g1) {
+      b.people[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, g0))] -= 1;
+      b.people[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, g1))] += 1;
+    }
+  }
+  if (pop_.sex(i) == 1) {
+    const bool was = before.age >= 15 && before.age <= 44, is = age >= 15 && age <= 44;
+    if (was != is) b.women[pop_.zone[i]] += is ? 1.0 : -1.0;
+    const bool was_smoker = was && static_cast<Smoking>(before.risk & risk_bits::smoking_mask) == Smoking::current;
+    const bool is_smoker = is && pop_.smoking(i) == Smoking::current;
+    if (was_smoker != is_smoker) b.women_smokers[pop_.zone[i]] += is_smoker ? 1.0 : -1.0;
+  }
+  const std::uint8_t carer = carer_code(i);
+  if (carer != before.carer) {
+    row[sum_carers] += static_cast<double>(carer & 1u) - static_cast<double>(before.carer & 1u);
+    row[sum_strained_carers] += static_cast<double>((carer >> 1) & 1u) - static_cast<double>((before.carer >> 1) & 1u);
+  }
+  // The activity-limitation state: it changes only with age group, frailty or conditions, so the
+  // (cheap, but not free) propensity is read only when one of them did.
+  // The economy's state changes with the same things, and at the edges of working age.
+  const bool health_changed = age_group_of(age) != age_group_of(before.age) || static_cast<int>(pop_.frailty(i)) != before.frailty ||
+                              pop_.conditions[i] != before.conditions;
+  const bool work_age_changed = economy_.working_age(age) != economy_.working_age(before.age);
+  if (health_changed || work_age_changed) {
+    const bool was_limited = limited_with(i, before.age, before.frailty, before.conditions), now_limited = limited(i);
+    const int sex = pop_.sex(i);
+    if (was_limited || now_limited) {
+      if (was_limited) b.limited[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(before.age)))] -= 1;
+      if (now_limited) b.limited[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)))] += 1;
+    }
+    const std::uint8_t w0 = work_code(i, before.age, before.conditions, was_limited), w1 = work_code(i, age, pop_.conditions[i], now_limited);
+    if (w0 != w1) {
+      add_work(row, w0, sex, -1.0);
+      add_work(row, w1, sex, +1.0);
+    }
+  }
+}
+
+void Simulation::rebuild_block_sums() {
+  const std::size_t n = pop_.size();
+  const std::size_t n_blocks = block_count(n);
+  const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
+  blocks_.clear();
+  blocks_.resize(n_blocks);
+  for_each_block(n, [&](std::size_t b, std::size_t begin, std::size_t end) {
+    BlockState& st = blocks_[b];
+    st.sums.assign(n_cells * kSumMetrics, 0.0);
+    st.people.fill(0.0);
+    st.limited.fill(0.0);
+    st.women.assign(static_cast<std::size_t>(out_.layout.zones), 0.0);
+    st.women_smokers.assign(static_cast<std::size_t>(out_.layout.zones), 0.0);
+    st.clear_month(n_cells);
+    for (std::size_t i = begin; i < end; ++i)
+      if (pop_.alive(i)) contribute(st, i, +1.0);
+  });
+}
+
+Simulation::Simulation(const World& world, RunSettings settings)
+    : world_(world), settings_(std::move(settings)), key_{settings_.seed, settings_.replicate} {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (settings_.months < 1 || settings_.months > 25 * 12)
+    throw InputError("the horizon must be 1 to 300 months, not " + std::to_string(settings_.months));
+  if (settings_.start_year != world.region->base_year)
+    throw InputError("start year " + std::to_string(settings_.start_year) + " is not the region data's base year (" +
+                     std::to_string(world.region->base_year) + "): the population is known only at mid-" +
+                     std::to_string(world.region->base_year));
+  if (settings_.mode == Mode::sd && settings_.policy && !settings_.policy->interventions.empty())
+    throw InputError("--mode sd drives the system models from cohort averages and cannot run interventions, which act on people; "
+                     "this scenario funds " + std::to_string(settings_.policy->interventions.size()) +
+                     " (run it in the hybrid mode, or use a scenario without interventions)");
+  weight_ = 1.0 / settings_.scale;
+  auto syn = synthesise(world, key_, settings_.scale);
+  cal_ = calibrate(world, syn, settings_.scale);
+  reserve_slots(cal_.rates, world.multipliers);
+  pop_ = std::move(syn.population);
+  prevalence_ = std::move(syn.prevalence);
+  {
+    // The activity-limitation health state, calibrated to England's DFLE at 65.
+    // Base-year death rates by sex, decile and age: the calibrated cell hazards, weighted by
+    // the people synthesised in each district.
+    DecileMortality mx(static_cast<std::size_t>(kSexes * kDeciles * kAges), 0.0), n(mx.size(), 0.0);
+    for (std::size_t i = 0; i < pop_.size(); ++i) {
+      const int age = std::min(pop_.age_years(i), kMaxAge), sex = pop_.sex(i), d = pop_.decile[i];
+      const int district = world.geography.zones[pop_.zone[i]].district;
+      const std::size_t k = decile_mortality_index(sex, d, age);
+      mx[k] += 12.0 * static_cast<double>(cal_.rates.cells[world.index(district, d, sex, age)].death);
+      n[k] += 1;
+    }
+    for (std::size_t k = 0; k < mx.size(); ++k) mx[k] = n[k] > 0 ? mx[k] / n[k] : (k % kAges ? mx[k - 1] : 0.0);
+    const LimitationCalibration lc = calibrate_limitation(world.params, *world.region, pop_, mx);
+    limitation_ = lc.model;
+    for (int s = 0; s < kSexes; ++s) {
+      const auto sx = static_cast<std::size_t>(s);
+      const std::string sex(kSexNames[sx]);
+      cal_.derived_parameters.push_back({"health_state.limitation.intercept." + sex, lc.model.alpha[sx]});
+      cal_.derived_parameters.push_back({"health_state.limitation.deprivation_slope." + sex, lc.model.gamma[sx]});
+      cal_.diagnostics.push_back({"health_state.dfle65.england_standardised." + sex, lc.achieved_dfle65[sx],
+                                  "DFLE at 65 (years) of the synthesised population weighted to England's deciles with the " + lc.period +
+                                      " England life table; the calibration target (ONS, APS) is " + std::to_string(lc.target_dfle65[sx])});
+      cal_.diagnostics.push_back({"health_state.dfle_sii_at_birth." + sex, lc.achieved_sii[sx],
+                                  "slope index of inequality in DFLE at birth across deciles (years) at the base year; the calibration "
+                                  "target (ONS) is " + std::to_string(lc.target_sii[sx])});
+    }
+  }
+  norms_ = syn.norms;
+  for (const auto& z : world.geography.zones) zone_district_.push_back(z.district);
+  set_arrival_ids(syn.next_person_id);
+
+  out_.start_year = settings_.start_year;
+  out_.start_month = 7;
+  out_.months = settings_.months;
+  out_.scale = settings_.scale;
+  out_.seed = settings_.seed;
+  out_.replicate = settings_.replicate;
+  out_.layout.zones = static_cast<int>(world.geography.zones.size());
+  for (const auto& z : world.geography.zones) {
+    out_.layout.zone_icp.push_back(z.icp);
+    out_.layout.zone_district.push_back(z.district);
+    out_.layout.zone_neighbourhood.push_back(z.neighbourhood);
+  }
+  out_.diagnostics = cal_.diagnostics;
+  for (const auto& dc : prevalence_.district_calibrations)
+    for (std::size_t d = 0; d < dc.logit_shift.size(); ++d)
+      out_.diagnostics.push_back({"prevalence.district_logit_shift." + dc.indicator + "." + world.region->districts[d].code,
+                                  dc.logit_shift[d], "target " + std::to_string(dc.target_percent[d]) + "% of adults"});
+  for (const auto& [name, v] : prevalence_.anchor_scales)
+    out_.diagnostics.push_back({"prevalence.anchor_scale." + name, v, "England anchor scale factor"});
+  for (const auto& note : world.costs.provenance)
+    out_.diagnostics.push_back({"unit_cost_gbp." + note.name, note.gbp, note.how});
+  out_.agents_at_start = pop_.size();
+  if (settings_.person_ledger) person_cost_.assign(arrivals_.end, 0.0);
+  setup_wider(world);
+  setup_programmes();
+
+  for_each_block(pop_.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) refresh_at(i, 0);
+  });
+  rebuild_block_sums();
+  out_.snapshots.push_back(snapshot(-1));
+  setup_system();
+  out_.setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void Simulation::setup_wider(const World& world) {
+  const Parameters& p = world.params;
+  const std::size_t zones = world.geography.zones.size();
+  const int icps = static_cast<int>(world.region->icps.size());
+  // The economy: working-age people by ICP, sex, age band and health, and each ICP's APS
+  // employment rate (its districts' rates weighted by their synthesised people aged 16-64).
+  WorkforceCounts counts(icps);
+  std::vector<double> district_people(world.region->districts.size(), 0.0);
+  std::vector<double> women(zones, 0.0), smokers(zones, 0.0);
+  for (std::size_t i = 0; i < pop_.size(); ++i) {
+    const int age = pop_.age_years(i), sex = pop_.sex(i);
+    const Zone& z = world.geography.zones[pop_.zone[i]];
+    if (sex == 1 && age >= 15 && age <= 44) {
+      women[pop_.zone[i]] += 1;
+      if (pop_.smoking(i) == Smoking::current) smokers[pop_.zone[i]] += 1;
+    }
+    if (age < p.working_age_min || age > p.working_age_max) continue;
+    const bool lim = limited(i);
+    counts.at(z.icp, sex, age >= 50 ? 1 : 0, work_health(lim, pop_.conditions[i])) += 1;
+    district_people[static_cast<std::size_t>(z.district)] += 1;
+  }
+  std::vector<double> target(static_cast<std::size_t>(icps), 0.0), icp_people(static_cast<std::size_t>(icps), 0.0),
+      unweighted(static_cast<std::size_t>(icps), 0.0), districts(static_cast<std::size_t>(icps), 0.0);
+  for (std::size_t d = 0; d < world.region->districts.size(); ++d) {
+    const std::string& code = world.region->districts[d].code;
+    const auto r = p.employment_rate_by_district.find(code);
+    if (r == p.employment_rate_by_district.end())
+      throw ParameterError("the parameter table has no employment rate for district " + code + " (" + world.region->districts[d].name +
+                           "): add a row economy.employment_rate_16_64." + code + " (percent, APS)");
+    const int icp = world.region->districts[d].icp;
+    target[static_cast<std::size_t>(icp)] += r->second * district_people[d];
+    icp_people[static_cast<std::size_t>(icp)] += district_people[d];
+    unweighted[static_cast<std::size_t>(icp)] += r->second;
+    districts[static_cast<std::size_t>(icp)] += 1;
+  }
+  // (An ICP without synthesised working-age people, at a tiny scale, takes its districts' plain mean.)
+  for (std::size_t c = 0; c < target.size(); ++c)
+    target[c] = icp_people[c] > 0 ? target[c] / icp_people[c] : unweighted[c] / std::max(1.0, districts[c]);
+  const EconomyCalibration ec = calibrate_economy(p, target, counts);
+  economy_ = ec.model;
+  for (int c = 0; c < icps; ++c) {
+    const std::string& name = world.region->icps[static_cast<std::size_t>(c)].name;
+    out_.diagnostics.push_back({"economy.employment_intercept." + name, ec.model.intercept[static_cast<std::size_t>(c)],
+                                "log-odds of work of a well man aged 16-64; calibrated so that the ICP's synthesised people are in work at " +
+                                    std::to_string(100 * target[static_cast<std::size_t>(c)]) + "% (APS Jan-Dec 2018, its districts weighted), achieved " +
+                                    std::to_string(100 * ec.achieved_rate[static_cast<std::size_t>(c)]) + "%"});
+  }
+  out_.diagnostics.push_back({"economy.absence_base_days", ec.absence_base_days,
+                              "sickness-absence days a year of a well male worker under 50, scaled so that the region's workers average " +
+                                  std::to_string(p.absence_days_per_worker) + " (ONS 2018); achieved " + std::to_string(ec.achieved_days_per_worker)});
+  out_.diagnostics.push_back({"economy.output_per_workless_month_gbp", ec.model.output_per_workless_month,
+                              "GBP of output lost in a month out of work: weekly earnings x weeks a year x on-costs / 12"});
+  // The start of life.
+  std::vector<double> births(zones, 0.0), share(zones, 0.0);
+  for (std::size_t z = 0; z < zones; ++z) {
+    births[z] = cal_.demography.births_per_woman_15_44_per_month[static_cast<std::size_t>(world.geography.zones[z].district)] * women[z];
+    share[z] = women[z] > 0 ? smokers[z] / women[z] : 0.0;
+  }
+  births_ = calibrate_births(p, births, share);
+  cal_.rates.infant_emergency_lbw = static_cast<float>(births_.infant_emergency_lbw);
+  cal_.rates.infant_emergency_other = static_cast<float>(births_.infant_emergency_other);
+  out_.diagnostics.push_back({"birth.satod_scale", births_.satod_scale,
+                              "a zone's rate of smoking at delivery per unit of its women's (15-44) smoking prevalence, so that the region's is " +
+                                  std::to_string(100 * p.satod_region) + "%"});
+  out_.diagnostics.push_back({"birth.low_birth_weight.nonsmoker", births_.lbw_nonsmoker,
+                              "risk of a birth under 2,500 g when the mother does not smoke: with the odds ratio, England's SATOD and low birth weight agree"});
+  out_.diagnostics.push_back({"birth.low_birth_weight.region_expected", births_.region_lbw, "expected share of births under 2,500 g at the region's SATOD"});
+  // Babies synthesised under 1 get a birth weight with the region's expected risk.
+  const std::uint32_t lbw = probability_threshold(births_.region_lbw);
+  for (std::size_t i = 0; i < pop_.size(); ++i)
+    if (pop_.age_months[i] < 12 && latent_word(key_, pop_.id[i], trait_low_birth_weight) < lbw)
+      pop_.risk[i] = static_cast<std::uint8_t>(pop_.risk[i] | risk_bits::family);
+  // Unpaid carers.
+  carers_ = make_carer_model(p);
+  out_.diagnostics.push_back({"carers.strain.severe_frailty", carers_.strain[0],
+                              "chance that the unpaid carer of a severely frail person is strained: adults' CMD prevalence raised by the carers' odds ratio"});
+}
+
+void Simulation::set_arrival_ids(std::uint32_t first_free) {
+  // Expected births per zone-month and in-migrants per district-month in the base year, from
+  // the region data alone (never from a parameter a scenario may override, such as the
+  // trends), times the growth the layout allows: the capacities are the same in every arm
+  // of a comparison.
+  const auto zones = world_.geography.zones.size();
+  std::vector<double> women(zones, 0.0);
+  for (std::size_t i = 0; i < pop_.size(); ++i)
+    if (pop_.sex(i) == 1 && pop_.age_years(i) >= 15 && pop_.age_years(i) <= 44) women[pop_.zone[i]] += 1;
+  double births = 0, migrants = 0;
+  for (std::size_t z = 0; z < zones; ++z)
+    births = std::max(births, cal_.demography.births_per_woman_15_44_per_month[static_cast<std::size_t>(zone_district_[z])] * women[z]);
+  for (double m : cal_.demography.in_migrant_agents_per_month) migrants = std::max(migrants, m);
+  arrivals_ = make_arrival_ids(first_free, static_cast<int>(zones), static_cast<int>(world_.region->districts.size()),
+                               births * kArrivalGrowth, migrants * kArrivalGrowth);
+}
+
+void Simulation::record_survivors() {
+  out_.survivors.assign(kSurvivorCells, 0.0);
+  out_.survivor_utility.assign(kSurvivorCells, 0.0);
+  for (std::size_t i = 0; i < pop_.size(); ++i) {
+    if (!pop_.alive(i)) continue;
+    const auto k = static_cast<std::size_t>(survivor_cell(pop_.decile[i], pop_.sex(i), std::min(pop_.age_years(i), kMaxAge)));
+    out_.survivors[k] += weight_;
+    out_.survivor_utility[k] += weight_ * static_cast<double>(pop_.utility[i]);
+  }
+  const Parameters& p = world_.params;
+  out_.utility_norm.assign(static_cast<std::size_t>(kSexes * kSurvivorAges), 0.0);
+  for (int s = 0; s < kSexes; ++s)
+    for (int a = 0; a < kSurvivorAges; ++a)
+      out_.utility_norm[static_cast<std::size_t>(s * kSurvivorAges + a)] = p.utility_norm(s, a);
+}
+
+ParameterTable Simulation::parameter_table() const {
+  ParameterTable t = world_.table;
+  for (const auto& [name, v] : cal_.derived_parameters)
+    if (t.contains(name)) t.set_derived(name, v);
+  return t;
+}
+
+void Simulation::reset_population(Population people) {
+  pop_ = std::move(people);
+  std::uint32_t max_id = 0;
+  for (std::size_t i = 0; i < pop_.size(); ++i) max_id = std::max(max_id, pop_.id[i]);
+  set_arrival_ids(std::max(arrivals_.births_base, max_id + 1));
+  if (settings_.person_ledger) person_cost_.assign(arrivals_.end, 0.0);
+  for_each_block(pop_.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) refresh_at(i, month_);
+  });
+  rebuild_block_sums();
+}
+
+void Simulation::refresh_at(std::size_t i, int month) {
+  const Multipliers& m = world_.multipliers;
+  // The family bit from age 1: an unpaid carer, for someone at home with dementia or severe
+  // frailty (under 1 the bit is the birth weight, set at birth).
+  if (pop_.age_months[i] >= 12) {
+    const std::uint8_t cond = pop_.conditions[i];
+    bool has = false;
+    if (CarerModel::needs_care(pop_.age_years(i), cond, pop_.frailty(i), pop_.care(i)))
+      has = latent_word(key_, pop_.id[i], trait_unpaid_carer) <
+            ((cond & (1u << dementia)) ? carers_.has_carer_dementia : carers_.has_carer_frailty);
+    pop_.risk[i] = has ? static_cast<std::uint8_t>(pop_.risk[i] | risk_bits::family)
+                       : static_cast<std::uint8_t>(pop_.risk[i] & static_cast<std::uint8_t>(~risk_bits::family));
+  }
+  Hazards hz;
+  PersonEffects fx;
+  const bool effects = person_effects(i, true, fx);
+  compute_hazards(pop_, i, month, cal_.rates, m, zone_district_, hz, effects ? &fx : nullptr);
+  const int district = zone_district_[pop_.zone[i]];
+  const CellRates& c = cal_.rates.cells[world_.index(district, pop_.decile[i], pop_.sex(i), pop_.age_years(i))];
+  // Each event's monthly rate is its monthly probability; the windows of the event channels
+  // hold from the hazards at their largest (model/people/channels.hpp).
+  pop_.window[i] = channel_window(hz, c);
+  pop_.death_probability[i] = hz.h[ev_death];
+  const std::uint8_t cond = pop_.conditions[i];
+  const Frailty f = pop_.frailty(i);
+  for (int t = 0; t < kRandomTallies; ++t)
+    pop_.expected_tally[t][i] = c.tally[static_cast<std::size_t>(t)] * m.tally_rr(t, cond, f);
+  // Members' multipliers on GP, A&E and outpatient use (constant while a member; area
+  // programmes' multipliers apply to the cell sums instead, as they change month by month).
+  for (unsigned b = pop_.interventions[i] & person_bits_; b; b &= b - 1) {
+    const MultiplierSet& x = programmes_[static_cast<std::size_t>(__builtin_ctz(b))].full;
+    pop_.expected_tally[gp_appointments][i] *= x[pm_gp];
+    pop_.expected_tally[ae_attendances][i] *= x[pm_ae];
+    pop_.expected_tally[outpatient_attendances][i] *= x[pm_outpatient];
+  }
+  const CareSetting care = pop_.care(i);
+  // Utility: age-sex norm x condition multipliers x frailty x care home.
+  const Parameters& p = world_.params;
+  const double norm = c.utility_norm;
+  double u = norm;
+  for (int k = 0; k < kConditions; ++k)
+    if (cond & (1u << k)) u *= std::max(0.0, (norm - p.utility_decrement[static_cast<std::size_t>(k)]) / norm);
+  u *= p.utility_frailty_multiplier[static_cast<std::size_t>(f)];
+  if (care == CareSetting::care_home) u *= p.utility_care_home_multiplier;
+  pop_.utility[i] = static_cast<float>(u);
+}
+
+void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::uint32_t, 4>& words, unsigned mask) {
+  const int t = month_;
+  // The cached windows used the multipliers at their largest; the channels' events are chosen
+  // with this month's actual hazards (model/people/channels.hpp).
+  PersonEffects fx;
+  const bool effects = person_effects(i, false, fx);
+  const PersonRates rates(pop_, i, t, cal_.rates, world_.multipliers, zone_district_, effects ? &fx : nullptr);
+  const CellRates& c = rates.cell();
+  const int sex = pop_.sex(i);
+  const int age = pop_.age_years(i);
+  std::array<int, kChannels> chosen{};
+  bool any = false;
+  for (int ch = 0; ch < kChannels; ++ch) {
+    chosen[static_cast<std::size_t>(ch)] =
+        (mask >> ch & 1u) ? channel_event(ch, words[static_cast<std::size_t>(ch)], pop_.window[i], rates) : -1;
+    any = any || chosen[static_cast<std::size_t>(ch)] >= 0;
+  }
+  if (!any) return;
+  const int quintile = quintile_of_decile(pop_.decile[i]);
+  const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile));
+  acc.touch(cell);
+  double* row = &acc.events[cell * kFlowMetrics];
+  const Cached before = cached(i);
+  const auto lt = static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)));
+  std::uint8_t& risk = pop_.risk[i];
+  std::uint8_t& status = pop_.status[i];
+  auto set_care = [&](CareSetting s) {
+    status = static_cast<std::uint8_t>((status & static_cast<std::uint8_t>(~status_bits::care_mask)) | (static_cast<unsigned>(s) << status_bits::care_shift));
+  };
+  // The events of the behaviour, conditions and care channels, in that order; each was chosen
+  // against the state at the start of the month.
+  bool changed = false;
+  for (const int event : {chosen[ch_behaviour], chosen[ch_conditions], chosen[ch_care]}) {
+    if (event < 0) continue;
+    changed = true;
+    switch (event) {
+      case ev_emergency_admission: {
+        row[fm_emergency_admissions] += 1;
+        if (pop_.age_months[i] < 12) row[fm_infant_emergency_admissions] += 1;
+        CounterEngine e(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::event_detail);
+        const double z = world_.params.zero_day_share;
+        double bed_days = 0;
+        // The system's feedback: occupancy lengthens stays, and social care capacity scales the
+        // delayed part of a stay (a share d of bed-days): m x the delays make stays 1 + d (m - 1) as long.
+        const IcpFeedback& sys = feedback_[static_cast<std::size_t>(zone_icp_[pop_.zone[i]])];
+        const double d = world_.params.delayed_share_of_bed_days;
+        const double stretch = 1.0 + d * (sys.delayed_discharge - 1.0);
+        const double los_multiplier = (effects ? fx.m[pm_length_of_stay] : 1.0) * sys.length_of_stay * stretch;
+        if (e.uniform() >= z) {
+          const double mean_nonzero = std::max(1.0, c.emergency_los_days * los_multiplier / (1.0 - z));
+          boost::random::geometric_distribution<int, double> extra(1.0 / mean_nonzero);
+          bed_days = 1.0 + extra(e);
+        }
+        row[fm_emergency_bed_days] += bed_days;
+        const double delayed_multiplier = effects ? fx.m[pm_delayed_discharge] : 1.0;
+        const double delayed = bed_days * d * sys.delayed_discharge / stretch * delayed_multiplier;
+        row[fm_delayed_discharge_bed_days] += delayed;
+        if (effects && delayed_multiplier != 1.0) attribute_delayed_discharge(i, delayed, acc);
+        const double care_home_after = c.care_home_after_admission * (effects ? fx.m[pm_care_home] : 1.0);
+        if (pop_.care(i) != CareSetting::care_home && e.uniform() < care_home_after) {
+          set_care(CareSetting::care_home);
+          row[fm_care_home_moves] += 1;
+          row[fm_care_home_moves_after_admission] += 1;
+        }
+        if (settings_.person_ledger) {
+          double activity[kTallies] = {};
+          double cost[kPayers] = {};
+          detail::attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])],
+                                  activity, 1.0, cost);
+          for (double x : cost) person_cost_[pop_.id[i]] += x;
+        }
+        break;
+      }
+      case ev_cmd_recovery:
+        pop_.conditions[i] = static_cast<std::uint8_t>(pop_.conditions[i] & ~(1u << common_mental_disorder));
+        break;
+      case ev_smoking_start:
+        risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::smoking_mask)) | static_cast<unsigned>(Smoking::current));
+        break;
+      case ev_smoking_quit:
+        risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::smoking_mask)) | static_cast<unsigned>(Smoking::ex));
+        break;
+      case ev_weight_up:
+      case ev_weight_down: {
+        int w = static_cast<int>(pop_.weight(i)) + (event == ev_weight_up ? 1 : -1);
+        w = std::clamp(w, 0, 2);
+        risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::weight_mask)) | (w << risk_bits::weight_shift));
+        break;
+      }
+      case ev_inactive_toggle: risk ^= risk_bits::inactive; break;
+      case ev_drinking_toggle: risk ^= risk_bits::harmful_drinking; break;
+      case ev_isolation_toggle: risk ^= risk_bits::isolated; break;
+      case ev_care_move: {
+        if (pop_.care(i) == CareSetting::home) {
+          set_care(CareSetting::home_care);
+          row[fm_home_care_starts] += 1;
+        } else {
+          set_care(CareSetting::care_home);
+          row[fm_care_home_moves] += 1;
+        }
+        break;
+      }
+      default: {
+        const int k = event - ev_incidence_first;
+        pop_.conditions[i] = static_cast<std::uint8_t>(pop_.conditions[i] | (1u << k));
+        row[fm_incidence_first + k] += 1;
+        break;
+      }
+    }
+  }
+  // The leaving channel: frailty progression, or the person leaves (death, emigration).
+  const int leaving = chosen[ch_leave];
+  if (leaving == ev_frailty_progression) {
+    const int f = std::min(3, static_cast<int>(pop_.frailty(i)) + 1);
+    status = static_cast<std::uint8_t>((status & static_cast<std::uint8_t>(~status_bits::frailty_mask)) | f);
+    changed = true;
+  }
+  if (changed) {
+    refresh_at(i, t);
+    add_difference(acc, i, before);
+  }
+  if (leaving != ev_death && leaving != ev_emigration) return;
+  // The person's contribution to the running sums leaves with them; the month's flows, counted
+  // from the state at its start, keep half of it (leavers count half the month).
+  contribute(acc, i, -1.0);
+  pop_.status[i] = static_cast<std::uint8_t>(pop_.status[i] & static_cast<std::uint8_t>(~status_bits::alive));
+  row[leaving == ev_death ? fm_deaths : fm_out_migrants] += 1;
+  if (leaving == ev_death) acc.deaths[lt] += 1;
+  row[fm_person_months] -= 0.5;
+  row[fm_qalys] -= before.utility / 24.0;
+  acc.leavers[lt] += 1;
+  const bool was_limited = limited_with(i, before.age, before.frailty, before.conditions);
+  if (was_limited) acc.limited_leavers[lt] += 1;
+  // The economy's and the carers' flows count a leaver half the month too.
+  const std::uint8_t work = work_code(i, before.age, before.conditions, was_limited);
+  if (work) {
+    row[fm_working_age_person_months] -= 0.5;
+    if (work & 2u) {
+      const double days = economy_.absence_days_per_month[static_cast<std::size_t>(sex)][(work >> 5) & 1u][(work >> 3) & 3u];
+      row[fm_employed_person_months] -= 0.5;
+      row[fm_sickness_absence_days] -= 0.5 * days;
+      row[fm_lost_output_absence_gbp] -= 0.5 * days * economy_.output_per_absence_day;
+    }
+    if (work & 4u) {
+      row[fm_out_of_work_ill_health_person_months] -= 0.5;
+      row[fm_lost_output_workless_gbp] -= 0.5 * economy_.output_per_workless_month;
+    }
+  }
+  if (before.carer) {
+    row[fm_carer_person_months] -= 0.5;
+    if (before.carer & 2u) {
+      row[fm_strained_carer_person_months] -= 0.5;
+      row[fm_carer_qalys_lost] -= 0.5 * carers_.utility_loss / 12.0;
+    }
+  }
+}
+
+void Simulation::verify_window(std::size_t i, const std::array<std::uint32_t, 4>& words) const {
+  PersonEffects fx;
+  const bool effects = person_effects(i, false, fx);
+  const PersonRates rates(pop_, i, month_, cal_.rates, world_.multipliers, zone_district_, effects ? &fx : nullptr);
+  ChannelWindow all;
+  all.lo.fill(65535);
+  all.hi.fill(0);
+  const unsigned outside = pop_.window[i].outside(words);
+  for (int ch = 0; ch < kChannels; ++ch)
+    if (!(outside >> ch & 1u) && channel_event(ch, words[static_cast<std::size_t>(ch)], all, rates) >= 0)
+      throw InternalError("person " + std::to_string(pop_.id[i]) + ", month " + std::to_string(month_) + ": channel " + std::to_string(ch) +
+                          " has an event inside its cached window");
+}
+
+void Simulation::lapse_memberships(std::size_t i, BlockState& b) {
+  // Each membership ends by its own draw, keyed by (person, month, programme stream): not a
+  // competitor of the person's events, so it changes none of their other draws.
+  const auto bits = static_cast<ProgrammeBits>(pop_.interventions[i] & person_bits_);
+  ProgrammeBits ended = 0;
+  for (unsigned m = bits; m; m &= m - 1) {
+    const auto k = static_cast<std::size_t>(__builtin_ctz(m));
+    const auto w = philox_words(key_, pop_.id[i], static_cast<std::uint32_t>(month_), Purpose::programme_lapse, programmes_[k].stream)[0];
+    if (w < lapse_threshold_[k]) ended |= static_cast<ProgrammeBits>(1u << k);
+  }
+  if (!ended) return;
+  const Cached before = cached(i);
+  pop_.interventions[i] = static_cast<ProgrammeBits>(pop_.interventions[i] & ~ended);
+  refresh_at(i, month_);
+  add_difference(b, i, before);
+}
+
+void Simulation::assign_pregnancy_programmes(std::vector<PendingBirth>& births) {
+  for (std::size_t k = 0; k < programmes_.size(); ++k) {
+    Programme& p = programmes_[k];
+    if (!p.births) continue;
+    const Targeting& g = p.spec->targeting;
+    std::vector<std::pair<std::uint32_t, std::size_t>> takers;  // (uptake draw, birth)
+    for (std::size_t j = 0; j < births.size(); ++j) {
+      PendingBirth& b = births[j];
+      if (!b.smoking || b.programme >= 0) continue;
+      const auto z = static_cast<std::size_t>(b.zone);
+      const bool covered = (g.icps.empty() || std::find(g.icps.begin(), g.icps.end(), out_.layout.zone_icp[z]) != g.icps.end()) &&
+                           (g.neighbourhoods.empty() ||
+                            std::find(g.neighbourhoods.begin(), g.neighbourhoods.end(), out_.layout.zone_neighbourhood[z]) != g.neighbourhoods.end());
+      if (!covered) continue;
+      programme_month_[k * kProgrammeMetrics + pg_eligible] += 1;
+      if (to_unit_open(b.words[1]) < p.spec->max_uptake) takers.emplace_back(b.words[1], j);
+    }
+    std::sort(takers.begin(), takers.end());
+    const auto places = static_cast<std::size_t>(std::max(0.0, std::floor(p.births_capacity)));
+    const std::size_t taken = std::min(places, takers.size());
+    for (std::size_t t = 0; t < taken; ++t) {
+      PendingBirth& b = births[takers[t].second];
+      b.programme = static_cast<int>(k);
+      if (to_unit_open(b.words[2]) < p.one_off[0]) {
+        b.smoking = false;
+        programme_month_[k * kProgrammeMetrics + pg_quit_smoking] += 1;
+      }
+    }
+    p.births_capacity -= static_cast<double>(taken);
+    // Places not taken this month are not carried (the budget is unspent); a fraction is.
+    p.carry = taken == places ? p.births_capacity : 0.0;
+  }
+}
+
+void Simulation::add_birth(const PendingBirth& pb, MonthFlows& flows) {
+  const int zone = pb.zone;
+  const bool smoking = pb.smoking;
+  const auto& words = pb.words;
+  const bool low_weight = to_unit_open(words[3]) < (smoking ? births_.lbw_smoker : births_.lbw_nonsmoker);
+  add_person(pb.id, zone, 0, pb.sex, true, low_weight);
+  const std::size_t i = pop_.size() - 1;
+  const int q = quintile_of_decile(pop_.decile[i]);
+  double* cell = &flows.cells[static_cast<std::size_t>(OutputLayout::cell(zone, q)) * kFlowMetrics];
+  cell[fm_births] += 1;
+  cell[fm_births_smoking_at_delivery] += smoking ? 1.0 : 0.0;
+  cell[fm_low_birth_weight_births] += low_weight ? 1.0 : 0.0;
+  if (pb.programme >= 0) {
+    const auto enrolled = static_cast<std::size_t>(pb.programme);
+    const Programme& p = programmes_[enrolled];
+    double* row = &programme_month_[enrolled * kProgrammeMetrics];
+    row[pg_new_participants] += 1;
+    row[pg_new_participants_q1 + q - 1] += 1;
+    row[pg_participants] += 1;
+    cell[fm_programme_new_participants] += 1;
+    for (std::size_t f = 0; f < static_cast<std::size_t>(kFunders); ++f) {
+      const double spend = p.spec->unit_cost * p.funder_share[f];
+      row[pg_spend_nhs + f] += spend;
+      cell[fm_programme_spend_first + f] += spend;
+    }
+    row[pg_spend_total] += p.spec->unit_cost;
+    cell[fm_programme_spend_total] += p.spec->unit_cost;
+  }
+}
+
+void Simulation::add_person(std::uint32_t id, int zone, int age_years, int sex, bool newborn, bool low_birth_weight) {
+  const std::size_t i = pop_.size();
+  pop_.resize(i + 1);
+  pop_.id[i] = id;
+  const auto words = philox_words(key_, id, kSynthesisMonth, Purpose::migrant_attributes);
+  const auto& share = world_.geography.zones[static_cast<std::size_t>(zone)].decile_share[static_cast<std::size_t>(imd_age_group(age_years))];
+  const double u = to_unit_open(words[0]);
+  int decile = kDeciles;
+  double acc = 0;
+  for (int d = 0; d < kDeciles; ++d) {
+    acc += share[static_cast<std::size_t>(d)];
+    if (u < acc) {
+      decile = d + 1;
+      break;
+    }
+  }
+  pop_.zone[i] = static_cast<std::uint8_t>(zone);
+  pop_.decile[i] = static_cast<std::uint8_t>(decile);
+  pop_.age_months[i] = static_cast<std::uint16_t>(age_years * 12 + (newborn ? 0 : static_cast<int>(words[1] % 12u)));
+  pop_.status[i] = pack_status(Frailty::fit, 1, CareSetting::home, true, sex);
+  pop_.risk[i] = 0;
+  pop_.conditions[i] = 0;
+  pop_.interventions[i] = 0;
+  draw_attributes(pop_, i, world_, prevalence_, norms_, key_);
+  if (low_birth_weight) pop_.risk[i] = static_cast<std::uint8_t>(pop_.risk[i] | risk_bits::family);
+  refresh_at(i, month_);
+  contribute(block_of(i), i, +1.0);
+  if (settings_.person_ledger && person_cost_.size() <= id) person_cost_.resize(id + 1, 0.0);
+}
+
+void Simulation::count_stocks(std::size_t i, double* row) const {
+  // Branch-free: every comparison adds 0 or 1.
+  const int age = pop_.age_years(i);
+  const std::uint8_t cond = pop_.conditions[i], risk = pop_.risk[i];
+  const double adult = age >= kAdultAge ? 1.0 : 0.0;
+  const auto smoking = static_cast<Smoking>(risk & risk_bits::smoking_mask);
+  const auto weight = static_cast<Weight>((risk & risk_bits::weight_mask) >> risk_bits::weight_shift);
+  row[sm_population] += 1;
+  row[sm_population_male] += pop_.sex(i) == 0;
+  row[sm_population_65_plus] += age >= 65;
+  row[sm_adults] += adult;
+  for (int c = 0; c < kConditions; ++c) row[sm_condition_first + c] += (cond >> c) & 1u;
+  row[sm_multimorbid] += condition_count(cond) >= 2;
+  row[sm_smokers] += adult * (smoking == Smoking::current);
+  row[sm_ex_smokers] += adult * (smoking == Smoking::ex);
+  row[sm_overweight_or_obese] += adult * (weight != Weight::healthy);
+  row[sm_obese] += adult * (weight == Weight::obese);
+  row[sm_inactive] += adult * ((risk & risk_bits::inactive) != 0);
+  row[sm_harmful_drinkers] += adult * ((risk & risk_bits::harmful_drinking) != 0);
+  row[sm_isolated] += adult * ((risk & risk_bits::isolated) != 0);
+  row[sm_frailty_first + static_cast<int>(pop_.frailty(i))] += 1;
+  row[sm_care_first + static_cast<int>(pop_.care(i))] += 1;
+  row[sm_activity_limited] += limited(i);
+}
+
+Snapshot Simulation::snapshot(int after_month) const {
+  const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
+  const std::size_t blocks = block_count(pop_.size());
+  std::vector<std::vector<double>> partial(blocks);
+  for_each_block(pop_.size(), [&](std::size_t b, std::size_t begin, std::size_t end) {
+    auto& v = partial[b];
+    v.assign(n_cells * kStockMetrics, 0.0);
+    for (std::size_t i = begin; i < end; ++i)
+      if (pop_.alive(i))
+        count_stocks(i, &v[static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile_of_decile(pop_.decile[i]))) * kStockMetrics]);
+  });
+  Snapshot s;
+  s.after_month = after_month;
+  s.cells.assign(n_cells * kStockMetrics, 0.0);
+  for (const auto& v : partial)
+    for (std::size_t k = 0; k < v.size(); ++k) s.cells[k] += v[k];
+  for (double& x : s.cells) x *= weight_;
+  return s;
+}
+
+void Simulation::step() {
+  if (month_ >= settings_.months) throw InternalError("step() after the last month");
+  const int t = month_;
+  const std::size_t n = pop_.size();
+  const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
+  const std::size_t zones = static_cast<std::size_t>(out_.layout.zones);
+  const std::size_t n_blocks = block_count(n);
+  if (n_blocks > 0) block_of(n - 1);  // make sure every block exists
+  const bool counting_stocks = pending_snapshot_ > -2;
+
+  MonthFlows flows;
+  flows.cells.assign(n_cells * kFlowMetrics, 0.0);
+  // (0) Funded interventions: multipliers, spend and this month's new participants (whose
+  // one-off changes happen before the month's events). Stocks of the previous month end are
+  // counted first, as participants' changes would otherwise show in them.
+  bool counting_stocks_in_pass = counting_stocks;
+  if (!programmes_.empty()) {
+    run_programmes(flows, counting_stocks ? pending_snapshot_ : -2);
+    if (counting_stocks) {
+      pending_snapshot_ = -2;
+      counting_stocks_in_pass = false;
+    }
+  }
+
+  // (1) What the people alive at the start of the month contribute, from the running sums.
+  std::vector<double> women(zones, 0.0), women_smokers(zones, 0.0);
+  for (std::size_t b = 0; b < n_blocks; ++b) {
+    const BlockState& st = blocks_[b];
+    for (std::size_t cell = 0; cell < n_cells; ++cell) {
+      const double* sum = &st.sums[cell * kSumMetrics];
+      if (sum[sum_people] == 0.0) continue;
+      double* row = &flows.cells[cell * kFlowMetrics];
+      row[fm_person_months] += sum[sum_people];
+      row[fm_expected_deaths] += sum[sum_expected_deaths];
+      row[fm_qalys] += sum[sum_utility] / 12.0;
+      row[fm_working_age_person_months] += sum[sum_working_age];
+      row[fm_employed_person_months] += sum[sum_employed];
+      row[fm_out_of_work_ill_health_person_months] += sum[sum_out_of_work_ill_health];
+      row[fm_sickness_absence_days] += sum[sum_absence_days];
+      row[fm_lost_output_workless_gbp] += sum[sum_out_of_work_ill_health] * economy_.output_per_workless_month;
+      row[fm_lost_output_absence_gbp] += sum[sum_absence_days] * economy_.output_per_absence_day;
+      row[fm_carer_person_months] += sum[sum_carers];
+      row[fm_strained_carer_person_months] += sum[sum_strained_carers];
+      row[fm_carer_qalys_lost] += sum[sum_strained_carers] * carers_.utility_loss / 12.0;
+      // Random tallies are drawn from their expected sums below; in ledger mode they are
+      // drawn per person during the pass instead (and arrive with the events).
+      for (int k = settings_.person_ledger ? kRandomTallies : 0; k < kTallies; ++k)
+        row[fm_tally_first + k] += sum[sum_tally_first + k];
+    }
+    for (std::size_t k = 0; k < kLifeTableCells; ++k) {
+      flows.person_months[k] += st.people[k];
+      flows.limited_person_months[k] += st.limited[k];
+    }
+    for (std::size_t z = 0; z < zones; ++z) {
+      women[z] += st.women[z];
+      women_smokers[z] += st.women_smokers[z];
+    }
+  }
+  if (!settings_.person_ledger) {
+    apply_area_tallies(flows);
+    // The system's feedback on A&E (unmet GP demand) and GP appointments (online contacts).
+    for (std::size_t cell = 0; cell < n_cells; ++cell) {
+      const IcpFeedback& f = feedback_[static_cast<std::size_t>(zone_icp_[cell / kQuintiles])];
+      flows.cells[cell * kFlowMetrics + fm_tally_first + ae_attendances] *= f.ae;
+      flows.cells[cell * kFlowMetrics + fm_tally_first + gp_appointments] *= f.gp;
+    }
+  }
+
+  // (2) Ageing and the one draw per person.
+  const std::size_t programme_values = programmes_.size() * kProgrammeMetrics;
+  for_each_block(n, [&](std::size_t b, std::size_t begin, std::size_t end) {
+    BlockState& st = blocks_[b];
+    st.clear_month(n_cells);
+    if (st.programme.size() != programme_values) st.programme.assign(programme_values, 0.0);
+    ChannelDraws draws;
+    for (std::size_t i = begin; i < end; ++i) {
+      if (!pop_.alive(i)) continue;
+      if (counting_stocks_in_pass) {
+        // Stocks at the end of the previous month, counted before this month changes anything.
+        const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile_of_decile(pop_.decile[i])));
+        st.touch(cell);
+        count_stocks(i, &st.stocks[cell * kStockMetrics]);
+      }
+      if (settings_.person_ledger) {
+        // Ledger mode: per-person draws of the month's expected activity, and the person's cost.
+        const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile_of_decile(pop_.decile[i])));
+        st.touch(cell);
+        double* row = &st.events[cell * kFlowMetrics];
+        CounterEngine e(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::tallies);
+        double activity[kTallies];
+        const float area_outpatient = zone_has_area_effect_.empty() ? 1.f : zone_actual_[pop_.zone[i]][pm_outpatient];
+        const IcpFeedback& f = feedback_[static_cast<std::size_t>(zone_icp_[pop_.zone[i]])];
+        for (int k = 0; k < kRandomTallies; ++k) {
+          const double sys = k == ae_attendances ? f.ae : (k == gp_appointments ? f.gp : 1.0);
+          const double mean = pop_.expected_tally[k][i] * (k == outpatient_attendances ? area_outpatient : 1.f) * sys;
+          activity[k] = static_cast<double>(poisson(e, mean));
+          row[fm_tally_first + k] += activity[k];
+        }
+        const CareSetting care = pop_.care(i);
+        activity[home_care_hours] = care == CareSetting::home_care ? cal_.rates.home_care_hours_per_month : 0.0;
+        activity[care_home_weeks] = care == CareSetting::care_home ? cal_.rates.care_home_weeks_per_month : 0.0;
+        double cost[kPayers] = {};
+        detail::attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])],
+                        activity, 0.0, cost);
+        for (double x : cost) person_cost_[pop_.id[i]] += x;
+      }
+      if ((pop_.age_months[i] + 1) % 12 == 0) {
+        // Birthday: the person's contribution moves to their new age.
+        const Cached before = cached(i);
+        const std::uint16_t age_months = ++pop_.age_months[i];
+        if (age_months == kAdultAge * 12) draw_adult_risk_factors(pop_, i, world_, prevalence_, key_, t);
+        refresh_at(i, t);
+        add_difference(st, i, before);
+      } else {
+        ++pop_.age_months[i];
+      }
+      // The top halves of the month's four channel words; a word outside its window is resolved.
+      const auto tops = draws.tops(key_, pop_.id[i], static_cast<std::uint32_t>(t));
+      if (settings_.verify_windows) verify_window(i, ChannelDraws::complete(key_, pop_.id[i], static_cast<std::uint32_t>(t), tops));
+      if (const unsigned outside = pop_.window[i].outside(tops))
+        resolve(i, st, ChannelDraws::complete(key_, pop_.id[i], static_cast<std::uint32_t>(t), tops), outside);
+      if ((pop_.interventions[i] & person_bits_) && pop_.alive(i)) lapse_memberships(i, st);
+    }
+  });
+
+  // (3) Events, tallies, arrivals, costs.
+  for (std::size_t b = 0; b < n_blocks; ++b) {
+    const BlockState& st = blocks_[b];
+    for (std::size_t k = st.first_cell * kFlowMetrics; k < st.end_cell * kFlowMetrics; ++k) flows.cells[k] += st.events[k];
+    for (std::size_t k = 0; k < kLifeTableCells; ++k) {
+      flows.deaths[k] += st.deaths[k];
+      flows.person_months[k] -= 0.5 * st.leavers[k];
+      flows.limited_person_months[k] -= 0.5 * st.limited_leavers[k];
+    }
+    for (std::size_t k = 0; k < programme_values; ++k) programme_month_[k] += st.programme[k];
+  }
+  if (counting_stocks_in_pass) {
+    Snapshot snap;
+    snap.after_month = pending_snapshot_;
+    snap.cells.assign(n_cells * kStockMetrics, 0.0);
+    for (std::size_t b = 0; b < n_blocks; ++b) {
+      const BlockState& st = blocks_[b];
+      for (std::size_t k = st.first_cell * kStockMetrics; k < st.end_cell * kStockMetrics; ++k) snap.cells[k] += st.stocks[k];
+    }
+    for (double& x : snap.cells) x *= weight_;
+    out_.snapshots.push_back(std::move(snap));
+    pending_snapshot_ = -2;
+  }
+  finish_month(flows, women, women_smokers);
+
+  // (4) The system models: agents -> stocks, one month of the stocks, stocks -> agents.
+  if (digital_spillover_) credit_digital_spillover(out_.flows.back());
+  const auto inputs = couple_agents_to_stocks(out_.flows.back());
+  for (std::size_t c = 0; c < systems_.size(); ++c) systems_[c].month(inputs[c]);
+  record_system();
+  couple_stocks_to_agents();
+}
+
+void Simulation::finish_month(MonthFlows& flows, const std::vector<double>& women, const std::vector<double>& women_smokers) {
+  const int t = month_;
+  const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
+  const std::size_t zones = static_cast<std::size_t>(out_.layout.zones);
+  // Tallies: one Poisson draw per cell and service from the summed means.
+  if (!settings_.person_ledger)
+    for (std::size_t cell = 0; cell < n_cells; ++cell) {
+      CounterEngine e(key_, kCellStream + static_cast<std::uint32_t>(cell), static_cast<std::uint32_t>(t), Purpose::tallies);
+      double* row = &flows.cells[cell * kFlowMetrics];
+      for (int k = 0; k < kRandomTallies; ++k) row[fm_tally_first + k] = static_cast<double>(poisson(e, row[fm_tally_first + k]));
+    }
+  // Births (into the zone of the mothers) and in-migrants, in a fixed order.
+  const Parameters& p = world_.params;
+  const int year = t / 12;
+  const double fertility_trend = std::pow(1 + p.fertility_trend_per_year, year);
+  std::vector<PendingBirth> pending;
+  for (std::size_t z = 0; z < zones; ++z) {
+    const int d = zone_district_[z];
+    const double mean = cal_.demography.births_per_woman_15_44_per_month[static_cast<std::size_t>(d)] * fertility_trend * women[z];
+    CounterEngine e(key_, kZoneStream + static_cast<std::uint32_t>(z), static_cast<std::uint32_t>(t), Purpose::births);
+    const long births = poisson(e, mean);
+    const double satod = births_.satod(women[z], women_smokers[z]);
+    for (long b = 0; b < births; ++b) {
+      PendingBirth pb;
+      pb.zone = static_cast<int>(z);
+      // The b-th birth in the zone this month is the same baby in every arm that has one.
+      pb.id = arrivals_.birth(t, static_cast<int>(z), b);
+      pb.sex = to_unit_open(philox_words(key_, pb.id, kSynthesisMonth, Purpose::migrant_attributes)[2]) < cal_.demography.male_share_of_births ? 0 : 1;
+      pb.words = philox_words(key_, kZoneStream + static_cast<std::uint32_t>(z), static_cast<std::uint32_t>(t), Purpose::birth_outcome,
+                              static_cast<std::uint32_t>(b));
+      pb.smoking = to_unit_open(pb.words[0]) < satod;
+      pending.push_back(pb);
+    }
+  }
+  assign_pregnancy_programmes(pending);
+  for (const PendingBirth& pb : pending) add_birth(pb, flows);
+  const double migration_trend = std::pow(1 + p.migration_trend_per_year, year);
+  const auto& geo = world_.geography;
+  for (std::size_t d = 0; d < world_.region->districts.size(); ++d) {
+    const double mean = cal_.demography.in_migrant_agents_per_month[d] * migration_trend;
+    if (!(mean > 0)) continue;
+    CounterEngine e(key_, kDistrictStream + static_cast<std::uint32_t>(d), static_cast<std::uint32_t>(t), Purpose::migration);
+    const long movers = poisson(e, mean);
+    std::vector<double> zone_weights;
+    for (int z : geo.zones_of_district[d]) zone_weights.push_back(static_cast<double>(geo.zones[static_cast<std::size_t>(z)].population));
+    boost::random::discrete_distribution<int, double> pick_zone(zone_weights.begin(), zone_weights.end());
+    boost::random::discrete_distribution<int, double> pick_age(p.migration_age_profile.begin(), p.migration_age_profile.end());
+    for (long k = 0; k < movers; ++k) {
+      const int zone = geo.zones_of_district[d][static_cast<std::size_t>(pick_zone(e))];
+      const int age = pick_age(e);
+      const int sex = e.uniform() < p.migration_female_share ? 1 : 0;
+      add_person(arrivals_.migrant(t, static_cast<int>(d), k), zone, age, sex, false);
+      const std::size_t i = pop_.size() - 1;
+      flows.cells[static_cast<std::size_t>(OutputLayout::cell(zone, quintile_of_decile(pop_.decile[i]))) * kFlowMetrics + fm_in_migrants] += 1;
+    }
+  }
+
+  // People units, then costs by payer.
+  for (double& x : flows.cells) x *= weight_;
+  for (std::size_t k = 0; k < kLifeTableCells; ++k) {
+    flows.deaths[k] *= weight_;
+    flows.person_months[k] *= weight_;
+    flows.limited_person_months[k] *= weight_;
+  }
+  for (std::size_t cell = 0; cell < n_cells; ++cell) {
+    double* row = &flows.cells[cell * kFlowMetrics];
+    const int zone = static_cast<int>(cell) / kQuintiles;
+    const int council = world_.council_of_district[static_cast<std::size_t>(zone_district_[static_cast<std::size_t>(zone)])];
+    detail::cost_row(world_.costs, council, row);
+  }
+  double agent_months = 0;
+  for (std::size_t cell = 0; cell < n_cells; ++cell) agent_months += flows.cells[cell * kFlowMetrics + fm_person_months];
+  out_.agent_months += agent_months * settings_.scale;
+  out_.flows.push_back(std::move(flows));
+  for (std::size_t k = 0; k < programmes_.size(); ++k) {
+    std::vector<double> v(programme_month_.begin() + static_cast<std::ptrdiff_t>(k * kProgrammeMetrics),
+                          programme_month_.begin() + static_cast<std::ptrdiff_t>((k + 1) * kProgrammeMetrics));
+    for (int m = 0; m < kProgrammeMetrics; ++m)
+      if (m != pg_effect_level) v[static_cast<std::size_t>(m)] *= weight_;
+    out_.programmes[k].months.push_back(std::move(v));
+  }
+  ++month_;
+
+  // Stocks at the ends of financial years (March), calendar years (December) and model
+  // years (June), and at the end of the run.
+  // (counted during the next month's pass, or by a separate pass after the last month).
+  const int cal = calendar_month(settings_.start_year, t).month;
+  if (month_ == settings_.months) {
+    out_.snapshots.push_back(snapshot(t));
+    record_survivors();
+  }
+  else if (cal == 3 || cal == 6 || cal == 12) pending_snapshot_ = t;
+  if (month_ % 12 == 0) {
+    pop_.compact();
+    rebuild_block_sums();
+  }
+}
+
+RunOutput Simulation::run() {
+  if (settings_.mode == Mode::sd) return run_cohorts();
+  const auto t0 = std::chrono::steady_clock::now();
+  while (month_ < settings_.months) {
+    if (settings_.cancel && settings_.cancel->load()) throw Cancelled();
+    step();
+    if (settings_.progress) settings_.progress(month_, settings_.months);
+  }
+  out_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return out_;
+}
+
+}  // namespace shiftsim::model

@@ -1,0 +1,342 @@
+// One run: synthesise, calibrate, then step month by month. A run takes the world by const
+// reference and owns nothing the next run needs.
+//
+// Each month is a pipeline: (0) funded interventions enrol this month's participants; (1)
+// the month's exposure, expected deaths, QALYs and expected activity are read from running
+// per-block sums (combined in block order); (2) in parallel over fixed blocks, every person
+// ages, draws the four words of their event channels (model/people/channels.hpp) and resolves any
+// word outside its cached window; the events are written to that person's own slots, their
+// memberships lapse by their own draws, and the block's sums and event counts are updated;
+// (3) serially, the blocks' event counts are combined in block order, tallies are drawn per
+// cell, births and in-migrants are added with ids fixed by when and where they arrive
+// (model/people/arrivals.hpp), and costs are attributed; (4) the ICPs' system models step.
+#pragma once
+
+#include "model/people/arrivals.hpp"
+#include "model/people/calibration.hpp"
+#include "model/people/channels.hpp"
+#include "model/core/errors.hpp"
+#include "model/people/health_state.hpp"
+#include "model/core/outputs.hpp"
+#include "model/programmes/policy.hpp"
+#include "model/programmes/programmes.hpp"
+#include "model/core/random.hpp"
+#include "model/people/synthesis.hpp"
+#include "model/system/system.hpp"
+#include "model/people/wider.hpp"
+#include "model/world/world.hpp"
+
+#include <atomic>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace shiftsim::model {
+
+/// hybrid: agents coupled with the ICPs' system models. sd: the same system models driven
+/// by cohort averages of the synthesised people (model/simulation/simulation_cohort.cpp), for instant
+/// what-ifs on the system's parameters; it runs no interventions.
+enum class Mode { hybrid, sd };
+
+struct RunSettings {
+  Mode mode = Mode::hybrid;
+  int start_year = 2018;
+  int months = 60;
+  std::uint32_t seed = 20180701;
+  std::uint32_t replicate = 0;
+  double scale = 1.0;
+  /// The interventions funded (none: the baseline).
+  std::shared_ptr<const Policy> policy;
+  /// Tests only: draw tallies per person and keep each person's cost, so that per-person
+  /// costs can be checked against the aggregates (statistically identical, not bitwise).
+  bool person_ledger = false;
+  /// Tests only: resolve every channel of every person-month and fail (InternalError) if an
+  /// event falls inside a cached window, which would be an event the fast path never saw.
+  bool verify_windows = false;
+  std::function<void(int month_done, int months)> progress;
+  const std::atomic<bool>* cancel = nullptr;  // checked between months
+};
+
+/// Thrown when RunSettings::cancel is set during a run.
+class Cancelled : public shiftsim::Error {
+ public:
+  Cancelled() : Error("the run was interrupted") {}
+};
+
+/// How an intervention type acts through the system model (none: on people only).
+ProgrammeChannel channel_of(InterventionType t);
+
+namespace detail {
+/// Spreads a month's activity (people units) over payers; one rule for the aggregates and
+/// for each person in ledger mode.
+void attribute_costs(const UnitCosts& u, int council, const double* activity, double emergency_admissions, double* cost_by_payer);
+/// Costs by payer of a cell's month, and the public cost of each costed activity, into the
+/// row's fm_cost_* and fm_public_cost_* entries (from its activity entries).
+void cost_row(const UnitCosts& u, int council, double* row);
+}  // namespace detail
+
+class Simulation {
+ public:
+  Simulation(const World& world, RunSettings settings);
+
+  /// Steps every remaining month and returns the outputs.
+  RunOutput run();
+  /// One month (for tests).
+  void step();
+
+  int month() const { return month_; }
+  const Population& population() const { return pop_; }
+  const RateTables& rates() const { return cal_.rates; }
+  const PrevalenceTables& prevalence() const { return prevalence_; }
+  const RunOutput& output() const { return out_; }
+  /// Ledger mode: each person's cost, by person id (arrivals' ids are sparse: zeros between).
+  const std::vector<double>& person_cost() const { return person_cost_; }
+  /// The ids arrivals take in this run (model/people/arrivals.hpp).
+  const ArrivalIds& arrival_ids() const { return arrivals_; }
+  /// The world's parameter table with this run's derived values filled in.
+  ParameterTable parameter_table() const;
+  /// Replaces the people (tests and what-ifs on a hand-made cohort), keeping this run's
+  /// calibrated rates. Ids must be unique; they key the people's random numbers.
+  void reset_population(Population people);
+  /// The wider outcomes' models as calibrated for this run (model/people/wider.hpp).
+  const EconomyModel& economy() const { return economy_; }
+  const LimitationModel& limitation() const { return limitation_; }
+  const BirthModel& births() const { return births_; }
+  const CarerModel& carers() const { return carers_; }
+  /// Every derived parameter's computed value, as stored with the run.
+  const std::vector<std::pair<std::string, double>>& derived_parameters() const { return cal_.derived_parameters; }
+  /// The ICPs' system models (model/system/system.hpp), and this month's feedback to the agents.
+  const std::deque<IcpSystem>& systems() const { return systems_; }
+  const std::vector<IcpFeedback>& feedback() const { return feedback_; }
+
+ private:
+  /// Running sums, per block of people, of what the people alive at the start of a month
+  /// contribute to it (person-months, expected deaths, utility, expected activity). They
+  /// change only when a person's state changes (a birthday, an event, an arrival), so the
+  /// monthly pass does not read every person's activity. Plus this month's event counts.
+  enum SumMetric : int {
+    sum_people = 0,
+    sum_expected_deaths,
+    sum_utility,
+    sum_isolation_onset,  // onset hazard of the non-isolated (kept only when an area programme acts on it)
+    sum_working_age,      // the economy (model/people/wider.hpp)
+    sum_employed,
+    sum_out_of_work_ill_health,
+    sum_absence_days,     // expected a month
+    sum_carers,           // unpaid carers, and those strained
+    sum_strained_carers,
+    sum_tally_first,
+    kSumMetrics = sum_tally_first + kTallies
+  };
+  struct BlockState {
+    std::vector<double> sums;                      // cells x kSumMetrics
+    std::array<double, kLifeTableCells> people{};  // by quintile x sex x age group
+    std::vector<double> women;                     // aged 15-44, by zone
+    std::vector<double> women_smokers;             // of whom smoke, by zone
+    std::vector<double> events;                    // cells x kFlowMetrics, this month
+    std::array<double, kLifeTableCells> deaths{}, leavers{};  // this month
+    std::array<double, kLifeTableCells> limited{};            // running: people with an activity limitation
+    std::array<double, kLifeTableCells> limited_leavers{};    // this month
+    std::vector<double> stocks;                    // cells x kStockMetrics, in snapshot months
+    std::vector<double> programme;                 // programmes x kProgrammeMetrics, this month
+    std::size_t first_cell = 0, end_cell = 0;      // cells with events or stocks this month
+    void clear_month(std::size_t n_cells);
+    void touch(std::size_t cell) {
+      if (cell < first_cell) first_cell = cell;
+      if (cell + 1 > end_cell) end_cell = cell + 1;
+    }
+  };
+  void refresh_at(std::size_t i, int month);
+  /// The person's programme effects this month: `bound` gives multipliers no smaller than
+  /// any month's (max(1, rr) per effect), used for the cached windows of the event channels;
+  /// the actual ones are applied when a channel's word is resolved. False if none.
+  bool person_effects(std::size_t i, bool bound, PersonEffects& fx) const;
+
+  // ---- programmes (model/programmes/programmes.cpp describes the rules; simulation_programmes.cpp runs them)
+  struct Programme {
+    const InterventionSpec* spec = nullptr;
+    bool area = false;
+    bool births = false;                      // reaches pregnancies at birth (Reach::births)
+    double births_capacity = 0;               // births: places left this month (agents)
+    ProgrammeChannel channel = ProgrammeChannel::none;  // how it acts through the system model
+    MultiplierSet full = unit_multipliers();  // multipliers at full effect
+    float winter_emergency = 1.f;             // winter-only emergency multiplier at full effect
+    float lapse = 0;                          // monthly lapse probability of a membership
+    std::uint32_t stream = 0;                 // keys its draws: a hash of its name, not its place in the scenario
+    std::array<double, 5> one_off{};          // probabilities of quit, lose weight, become active, stop drinking, leave isolation
+    double carry = 0;                         // capacity (agents) carried to next month
+    int fy = -1;                              // financial year of the cap below
+    double fy_cap = 0, fy_enrolled = 0;       // agents
+    double level = 0;                         // area: effect level
+    std::vector<char> zone_covered;           // area: zones of its area
+    std::array<std::uint64_t, kQuintiles> threshold{};  // candidate key filter (see simulation_programmes.cpp)
+    std::array<double, kFunders> funder_share{};         // this month's budget shares
+    std::vector<double> icp_level;                       // community assets / pooled budget: level by ICP (system model)
+  };
+  struct Candidate {
+    std::uint64_t key;
+    std::uint32_t index;
+    std::uint8_t quintile;
+  };
+  struct ScanBlock {
+    std::vector<std::array<double, kQuintiles>> eligible;  // programmes x quintile (agents)
+    std::vector<std::array<double, kQuintiles>> open;      // eligible and not yet members
+    std::vector<double> participants;                      // programmes
+    std::vector<std::vector<Candidate>> candidates;        // programmes
+    std::vector<double> metrics;                           // programmes x kProgrammeMetrics
+    std::vector<double> stocks;                            // cells x kStockMetrics (snapshot months)
+  };
+  void setup_programmes();
+  /// Runs this month's programmes; if `snapshot_of` >= -1, also counts the stocks at the end
+  /// of that month (before anyone joins) and stores the snapshot.
+  void run_programmes(MonthFlows& flows, int snapshot_of);
+  /// Full scan: counts, members' avoided activity, and candidates whose key is under each
+  /// programme's threshold. With `only` set: candidates of those programmes, every key.
+  void scan_programmes(ProgrammeBits recruiting, ProgrammeBits only, bool count_stocks = false);
+  std::uint64_t candidate_key(std::size_t k, std::size_t i, std::uint32_t word) const;
+  /// Adds a member's expected avoided activity this month to `metrics` (programmes x metrics).
+  void member_avoided_activity(std::size_t i, ProgrammeBits bits, std::vector<double>& metrics) const;
+  void enrol(std::size_t k, std::size_t i, MonthFlows& flows);
+  /// Credits the delayed-transfer bed-days a stay avoided to the programmes that cut them.
+  void attribute_delayed_discharge(std::size_t i, double delayed, BlockState& b) const;
+  /// Area programmes' multiplier on outpatient attendances in the month's cell sums.
+  void apply_area_tallies(MonthFlows& flows);
+  void contribute(BlockState& b, std::size_t i, double sign) const;
+  /// What a person's cached state contributes to the sums, kept across a refresh so that
+  /// only the difference is added.
+  struct Cached {
+    float death = 0, utility = 0;
+    std::array<float, kRandomTallies> tally{};
+    CareSetting care = CareSetting::home;
+    int age = 0;
+    float isolation_onset = 0;
+    std::uint8_t frailty = 0, conditions = 0;  // what the activity-limitation state depends on (with age)
+    std::uint8_t risk = 0;                     // smoking (women aged 15-44) and the family bit
+    std::uint8_t carer = 0;                    // carer_code
+  };
+  /// The person's place in the labour market at this age and health (0 outside working age):
+  /// bit 0 working age, 1 employed, 2 out of work because of ill health, 3-4 WorkHealth,
+  /// 5 aged 50+. `is_limited`: the activity-limitation state at that age and health.
+  std::uint8_t work_code(std::size_t i, int age, std::uint8_t conditions, bool is_limited) const;
+  void add_work(double* row, std::uint8_t code, int sex, double sign) const;
+  /// The person's unpaid carer, with this month's memberships: bit 0 has one, bit 1 strained.
+  std::uint8_t carer_code(std::size_t i) const;
+  /// Whether the person's carer is strained when programmes multiply the chance by `rr`.
+  bool carer_strained(std::size_t i, float rr) const;
+  /// The multiplier a carer's strain puts on the person's moves into a care home.
+  float carer_care_home(std::size_t i, float rr) const;
+  /// This month's product of the person's programmes' multipliers on carer strain.
+  float carer_strain_rr(std::size_t i) const;
+  /// Whether the person lives with an activity-limiting illness now (model/people/health_state.hpp),
+  /// or would at this age, frailty and set of conditions.
+  bool limited(std::size_t i) const;
+  bool limited_with(std::size_t i, int age, int frailty, std::uint8_t conditions) const;
+  /// The person's isolation onset hazard before programme effects (0 if isolated).
+  float isolation_onset_base(std::size_t i) const;
+  Cached cached(std::size_t i) const;
+  void add_difference(BlockState& b, std::size_t i, const Cached& before) const;
+  void rebuild_block_sums();
+  BlockState& block_of(std::size_t i);
+  /// The events of the channels in `mask` (bit c: channel c's word is outside its window).
+  void resolve(std::size_t i, BlockState& b, const std::array<std::uint32_t, 4>& words, unsigned mask);
+  /// RunSettings::verify_windows: throws if a word inside the person's window has an event.
+  void verify_window(std::size_t i, const std::array<std::uint32_t, 4>& words) const;
+  /// Ends the person's memberships whose own draw this month falls under their lapse probability.
+  void lapse_memberships(std::size_t i, BlockState& b);
+  void add_person(std::uint32_t id, int zone, int age_years, int sex, bool newborn, bool low_birth_weight = false);
+  Snapshot snapshot(int after_month) const;
+  void count_stocks(std::size_t i, double* row) const;
+  void finish_month(MonthFlows& flows, const std::vector<double>& women, const std::vector<double>& women_smokers);
+  /// A birth in zone z: the mother's smoking at delivery (and any pregnancy programme), the
+  /// baby's birth weight, and the baby. Adds to the month's flows (agents).
+  /// A month's birth before it is added: its own draws (Purpose::birth_outcome for the zone,
+  /// month and birth order), whether the mother smokes at delivery, and the pregnancy
+  /// programme she joined (-1: none).
+  struct PendingBirth {
+    int zone = 0, sex = 0;
+    std::uint32_t id = 0;  // the baby's: ArrivalIds::birth(month, zone, order)
+    std::array<std::uint32_t, 4> words{};
+    bool smoking = false;
+    int programme = -1;
+  };
+  /// Pregnancy programmes: this month's places go to the mothers who would smoke at delivery
+  /// and take up the offer, in the order of the uptake draw (so no zone comes first), and some quit.
+  void assign_pregnancy_programmes(std::vector<PendingBirth>& births);
+  /// Adds the birth: birth weight, the baby, and the programme's participant and spend.
+  void add_birth(const PendingBirth& b, MonthFlows& flows);
+  void setup_wider(const World& world);
+  /// At the end of the run: the survivors by decile, sex and age, and the utility norm.
+  void record_survivors();
+  /// The arrival id layout (model/people/arrivals.hpp) for starting ids below `first_free`, with
+  /// capacities from this run's expected births by zone and in-migrants by district.
+  void set_arrival_ids(std::uint32_t first_free);
+
+  // ---- the system-dynamics layer (model/system/system.hpp; simulation_system.cpp)
+  void setup_system();
+  /// Agents -> stocks: this month's activity, costs and intervention spend of each ICP.
+  std::vector<IcpInputs> couple_agents_to_stocks(const MonthFlows& flows) const;
+  /// Stocks -> agents: next month's multipliers, area effect levels, staffed capacity and
+  /// released prevention budget.
+  void couple_stocks_to_agents();
+  void record_system();
+  /// Credits the activity the digital spillover avoided this month (online contacts and
+  /// raised activation, model/system.cpp) to the funded digital self-care interventions.
+  void credit_digital_spillover(const MonthFlows& flows);
+  bool digital_spillover_ = false;  // a digital self-care intervention is funded
+  /// SD-only mode: every remaining month from cohort averages.
+  RunOutput run_cohorts();
+  double area_level(const Programme& p, std::size_t zone) const;
+  SystemParameters sys_;
+  std::deque<IcpSystem> systems_;  // not a vector: the models' equations point into their IcpSystem
+  std::vector<IcpFeedback> feedback_;  // by ICP, applied this month
+  std::vector<int> zone_icp_;
+  std::vector<double> icp_adult_share_;  // adults / residents in the base year
+  std::vector<std::vector<double>> icp_area_spend_, icp_full_funding_, icp_funded_capacity_;  // [icp][programme] this month
+  std::vector<std::vector<double>> icp_digital_new_;   // [icp][programme] people this month
+  std::vector<std::vector<double>> icp_digital_total_;  // [icp][programme] people who ever joined
+  std::vector<double> released_spend_;                 // GBP this month (people units), region
+
+  const World& world_;
+  RunSettings settings_;
+  RandomKey key_;
+  Population pop_;
+  PrevalenceTables prevalence_;
+  SynthesisNorms norms_;
+  Calibrated cal_;
+  LimitationModel limitation_;
+  EconomyModel economy_;
+  BirthModel births_;
+  CarerModel carers_;
+  std::vector<int> zone_district_;
+  ArrivalIds arrivals_;
+  int month_ = 0;
+  double weight_ = 1;
+  RunOutput out_;
+  std::vector<double> person_cost_;  // by person id (ledger mode)
+  std::vector<BlockState> blocks_;  // fixed blocks of kBlockSize people (rebuilt after compaction)
+  int pending_snapshot_ = -2;  // month whose end-of-month stocks the next month's pass counts (-2: none)
+
+  std::shared_ptr<const Policy> policy_;
+  std::vector<Programme> programmes_;
+  ProgrammeBits person_bits_ = 0;  // programmes that reach people
+  ProgrammeBits effect_bits_ = 0;  // person programmes with a rate multiplier
+  std::array<MultiplierSet, kMaxInterventions> actual_{}, bound_{};  // person programmes, this month
+  std::array<std::uint32_t, kMaxInterventions> lapse_threshold_{};   // person programmes: P(lapse a month) x 2^32
+  std::vector<MultiplierSet> zone_actual_, zone_bound_;              // area programmes, by zone
+  std::vector<ProgrammeBits> zone_area_bits_;                        // area programmes covering each zone
+  std::vector<char> zone_has_area_effect_;
+  bool track_isolation_onset_ = false;    // an area programme acts on isolation onset
+  std::vector<float> emergency_by_cell_;  // cell emergency hazards (compact, for highest-risk keys)
+  EligibilityTables eligibility_;
+  std::vector<ScanBlock> scan_;
+  std::vector<double> programme_month_;  // this month's programme metrics (agents until scaled)
+};
+
+/// Calendar month (1-12) and year of model month t (t = 0 is July of the start year).
+struct CalendarMonth {
+  int year, month;
+};
+CalendarMonth calendar_month(int start_year, int t);
+
+}  // namespace shiftsim::model

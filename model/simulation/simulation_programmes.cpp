@@ -1,0 +1,685 @@
+// Funded interventions inside a run: the monthly enrolment, the multipliers they put on
+// people's rates, and the accounting of what each did. The rules are in programmes.hpp.
+//
+// Choosing participants exactly and reproducibly. Every eligible non-member gets a key for
+// (programme, month): a Philox word (uniform and proportionate), or the person's emergency
+// admission hazard with the word as tie-break (highest_risk). A programme with capacity C
+// takes the C smallest keys (per quintile under proportionate allocation). To avoid sorting
+// every eligible person every month, the scan keeps only keys below a threshold set from
+// last month's candidates (about 1.5 C + 64 of them); if fewer than C pass, a second scan
+// collects every key. Either way the chosen set is exactly the C smallest keys.
+#include "model/core/errors.hpp"
+#include "model/core/parallel.hpp"
+#include "model/simulation/simulation.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace shiftsim::model {
+
+namespace {
+constexpr std::uint64_t kNoThreshold = std::numeric_limits<std::uint64_t>::max();
+/// Murmur3's 32-bit finaliser: a bijection with full avalanche.
+inline std::uint32_t mix32(std::uint32_t h) {
+  h ^= h >> 16;
+  h *= 0x85EBCA6Bu;
+  h ^= h >> 13;
+  h *= 0xC2B2AE35u;
+  h ^= h >> 16;
+  return h;
+}
+/// A programme's stream: FNV-1a of its name, mixed. Its draws (selection, one-off changes,
+/// lapses) are keyed by it, so a programme draws the same numbers whatever its place among a
+/// scenario's interventions, and the same in two scenarios that both fund it.
+std::uint32_t stream_of(const std::string& name) {
+  std::uint32_t h = 2166136261u;
+  for (const char ch : name) h = (h ^ static_cast<std::uint8_t>(ch)) * 16777619u;
+  return mix32(h);
+}
+inline double inverse_minus_one(float m) { return m > 0.f ? 1.0 / static_cast<double>(m) - 1.0 : 0.0; }
+constexpr std::array<EffectKind, 5> kOneOffKinds{EffectKind::quit_smoking, EffectKind::lose_weight, EffectKind::become_active,
+                                                 EffectKind::stop_harmful_drinking, EffectKind::leave_isolation};
+int person_multiplier_of(EffectKind k) {
+  switch (k) {
+    case EffectKind::emergency_rr: return pm_emergency;
+    case EffectKind::ae_rr: return pm_ae;
+    case EffectKind::gp_rr: return pm_gp;
+    case EffectKind::outpatient_rr: return pm_outpatient;
+    case EffectKind::chd_rr: return pm_chd;
+    case EffectKind::stroke_rr: return pm_stroke;
+    case EffectKind::isolation_onset_rr: return pm_isolation_onset;
+    case EffectKind::care_home_rr: return pm_care_home;
+    case EffectKind::length_of_stay_rr: return pm_length_of_stay;
+    case EffectKind::delayed_discharge_rr: return pm_delayed_discharge;
+    case EffectKind::carer_strain_rr: return pm_carer_strain;
+    default: return -1;
+  }
+}
+constexpr std::array<int, 3> kAreaMultipliers{pm_isolation_onset, pm_outpatient, pm_delayed_discharge};
+}  // namespace
+
+void Simulation::setup_programmes() {
+  policy_ = settings_.policy;
+  const auto zones = static_cast<std::size_t>(out_.layout.zones);
+  zone_actual_.assign(zones, unit_multipliers());
+  zone_bound_.assign(zones, unit_multipliers());
+  zone_area_bits_.assign(zones, 0);
+  zone_has_area_effect_.assign(zones, 0);
+  if (!policy_ || policy_->interventions.empty()) return;
+  if (policy_->interventions.size() > static_cast<std::size_t>(kMaxInterventions))
+    throw InputError("a scenario can fund at most " + std::to_string(kMaxInterventions) + " interventions");
+  for (std::size_t k = 0; k < policy_->interventions.size(); ++k) {
+    const InterventionSpec& spec = policy_->interventions[k];
+    const CatalogueEntry& entry = catalogue_entry(spec.type);
+    if (!(spec.unit_cost > 0)) throw InputError(spec.name + ": the unit cost must be above 0");
+    Programme p;
+    p.spec = &spec;
+    p.area = entry.reach == Reach::area;
+    p.births = entry.reach == Reach::births;
+    p.channel = channel_of(entry.type);
+    for (const auto& [kind, dist] : spec.effects) {
+      const double m = spec.full_multiplier(kind);
+      if (is_one_off(kind)) {
+        const auto j = static_cast<std::size_t>(std::find(kOneOffKinds.begin(), kOneOffKinds.end(), kind) - kOneOffKinds.begin());
+        p.one_off[j] = std::clamp(dist.mean(), 0.0, 1.0);
+      } else if (kind == EffectKind::winter_emergency_rr) {
+        p.winter_emergency = static_cast<float>(m);
+      } else {
+        p.full[static_cast<std::size_t>(person_multiplier_of(kind))] = static_cast<float>(m);
+      }
+    }
+    p.lapse = static_cast<float>(lapse_probability(spec.effect_half_life_months));
+    p.stream = stream_of(spec.name);
+    for (std::size_t j = 0; j < k; ++j)
+      if (programmes_[j].stream == p.stream)
+        throw InputError(spec.name + " and " + programmes_[j].spec->name + ": two interventions whose names key the same random numbers; rename one");
+    p.threshold.fill(kNoThreshold);
+    const auto bit = static_cast<ProgrammeBits>(1u << k);
+    if (p.births) {
+      // Acts at birth (Simulation::add_birth): no person carries its bit.
+    } else if (!p.area) {
+      person_bits_ |= bit;
+      actual_[k] = p.full;
+      for (std::size_t j = 0; j < static_cast<std::size_t>(kPersonMultipliers); ++j) bound_[k][j] = std::max(1.f, p.full[j]);
+      bound_[k][pm_emergency] *= std::max(1.f, p.winter_emergency);
+      lapse_threshold_[k] = probability_threshold(p.lapse);
+      bool any = p.winter_emergency != 1.f;
+      for (float x : p.full) any = any || x != 1.f;
+      if (any) effect_bits_ |= bit;
+    } else {
+      const Targeting& g = spec.targeting;
+      p.zone_covered.assign(zones, 0);
+      for (std::size_t z = 0; z < zones; ++z) {
+        const bool icp_ok = g.icps.empty() || std::find(g.icps.begin(), g.icps.end(), out_.layout.zone_icp[z]) != g.icps.end();
+        const bool nb_ok = g.neighbourhoods.empty() || std::find(g.neighbourhoods.begin(), g.neighbourhoods.end(),
+                                                                 out_.layout.zone_neighbourhood[z]) != g.neighbourhoods.end();
+        if (!(icp_ok && nb_ok)) continue;
+        p.zone_covered[z] = 1;
+        zone_area_bits_[z] |= bit;
+        zone_has_area_effect_[z] = 1;
+        for (int pm : kAreaMultipliers) zone_bound_[z][static_cast<std::size_t>(pm)] *= std::max(1.f, p.full[static_cast<std::size_t>(pm)]);
+      }
+    }
+    programmes_.push_back(std::move(p));
+    ProgrammeOutput po;
+    po.name = spec.name;
+    po.type = entry.name;
+    po.shifts = spec.shifts;
+    po.area = entry.reach == Reach::area;
+    out_.programmes.push_back(std::move(po));
+  }
+  // Funded digital self-care raises the activation of the adopters its users bring by word
+  // of mouth (the system model's spillover): a multiplier of at most 1 on everyone's
+  // emergency admissions in the ICP, applied with the area multipliers (bound 1).
+  digital_spillover_ = std::any_of(programmes_.begin(), programmes_.end(),
+                                   [](const Programme& p) { return p.channel == ProgrammeChannel::digital; });
+  if (digital_spillover_) std::fill(zone_has_area_effect_.begin(), zone_has_area_effect_.end(), 1);
+  eligibility_ = build_eligibility(*policy_, out_.layout.zone_icp, out_.layout.zone_neighbourhood);
+  for (const Programme& p : programmes_)
+    if (p.area && p.full[pm_isolation_onset] != 1.f) track_isolation_onset_ = true;
+  emergency_by_cell_.resize(cal_.rates.cells.size());
+  for (std::size_t c = 0; c < cal_.rates.cells.size(); ++c) emergency_by_cell_[c] = cal_.rates.cells[c].emergency;
+}
+
+bool Simulation::person_effects(std::size_t i, bool bound, PersonEffects& fx) const {
+  // An unpaid carer's strain acts on the person's moves into a care home, programmes or not.
+  const bool carer = (pop_.risk[i] & risk_bits::family) && pop_.age_months[i] >= 12;
+  if (programmes_.empty() && !carer) return false;
+  const auto bits = static_cast<ProgrammeBits>(pop_.interventions[i] & person_bits_);
+  const std::size_t z = pop_.zone[i];
+  const bool area = !zone_has_area_effect_.empty() && zone_has_area_effect_[z] != 0;
+  if (!bits && !area && !carer) return false;
+  fx.m = area ? (bound ? zone_bound_[z] : zone_actual_[z]) : unit_multipliers();
+  for (unsigned b = bits; b; b &= b - 1) {
+    const auto k = static_cast<std::size_t>(std::countr_zero(b));
+    const MultiplierSet& s = bound ? bound_[k] : actual_[k];
+    for (std::size_t j = 0; j < static_cast<std::size_t>(kPersonMultipliers); ++j) fx.m[j] *= s[j];
+  }
+  // The strain with this month's support: in the bound, the support's multipliers are at least 1
+  // (bound_), so the bound's strain, and its care-home multiplier, are never below the actual.
+  if (carer) fx.m[pm_care_home] *= carer_care_home(i, fx.m[pm_carer_strain]);
+  return true;
+}
+
+std::uint64_t Simulation::candidate_key(std::size_t k, std::size_t i, std::uint32_t word) const {
+  if (programmes_[k].spec->targeting.allocation == Allocation::highest_risk) {
+    const int district = zone_district_[pop_.zone[i]];
+    const float cell_rate = emergency_by_cell_[world_.index(district, pop_.decile[i], pop_.sex(i), pop_.age_years(i))];
+    const float risk = cell_rate * world_.multipliers.emergency[static_cast<std::size_t>(condition_count(pop_.conditions[i]))]
+                                                                  [static_cast<std::size_t>(pop_.frailty(i))];
+    std::uint32_t bits = 0;
+    std::memcpy(&bits, &risk, sizeof bits);  // non-negative floats order as their bit patterns
+    return (static_cast<std::uint64_t>(~bits) << 32) | word;
+  }
+  return (static_cast<std::uint64_t>(word) << 32) | pop_.id[i];
+}
+
+void Simulation::member_avoided_activity(std::size_t i, ProgrammeBits bits, std::vector<double>& metrics) const {
+  PersonEffects fa;
+  person_effects(i, false, fa);
+  const int district = zone_district_[pop_.zone[i]];
+  const CellRates& c = cal_.rates.cells[world_.index(district, pop_.decile[i], pop_.sex(i), pop_.age_years(i))];
+  Hazards ha;
+  compute_hazards(pop_, i, month_, cal_.rates, world_.multipliers, zone_district_, ha, &fa);
+  const double los = static_cast<double>(c.emergency_los_days) * fa.m[pm_length_of_stay];
+  const UnitCosts& u = world_.costs;
+  const double emergency = ha.h[ev_emergency_admission];
+  const double chd = ha.h[static_cast<std::size_t>(ev_incidence_first) + coronary_heart_disease];
+  const double stroke_h = ha.h[static_cast<std::size_t>(ev_incidence_first) + stroke];
+  const bool isolated = (pop_.risk[i] & risk_bits::isolated) != 0;
+  const bool home_care = pop_.care(i) == CareSetting::home_care;
+  for (unsigned m = bits & effect_bits_; m; m &= m - 1) {
+    const auto k = static_cast<std::size_t>(std::countr_zero(m));
+    const MultiplierSet& mk = actual_[k];
+    double* row = &metrics[k * kProgrammeMetrics];
+    const double adm = emergency * inverse_minus_one(mk[pm_emergency]);
+    row[pg_avoided_emergency_admissions] += adm;
+    row[pg_avoided_emergency_bed_days] += adm * los + emergency * los * inverse_minus_one(mk[pm_length_of_stay]);
+    row[pg_avoided_chd_cases] += chd * inverse_minus_one(mk[pm_chd]);
+    row[pg_avoided_stroke_cases] += stroke_h * inverse_minus_one(mk[pm_stroke]);
+    if (!isolated) row[pg_avoided_isolation_onsets] += ha.h[ev_isolation_toggle] * inverse_minus_one(mk[pm_isolation_onset]);
+    if (home_care) row[pg_avoided_care_home_moves] += ha.h[ev_care_move] * inverse_minus_one(mk[pm_care_home]);
+    if (mk[pm_carer_strain] != 1.f && (pop_.risk[i] & risk_bits::family)) {
+      // Carer support: the strain it relieves, and the care-home moves that follow from it
+      // (the move hazard with support, times the ratio of the multipliers without and with).
+      const float rr = fa.m[pm_carer_strain];
+      const float with = carer_care_home(i, rr), without = carer_care_home(i, rr / mk[pm_carer_strain]);
+      if (with != without) {
+        row[pg_avoided_strained_carer_months] += with < without ? 1.0 : -1.0;  // a drawn effect above 1 adds strain
+        if (home_care) row[pg_avoided_care_home_moves] += ha.h[ev_care_move] * (static_cast<double>(without) / static_cast<double>(with) - 1.0);
+      }
+    }
+    const double gp = pop_.expected_tally[gp_appointments][i] * inverse_minus_one(mk[pm_gp]);
+    const double ae = pop_.expected_tally[ae_attendances][i] * inverse_minus_one(mk[pm_ae]);
+    const double op = pop_.expected_tally[outpatient_attendances][i] * fa.m[pm_outpatient] * inverse_minus_one(mk[pm_outpatient]);
+    row[pg_avoided_gp_appointments] += gp;
+    row[pg_avoided_ae_attendances] += ae;
+    row[pg_avoided_outpatient_attendances] += op;
+    row[pg_avoided_nhs_cost] += adm * u.emergency_admission + gp * u.tally[gp_appointments] + ae * u.tally[ae_attendances] +
+                                op * u.tally[outpatient_attendances];
+  }
+}
+
+void Simulation::scan_programmes(ProgrammeBits recruiting, ProgrammeBits only, bool with_stocks) {
+  const std::size_t n = pop_.size();
+  const std::size_t P = programmes_.size();
+  const std::size_t blocks = block_count(n);
+  if (scan_.size() < blocks) scan_.resize(blocks);
+  const bool full = only == 0;
+  const int t = month_;
+  for_each_block(n, [&](std::size_t b, std::size_t begin, std::size_t end) {
+    ScanBlock& sb = scan_[b];
+    if (full) {
+      sb.eligible.assign(P, {});
+      sb.open.assign(P, {});
+      sb.participants.assign(P, 0.0);
+      sb.metrics.assign(P * kProgrammeMetrics, 0.0);
+      sb.candidates.resize(P);
+      for (auto& c : sb.candidates) c.clear();
+      if (with_stocks) sb.stocks.assign(static_cast<std::size_t>(out_.layout.cells()) * kStockMetrics, 0.0);
+    } else {
+      for (std::size_t k = 0; k < P; ++k)
+        if (only & (1u << k)) sb.candidates[k].clear();
+    }
+    const ProgrammeBits wanted = full ? recruiting : only;
+    MonthlyDraws selection(Purpose::programme_selection);
+    // Per-block counters and each programme's filter, kept local for speed.
+    std::array<std::array<std::uint32_t, kQuintiles>, kMaxInterventions> eligible{}, open{};
+    std::array<std::uint32_t, kMaxInterventions> members{};
+    std::array<std::array<std::uint64_t, kQuintiles>, kMaxInterventions> threshold{};
+    ProgrammeBits by_quintile = 0, by_risk = 0;
+    for (std::size_t k = 0; k < P; ++k) {
+      const Allocation a = programmes_[k].spec->targeting.allocation;
+      if (a == Allocation::proportionate) by_quintile |= static_cast<ProgrammeBits>(1u << k);
+      if (a == Allocation::highest_risk) by_risk |= static_cast<ProgrammeBits>(1u << k);
+      for (std::size_t q = 0; q < static_cast<std::size_t>(kQuintiles); ++q)
+        threshold[k][q] = full ? programmes_[k].threshold[a == Allocation::proportionate ? q : 0] : kNoThreshold;
+    }
+    for (std::size_t i = begin; i < end; ++i) {
+      if (!pop_.alive(i)) continue;
+      if (with_stocks)
+        count_stocks(i, &sb.stocks[static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile_of_decile(pop_.decile[i]))) *
+                                   kStockMetrics]);
+      const ProgrammeBits bits = pop_.interventions[i];
+      const ProgrammeBits elig = eligibility_.lookup(pop_, i);
+      if (!elig && !(bits & person_bits_)) continue;
+      const int q = quintile_of_decile(pop_.decile[i]);
+      const auto qi = static_cast<std::size_t>(q - 1);
+      if (full) {
+        for (unsigned e = elig; e; e &= e - 1) {
+          const auto k = static_cast<std::size_t>(std::countr_zero(e));
+          ++eligible[k][qi];
+          open[k][qi] += (bits >> k & 1u) ^ 1u;
+        }
+        for (unsigned m = bits & person_bits_; m; m &= m - 1) ++members[static_cast<std::size_t>(std::countr_zero(m))];
+        if (bits & effect_bits_) member_avoided_activity(i, bits, sb.metrics);
+      }
+      const auto want = static_cast<ProgrammeBits>(elig & ~bits & wanted);
+      if (!want) continue;
+      const std::uint32_t id = pop_.id[i];
+      // One Philox word per person and month; each programme's key is a bijective mix of it
+      // with the programme's stream (murmur3's finaliser), so keys differ between programmes
+      // and do not depend on a programme's place in the scenario.
+      const std::uint32_t base = selection.word(key_, id, static_cast<std::uint32_t>(t));
+      for (unsigned w = want; w; w &= w - 1) {
+        const auto k = static_cast<std::size_t>(std::countr_zero(w));
+        const std::uint32_t word = mix32(base ^ programmes_[k].stream);
+        const std::uint64_t key = (by_risk >> k & 1u) ? candidate_key(k, i, word) : (static_cast<std::uint64_t>(word) << 32) | id;
+        if (key < threshold[k][(by_quintile >> k & 1u) ? qi : 0])
+          sb.candidates[k].push_back({key, static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(q)});
+      }
+    }
+    if (full)
+      for (std::size_t k = 0; k < P; ++k) {
+        for (std::size_t q = 0; q < static_cast<std::size_t>(kQuintiles); ++q) {
+          sb.eligible[k][q] = eligible[k][q];
+          sb.open[k][q] = open[k][q];
+        }
+        sb.participants[k] = members[k];
+      }
+  });
+}
+
+void Simulation::enrol(std::size_t k, std::size_t i, MonthFlows& flows) {
+  Programme& p = programmes_[k];
+  const InterventionSpec& spec = *p.spec;
+  const int t = month_;
+  const Cached before = cached(i);
+  pop_.interventions[i] = static_cast<ProgrammeBits>(pop_.interventions[i] | (1u << k));
+  double* row = &programme_month_[k * kProgrammeMetrics];
+  // Each one-off change its own word: the first four of one Philox call, the fifth of another.
+  const auto words = philox_words(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::programme_effect, p.stream);
+  const auto more = philox_words(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::programme_effect_more, p.stream);
+  std::uint8_t& risk = pop_.risk[i];
+  for (std::size_t j = 0; j < kOneOffKinds.size(); ++j) {
+    if (!(p.one_off[j] > 0)) continue;
+    const bool happens = to_unit_open(j < 4 ? words[j] : more[j - 4]) < p.one_off[j];
+    if (!happens) continue;
+    switch (kOneOffKinds[j]) {
+      case EffectKind::quit_smoking:
+        if (pop_.smoking(i) == Smoking::current) {
+          risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::smoking_mask)) | static_cast<unsigned>(Smoking::ex));
+          row[pg_quit_smoking] += 1;
+        }
+        break;
+      case EffectKind::lose_weight:
+        if (pop_.weight(i) != Weight::healthy) {
+          const int w = static_cast<int>(pop_.weight(i)) - 1;
+          risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::weight_mask)) | (w << risk_bits::weight_shift));
+          row[pg_lost_weight] += 1;
+        }
+        break;
+      case EffectKind::become_active:
+        if (risk & risk_bits::inactive) {
+          risk = static_cast<std::uint8_t>(risk & ~risk_bits::inactive);
+          row[pg_became_active] += 1;
+        }
+        break;
+      case EffectKind::stop_harmful_drinking:
+        if (risk & risk_bits::harmful_drinking) {
+          risk = static_cast<std::uint8_t>(risk & ~risk_bits::harmful_drinking);
+          row[pg_stopped_harmful_drinking] += 1;
+        }
+        break;
+      case EffectKind::leave_isolation:
+        if (risk & risk_bits::isolated) {
+          risk = static_cast<std::uint8_t>(risk & ~risk_bits::isolated);
+          row[pg_left_isolation] += 1;
+        }
+        break;
+      default: break;
+    }
+  }
+  refresh_at(i, t);
+  add_difference(block_of(i), i, before);
+  // The new member's effect this month (members at the start of the month were counted in the scan).
+  if (effect_bits_ & (1u << k)) member_avoided_activity(i, static_cast<ProgrammeBits>(1u << k), programme_month_);
+  const int q = quintile_of_decile(pop_.decile[i]);
+  if (p.channel == ProgrammeChannel::digital) {
+    const auto icp = static_cast<std::size_t>(zone_icp_[pop_.zone[i]]);
+    icp_digital_new_[icp][k] += weight_;
+    icp_digital_total_[icp][k] += weight_;
+  }
+  row[pg_new_participants] += 1;
+  row[pg_new_participants_q1 + q - 1] += 1;
+  double* cell = &flows.cells[static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], q)) * kFlowMetrics];
+  cell[fm_programme_new_participants] += 1;
+  for (std::size_t f = 0; f < static_cast<std::size_t>(kFunders); ++f) {
+    const double spend = spec.unit_cost * p.funder_share[f];
+    row[pg_spend_nhs + f] += spend;
+    cell[fm_programme_spend_first + f] += spend;
+  }
+  row[pg_spend_total] += spec.unit_cost;
+  cell[fm_programme_spend_total] += spec.unit_cost;
+}
+
+void Simulation::attribute_delayed_discharge(std::size_t i, double delayed, BlockState& b) const {
+  const std::size_t z = pop_.zone[i];
+  for (unsigned m = pop_.interventions[i] & person_bits_; m; m &= m - 1) {
+    const auto k = static_cast<std::size_t>(std::countr_zero(m));
+    b.programme[k * kProgrammeMetrics + pg_avoided_delayed_discharge_bed_days] += delayed * inverse_minus_one(actual_[k][pm_delayed_discharge]);
+  }
+  for (unsigned m = zone_area_bits_[z]; m; m &= m - 1) {
+    const auto k = static_cast<std::size_t>(std::countr_zero(m));
+    const Programme& p = programmes_[k];
+    const auto mk = static_cast<float>(1.0 - area_level(p, z) * (1.0 - p.full[pm_delayed_discharge]));
+    b.programme[k * kProgrammeMetrics + pg_avoided_delayed_discharge_bed_days] += delayed * inverse_minus_one(mk);
+  }
+}
+
+void Simulation::apply_area_tallies(MonthFlows& flows) {
+  if (programmes_.empty()) return;
+  const auto zones = static_cast<std::size_t>(out_.layout.zones);
+  for (std::size_t z = 0; z < zones; ++z) {
+    if (!zone_area_bits_[z]) continue;
+    const float m = zone_actual_[z][pm_outpatient];
+    if (m == 1.f) continue;
+    for (int q = 1; q <= kQuintiles; ++q) {
+      double& op = flows.cells[static_cast<std::size_t>(OutputLayout::cell(static_cast<int>(z), q)) * kFlowMetrics + fm_tally_first +
+                               outpatient_attendances];
+      op *= m;
+      for (unsigned bits = zone_area_bits_[z]; bits; bits &= bits - 1) {
+        const auto k = static_cast<std::size_t>(std::countr_zero(bits));
+        const Programme& p = programmes_[k];
+        const auto mk = static_cast<float>(1.0 - area_level(p, z) * (1.0 - p.full[pm_outpatient]));
+        const double avoided = op * inverse_minus_one(mk);
+        programme_month_[k * kProgrammeMetrics + pg_avoided_outpatient_attendances] += avoided;
+        programme_month_[k * kProgrammeMetrics + pg_avoided_nhs_cost] += avoided * world_.costs.tally[outpatient_attendances];
+      }
+    }
+  }
+}
+
+void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
+  const std::size_t P = programmes_.size();
+  if (P == 0) return;
+  const int t = month_;
+  programme_month_.assign(P * kProgrammeMetrics, 0.0);
+  const int fy = financial_year_of(settings_.start_year, t);
+  const int cal = calendar_month(settings_.start_year, t).month;
+  const bool winter = cal >= 11 || cal <= 3;
+  const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
+  const auto zones = static_cast<std::size_t>(out_.layout.zones);
+
+  // Residents (agents) by cell, from the running sums.
+  std::vector<double> cell_people(n_cells, 0.0);
+  for (const BlockState& st : blocks_)
+    for (std::size_t cell = 0; cell < n_cells; ++cell) cell_people[cell] += st.sums[cell * kSumMetrics + sum_people];
+
+  std::vector<double> zone_people(zones, 0.0);
+  for (std::size_t z = 0; z < zones; ++z)
+    for (int q = 1; q <= kQuintiles; ++q) zone_people[z] += cell_people[static_cast<std::size_t>(OutputLayout::cell(static_cast<int>(z), q))];
+  const auto prevention = [](const InterventionSpec& s) { return std::find(s.shifts.begin(), s.shifts.end(), 1) != s.shifts.end(); };
+
+  // (1) This month's multipliers, funding and capacity.
+  std::fill(zone_actual_.begin(), zone_actual_.end(), unit_multipliers());
+  if (digital_spillover_)
+    for (std::size_t z = 0; z < zones; ++z)
+      zone_actual_[z][pm_emergency] = static_cast<float>(feedback_[static_cast<std::size_t>(zone_icp_[z])].activation_emergency);
+  ProgrammeBits recruiting = 0;
+  std::vector<double> capacity(P, 0.0), base_capacity(P, 0.0), extra_budget(P, 0.0);
+  // Reinvested savings the prevention budgets release this month (people units, GBP), shared
+  // among the funded shift-1 interventions in proportion to their budgets.
+  double release_total = 0, prevention_budget_total = 0;
+  for (const IcpFeedback& f : feedback_) release_total += f.prevention_release;
+  for (std::size_t k = 0; k < P; ++k) {
+    const InterventionSpec& s = *programmes_[k].spec;
+    const double b = s.budget_in(fy);
+    if (!programmes_[k].area && !programmes_[k].births && t >= s.start_month && t <= s.end_month && b > 0 && prevention(s))
+      prevention_budget_total += b;
+  }
+  std::fill(released_spend_.begin(), released_spend_.end(), 0.0);
+  for (auto& v : icp_digital_new_) std::fill(v.begin(), v.end(), 0.0);
+  for (std::size_t k = 0; k < P; ++k) {
+    Programme& p = programmes_[k];
+    const InterventionSpec& s = *p.spec;
+    const double budget = s.budget_in(fy);
+    const bool funded = t >= s.start_month && t <= s.end_month && budget > 0;
+    const double ramp = s.ramp_up_months > 0 ? std::min(1.0, static_cast<double>(t - s.start_month + 1) / s.ramp_up_months) : 1.0;
+    p.funder_share.fill(0.0);
+    if (funded) {
+      const auto& by_funder = s.budget.at(fy);
+      for (std::size_t f = 0; f < static_cast<std::size_t>(kFunders); ++f) p.funder_share[f] = by_funder[f] / budget;
+    }
+    double* row = &programme_month_[k * kProgrammeMetrics];
+    const ProgrammeChannel channel = p.channel;
+    if (!p.area) {
+      actual_[k] = p.full;
+      if (winter) actual_[k][pm_emergency] *= p.winter_emergency;
+      if (funded) {
+        const double places = budget / 12.0 / s.unit_cost;  // people a month
+        double ready = ramp;
+        if (channel == ProgrammeChannel::intermediate_care) {
+          // The service takes as many as its recruited staff can (the system model's
+          // third-order recruitment delay), not a fixed ramp. Funded places by ICP in
+          // proportion to the residents it may reach there.
+          double staffed = 0, covered = 0;
+          std::vector<double> by_icp(systems_.size(), 0.0);
+          for (std::size_t z = 0; z < zones; ++z) {
+            const int icp = zone_icp_[z];
+            if (!s.targeting.icps.empty() && std::find(s.targeting.icps.begin(), s.targeting.icps.end(), icp) == s.targeting.icps.end())
+              continue;
+            by_icp[static_cast<std::size_t>(icp)] += zone_people[z];
+          }
+          for (double x : by_icp) covered += x;
+          for (std::size_t c = 0; c < systems_.size(); ++c) {
+            icp_funded_capacity_[c][k] = covered > 0 ? places * by_icp[c] / covered : 0.0;
+            staffed += feedback_[c].staffed_capacity[k];
+          }
+          ready = places > 0 ? std::min(1.0, staffed / places) : 0.0;
+        }
+        double extra = 0;  // GBP a month released from the prevention budget (agents' units)
+        if (release_total > 0 && prevention_budget_total > 0 && prevention(s) && !p.births)
+          extra = release_total * budget / prevention_budget_total * settings_.scale;
+        extra_budget[k] = extra;
+        base_capacity[k] = places * ready * settings_.scale + p.carry;
+        capacity[k] = base_capacity[k] + extra / s.unit_cost;
+        if (p.births) p.births_capacity = capacity[k];  // used at this month's births
+        else if (capacity[k] >= 1.0) recruiting |= static_cast<ProgrammeBits>(1u << k);
+      } else {
+        p.carry = 0;
+        p.births_capacity = 0;
+        for (auto& v : icp_funded_capacity_) v[k] = 0.0;
+      }
+      continue;
+    }
+    double residents = 0;  // agents
+    for (std::size_t z = 0; z < zones; ++z)
+      if (p.zone_covered[z])
+        residents += zone_people[z];
+    const bool through_stocks = channel == ProgrammeChannel::community_assets || channel == ProgrammeChannel::pooled_budget;
+    // Through the system model, the whole budget is invested from the start and the stock
+    // (assets, maturity) builds up; otherwise coverage ramps up and decays at the half-life.
+    const double coverage =
+        funded && residents > 0 ? std::min(1.0, budget / (s.unit_cost * residents * weight_)) * (through_stocks ? 1.0 : ramp) : 0.0;
+    if (through_stocks) {
+      for (std::size_t c = 0; c < systems_.size(); ++c) {
+        double here = 0;
+        for (std::size_t z = 0; z < zones; ++z)
+          if (p.zone_covered[z] && static_cast<std::size_t>(zone_icp_[z]) == c)
+            here += zone_people[z];
+        icp_full_funding_[c][k] = here * weight_ * s.unit_cost / 12.0;
+        icp_area_spend_[c][k] = coverage * icp_full_funding_[c][k];
+      }
+      double level = 0;
+      for (std::size_t z = 0; z < zones; ++z)
+        if (p.zone_covered[z]) level += area_level(p, z) * zone_people[z];
+      p.level = residents > 0 ? level / residents : 0.0;
+    } else {
+      p.level = std::max(coverage, p.level * (1.0 - p.lapse));
+    }
+    const double spend_per_agent = coverage * s.unit_cost / 12.0;
+    row[pg_participants] += coverage * residents;
+    row[pg_eligible] += residents;
+    row[pg_effect_level] = p.level;
+    for (std::size_t z = 0; z < zones; ++z) {
+      if (!p.zone_covered[z]) continue;
+      const double level = area_level(p, z);
+      for (int pm : kAreaMultipliers)
+        zone_actual_[z][static_cast<std::size_t>(pm)] *=
+            static_cast<float>(1.0 - level * (1.0 - p.full[static_cast<std::size_t>(pm)]));
+      if (!(spend_per_agent > 0)) continue;
+      for (int q = 1; q <= kQuintiles; ++q) {
+        const auto cell = static_cast<std::size_t>(OutputLayout::cell(static_cast<int>(z), q));
+        const double spend = spend_per_agent * cell_people[cell];
+        double* f = &flows.cells[cell * kFlowMetrics];
+        for (std::size_t j = 0; j < static_cast<std::size_t>(kFunders); ++j) {
+          f[fm_programme_spend_first + j] += spend * p.funder_share[j];
+          row[pg_spend_nhs + j] += spend * p.funder_share[j];
+        }
+        f[fm_programme_spend_total] += spend;
+        row[pg_spend_total] += spend;
+      }
+    }
+  }
+
+  // Onsets of isolation the area programmes avoid this month, from the running sums.
+  if (track_isolation_onset_) {
+    std::vector<double> onset(n_cells, 0.0);
+    for (const BlockState& st : blocks_)
+      for (std::size_t cell = 0; cell < n_cells; ++cell) onset[cell] += st.sums[cell * kSumMetrics + sum_isolation_onset];
+    for (std::size_t z = 0; z < zones; ++z)
+      for (unsigned bits = zone_area_bits_[z]; bits; bits &= bits - 1) {
+        const auto k = static_cast<std::size_t>(std::countr_zero(bits));
+        const Programme& p = programmes_[k];
+        if (p.full[pm_isolation_onset] == 1.f) continue;
+        const auto mk = static_cast<float>(1.0 - area_level(p, z) * (1.0 - p.full[pm_isolation_onset]));
+        for (int q = 1; q <= kQuintiles; ++q) {
+          const double h = onset[static_cast<std::size_t>(OutputLayout::cell(static_cast<int>(z), q))] * zone_actual_[z][pm_isolation_onset];
+          programme_month_[k * kProgrammeMetrics + pg_avoided_isolation_onsets] += h * inverse_minus_one(mk);
+        }
+      }
+  }
+
+  // (2) Counts, members' avoided activity and candidates.
+  const bool with_stocks = snapshot_of >= -1;
+  scan_programmes(recruiting, 0, with_stocks);
+  const std::size_t blocks = block_count(pop_.size());
+  if (with_stocks) {
+    Snapshot snap;
+    snap.after_month = snapshot_of;
+    snap.cells.assign(n_cells * kStockMetrics, 0.0);
+    for (std::size_t b = 0; b < blocks; ++b)
+      for (std::size_t x = 0; x < snap.cells.size(); ++x) snap.cells[x] += scan_[b].stocks[x];
+    for (double& x : snap.cells) x *= weight_;
+    out_.snapshots.push_back(std::move(snap));
+  }
+  std::vector<std::array<double, kQuintiles>> eligible(P), open(P);
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const ScanBlock& sb = scan_[b];
+    for (std::size_t k = 0; k < P; ++k) {
+      for (std::size_t q = 0; q < static_cast<std::size_t>(kQuintiles); ++q) {
+        eligible[k][q] += sb.eligible[k][q];
+        open[k][q] += sb.open[k][q];
+      }
+      double* row = &programme_month_[k * kProgrammeMetrics];
+      if (!programmes_[k].area) row[pg_participants] += sb.participants[k];
+      for (int m = pg_avoided_emergency_admissions; m < kProgrammeMetrics; ++m)
+        row[m] += sb.metrics[k * kProgrammeMetrics + static_cast<std::size_t>(m)];
+    }
+  }
+
+  // (3) Choose and enrol, programme by programme.
+  for (std::size_t k = 0; k < P; ++k) {
+    Programme& p = programmes_[k];
+    const InterventionSpec& s = *p.spec;
+    double* row = &programme_month_[k * kProgrammeMetrics];
+    if (p.area || p.births) continue;
+    double all_eligible = 0;
+    for (double x : eligible[k]) all_eligible += x;
+    row[pg_eligible] += all_eligible;
+    if (!(recruiting & (1u << k))) continue;
+    if (p.fy != fy) {
+      p.fy = fy;
+      p.fy_cap = s.max_uptake * all_eligible;
+      p.fy_enrolled = 0;
+    }
+    const bool proportionate = s.targeting.allocation == Allocation::proportionate;
+    const std::size_t groups = proportionate ? static_cast<std::size_t>(kQuintiles) : 1;
+    std::vector<long> available(groups, 0);
+    for (std::size_t q = 0; q < static_cast<std::size_t>(kQuintiles); ++q) available[proportionate ? q : 0] += static_cast<long>(open[k][q]);
+    const long by_budget = static_cast<long>(std::floor(capacity[k]));
+    const long by_uptake = static_cast<long>(std::floor(std::max(0.0, p.fy_cap - p.fy_enrolled) + 1e-9));
+    long places = std::min(by_budget, by_uptake);
+    std::vector<long> quota;
+    if (proportionate) {
+      std::array<double, kQuintiles> shares =
+          s.targeting.shares_given ? s.targeting.quintile_shares : proportionate_shares(eligible[k], s.targeting.gradient);
+      quota = allocate_places(places, std::vector<double>(shares.begin(), shares.end()), available);
+    } else {
+      quota = {std::min(places, available[0])};
+    }
+    // Gather the candidates of each group (block order), with a full collection if the
+    // threshold let too few through.
+    auto gather = [&](std::vector<std::vector<Candidate>>& by_group) {
+      by_group.assign(groups, {});
+      for (std::size_t b = 0; b < blocks; ++b)
+        for (const Candidate& c : scan_[b].candidates[k]) by_group[proportionate ? static_cast<std::size_t>(c.quintile - 1) : 0].push_back(c);
+    };
+    std::vector<std::vector<Candidate>> by_group;
+    gather(by_group);
+    bool short_of = false;
+    for (std::size_t g = 0; g < groups; ++g)
+      if (static_cast<long>(by_group[g].size()) < quota[g]) short_of = true;
+    if (short_of) {
+      scan_programmes(0, static_cast<ProgrammeBits>(1u << k));
+      gather(by_group);
+    }
+    const auto less = [](const Candidate& a, const Candidate& b) { return a.key != b.key ? a.key < b.key : a.index < b.index; };
+    std::vector<std::uint32_t> chosen;
+    for (std::size_t g = 0; g < groups; ++g) {
+      auto& c = by_group[g];
+      const auto take = static_cast<std::size_t>(std::min<long>(quota[g], static_cast<long>(c.size())));
+      if (take < c.size()) std::nth_element(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(take), c.end(), less);
+      for (std::size_t j = 0; j < take; ++j) chosen.push_back(c[j].index);
+      // Next month's filter: about 1.5 x quota + 64 candidates. Highest-risk keys hardly
+      // change from month to month, but this month's chosen leave, so keep that many more.
+      const bool by_risk = s.targeting.allocation == Allocation::highest_risk;
+      const std::size_t keep = static_cast<std::size_t>(quota[g]) * (by_risk ? 5 : 3) / 2 + 64;
+      if (c.size() > keep) {
+        std::nth_element(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(keep), c.end(), less);
+        p.threshold[g] = c[keep].key;
+      } else if (p.threshold[g] != kNoThreshold && !c.empty() && !by_risk) {
+        // Too few passed: widen the filter in proportion (keys are uniform in their high word).
+        const long double widened = static_cast<long double>(p.threshold[g]) * 1.25L * static_cast<long double>(keep) /
+                                    static_cast<long double>(c.size());
+        p.threshold[g] = widened >= 1.8e19L ? kNoThreshold : static_cast<std::uint64_t>(widened);
+      } else {
+        p.threshold[g] = kNoThreshold;
+      }
+    }
+    std::sort(chosen.begin(), chosen.end());
+    for (std::uint32_t i : chosen) enrol(k, i, flows);
+    const auto n_chosen = static_cast<long>(chosen.size());
+    // Places beyond those the budget paid for were paid from the prevention budget.
+    released_spend_[k] =
+        std::min(extra_budget[k], std::max(0.0, static_cast<double>(n_chosen) - std::floor(base_capacity[k])) * s.unit_cost) * weight_;
+    p.fy_enrolled += static_cast<double>(n_chosen);
+    p.carry = n_chosen == by_budget ? capacity[k] - static_cast<double>(by_budget) : 0.0;
+  }
+}
+
+}  // namespace shiftsim::model

@@ -1,0 +1,68 @@
+#include "model/world/multipliers.hpp"
+
+#include <cmath>
+
+namespace shiftsim::model {
+
+Multipliers build_multipliers(const Parameters& p) {
+  Multipliers m;
+  for (int set = 0; set < kConditionSets; ++set) {
+    double hr = 1;
+    for (int c = 0; c < kConditions; ++c)
+      if (set & (1 << c)) hr *= p.mortality_hr_condition[static_cast<std::size_t>(c)];
+    m.mortality_conditions[static_cast<std::size_t>(set)] = static_cast<float>(std::min(hr, p.mortality_hr_conditions_cap));
+  }
+  for (int s = 0; s < 3; ++s) m.mortality_smoking[static_cast<std::size_t>(s)] = static_cast<float>(p.mortality_hr_smoking[static_cast<std::size_t>(s)]);
+  for (int f = 0; f < kFrailtyLevels; ++f) m.mortality_frailty[static_cast<std::size_t>(f)] = static_cast<float>(p.mortality_hr_frailty[static_cast<std::size_t>(f)]);
+  m.mortality_person_cap = static_cast<float>(p.mortality_hr_person_cap);
+
+  for (int c = 0; c < kConditions; ++c)
+    for (int s = 0; s < kSexes; ++s) {
+      const auto& rr = p.incidence_rr[static_cast<std::size_t>(c)][static_cast<std::size_t>(s)];
+      for (int risk = 0; risk < kRiskBytes; ++risk)
+        for (int hd = 0; hd < 4; ++hd) {
+          double x = 1;
+          const auto smoking = static_cast<Smoking>(risk & risk_bits::smoking_mask);
+          const auto weight = static_cast<Weight>((risk & risk_bits::weight_mask) >> risk_bits::weight_shift);
+          if (smoking == Smoking::current) x *= rr[rr_smoking_current];
+          if (smoking == Smoking::ex) x *= rr[rr_smoking_ex];
+          if (weight == Weight::overweight) x *= rr[rr_overweight];
+          if (weight == Weight::obese) x *= rr[rr_obese];
+          if (risk & risk_bits::inactive) x *= rr[rr_inactive];
+          if (risk & risk_bits::harmful_drinking) x *= rr[rr_harmful_drinking];
+          if (risk & risk_bits::isolated) x *= rr[rr_isolated];
+          if (hd & 1) x *= rr[rr_has_hypertension];
+          if (hd & 2) x *= rr[rr_has_diabetes];
+          m.incidence[static_cast<std::size_t>(s)][static_cast<std::size_t>(risk)][static_cast<std::size_t>(hd)][static_cast<std::size_t>(c)] = static_cast<float>(x);
+        }
+    }
+
+  for (int n = 0; n <= 8; ++n) {
+    const auto nu = static_cast<std::size_t>(n);
+    m.frailty_progression[nu] = static_cast<float>(std::pow(p.frailty_rr_per_condition, n));
+    for (int f = 0; f < kFrailtyLevels; ++f) {
+      const auto fu = static_cast<std::size_t>(f);
+      m.emergency[nu][fu] = static_cast<float>(std::pow(p.rr_emergency_per_condition, n) * p.rr_emergency_frailty[fu]);
+      for (int mh = 0; mh < 4; ++mh) {
+        const auto mu = static_cast<std::size_t>(mh);
+        const double cmd = (mh & 1) ? p.rr_mental_health_cmd : 1.0;
+        const double dem = (mh & 2) ? p.rr_mental_health_dementia : 1.0;
+        m.tally[gp_appointments][nu][fu][mu] = static_cast<float>(std::pow(p.rr_gp_per_condition, n) * p.rr_gp_frailty[fu]);
+        m.tally[ae_attendances][nu][fu][mu] = static_cast<float>(std::pow(p.rr_ae_per_condition, n) * p.rr_ae_frailty[fu]);
+        m.tally[elective_admissions][nu][fu][mu] = static_cast<float>(std::pow(p.rr_outpatient_per_condition, n));
+        m.tally[outpatient_attendances][nu][fu][mu] = static_cast<float>(std::pow(p.rr_outpatient_per_condition, n));
+        m.tally[community_contacts][nu][fu][mu] = static_cast<float>(p.rr_community_frailty[fu]);
+        m.tally[mental_health_contacts][nu][fu][mu] = static_cast<float>(cmd * dem);
+        m.tally[home_care_hours][nu][fu][mu] = 1.f;
+        m.tally[care_home_weeks][nu][fu][mu] = 1.f;
+      }
+    }
+  }
+  for (int f = 0; f < kFrailtyLevels; ++f)
+    for (int d = 0; d < 2; ++d)
+      m.care_move[static_cast<std::size_t>(f)][static_cast<std::size_t>(d)] =
+          static_cast<float>(p.care_rr_frailty[static_cast<std::size_t>(f)] * (d ? p.care_rr_dementia : 1.0));
+  return m;
+}
+
+}  // namespace shiftsim::model

@@ -1,0 +1,59 @@
+// Person-level relative risks as small lookup tables indexed by a person's bit fields, so
+// the per-person work in the hot loop is a handful of table reads. Built from Parameters.
+#pragma once
+
+#include "model/core/parameters.hpp"
+#include "model/core/population.hpp"
+
+#include <array>
+#include <cstdint>
+
+namespace shiftsim::model {
+
+inline constexpr int kRiskBytes = 128;  // risk byte values (7 bits used)
+inline constexpr int kConditionSets = 256;
+
+struct Multipliers {
+  /// Mortality: product of condition HRs (capped) x smoking HR x frailty HR, capped.
+  std::array<float, kConditionSets> mortality_conditions{};
+  std::array<float, 3> mortality_smoking{};
+  std::array<float, kFrailtyLevels> mortality_frailty{};
+  float mortality_person_cap = 0;
+
+  /// Incidence RR [sex][risk byte][hypertension bit + 2*diabetes bit][condition]: one person's
+  /// RRs for all conditions are one contiguous row.
+  std::array<std::array<std::array<std::array<float, kConditions>, 4>, kRiskBytes>, kSexes> incidence{};
+
+  /// Emergency admission multiplier [condition count 0..8][frailty].
+  std::array<std::array<float, kFrailtyLevels>, 9> emergency{};
+
+  /// Tally multiplier [tally][condition count][frailty][cmd + 2*dementia].
+  std::array<std::array<std::array<std::array<float, 4>, kFrailtyLevels>, 9>, kTallies> tally{};
+
+  /// Frailty progression multiplier [condition count].
+  std::array<float, 9> frailty_progression{};
+  /// Care move multiplier [frailty][dementia].
+  std::array<std::array<float, 2>, kFrailtyLevels> care_move{};
+
+  float mortality(std::uint8_t conditions, Smoking s, Frailty f) const {
+    const float m = mortality_conditions[conditions] * mortality_smoking[static_cast<std::size_t>(s)] *
+                    mortality_frailty[static_cast<std::size_t>(f)];
+    return m < mortality_person_cap ? m : mortality_person_cap;
+  }
+  const std::array<float, kConditions>& incidence_row(int sex, std::uint8_t risk, std::uint8_t conditions) const {
+    const unsigned hd = ((conditions >> hypertension) & 1u) | (((conditions >> type2_diabetes) & 1u) << 1);
+    return incidence[static_cast<std::size_t>(sex)][risk & 0x7F][hd];
+  }
+  float incidence_rr(int c, int sex, std::uint8_t risk, std::uint8_t conditions) const {
+    return incidence_row(sex, risk, conditions)[static_cast<std::size_t>(c)];
+  }
+  float tally_rr(int t, std::uint8_t conditions, Frailty f) const {
+    const unsigned n = static_cast<unsigned>(condition_count(conditions));
+    const unsigned mh = ((conditions >> common_mental_disorder) & 1u) | (((conditions >> dementia) & 1u) << 1);
+    return tally[static_cast<std::size_t>(t)][n][static_cast<std::size_t>(f)][mh];
+  }
+};
+
+Multipliers build_multipliers(const Parameters& p);
+
+}  // namespace shiftsim::model

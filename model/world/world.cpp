@@ -1,0 +1,95 @@
+#include "model/world/world.hpp"
+
+#include "model/core/errors.hpp"
+
+#include <sstream>
+
+namespace shiftsim::model {
+
+namespace {
+std::string describe(const PublishedUnitCost& c, double deflator, double value) {
+  std::ostringstream out;
+  out << c.item << ": GBP " << c.gbp << " (" << c.price_year << " prices, " << c.source << ") x deflator " << deflator
+      << " = GBP " << value;
+  return out.str();
+}
+}  // namespace
+
+World build_world(const RegionData& region, const ParameterTable& table) {
+  World w;
+  w.region = &region;
+  w.table = table;
+  w.params = read_parameters(w.table);
+  w.geography = build_geography(region);
+  if (w.geography.zones.size() > 255) throw InputError("too many zones for the 8-bit zone field");
+  w.index = CellIndex{static_cast<int>(region.districts.size())};
+  w.multipliers = build_multipliers(w.params);
+  for (const auto& d : region.districts) w.council_of_district.push_back(d.council);
+
+  const Parameters& p = w.params;
+  UnitCosts& u = w.costs;
+  auto published = [&](const std::string& key) -> const PublishedUnitCost& {
+    auto it = region.unit_costs.find(key);
+    if (it == region.unit_costs.end()) throw InputError("the region data has no unit cost '" + key + "'");
+    return it->second;
+  };
+  auto deflated = [&](const std::string& key, const std::string& label) {
+    const auto& c = published(key);
+    const double f = deflator(p, c.price_year);
+    const double v = c.gbp * f;
+    u.provenance.push_back({label, v, describe(c, f, v)});
+    return v;
+  };
+  u.tally[gp_appointments] = deflated("gp_appointment", "gp_appointment");
+  u.tally[ae_attendances] = deflated("ae_attendance", "ae_attendance");
+  u.emergency_admission = deflated("emergency_admission", "emergency_admission");
+  {
+    // Elective: blend of ordinary elective, day case and regular day/night admissions,
+    // weighted by the region's admitted-care mix.
+    const auto& ac = region.admitted_care;
+    double ord = 0, day = 0, reg = 0;
+    for (int s = 0; s < kSexes; ++s)
+      for (int a = 0; a < 2; ++a) {
+        ord += ac.elective_ordinary[static_cast<std::size_t>(s)][static_cast<std::size_t>(a)];
+        day += ac.daycase[static_cast<std::size_t>(s)][static_cast<std::size_t>(a)];
+        reg += ac.regular_attender[static_cast<std::size_t>(s)][static_cast<std::size_t>(a)];
+      }
+    const double total = ord + day + reg;
+    const double v = (ord * deflated("elective_inpatient", "elective_inpatient") + day * deflated("daycase", "daycase") +
+                      reg * deflated("regular_day_night", "regular_day_night")) / total;
+    std::ostringstream how;
+    how << "elective admission blended by the region's mix: ordinary " << ord << ", day case " << day
+        << ", regular day/night " << reg << " = GBP " << v;
+    u.provenance.push_back({"elective_admission", v, how.str()});
+    u.tally[elective_admissions] = v;
+  }
+  u.tally[outpatient_attendances] = p.cost_outpatient_attendance;
+  u.provenance.push_back({"outpatient_attendance", u.tally[outpatient_attendances], "parameter cost.outpatient_attendance (2018/19 prices)"});
+  u.tally[community_contacts] = deflated("community_contact", "community_contact");
+  {
+    const double mh = deflated("mental_health_contact", "mental_health_contact");
+    const double iapt = deflated("talking_therapy_contact", "talking_therapy_contact");
+    u.tally[mental_health_contacts] = (1 - p.mental_health_iapt_share) * mh + p.mental_health_iapt_share * iapt;
+    std::ostringstream how;
+    how << "mental health contact blended: " << (1 - p.mental_health_iapt_share) << " x care contact + "
+        << p.mental_health_iapt_share << " x NHS Talking Therapies contact";
+    u.provenance.push_back({"mental_health_contact_blended", u.tally[mental_health_contacts], how.str()});
+  }
+  u.tally[home_care_hours] = p.cost_home_care_hour;
+  u.provenance.push_back({"home_care_hour", u.tally[home_care_hours], "parameter cost.home_care_hour (2018/19 prices)"});
+  double mean_ch = 0;
+  for (std::size_t k = 0; k < region.care_home_week_by_council.size(); ++k) {
+    const auto& c = region.care_home_week_by_council[k];
+    const double f = deflator(p, c.price_year);
+    u.care_home_week_by_council.push_back(c.gbp * f);
+    mean_ch += c.gbp * f;
+    u.provenance.push_back({"care_home_week." + region.councils[k], c.gbp * f, describe(c, f, c.gbp * f)});
+  }
+  u.tally[care_home_weeks] = mean_ch / static_cast<double>(region.care_home_week_by_council.size());
+  u.care_home_self_funder_premium = p.care_home_self_funder_premium;
+  u.self_funder_share_care_home = p.self_funder_share_care_home;
+  u.self_funder_share_home_care = p.self_funder_share_home_care;
+  return w;
+}
+
+}  // namespace shiftsim::model
