@@ -60,6 +60,28 @@ constexpr WorkHealth work_health(bool limited, std::uint8_t conditions) {
   return WorkHealth::well;
 }
 
+/// A person's place in the labour market at one age and state of health: whether of working
+/// age, employed, or out of work because of ill health, their WorkHealth and whether aged 50+
+/// (the absence rates' two age bands). One byte, kept per person-state change.
+class WorkState {
+ public:
+  /// Not of working age.
+  constexpr WorkState() = default;
+  constexpr WorkState(bool employed, bool out_of_work_ill_health, WorkHealth health, bool aged_50_plus)
+      : bits_(static_cast<std::uint8_t>(kWorkingAge | (employed ? kEmployed : 0u) | (out_of_work_ill_health ? kIllHealth : 0u) |
+                                        (static_cast<unsigned>(health) << kHealthShift) | (aged_50_plus ? kAged50 : 0u))) {}
+  constexpr bool working_age() const { return bits_ & kWorkingAge; }
+  constexpr bool employed() const { return bits_ & kEmployed; }
+  constexpr bool out_of_work_ill_health() const { return bits_ & kIllHealth; }
+  constexpr WorkHealth health() const { return static_cast<WorkHealth>((bits_ >> kHealthShift) & 3u); }
+  constexpr bool aged_50_plus() const { return bits_ & kAged50; }
+  friend constexpr bool operator==(WorkState, WorkState) = default;
+
+ private:
+  static constexpr unsigned kWorkingAge = 1u, kEmployed = 2u, kIllHealth = 4u, kHealthShift = 3u, kAged50 = 32u;
+  std::uint8_t bits_ = 0;
+};
+
 struct EconomyModel {
   int min_age = 16, max_age = 64;
   int icps = 0;
@@ -70,6 +92,10 @@ struct EconomyModel {
   double output_per_workless_month = 0;  // GBP: a month of median earnings x on-costs
   double output_per_absence_day = 0;     // GBP: a working day of them
   bool working_age(int age) const { return age >= min_age && age <= max_age; }
+  /// A worker's expected sickness-absence days a month.
+  float absence_days(int sex, WorkState w) const {
+    return absence_days_per_month[static_cast<std::size_t>(sex)][w.aged_50_plus() ? 1 : 0][static_cast<std::size_t>(w.health())];
+  }
   std::uint32_t at(int icp, int sex, WorkHealth s) const {
     return threshold[(static_cast<std::size_t>(icp) * kSexes + static_cast<std::size_t>(sex)) * kWorkHealthStates + static_cast<std::size_t>(s)];
   }

@@ -124,7 +124,7 @@ void Simulation::contribute(BlockState& b, std::size_t i, double sign) const {
     b.women[pop_.zone[i]] += sign;
     if (pop_.smoking(i) == Smoking::current) b.women_smokers[pop_.zone[i]] += sign;
   }
-  add_work(row, work_code(i, age, pop_.conditions[i], is_limited), sex, sign);
+  add_work(row, work_state(i, age, pop_.conditions[i], is_limited), sex, sign);
   const std::uint8_t carer = carer_code(i);
   if (carer) {
     row[sum_carers] += sign;
@@ -132,26 +132,24 @@ void Simulation::contribute(BlockState& b, std::size_t i, double sign) const {
   }
 }
 
-std::uint8_t Simulation::work_code(std::size_t i, int age, std::uint8_t conditions, bool is_limited) const {
-  if (!economy_.working_age(age)) return 0;
+WorkState Simulation::work_state(std::size_t i, int age, std::uint8_t conditions, bool is_limited) const {
+  if (!economy_.working_age(age)) return {};
   const WorkHealth s = work_health(is_limited, conditions);
   const int sex = pop_.sex(i), icp = out_.layout.zone_icp[pop_.zone[i]];
   const std::uint32_t u = latent_word(key_, pop_.id[i], trait_employment);
   const bool employed = u < economy_.at(icp, sex, s);
   const bool ill_health = !employed && s != WorkHealth::well && u < economy_.at(icp, sex, WorkHealth::well);
-  return static_cast<std::uint8_t>(1u | (employed ? 2u : 0u) | (ill_health ? 4u : 0u) | (static_cast<unsigned>(s) << 3) |
-                                   (age >= 50 ? 32u : 0u));
+  return WorkState(employed, ill_health, s, age >= 50);
 }
 
-void Simulation::add_work(double* row, std::uint8_t code, int sex, double sign) const {
-  if (!code) return;
+void Simulation::add_work(double* row, WorkState work, int sex, double sign) const {
+  if (!work.working_age()) return;
   row[sum_working_age] += sign;
-  if (code & 2u) {
+  if (work.employed()) {
     row[sum_employed] += sign;
-    row[sum_absence_days] +=
-        sign * static_cast<double>(economy_.absence_days_per_month[static_cast<std::size_t>(sex)][(code >> 5) & 1u][(code >> 3) & 3u]);
+    row[sum_absence_days] += sign * static_cast<double>(economy_.absence_days(sex, work));
   }
-  if (code & 4u) row[sum_out_of_work_ill_health] += sign;
+  if (work.out_of_work_ill_health()) row[sum_out_of_work_ill_health] += sign;
 }
 
 float Simulation::carer_strain_rr(std::size_t i) const {
@@ -256,7 +254,7 @@ void Simulation::add_difference(BlockState& b, std::size_t i, const Cached& befo
       if (was_limited) b.limited[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(before.age)))] -= 1;
       if (now_limited) b.limited[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)))] += 1;
     }
-    const std::uint8_t w0 = work_code(i, before.age, before.conditions, was_limited), w1 = work_code(i, age, pop_.conditions[i], now_limited);
+    const WorkState w0 = work_state(i, before.age, before.conditions, was_limited), w1 = work_state(i, age, pop_.conditions[i], now_limited);
     if (w0 != w1) {
       add_work(row, w0, sex, -1.0);
       add_work(row, w1, sex, +1.0);
@@ -680,16 +678,16 @@ void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::u
   const bool was_limited = limited_with(i, before.age, before.frailty, before.conditions);
   if (was_limited) acc.limited_leavers[lt] += 1;
   // The economy's and the carers' flows count a leaver half the month too.
-  const std::uint8_t work = work_code(i, before.age, before.conditions, was_limited);
-  if (work) {
+  const WorkState work = work_state(i, before.age, before.conditions, was_limited);
+  if (work.working_age()) {
     row[fm_working_age_person_months] -= 0.5;
-    if (work & 2u) {
-      const double days = economy_.absence_days_per_month[static_cast<std::size_t>(sex)][(work >> 5) & 1u][(work >> 3) & 3u];
+    if (work.employed()) {
+      const double days = economy_.absence_days(sex, work);
       row[fm_employed_person_months] -= 0.5;
       row[fm_sickness_absence_days] -= 0.5 * days;
       row[fm_lost_output_absence_gbp] -= 0.5 * days * economy_.output_per_absence_day;
     }
-    if (work & 4u) {
+    if (work.out_of_work_ill_health()) {
       row[fm_out_of_work_ill_health_person_months] -= 0.5;
       row[fm_lost_output_workless_gbp] -= 0.5 * economy_.output_per_workless_month;
     }
@@ -757,7 +755,7 @@ void Simulation::assign_pregnancy_programmes(std::vector<PendingBirth>& births) 
     for (std::size_t t = 0; t < taken; ++t) {
       PendingBirth& b = births[takers[t].second];
       b.programme = static_cast<int>(k);
-      if (to_unit_open(b.words[2]) < p.one_off[0]) {
+      if (to_unit_open(b.words[2]) < p.one_off.quit_smoking) {
         b.smoking = false;
         programme_month_[k * kProgrammeMetrics + pg_quit_smoking] += 1;
       }
@@ -875,33 +873,53 @@ Snapshot Simulation::snapshot(int after_month) const {
 
 void Simulation::step() {
   if (month_ >= settings_.months) throw InternalError("step() after the last month");
-  const int t = month_;
-  const std::size_t n = pop_.size();
-  const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
-  const std::size_t zones = static_cast<std::size_t>(out_.layout.zones);
-  const std::size_t n_blocks = block_count(n);
-  if (n_blocks > 0) block_of(n - 1);  // make sure every block exists
-  const bool counting_stocks = pending_snapshot_ > -2;
+  Month m = begin_month();
+  enrol_participants(m);          // (0) programmes
+  read_running_sums(m);           // (1) exposure, expected deaths, QALYs and activity
+  apply_feedback_to_activity(m);  // (1) area programmes and the system's feedback on activity
+  pass_over_people(m);            // (2) ageing, events, lapses (in parallel)
+  combine_blocks(m);              // (3) the blocks' events, in block order
+  draw_activity(m.flows);         // (3) tallies
+  add_births(m);                  // (3) births, pregnancy programmes
+  add_in_migrants(m.flows);       // (3) in-migrants
+  record_month(m.flows);          // (3) costs by payer; the month's flows and programme ledger
+  end_month();                    // bookkeeping: stock snapshots, survivors, compaction
+  step_system_models();           // (4) agents -> stocks, one month of the stocks, stocks -> agents
+}
 
-  MonthFlows flows;
-  flows.cells.assign(n_cells * kFlowMetrics, 0.0);
-  // (0) Funded interventions: multipliers, spend and this month's new participants (whose
+Simulation::Month Simulation::begin_month() {
+  Month m;
+  m.n_cells = static_cast<std::size_t>(out_.layout.cells());
+  m.n_blocks = block_count(pop_.size());
+  if (m.n_blocks > 0) block_of(pop_.size() - 1);  // make sure every block exists
+  m.counting_stocks = pending_snapshot_.has_value();
+  m.flows.cells.assign(m.n_cells * kFlowMetrics, 0.0);
+  const std::size_t zones = static_cast<std::size_t>(out_.layout.zones);
+  m.women.assign(zones, 0.0);
+  m.women_smokers.assign(zones, 0.0);
+  return m;
+}
+
+void Simulation::enrol_participants(Month& m) {
+  // Funded interventions: multipliers, spend and this month's new participants (whose
   // one-off changes happen before the month's events). Stocks of the previous month end are
   // counted first, as participants' changes would otherwise show in them.
-  bool counting_stocks_in_pass = counting_stocks;
-  if (!programmes_.empty()) {
-    run_programmes(flows, counting_stocks ? pending_snapshot_ : -2);
-    if (counting_stocks) {
-      pending_snapshot_ = -2;
-      counting_stocks_in_pass = false;
-    }
+  m.counting_stocks_in_pass = m.counting_stocks;
+  if (programmes_.empty()) return;
+  run_programmes(m.flows, m.counting_stocks ? pending_snapshot_ : std::nullopt);
+  if (m.counting_stocks) {
+    pending_snapshot_.reset();
+    m.counting_stocks_in_pass = false;
   }
+}
 
-  // (1) What the people alive at the start of the month contribute, from the running sums.
-  std::vector<double> women(zones, 0.0), women_smokers(zones, 0.0);
-  for (std::size_t b = 0; b < n_blocks; ++b) {
+void Simulation::read_running_sums(Month& m) {
+  // What the people alive at the start of the month contribute, from the running sums.
+  const std::size_t zones = m.women.size();
+  MonthFlows& flows = m.flows;
+  for (std::size_t b = 0; b < m.n_blocks; ++b) {
     const BlockState& st = blocks_[b];
-    for (std::size_t cell = 0; cell < n_cells; ++cell) {
+    for (std::size_t cell = 0; cell < m.n_cells; ++cell) {
       const double* sum = &st.sums[cell * kSumMetrics];
       if (sum[sum_people] == 0.0) continue;
       double* row = &flows.cells[cell * kFlowMetrics];
@@ -927,21 +945,28 @@ void Simulation::step() {
       flows.limited_person_months[k] += st.limited[k];
     }
     for (std::size_t z = 0; z < zones; ++z) {
-      women[z] += st.women[z];
-      women_smokers[z] += st.women_smokers[z];
+      m.women[z] += st.women[z];
+      m.women_smokers[z] += st.women_smokers[z];
     }
   }
-  if (!settings_.person_ledger) {
-    apply_area_tallies(flows);
-    // The system's feedback on A&E (unmet GP demand) and GP appointments (online contacts).
-    for (std::size_t cell = 0; cell < n_cells; ++cell) {
-      const IcpFeedback& f = feedback_[static_cast<std::size_t>(zone_icp_[cell / kQuintiles])];
-      flows.cells[cell * kFlowMetrics + fm_tally_first + ae_attendances] *= f.ae;
-      flows.cells[cell * kFlowMetrics + fm_tally_first + gp_appointments] *= f.gp;
-    }
-  }
+}
 
-  // (2) Ageing and the one draw per person.
+void Simulation::apply_feedback_to_activity(Month& m) {
+  if (settings_.person_ledger) return;  // ledger mode applies them per person in the pass
+  apply_area_tallies(m.flows);
+  // The system's feedback on A&E (unmet GP demand) and GP appointments (online contacts).
+  for (std::size_t cell = 0; cell < m.n_cells; ++cell) {
+    const IcpFeedback& f = feedback_[static_cast<std::size_t>(zone_icp_[cell / kQuintiles])];
+    m.flows.cells[cell * kFlowMetrics + fm_tally_first + ae_attendances] *= f.ae;
+    m.flows.cells[cell * kFlowMetrics + fm_tally_first + gp_appointments] *= f.gp;
+  }
+}
+
+void Simulation::pass_over_people(Month& m) {
+  // Ageing and the one draw per person.
+  const int t = month_;
+  const std::size_t n = pop_.size(), n_cells = m.n_cells;
+  const bool counting_stocks_in_pass = m.counting_stocks_in_pass;
   const std::size_t programme_values = programmes_.size() * kProgrammeMetrics;
   for_each_block(n, [&](std::size_t b, std::size_t begin, std::size_t end) {
     BlockState& st = blocks_[b];
@@ -956,29 +981,7 @@ void Simulation::step() {
         st.touch(cell);
         count_stocks(i, &st.stocks[cell * kStockMetrics]);
       }
-      if (settings_.person_ledger) {
-        // Ledger mode: per-person draws of the month's expected activity, and the person's cost.
-        const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile_of_decile(pop_.decile[i])));
-        st.touch(cell);
-        double* row = &st.events[cell * kFlowMetrics];
-        CounterEngine e(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::tallies);
-        double activity[kTallies];
-        const float area_outpatient = zone_has_area_effect_.empty() ? 1.f : zone_actual_[pop_.zone[i]][pm_outpatient];
-        const IcpFeedback& f = feedback_[static_cast<std::size_t>(zone_icp_[pop_.zone[i]])];
-        for (int k = 0; k < kRandomTallies; ++k) {
-          const double sys = k == ae_attendances ? f.ae : (k == gp_appointments ? f.gp : 1.0);
-          const double mean = pop_.expected_tally[k][i] * (k == outpatient_attendances ? area_outpatient : 1.f) * sys;
-          activity[k] = static_cast<double>(poisson(e, mean));
-          row[fm_tally_first + k] += activity[k];
-        }
-        const CareSetting care = pop_.care(i);
-        activity[home_care_hours] = care == CareSetting::home_care ? cal_.rates.home_care_hours_per_month : 0.0;
-        activity[care_home_weeks] = care == CareSetting::care_home ? cal_.rates.care_home_weeks_per_month : 0.0;
-        double cost[kPayers] = {};
-        detail::attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])],
-                        activity, 0.0, cost);
-        for (double x : cost) person_cost_[pop_.id[i]] += x;
-      }
+      if (settings_.person_ledger) ledger_activity(i, st);
       if ((pop_.age_months[i] + 1) % 12 == 0) {
         // Birthday: the person's contribution moves to their new age.
         const Cached before = cached(i);
@@ -997,33 +1000,59 @@ void Simulation::step() {
       if ((pop_.interventions[i] & person_bits_) && pop_.alive(i)) lapse_memberships(i, st);
     }
   });
+}
 
-  // (3) Events, tallies, arrivals, costs.
-  for (std::size_t b = 0; b < n_blocks; ++b) {
+void Simulation::ledger_activity(std::size_t i, BlockState& st) {
+  // Ledger mode: per-person draws of the month's expected activity, and the person's cost.
+  const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile_of_decile(pop_.decile[i])));
+  st.touch(cell);
+  double* row = &st.events[cell * kFlowMetrics];
+  CounterEngine e(key_, pop_.id[i], static_cast<std::uint32_t>(month_), Purpose::tallies);
+  double activity[kTallies];
+  const float area_outpatient = zone_has_area_effect_.empty() ? 1.f : zone_actual_[pop_.zone[i]][pm_outpatient];
+  const IcpFeedback& f = feedback_[static_cast<std::size_t>(zone_icp_[pop_.zone[i]])];
+  for (int k = 0; k < kRandomTallies; ++k) {
+    const double sys = k == ae_attendances ? f.ae : (k == gp_appointments ? f.gp : 1.0);
+    const double mean = pop_.expected_tally[k][i] * (k == outpatient_attendances ? area_outpatient : 1.f) * sys;
+    activity[k] = static_cast<double>(poisson(e, mean));
+    row[fm_tally_first + k] += activity[k];
+  }
+  const CareSetting care = pop_.care(i);
+  activity[home_care_hours] = care == CareSetting::home_care ? cal_.rates.home_care_hours_per_month : 0.0;
+  activity[care_home_weeks] = care == CareSetting::care_home ? cal_.rates.care_home_weeks_per_month : 0.0;
+  double cost[kPayers] = {};
+  detail::attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])],
+                          activity, 0.0, cost);
+  for (double x : cost) person_cost_[pop_.id[i]] += x;
+}
+
+void Simulation::combine_blocks(Month& m) {
+  const std::size_t programme_values = programmes_.size() * kProgrammeMetrics;
+  for (std::size_t b = 0; b < m.n_blocks; ++b) {
     const BlockState& st = blocks_[b];
-    for (std::size_t k = st.first_cell * kFlowMetrics; k < st.end_cell * kFlowMetrics; ++k) flows.cells[k] += st.events[k];
+    for (std::size_t k = st.first_cell * kFlowMetrics; k < st.end_cell * kFlowMetrics; ++k) m.flows.cells[k] += st.events[k];
     for (std::size_t k = 0; k < kLifeTableCells; ++k) {
-      flows.deaths[k] += st.deaths[k];
-      flows.person_months[k] -= 0.5 * st.leavers[k];
-      flows.limited_person_months[k] -= 0.5 * st.limited_leavers[k];
+      m.flows.deaths[k] += st.deaths[k];
+      m.flows.person_months[k] -= 0.5 * st.leavers[k];
+      m.flows.limited_person_months[k] -= 0.5 * st.limited_leavers[k];
     }
     for (std::size_t k = 0; k < programme_values; ++k) programme_month_[k] += st.programme[k];
   }
-  if (counting_stocks_in_pass) {
-    Snapshot snap;
-    snap.after_month = pending_snapshot_;
-    snap.cells.assign(n_cells * kStockMetrics, 0.0);
-    for (std::size_t b = 0; b < n_blocks; ++b) {
-      const BlockState& st = blocks_[b];
-      for (std::size_t k = st.first_cell * kStockMetrics; k < st.end_cell * kStockMetrics; ++k) snap.cells[k] += st.stocks[k];
-    }
-    for (double& x : snap.cells) x *= weight_;
-    out_.snapshots.push_back(std::move(snap));
-    pending_snapshot_ = -2;
+  if (!m.counting_stocks_in_pass) return;
+  // The stocks the pass counted: the snapshot of the previous month's end.
+  Snapshot snap;
+  snap.after_month = *pending_snapshot_;
+  snap.cells.assign(m.n_cells * kStockMetrics, 0.0);
+  for (std::size_t b = 0; b < m.n_blocks; ++b) {
+    const BlockState& st = blocks_[b];
+    for (std::size_t k = st.first_cell * kStockMetrics; k < st.end_cell * kStockMetrics; ++k) snap.cells[k] += st.stocks[k];
   }
-  finish_month(flows, women, women_smokers);
+  for (double& x : snap.cells) x *= weight_;
+  out_.snapshots.push_back(std::move(snap));
+  pending_snapshot_.reset();
+}
 
-  // (4) The system models: agents -> stocks, one month of the stocks, stocks -> agents.
+void Simulation::step_system_models() {
   if (digital_spillover_) credit_digital_spillover(out_.flows.back());
   const auto inputs = couple_agents_to_stocks(out_.flows.back());
   for (std::size_t c = 0; c < systems_.size(); ++c) systems_[c].month(inputs[c]);
@@ -1031,28 +1060,32 @@ void Simulation::step() {
   couple_stocks_to_agents();
 }
 
-void Simulation::finish_month(MonthFlows& flows, const std::vector<double>& women, const std::vector<double>& women_smokers) {
+void Simulation::draw_activity(MonthFlows& flows) {
+  // Tallies: one Poisson draw per cell and service from the summed means (ledger mode drew
+  // them per person in the pass).
+  if (settings_.person_ledger) return;
   const int t = month_;
   const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
-  const std::size_t zones = static_cast<std::size_t>(out_.layout.zones);
-  // Tallies: one Poisson draw per cell and service from the summed means.
-  if (!settings_.person_ledger)
-    for (std::size_t cell = 0; cell < n_cells; ++cell) {
-      CounterEngine e(key_, kCellStream + static_cast<std::uint32_t>(cell), static_cast<std::uint32_t>(t), Purpose::tallies);
-      double* row = &flows.cells[cell * kFlowMetrics];
-      for (int k = 0; k < kRandomTallies; ++k) row[fm_tally_first + k] = static_cast<double>(poisson(e, row[fm_tally_first + k]));
-    }
-  // Births (into the zone of the mothers) and in-migrants, in a fixed order.
+  for (std::size_t cell = 0; cell < n_cells; ++cell) {
+    CounterEngine e(key_, kCellStream + static_cast<std::uint32_t>(cell), static_cast<std::uint32_t>(t), Purpose::tallies);
+    double* row = &flows.cells[cell * kFlowMetrics];
+    for (int k = 0; k < kRandomTallies; ++k) row[fm_tally_first + k] = static_cast<double>(poisson(e, row[fm_tally_first + k]));
+  }
+}
+
+void Simulation::add_births(Month& m) {
+  // Births into the zone of the mothers, in a fixed order.
+  const int t = month_;
+  const std::size_t zones = m.women.size();
   const Parameters& p = world_.params;
-  const int year = t / 12;
-  const double fertility_trend = std::pow(1 + p.fertility_trend_per_year, year);
+  const double fertility_trend = std::pow(1 + p.fertility_trend_per_year, t / 12);
   std::vector<PendingBirth> pending;
   for (std::size_t z = 0; z < zones; ++z) {
     const int d = zone_district_[z];
-    const double mean = cal_.demography.births_per_woman_15_44_per_month[static_cast<std::size_t>(d)] * fertility_trend * women[z];
+    const double mean = cal_.demography.births_per_woman_15_44_per_month[static_cast<std::size_t>(d)] * fertility_trend * m.women[z];
     CounterEngine e(key_, kZoneStream + static_cast<std::uint32_t>(z), static_cast<std::uint32_t>(t), Purpose::births);
     const long births = poisson(e, mean);
-    const double satod = births_.satod(women[z], women_smokers[z]);
+    const double satod = births_.satod(m.women[z], m.women_smokers[z]);
     for (long b = 0; b < births; ++b) {
       PendingBirth pb;
       pb.zone = static_cast<int>(z);
@@ -1066,8 +1099,13 @@ void Simulation::finish_month(MonthFlows& flows, const std::vector<double>& wome
     }
   }
   assign_pregnancy_programmes(pending);
-  for (const PendingBirth& pb : pending) add_birth(pb, flows);
-  const double migration_trend = std::pow(1 + p.migration_trend_per_year, year);
+  for (const PendingBirth& pb : pending) add_birth(pb, m.flows);
+}
+
+void Simulation::add_in_migrants(MonthFlows& flows) {
+  const int t = month_;
+  const Parameters& p = world_.params;
+  const double migration_trend = std::pow(1 + p.migration_trend_per_year, t / 12);
   const auto& geo = world_.geography;
   for (std::size_t d = 0; d < world_.region->districts.size(); ++d) {
     const double mean = cal_.demography.in_migrant_agents_per_month[d] * migration_trend;
@@ -1087,7 +1125,10 @@ void Simulation::finish_month(MonthFlows& flows, const std::vector<double>& wome
       flows.cells[static_cast<std::size_t>(OutputLayout::cell(zone, quintile_of_decile(pop_.decile[i]))) * kFlowMetrics + fm_in_migrants] += 1;
     }
   }
+}
 
+void Simulation::record_month(MonthFlows& flows) {
+  const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
   // People units, then costs by payer.
   for (double& x : flows.cells) x *= weight_;
   for (std::size_t k = 0; k < kLifeTableCells; ++k) {
@@ -1112,17 +1153,21 @@ void Simulation::finish_month(MonthFlows& flows, const std::vector<double>& wome
       if (m != pg_effect_level) v[static_cast<std::size_t>(m)] *= weight_;
     out_.programmes[k].months.push_back(std::move(v));
   }
-  ++month_;
+}
 
+void Simulation::end_month() {
+  const int t = month_;
+  ++month_;
   // Stocks at the ends of financial years (March), calendar years (December) and model
-  // years (June), and at the end of the run.
-  // (counted during the next month's pass, or by a separate pass after the last month).
+  // years (June), and at the end of the run (counted during the next month's pass, or by a
+  // separate pass after the last month).
   const int cal = calendar_month(settings_.start_year, t).month;
   if (month_ == settings_.months) {
     out_.snapshots.push_back(snapshot(t));
     record_survivors();
+  } else if (cal == 3 || cal == 6 || cal == 12) {
+    pending_snapshot_ = t;
   }
-  else if (cal == 3 || cal == 6 || cal == 12) pending_snapshot_ = t;
   if (month_ % 12 == 0) {
     pop_.compact();
     rebuild_block_sums();

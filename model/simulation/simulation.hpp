@@ -1,15 +1,37 @@
 // One run: synthesise, calibrate, then step month by month. A run takes the world by const
 // reference and owns nothing the next run needs.
 //
-// Each month is a pipeline: (0) funded interventions enrol this month's participants; (1)
-// the month's exposure, expected deaths, QALYs and expected activity are read from running
-// per-block sums (combined in block order); (2) in parallel over fixed blocks, every person
-// ages, draws the four words of their event channels (model/people/channels.hpp) and resolves any
-// word outside its cached window; the events are written to that person's own slots, their
-// memberships lapse by their own draws, and the block's sums and event counts are updated;
-// (3) serially, the blocks' event counts are combined in block order, tallies are drawn per
-// cell, births and in-migrants are added with ids fixed by when and where they arrive
-// (model/people/arrivals.hpp), and costs are attributed; (4) the ICPs' system models step.
+// step() is the model's monthly pipeline, a list of named calls in process order. MODEL.md's
+// steps ("What happens to each person each month", "The system around them") map to them so:
+//
+// | step()'s call               | what it does                                   | MODEL.md            |
+// |-----------------------------|------------------------------------------------|---------------------|
+// | enrol_participants          | funded interventions: multipliers, spend, new  | Interventions       |
+// |                             | participants and their one-off changes         |                     |
+// | read_running_sums           | exposure, expected deaths, QALYs, expected     | 6 (QALYs), 5        |
+// |                             | activity of the people alive at the start      |                     |
+// | apply_feedback_to_activity  | area programmes and the system's feedback on   | 5, system feedback  |
+// |                             | GP and A&E activity                            |                     |
+// | pass_over_people            | in parallel over fixed blocks: ageing, the     | 1 (ageing, death),  |
+// |                             | four event-channel words (model/people/        | 2, 3, 4, 5 (per-    |
+// |                             | channels.hpp): death, risk factors, incidence, | person admissions)  |
+// |                             | frailty and care, emergency admissions, moving |                     |
+// |                             | away; memberships lapse by their own draws     |                     |
+// | combine_blocks              | the blocks' events in block order              | (bookkeeping)       |
+// | draw_activity               | the pure tallies, one Poisson draw per cell    | 5                   |
+// | add_births, add_in_migrants | births (smoking at delivery, birth weight,     | 1 (births,          |
+// |                             | pregnancy programmes) and in-migrants, with    | migration)          |
+// |                             | ids fixed by when and where they arrive        |                     |
+// | record_month                | costs by payer; the month's flows and the      | 6                   |
+// |                             | interventions' ledger                          |                     |
+// | end_month                   | stock snapshots, survivors at the end, yearly  | (bookkeeping)       |
+// |                             | compaction                                     |                     |
+// | step_system_models          | agents -> stocks, one month of each ICP's      | The system around   |
+// |                             | stock-flow model, stocks -> agents             | them                |
+//
+// Demography is spread by design: ageing and death belong to the person's pass (death is one
+// of a person's competing events, drawn with the others from their channel words), births and
+// in-migrants arrive after it.
 #pragma once
 
 #include "model/people/arrivals.hpp"
@@ -30,6 +52,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace shiftsim::model {
@@ -154,6 +177,12 @@ class Simulation {
   bool person_effects(std::size_t i, bool bound, PersonEffects& fx) const;
 
   // ---- programmes (model/programmes/programmes.cpp describes the rules; simulation_programmes.cpp runs them)
+  /// The probabilities of a programme's one-off changes when a person joins.
+  struct OneOffEffects {
+    double quit_smoking = 0, lose_weight = 0, become_active = 0, stop_harmful_drinking = 0, leave_isolation = 0;
+    double& of(EffectKind k);
+    double of(EffectKind k) const { return const_cast<OneOffEffects*>(this)->of(k); }
+  };
   struct Programme {
     const InterventionSpec* spec = nullptr;
     bool area = false;
@@ -164,7 +193,7 @@ class Simulation {
     float winter_emergency = 1.f;             // winter-only emergency multiplier at full effect
     float lapse = 0;                          // monthly lapse probability of a membership
     std::uint32_t stream = 0;                 // keys its draws: a hash of its name, not its place in the scenario
-    std::array<double, 5> one_off{};          // probabilities of quit, lose weight, become active, stop drinking, leave isolation
+    OneOffEffects one_off;                    // probabilities of the one-off changes on joining
     double carry = 0;                         // capacity (agents) carried to next month
     int fy = -1;                              // financial year of the cap below
     double fy_cap = 0, fy_enrolled = 0;       // agents
@@ -188,9 +217,9 @@ class Simulation {
     std::vector<double> stocks;                            // cells x kStockMetrics (snapshot months)
   };
   void setup_programmes();
-  /// Runs this month's programmes; if `snapshot_of` >= -1, also counts the stocks at the end
+  /// Runs this month's programmes; with `snapshot_of` (a month, -1 the start), also counts the stocks at the end
   /// of that month (before anyone joins) and stores the snapshot.
-  void run_programmes(MonthFlows& flows, int snapshot_of);
+  void run_programmes(MonthFlows& flows, std::optional<int> snapshot_of);
   /// Full scan: counts, members' avoided activity, and candidates whose key is under each
   /// programme's threshold. With `only` set: candidates of those programmes, every key.
   void scan_programmes(ProgrammeBits recruiting, ProgrammeBits only, bool count_stocks = false);
@@ -215,11 +244,10 @@ class Simulation {
     std::uint8_t risk = 0;                     // smoking (women aged 15-44) and the family bit
     std::uint8_t carer = 0;                    // carer_code
   };
-  /// The person's place in the labour market at this age and health (0 outside working age):
-  /// bit 0 working age, 1 employed, 2 out of work because of ill health, 3-4 WorkHealth,
-  /// 5 aged 50+. `is_limited`: the activity-limitation state at that age and health.
-  std::uint8_t work_code(std::size_t i, int age, std::uint8_t conditions, bool is_limited) const;
-  void add_work(double* row, std::uint8_t code, int sex, double sign) const;
+  /// The person's place in the labour market at this age and health. `is_limited`: the
+  /// activity-limitation state at that age and health.
+  WorkState work_state(std::size_t i, int age, std::uint8_t conditions, bool is_limited) const;
+  void add_work(double* row, WorkState work, int sex, double sign) const;
   /// The person's unpaid carer, with this month's memberships: bit 0 has one, bit 1 strained.
   std::uint8_t carer_code(std::size_t i) const;
   /// Whether the person's carer is strained when programmes multiply the chance by `rr`.
@@ -247,7 +275,29 @@ class Simulation {
   void add_person(std::uint32_t id, int zone, int age_years, int sex, bool newborn, bool low_birth_weight = false);
   Snapshot snapshot(int after_month) const;
   void count_stocks(std::size_t i, double* row) const;
-  void finish_month(MonthFlows& flows, const std::vector<double>& women, const std::vector<double>& women_smokers);
+  // ---- the month's pipeline (step(), in this order; the table at the top of this file)
+  /// What the month's calls share: its flows, the women who may give birth by zone, whether
+  /// the stocks of the previous month's end are counted this month, and in the pass.
+  struct Month {
+    MonthFlows flows;
+    std::vector<double> women, women_smokers;  // aged 15-44, by zone (agents)
+    std::size_t n_cells = 0, n_blocks = 0;
+    bool counting_stocks = false, counting_stocks_in_pass = false;
+  };
+  Month begin_month();
+  void enrol_participants(Month& m);
+  void read_running_sums(Month& m);
+  void apply_feedback_to_activity(Month& m);
+  void pass_over_people(Month& m);
+  /// Ledger mode: the person's activity drawn on their own, and their cost.
+  void ledger_activity(std::size_t i, BlockState& st);
+  void combine_blocks(Month& m);
+  void draw_activity(MonthFlows& flows);
+  void add_births(Month& m);
+  void add_in_migrants(MonthFlows& flows);
+  void record_month(MonthFlows& flows);
+  void end_month();
+  void step_system_models();
   /// A birth in zone z: the mother's smoking at delivery (and any pregnancy programme), the
   /// baby's birth weight, and the baby. Adds to the month's flows (agents).
   /// A month's birth before it is added: its own draws (Purpose::birth_outcome for the zone,
@@ -315,7 +365,7 @@ class Simulation {
   RunOutput out_;
   std::vector<double> person_cost_;  // by person id (ledger mode)
   std::vector<BlockState> blocks_;  // fixed blocks of kBlockSize people (rebuilt after compaction)
-  int pending_snapshot_ = -2;  // month whose end-of-month stocks the next month's pass counts (-2: none)
+  std::optional<int> pending_snapshot_;  // month whose end-of-month stocks the next month's pass counts
 
   std::shared_ptr<const Policy> policy_;
   std::vector<Programme> programmes_;

@@ -42,6 +42,22 @@ std::uint32_t stream_of(const std::string& name) {
 inline double inverse_minus_one(float m) { return m > 0.f ? 1.0 / static_cast<double>(m) - 1.0 : 0.0; }
 constexpr std::array<EffectKind, 5> kOneOffKinds{EffectKind::quit_smoking, EffectKind::lose_weight, EffectKind::become_active,
                                                  EffectKind::stop_harmful_drinking, EffectKind::leave_isolation};
+int person_multiplier_of(EffectKind k);
+}  // namespace
+
+double& Simulation::OneOffEffects::of(EffectKind k) {
+  switch (k) {
+    case EffectKind::quit_smoking: return quit_smoking;
+    case EffectKind::lose_weight: return lose_weight;
+    case EffectKind::become_active: return become_active;
+    case EffectKind::stop_harmful_drinking: return stop_harmful_drinking;
+    case EffectKind::leave_isolation: return leave_isolation;
+    default: break;
+  }
+  throw InternalError("not a one-off effect");
+}
+
+namespace {
 int person_multiplier_of(EffectKind k) {
   switch (k) {
     case EffectKind::emergency_rr: return pm_emergency;
@@ -83,8 +99,7 @@ void Simulation::setup_programmes() {
     for (const auto& [kind, dist] : spec.effects) {
       const double m = spec.full_multiplier(kind);
       if (is_one_off(kind)) {
-        const auto j = static_cast<std::size_t>(std::find(kOneOffKinds.begin(), kOneOffKinds.end(), kind) - kOneOffKinds.begin());
-        p.one_off[j] = std::clamp(dist.mean(), 0.0, 1.0);
+        p.one_off.of(kind) = std::clamp(dist.mean(), 0.0, 1.0);
       } else if (kind == EffectKind::winter_emergency_rr) {
         p.winter_emergency = static_cast<float>(m);
       } else {
@@ -315,8 +330,9 @@ void Simulation::enrol(std::size_t k, std::size_t i, MonthFlows& flows) {
   const auto more = philox_words(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::programme_effect_more, p.stream);
   std::uint8_t& risk = pop_.risk[i];
   for (std::size_t j = 0; j < kOneOffKinds.size(); ++j) {
-    if (!(p.one_off[j] > 0)) continue;
-    const bool happens = to_unit_open(j < 4 ? words[j] : more[j - 4]) < p.one_off[j];
+    const double chance = p.one_off.of(kOneOffKinds[j]);
+    if (!(chance > 0)) continue;
+    const bool happens = to_unit_open(j < 4 ? words[j] : more[j - 4]) < chance;
     if (!happens) continue;
     switch (kOneOffKinds[j]) {
       case EffectKind::quit_smoking:
@@ -413,7 +429,7 @@ void Simulation::apply_area_tallies(MonthFlows& flows) {
   }
 }
 
-void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
+void Simulation::run_programmes(MonthFlows& flows, std::optional<int> snapshot_of) {
   const std::size_t P = programmes_.size();
   if (P == 0) return;
   const int t = month_;
@@ -575,12 +591,12 @@ void Simulation::run_programmes(MonthFlows& flows, int snapshot_of) {
   }
 
   // (2) Counts, members' avoided activity and candidates.
-  const bool with_stocks = snapshot_of >= -1;
+  const bool with_stocks = snapshot_of.has_value();
   scan_programmes(recruiting, 0, with_stocks);
   const std::size_t blocks = block_count(pop_.size());
   if (with_stocks) {
     Snapshot snap;
-    snap.after_month = snapshot_of;
+    snap.after_month = *snapshot_of;
     snap.cells.assign(n_cells * kStockMetrics, 0.0);
     for (std::size_t b = 0; b < blocks; ++b)
       for (std::size_t x = 0; x < snap.cells.size(); ++x) snap.cells[x] += scan_[b].stocks[x];
