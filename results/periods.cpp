@@ -1,5 +1,7 @@
 #include "results/periods.hpp"
 
+#include "results/format.hpp"
+
 #include "model/simulation/simulation.hpp"
 
 #include <cstdio>
@@ -27,11 +29,6 @@ std::string month_label(int start_year, int t) {
 
 namespace {
 std::string ym(int start_year, int t) { return month_label(start_year, t); }
-std::string fy_label(int year) {
-  char b[16];
-  std::snprintf(b, sizeof b, "%d/%02d", year, (year + 1) % 100);
-  return b;
-}
 }  // namespace
 
 std::vector<Period> periods_of(int start_year, int months) {
@@ -39,7 +36,7 @@ std::vector<Period> periods_of(int start_year, int months) {
   out.push_back({PeriodType::start, "mid-" + std::to_string(start_year), -1, -1, ym(start_year, 0), ym(start_year, 0)});
   for (int y = 0; y * 12 < months; ++y) {
     const int first = y * 12, last = std::min(months, first + 12) - 1;
-    out.push_back({PeriodType::model_year, fy_label(start_year + y), first, last, ym(start_year, first), ym(start_year, last)});
+    out.push_back({PeriodType::model_year, year_label(start_year + y), first, last, ym(start_year, first), ym(start_year, last)});
   }
   // Financial years (April-March) and calendar years that the run overlaps.
   auto add = [&](PeriodType type, int first_calendar_month) {
@@ -52,7 +49,7 @@ std::vector<Period> periods_of(int start_year, int months) {
       const int first = std::max(0, period_start), last = std::min(months - 1, period_start + 11);
       const auto c0 = calendar_month(start_year, period_start < 0 ? 0 : period_start);
       const int year = period_start < 0 ? (c0.year - (c0.month < first_calendar_month ? 1 : 0)) : c0.year;
-      const std::string label = type == PeriodType::financial_year ? "FY" + fy_label(year) : std::to_string(year);
+      const std::string label = type == PeriodType::financial_year ? financial_year_label(year) : std::to_string(year);
       out.push_back({type, label, first, last, ym(start_year, first), ym(start_year, last)});
       t = last + 1;
     }

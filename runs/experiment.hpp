@@ -3,7 +3,7 @@
 //
 // Replicate k of every arm uses the arm's seed and replicate number k and, with more than
 // one replicate, draws its parameter values from the key (seed, k) (probabilistic
-// sensitivity analysis, model/sampling.hpp): with the same seed for every arm (the default),
+// sensitivity analysis, model/programmes/sampling.hpp): with the same seed for every arm (the default),
 // that is common random numbers. Differences are taken replicate by replicate, so the unit of
 // work that can be stored and compared is "replicate k of every arm".
 #pragma once
