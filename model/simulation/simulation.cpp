@@ -588,7 +588,7 @@ void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::u
         double bed_days = 0;
         // The system's feedback: occupancy lengthens stays, and social care capacity scales the
         // delayed part of a stay (a share d of bed-days): m x the delays make stays 1 + d (m - 1) as long.
-        const IcpFeedback& sys = feedback_[static_cast<std::size_t>(zone_icp_[pop_.zone[i]])];
+        const IcpFeedback& sys = coupling_.feedback()[static_cast<std::size_t>(coupling_.zone_icp()[pop_.zone[i]])];
         const double d = world_.params.delayed_share_of_bed_days;
         const double stretch = 1.0 + d * (sys.delayed_discharge - 1.0);
         const double los_multiplier = (effects ? fx.m[pm_length_of_stay] : 1.0) * sys.length_of_stay * stretch;
@@ -956,7 +956,7 @@ void Simulation::apply_feedback_to_activity(Month& m) {
   apply_area_tallies(m.flows);
   // The system's feedback on A&E (unmet GP demand) and GP appointments (online contacts).
   for (std::size_t cell = 0; cell < m.n_cells; ++cell) {
-    const IcpFeedback& f = feedback_[static_cast<std::size_t>(zone_icp_[cell / kQuintiles])];
+    const IcpFeedback& f = coupling_.feedback()[static_cast<std::size_t>(coupling_.icp_of_zone(cell / kQuintiles))];
     m.flows.cells[cell * kFlowMetrics + fm_tally_first + ae_attendances] *= f.ae;
     m.flows.cells[cell * kFlowMetrics + fm_tally_first + gp_appointments] *= f.gp;
   }
@@ -1010,7 +1010,7 @@ void Simulation::ledger_activity(std::size_t i, BlockState& st) {
   CounterEngine e(key_, pop_.id[i], static_cast<std::uint32_t>(month_), Purpose::tallies);
   double activity[kTallies];
   const float area_outpatient = zone_has_area_effect_.empty() ? 1.f : zone_actual_[pop_.zone[i]][pm_outpatient];
-  const IcpFeedback& f = feedback_[static_cast<std::size_t>(zone_icp_[pop_.zone[i]])];
+  const IcpFeedback& f = coupling_.feedback()[static_cast<std::size_t>(coupling_.zone_icp()[pop_.zone[i]])];
   for (int k = 0; k < kRandomTallies; ++k) {
     const double sys = k == ae_attendances ? f.ae : (k == gp_appointments ? f.gp : 1.0);
     const double mean = pop_.expected_tally[k][i] * (k == outpatient_attendances ? area_outpatient : 1.f) * sys;
@@ -1050,14 +1050,6 @@ void Simulation::combine_blocks(Month& m) {
   for (double& x : snap.cells) x *= weight_;
   out_.snapshots.push_back(std::move(snap));
   pending_snapshot_.reset();
-}
-
-void Simulation::step_system_models() {
-  if (digital_spillover_) credit_digital_spillover(out_.flows.back());
-  const auto inputs = couple_agents_to_stocks(out_.flows.back());
-  for (std::size_t c = 0; c < systems_.size(); ++c) systems_[c].month(inputs[c]);
-  record_system();
-  couple_stocks_to_agents();
 }
 
 void Simulation::draw_activity(MonthFlows& flows) {

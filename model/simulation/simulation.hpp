@@ -34,6 +34,7 @@
 // in-migrants arrive after it.
 #pragma once
 
+#include "model/hybrid/coupling.hpp"
 #include "model/people/arrivals.hpp"
 #include "model/people/calibration.hpp"
 #include "model/people/channels.hpp"
@@ -87,9 +88,6 @@ class Cancelled : public shiftsim::Error {
   Cancelled() : Error("the run was interrupted") {}
 };
 
-/// How an intervention type acts through the system model (none: on people only).
-ProgrammeChannel channel_of(InterventionType t);
-
 namespace detail {
 /// Spreads a month's activity (people units) over payers; one rule for the aggregates and
 /// for each person in ledger mode.
@@ -130,8 +128,8 @@ class Simulation {
   /// Every derived parameter's computed value, as stored with the run.
   const std::vector<std::pair<std::string, double>>& derived_parameters() const { return cal_.derived_parameters; }
   /// The ICPs' system models (model/system/system.hpp), and this month's feedback to the agents.
-  const std::deque<IcpSystem>& systems() const { return systems_; }
-  const std::vector<IcpFeedback>& feedback() const { return feedback_; }
+  const std::deque<IcpSystem>& systems() const { return coupling_.systems(); }
+  const std::vector<IcpFeedback>& feedback() const { return coupling_.feedback(); }
 
  private:
   /// Running sums, per block of people, of what the people alive at the start of a month
@@ -322,30 +320,16 @@ class Simulation {
   /// capacities from this run's expected births by zone and in-migrants by district.
   void set_arrival_ids(std::uint32_t first_free);
 
-  // ---- the system-dynamics layer (model/system/system.hpp; simulation_system.cpp)
+  // ---- the system-dynamics layer (model/hybrid/coupling.hpp; simulation_system.cpp)
+  /// The base year's inputs of each ICP's model, from the starting people, and the coupling.
   void setup_system();
-  /// Agents -> stocks: this month's activity, costs and intervention spend of each ICP.
-  std::vector<IcpInputs> couple_agents_to_stocks(const MonthFlows& flows) const;
-  /// Stocks -> agents: next month's multipliers, area effect levels, staffed capacity and
-  /// released prevention budget.
-  void couple_stocks_to_agents();
-  void record_system();
-  /// Credits the activity the digital spillover avoided this month (online contacts and
-  /// raised activation, model/system.cpp) to the funded digital self-care interventions.
-  void credit_digital_spillover(const MonthFlows& flows);
+  /// Stocks -> agents: the coupling's feedback, and the area programmes' levels from it.
+  void apply_system_feedback();
   bool digital_spillover_ = false;  // a digital self-care intervention is funded
   /// SD-only mode: every remaining month from cohort averages.
   RunOutput run_cohorts();
   double area_level(const Programme& p, std::size_t zone) const;
-  SystemParameters sys_;
-  std::deque<IcpSystem> systems_;  // not a vector: the models' equations point into their IcpSystem
-  std::vector<IcpFeedback> feedback_;  // by ICP, applied this month
-  std::vector<int> zone_icp_;
-  std::vector<double> icp_adult_share_;  // adults / residents in the base year
-  std::vector<std::vector<double>> icp_area_spend_, icp_full_funding_, icp_funded_capacity_;  // [icp][programme] this month
-  std::vector<std::vector<double>> icp_digital_new_;   // [icp][programme] people this month
-  std::vector<std::vector<double>> icp_digital_total_;  // [icp][programme] people who ever joined
-  std::vector<double> released_spend_;                 // GBP this month (people units), region
+  Coupling coupling_;
 
   const World& world_;
   RunSettings settings_;

@@ -39,7 +39,7 @@ RunOutput Simulation::run_cohorts() {
   const auto t0 = std::chrono::steady_clock::now();
   out_.life_table_by_decile = false;
   out_.wider_outcomes = false;  // cohorts carry no employment, birth weight or carers
-  const auto n_icps = systems_.size();
+  const auto n_icps = coupling_.icps();
   const std::size_t zones = static_cast<std::size_t>(out_.layout.zones);
   const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
   const auto index = [](std::size_t icp, int q, int sex, int age) {
@@ -57,7 +57,7 @@ RunOutput Simulation::run_cohorts() {
     for (std::size_t i = 0; i < pop_.size(); ++i) {
       if (!pop_.alive(i)) continue;
       const int q = quintile_of_decile(pop_.decile[i]), sex = pop_.sex(i), age = pop_.age_years(i);
-      CohortMeans& c = mean[index(static_cast<std::size_t>(zone_icp_[pop_.zone[i]]), q, sex, age)];
+      CohortMeans& c = mean[index(static_cast<std::size_t>(coupling_.zone_icp()[pop_.zone[i]]), q, sex, age)];
       cell_people[static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], q))] += 1;
       compute_hazards(pop_, i, 0, cal_.rates, world_.multipliers, zone_district_, hz);
       const CellRates& r = cal_.rates.cells[world_.index(zone_district_[pop_.zone[i]], pop_.decile[i], sex, age)];
@@ -109,10 +109,10 @@ RunOutput Simulation::run_cohorts() {
   // Each (ICP, quintile)'s flows are shared to its zones as its people are.
   std::vector<double> icp_q(n_icps * kQuintiles, 0.0);
   for (std::size_t c = 0; c < n_cells; ++c)
-    icp_q[static_cast<std::size_t>(zone_icp_[c / kQuintiles]) * kQuintiles + c % kQuintiles] += cell_people[c];
+    icp_q[static_cast<std::size_t>(coupling_.zone_icp()[c / kQuintiles]) * kQuintiles + c % kQuintiles] += cell_people[c];
   std::vector<double> cell_share(n_cells, 0.0);
   for (std::size_t c = 0; c < n_cells; ++c) {
-    const double d = icp_q[static_cast<std::size_t>(zone_icp_[c / kQuintiles]) * kQuintiles + c % kQuintiles];
+    const double d = icp_q[static_cast<std::size_t>(coupling_.zone_icp()[c / kQuintiles]) * kQuintiles + c % kQuintiles];
     cell_share[c] = d > 0 ? cell_people[c] / d : 0.0;
   }
 
@@ -127,7 +127,7 @@ RunOutput Simulation::run_cohorts() {
     for (std::size_t i = 0; i < pop_.size(); ++i)
       if (pop_.alive(i) && pop_.sex(i) == 1 && pop_.age_years(i) >= 15 && pop_.age_years(i) <= 44) zone_women[pop_.zone[i]] += weight_;
     for (std::size_t z = 0; z < zones; ++z) {
-      const auto icp = static_cast<std::size_t>(zone_icp_[z]);
+      const auto icp = static_cast<std::size_t>(coupling_.zone_icp()[z]);
       const double births = cal_.demography.births_per_woman_15_44_per_month[static_cast<std::size_t>(zone_district_[z])] * zone_women[z];
       birth_rate[icp] += births;
       women0[icp] += zone_women[z];
@@ -171,7 +171,7 @@ RunOutput Simulation::run_cohorts() {
       const int age = static_cast<int>(k % kAges), sex = static_cast<int>(k / kAges % kSexes);
       const int q = static_cast<int>(k / (kAges * kSexes) % kQuintiles) + 1;
       const std::size_t icp = k / (kAges * kSexes * kQuintiles);
-      const IcpFeedback& f = feedback_[icp];
+      const IcpFeedback& f = coupling_.feedback()[icp];
       double* row = &by_icp_q[(icp * kQuintiles + static_cast<std::size_t>(q - 1)) * kFlowMetrics];
       const double trend = std::pow(1.0 - rates().mortality_improvement[static_cast<std::size_t>(sex)][static_cast<std::size_t>(age)], t / 12.0);
       const double deaths = n * m.death * trend, emigrants = n * m.emigration;
@@ -226,7 +226,7 @@ RunOutput Simulation::run_cohorts() {
     for (std::size_t d = 0; d < world_.region->districts.size(); ++d) {
       const double arrivals = cal_.demography.in_migrant_agents_per_month[d] * weight_ * migration;
       if (!(arrivals > 0) || geo.zones_of_district[d].empty()) continue;
-      const auto icp = static_cast<std::size_t>(zone_icp_[static_cast<std::size_t>(geo.zones_of_district[d].front())]);
+      const auto icp = static_cast<std::size_t>(coupling_.zone_icp()[static_cast<std::size_t>(geo.zones_of_district[d].front())]);
       for (int a = 0; a < kAges; ++a) {
         const double at_age = arrivals * p.migration_age_profile[static_cast<std::size_t>(a)];
         for (int q = 1; q <= kQuintiles; ++q) {
@@ -239,7 +239,7 @@ RunOutput Simulation::run_cohorts() {
     }
     // To cells, then costs by payer (as the agent model attributes them).
     for (std::size_t c = 0; c < n_cells; ++c) {
-      const std::size_t icp = static_cast<std::size_t>(zone_icp_[c / kQuintiles]);
+      const std::size_t icp = static_cast<std::size_t>(coupling_.zone_icp()[c / kQuintiles]);
       const double* src = &by_icp_q[(icp * kQuintiles + c % kQuintiles) * kFlowMetrics];
       double* row = &flows.cells[c * kFlowMetrics];
       for (int j = 0; j < kFlowMetrics; ++j) row[j] = src[j] * cell_share[c];
@@ -261,16 +261,16 @@ RunOutput Simulation::run_cohorts() {
           icp_q_stock[g * kStockMetrics + static_cast<std::size_t>(j)] += people[k] * mean[k].stock[static_cast<std::size_t>(j)];
       }
       for (std::size_t c = 0; c < n_cells; ++c) {
-        const std::size_t g = static_cast<std::size_t>(zone_icp_[c / kQuintiles]) * kQuintiles + c % kQuintiles;
+        const std::size_t g = static_cast<std::size_t>(coupling_.zone_icp()[c / kQuintiles]) * kQuintiles + c % kQuintiles;
         for (int j = 0; j < kStockMetrics; ++j)
           s.cells[c * kStockMetrics + static_cast<std::size_t>(j)] = icp_q_stock[g * kStockMetrics + static_cast<std::size_t>(j)] * cell_share[c];
       }
       out_.snapshots.push_back(std::move(s));
     }
-    const auto inputs = couple_agents_to_stocks(out_.flows.back());
-    for (std::size_t c = 0; c < systems_.size(); ++c) systems_[c].month(inputs[c]);
-    record_system();
-    couple_stocks_to_agents();
+    const auto inputs = coupling_.agents_to_stocks(out_.flows.back(), out_.programmes, settings_.start_year, month_);
+    coupling_.step(inputs);
+    coupling_.record(out_.system);
+    apply_system_feedback();
     if (settings_.progress) settings_.progress(month_, settings_.months);
   }
   out_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -375,9 +375,9 @@ void Simulation::enrol(std::size_t k, std::size_t i, MonthFlows& flows) {
   if (effect_bits_ & (1u << k)) member_avoided_activity(i, static_cast<ProgrammeBits>(1u << k), programme_month_);
   const int q = quintile_of_decile(pop_.decile[i]);
   if (p.channel == ProgrammeChannel::digital) {
-    const auto icp = static_cast<std::size_t>(zone_icp_[pop_.zone[i]]);
-    icp_digital_new_[icp][k] += weight_;
-    icp_digital_total_[icp][k] += weight_;
+    const auto icp = static_cast<std::size_t>(coupling_.zone_icp()[pop_.zone[i]]);
+    coupling_.inputs.digital_new[icp][k] += weight_;
+    coupling_.inputs.digital_total[icp][k] += weight_;
   }
   row[pg_new_participants] += 1;
   row[pg_new_participants_q1 + q - 1] += 1;
@@ -454,21 +454,21 @@ void Simulation::run_programmes(MonthFlows& flows, std::optional<int> snapshot_o
   std::fill(zone_actual_.begin(), zone_actual_.end(), unit_multipliers());
   if (digital_spillover_)
     for (std::size_t z = 0; z < zones; ++z)
-      zone_actual_[z][pm_emergency] = static_cast<float>(feedback_[static_cast<std::size_t>(zone_icp_[z])].activation_emergency);
+      zone_actual_[z][pm_emergency] = static_cast<float>(coupling_.feedback()[static_cast<std::size_t>(coupling_.icp_of_zone(z))].activation_emergency);
   ProgrammeBits recruiting = 0;
   std::vector<double> capacity(P, 0.0), base_capacity(P, 0.0), extra_budget(P, 0.0);
   // Reinvested savings the prevention budgets release this month (people units, GBP), shared
   // among the funded shift-1 interventions in proportion to their budgets.
   double release_total = 0, prevention_budget_total = 0;
-  for (const IcpFeedback& f : feedback_) release_total += f.prevention_release;
+  for (const IcpFeedback& f : coupling_.feedback()) release_total += f.prevention_release;
   for (std::size_t k = 0; k < P; ++k) {
     const InterventionSpec& s = *programmes_[k].spec;
     const double b = s.budget_in(fy);
     if (!programmes_[k].area && !programmes_[k].births && t >= s.start_month && t <= s.end_month && b > 0 && prevention(s))
       prevention_budget_total += b;
   }
-  std::fill(released_spend_.begin(), released_spend_.end(), 0.0);
-  for (auto& v : icp_digital_new_) std::fill(v.begin(), v.end(), 0.0);
+  std::fill(coupling_.inputs.released_spend.begin(), coupling_.inputs.released_spend.end(), 0.0);
+  for (auto& v : coupling_.inputs.digital_new) std::fill(v.begin(), v.end(), 0.0);
   for (std::size_t k = 0; k < P; ++k) {
     Programme& p = programmes_[k];
     const InterventionSpec& s = *p.spec;
@@ -493,17 +493,17 @@ void Simulation::run_programmes(MonthFlows& flows, std::optional<int> snapshot_o
           // third-order recruitment delay), not a fixed ramp. Funded places by ICP in
           // proportion to the residents it may reach there.
           double staffed = 0, covered = 0;
-          std::vector<double> by_icp(systems_.size(), 0.0);
+          std::vector<double> by_icp(coupling_.icps(), 0.0);
           for (std::size_t z = 0; z < zones; ++z) {
-            const int icp = zone_icp_[z];
+            const int icp = coupling_.zone_icp()[z];
             if (!s.targeting.icps.empty() && std::find(s.targeting.icps.begin(), s.targeting.icps.end(), icp) == s.targeting.icps.end())
               continue;
             by_icp[static_cast<std::size_t>(icp)] += zone_people[z];
           }
           for (double x : by_icp) covered += x;
-          for (std::size_t c = 0; c < systems_.size(); ++c) {
-            icp_funded_capacity_[c][k] = covered > 0 ? places * by_icp[c] / covered : 0.0;
-            staffed += feedback_[c].staffed_capacity[k];
+          for (std::size_t c = 0; c < coupling_.icps(); ++c) {
+            coupling_.inputs.funded_capacity[c][k] = covered > 0 ? places * by_icp[c] / covered : 0.0;
+            staffed += coupling_.feedback()[c].staffed_capacity[k];
           }
           ready = places > 0 ? std::min(1.0, staffed / places) : 0.0;
         }
@@ -518,7 +518,7 @@ void Simulation::run_programmes(MonthFlows& flows, std::optional<int> snapshot_o
       } else {
         p.carry = 0;
         p.births_capacity = 0;
-        for (auto& v : icp_funded_capacity_) v[k] = 0.0;
+        for (auto& v : coupling_.inputs.funded_capacity) v[k] = 0.0;
       }
       continue;
     }
@@ -532,13 +532,13 @@ void Simulation::run_programmes(MonthFlows& flows, std::optional<int> snapshot_o
     const double coverage =
         funded && residents > 0 ? std::min(1.0, budget / (s.unit_cost * residents * weight_)) * (through_stocks ? 1.0 : ramp) : 0.0;
     if (through_stocks) {
-      for (std::size_t c = 0; c < systems_.size(); ++c) {
+      for (std::size_t c = 0; c < coupling_.icps(); ++c) {
         double here = 0;
         for (std::size_t z = 0; z < zones; ++z)
-          if (p.zone_covered[z] && static_cast<std::size_t>(zone_icp_[z]) == c)
+          if (p.zone_covered[z] && static_cast<std::size_t>(coupling_.zone_icp()[z]) == c)
             here += zone_people[z];
-        icp_full_funding_[c][k] = here * weight_ * s.unit_cost / 12.0;
-        icp_area_spend_[c][k] = coverage * icp_full_funding_[c][k];
+        coupling_.inputs.full_funding[c][k] = here * weight_ * s.unit_cost / 12.0;
+        coupling_.inputs.area_spend[c][k] = coverage * coupling_.inputs.full_funding[c][k];
       }
       double level = 0;
       for (std::size_t z = 0; z < zones; ++z)
@@ -691,7 +691,7 @@ void Simulation::run_programmes(MonthFlows& flows, std::optional<int> snapshot_o
     for (std::uint32_t i : chosen) enrol(k, i, flows);
     const auto n_chosen = static_cast<long>(chosen.size());
     // Places beyond those the budget paid for were paid from the prevention budget.
-    released_spend_[k] =
+    coupling_.inputs.released_spend[k] =
         std::min(extra_budget[k], std::max(0.0, static_cast<double>(n_chosen) - std::floor(base_capacity[k])) * s.unit_cost) * weight_;
     p.fy_enrolled += static_cast<double>(n_chosen);
     p.carry = n_chosen == by_budget ? capacity[k] - static_cast<double>(by_budget) : 0.0;

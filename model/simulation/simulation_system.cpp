@@ -1,4 +1,5 @@
-// The coupling of the agents with the ICPs' system models (model/system/system.hpp).
+// The base year's inputs of the ICPs' system models, and the month's coupling step
+// (model/hybrid/coupling.hpp).
 #include "model/core/parallel.hpp"
 #include "model/simulation/simulation.hpp"
 
@@ -7,23 +8,10 @@
 
 namespace shiftsim::model {
 
-ProgrammeChannel channel_of(InterventionType t) {
-  switch (t) {
-    case InterventionType::community_assets: return ProgrammeChannel::community_assets;
-    case InterventionType::pooled_budget: return ProgrammeChannel::pooled_budget;
-    case InterventionType::intermediate_care: return ProgrammeChannel::intermediate_care;
-    case InterventionType::digital_self_care: return ProgrammeChannel::digital;
-    default: return ProgrammeChannel::none;
-  }
-}
-
 void Simulation::setup_system() {
-  sys_ = SystemParameters::from(world_.table);
   const auto n_icps = world_.region->icps.size();
   const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
   const std::size_t P = programmes_.size();
-  zone_icp_.clear();
-  for (const auto& z : world_.geography.zones) zone_icp_.push_back(z.icp);
 
   // Base-year inputs: expected monthly activity of the people at the start, before any
   // intervention acts (the same in every scenario, so allocations and capacities are too).
@@ -56,7 +44,7 @@ void Simulation::setup_system() {
   double region_spend = 0;
   for (std::size_t c = 0; c < n_cells; ++c) {
     const auto zone = c / kQuintiles;
-    IcpInputs& b = base[static_cast<std::size_t>(zone_icp_[zone])];
+    IcpInputs& b = base[static_cast<std::size_t>(world_.geography.zones[zone].icp)];
     std::array<double, kTallies> t{};
     for (int k = 0; k < kTallies; ++k) t[static_cast<std::size_t>(k)] = cell[c][static_cast<std::size_t>(k)] * weight_;
     const double admissions = cell[c][kTallies] * weight_;
@@ -73,206 +61,31 @@ void Simulation::setup_system() {
     for (int k = 0; k < kPayers; ++k) b.cost[static_cast<std::size_t>(k)] += cost[k];
     region_spend += cost[nhs_acute] + cost[nhs_primary_care] + cost[nhs_community] + cost[nhs_mental_health] + cost[council_adult_social_care];
   }
-  icp_adult_share_.assign(n_icps, 0.0);
-  for (std::size_t icp = 0; icp < n_icps; ++icp) {
-    IcpInputs& b = base[icp];
-    icp_adult_share_[icp] = b.residents > 0 ? b.adults / b.residents : 0.0;
-    b.delayed_bed_days = b.emergency_bed_days * world_.params.delayed_share_of_bed_days;
-  }
-
-  std::vector<SystemProgramme> sys_programmes(P);
-  for (std::size_t k = 0; k < P; ++k) {
-    const InterventionSpec& s = *programmes_[k].spec;
-    sys_programmes[k] = {programmes_[k].channel, static_cast<double>(s.ramp_up_months), s.effect_half_life_months};
-  }
-  const FinancePolicy finance = policy_ ? policy_->finance : FinancePolicy{};
-  std::array<bool, kPayers> reinvest_from{};
-  for (const auto& name : finance.reinvest_from)
-    for (int k = 0; k < kPayers; ++k)
-      if (kPayerNames[static_cast<std::size_t>(k)] == name ||
-          (name == "council_asc" && k == council_adult_social_care))
-        reinvest_from[static_cast<std::size_t>(k)] = true;
-  const bool care_home_cashable = std::find(finance.cashable.begin(), finance.cashable.end(), "care_home_weeks") != finance.cashable.end();
-  const double care_home_month = care_home_cashable ? world_.costs.tally[care_home_weeks] * (1 - world_.costs.self_funder_share_care_home) *
-                                                          cal_.rates.care_home_weeks_per_month
-                                                    : 0.0;
-  systems_.clear();
-  out_.system = {};
-  for (std::size_t icp = 0; icp < n_icps; ++icp) {
-    const IcpInputs& b = base[icp];
-    const double spend = b.cost[nhs_acute] + b.cost[nhs_primary_care] + b.cost[nhs_community] + b.cost[nhs_mental_health] +
-                         b.cost[council_adult_social_care];
-    const double gap = region_spend > 0 ? sys_.starting_gap_gbp * spend / region_spend : 0.0;
-    systems_.emplace_back(world_.region->icps[icp].name, sys_, b, sys_programmes, finance.reinvest_share, reinvest_from, gap, care_home_month);
-    out_.system.icps.push_back(world_.region->icps[icp].name);
-  }
-  icp_area_spend_.assign(n_icps, std::vector<double>(P, 0.0));
-  icp_full_funding_ = icp_area_spend_;
-  icp_funded_capacity_ = icp_area_spend_;
-  icp_digital_new_ = icp_area_spend_;
-  icp_digital_total_ = icp_area_spend_;
-  released_spend_.assign(P, 0.0);
-  feedback_.clear();
-  for (const auto& s : systems_) {
-    IcpFeedback f = s.feedback();
-    // The first month runs on the base year's system: no feedback yet.
-    f.length_of_stay = f.delayed_discharge = f.ae = f.gp = f.activation_emergency = f.activation_ae = 1.0;
-    feedback_.push_back(std::move(f));
-  }
+  std::vector<CoupledProgramme> coupled;
+  for (const auto& p : programmes_) coupled.push_back({p.spec, p.channel, p.area, &p.zone_covered});
+  coupling_.setup(world_, std::move(base), region_spend, coupled, policy_ ? policy_->finance : FinancePolicy{}, cal_.rates.care_home_weeks_per_month,
+                  out_.system);
   for (std::size_t k = 0; k < P; ++k) programmes_[k].icp_level.assign(n_icps, 0.0);
-  record_system();
 }
 
 double Simulation::area_level(const Programme& p, std::size_t zone) const {
   if (p.channel == ProgrammeChannel::community_assets || p.channel == ProgrammeChannel::pooled_budget)
-    return p.icp_level[static_cast<std::size_t>(zone_icp_[zone])];
+    return p.icp_level[static_cast<std::size_t>(coupling_.icp_of_zone(zone))];
   return p.level;
 }
 
-std::vector<IcpInputs> Simulation::couple_agents_to_stocks(const MonthFlows& flows) const {
-  const auto n_icps = systems_.size();
-  const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
-  const std::size_t P = programmes_.size();
-  std::vector<IcpInputs> in(n_icps);
-  std::vector<double> programme_spend(n_icps, 0.0);
-  for (std::size_t cell = 0; cell < n_cells; ++cell) {
-    const double* row = &flows.cells[cell * kFlowMetrics];
-    IcpInputs& x = in[static_cast<std::size_t>(zone_icp_[cell / kQuintiles])];
-    x.residents += row[fm_person_months];
-    x.emergency_admissions += row[fm_emergency_admissions];
-    x.emergency_bed_days += row[fm_emergency_bed_days];
-    x.delayed_bed_days += row[fm_delayed_discharge_bed_days];
-    x.gp_appointments += row[fm_tally_first + static_cast<int>(gp_appointments)];
-    x.ae_attendances += row[fm_tally_first + static_cast<int>(ae_attendances)];
-    x.home_care_hours += row[fm_tally_first + static_cast<int>(home_care_hours)];
-    x.care_home_residents += row[fm_tally_first + static_cast<int>(care_home_weeks)] / cal_.rates.care_home_weeks_per_month;
-    for (int k = 0; k < kPayers; ++k) x.cost[static_cast<std::size_t>(k)] += row[fm_cost_first + k];
-    for (int f = 0; f < kFunders; ++f) x.programme_spend[static_cast<std::size_t>(f)] += row[fm_programme_spend_first + f];
-    programme_spend[static_cast<std::size_t>(zone_icp_[cell / kQuintiles])] += row[fm_programme_spend_total];
-  }
-  // Adults: from the latest stock count would lag; the base-year share of adults is used.
-  double total_spend = 0, total_residents = 0;
-  for (std::size_t c = 0; c < n_icps; ++c) {
-    total_spend += programme_spend[c];
-    total_residents += in[c].residents;
-  }
-  // Cashable savings: the interventions' avoided activity (region, by programme) in the
-  // scenario's cashable categories, shared to ICPs by this month's intervention spend.
-  const FinancePolicy finance = policy_ ? policy_->finance : FinancePolicy{};
-  auto cashable = [&](const char* what) { return std::find(finance.cashable.begin(), finance.cashable.end(), what) != finance.cashable.end(); };
-  const UnitCosts& u = world_.costs;
-  std::array<double, kPayers> saving{};
-  double avoided_moves = 0, released = 0;
-  std::vector<double> pooled_planned(n_icps, 0.0);
-  const int fy = financial_year_of(settings_.start_year, month_ - 1);
-  for (std::size_t k = 0; k < P; ++k) {
-    const auto& m = out_.programmes[k].months.back();
-    if (cashable("emergency_admissions")) saving[nhs_acute] += m[pg_avoided_emergency_admissions] * u.emergency_admission;
-    if (cashable("ae_attendances")) saving[nhs_acute] += m[pg_avoided_ae_attendances] * u.tally[ae_attendances];
-    if (cashable("outpatient_attendances")) saving[nhs_acute] += m[pg_avoided_outpatient_attendances] * u.tally[outpatient_attendances];
-    if (cashable("gp_appointments")) saving[nhs_primary_care] += m[pg_avoided_gp_appointments] * u.tally[gp_appointments];
-    avoided_moves += m[pg_avoided_care_home_moves];
-    released += released_spend_[k];
-    // Pooled budgets planned this month, by ICP in proportion to residents covered.
-    const InterventionSpec& s = *programmes_[k].spec;
-    const int t = month_ - 1;
-    if (t >= s.start_month && t <= s.end_month && s.budget.count(fy)) {
-      const double pooled = s.budget.at(fy)[funder_index(Funder::pooled)] / 12.0;
-      if (pooled > 0) {
-        double covered = 0;
-        std::vector<double> by_icp(n_icps, 0.0);
-        for (std::size_t z = 0; z < zone_icp_.size(); ++z)
-          if (programmes_[k].area ? programmes_[k].zone_covered[z] != 0
-                                  : (s.targeting.icps.empty() ||
-                                     std::find(s.targeting.icps.begin(), s.targeting.icps.end(), zone_icp_[z]) != s.targeting.icps.end())) {
-            by_icp[static_cast<std::size_t>(zone_icp_[z])] += static_cast<double>(world_.geography.zones[z].population);
-            covered += static_cast<double>(world_.geography.zones[z].population);
-          }
-        for (std::size_t c = 0; c < n_icps; ++c) pooled_planned[c] += covered > 0 ? pooled * by_icp[c] / covered : 0.0;
-      }
-    }
-  }
-  double release_all = 0;
-  for (const IcpFeedback& f : feedback_) release_all += f.prevention_release;
-  for (std::size_t c = 0; c < n_icps; ++c) {
-    IcpInputs& x = in[c];
-    const double share = total_spend > 0 ? programme_spend[c] / total_spend : (total_residents > 0 ? x.residents / total_residents : 0.0);
-    for (int k = 0; k < kPayers; ++k) x.cashable_savings[static_cast<std::size_t>(k)] = saving[static_cast<std::size_t>(k)] * share;
-    x.avoided_care_home_moves = avoided_moves * share;
-    x.released_spend = release_all > 0 ? released * feedback_[c].prevention_release / release_all : 0.0;
-    // Spend paid from the prevention budget is not also the payers' spend.
-    double from_budgets = 0;
-    for (double v : x.programme_spend) from_budgets += v;
-    if (from_budgets > 0)
-      for (double& v : x.programme_spend) v -= x.released_spend * v / from_budgets;
-    x.pooled_contribution = pooled_planned[c];
-    x.adults = x.residents * icp_adult_share_[c];
-    x.area_spend = icp_area_spend_[c];
-    x.full_funding = icp_full_funding_[c];
-    x.funded_capacity = icp_funded_capacity_[c];
-    for (std::size_t k = 0; k < P; ++k) {
-      if (programmes_[k].channel != ProgrammeChannel::digital) continue;
-      x.digital_new_users += icp_digital_new_[c][k];
-    }
-  }
-  return in;
+void Simulation::step_system_models() {
+  if (digital_spillover_) coupling_.credit_digital_spillover(out_.flows.back(), out_.programmes, world_.costs);
+  coupling_.step(coupling_.agents_to_stocks(out_.flows.back(), out_.programmes, settings_.start_year, month_));
+  coupling_.record(out_.system);
+  apply_system_feedback();
 }
 
-void Simulation::credit_digital_spillover(const MonthFlows& flows) {
-  const auto n_icps = systems_.size();
-  const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
-  // What this month's activity would have been without the spillover's multipliers.
-  std::vector<std::array<double, 3>> avoided(n_icps);  // emergency admissions, A&E, GP
-  for (std::size_t cell = 0; cell < n_cells; ++cell) {
-    const auto icp = static_cast<std::size_t>(zone_icp_[cell / kQuintiles]);
-    const IcpFeedback& f = feedback_[icp];
-    const double* row = &flows.cells[cell * kFlowMetrics];
-    avoided[icp][0] += row[fm_emergency_admissions] * (1.0 / f.activation_emergency - 1.0);
-    avoided[icp][1] += row[fm_tally_first + static_cast<int>(ae_attendances)] * (1.0 / f.activation_ae - 1.0);
-    avoided[icp][2] += row[fm_tally_first + static_cast<int>(gp_appointments)] * (1.0 / f.gp - 1.0);
-  }
-  // Shared among the digital interventions by where their users joined.
-  const UnitCosts& u = world_.costs;
-  for (std::size_t c = 0; c < n_icps; ++c) {
-    double all = 0;
-    for (std::size_t k = 0; k < programmes_.size(); ++k)
-      if (programmes_[k].channel == ProgrammeChannel::digital) all += icp_digital_total_[c][k];
-    if (!(all > 0)) continue;
-    for (std::size_t k = 0; k < programmes_.size(); ++k) {
-      if (programmes_[k].channel != ProgrammeChannel::digital) continue;
-      const double share = icp_digital_total_[c][k] / all;
-      auto& m = out_.programmes[k].months.back();
-      m[pg_avoided_emergency_admissions] += avoided[c][0] * share;
-      m[pg_avoided_ae_attendances] += avoided[c][1] * share;
-      m[pg_avoided_gp_appointments] += avoided[c][2] * share;
-      m[pg_avoided_nhs_cost] += (avoided[c][0] * u.emergency_admission + avoided[c][1] * u.tally[ae_attendances] +
-                                 avoided[c][2] * u.tally[gp_appointments]) * share;
-    }
-  }
-}
-
-void Simulation::couple_stocks_to_agents() {
-  for (std::size_t c = 0; c < systems_.size(); ++c) feedback_[c] = systems_[c].feedback();
+void Simulation::apply_system_feedback() {
+  coupling_.stocks_to_agents();
+  const auto& feedback = coupling_.feedback();
   for (std::size_t k = 0; k < programmes_.size(); ++k)
-    for (std::size_t c = 0; c < systems_.size(); ++c) programmes_[k].icp_level[c] = feedback_[c].area_level[k];
-}
-
-void Simulation::record_system() {
-  SystemOutput& o = out_.system;
-  if (o.values.size() != systems_.size()) o.values.assign(systems_.size(), {});
-  for (std::size_t c = 0; c < systems_.size(); ++c) {
-    const auto rec = systems_[c].record();
-    if (o.names.empty()) {
-      for (const auto& v : rec) {
-        o.names.push_back(v.name);
-        o.units.push_back(v.unit);
-      }
-    }
-    std::vector<double> row;
-    row.reserve(rec.size());
-    for (const auto& v : rec) row.push_back(v.value);
-    o.values[c].push_back(std::move(row));
-  }
+    for (std::size_t c = 0; c < feedback.size(); ++c) programmes_[k].icp_level[c] = feedback[c].area_level[k];
 }
 
 }  // namespace shiftsim::model

@@ -19,7 +19,8 @@ TEST_CASE("layers: each room of model/ includes only the rooms it stands on") {
       {"people", {"core", "world", "people"}},
       {"programmes", {"core", "world", "people", "programmes"}},
       {"system", {"core", "system"}},
-      {"simulation", {"core", "world", "people", "programmes", "system", "simulation"}},
+      {"hybrid", {"core", "world", "people", "programmes", "system", "hybrid"}},
+      {"simulation", {"core", "world", "people", "programmes", "system", "hybrid", "simulation"}},
   };
   const fs::path model = fs::path(SHIFTSIM_SOURCE_DIR) / "model";
   const std::regex include(R"re(#include "model/([a-z_]+)/)re");
