@@ -214,7 +214,7 @@ state, Euler or RK4, `system.steps_per_month` steps a month, first- and third-or
 It starts in the state the agents' base-year expected activity implies, and every multiplier it feeds
 back is 1 then, so the calibration holds. Each month:
 
-- agents -> stocks (`couple_agents_to_stocks`): the ICP's emergency admissions and bed-days, GP and
+- agents -> stocks (`Coupling::agents_to_stocks`, model/hybrid): the ICP's emergency admissions and bed-days, GP and
   A&E demand, home care hours, care-home residents, costs by payer, intervention spend by funder,
   pooled budgets planned, and the cashable part of the interventions' avoided activity;
 - the stocks move: emergency patients in beds (in: admissions; out: patients / the 3-month smooth of
@@ -231,7 +231,7 @@ back is 1 then, so the calibration holds. Each month:
   below the base-year spend, less spend and pooled contributions), the pooled fund, cashable savings
   (memo), avoided care-home residents, and the prevention budget (in: the scenario's share of
   cashable savings, the NHS's only as far as joint working has matured; out: the spend it pays);
-- stocks -> agents (`couple_stocks_to_agents`): length of stay x the occupancy lookup; delayed
+- stocks -> agents (`Coupling::stocks_to_agents`): length of stay x the occupancy lookup; delayed
   transfers x (1 + share awaiting home care x (unmet share / vacancy rate - 1) + share awaiting a
   care home x (care-home lookup - 1)), which also lengthens stays; A&E x (1 + share of unmet GP
   demand that goes to A&E x extra unmet appointments / A&E); GP appointments x the

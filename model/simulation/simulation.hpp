@@ -100,6 +100,9 @@ void cost_row(const UnitCosts& u, int council, double* row);
 class Simulation {
  public:
   Simulation(const World& world, RunSettings settings);
+  // Not copied or moved: the coupling points into this run's programmes.
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
 
   /// Steps every remaining month and returns the outputs.
   RunOutput run();
