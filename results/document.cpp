@@ -239,13 +239,13 @@ void write_csv(const ResultsStore& store, std::int64_t comparison_id, std::ostre
     const RunRecord r = store.run(a.run_id);
     const std::string prefix = "," + std::to_string(comparison_id) + "," + std::to_string(a.run_id) + "," + csv_field(r.scenario_name) + ",";
     Statement s(db,
-                "SELECT replicate, period, breakdown, outcome, value FROM outcomes WHERE comparison_id = ? AND run_id = ? ORDER BY rowid");
+                "SELECT replicate, period, breakdown, outcome, value FROM outcomes WHERE comparison_id = ? AND run_id = ? ORDER BY replicate, rowid");
     s.bind_int(1, comparison_id).bind_int(2, a.run_id);
     while (s.step(db))
       out << "outcome" << prefix << s.integer(0) << "," << csv_field(s.text(1)) << "," << csv_field(s.text(2)) << "," << s.text(3) << ","
           << csv_field(unit[s.text(3)]) << "," << number(s.real(4)) << "\n";
     Statement m(db,
-                "SELECT replicate, period, icp, imd_quintile, metric, value FROM metrics WHERE run_id = ? ORDER BY rowid");
+                "SELECT replicate, period, icp, imd_quintile, metric, value FROM metrics WHERE run_id = ? ORDER BY replicate, rowid");
     m.bind_int(1, a.run_id);
     while (m.step(db))
       out << "metric" << prefix << m.integer(0) << "," << csv_field(m.text(1)) << ","

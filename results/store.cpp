@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <cerrno>
 #include <csignal>
 #include <ctime>
 #include <sys/types.h>
@@ -220,8 +221,9 @@ ResultsStore::ResultsStore(const std::filesystem::path& file) : path_(file.strin
   Statement q(db_, "SELECT run_id, pid FROM runs WHERE status = 'running' AND host = ?");
   q.bind(1, hostname());
   std::vector<long long> stale;
+  // (Only a process that does not exist: EPERM is a live process of another user.)
   while (q.step(db_))
-    if (kill(static_cast<pid_t>(q.integer(1)), 0) != 0) stale.push_back(q.integer(0));
+    if (kill(static_cast<pid_t>(q.integer(1)), 0) != 0 && errno == ESRCH) stale.push_back(q.integer(0));
   // What they committed before they stopped is deleted: an interrupted run stores nothing.
   for (long long id : stale) {
     exec("BEGIN IMMEDIATE");
@@ -238,6 +240,29 @@ ResultsStore::ResultsStore(const std::filesystem::path& file) : path_(file.strin
     } catch (...) {
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
+    }
+  }
+  // A comparison left open whose runs all ended (failed, interrupted or completed by a
+  // program that did not close it) stores nothing either.
+  {
+    Statement c(db_, "SELECT comparison_id FROM comparisons c WHERE status = 'running' AND NOT EXISTS (SELECT 1 FROM comparison_arms a "
+                     "JOIN runs r ON r.run_id = a.run_id WHERE a.comparison_id = c.comparison_id AND r.status = 'running')");
+    std::vector<long long> orphans;
+    while (c.step(db_)) orphans.push_back(c.integer(0));
+    for (long long cid : orphans) {
+      exec("BEGIN IMMEDIATE");
+      try {
+        Statement runs_of(db_, "SELECT run_id FROM comparison_arms WHERE comparison_id = ?");
+        runs_of.bind_int(1, cid);
+        std::vector<long long> ids;
+        while (runs_of.step(db_)) ids.push_back(runs_of.integer(0));
+        delete_comparison_rows(cid);
+        for (long long id : ids) delete_run_rows(id);
+        exec("COMMIT");
+      } catch (...) {
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+      }
     }
   }
   // Metric dictionary.

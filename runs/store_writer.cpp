@@ -40,7 +40,10 @@ StoreWriter::StoreWriter(results::ResultsStore& store, const Experiment& e, cons
     }
     comparison_id_ = store.begin_comparison(spec);
   } catch (...) {
-    for (const auto id : run_ids_) store.end_run_without_results(id, "failed", "the results database refused the run");
+    try {
+      for (const auto id : run_ids_) store.end_run_without_results(id, "failed", "the results database refused the run");
+    } catch (...) {  // keep the first error; the runs are cleaned up when the database is next opened
+    }
     throw;
   }
   for (const auto& icp : arms.front().inputs->region.icps) icps_.push_back(icp.name);
@@ -109,6 +112,18 @@ std::vector<const model::RunOutput*> StoreWriter::outputs(int arm) const {
   return out;
 }
 
+namespace {
+/// Discards what a failed experiment stored without hiding why it failed: if the database
+/// refuses even that (locked, full), the rows go when it is next opened (the process that
+/// wrote them no longer exists then).
+void discard_quietly(StoreWriter& writer, const std::string& status, const std::string& message) {
+  try {
+    writer.discard(status, message);
+  } catch (...) {
+  }
+}
+}  // namespace
+
 Stored run_and_store(const Experiment& e, StoreWriter& writer, const Controls& controls) {
   const auto t0 = std::chrono::steady_clock::now();
   try {
@@ -120,10 +135,10 @@ Stored run_and_store(const Experiment& e, StoreWriter& writer, const Controls& c
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return {writer.close(wall), writer.run_ids(), wall};
   } catch (const model::Cancelled&) {
-    writer.discard("interrupted", "interrupted; no results were stored");
+    discard_quietly(writer, "interrupted", "interrupted; no results were stored");
     throw;
   } catch (const std::exception& ex) {
-    writer.discard("failed", ex.what());
+    discard_quietly(writer, "failed", ex.what());
     throw;
   }
 }

@@ -1,3 +1,4 @@
+#include "results/document.hpp"
 #include "results/store.hpp"
 #include "support/fixtures.hpp"
 
@@ -78,4 +79,48 @@ TEST_CASE("store: a run left 'running' by a dead process is marked interrupted w
   ResultsStore again(dir.path() / "r.db");
   CHECK(again.run(id).status == "interrupted");
   CHECK(again.metric_row_count(id) == 0);
+}
+
+TEST_CASE("store: what a killed comparison committed is deleted when the database is next opened; a live one is kept") {
+  test::TempDir dir;
+  auto w = test::world();
+  model::Simulation sim(*w, test::settings(0.02, 12));
+  const auto out = sim.run();
+  const auto table = sim.parameter_table();
+  const std::vector<std::string> icps{"A", "B", "C", "D", "E"};
+  std::int64_t dead = 0, live = 0;
+  {
+    ResultsStore store(dir.path() / "r.db");
+    auto begin = [&] {
+      ResultsStore::ComparisonSpec spec;
+      spec.run_ids = {store.begin_run(record())};
+      spec.finance = {FinanceSettings{}};
+      spec.periods = comparison_periods(2018, 12, 0);
+      const auto id = store.begin_comparison(spec);
+      store.commit_replicate(id, 0, {{&out, &table}}, icps, replicate_outcomes({{&out, {}}}, 0));
+      // A replicate is committed once: the second time is refused.
+      CHECK_THROWS_AS(store.commit_replicate(id, 0, {{&out, &table}}, icps, {}), StoreError);
+      return spec.run_ids.front();
+    };
+    dead = begin();
+    live = begin();
+    CHECK(store.metric_row_count(dead) > 1000);
+    // The first belonged to a process that no longer exists; the second's is this one, alive.
+    REQUIRE(sqlite3_exec(store.handle(), ("UPDATE runs SET pid = 999999999 WHERE run_id = " + std::to_string(dead)).c_str(), nullptr,
+                         nullptr, nullptr) == SQLITE_OK);
+    // An open comparison is listed nowhere.
+    CHECK_FALSE(has_comparison(store, 1));
+  }
+  ResultsStore again(dir.path() / "r.db");
+  CHECK(again.run(dead).status == "interrupted");
+  CHECK(again.metric_row_count(dead) == 0);
+  CHECK(query(again.handle(), "SELECT COUNT(*) FROM outcomes WHERE run_id = " + std::to_string(dead)) == 0);
+  CHECK(query(again.handle(), "SELECT COUNT(*) FROM comparisons") == 1);
+  CHECK(again.run(live).status == "running");
+  CHECK(again.metric_row_count(live) > 1000);
+  // A comparison left open after all its runs ended (here: marked failed) goes too.
+  again.end_run_without_results(live, "failed", "gone");
+  ResultsStore third(dir.path() / "r.db");
+  CHECK(query(third.handle(), "SELECT COUNT(*) FROM comparisons") == 0);
+  CHECK(third.metric_row_count(live) == 0);
 }
