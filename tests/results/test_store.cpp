@@ -81,7 +81,7 @@ TEST_CASE("store: a run left 'running' by a dead process is marked interrupted w
   CHECK(again.metric_row_count(id) == 0);
 }
 
-TEST_CASE("store: what a killed comparison committed is deleted when the database is next opened; a live one is kept") {
+TEST_CASE("store: what a killed comparison committed is deleted when the database is next opened, and a live one kept") {
   test::TempDir dir;
   auto w = test::world();
   model::Simulation sim(*w, test::settings(0.02, 12));
