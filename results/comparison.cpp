@@ -784,10 +784,9 @@ std::vector<OutcomeValue> replicate_outcomes(const std::vector<ReplicateArm>& ar
 }
 
 std::vector<OutcomeSummary> summarise_comparison(const std::vector<OutcomeValue>& values, int arms, int replicates) {
-  // Replicate by replicate, so that each group's sum runs over the replicates in order.
-  std::vector<OutcomeValue> ordered(values);
-  std::stable_sort(ordered.begin(), ordered.end(), [](const OutcomeValue& x, const OutcomeValue& y) { return x.replicate < y.replicate; });
-  std::vector<OutcomeSummary> summary = summarise_values(ordered);
+  // (Each group's values are sorted before they are summed: the order they come in does not
+  // change a summary.)
+  std::vector<OutcomeSummary> summary = summarise_values(values);
   auto find = [&](int a, const std::string& period, const char* breakdown, const char* outcome) -> const OutcomeSummary* {
     const int o = outcome_index(outcome);
     for (const auto& s : summary)

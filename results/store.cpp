@@ -183,6 +183,34 @@ std::string hostname() {
   return buf;
 }
 
+/// Runs `body` in one write transaction, rolled back on any exception.
+template <class F>
+auto in_transaction(sqlite3* db, F&& body) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, &err) != SQLITE_OK) {
+    const std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw StoreError("results database: cannot begin a transaction: " + msg);
+  }
+  auto commit = [db] {
+    if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+      throw StoreError(std::string("results database: commit failed: ") + sqlite3_errmsg(db));
+  };
+  try {
+    if constexpr (std::is_void_v<decltype(body())>) {
+      body();
+      commit();
+    } else {
+      auto result = body();
+      commit();
+      return result;
+    }
+  } catch (...) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
 }  // namespace
 
 std::string utc_now() {
@@ -225,9 +253,8 @@ ResultsStore::ResultsStore(const std::filesystem::path& file) : path_(file.strin
   while (q.step(db_))
     if (kill(static_cast<pid_t>(q.integer(1)), 0) != 0 && errno == ESRCH) stale.push_back(q.integer(0));
   // What they committed before they stopped is deleted: an interrupted run stores nothing.
-  for (long long id : stale) {
-    exec("BEGIN IMMEDIATE");
-    try {
+  for (long long id : stale)
+    in_transaction(db_, [&] {
       Statement c(db_, "SELECT DISTINCT a.comparison_id FROM comparison_arms a JOIN comparisons c ON c.comparison_id = a.comparison_id "
                        "WHERE a.run_id = ? AND c.status = 'running'");
       c.bind_int(1, id);
@@ -236,12 +263,7 @@ ResultsStore::ResultsStore(const std::filesystem::path& file) : path_(file.strin
       for (long long cid : open) delete_comparison_rows(cid);
       delete_run_rows(id);
       end_run_without_results(id, "interrupted", "the process running it stopped before it finished");
-      exec("COMMIT");
-    } catch (...) {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      throw;
-    }
-  }
+    });
   // A comparison left open whose runs all ended (failed, interrupted or completed by a
   // program that did not close it) stores nothing either.
   {
@@ -249,21 +271,15 @@ ResultsStore::ResultsStore(const std::filesystem::path& file) : path_(file.strin
                      "JOIN runs r ON r.run_id = a.run_id WHERE a.comparison_id = c.comparison_id AND r.status = 'running')");
     std::vector<long long> orphans;
     while (c.step(db_)) orphans.push_back(c.integer(0));
-    for (long long cid : orphans) {
-      exec("BEGIN IMMEDIATE");
-      try {
+    for (long long cid : orphans)
+      in_transaction(db_, [&] {
         Statement runs_of(db_, "SELECT run_id FROM comparison_arms WHERE comparison_id = ?");
         runs_of.bind_int(1, cid);
         std::vector<long long> ids;
         while (runs_of.step(db_)) ids.push_back(runs_of.integer(0));
         delete_comparison_rows(cid);
         for (long long id : ids) delete_run_rows(id);
-        exec("COMMIT");
-      } catch (...) {
-        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        throw;
-      }
-    }
+      });
   }
   // Metric dictionary.
   exec("BEGIN");
@@ -314,8 +330,7 @@ std::int64_t ResultsStore::begin_run(const RunRecord& r) {
 void ResultsStore::complete_run(std::int64_t run_id, const std::vector<ReplicateResult>& replicates,
                                 const std::vector<std::string>& icp_names, double wall_seconds,
                                 double agent_months_per_second, const model::Policy* policy) {
-  exec("BEGIN IMMEDIATE");
-  try {
+  in_transaction(db_, [&] {
     if (policy && !replicates.empty()) write_interventions(run_id, *policy, replicates.front().output->start_year);
     long long agents = 0;
     for (const auto& r : replicates) {
@@ -327,40 +342,8 @@ void ResultsStore::complete_run(std::int64_t run_id, const std::vector<Replicate
                 "WHERE run_id = ?");
     u.bind(1, utc_now()).bind(2, wall_seconds).bind_int(3, agents).bind(4, agent_months_per_second).bind_int(5, run_id);
     u.run(db_);
-    exec("COMMIT");
-  } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  });
 }
-
-namespace {
-/// Runs `body` in one write transaction, rolled back on any exception.
-template <class F>
-auto in_transaction(sqlite3* db, F&& body) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, &err) != SQLITE_OK) {
-    const std::string msg = err ? err : "unknown error";
-    sqlite3_free(err);
-    throw StoreError("results database: cannot begin a transaction: " + msg);
-  }
-  try {
-    if constexpr (std::is_void_v<decltype(body())>) {
-      body();
-      if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
-        throw StoreError(std::string("results database: commit failed: ") + sqlite3_errmsg(db));
-    } else {
-      auto result = body();
-      if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
-        throw StoreError(std::string("results database: commit failed: ") + sqlite3_errmsg(db));
-      return result;
-    }
-  } catch (...) {
-    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
-}
-}  // namespace
 
 std::int64_t ResultsStore::begin_comparison(const ComparisonSpec& spec) {
   if (spec.run_ids.empty() || spec.finance.size() != spec.run_ids.size())

@@ -148,16 +148,11 @@ void run_tasks(const Experiment& e, const std::vector<Task>& tasks, const Contro
         tbb::this_task_arena::isolate([&] { r = simulate(e, task, &task_stop, after_month); });
         std::lock_guard<std::mutex> lock(done_mutex);
         done(task, std::move(r));
+      } catch (const model::Cancelled&) {
+        errors[k] = std::current_exception();
       } catch (...) {
         errors[k] = std::current_exception();
-        bool cancelled = false;
-        try {
-          std::rethrow_exception(errors[k]);
-        } catch (const model::Cancelled&) {
-          cancelled = true;
-        } catch (...) {
-        }
-        if (!cancelled && c.on_error == OnError::stop_all) stop.store(true);
+        if (c.on_error == OnError::stop_all) stop.store(true);
       }
     });
   });

@@ -88,13 +88,6 @@ std::int64_t StoreWriter::close(double wall_seconds) {
   std::vector<results::ResultsStore::RunTiming> timings;
   for (const auto& t : totals_) timings.push_back({wall_seconds, t.simulate_seconds > 0 ? t.agent_months / t.simulate_seconds : 0});
   store_.close_comparison(comparison_id_, summary, timings);
-  summary_ = {};
-  for (const auto& a : experiment_.arms()) summary_.arms.push_back(a.scenario.name);
-  summary_.run_ids = run_ids_;
-  summary_.periods = experiment_.periods();
-  summary_.summary = summary;
-  summary_.finance = experiment_.finance();
-  summary_.plan_months = experiment_.plan_months();
   return comparison_id_;
 }
 

@@ -41,9 +41,6 @@ class StoreWriter {
   /// Deletes the comparison's rows and marks its runs ('failed' or 'interrupted').
   void discard(const std::string& status, const std::string& message);
 
-  /// After close: the comparison's arms, periods and summaries (its values are in the store).
-  const results::Comparison& summary() const { return summary_; }
-
   void keep_outputs(bool keep) { keep_ = keep; }
   /// With keep_outputs: every replicate's output of an arm, by replicate.
   std::vector<const model::RunOutput*> outputs(int arm) const;
@@ -64,7 +61,6 @@ class StoreWriter {
   std::map<int, std::vector<TaskResult>> kept_;
   std::vector<ArmTotals> totals_;
   bool keep_ = false;
-  results::Comparison summary_;
 };
 
 /// Runs every task of the experiment and stores it: the comparison's id, or the exception

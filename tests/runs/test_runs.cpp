@@ -1,6 +1,8 @@
 // The run library: an experiment's tasks run in two halves store the same answer as run all
 // at once; cancelling and failing store nothing; the error policy; progress.
 #include "regression/stored_summaries.hpp"
+#include "support/cli.hpp"
+#include "support/fixtures.hpp"
 #include "runs/experiment.hpp"
 #include "runs/inputs.hpp"
 #include "runs/store_writer.hpp"
@@ -17,19 +19,6 @@ using namespace shiftsim;
 
 namespace {
 
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("shiftsim_runs_" + std::to_string(::getpid()) + "_" + std::to_string(counter()++));
-  TempDir() {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  static int& counter() {
-    static int c = 0;
-    return c;
-  }
-};
-
 runs::Experiment small_experiment(int replicates = 3) {
   const fs::path s = fs::path(SHIFTSIM_SOURCE_DIR) / "scenarios";
   runs::ExperimentSettings settings;
@@ -40,32 +29,23 @@ runs::Experiment small_experiment(int replicates = 3) {
   return runs::Experiment(runs::prepare_arms({s / "baseline.json", s / "shift1_prevention.json"}, {SHIFTSIM_TEST_DATA_DIR, ""}), settings);
 }
 
-long long count(const fs::path& db, const std::string& sql) {
-  sqlite3* h = nullptr;
-  REQUIRE(sqlite3_open(db.string().c_str(), &h) == SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  REQUIRE(sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
-  long long v = -1;
-  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(h);
-  return v;
-}
+/// A count from the results database (tests/support/cli.hpp).
+long long count(const fs::path& db, const std::string& sql) { return static_cast<long long>(test::query(db, sql)); }
 
 }  // namespace
 
 TEST_CASE("runs: the tasks run in two halves store exactly the answer of running them all at once") {
   const auto e = small_experiment();
-  TempDir dir;
+  test::TempDir dir;
   runs::Controls controls;
   controls.threads = 2;
   {
-    results::ResultsStore store(dir.path / "all.db");
+    results::ResultsStore store(dir.path() / "all.db");
     runs::StoreWriter writer(store, e, {"test", 2});
     runs::run_and_store(e, writer, controls);
   }
   {
-    results::ResultsStore store(dir.path / "halves.db");
+    results::ResultsStore store(dir.path() / "halves.db");
     runs::StoreWriter writer(store, e, {"test", 1});
     // The second half first, one thread, then the first half: order and threads do not matter.
     std::vector<runs::Task> first, second;
@@ -79,22 +59,22 @@ TEST_CASE("runs: the tasks run in two halves store exactly the answer of running
     CHECK(writer.committed() == std::vector<int>{0, 1, 2});
     writer.close(0);
   }
-  const auto all = regression::read_back(dir.path / "all.db");
-  const auto halves = regression::read_back(dir.path / "halves.db");
+  const auto all = regression::read_back(dir.path() / "all.db");
+  const auto halves = regression::read_back(dir.path() / "halves.db");
   for (const char* f : regression::kFiles) {
     CAPTURE(std::string(f));
     REQUIRE(all.at(f).size() > 10);
     CHECK(all.at(f) == halves.at(f));
   }
   // Replicate k of every arm is one commit: 3 replicates, 2 arms.
-  CHECK(count(dir.path / "halves.db", "SELECT COUNT(*) FROM comparison_replicates") == 3);
-  CHECK(count(dir.path / "halves.db", "SELECT COUNT(DISTINCT run_id || ':' || replicate) FROM metrics") == 6);
+  CHECK(count(dir.path() / "halves.db", "SELECT COUNT(*) FROM comparison_replicates") == 3);
+  CHECK(count(dir.path() / "halves.db", "SELECT COUNT(DISTINCT run_id || ':' || replicate) FROM metrics") == 6);
 }
 
 TEST_CASE("runs: a cancelled experiment stores nothing, and its runs say it was interrupted") {
   const auto e = small_experiment(2);
-  TempDir dir;
-  const fs::path db = dir.path / "r.db";
+  test::TempDir dir;
+  const fs::path db = dir.path() / "r.db";
   results::ResultsStore store(db);
   runs::StoreWriter writer(store, e, {"test", 2});
   runs::CancelToken token;
@@ -118,14 +98,14 @@ TEST_CASE("runs: a cancelled experiment stores nothing, and its runs say it was 
 
 TEST_CASE("runs: a failing task fails the experiment (stop_all) and stores nothing, and finish_others lets the rest finish") {
   const auto e = small_experiment(2);
-  TempDir dir;
+  test::TempDir dir;
   runs::Controls controls;
   controls.threads = 2;
   controls.after_month = [](const runs::Task& t, int month) {
     if (t.arm == 1 && t.replicate == 0 && month == 3) throw InternalError("injected");
   };
   {
-    const fs::path db = dir.path / "stop.db";
+    const fs::path db = dir.path() / "stop.db";
     results::ResultsStore store(db);
     runs::StoreWriter writer(store, e, {"test", 2});
     CHECK_THROWS_WITH_AS(runs::run_and_store(e, writer, controls), "injected", InternalError);
@@ -166,11 +146,11 @@ TEST_CASE("runs: progress reaches every month of every task, and the plan follow
 
 TEST_CASE("runs: arms that cannot be compared are refused with the file and field") {
   const fs::path s = fs::path(SHIFTSIM_SOURCE_DIR) / "scenarios";
-  TempDir dir;
-  std::ofstream(dir.path / "later.json") << R"({"name": "shorter", "years": 3})";
+  test::TempDir dir;
+  std::ofstream(dir.path() / "later.json") << R"({"name": "shorter", "years": 3})";
   runs::ExperimentSettings settings;
   try {
-    runs::Experiment e(runs::prepare_arms({s / "baseline.json", dir.path / "later.json"}, {SHIFTSIM_TEST_DATA_DIR, ""}), settings);
+    runs::Experiment e(runs::prepare_arms({s / "baseline.json", dir.path() / "later.json"}, {SHIFTSIM_TEST_DATA_DIR, ""}), settings);
     FAIL("accepted arms with different horizons");
   } catch (const InputError& err) {
     const std::string message = err.what();
