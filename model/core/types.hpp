@@ -113,4 +113,13 @@ inline constexpr int kFunders = 4;
 inline constexpr std::array<const char*, kFunders> kFunderNames{"nhs", "council", "public_health", "pooled"};
 constexpr std::size_t funder_index(Funder f) { return static_cast<std::size_t>(f); }
 
+/// Calendar month (1-12) and year of model month t (t = 0 is July of the start year).
+struct CalendarMonth {
+  int year, month;
+};
+constexpr CalendarMonth calendar_month(int start_year, int t) {
+  const int index = 6 + t;  // July = month index 6 of the start year
+  return {start_year + index / 12, index % 12 + 1};
+}
+
 }  // namespace shiftsim::model

@@ -7,16 +7,6 @@
 
 namespace shiftsim::model {
 
-ProgrammeChannel channel_of(InterventionType t) {
-  switch (t) {
-    case InterventionType::community_assets: return ProgrammeChannel::community_assets;
-    case InterventionType::pooled_budget: return ProgrammeChannel::pooled_budget;
-    case InterventionType::intermediate_care: return ProgrammeChannel::intermediate_care;
-    case InterventionType::digital_self_care: return ProgrammeChannel::digital;
-    default: return ProgrammeChannel::none;
-  }
-}
-
 void Coupling::setup(const World& world, std::vector<IcpInputs> base, double region_spend, const std::vector<CoupledProgramme>& programmes,
                      const FinancePolicy& finance, double care_home_weeks_per_month, SystemOutput& out) {
   world_ = &world;

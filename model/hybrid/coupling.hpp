@@ -9,6 +9,7 @@
 #pragma once
 
 #include "model/core/outputs.hpp"
+#include "model/programmes/engine.hpp"
 #include "model/programmes/policy.hpp"
 #include "model/system/system.hpp"
 #include "model/world/world.hpp"
@@ -18,23 +19,12 @@
 
 namespace shiftsim::model {
 
-/// How an intervention type acts through the system model (none: on people only).
-ProgrammeChannel channel_of(InterventionType t);
-
 /// A funded intervention as the coupling sees it.
 struct CoupledProgramme {
   const InterventionSpec* spec = nullptr;
   ProgrammeChannel channel = ProgrammeChannel::none;
   bool area = false;
   const std::vector<char>* zone_covered = nullptr;  // area programmes: the zones of their area
-};
-
-/// What the programmes hand the coupling each month (the programme pass writes them).
-struct ProgrammeInputs {
-  std::vector<std::vector<double>> area_spend, full_funding, funded_capacity;  // [icp][programme], GBP or places
-  std::vector<std::vector<double>> digital_new;    // [icp][programme] people who joined this month
-  std::vector<std::vector<double>> digital_total;  // [icp][programme] people who ever joined
-  std::vector<double> released_spend;              // [programme] GBP this month paid from the prevention budget
 };
 
 class Coupling {

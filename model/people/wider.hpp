@@ -35,6 +35,7 @@
 
 #include "model/core/parameters.hpp"
 #include "model/core/population.hpp"
+#include "model/core/random.hpp"
 #include "model/core/types.hpp"
 
 #include <array>
@@ -155,6 +156,17 @@ struct CarerModel {
   /// means low birth weight).
   static bool needs_care(int age, std::uint8_t conditions, Frailty f, CareSetting c) {
     return age >= 1 && c != CareSetting::care_home && ((conditions & (1u << dementia)) || f == Frailty::severe);
+  }
+  /// Whether person i's carer is strained when programmes multiply the chance by `rr` (a
+  /// fixed propensity of the person, so the same in every arm).
+  bool strained(const RandomKey& key, const Population& pop, std::size_t i, float rr) const {
+    const std::size_t k = (pop.conditions[i] & (1u << dementia)) ? 1 : 0;
+    return latent_word(key, pop.id[i], trait_carer_strain) < probability_threshold(strain[k] * static_cast<double>(rr));
+  }
+  /// The multiplier person i's carer's strain puts on their moves into a care home.
+  float care_home(const RandomKey& key, const Population& pop, std::size_t i, float rr) const {
+    const std::size_t k = (pop.conditions[i] & (1u << dementia)) ? 1 : 0;
+    return static_cast<float>(strained(key, pop, i, rr) ? care_home_strained[k] : care_home_unstrained[k]);
   }
 };
 CarerModel make_carer_model(const Parameters& p);

@@ -13,11 +13,6 @@
 
 namespace shiftsim::model {
 
-CalendarMonth calendar_month(int start_year, int t) {
-  const int index = 6 + t;  // July = month index 6 of the start year
-  return {start_year + index / 12, index % 12 + 1};
-}
-
 namespace {
 
 // Entity ranges for aggregate random streams (above every person id).
@@ -112,7 +107,7 @@ void Simulation::contribute(BlockState& b, std::size_t i, double sign) const {
   row[sum_expected_deaths] += sign * pop_.death_probability[i];
   row[sum_utility] += sign * pop_.utility[i];
   for (int k = 0; k < kRandomTallies; ++k) row[sum_tally_first + k] += sign * pop_.expected_tally[k][i];
-  if (track_isolation_onset_) row[sum_isolation_onset] += sign * isolation_onset_base(i);
+  if (programmes_.tracks_isolation_onset()) row[sum_isolation_onset] += sign * isolation_onset_base(i);
   const CareSetting care = pop_.care(i);
   if (care == CareSetting::home_care) row[sum_tally_first + static_cast<int>(home_care_hours)] += sign * cal_.rates.home_care_hours_per_month;
   if (care == CareSetting::care_home) row[sum_tally_first + static_cast<int>(care_home_weeks)] += sign * cal_.rates.care_home_weeks_per_month;
@@ -152,25 +147,9 @@ void Simulation::add_work(double* row, WorkState work, int sex, double sign) con
   if (work.out_of_work_ill_health()) row[sum_out_of_work_ill_health] += sign;
 }
 
-float Simulation::carer_strain_rr(std::size_t i) const {
-  float rr = 1.f;
-  for (unsigned b = pop_.interventions[i] & person_bits_; b; b &= b - 1) rr *= actual_[static_cast<std::size_t>(__builtin_ctz(b))][pm_carer_strain];
-  return rr;
-}
-
-bool Simulation::carer_strained(std::size_t i, float rr) const {
-  const std::size_t k = (pop_.conditions[i] & (1u << dementia)) ? 1 : 0;
-  return latent_word(key_, pop_.id[i], trait_carer_strain) < probability_threshold(carers_.strain[k] * static_cast<double>(rr));
-}
-
-float Simulation::carer_care_home(std::size_t i, float rr) const {
-  const std::size_t k = (pop_.conditions[i] & (1u << dementia)) ? 1 : 0;
-  return static_cast<float>(carer_strained(i, rr) ? carers_.care_home_strained[k] : carers_.care_home_unstrained[k]);
-}
-
 std::uint8_t Simulation::carer_code(std::size_t i) const {
   if (!(pop_.risk[i] & risk_bits::family) || pop_.age_months[i] < 12) return 0;
-  return static_cast<std::uint8_t>(1u | (carer_strained(i, carer_strain_rr(i)) ? 2u : 0u));
+  return static_cast<std::uint8_t>(1u | (carers_.strained(key_, pop_, i, programmes_.carer_strain_rr(i)) ? 2u : 0u));
 }
 
 Simulation::Cached Simulation::cached(std::size_t i) const {
@@ -180,7 +159,7 @@ Simulation::Cached Simulation::cached(std::size_t i) const {
   for (int k = 0; k < kRandomTallies; ++k) c.tally[static_cast<std::size_t>(k)] = pop_.expected_tally[k][i];
   c.care = pop_.care(i);
   c.age = pop_.age_years(i);
-  if (track_isolation_onset_) c.isolation_onset = isolation_onset_base(i);
+  if (programmes_.tracks_isolation_onset()) c.isolation_onset = isolation_onset_base(i);
   c.frailty = static_cast<std::uint8_t>(pop_.frailty(i));
   c.conditions = pop_.conditions[i];
   c.risk = pop_.risk[i];
@@ -211,7 +190,7 @@ void Simulation::add_difference(BlockState& b, std::size_t i, const Cached& befo
   for (int k = 0; k < kRandomTallies; ++k)
     row[sum_tally_first + k] +=
         static_cast<double>(pop_.expected_tally[k][i]) - static_cast<double>(before.tally[static_cast<std::size_t>(k)]);
-  if (track_isolation_onset_) row[sum_isolation_onset] += static_cast<double>(isolation_onset_base(i)) - before.isolation_onset;
+  if (programmes_.tracks_isolation_onset()) row[sum_isolation_onset] += static_cast<double>(isolation_onset_base(i)) - before.isolation_onset;
   const CareSetting care = pop_.care(i);
   if (care != before.care) {
     const double hours = cal_.rates.home_care_hours_per_month, weeks = cal_.rates.care_home_weeks_per_month;
@@ -356,7 +335,17 @@ Simulation::Simulation(const World& world, RunSettings settings)
   out_.agents_at_start = pop_.size();
   if (settings_.person_ledger) person_cost_.assign(arrivals_.end, 0.0);
   setup_wider(world);
-  setup_programmes();
+  ProgrammeRun run;
+  run.world = &world_;
+  run.people = &pop_;
+  run.rates = &cal_.rates;
+  run.zone_district = &zone_district_;
+  run.carers = &carers_;
+  run.layout = &out_.layout;
+  run.key = key_;
+  run.start_year = settings_.start_year;
+  run.scale = settings_.scale;
+  programmes_.setup(run, settings_.policy.get(), out_.programmes);
 
   for_each_block(pop_.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) refresh_at(i, 0);
@@ -512,7 +501,7 @@ void Simulation::refresh_at(std::size_t i, int month) {
   }
   Hazards hz;
   PersonEffects fx;
-  const bool effects = person_effects(i, true, fx);
+  const bool effects = programmes_.person_effects(i, true, fx);
   compute_hazards(pop_, i, month, cal_.rates, m, zone_district_, hz, effects ? &fx : nullptr);
   const int district = zone_district_[pop_.zone[i]];
   const CellRates& c = cal_.rates.cells[world_.index(district, pop_.decile[i], pop_.sex(i), pop_.age_years(i))];
@@ -526,12 +515,7 @@ void Simulation::refresh_at(std::size_t i, int month) {
     pop_.expected_tally[t][i] = c.tally[static_cast<std::size_t>(t)] * m.tally_rr(t, cond, f);
   // Members' multipliers on GP, A&E and outpatient use (constant while a member; area
   // programmes' multipliers apply to the cell sums instead, as they change month by month).
-  for (unsigned b = pop_.interventions[i] & person_bits_; b; b &= b - 1) {
-    const MultiplierSet& x = programmes_[static_cast<std::size_t>(__builtin_ctz(b))].full;
-    pop_.expected_tally[gp_appointments][i] *= x[pm_gp];
-    pop_.expected_tally[ae_attendances][i] *= x[pm_ae];
-    pop_.expected_tally[outpatient_attendances][i] *= x[pm_outpatient];
-  }
+  programmes_.apply_member_tallies(i);
   const CareSetting care = pop_.care(i);
   // Utility: age-sex norm x condition multipliers x frailty x care home.
   const Parameters& p = world_.params;
@@ -549,7 +533,7 @@ void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::u
   // The cached windows used the multipliers at their largest; the channels' events are chosen
   // with this month's actual hazards (model/people/channels.hpp).
   PersonEffects fx;
-  const bool effects = person_effects(i, false, fx);
+  const bool effects = programmes_.person_effects(i, false, fx);
   const PersonRates rates(pop_, i, t, cal_.rates, world_.multipliers, zone_district_, effects ? &fx : nullptr);
   const CellRates& c = rates.cell();
   const int sex = pop_.sex(i);
@@ -601,7 +585,7 @@ void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::u
         const double delayed_multiplier = effects ? fx.m[pm_delayed_discharge] : 1.0;
         const double delayed = bed_days * d * sys.delayed_discharge / stretch * delayed_multiplier;
         row[fm_delayed_discharge_bed_days] += delayed;
-        if (effects && delayed_multiplier != 1.0) attribute_delayed_discharge(i, delayed, acc);
+        if (effects && delayed_multiplier != 1.0) programmes_.attribute_delayed_discharge(i, delayed, acc.programme.data());
         const double care_home_after = c.care_home_after_admission * (effects ? fx.m[pm_care_home] : 1.0);
         if (pop_.care(i) != CareSetting::care_home && e.uniform() < care_home_after) {
           set_care(CareSetting::care_home);
@@ -703,7 +687,7 @@ void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::u
 
 void Simulation::verify_window(std::size_t i, const std::array<std::uint32_t, 4>& words) const {
   PersonEffects fx;
-  const bool effects = person_effects(i, false, fx);
+  const bool effects = programmes_.person_effects(i, false, fx);
   const PersonRates rates(pop_, i, month_, cal_.rates, world_.multipliers, zone_district_, effects ? &fx : nullptr);
   ChannelWindow all;
   all.lo.fill(65535);
@@ -718,52 +702,12 @@ void Simulation::verify_window(std::size_t i, const std::array<std::uint32_t, 4>
 void Simulation::lapse_memberships(std::size_t i, BlockState& b) {
   // Each membership ends by its own draw, keyed by (person, month, programme stream): not a
   // competitor of the person's events, so it changes none of their other draws.
-  const auto bits = static_cast<ProgrammeBits>(pop_.interventions[i] & person_bits_);
-  ProgrammeBits ended = 0;
-  for (unsigned m = bits; m; m &= m - 1) {
-    const auto k = static_cast<std::size_t>(__builtin_ctz(m));
-    const auto w = philox_words(key_, pop_.id[i], static_cast<std::uint32_t>(month_), Purpose::programme_lapse, programmes_[k].stream)[0];
-    if (w < lapse_threshold_[k]) ended |= static_cast<ProgrammeBits>(1u << k);
-  }
+  const ProgrammeBits ended = programmes_.lapsed(i, month_);
   if (!ended) return;
   const Cached before = cached(i);
   pop_.interventions[i] = static_cast<ProgrammeBits>(pop_.interventions[i] & ~ended);
   refresh_at(i, month_);
   add_difference(b, i, before);
-}
-
-void Simulation::assign_pregnancy_programmes(std::vector<PendingBirth>& births) {
-  for (std::size_t k = 0; k < programmes_.size(); ++k) {
-    Programme& p = programmes_[k];
-    if (!p.births) continue;
-    const Targeting& g = p.spec->targeting;
-    std::vector<std::pair<std::uint32_t, std::size_t>> takers;  // (uptake draw, birth)
-    for (std::size_t j = 0; j < births.size(); ++j) {
-      PendingBirth& b = births[j];
-      if (!b.smoking || b.programme >= 0) continue;
-      const auto z = static_cast<std::size_t>(b.zone);
-      const bool covered = (g.icps.empty() || std::find(g.icps.begin(), g.icps.end(), out_.layout.zone_icp[z]) != g.icps.end()) &&
-                           (g.neighbourhoods.empty() ||
-                            std::find(g.neighbourhoods.begin(), g.neighbourhoods.end(), out_.layout.zone_neighbourhood[z]) != g.neighbourhoods.end());
-      if (!covered) continue;
-      programme_month_[k * kProgrammeMetrics + pg_eligible] += 1;
-      if (to_unit_open(b.words[1]) < p.spec->max_uptake) takers.emplace_back(b.words[1], j);
-    }
-    std::sort(takers.begin(), takers.end());
-    const auto places = static_cast<std::size_t>(std::max(0.0, std::floor(p.births_capacity)));
-    const std::size_t taken = std::min(places, takers.size());
-    for (std::size_t t = 0; t < taken; ++t) {
-      PendingBirth& b = births[takers[t].second];
-      b.programme = static_cast<int>(k);
-      if (to_unit_open(b.words[2]) < p.one_off.quit_smoking) {
-        b.smoking = false;
-        programme_month_[k * kProgrammeMetrics + pg_quit_smoking] += 1;
-      }
-    }
-    p.births_capacity -= static_cast<double>(taken);
-    // Places not taken this month are not carried (the budget is unspent); a fraction is.
-    p.carry = taken == places ? p.births_capacity : 0.0;
-  }
 }
 
 void Simulation::add_birth(const PendingBirth& pb, MonthFlows& flows) {
@@ -778,22 +722,7 @@ void Simulation::add_birth(const PendingBirth& pb, MonthFlows& flows) {
   cell[fm_births] += 1;
   cell[fm_births_smoking_at_delivery] += smoking ? 1.0 : 0.0;
   cell[fm_low_birth_weight_births] += low_weight ? 1.0 : 0.0;
-  if (pb.programme >= 0) {
-    const auto enrolled = static_cast<std::size_t>(pb.programme);
-    const Programme& p = programmes_[enrolled];
-    double* row = &programme_month_[enrolled * kProgrammeMetrics];
-    row[pg_new_participants] += 1;
-    row[pg_new_participants_q1 + q - 1] += 1;
-    row[pg_participants] += 1;
-    cell[fm_programme_new_participants] += 1;
-    for (std::size_t f = 0; f < static_cast<std::size_t>(kFunders); ++f) {
-      const double spend = p.spec->unit_cost * p.funder_share[f];
-      row[pg_spend_nhs + f] += spend;
-      cell[fm_programme_spend_first + f] += spend;
-    }
-    row[pg_spend_total] += p.spec->unit_cost;
-    cell[fm_programme_spend_total] += p.spec->unit_cost;
-  }
+  if (pb.programme >= 0) programmes_.count_birth_participant(static_cast<std::size_t>(pb.programme), q, cell);
 }
 
 void Simulation::add_person(std::uint32_t id, int zone, int age_years, int sex, bool newborn, bool low_birth_weight) {
@@ -824,6 +753,11 @@ void Simulation::add_person(std::uint32_t id, int zone, int age_years, int sex, 
   refresh_at(i, month_);
   contribute(block_of(i), i, +1.0);
   if (settings_.person_ledger && person_cost_.size() <= id) person_cost_.resize(id + 1, 0.0);
+}
+
+void Simulation::after_change(std::size_t i) {
+  refresh_at(i, month_);
+  add_difference(block_of(i), i, change_before_);
 }
 
 void Simulation::count_stocks(std::size_t i, double* row) const {
@@ -906,7 +840,22 @@ void Simulation::enrol_participants(Month& m) {
   // counted first, as participants' changes would otherwise show in them.
   m.counting_stocks_in_pass = m.counting_stocks;
   if (programmes_.empty()) return;
-  run_programmes(m.flows, m.counting_stocks ? pending_snapshot_ : std::nullopt);
+  // Residents (agents) by cell from the running sums, and the onsets of isolation the area
+  // programmes may avoid.
+  std::vector<double> cell_people(m.n_cells, 0.0), onset;
+  for (const BlockState& st : blocks_)
+    for (std::size_t cell = 0; cell < m.n_cells; ++cell) cell_people[cell] += st.sums[cell * kSumMetrics + sum_people];
+  if (programmes_.tracks_isolation_onset()) {
+    onset.assign(m.n_cells, 0.0);
+    for (const BlockState& st : blocks_)
+      for (std::size_t cell = 0; cell < m.n_cells; ++cell) onset[cell] += st.sums[cell * kSumMetrics + sum_isolation_onset];
+  }
+  auto snap = programmes_.run_month(month_, coupling_.feedback(), coupling_.inputs, m.flows, cell_people, onset,
+                                    m.counting_stocks ? pending_snapshot_ : std::nullopt, *this);
+  if (snap) {
+    for (double& x : snap->cells) x *= weight_;
+    out_.snapshots.push_back(std::move(*snap));
+  }
   if (m.counting_stocks) {
     pending_snapshot_.reset();
     m.counting_stocks_in_pass = false;
@@ -953,7 +902,7 @@ void Simulation::read_running_sums(Month& m) {
 
 void Simulation::apply_feedback_to_activity(Month& m) {
   if (settings_.person_ledger) return;  // ledger mode applies them per person in the pass
-  apply_area_tallies(m.flows);
+  programmes_.apply_area_tallies(m.flows);
   // The system's feedback on A&E (unmet GP demand) and GP appointments (online contacts).
   for (std::size_t cell = 0; cell < m.n_cells; ++cell) {
     const IcpFeedback& f = coupling_.feedback()[static_cast<std::size_t>(coupling_.icp_of_zone(cell / kQuintiles))];
@@ -997,7 +946,7 @@ void Simulation::pass_over_people(Month& m) {
       if (settings_.verify_windows) verify_window(i, ChannelDraws::complete(key_, pop_.id[i], static_cast<std::uint32_t>(t), tops));
       if (const unsigned outside = pop_.window[i].outside(tops))
         resolve(i, st, ChannelDraws::complete(key_, pop_.id[i], static_cast<std::uint32_t>(t), tops), outside);
-      if ((pop_.interventions[i] & person_bits_) && pop_.alive(i)) lapse_memberships(i, st);
+      if ((pop_.interventions[i] & programmes_.person_bits()) && pop_.alive(i)) lapse_memberships(i, st);
     }
   });
 }
@@ -1009,7 +958,7 @@ void Simulation::ledger_activity(std::size_t i, BlockState& st) {
   double* row = &st.events[cell * kFlowMetrics];
   CounterEngine e(key_, pop_.id[i], static_cast<std::uint32_t>(month_), Purpose::tallies);
   double activity[kTallies];
-  const float area_outpatient = zone_has_area_effect_.empty() ? 1.f : zone_actual_[pop_.zone[i]][pm_outpatient];
+  const float area_outpatient = programmes_.zone_outpatient(pop_.zone[i]);
   const IcpFeedback& f = coupling_.feedback()[static_cast<std::size_t>(coupling_.zone_icp()[pop_.zone[i]])];
   for (int k = 0; k < kRandomTallies; ++k) {
     const double sys = k == ae_attendances ? f.ae : (k == gp_appointments ? f.gp : 1.0);
@@ -1028,6 +977,7 @@ void Simulation::ledger_activity(std::size_t i, BlockState& st) {
 
 void Simulation::combine_blocks(Month& m) {
   const std::size_t programme_values = programmes_.size() * kProgrammeMetrics;
+  std::vector<double>& ledger = programmes_.month_metrics();
   for (std::size_t b = 0; b < m.n_blocks; ++b) {
     const BlockState& st = blocks_[b];
     for (std::size_t k = st.first_cell * kFlowMetrics; k < st.end_cell * kFlowMetrics; ++k) m.flows.cells[k] += st.events[k];
@@ -1036,7 +986,7 @@ void Simulation::combine_blocks(Month& m) {
       m.flows.person_months[k] -= 0.5 * st.leavers[k];
       m.flows.limited_person_months[k] -= 0.5 * st.limited_leavers[k];
     }
-    for (std::size_t k = 0; k < programme_values; ++k) programme_month_[k] += st.programme[k];
+    for (std::size_t k = 0; k < programme_values; ++k) ledger[k] += st.programme[k];
   }
   if (!m.counting_stocks_in_pass) return;
   // The stocks the pass counted: the snapshot of the previous month's end.
@@ -1090,7 +1040,7 @@ void Simulation::add_births(Month& m) {
       pending.push_back(pb);
     }
   }
-  assign_pregnancy_programmes(pending);
+  programmes_.assign_pregnancy_programmes(pending);
   for (const PendingBirth& pb : pending) add_birth(pb, m.flows);
 }
 
@@ -1138,9 +1088,10 @@ void Simulation::record_month(MonthFlows& flows) {
   for (std::size_t cell = 0; cell < n_cells; ++cell) agent_months += flows.cells[cell * kFlowMetrics + fm_person_months];
   out_.agent_months += agent_months * settings_.scale;
   out_.flows.push_back(std::move(flows));
+  const std::vector<double>& ledger = programmes_.month_metrics();
   for (std::size_t k = 0; k < programmes_.size(); ++k) {
-    std::vector<double> v(programme_month_.begin() + static_cast<std::ptrdiff_t>(k * kProgrammeMetrics),
-                          programme_month_.begin() + static_cast<std::ptrdiff_t>((k + 1) * kProgrammeMetrics));
+    std::vector<double> v(ledger.begin() + static_cast<std::ptrdiff_t>(k * kProgrammeMetrics),
+                          ledger.begin() + static_cast<std::ptrdiff_t>((k + 1) * kProgrammeMetrics));
     for (int m = 0; m < kProgrammeMetrics; ++m)
       if (m != pg_effect_level) v[static_cast<std::size_t>(m)] *= weight_;
     out_.programmes[k].months.push_back(std::move(v));

@@ -41,6 +41,7 @@
 #include "model/core/errors.hpp"
 #include "model/people/health_state.hpp"
 #include "model/core/outputs.hpp"
+#include "model/programmes/engine.hpp"
 #include "model/programmes/policy.hpp"
 #include "model/programmes/programmes.hpp"
 #include "model/core/random.hpp"
@@ -97,7 +98,7 @@ void attribute_costs(const UnitCosts& u, int council, const double* activity, do
 void cost_row(const UnitCosts& u, int council, double* row);
 }  // namespace detail
 
-class Simulation {
+class Simulation final : private ProgrammeHost {
  public:
   Simulation(const World& world, RunSettings settings);
   // Not copied or moved: the coupling points into this run's programmes.
@@ -172,66 +173,6 @@ class Simulation {
     }
   };
   void refresh_at(std::size_t i, int month);
-  /// The person's programme effects this month: `bound` gives multipliers no smaller than
-  /// any month's (max(1, rr) per effect), used for the cached windows of the event channels;
-  /// the actual ones are applied when a channel's word is resolved. False if none.
-  bool person_effects(std::size_t i, bool bound, PersonEffects& fx) const;
-
-  // ---- programmes (model/programmes/programmes.cpp describes the rules; simulation_programmes.cpp runs them)
-  /// The probabilities of a programme's one-off changes when a person joins.
-  struct OneOffEffects {
-    double quit_smoking = 0, lose_weight = 0, become_active = 0, stop_harmful_drinking = 0, leave_isolation = 0;
-    double& of(EffectKind k);
-    double of(EffectKind k) const { return const_cast<OneOffEffects*>(this)->of(k); }
-  };
-  struct Programme {
-    const InterventionSpec* spec = nullptr;
-    bool area = false;
-    bool births = false;                      // reaches pregnancies at birth (Reach::births)
-    double births_capacity = 0;               // births: places left this month (agents)
-    ProgrammeChannel channel = ProgrammeChannel::none;  // how it acts through the system model
-    MultiplierSet full = unit_multipliers();  // multipliers at full effect
-    float winter_emergency = 1.f;             // winter-only emergency multiplier at full effect
-    float lapse = 0;                          // monthly lapse probability of a membership
-    std::uint32_t stream = 0;                 // keys its draws: a hash of its name, not its place in the scenario
-    OneOffEffects one_off;                    // probabilities of the one-off changes on joining
-    double carry = 0;                         // capacity (agents) carried to next month
-    int fy = -1;                              // financial year of the cap below
-    double fy_cap = 0, fy_enrolled = 0;       // agents
-    double level = 0;                         // area: effect level
-    std::vector<char> zone_covered;           // area: zones of its area
-    std::array<std::uint64_t, kQuintiles> threshold{};  // candidate key filter (see simulation_programmes.cpp)
-    std::array<double, kFunders> funder_share{};         // this month's budget shares
-    std::vector<double> icp_level;                       // community assets / pooled budget: level by ICP (system model)
-  };
-  struct Candidate {
-    std::uint64_t key;
-    std::uint32_t index;
-    std::uint8_t quintile;
-  };
-  struct ScanBlock {
-    std::vector<std::array<double, kQuintiles>> eligible;  // programmes x quintile (agents)
-    std::vector<std::array<double, kQuintiles>> open;      // eligible and not yet members
-    std::vector<double> participants;                      // programmes
-    std::vector<std::vector<Candidate>> candidates;        // programmes
-    std::vector<double> metrics;                           // programmes x kProgrammeMetrics
-    std::vector<double> stocks;                            // cells x kStockMetrics (snapshot months)
-  };
-  void setup_programmes();
-  /// Runs this month's programmes; with `snapshot_of` (a month, -1 the start), also counts the stocks at the end
-  /// of that month (before anyone joins) and stores the snapshot.
-  void run_programmes(MonthFlows& flows, std::optional<int> snapshot_of);
-  /// Full scan: counts, members' avoided activity, and candidates whose key is under each
-  /// programme's threshold. With `only` set: candidates of those programmes, every key.
-  void scan_programmes(ProgrammeBits recruiting, ProgrammeBits only, bool count_stocks = false);
-  std::uint64_t candidate_key(std::size_t k, std::size_t i, std::uint32_t word) const;
-  /// Adds a member's expected avoided activity this month to `metrics` (programmes x metrics).
-  void member_avoided_activity(std::size_t i, ProgrammeBits bits, std::vector<double>& metrics) const;
-  void enrol(std::size_t k, std::size_t i, MonthFlows& flows);
-  /// Credits the delayed-transfer bed-days a stay avoided to the programmes that cut them.
-  void attribute_delayed_discharge(std::size_t i, double delayed, BlockState& b) const;
-  /// Area programmes' multiplier on outpatient attendances in the month's cell sums.
-  void apply_area_tallies(MonthFlows& flows);
   void contribute(BlockState& b, std::size_t i, double sign) const;
   /// What a person's cached state contributes to the sums, kept across a refresh so that
   /// only the difference is added.
@@ -251,12 +192,6 @@ class Simulation {
   void add_work(double* row, WorkState work, int sex, double sign) const;
   /// The person's unpaid carer, with this month's memberships: bit 0 has one, bit 1 strained.
   std::uint8_t carer_code(std::size_t i) const;
-  /// Whether the person's carer is strained when programmes multiply the chance by `rr`.
-  bool carer_strained(std::size_t i, float rr) const;
-  /// The multiplier a carer's strain puts on the person's moves into a care home.
-  float carer_care_home(std::size_t i, float rr) const;
-  /// This month's product of the person's programmes' multipliers on carer strain.
-  float carer_strain_rr(std::size_t i) const;
   /// Whether the person lives with an activity-limiting illness now (model/people/health_state.hpp),
   /// or would at this age, frailty and set of conditions.
   bool limited(std::size_t i) const;
@@ -275,7 +210,10 @@ class Simulation {
   void lapse_memberships(std::size_t i, BlockState& b);
   void add_person(std::uint32_t id, int zone, int age_years, int sex, bool newborn, bool low_birth_weight = false);
   Snapshot snapshot(int after_month) const;
-  void count_stocks(std::size_t i, double* row) const;
+  // ---- what the programme engine asks of the run (ProgrammeHost)
+  void before_change(std::size_t i) override { change_before_ = cached(i); }
+  void after_change(std::size_t i) override;
+  void count_stocks(std::size_t i, double* row) const override;
   // ---- the month's pipeline (step(), in this order; the table at the top of this file)
   /// What the month's calls share: its flows, the women who may give birth by zone, whether
   /// the stocks of the previous month's end are counted this month, and in the pass.
@@ -299,21 +237,6 @@ class Simulation {
   void record_month(MonthFlows& flows);
   void end_month();
   void step_system_models();
-  /// A birth in zone z: the mother's smoking at delivery (and any pregnancy programme), the
-  /// baby's birth weight, and the baby. Adds to the month's flows (agents).
-  /// A month's birth before it is added: its own draws (Purpose::birth_outcome for the zone,
-  /// month and birth order), whether the mother smokes at delivery, and the pregnancy
-  /// programme she joined (-1: none).
-  struct PendingBirth {
-    int zone = 0, sex = 0;
-    std::uint32_t id = 0;  // the baby's: ArrivalIds::birth(month, zone, order)
-    std::array<std::uint32_t, 4> words{};
-    bool smoking = false;
-    int programme = -1;
-  };
-  /// Pregnancy programmes: this month's places go to the mothers who would smoke at delivery
-  /// and take up the offer, in the order of the uptake draw (so no zone comes first), and some quit.
-  void assign_pregnancy_programmes(std::vector<PendingBirth>& births);
   /// Adds the birth: birth weight, the baby, and the programme's participant and spend.
   void add_birth(const PendingBirth& b, MonthFlows& flows);
   void setup_wider(const World& world);
@@ -328,10 +251,8 @@ class Simulation {
   void setup_system();
   /// Stocks -> agents: the coupling's feedback, and the area programmes' levels from it.
   void apply_system_feedback();
-  bool digital_spillover_ = false;  // a digital self-care intervention is funded
   /// SD-only mode: every remaining month from cohort averages.
   RunOutput run_cohorts();
-  double area_level(const Programme& p, std::size_t zone) const;
   Coupling coupling_;
 
   const World& world_;
@@ -353,27 +274,9 @@ class Simulation {
   std::vector<double> person_cost_;  // by person id (ledger mode)
   std::vector<BlockState> blocks_;  // fixed blocks of kBlockSize people (rebuilt after compaction)
   std::optional<int> pending_snapshot_;  // month whose end-of-month stocks the next month's pass counts
-
-  std::shared_ptr<const Policy> policy_;
-  std::vector<Programme> programmes_;
-  ProgrammeBits person_bits_ = 0;  // programmes that reach people
-  ProgrammeBits effect_bits_ = 0;  // person programmes with a rate multiplier
-  std::array<MultiplierSet, kMaxInterventions> actual_{}, bound_{};  // person programmes, this month
-  std::array<std::uint32_t, kMaxInterventions> lapse_threshold_{};   // person programmes: P(lapse a month) x 2^32
-  std::vector<MultiplierSet> zone_actual_, zone_bound_;              // area programmes, by zone
-  std::vector<ProgrammeBits> zone_area_bits_;                        // area programmes covering each zone
-  std::vector<char> zone_has_area_effect_;
-  bool track_isolation_onset_ = false;    // an area programme acts on isolation onset
-  std::vector<float> emergency_by_cell_;  // cell emergency hazards (compact, for highest-risk keys)
-  EligibilityTables eligibility_;
-  std::vector<ScanBlock> scan_;
-  std::vector<double> programme_month_;  // this month's programme metrics (agents until scaled)
+  /// The funded interventions (model/programmes/engine.hpp).
+  ProgrammeEngine programmes_;
+  Cached change_before_;  // the person the engine is changing, before the change
 };
-
-/// Calendar month (1-12) and year of model month t (t = 0 is July of the start year).
-struct CalendarMonth {
-  int year, month;
-};
-CalendarMonth calendar_month(int start_year, int t);
 
 }  // namespace shiftsim::model

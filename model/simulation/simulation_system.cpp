@@ -62,20 +62,14 @@ void Simulation::setup_system() {
     region_spend += cost[nhs_acute] + cost[nhs_primary_care] + cost[nhs_community] + cost[nhs_mental_health] + cost[council_adult_social_care];
   }
   std::vector<CoupledProgramme> coupled;
-  for (const auto& p : programmes_) coupled.push_back({p.spec, p.channel, p.area, &p.zone_covered});
-  coupling_.setup(world_, std::move(base), region_spend, coupled, policy_ ? policy_->finance : FinancePolicy{}, cal_.rates.care_home_weeks_per_month,
+  for (std::size_t k = 0; k < P; ++k)
+    coupled.push_back({&programmes_.spec(k), programmes_.channel(k), programmes_.area(k), &programmes_.zone_covered(k)});
+  coupling_.setup(world_, std::move(base), region_spend, coupled, settings_.policy ? settings_.policy->finance : FinancePolicy{}, cal_.rates.care_home_weeks_per_month,
                   out_.system);
-  for (std::size_t k = 0; k < P; ++k) programmes_[k].icp_level.assign(n_icps, 0.0);
-}
-
-double Simulation::area_level(const Programme& p, std::size_t zone) const {
-  if (p.channel == ProgrammeChannel::community_assets || p.channel == ProgrammeChannel::pooled_budget)
-    return p.icp_level[static_cast<std::size_t>(coupling_.icp_of_zone(zone))];
-  return p.level;
 }
 
 void Simulation::step_system_models() {
-  if (digital_spillover_) coupling_.credit_digital_spillover(out_.flows.back(), out_.programmes, world_.costs);
+  if (programmes_.digital_spillover()) coupling_.credit_digital_spillover(out_.flows.back(), out_.programmes, world_.costs);
   coupling_.step(coupling_.agents_to_stocks(out_.flows.back(), out_.programmes, settings_.start_year, month_));
   coupling_.record(out_.system);
   apply_system_feedback();
@@ -83,9 +77,7 @@ void Simulation::step_system_models() {
 
 void Simulation::apply_system_feedback() {
   coupling_.stocks_to_agents();
-  const auto& feedback = coupling_.feedback();
-  for (std::size_t k = 0; k < programmes_.size(); ++k)
-    for (std::size_t c = 0; c < feedback.size(); ++c) programmes_[k].icp_level[c] = feedback[c].area_level[k];
+  programmes_.set_area_levels(coupling_.feedback());
 }
 
 }  // namespace shiftsim::model

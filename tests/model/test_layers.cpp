@@ -17,7 +17,7 @@ TEST_CASE("layers: each room of model/ includes only the rooms it stands on") {
       {"core", {"core"}},
       {"world", {"core", "world"}},
       {"people", {"core", "world", "people"}},
-      {"programmes", {"core", "world", "people", "programmes"}},
+      {"programmes", {"core", "world", "people", "system", "programmes"}},
       {"system", {"core", "system"}},
       {"hybrid", {"core", "world", "people", "programmes", "system", "hybrid"}},
       {"simulation", {"core", "world", "people", "programmes", "system", "hybrid", "simulation"}},

@@ -1,16 +1,8 @@
-// Funded interventions inside a run: the monthly enrolment, the multipliers they put on
-// people's rates, and the accounting of what each did. The rules are in programmes.hpp.
-//
-// Choosing participants exactly and reproducibly. Every eligible non-member gets a key for
-// (programme, month): a Philox word (uniform and proportionate), or the person's emergency
-// admission hazard with the word as tie-break (highest_risk). A programme with capacity C
-// takes the C smallest keys (per quintile under proportionate allocation). To avoid sorting
-// every eligible person every month, the scan keeps only keys below a threshold set from
-// last month's candidates (about 1.5 C + 64 of them); if fewer than C pass, a second scan
-// collects every key. Either way the chosen set is exactly the C smallest keys.
+// The programme engine (engine.hpp): a run's funded interventions month by month.
+#include "model/programmes/engine.hpp"
+
 #include "model/core/errors.hpp"
 #include "model/core/parallel.hpp"
-#include "model/simulation/simulation.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -19,6 +11,17 @@
 #include <limits>
 
 namespace shiftsim::model {
+
+ProgrammeChannel channel_of(InterventionType t) {
+  switch (t) {
+    case InterventionType::community_assets: return ProgrammeChannel::community_assets;
+    case InterventionType::pooled_budget: return ProgrammeChannel::pooled_budget;
+    case InterventionType::intermediate_care: return ProgrammeChannel::intermediate_care;
+    case InterventionType::digital_self_care: return ProgrammeChannel::digital;
+    default: return ProgrammeChannel::none;
+  }
+}
+
 
 namespace {
 constexpr std::uint64_t kNoThreshold = std::numeric_limits<std::uint64_t>::max();
@@ -45,7 +48,7 @@ constexpr std::array<EffectKind, 5> kOneOffKinds{EffectKind::quit_smoking, Effec
 int person_multiplier_of(EffectKind k);
 }  // namespace
 
-double& Simulation::OneOffEffects::of(EffectKind k) {
+double& ProgrammeEngine::OneOffEffects::of(EffectKind k) {
   switch (k) {
     case EffectKind::quit_smoking: return quit_smoking;
     case EffectKind::lose_weight: return lose_weight;
@@ -77,18 +80,19 @@ int person_multiplier_of(EffectKind k) {
 constexpr std::array<int, 3> kAreaMultipliers{pm_isolation_onset, pm_outpatient, pm_delayed_discharge};
 }  // namespace
 
-void Simulation::setup_programmes() {
-  policy_ = settings_.policy;
-  const auto zones = static_cast<std::size_t>(out_.layout.zones);
+void ProgrammeEngine::setup(const ProgrammeRun& run, const Policy* policy, std::vector<ProgrammeOutput>& ledger) {
+  run_ = run;
+  const OutputLayout& layout = *run_.layout;
+  const auto zones = static_cast<std::size_t>(layout.zones);
   zone_actual_.assign(zones, unit_multipliers());
   zone_bound_.assign(zones, unit_multipliers());
   zone_area_bits_.assign(zones, 0);
   zone_has_area_effect_.assign(zones, 0);
-  if (!policy_ || policy_->interventions.empty()) return;
-  if (policy_->interventions.size() > static_cast<std::size_t>(kMaxInterventions))
+  if (!policy || policy->interventions.empty()) return;
+  if (policy->interventions.size() > static_cast<std::size_t>(kMaxInterventions))
     throw InputError("a scenario can fund at most " + std::to_string(kMaxInterventions) + " interventions");
-  for (std::size_t k = 0; k < policy_->interventions.size(); ++k) {
-    const InterventionSpec& spec = policy_->interventions[k];
+  for (std::size_t k = 0; k < policy->interventions.size(); ++k) {
+    const InterventionSpec& spec = policy->interventions[k];
     const CatalogueEntry& entry = catalogue_entry(spec.type);
     if (!(spec.unit_cost > 0)) throw InputError(spec.name + ": the unit cost must be above 0");
     Programme p;
@@ -114,7 +118,7 @@ void Simulation::setup_programmes() {
     p.threshold.fill(kNoThreshold);
     const auto bit = static_cast<ProgrammeBits>(1u << k);
     if (p.births) {
-      // Acts at birth (Simulation::add_birth): no person carries its bit.
+      // Acts at birth (ProgrammeEngine::add_birth): no person carries its bit.
     } else if (!p.area) {
       person_bits_ |= bit;
       actual_[k] = p.full;
@@ -128,9 +132,9 @@ void Simulation::setup_programmes() {
       const Targeting& g = spec.targeting;
       p.zone_covered.assign(zones, 0);
       for (std::size_t z = 0; z < zones; ++z) {
-        const bool icp_ok = g.icps.empty() || std::find(g.icps.begin(), g.icps.end(), out_.layout.zone_icp[z]) != g.icps.end();
+        const bool icp_ok = g.icps.empty() || std::find(g.icps.begin(), g.icps.end(), layout.zone_icp[z]) != g.icps.end();
         const bool nb_ok = g.neighbourhoods.empty() || std::find(g.neighbourhoods.begin(), g.neighbourhoods.end(),
-                                                                 out_.layout.zone_neighbourhood[z]) != g.neighbourhoods.end();
+                                                                 layout.zone_neighbourhood[z]) != g.neighbourhoods.end();
         if (!(icp_ok && nb_ok)) continue;
         p.zone_covered[z] = 1;
         zone_area_bits_[z] |= bit;
@@ -144,7 +148,7 @@ void Simulation::setup_programmes() {
     po.type = entry.name;
     po.shifts = spec.shifts;
     po.area = entry.reach == Reach::area;
-    out_.programmes.push_back(std::move(po));
+    ledger.push_back(std::move(po));
   }
   // Funded digital self-care raises the activation of the adopters its users bring by word
   // of mouth (the system model's spillover): a multiplier of at most 1 on everyone's
@@ -152,19 +156,22 @@ void Simulation::setup_programmes() {
   digital_spillover_ = std::any_of(programmes_.begin(), programmes_.end(),
                                    [](const Programme& p) { return p.channel == ProgrammeChannel::digital; });
   if (digital_spillover_) std::fill(zone_has_area_effect_.begin(), zone_has_area_effect_.end(), 1);
-  eligibility_ = build_eligibility(*policy_, out_.layout.zone_icp, out_.layout.zone_neighbourhood);
+  eligibility_ = build_eligibility(*policy, layout.zone_icp, layout.zone_neighbourhood);
   for (const Programme& p : programmes_)
     if (p.area && p.full[pm_isolation_onset] != 1.f) track_isolation_onset_ = true;
-  emergency_by_cell_.resize(cal_.rates.cells.size());
-  for (std::size_t c = 0; c < cal_.rates.cells.size(); ++c) emergency_by_cell_[c] = cal_.rates.cells[c].emergency;
+  const RateTables& rates = *run_.rates;
+  emergency_by_cell_.resize(rates.cells.size());
+  for (std::size_t c = 0; c < rates.cells.size(); ++c) emergency_by_cell_[c] = rates.cells[c].emergency;
+  for (Programme& p : programmes_) p.icp_level.assign(run_.world->region->icps.size(), 0.0);
 }
 
-bool Simulation::person_effects(std::size_t i, bool bound, PersonEffects& fx) const {
+bool ProgrammeEngine::person_effects(std::size_t i, bool bound, PersonEffects& fx) const {
+  const Population& pop = *run_.people;
   // An unpaid carer's strain acts on the person's moves into a care home, programmes or not.
-  const bool carer = (pop_.risk[i] & risk_bits::family) && pop_.age_months[i] >= 12;
+  const bool carer = (pop.risk[i] & risk_bits::family) && pop.age_months[i] >= 12;
   if (programmes_.empty() && !carer) return false;
-  const auto bits = static_cast<ProgrammeBits>(pop_.interventions[i] & person_bits_);
-  const std::size_t z = pop_.zone[i];
+  const auto bits = static_cast<ProgrammeBits>(pop.interventions[i] & person_bits_);
+  const std::size_t z = pop.zone[i];
   const bool area = !zone_has_area_effect_.empty() && zone_has_area_effect_[z] != 0;
   if (!bits && !area && !carer) return false;
   fx.m = area ? (bound ? zone_bound_[z] : zone_actual_[z]) : unit_multipliers();
@@ -179,33 +186,37 @@ bool Simulation::person_effects(std::size_t i, bool bound, PersonEffects& fx) co
   return true;
 }
 
-std::uint64_t Simulation::candidate_key(std::size_t k, std::size_t i, std::uint32_t word) const {
+std::uint64_t ProgrammeEngine::candidate_key(std::size_t k, std::size_t i, std::uint32_t word) const {
+  const Population& pop = *run_.people;
+  const World& world = *run_.world;
   if (programmes_[k].spec->targeting.allocation == Allocation::highest_risk) {
-    const int district = zone_district_[pop_.zone[i]];
-    const float cell_rate = emergency_by_cell_[world_.index(district, pop_.decile[i], pop_.sex(i), pop_.age_years(i))];
-    const float risk = cell_rate * world_.multipliers.emergency[static_cast<std::size_t>(condition_count(pop_.conditions[i]))]
-                                                                  [static_cast<std::size_t>(pop_.frailty(i))];
+    const int district = (*run_.zone_district)[pop.zone[i]];
+    const float cell_rate = emergency_by_cell_[world.index(district, pop.decile[i], pop.sex(i), pop.age_years(i))];
+    const float risk = cell_rate * world.multipliers.emergency[static_cast<std::size_t>(condition_count(pop.conditions[i]))]
+                                                                  [static_cast<std::size_t>(pop.frailty(i))];
     std::uint32_t bits = 0;
     std::memcpy(&bits, &risk, sizeof bits);  // non-negative floats order as their bit patterns
     return (static_cast<std::uint64_t>(~bits) << 32) | word;
   }
-  return (static_cast<std::uint64_t>(word) << 32) | pop_.id[i];
+  return (static_cast<std::uint64_t>(word) << 32) | pop.id[i];
 }
 
-void Simulation::member_avoided_activity(std::size_t i, ProgrammeBits bits, std::vector<double>& metrics) const {
+void ProgrammeEngine::member_avoided_activity(std::size_t i, ProgrammeBits bits, std::vector<double>& metrics) const {
+  const Population& pop = *run_.people;
+  const World& world = *run_.world;
   PersonEffects fa;
   person_effects(i, false, fa);
-  const int district = zone_district_[pop_.zone[i]];
-  const CellRates& c = cal_.rates.cells[world_.index(district, pop_.decile[i], pop_.sex(i), pop_.age_years(i))];
+  const int district = (*run_.zone_district)[pop.zone[i]];
+  const CellRates& c = (*run_.rates).cells[world.index(district, pop.decile[i], pop.sex(i), pop.age_years(i))];
   Hazards ha;
-  compute_hazards(pop_, i, month_, cal_.rates, world_.multipliers, zone_district_, ha, &fa);
+  compute_hazards(pop, i, t_, (*run_.rates), world.multipliers, (*run_.zone_district), ha, &fa);
   const double los = static_cast<double>(c.emergency_los_days) * fa.m[pm_length_of_stay];
-  const UnitCosts& u = world_.costs;
+  const UnitCosts& u = world.costs;
   const double emergency = ha.h[ev_emergency_admission];
   const double chd = ha.h[static_cast<std::size_t>(ev_incidence_first) + coronary_heart_disease];
   const double stroke_h = ha.h[static_cast<std::size_t>(ev_incidence_first) + stroke];
-  const bool isolated = (pop_.risk[i] & risk_bits::isolated) != 0;
-  const bool home_care = pop_.care(i) == CareSetting::home_care;
+  const bool isolated = (pop.risk[i] & risk_bits::isolated) != 0;
+  const bool home_care = pop.care(i) == CareSetting::home_care;
   for (unsigned m = bits & effect_bits_; m; m &= m - 1) {
     const auto k = static_cast<std::size_t>(std::countr_zero(m));
     const MultiplierSet& mk = actual_[k];
@@ -217,7 +228,7 @@ void Simulation::member_avoided_activity(std::size_t i, ProgrammeBits bits, std:
     row[pg_avoided_stroke_cases] += stroke_h * inverse_minus_one(mk[pm_stroke]);
     if (!isolated) row[pg_avoided_isolation_onsets] += ha.h[ev_isolation_toggle] * inverse_minus_one(mk[pm_isolation_onset]);
     if (home_care) row[pg_avoided_care_home_moves] += ha.h[ev_care_move] * inverse_minus_one(mk[pm_care_home]);
-    if (mk[pm_carer_strain] != 1.f && (pop_.risk[i] & risk_bits::family)) {
+    if (mk[pm_carer_strain] != 1.f && (pop.risk[i] & risk_bits::family)) {
       // Carer support: the strain it relieves, and the care-home moves that follow from it
       // (the move hazard with support, times the ratio of the multipliers without and with).
       const float rr = fa.m[pm_carer_strain];
@@ -227,9 +238,9 @@ void Simulation::member_avoided_activity(std::size_t i, ProgrammeBits bits, std:
         if (home_care) row[pg_avoided_care_home_moves] += ha.h[ev_care_move] * (static_cast<double>(without) / static_cast<double>(with) - 1.0);
       }
     }
-    const double gp = pop_.expected_tally[gp_appointments][i] * inverse_minus_one(mk[pm_gp]);
-    const double ae = pop_.expected_tally[ae_attendances][i] * inverse_minus_one(mk[pm_ae]);
-    const double op = pop_.expected_tally[outpatient_attendances][i] * fa.m[pm_outpatient] * inverse_minus_one(mk[pm_outpatient]);
+    const double gp = pop.expected_tally[gp_appointments][i] * inverse_minus_one(mk[pm_gp]);
+    const double ae = pop.expected_tally[ae_attendances][i] * inverse_minus_one(mk[pm_ae]);
+    const double op = pop.expected_tally[outpatient_attendances][i] * fa.m[pm_outpatient] * inverse_minus_one(mk[pm_outpatient]);
     row[pg_avoided_gp_appointments] += gp;
     row[pg_avoided_ae_attendances] += ae;
     row[pg_avoided_outpatient_attendances] += op;
@@ -238,13 +249,15 @@ void Simulation::member_avoided_activity(std::size_t i, ProgrammeBits bits, std:
   }
 }
 
-void Simulation::scan_programmes(ProgrammeBits recruiting, ProgrammeBits only, bool with_stocks) {
-  const std::size_t n = pop_.size();
+void ProgrammeEngine::scan(ProgrammeBits recruiting, ProgrammeBits only, bool with_stocks, const ProgrammeHost& host) {
+  const Population& pop = *run_.people;
+  const OutputLayout& layout = *run_.layout;
+  const std::size_t n = pop.size();
   const std::size_t P = programmes_.size();
   const std::size_t blocks = block_count(n);
   if (scan_.size() < blocks) scan_.resize(blocks);
   const bool full = only == 0;
-  const int t = month_;
+  const int t = t_;
   for_each_block(n, [&](std::size_t b, std::size_t begin, std::size_t end) {
     ScanBlock& sb = scan_[b];
     if (full) {
@@ -254,7 +267,7 @@ void Simulation::scan_programmes(ProgrammeBits recruiting, ProgrammeBits only, b
       sb.metrics.assign(P * kProgrammeMetrics, 0.0);
       sb.candidates.resize(P);
       for (auto& c : sb.candidates) c.clear();
-      if (with_stocks) sb.stocks.assign(static_cast<std::size_t>(out_.layout.cells()) * kStockMetrics, 0.0);
+      if (with_stocks) sb.stocks.assign(static_cast<std::size_t>(layout.cells()) * kStockMetrics, 0.0);
     } else {
       for (std::size_t k = 0; k < P; ++k)
         if (only & (1u << k)) sb.candidates[k].clear();
@@ -274,14 +287,14 @@ void Simulation::scan_programmes(ProgrammeBits recruiting, ProgrammeBits only, b
         threshold[k][q] = full ? programmes_[k].threshold[a == Allocation::proportionate ? q : 0] : kNoThreshold;
     }
     for (std::size_t i = begin; i < end; ++i) {
-      if (!pop_.alive(i)) continue;
+      if (!pop.alive(i)) continue;
       if (with_stocks)
-        count_stocks(i, &sb.stocks[static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile_of_decile(pop_.decile[i]))) *
+        host.count_stocks(i, &sb.stocks[static_cast<std::size_t>(OutputLayout::cell(pop.zone[i], quintile_of_decile(pop.decile[i]))) *
                                    kStockMetrics]);
-      const ProgrammeBits bits = pop_.interventions[i];
-      const ProgrammeBits elig = eligibility_.lookup(pop_, i);
+      const ProgrammeBits bits = pop.interventions[i];
+      const ProgrammeBits elig = eligibility_.lookup(pop, i);
       if (!elig && !(bits & person_bits_)) continue;
-      const int q = quintile_of_decile(pop_.decile[i]);
+      const int q = quintile_of_decile(pop.decile[i]);
       const auto qi = static_cast<std::size_t>(q - 1);
       if (full) {
         for (unsigned e = elig; e; e &= e - 1) {
@@ -294,11 +307,11 @@ void Simulation::scan_programmes(ProgrammeBits recruiting, ProgrammeBits only, b
       }
       const auto want = static_cast<ProgrammeBits>(elig & ~bits & wanted);
       if (!want) continue;
-      const std::uint32_t id = pop_.id[i];
+      const std::uint32_t id = pop.id[i];
       // One Philox word per person and month; each programme's key is a bijective mix of it
       // with the programme's stream (murmur3's finaliser), so keys differ between programmes
       // and do not depend on a programme's place in the scenario.
-      const std::uint32_t base = selection.word(key_, id, static_cast<std::uint32_t>(t));
+      const std::uint32_t base = selection.word(run_.key, id, static_cast<std::uint32_t>(t));
       for (unsigned w = want; w; w &= w - 1) {
         const auto k = static_cast<std::size_t>(std::countr_zero(w));
         const std::uint32_t word = mix32(base ^ programmes_[k].stream);
@@ -318,17 +331,20 @@ void Simulation::scan_programmes(ProgrammeBits recruiting, ProgrammeBits only, b
   });
 }
 
-void Simulation::enrol(std::size_t k, std::size_t i, MonthFlows& flows) {
+void ProgrammeEngine::enrol(std::size_t k, std::size_t i, MonthFlows& flows, ProgrammeInputs& to_system, ProgrammeHost& host) {
+  Population& pop = *run_.people;
+  const OutputLayout& layout = *run_.layout;
+  const double weight = 1.0 / run_.scale;
   Programme& p = programmes_[k];
   const InterventionSpec& spec = *p.spec;
-  const int t = month_;
-  const Cached before = cached(i);
-  pop_.interventions[i] = static_cast<ProgrammeBits>(pop_.interventions[i] | (1u << k));
-  double* row = &programme_month_[k * kProgrammeMetrics];
+  const int t = t_;
+  host.before_change(i);
+  pop.interventions[i] = static_cast<ProgrammeBits>(pop.interventions[i] | (1u << k));
+  double* row = &month_[k * kProgrammeMetrics];
   // Each one-off change its own word: the first four of one Philox call, the fifth of another.
-  const auto words = philox_words(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::programme_effect, p.stream);
-  const auto more = philox_words(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::programme_effect_more, p.stream);
-  std::uint8_t& risk = pop_.risk[i];
+  const auto words = philox_words(run_.key, pop.id[i], static_cast<std::uint32_t>(t), Purpose::programme_effect, p.stream);
+  const auto more = philox_words(run_.key, pop.id[i], static_cast<std::uint32_t>(t), Purpose::programme_effect_more, p.stream);
+  std::uint8_t& risk = pop.risk[i];
   for (std::size_t j = 0; j < kOneOffKinds.size(); ++j) {
     const double chance = p.one_off.of(kOneOffKinds[j]);
     if (!(chance > 0)) continue;
@@ -336,14 +352,14 @@ void Simulation::enrol(std::size_t k, std::size_t i, MonthFlows& flows) {
     if (!happens) continue;
     switch (kOneOffKinds[j]) {
       case EffectKind::quit_smoking:
-        if (pop_.smoking(i) == Smoking::current) {
+        if (pop.smoking(i) == Smoking::current) {
           risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::smoking_mask)) | static_cast<unsigned>(Smoking::ex));
           row[pg_quit_smoking] += 1;
         }
         break;
       case EffectKind::lose_weight:
-        if (pop_.weight(i) != Weight::healthy) {
-          const int w = static_cast<int>(pop_.weight(i)) - 1;
+        if (pop.weight(i) != Weight::healthy) {
+          const int w = static_cast<int>(pop.weight(i)) - 1;
           risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::weight_mask)) | (w << risk_bits::weight_shift));
           row[pg_lost_weight] += 1;
         }
@@ -369,19 +385,18 @@ void Simulation::enrol(std::size_t k, std::size_t i, MonthFlows& flows) {
       default: break;
     }
   }
-  refresh_at(i, t);
-  add_difference(block_of(i), i, before);
+  host.after_change(i);
   // The new member's effect this month (members at the start of the month were counted in the scan).
-  if (effect_bits_ & (1u << k)) member_avoided_activity(i, static_cast<ProgrammeBits>(1u << k), programme_month_);
-  const int q = quintile_of_decile(pop_.decile[i]);
+  if (effect_bits_ & (1u << k)) member_avoided_activity(i, static_cast<ProgrammeBits>(1u << k), month_);
+  const int q = quintile_of_decile(pop.decile[i]);
   if (p.channel == ProgrammeChannel::digital) {
-    const auto icp = static_cast<std::size_t>(coupling_.zone_icp()[pop_.zone[i]]);
-    coupling_.inputs.digital_new[icp][k] += weight_;
-    coupling_.inputs.digital_total[icp][k] += weight_;
+    const auto icp = static_cast<std::size_t>(layout.zone_icp[pop.zone[i]]);
+    to_system.digital_new[icp][k] += weight;
+    to_system.digital_total[icp][k] += weight;
   }
   row[pg_new_participants] += 1;
   row[pg_new_participants_q1 + q - 1] += 1;
-  double* cell = &flows.cells[static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], q)) * kFlowMetrics];
+  double* cell = &flows.cells[static_cast<std::size_t>(OutputLayout::cell(pop.zone[i], q)) * kFlowMetrics];
   cell[fm_programme_new_participants] += 1;
   for (std::size_t f = 0; f < static_cast<std::size_t>(kFunders); ++f) {
     const double spend = spec.unit_cost * p.funder_share[f];
@@ -392,23 +407,26 @@ void Simulation::enrol(std::size_t k, std::size_t i, MonthFlows& flows) {
   cell[fm_programme_spend_total] += spec.unit_cost;
 }
 
-void Simulation::attribute_delayed_discharge(std::size_t i, double delayed, BlockState& b) const {
-  const std::size_t z = pop_.zone[i];
-  for (unsigned m = pop_.interventions[i] & person_bits_; m; m &= m - 1) {
+void ProgrammeEngine::attribute_delayed_discharge(std::size_t i, double delayed, double* metrics) const {
+  const Population& pop = *run_.people;
+  const std::size_t z = pop.zone[i];
+  for (unsigned m = pop.interventions[i] & person_bits_; m; m &= m - 1) {
     const auto k = static_cast<std::size_t>(std::countr_zero(m));
-    b.programme[k * kProgrammeMetrics + pg_avoided_delayed_discharge_bed_days] += delayed * inverse_minus_one(actual_[k][pm_delayed_discharge]);
+    metrics[k * kProgrammeMetrics + pg_avoided_delayed_discharge_bed_days] += delayed * inverse_minus_one(actual_[k][pm_delayed_discharge]);
   }
   for (unsigned m = zone_area_bits_[z]; m; m &= m - 1) {
     const auto k = static_cast<std::size_t>(std::countr_zero(m));
     const Programme& p = programmes_[k];
     const auto mk = static_cast<float>(1.0 - area_level(p, z) * (1.0 - p.full[pm_delayed_discharge]));
-    b.programme[k * kProgrammeMetrics + pg_avoided_delayed_discharge_bed_days] += delayed * inverse_minus_one(mk);
+    metrics[k * kProgrammeMetrics + pg_avoided_delayed_discharge_bed_days] += delayed * inverse_minus_one(mk);
   }
 }
 
-void Simulation::apply_area_tallies(MonthFlows& flows) {
+void ProgrammeEngine::apply_area_tallies(MonthFlows& flows) {
+  const OutputLayout& layout = *run_.layout;
+  const World& world = *run_.world;
   if (programmes_.empty()) return;
-  const auto zones = static_cast<std::size_t>(out_.layout.zones);
+  const auto zones = static_cast<std::size_t>(layout.zones);
   for (std::size_t z = 0; z < zones; ++z) {
     if (!zone_area_bits_[z]) continue;
     const float m = zone_actual_[z][pm_outpatient];
@@ -422,28 +440,29 @@ void Simulation::apply_area_tallies(MonthFlows& flows) {
         const Programme& p = programmes_[k];
         const auto mk = static_cast<float>(1.0 - area_level(p, z) * (1.0 - p.full[pm_outpatient]));
         const double avoided = op * inverse_minus_one(mk);
-        programme_month_[k * kProgrammeMetrics + pg_avoided_outpatient_attendances] += avoided;
-        programme_month_[k * kProgrammeMetrics + pg_avoided_nhs_cost] += avoided * world_.costs.tally[outpatient_attendances];
+        month_[k * kProgrammeMetrics + pg_avoided_outpatient_attendances] += avoided;
+        month_[k * kProgrammeMetrics + pg_avoided_nhs_cost] += avoided * world.costs.tally[outpatient_attendances];
       }
     }
   }
 }
 
-void Simulation::run_programmes(MonthFlows& flows, std::optional<int> snapshot_of) {
+std::optional<Snapshot> ProgrammeEngine::run_month(int t, const std::vector<IcpFeedback>& feedback, ProgrammeInputs& to_system,
+                                                   MonthFlows& flows, const std::vector<double>& cell_people,
+                                                   const std::vector<double>& cell_isolation_onset, std::optional<int> snapshot_of,
+                                                   ProgrammeHost& host) {
   const std::size_t P = programmes_.size();
-  if (P == 0) return;
-  const int t = month_;
-  programme_month_.assign(P * kProgrammeMetrics, 0.0);
-  const int fy = financial_year_of(settings_.start_year, t);
-  const int cal = calendar_month(settings_.start_year, t).month;
+  if (P == 0) return std::nullopt;
+  t_ = t;
+  const Population& pop = *run_.people;
+  const OutputLayout& layout = *run_.layout;
+  const double weight = 1.0 / run_.scale;
+  month_.assign(P * kProgrammeMetrics, 0.0);
+  const int fy = financial_year_of(run_.start_year, t);
+  const int cal = calendar_month(run_.start_year, t).month;
   const bool winter = cal >= 11 || cal <= 3;
-  const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
-  const auto zones = static_cast<std::size_t>(out_.layout.zones);
-
-  // Residents (agents) by cell, from the running sums.
-  std::vector<double> cell_people(n_cells, 0.0);
-  for (const BlockState& st : blocks_)
-    for (std::size_t cell = 0; cell < n_cells; ++cell) cell_people[cell] += st.sums[cell * kSumMetrics + sum_people];
+  const std::size_t n_cells = static_cast<std::size_t>(layout.cells());
+  const auto zones = static_cast<std::size_t>(layout.zones);
 
   std::vector<double> zone_people(zones, 0.0);
   for (std::size_t z = 0; z < zones; ++z)
@@ -454,21 +473,21 @@ void Simulation::run_programmes(MonthFlows& flows, std::optional<int> snapshot_o
   std::fill(zone_actual_.begin(), zone_actual_.end(), unit_multipliers());
   if (digital_spillover_)
     for (std::size_t z = 0; z < zones; ++z)
-      zone_actual_[z][pm_emergency] = static_cast<float>(coupling_.feedback()[static_cast<std::size_t>(coupling_.icp_of_zone(z))].activation_emergency);
+      zone_actual_[z][pm_emergency] = static_cast<float>(feedback[static_cast<std::size_t>(layout.zone_icp[z])].activation_emergency);
   ProgrammeBits recruiting = 0;
   std::vector<double> capacity(P, 0.0), base_capacity(P, 0.0), extra_budget(P, 0.0);
   // Reinvested savings the prevention budgets release this month (people units, GBP), shared
   // among the funded shift-1 interventions in proportion to their budgets.
   double release_total = 0, prevention_budget_total = 0;
-  for (const IcpFeedback& f : coupling_.feedback()) release_total += f.prevention_release;
+  for (const IcpFeedback& f : feedback) release_total += f.prevention_release;
   for (std::size_t k = 0; k < P; ++k) {
     const InterventionSpec& s = *programmes_[k].spec;
     const double b = s.budget_in(fy);
     if (!programmes_[k].area && !programmes_[k].births && t >= s.start_month && t <= s.end_month && b > 0 && prevention(s))
       prevention_budget_total += b;
   }
-  std::fill(coupling_.inputs.released_spend.begin(), coupling_.inputs.released_spend.end(), 0.0);
-  for (auto& v : coupling_.inputs.digital_new) std::fill(v.begin(), v.end(), 0.0);
+  std::fill(to_system.released_spend.begin(), to_system.released_spend.end(), 0.0);
+  for (auto& v : to_system.digital_new) std::fill(v.begin(), v.end(), 0.0);
   for (std::size_t k = 0; k < P; ++k) {
     Programme& p = programmes_[k];
     const InterventionSpec& s = *p.spec;
@@ -480,7 +499,7 @@ void Simulation::run_programmes(MonthFlows& flows, std::optional<int> snapshot_o
       const auto& by_funder = s.budget.at(fy);
       for (std::size_t f = 0; f < static_cast<std::size_t>(kFunders); ++f) p.funder_share[f] = by_funder[f] / budget;
     }
-    double* row = &programme_month_[k * kProgrammeMetrics];
+    double* row = &month_[k * kProgrammeMetrics];
     const ProgrammeChannel channel = p.channel;
     if (!p.area) {
       actual_[k] = p.full;
@@ -493,32 +512,32 @@ void Simulation::run_programmes(MonthFlows& flows, std::optional<int> snapshot_o
           // third-order recruitment delay), not a fixed ramp. Funded places by ICP in
           // proportion to the residents it may reach there.
           double staffed = 0, covered = 0;
-          std::vector<double> by_icp(coupling_.icps(), 0.0);
+          std::vector<double> by_icp(feedback.size(), 0.0);
           for (std::size_t z = 0; z < zones; ++z) {
-            const int icp = coupling_.zone_icp()[z];
+            const int icp = layout.zone_icp[z];
             if (!s.targeting.icps.empty() && std::find(s.targeting.icps.begin(), s.targeting.icps.end(), icp) == s.targeting.icps.end())
               continue;
             by_icp[static_cast<std::size_t>(icp)] += zone_people[z];
           }
           for (double x : by_icp) covered += x;
-          for (std::size_t c = 0; c < coupling_.icps(); ++c) {
-            coupling_.inputs.funded_capacity[c][k] = covered > 0 ? places * by_icp[c] / covered : 0.0;
-            staffed += coupling_.feedback()[c].staffed_capacity[k];
+          for (std::size_t c = 0; c < feedback.size(); ++c) {
+            to_system.funded_capacity[c][k] = covered > 0 ? places * by_icp[c] / covered : 0.0;
+            staffed += feedback[c].staffed_capacity[k];
           }
           ready = places > 0 ? std::min(1.0, staffed / places) : 0.0;
         }
         double extra = 0;  // GBP a month released from the prevention budget (agents' units)
         if (release_total > 0 && prevention_budget_total > 0 && prevention(s) && !p.births)
-          extra = release_total * budget / prevention_budget_total * settings_.scale;
+          extra = release_total * budget / prevention_budget_total * run_.scale;
         extra_budget[k] = extra;
-        base_capacity[k] = places * ready * settings_.scale + p.carry;
+        base_capacity[k] = places * ready * run_.scale + p.carry;
         capacity[k] = base_capacity[k] + extra / s.unit_cost;
         if (p.births) p.births_capacity = capacity[k];  // used at this month's births
         else if (capacity[k] >= 1.0) recruiting |= static_cast<ProgrammeBits>(1u << k);
       } else {
         p.carry = 0;
         p.births_capacity = 0;
-        for (auto& v : coupling_.inputs.funded_capacity) v[k] = 0.0;
+        for (auto& v : to_system.funded_capacity) v[k] = 0.0;
       }
       continue;
     }
@@ -530,15 +549,15 @@ void Simulation::run_programmes(MonthFlows& flows, std::optional<int> snapshot_o
     // Through the system model, the whole budget is invested from the start and the stock
     // (assets, maturity) builds up; otherwise coverage ramps up and decays at the half-life.
     const double coverage =
-        funded && residents > 0 ? std::min(1.0, budget / (s.unit_cost * residents * weight_)) * (through_stocks ? 1.0 : ramp) : 0.0;
+        funded && residents > 0 ? std::min(1.0, budget / (s.unit_cost * residents * weight)) * (through_stocks ? 1.0 : ramp) : 0.0;
     if (through_stocks) {
-      for (std::size_t c = 0; c < coupling_.icps(); ++c) {
+      for (std::size_t c = 0; c < feedback.size(); ++c) {
         double here = 0;
         for (std::size_t z = 0; z < zones; ++z)
-          if (p.zone_covered[z] && static_cast<std::size_t>(coupling_.zone_icp()[z]) == c)
+          if (p.zone_covered[z] && static_cast<std::size_t>(layout.zone_icp[z]) == c)
             here += zone_people[z];
-        coupling_.inputs.full_funding[c][k] = here * weight_ * s.unit_cost / 12.0;
-        coupling_.inputs.area_spend[c][k] = coverage * coupling_.inputs.full_funding[c][k];
+        to_system.full_funding[c][k] = here * weight * s.unit_cost / 12.0;
+        to_system.area_spend[c][k] = coverage * to_system.full_funding[c][k];
       }
       double level = 0;
       for (std::size_t z = 0; z < zones; ++z)
@@ -574,9 +593,7 @@ void Simulation::run_programmes(MonthFlows& flows, std::optional<int> snapshot_o
 
   // Onsets of isolation the area programmes avoid this month, from the running sums.
   if (track_isolation_onset_) {
-    std::vector<double> onset(n_cells, 0.0);
-    for (const BlockState& st : blocks_)
-      for (std::size_t cell = 0; cell < n_cells; ++cell) onset[cell] += st.sums[cell * kSumMetrics + sum_isolation_onset];
+    const std::vector<double>& onset = cell_isolation_onset;
     for (std::size_t z = 0; z < zones; ++z)
       for (unsigned bits = zone_area_bits_[z]; bits; bits &= bits - 1) {
         const auto k = static_cast<std::size_t>(std::countr_zero(bits));
@@ -585,23 +602,23 @@ void Simulation::run_programmes(MonthFlows& flows, std::optional<int> snapshot_o
         const auto mk = static_cast<float>(1.0 - area_level(p, z) * (1.0 - p.full[pm_isolation_onset]));
         for (int q = 1; q <= kQuintiles; ++q) {
           const double h = onset[static_cast<std::size_t>(OutputLayout::cell(static_cast<int>(z), q))] * zone_actual_[z][pm_isolation_onset];
-          programme_month_[k * kProgrammeMetrics + pg_avoided_isolation_onsets] += h * inverse_minus_one(mk);
+          month_[k * kProgrammeMetrics + pg_avoided_isolation_onsets] += h * inverse_minus_one(mk);
         }
       }
   }
 
   // (2) Counts, members' avoided activity and candidates.
   const bool with_stocks = snapshot_of.has_value();
-  scan_programmes(recruiting, 0, with_stocks);
-  const std::size_t blocks = block_count(pop_.size());
+  std::optional<Snapshot> snapshot;
+  scan(recruiting, 0, with_stocks, host);
+  const std::size_t blocks = block_count(pop.size());
   if (with_stocks) {
     Snapshot snap;
     snap.after_month = *snapshot_of;
     snap.cells.assign(n_cells * kStockMetrics, 0.0);
     for (std::size_t b = 0; b < blocks; ++b)
       for (std::size_t x = 0; x < snap.cells.size(); ++x) snap.cells[x] += scan_[b].stocks[x];
-    for (double& x : snap.cells) x *= weight_;
-    out_.snapshots.push_back(std::move(snap));
+    snapshot = std::move(snap);
   }
   std::vector<std::array<double, kQuintiles>> eligible(P), open(P);
   for (std::size_t b = 0; b < blocks; ++b) {
@@ -611,7 +628,7 @@ void Simulation::run_programmes(MonthFlows& flows, std::optional<int> snapshot_o
         eligible[k][q] += sb.eligible[k][q];
         open[k][q] += sb.open[k][q];
       }
-      double* row = &programme_month_[k * kProgrammeMetrics];
+      double* row = &month_[k * kProgrammeMetrics];
       if (!programmes_[k].area) row[pg_participants] += sb.participants[k];
       for (int m = pg_avoided_emergency_admissions; m < kProgrammeMetrics; ++m)
         row[m] += sb.metrics[k * kProgrammeMetrics + static_cast<std::size_t>(m)];
@@ -622,7 +639,7 @@ void Simulation::run_programmes(MonthFlows& flows, std::optional<int> snapshot_o
   for (std::size_t k = 0; k < P; ++k) {
     Programme& p = programmes_[k];
     const InterventionSpec& s = *p.spec;
-    double* row = &programme_month_[k * kProgrammeMetrics];
+    double* row = &month_[k * kProgrammeMetrics];
     if (p.area || p.births) continue;
     double all_eligible = 0;
     for (double x : eligible[k]) all_eligible += x;
@@ -661,7 +678,7 @@ void Simulation::run_programmes(MonthFlows& flows, std::optional<int> snapshot_o
     for (std::size_t g = 0; g < groups; ++g)
       if (static_cast<long>(by_group[g].size()) < quota[g]) short_of = true;
     if (short_of) {
-      scan_programmes(0, static_cast<ProgrammeBits>(1u << k));
+      scan(0, static_cast<ProgrammeBits>(1u << k), false, host);
       gather(by_group);
     }
     const auto less = [](const Candidate& a, const Candidate& b) { return a.key != b.key ? a.key < b.key : a.index < b.index; };
@@ -688,14 +705,108 @@ void Simulation::run_programmes(MonthFlows& flows, std::optional<int> snapshot_o
       }
     }
     std::sort(chosen.begin(), chosen.end());
-    for (std::uint32_t i : chosen) enrol(k, i, flows);
+    for (std::uint32_t i : chosen) enrol(k, i, flows, to_system, host);
     const auto n_chosen = static_cast<long>(chosen.size());
     // Places beyond those the budget paid for were paid from the prevention budget.
-    coupling_.inputs.released_spend[k] =
-        std::min(extra_budget[k], std::max(0.0, static_cast<double>(n_chosen) - std::floor(base_capacity[k])) * s.unit_cost) * weight_;
+    to_system.released_spend[k] =
+        std::min(extra_budget[k], std::max(0.0, static_cast<double>(n_chosen) - std::floor(base_capacity[k])) * s.unit_cost) * weight;
     p.fy_enrolled += static_cast<double>(n_chosen);
     p.carry = n_chosen == by_budget ? capacity[k] - static_cast<double>(by_budget) : 0.0;
   }
+  return snapshot;
+}
+
+float ProgrammeEngine::carer_strain_rr(std::size_t i) const {
+  const Population& pop = *run_.people;
+  float rr = 1.f;
+  for (unsigned b = pop.interventions[i] & person_bits_; b; b &= b - 1) rr *= actual_[static_cast<std::size_t>(std::countr_zero(b))][pm_carer_strain];
+  return rr;
+}
+
+float ProgrammeEngine::carer_care_home(std::size_t i, float rr) const { return run_.carers->care_home(run_.key, *run_.people, i, rr); }
+
+void ProgrammeEngine::apply_member_tallies(std::size_t i) const {
+  Population& pop = *run_.people;
+  for (unsigned b = pop.interventions[i] & person_bits_; b; b &= b - 1) {
+    const MultiplierSet& x = programmes_[static_cast<std::size_t>(std::countr_zero(b))].full;
+    pop.expected_tally[gp_appointments][i] *= x[pm_gp];
+    pop.expected_tally[ae_attendances][i] *= x[pm_ae];
+    pop.expected_tally[outpatient_attendances][i] *= x[pm_outpatient];
+  }
+}
+
+ProgrammeBits ProgrammeEngine::lapsed(std::size_t i, int month) const {
+  const Population& pop = *run_.people;
+  const auto bits = static_cast<ProgrammeBits>(pop.interventions[i] & person_bits_);
+  ProgrammeBits ended = 0;
+  for (unsigned m = bits; m; m &= m - 1) {
+    const auto k = static_cast<std::size_t>(std::countr_zero(m));
+    const auto w = philox_words(run_.key, pop.id[i], static_cast<std::uint32_t>(month), Purpose::programme_lapse, programmes_[k].stream)[0];
+    if (w < lapse_threshold_[k]) ended |= static_cast<ProgrammeBits>(1u << k);
+  }
+  return ended;
+}
+
+void ProgrammeEngine::assign_pregnancy_programmes(std::vector<PendingBirth>& births) {
+  const OutputLayout& layout = *run_.layout;
+  for (std::size_t k = 0; k < programmes_.size(); ++k) {
+    Programme& p = programmes_[k];
+    if (!p.births) continue;
+    const Targeting& g = p.spec->targeting;
+    std::vector<std::pair<std::uint32_t, std::size_t>> takers;  // (uptake draw, birth)
+    for (std::size_t j = 0; j < births.size(); ++j) {
+      PendingBirth& b = births[j];
+      if (!b.smoking || b.programme >= 0) continue;
+      const auto z = static_cast<std::size_t>(b.zone);
+      const bool covered = (g.icps.empty() || std::find(g.icps.begin(), g.icps.end(), layout.zone_icp[z]) != g.icps.end()) &&
+                           (g.neighbourhoods.empty() ||
+                            std::find(g.neighbourhoods.begin(), g.neighbourhoods.end(), layout.zone_neighbourhood[z]) != g.neighbourhoods.end());
+      if (!covered) continue;
+      month_[k * kProgrammeMetrics + pg_eligible] += 1;
+      if (to_unit_open(b.words[1]) < p.spec->max_uptake) takers.emplace_back(b.words[1], j);
+    }
+    std::sort(takers.begin(), takers.end());
+    const auto places = static_cast<std::size_t>(std::max(0.0, std::floor(p.births_capacity)));
+    const std::size_t taken = std::min(places, takers.size());
+    for (std::size_t t = 0; t < taken; ++t) {
+      PendingBirth& b = births[takers[t].second];
+      b.programme = static_cast<int>(k);
+      if (to_unit_open(b.words[2]) < p.one_off.quit_smoking) {
+        b.smoking = false;
+        month_[k * kProgrammeMetrics + pg_quit_smoking] += 1;
+      }
+    }
+    p.births_capacity -= static_cast<double>(taken);
+    // Places not taken this month are not carried (the budget is unspent); a fraction is.
+    p.carry = taken == places ? p.births_capacity : 0.0;
+  }
+}
+
+void ProgrammeEngine::count_birth_participant(std::size_t k, int q, double* cell) {
+  const Programme& p = programmes_[k];
+  double* row = &month_[k * kProgrammeMetrics];
+  row[pg_new_participants] += 1;
+  row[pg_new_participants_q1 + q - 1] += 1;
+  row[pg_participants] += 1;
+  cell[fm_programme_new_participants] += 1;
+  for (std::size_t f = 0; f < static_cast<std::size_t>(kFunders); ++f) {
+    const double spend = p.spec->unit_cost * p.funder_share[f];
+    row[pg_spend_nhs + f] += spend;
+    cell[fm_programme_spend_first + f] += spend;
+  }
+  row[pg_spend_total] += p.spec->unit_cost;
+  cell[fm_programme_spend_total] += p.spec->unit_cost;
+}
+
+void ProgrammeEngine::set_area_levels(const std::vector<IcpFeedback>& feedback) {
+  for (std::size_t k = 0; k < programmes_.size(); ++k)
+    for (std::size_t c = 0; c < feedback.size(); ++c) programmes_[k].icp_level[c] = feedback[c].area_level[k];
+}
+
+double ProgrammeEngine::area_level(const Programme& p, std::size_t zone) const {
+  if (p.channel == ProgrammeChannel::community_assets || p.channel == ProgrammeChannel::pooled_budget)
+    return p.icp_level[static_cast<std::size_t>(run_.layout->zone_icp[zone])];
+  return p.level;
 }
 
 }  // namespace shiftsim::model
