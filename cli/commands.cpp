@@ -82,7 +82,7 @@ template <class F>
 int guarded(F&& body) {
   try {
     return body();
-  } catch (const model::Cancelled& e) {
+  } catch (const shiftsim::Cancelled& e) {
     std::cerr << "shiftsim: " << e.what() << "\n";
     return 130;
   } catch (const InputError& e) {
@@ -212,7 +212,7 @@ int run_command(const RunOptions& o) {
         std::cout << results::to_table(f, summary);
       }
       return 0;
-    } catch (const model::Cancelled&) {
+    } catch (const shiftsim::Cancelled&) {
       bar.done();
       std::cerr << "shiftsim: interrupted; run " << writer.run_ids().front() << " is marked interrupted and stored nothing\n";
       return 130;
@@ -584,7 +584,7 @@ int compare_command(const CompareOptions& o) {
       std::cout << "\nNext: shiftsim report --comparison " << comparison_id << " -o report.html;  shiftsim export --comparison "
                 << comparison_id << " --format xlsx -o comparison.xlsx\n";
       return 0;
-    } catch (const model::Cancelled&) {
+    } catch (const shiftsim::Cancelled&) {
       bar.done();
       std::cerr << "shiftsim: interrupted; the comparison's runs are marked interrupted and stored nothing\n";
       return 130;

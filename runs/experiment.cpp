@@ -143,12 +143,12 @@ void run_tasks(const Experiment& e, const std::vector<Task>& tasks, const Contro
             if (lock) c.progress({d, months_total, static_cast<int>(tasks.size())});
           }
         };
-        if (stopped()) throw model::Cancelled();
+        if (stopped()) throw shiftsim::Cancelled();
         TaskResult r;
         tbb::this_task_arena::isolate([&] { r = simulate(e, task, &task_stop, after_month); });
         std::lock_guard<std::mutex> lock(done_mutex);
         done(task, std::move(r));
-      } catch (const model::Cancelled&) {
+      } catch (const shiftsim::Cancelled&) {
         errors[k] = std::current_exception();
       } catch (...) {
         errors[k] = std::current_exception();
@@ -161,7 +161,7 @@ void run_tasks(const Experiment& e, const std::vector<Task>& tasks, const Contro
     if (!err) continue;
     try {
       std::rethrow_exception(err);
-    } catch (const model::Cancelled&) {
+    } catch (const shiftsim::Cancelled&) {
       if (!interruption) interruption = err;
     } catch (...) {
       if (!first_error) first_error = err;

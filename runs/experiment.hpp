@@ -120,7 +120,7 @@ struct TaskResult {
 /// waiting on a task's inner loops never starts another task, so at most `threads`
 /// populations are in memory). `done(task, result)` is called as each finishes, never two at
 /// once, from the worker threads. Throws the first real error in task order (after every
-/// task stopped), else model::Cancelled when cancelled.
+/// task stopped), else shiftsim::Cancelled when cancelled.
 void run_tasks(const Experiment& experiment, const std::vector<Task>& tasks, const Controls& controls,
                const std::function<void(const Task&, TaskResult&&)>& done);
 

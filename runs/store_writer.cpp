@@ -127,7 +127,7 @@ Stored run_and_store(const Experiment& e, StoreWriter& writer, const Controls& c
     run_tasks(e, todo, controls, [&](const Task& t, TaskResult&& r) { writer.accept(t, std::move(r)); });
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return {writer.close(wall), writer.run_ids(), wall};
-  } catch (const model::Cancelled&) {
+  } catch (const shiftsim::Cancelled&) {
     discard_quietly(writer, "interrupted", "interrupted; no results were stored");
     throw;
   } catch (const std::exception& ex) {

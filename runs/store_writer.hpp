@@ -64,7 +64,7 @@ class StoreWriter {
 };
 
 /// Runs every task of the experiment and stores it: the comparison's id, or the exception
-/// (model::Cancelled when cancelled) after the store was cleaned up.
+/// (shiftsim::Cancelled when cancelled) after the store was cleaned up.
 struct Stored {
   std::int64_t comparison_id = 0;
   std::vector<std::int64_t> run_ids;

@@ -52,4 +52,10 @@ class InternalError : public Error {
   using Error::Error;
 };
 
+/// Thrown when a run's cancel flag is set (checked between months).
+class Cancelled : public Error {
+ public:
+  Cancelled() : Error("the run was interrupted") {}
+};
+
 }  // namespace shiftsim

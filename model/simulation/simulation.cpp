@@ -28,43 +28,6 @@ long poisson(CounterEngine& e, double mean) {
 
 }  // namespace
 
-void detail::attribute_costs(const UnitCosts& u, int council, const double* activity, double emergency_admissions,
-                             double* cost_by_payer) {
-  double* c = cost_by_payer;
-  c[nhs_primary_care] += activity[gp_appointments] * u.tally[gp_appointments];
-  c[nhs_acute] += activity[ae_attendances] * u.tally[ae_attendances] +
-                  activity[elective_admissions] * u.tally[elective_admissions] +
-                  activity[outpatient_attendances] * u.tally[outpatient_attendances] +
-                  emergency_admissions * u.emergency_admission;
-  c[nhs_community] += activity[community_contacts] * u.tally[community_contacts];
-  c[nhs_mental_health] += activity[mental_health_contacts] * u.tally[mental_health_contacts];
-  const double hc = activity[home_care_hours] * u.tally[home_care_hours];
-  c[council_adult_social_care] += hc * (1 - u.self_funder_share_home_care);
-  c[self_funders] += hc * u.self_funder_share_home_care;
-  const double week = u.care_home_week_by_council[static_cast<std::size_t>(council)];
-  c[council_adult_social_care] += activity[care_home_weeks] * week * (1 - u.self_funder_share_care_home);
-  c[self_funders] += activity[care_home_weeks] * week * u.care_home_self_funder_premium * u.self_funder_share_care_home;
-}
-
-void detail::cost_row(const UnitCosts& u, int council, double* row) {
-  double cost[kPayers] = {};
-  attribute_costs(u, council, row + fm_tally_first, row[fm_emergency_admissions], cost);
-  double total = 0;
-  for (int k = 0; k < kPayers; ++k) {
-    row[fm_cost_first + k] = cost[k];
-    total += cost[k];
-  }
-  row[fm_cost_total] = total;
-  // Each activity alone, its public payer's part (the same arithmetic as attribute_costs).
-  for (int k = 0; k < kCostedActivities; ++k) {
-    double activity[kTallies] = {};
-    double one[kPayers] = {};
-    if (k < kTallies) activity[k] = row[fm_tally_first + k];
-    attribute_costs(u, council, activity, k < kTallies ? 0.0 : row[fm_emergency_admissions], one);
-    row[fm_public_cost_first + k] = one[costed_activity_payer(k)];
-  }
-}
-
 void Simulation::BlockState::clear_month(std::size_t n_cells) {
   // People are stored in zone order, so a block usually touches a few cells: clear only
   // those touched last month.
@@ -595,7 +558,7 @@ void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::u
         if (settings_.person_ledger) {
           double activity[kTallies] = {};
           double cost[kPayers] = {};
-          detail::attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])],
+          attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])],
                                   activity, 1.0, cost);
           for (double x : cost) person_cost_[pop_.id[i]] += x;
         }
@@ -970,7 +933,7 @@ void Simulation::ledger_activity(std::size_t i, BlockState& st) {
   activity[home_care_hours] = care == CareSetting::home_care ? cal_.rates.home_care_hours_per_month : 0.0;
   activity[care_home_weeks] = care == CareSetting::care_home ? cal_.rates.care_home_weeks_per_month : 0.0;
   double cost[kPayers] = {};
-  detail::attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])],
+  attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])],
                           activity, 0.0, cost);
   for (double x : cost) person_cost_[pop_.id[i]] += x;
 }
@@ -1082,7 +1045,7 @@ void Simulation::record_month(MonthFlows& flows) {
     double* row = &flows.cells[cell * kFlowMetrics];
     const int zone = static_cast<int>(cell) / kQuintiles;
     const int council = world_.council_of_district[static_cast<std::size_t>(zone_district_[static_cast<std::size_t>(zone)])];
-    detail::cost_row(world_.costs, council, row);
+    cost_row(world_.costs, council, row);
   }
   double agent_months = 0;
   for (std::size_t cell = 0; cell < n_cells; ++cell) agent_months += flows.cells[cell * kFlowMetrics + fm_person_months];

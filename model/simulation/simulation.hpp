@@ -83,21 +83,6 @@ struct RunSettings {
   const std::atomic<bool>* cancel = nullptr;  // checked between months
 };
 
-/// Thrown when RunSettings::cancel is set during a run.
-class Cancelled : public shiftsim::Error {
- public:
-  Cancelled() : Error("the run was interrupted") {}
-};
-
-namespace detail {
-/// Spreads a month's activity (people units) over payers; one rule for the aggregates and
-/// for each person in ledger mode.
-void attribute_costs(const UnitCosts& u, int council, const double* activity, double emergency_admissions, double* cost_by_payer);
-/// Costs by payer of a cell's month, and the public cost of each costed activity, into the
-/// row's fm_cost_* and fm_public_cost_* entries (from its activity entries).
-void cost_row(const UnitCosts& u, int council, double* row);
-}  // namespace detail
-
 class Simulation final : private ProgrammeHost {
  public:
   Simulation(const World& world, RunSettings settings);

@@ -1,7 +1,9 @@
-// The base year's inputs of the ICPs' system models, and the month's coupling step
-// (model/hybrid/coupling.hpp).
+// The base year's inputs of the ICPs' system models, the month's coupling step
+// (model/hybrid/coupling.hpp), and the SD-only mode's call (model/hybrid/cohort.hpp).
 #include "model/core/parallel.hpp"
 #include "model/simulation/simulation.hpp"
+
+#include "model/hybrid/cohort.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -57,7 +59,7 @@ void Simulation::setup_system() {
     b.adults += cell[c][kTallies + 2] * weight_;
     for (const BlockState& st : blocks_) b.residents += st.sums[c * kSumMetrics + sum_people] * weight_;
     double cost[kPayers] = {};
-    detail::attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[zone])], t.data(), admissions, cost);
+    attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[zone])], t.data(), admissions, cost);
     for (int k = 0; k < kPayers; ++k) b.cost[static_cast<std::size_t>(k)] += cost[k];
     region_spend += cost[nhs_acute] + cost[nhs_primary_care] + cost[nhs_community] + cost[nhs_mental_health] + cost[council_adult_social_care];
   }
@@ -78,6 +80,23 @@ void Simulation::step_system_models() {
 void Simulation::apply_system_feedback() {
   coupling_.stocks_to_agents();
   programmes_.set_area_levels(coupling_.feedback());
+}
+
+RunOutput Simulation::run_cohorts() {
+  CohortStart start;
+  start.world = &world_;
+  start.people = &pop_;
+  start.calibrated = &cal_;
+  start.zone_district = &zone_district_;
+  start.weight = weight_;
+  start.start_year = settings_.start_year;
+  start.months = settings_.months;
+  start.count_stocks = [this](std::size_t i, double* row) { count_stocks(i, row); };
+  start.cancel = settings_.cancel;
+  start.progress = settings_.progress;
+  run_cohort_model(start, coupling_, out_);
+  month_ = settings_.months;
+  return out_;
 }
 
 }  // namespace shiftsim::model

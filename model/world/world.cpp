@@ -92,4 +92,41 @@ World build_world(const RegionData& region, const ParameterTable& table) {
   return w;
 }
 
+void attribute_costs(const UnitCosts& u, int council, const double* activity, double emergency_admissions,
+                             double* cost_by_payer) {
+  double* c = cost_by_payer;
+  c[nhs_primary_care] += activity[gp_appointments] * u.tally[gp_appointments];
+  c[nhs_acute] += activity[ae_attendances] * u.tally[ae_attendances] +
+                  activity[elective_admissions] * u.tally[elective_admissions] +
+                  activity[outpatient_attendances] * u.tally[outpatient_attendances] +
+                  emergency_admissions * u.emergency_admission;
+  c[nhs_community] += activity[community_contacts] * u.tally[community_contacts];
+  c[nhs_mental_health] += activity[mental_health_contacts] * u.tally[mental_health_contacts];
+  const double hc = activity[home_care_hours] * u.tally[home_care_hours];
+  c[council_adult_social_care] += hc * (1 - u.self_funder_share_home_care);
+  c[self_funders] += hc * u.self_funder_share_home_care;
+  const double week = u.care_home_week_by_council[static_cast<std::size_t>(council)];
+  c[council_adult_social_care] += activity[care_home_weeks] * week * (1 - u.self_funder_share_care_home);
+  c[self_funders] += activity[care_home_weeks] * week * u.care_home_self_funder_premium * u.self_funder_share_care_home;
+}
+
+void cost_row(const UnitCosts& u, int council, double* row) {
+  double cost[kPayers] = {};
+  attribute_costs(u, council, row + fm_tally_first, row[fm_emergency_admissions], cost);
+  double total = 0;
+  for (int k = 0; k < kPayers; ++k) {
+    row[fm_cost_first + k] = cost[k];
+    total += cost[k];
+  }
+  row[fm_cost_total] = total;
+  // Each activity alone, its public payer's part (the same arithmetic as attribute_costs).
+  for (int k = 0; k < kCostedActivities; ++k) {
+    double activity[kTallies] = {};
+    double one[kPayers] = {};
+    if (k < kTallies) activity[k] = row[fm_tally_first + k];
+    attribute_costs(u, council, activity, k < kTallies ? 0.0 : row[fm_emergency_admissions], one);
+    row[fm_public_cost_first + k] = one[costed_activity_payer(k)];
+  }
+}
+
 }  // namespace shiftsim::model

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "model/core/cells.hpp"
+#include "model/core/outputs.hpp"
 #include "model/world/geography.hpp"
 #include "model/world/multipliers.hpp"
 #include "model/core/parameter_table.hpp"
@@ -45,5 +46,12 @@ struct World {
 
 /// Builds the world; throws ParameterError/InputError on inconsistent inputs.
 World build_world(const RegionData& region, const ParameterTable& table);
+
+/// Spreads a month's activity (people units) over payers; one rule for the aggregates and
+/// for each person in ledger mode.
+void attribute_costs(const UnitCosts& u, int council, const double* activity, double emergency_admissions, double* cost_by_payer);
+/// Costs by payer of a cell's month, and the public cost of each costed activity, into the
+/// row's fm_cost_* and fm_public_cost_* entries (from its activity entries).
+void cost_row(const UnitCosts& u, int council, double* row);
 
 }  // namespace shiftsim::model

@@ -89,7 +89,7 @@ TEST_CASE("runs: a cancelled experiment stores nothing, and its runs say it was 
     }
   };
   controls.threads = 1;  // replicate 0 of both arms finishes before replicate 1 starts
-  CHECK_THROWS_AS(runs::run_and_store(e, writer, controls), model::Cancelled);
+  CHECK_THROWS_AS(runs::run_and_store(e, writer, controls), shiftsim::Cancelled);
   CHECK(committed_before_cancel == 1);
   for (const char* table : {"metrics", "outcomes", "outcome_summary", "parameters", "system_stocks", "comparisons", "comparison_replicates"})
     CHECK_MESSAGE(count(db, std::string("SELECT COUNT(*) FROM ") + table) == 0, table);

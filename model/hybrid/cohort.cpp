@@ -1,4 +1,4 @@
-// SD-only mode: the same ICP system models driven by cohort averages instead of agents.
+// SD-only mode (cohort.hpp): the same ICP system models driven by cohort averages instead of agents.
 //
 // Cohorts are ICP x IMD quintile x sex x single year of age (0-100+). Each carries its
 // people and the base-year means, over the synthesised people in it, of everything the
@@ -13,9 +13,12 @@
 // changes within a cohort as people age through the model (multimorbidity clustering, risk
 // factor transitions, moves into care) is not followed; nor is randomness (one replicate is
 // the expectation). Interventions act on people, so this mode runs none.
-#include "model/simulation/simulation.hpp"
+#include "model/hybrid/cohort.hpp"
+
+#include "model/core/errors.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 
@@ -35,13 +38,19 @@ struct CohortMeans {
 
 }  // namespace
 
-RunOutput Simulation::run_cohorts() {
+void run_cohort_model(const CohortStart& start, Coupling& coupling, RunOutput& out) {
+  const World& world = *start.world;
+  const Population& pop = *start.people;
+  const Calibrated& cal = *start.calibrated;
+  const std::vector<int>& zone_district = *start.zone_district;
+  const double weight = start.weight;
+  int month = 0;
   const auto t0 = std::chrono::steady_clock::now();
-  out_.life_table_by_decile = false;
-  out_.wider_outcomes = false;  // cohorts carry no employment, birth weight or carers
-  const auto n_icps = coupling_.icps();
-  const std::size_t zones = static_cast<std::size_t>(out_.layout.zones);
-  const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
+  out.life_table_by_decile = false;
+  out.wider_outcomes = false;  // cohorts carry no employment, birth weight or carers
+  const auto n_icps = coupling.icps();
+  const std::size_t zones = static_cast<std::size_t>(out.layout.zones);
+  const std::size_t n_cells = static_cast<std::size_t>(out.layout.cells());
   const auto index = [](std::size_t icp, int q, int sex, int age) {
     return ((icp * kQuintiles + static_cast<std::size_t>(q - 1)) * kSexes + static_cast<std::size_t>(sex)) * kAges +
            static_cast<std::size_t>(std::min(age, kMaxAge));
@@ -54,31 +63,31 @@ RunOutput Simulation::run_cohorts() {
   std::vector<double> cell_people(n_cells, 0.0);
   {
     Hazards hz;
-    for (std::size_t i = 0; i < pop_.size(); ++i) {
-      if (!pop_.alive(i)) continue;
-      const int q = quintile_of_decile(pop_.decile[i]), sex = pop_.sex(i), age = pop_.age_years(i);
-      CohortMeans& c = mean[index(static_cast<std::size_t>(coupling_.zone_icp()[pop_.zone[i]]), q, sex, age)];
-      cell_people[static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], q))] += 1;
-      compute_hazards(pop_, i, 0, cal_.rates, world_.multipliers, zone_district_, hz);
-      const CellRates& r = cal_.rates.cells[world_.index(zone_district_[pop_.zone[i]], pop_.decile[i], sex, age)];
+    for (std::size_t i = 0; i < pop.size(); ++i) {
+      if (!pop.alive(i)) continue;
+      const int q = quintile_of_decile(pop.decile[i]), sex = pop.sex(i), age = pop.age_years(i);
+      CohortMeans& c = mean[index(static_cast<std::size_t>(coupling.zone_icp()[pop.zone[i]]), q, sex, age)];
+      cell_people[static_cast<std::size_t>(OutputLayout::cell(pop.zone[i], q))] += 1;
+      compute_hazards(pop, i, 0, cal.rates, world.multipliers, zone_district, hz);
+      const CellRates& r = cal.rates.cells[world.index(zone_district[pop.zone[i]], pop.decile[i], sex, age)];
       c.people += 1;
-      c.death += pop_.death_probability[i];
+      c.death += pop.death_probability[i];
       c.emigration += hz.h[ev_emigration];
       c.emergency += hz.h[ev_emergency_admission];
       c.emergency_los += hz.h[ev_emergency_admission] * r.emergency_los_days;
-      for (int k = 0; k < kRandomTallies; ++k) c.tally[static_cast<std::size_t>(k)] += pop_.expected_tally[k][i];
-      const CareSetting care = pop_.care(i);
-      if (care == CareSetting::home_care) c.tally[home_care_hours] += cal_.rates.home_care_hours_per_month;
-      if (care == CareSetting::care_home) c.tally[care_home_weeks] += cal_.rates.care_home_weeks_per_month;
-      c.utility += pop_.utility[i];
+      for (int k = 0; k < kRandomTallies; ++k) c.tally[static_cast<std::size_t>(k)] += pop.expected_tally[k][i];
+      const CareSetting care = pop.care(i);
+      if (care == CareSetting::home_care) c.tally[home_care_hours] += cal.rates.home_care_hours_per_month;
+      if (care == CareSetting::care_home) c.tally[care_home_weeks] += cal.rates.care_home_weeks_per_month;
+      c.utility += pop.utility[i];
       for (int k = 0; k < kConditions; ++k) c.incidence[static_cast<std::size_t>(k)] += hz.h[static_cast<std::size_t>(ev_incidence_first + k)];
-      count_stocks(i, c.stock.data());
+      start.count_stocks(i, c.stock.data());
     }
   }
   std::vector<double> people(n_cohorts);  // people units, evolving
   for (std::size_t k = 0; k < n_cohorts; ++k) {
     CohortMeans& m = mean[k];
-    people[k] = m.people * weight_;
+    people[k] = m.people * weight;
     if (!(m.people > 0)) continue;
     const double n = m.people;
     m.emergency_los = m.emergency > 0 ? m.emergency_los / m.emergency : 0.0;  // mean stay of those admitted
@@ -109,26 +118,26 @@ RunOutput Simulation::run_cohorts() {
   // Each (ICP, quintile)'s flows are shared to its zones as its people are.
   std::vector<double> icp_q(n_icps * kQuintiles, 0.0);
   for (std::size_t c = 0; c < n_cells; ++c)
-    icp_q[static_cast<std::size_t>(coupling_.zone_icp()[c / kQuintiles]) * kQuintiles + c % kQuintiles] += cell_people[c];
+    icp_q[static_cast<std::size_t>(coupling.zone_icp()[c / kQuintiles]) * kQuintiles + c % kQuintiles] += cell_people[c];
   std::vector<double> cell_share(n_cells, 0.0);
   for (std::size_t c = 0; c < n_cells; ++c) {
-    const double d = icp_q[static_cast<std::size_t>(coupling_.zone_icp()[c / kQuintiles]) * kQuintiles + c % kQuintiles];
+    const double d = icp_q[static_cast<std::size_t>(coupling.zone_icp()[c / kQuintiles]) * kQuintiles + c % kQuintiles];
     cell_share[c] = d > 0 ? cell_people[c] / d : 0.0;
   }
 
   // Births: each ICP's base-year rate per woman aged 15-44 (its districts' rates weighted by
   // their women) and the quintiles of newborns (its zones' shares for children).
-  const Parameters& p = world_.params;
-  const auto& geo = world_.geography;
+  const Parameters& p = world.params;
+  const auto& geo = world.geography;
   std::vector<double> birth_rate(n_icps, 0.0), women0(n_icps, 0.0);
   std::vector<std::array<double, kQuintiles>> newborn_q(n_icps);
   {
     std::vector<double> zone_women(zones, 0.0);
-    for (std::size_t i = 0; i < pop_.size(); ++i)
-      if (pop_.alive(i) && pop_.sex(i) == 1 && pop_.age_years(i) >= 15 && pop_.age_years(i) <= 44) zone_women[pop_.zone[i]] += weight_;
+    for (std::size_t i = 0; i < pop.size(); ++i)
+      if (pop.alive(i) && pop.sex(i) == 1 && pop.age_years(i) >= 15 && pop.age_years(i) <= 44) zone_women[pop.zone[i]] += weight;
     for (std::size_t z = 0; z < zones; ++z) {
-      const auto icp = static_cast<std::size_t>(coupling_.zone_icp()[z]);
-      const double births = cal_.demography.births_per_woman_15_44_per_month[static_cast<std::size_t>(zone_district_[z])] * zone_women[z];
+      const auto icp = static_cast<std::size_t>(coupling.zone_icp()[z]);
+      const double births = cal.demography.births_per_woman_15_44_per_month[static_cast<std::size_t>(zone_district[z])] * zone_women[z];
       birth_rate[icp] += births;
       women0[icp] += zone_women[z];
       for (int d = 0; d < kDeciles; ++d)
@@ -143,8 +152,8 @@ RunOutput Simulation::run_cohorts() {
   }
   // In-migrants: each district's expected arrivals, to its ICP, by age, sex and quintile
   // (the zones' decile shares by age group, weighted by zone population as arrivals are).
-  std::vector<std::array<std::array<double, kQuintiles>, kImdAgeGroups>> migrant_q(world_.region->districts.size());
-  for (std::size_t d = 0; d < world_.region->districts.size(); ++d) {
+  std::vector<std::array<std::array<double, kQuintiles>, kImdAgeGroups>> migrant_q(world.region->districts.size());
+  for (std::size_t d = 0; d < world.region->districts.size(); ++d) {
     double pop_d = 0;
     for (int z : geo.zones_of_district[d]) pop_d += static_cast<double>(geo.zones[static_cast<std::size_t>(z)].population);
     for (int g = 0; g < kImdAgeGroups; ++g)
@@ -157,9 +166,9 @@ RunOutput Simulation::run_cohorts() {
   }
 
   const double z0 = p.zero_day_share, d_share = p.delayed_share_of_bed_days;
-  while (month_ < settings_.months) {
-    if (settings_.cancel && settings_.cancel->load()) throw Cancelled();
-    const int t = month_;
+  while (month < start.months) {
+    if (start.cancel && start.cancel->load()) throw Cancelled();
+    const int t = month;
     MonthFlows flows;
     flows.cells.assign(n_cells * kFlowMetrics, 0.0);
     std::vector<double> by_icp_q(n_icps * kQuintiles * kFlowMetrics, 0.0);
@@ -171,9 +180,9 @@ RunOutput Simulation::run_cohorts() {
       const int age = static_cast<int>(k % kAges), sex = static_cast<int>(k / kAges % kSexes);
       const int q = static_cast<int>(k / (kAges * kSexes) % kQuintiles) + 1;
       const std::size_t icp = k / (kAges * kSexes * kQuintiles);
-      const IcpFeedback& f = coupling_.feedback()[icp];
+      const IcpFeedback& f = coupling.feedback()[icp];
       double* row = &by_icp_q[(icp * kQuintiles + static_cast<std::size_t>(q - 1)) * kFlowMetrics];
-      const double trend = std::pow(1.0 - rates().mortality_improvement[static_cast<std::size_t>(sex)][static_cast<std::size_t>(age)], t / 12.0);
+      const double trend = std::pow(1.0 - cal.rates.mortality_improvement[static_cast<std::size_t>(sex)][static_cast<std::size_t>(age)], t / 12.0);
       const double deaths = n * m.death * trend, emigrants = n * m.emigration;
       const double admissions = n * m.emergency;
       const double stretch = 1.0 + d_share * (f.delayed_discharge - 1.0);
@@ -218,15 +227,15 @@ RunOutput Simulation::run_cohorts() {
       const double births = birth_rate[icp] * fertility * women;
       for (int q = 1; q <= kQuintiles; ++q) {
         const double bq = births * newborn_q[icp][static_cast<std::size_t>(q - 1)];
-        people[index(icp, q, 0, 0)] += bq * cal_.demography.male_share_of_births;
-        people[index(icp, q, 1, 0)] += bq * (1 - cal_.demography.male_share_of_births);
+        people[index(icp, q, 0, 0)] += bq * cal.demography.male_share_of_births;
+        people[index(icp, q, 1, 0)] += bq * (1 - cal.demography.male_share_of_births);
         by_icp_q[(icp * kQuintiles + static_cast<std::size_t>(q - 1)) * kFlowMetrics + fm_births] += bq;
       }
     }
-    for (std::size_t d = 0; d < world_.region->districts.size(); ++d) {
-      const double arrivals = cal_.demography.in_migrant_agents_per_month[d] * weight_ * migration;
+    for (std::size_t d = 0; d < world.region->districts.size(); ++d) {
+      const double arrivals = cal.demography.in_migrant_agents_per_month[d] * weight * migration;
       if (!(arrivals > 0) || geo.zones_of_district[d].empty()) continue;
-      const auto icp = static_cast<std::size_t>(coupling_.zone_icp()[static_cast<std::size_t>(geo.zones_of_district[d].front())]);
+      const auto icp = static_cast<std::size_t>(coupling.zone_icp()[static_cast<std::size_t>(geo.zones_of_district[d].front())]);
       for (int a = 0; a < kAges; ++a) {
         const double at_age = arrivals * p.migration_age_profile[static_cast<std::size_t>(a)];
         for (int q = 1; q <= kQuintiles; ++q) {
@@ -239,18 +248,18 @@ RunOutput Simulation::run_cohorts() {
     }
     // To cells, then costs by payer (as the agent model attributes them).
     for (std::size_t c = 0; c < n_cells; ++c) {
-      const std::size_t icp = static_cast<std::size_t>(coupling_.zone_icp()[c / kQuintiles]);
+      const std::size_t icp = static_cast<std::size_t>(coupling.zone_icp()[c / kQuintiles]);
       const double* src = &by_icp_q[(icp * kQuintiles + c % kQuintiles) * kFlowMetrics];
       double* row = &flows.cells[c * kFlowMetrics];
       for (int j = 0; j < kFlowMetrics; ++j) row[j] = src[j] * cell_share[c];
-      const int council = world_.council_of_district[static_cast<std::size_t>(zone_district_[c / kQuintiles])];
-      detail::cost_row(world_.costs, council, row);
+      const int council = world.council_of_district[static_cast<std::size_t>(zone_district[c / kQuintiles])];
+      cost_row(world.costs, council, row);
     }
-    out_.flows.push_back(std::move(flows));
-    ++month_;
+    out.flows.push_back(std::move(flows));
+    ++month;
     // Stocks at the same month ends as the agent model's snapshots.
-    const int cal = calendar_month(settings_.start_year, t).month;
-    if (month_ == settings_.months || cal == 3 || cal == 6 || cal == 12) {
+    const int calendar = calendar_month(start.start_year, t).month;
+    if (month == start.months || calendar == 3 || calendar == 6 || calendar == 12) {
       Snapshot s;
       s.after_month = t;
       s.cells.assign(n_cells * kStockMetrics, 0.0);
@@ -261,21 +270,20 @@ RunOutput Simulation::run_cohorts() {
           icp_q_stock[g * kStockMetrics + static_cast<std::size_t>(j)] += people[k] * mean[k].stock[static_cast<std::size_t>(j)];
       }
       for (std::size_t c = 0; c < n_cells; ++c) {
-        const std::size_t g = static_cast<std::size_t>(coupling_.zone_icp()[c / kQuintiles]) * kQuintiles + c % kQuintiles;
+        const std::size_t g = static_cast<std::size_t>(coupling.zone_icp()[c / kQuintiles]) * kQuintiles + c % kQuintiles;
         for (int j = 0; j < kStockMetrics; ++j)
           s.cells[c * kStockMetrics + static_cast<std::size_t>(j)] = icp_q_stock[g * kStockMetrics + static_cast<std::size_t>(j)] * cell_share[c];
       }
-      out_.snapshots.push_back(std::move(s));
+      out.snapshots.push_back(std::move(s));
     }
-    const auto inputs = coupling_.agents_to_stocks(out_.flows.back(), out_.programmes, settings_.start_year, month_);
-    coupling_.step(inputs);
-    coupling_.record(out_.system);
-    apply_system_feedback();
-    if (settings_.progress) settings_.progress(month_, settings_.months);
+    const auto inputs = coupling.agents_to_stocks(out.flows.back(), out.programmes, start.start_year, month);
+    coupling.step(inputs);
+    coupling.record(out.system);
+    coupling.stocks_to_agents();
+    if (start.progress) start.progress(month, start.months);
   }
-  out_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  out_.agent_months = 0;  // no agents were simulated
-  return out_;
+  out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out.agent_months = 0;  // no agents were simulated
 }
 
 }  // namespace shiftsim::model
