@@ -616,4 +616,114 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
   return out;
 }
 
+LimitationModel calibrate_health_state(const World& world, const Population& pop, Calibrated& cal) {
+  // The activity-limitation health state, calibrated to England's DFLE at 65.
+  // Base-year death rates by sex, decile and age: the calibrated cell hazards, weighted by
+  // the people synthesised in each district.
+  DecileMortality mx(static_cast<std::size_t>(kSexes * kDeciles * kAges), 0.0), n(mx.size(), 0.0);
+  for (std::size_t i = 0; i < pop.size(); ++i) {
+    const int age = std::min(pop.age_years(i), kMaxAge), sex = pop.sex(i), d = pop.decile[i];
+    const int district = world.geography.zones[pop.zone[i]].district;
+    const std::size_t k = decile_mortality_index(sex, d, age);
+    mx[k] += 12.0 * static_cast<double>(cal.rates.cells[world.index(district, d, sex, age)].death);
+    n[k] += 1;
+  }
+  for (std::size_t k = 0; k < mx.size(); ++k) mx[k] = n[k] > 0 ? mx[k] / n[k] : (k % kAges ? mx[k - 1] : 0.0);
+  const LimitationCalibration lc = calibrate_limitation(world.params, *world.region, pop, mx);
+  for (int s = 0; s < kSexes; ++s) {
+    const auto sx = static_cast<std::size_t>(s);
+    const std::string sex(kSexNames[sx]);
+    cal.derived_parameters.push_back({"health_state.limitation.intercept." + sex, lc.model.alpha[sx]});
+    cal.derived_parameters.push_back({"health_state.limitation.deprivation_slope." + sex, lc.model.gamma[sx]});
+    cal.diagnostics.push_back({"health_state.dfle65.england_standardised." + sex, lc.achieved_dfle65[sx],
+                                "DFLE at 65 (years) of the synthesised population weighted to England's deciles with the " + lc.period +
+                                    " England life table; the calibration target (ONS, APS) is " + std::to_string(lc.target_dfle65[sx])});
+    cal.diagnostics.push_back({"health_state.dfle_sii_at_birth." + sex, lc.achieved_sii[sx],
+                                "slope index of inequality in DFLE at birth across deciles (years) at the base year; the calibration "
+                                "target (ONS) is " + std::to_string(lc.target_sii[sx])});
+  }
+  return lc.model;
+}
+
+WiderModels calibrate_wider(const World& world, Population& pop, const RandomKey& key, const LimitationModel& limitation,
+                            Calibrated& cal, std::vector<Diagnostic>& diagnostics) {
+  WiderModels out;
+  const Parameters& p = world.params;
+  const std::size_t zones = world.geography.zones.size();
+  const int icps = static_cast<int>(world.region->icps.size());
+  // The economy: working-age people by ICP, sex, age band and health, and each ICP's APS
+  // employment rate (its districts' rates weighted by their synthesised people aged 16-64).
+  WorkforceCounts counts(icps);
+  std::vector<double> district_people(world.region->districts.size(), 0.0);
+  std::vector<double> women(zones, 0.0), smokers(zones, 0.0);
+  for (std::size_t i = 0; i < pop.size(); ++i) {
+    const int age = pop.age_years(i), sex = pop.sex(i);
+    const Zone& z = world.geography.zones[pop.zone[i]];
+    if (sex == 1 && age >= 15 && age <= 44) {
+      women[pop.zone[i]] += 1;
+      if (pop.smoking(i) == Smoking::current) smokers[pop.zone[i]] += 1;
+    }
+    if (age < p.working_age_min || age > p.working_age_max) continue;
+    const bool lim = limitation.limited(key, pop, i, age, static_cast<int>(pop.frailty(i)), pop.conditions[i]);
+    counts.at(z.icp, sex, age >= 50 ? 1 : 0, work_health(lim, pop.conditions[i])) += 1;
+    district_people[static_cast<std::size_t>(z.district)] += 1;
+  }
+  std::vector<double> target(static_cast<std::size_t>(icps), 0.0), icp_people(static_cast<std::size_t>(icps), 0.0),
+      unweighted(static_cast<std::size_t>(icps), 0.0), districts(static_cast<std::size_t>(icps), 0.0);
+  for (std::size_t d = 0; d < world.region->districts.size(); ++d) {
+    const std::string& code = world.region->districts[d].code;
+    const auto r = p.employment_rate_by_district.find(code);
+    if (r == p.employment_rate_by_district.end())
+      throw ParameterError("the parameter table has no employment rate for district " + code + " (" + world.region->districts[d].name +
+                           "): add a row economy.employment_rate_16_64." + code + " (percent, APS)");
+    const int icp = world.region->districts[d].icp;
+    target[static_cast<std::size_t>(icp)] += r->second * district_people[d];
+    icp_people[static_cast<std::size_t>(icp)] += district_people[d];
+    unweighted[static_cast<std::size_t>(icp)] += r->second;
+    districts[static_cast<std::size_t>(icp)] += 1;
+  }
+  // (An ICP without synthesised working-age people, at a tiny scale, takes its districts' plain mean.)
+  for (std::size_t c = 0; c < target.size(); ++c)
+    target[c] = icp_people[c] > 0 ? target[c] / icp_people[c] : unweighted[c] / std::max(1.0, districts[c]);
+  const EconomyCalibration ec = calibrate_economy(p, target, counts);
+  out.economy = ec.model;
+  for (int c = 0; c < icps; ++c) {
+    const std::string& name = world.region->icps[static_cast<std::size_t>(c)].name;
+    diagnostics.push_back({"economy.employment_intercept." + name, ec.model.intercept[static_cast<std::size_t>(c)],
+                                "log-odds of work of a well man aged 16-64; calibrated so that the ICP's synthesised people are in work at " +
+                                    std::to_string(100 * target[static_cast<std::size_t>(c)]) + "% (APS Jan-Dec 2018, its districts weighted), achieved " +
+                                    std::to_string(100 * ec.achieved_rate[static_cast<std::size_t>(c)]) + "%"});
+  }
+  diagnostics.push_back({"economy.absence_base_days", ec.absence_base_days,
+                              "sickness-absence days a year of a well male worker under 50, scaled so that the region's workers average " +
+                                  std::to_string(p.absence_days_per_worker) + " (ONS 2018); achieved " + std::to_string(ec.achieved_days_per_worker)});
+  diagnostics.push_back({"economy.output_per_workless_month_gbp", ec.model.output_per_workless_month,
+                              "GBP of output lost in a month out of work: weekly earnings x weeks a year x on-costs / 12"});
+  // The start of life.
+  std::vector<double> births(zones, 0.0), share(zones, 0.0);
+  for (std::size_t z = 0; z < zones; ++z) {
+    births[z] = cal.demography.births_per_woman_15_44_per_month[static_cast<std::size_t>(world.geography.zones[z].district)] * women[z];
+    share[z] = women[z] > 0 ? smokers[z] / women[z] : 0.0;
+  }
+  out.births = calibrate_births(p, births, share);
+  cal.rates.infant_emergency_lbw = static_cast<float>(out.births.infant_emergency_lbw);
+  cal.rates.infant_emergency_other = static_cast<float>(out.births.infant_emergency_other);
+  diagnostics.push_back({"birth.satod_scale", out.births.satod_scale,
+                              "a zone's rate of smoking at delivery per unit of its women's (15-44) smoking prevalence, so that the region's is " +
+                                  std::to_string(100 * p.satod_region) + "%"});
+  diagnostics.push_back({"birth.low_birth_weight.nonsmoker", out.births.lbw_nonsmoker,
+                              "risk of a birth under 2,500 g when the mother does not smoke: with the odds ratio, England's SATOD and low birth weight agree"});
+  diagnostics.push_back({"birth.low_birth_weight.region_expected", out.births.region_lbw, "expected share of births under 2,500 g at the region's SATOD"});
+  // Babies synthesised under 1 get a birth weight with the region's expected risk.
+  const std::uint32_t lbw = probability_threshold(out.births.region_lbw);
+  for (std::size_t i = 0; i < pop.size(); ++i)
+    if (pop.age_months[i] < 12 && latent_word(key, pop.id[i], trait_low_birth_weight) < lbw)
+      pop.risk[i] = static_cast<std::uint8_t>(pop.risk[i] | risk_bits::family);
+  // Unpaid carers.
+  out.carers = make_carer_model(p);
+  diagnostics.push_back({"carers.strain.severe_frailty", out.carers.strain[0],
+                              "chance that the unpaid carer of a severely frail person is strained: adults' CMD prevalence raised by the carers' odds ratio"});
+  return out;
+}
+
 }  // namespace shiftsim::model

@@ -5,7 +5,9 @@
 #pragma once
 
 #include "model/core/outputs.hpp"
+#include "model/people/health_state.hpp"
 #include "model/people/rates.hpp"
+#include "model/people/wider.hpp"
 #include "model/people/synthesis.hpp"
 #include "model/world/world.hpp"
 
@@ -28,5 +30,23 @@ struct Calibrated {
 };
 
 Calibrated calibrate(const World& world, const SynthesisResult& synthesis, double scale);
+
+/// The activity-limitation health state (model/people/health_state.hpp) calibrated to
+/// England's DFLE at 65 on the run's synthesised people and base-year death rates; its derived
+/// parameters and diagnostics are appended to `cal`.
+LimitationModel calibrate_health_state(const World& world, const Population& pop, Calibrated& cal);
+
+/// The wider outcomes' models of a run (model/people/wider.hpp), calibrated on its people.
+struct WiderModels {
+  EconomyModel economy;
+  BirthModel births;
+  CarerModel carers;
+};
+/// The economy to each ICP's APS employment rate and ONS's sickness absence, the start of life
+/// to the region's smoking at delivery and low birth weight, and the carers' model. Sets the
+/// infant admission rates in `cal`, marks the birth weight of babies synthesised under 1, and
+/// appends the calibrations' diagnostics.
+WiderModels calibrate_wider(const World& world, Population& pop, const RandomKey& key, const LimitationModel& limitation,
+                            Calibrated& cal, std::vector<Diagnostic>& diagnostics);
 
 }  // namespace shiftsim::model

@@ -21,6 +21,7 @@
 #include "model/core/outputs.hpp"
 #include "model/core/parameters.hpp"
 #include "model/core/population.hpp"
+#include "model/core/random.hpp"
 #include "model/world/region.hpp"
 
 #include <array>
@@ -47,6 +48,12 @@ struct LimitationModel {
     return threshold[(((static_cast<std::size_t>(sex) * kDeciles + static_cast<std::size_t>(decile - 1)) * kAgeGroups +
                        static_cast<std::size_t>(age_group_of(age))) * kFrailtyLevels + static_cast<std::size_t>(frailty)) *
                          kLimitationConditionSlots + static_cast<std::size_t>(c)];
+  }
+  /// Whether person i lives with an activity-limiting illness at this age, frailty and set of
+  /// conditions (their fixed propensity against the probability).
+  bool limited(const RandomKey& key, const Population& pop, std::size_t i, int age, int frailty, std::uint8_t conditions) const {
+    const std::uint32_t u = latent_word(key, pop.id[i], trait_activity_limitation);
+    return u < at(pop.sex(i), pop.decile[i], age < kMaxAge ? age : kMaxAge, frailty, condition_count(conditions));
   }
 };
 

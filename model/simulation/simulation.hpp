@@ -224,7 +224,6 @@ class Simulation final : private ProgrammeHost {
   void step_system_models();
   /// Adds the birth: birth weight, the baby, and the programme's participant and spend.
   void add_birth(const PendingBirth& b, MonthFlows& flows);
-  void setup_wider(const World& world);
   /// At the end of the run: the survivors by decile, sex and age, and the utility norm.
   void record_survivors();
   /// The arrival id layout (model/people/arrivals.hpp) for starting ids below `first_free`, with
