@@ -1,5 +1,7 @@
 #include "model/simulation/simulation.hpp"
 
+#include "model/people/events.hpp"
+
 #include "model/core/errors.hpp"
 #include "model/core/parallel.hpp"
 
@@ -412,99 +414,18 @@ void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::u
   double* row = &acc.events[cell * kFlowMetrics];
   const Cached before = cached(i);
   const auto lt = static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)));
-  std::uint8_t& risk = pop_.risk[i];
-  std::uint8_t& status = pop_.status[i];
-  auto set_care = [&](CareSetting s) {
-    status = static_cast<std::uint8_t>((status & static_cast<std::uint8_t>(~status_bits::care_mask)) | (static_cast<unsigned>(s) << status_bits::care_shift));
-  };
-  // The events of the behaviour, conditions and care channels, in that order; each was chosen
-  // against the state at the start of the month.
-  bool changed = false;
-  for (const int event : {chosen[ch_behaviour], chosen[ch_conditions], chosen[ch_care]}) {
-    if (event < 0) continue;
-    changed = true;
-    switch (event) {
-      case ev_emergency_admission: {
-        row[fm_emergency_admissions] += 1;
-        if (pop_.age_months[i] < 12) row[fm_infant_emergency_admissions] += 1;
-        CounterEngine e(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::event_detail);
-        const double z = world_.params.zero_day_share;
-        double bed_days = 0;
-        // The system's feedback: occupancy lengthens stays, and social care capacity scales the
-        // delayed part of a stay (a share d of bed-days): m x the delays make stays 1 + d (m - 1) as long.
-        const IcpFeedback& sys = coupling_.feedback()[static_cast<std::size_t>(coupling_.zone_icp()[pop_.zone[i]])];
-        const double d = world_.params.delayed_share_of_bed_days;
-        const double stretch = 1.0 + d * (sys.delayed_discharge - 1.0);
-        const double los_multiplier = (effects ? fx.m[pm_length_of_stay] : 1.0) * sys.length_of_stay * stretch;
-        if (e.uniform() >= z) {
-          const double mean_nonzero = std::max(1.0, c.emergency_los_days * los_multiplier / (1.0 - z));
-          boost::random::geometric_distribution<int, double> extra(1.0 / mean_nonzero);
-          bed_days = 1.0 + extra(e);
-        }
-        row[fm_emergency_bed_days] += bed_days;
-        const double delayed_multiplier = effects ? fx.m[pm_delayed_discharge] : 1.0;
-        const double delayed = bed_days * d * sys.delayed_discharge / stretch * delayed_multiplier;
-        row[fm_delayed_discharge_bed_days] += delayed;
-        if (effects && delayed_multiplier != 1.0) programmes_.attribute_delayed_discharge(i, delayed, acc.programme.data());
-        const double care_home_after = c.care_home_after_admission * (effects ? fx.m[pm_care_home] : 1.0);
-        if (pop_.care(i) != CareSetting::care_home && e.uniform() < care_home_after) {
-          set_care(CareSetting::care_home);
-          row[fm_care_home_moves] += 1;
-          row[fm_care_home_moves_after_admission] += 1;
-        }
-        if (settings_.person_ledger) {
-          double activity[kTallies] = {};
-          double cost[kPayers] = {};
-          attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])],
-                                  activity, 1.0, cost);
-          for (double x : cost) person_cost_[pop_.id[i]] += x;
-        }
-        break;
-      }
-      case ev_cmd_recovery:
-        pop_.conditions[i] = static_cast<std::uint8_t>(pop_.conditions[i] & ~(1u << common_mental_disorder));
-        break;
-      case ev_smoking_start:
-        risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::smoking_mask)) | static_cast<unsigned>(Smoking::current));
-        break;
-      case ev_smoking_quit:
-        risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::smoking_mask)) | static_cast<unsigned>(Smoking::ex));
-        break;
-      case ev_weight_up:
-      case ev_weight_down: {
-        int w = static_cast<int>(pop_.weight(i)) + (event == ev_weight_up ? 1 : -1);
-        w = std::clamp(w, 0, 2);
-        risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::weight_mask)) | (w << risk_bits::weight_shift));
-        break;
-      }
-      case ev_inactive_toggle: risk ^= risk_bits::inactive; break;
-      case ev_drinking_toggle: risk ^= risk_bits::harmful_drinking; break;
-      case ev_isolation_toggle: risk ^= risk_bits::isolated; break;
-      case ev_care_move: {
-        if (pop_.care(i) == CareSetting::home) {
-          set_care(CareSetting::home_care);
-          row[fm_home_care_starts] += 1;
-        } else {
-          set_care(CareSetting::care_home);
-          row[fm_care_home_moves] += 1;
-        }
-        break;
-      }
-      default: {
-        const int k = event - ev_incidence_first;
-        pop_.conditions[i] = static_cast<std::uint8_t>(pop_.conditions[i] | (1u << k));
-        row[fm_incidence_first + k] += 1;
-        break;
-      }
-    }
+  const IcpFeedback& sys = coupling_.feedback()[static_cast<std::size_t>(coupling_.zone_icp()[pop_.zone[i]])];
+  const EventEffects done = apply_events(pop_, i, t, chosen, c, world_.params, key_, {sys.length_of_stay, sys.delayed_discharge},
+                                         effects ? &fx : nullptr, row);
+  if (done.delay_cut) programmes_.attribute_delayed_discharge(i, done.delayed_bed_days, acc.programme.data());
+  if (done.admitted && settings_.person_ledger) {
+    double activity[kTallies] = {};
+    double cost[kPayers] = {};
+    attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])], activity, 1.0, cost);
+    for (double x : cost) person_cost_[pop_.id[i]] += x;
   }
-  // The leaving channel: frailty progression, or the person leaves (death, emigration).
   const int leaving = chosen[ch_leave];
-  if (leaving == ev_frailty_progression) {
-    const int f = std::min(3, static_cast<int>(pop_.frailty(i)) + 1);
-    status = static_cast<std::uint8_t>((status & static_cast<std::uint8_t>(~status_bits::frailty_mask)) | f);
-    changed = true;
-  }
+  const bool changed = done.changed;
   if (changed) {
     refresh_at(i, t);
     add_difference(acc, i, before);
