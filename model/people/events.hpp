@@ -12,6 +12,7 @@
 #include "model/people/channels.hpp"
 #include "model/people/rates.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 
@@ -31,13 +32,6 @@ struct EventEffects {
   bool delay_cut = false;       // programmes cut those delays (they are credited the bed-days avoided)
 };
 
-/// Carries out person i's events chosen this month (chosen[channel]: an event, or -1): those
-/// of the behaviour, conditions and care channels in that order, each chosen against the
-/// state at the start of the month, then frailty progression from the leaving channel. Counts
-/// them in `row`, the kFlowMetrics of the person's cell. `c`: the person's cell rates; `fx`:
-/// this month's actual programme multipliers (null: none).
-EventEffects apply_events(Population& pop, std::size_t i, int month, const std::array<int, kChannels>& chosen, const CellRates& c,
-                          const Parameters& p, const RandomKey& key, const StayFeedback& stay, const PersonEffects* fx, double* row);
 
 // The handlers, one per event.
 /// An emergency admission: its bed-days (a zero-day share, else geometric around the cell's
@@ -45,14 +39,80 @@ EventEffects apply_events(Population& pop, std::size_t i, int month, const std::
 /// care home after it.
 void admit_emergency(Population& pop, std::size_t i, int month, const CellRates& c, const Parameters& p, const RandomKey& key,
                      const StayFeedback& stay, const PersonEffects* fx, double* row, EventEffects& out);
-void recover_from_common_mental_disorder(Population& pop, std::size_t i);
-void set_smoking(Population& pop, std::size_t i, Smoking s);
+
+inline void set_care(Population& pop, std::size_t i, CareSetting s) {
+  std::uint8_t& status = pop.status[i];
+  status = static_cast<std::uint8_t>((status & static_cast<std::uint8_t>(~status_bits::care_mask)) | (static_cast<unsigned>(s) << status_bits::care_shift));
+}
+
+inline void recover_from_common_mental_disorder(Population& pop, std::size_t i) {
+  pop.conditions[i] = static_cast<std::uint8_t>(pop.conditions[i] & ~(1u << common_mental_disorder));
+}
+
+inline void set_smoking(Population& pop, std::size_t i, Smoking s) {
+  std::uint8_t& risk = pop.risk[i];
+  risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::smoking_mask)) | static_cast<unsigned>(s));
+}
+
 /// One step up or down the weight bands (healthy, overweight, obese).
-void change_weight(Population& pop, std::size_t i, int step);
+inline void change_weight(Population& pop, std::size_t i, int step) {
+  std::uint8_t& risk = pop.risk[i];
+  const int w = std::clamp(static_cast<int>(pop.weight(i)) + step, 0, 2);
+  risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::weight_mask)) | (w << risk_bits::weight_shift));
+}
+
 /// Home -> home care -> care home.
-void move_care(Population& pop, std::size_t i, double* row);
-void set_care(Population& pop, std::size_t i, CareSetting s);
-void onset_condition(Population& pop, std::size_t i, int condition, double* row);
-void progress_frailty(Population& pop, std::size_t i);
+inline void move_care(Population& pop, std::size_t i, double* row) {
+  if (pop.care(i) == CareSetting::home) {
+    set_care(pop, i, CareSetting::home_care);
+    row[fm_home_care_starts] += 1;
+  } else {
+    set_care(pop, i, CareSetting::care_home);
+    row[fm_care_home_moves] += 1;
+  }
+}
+
+inline void onset_condition(Population& pop, std::size_t i, int condition, double* row) {
+  pop.conditions[i] = static_cast<std::uint8_t>(pop.conditions[i] | (1u << condition));
+  row[fm_incidence_first + condition] += 1;
+}
+
+inline void progress_frailty(Population& pop, std::size_t i) {
+  std::uint8_t& status = pop.status[i];
+  const int f = std::min(3, static_cast<int>(pop.frailty(i)) + 1);
+  status = static_cast<std::uint8_t>((status & static_cast<std::uint8_t>(~status_bits::frailty_mask)) | f);
+}
+
+/// Carries out person i's events chosen this month (chosen[channel]: an event, or -1): those
+/// of the behaviour, conditions and care channels in that order, each chosen against the
+/// state at the start of the month, then frailty progression from the leaving channel. Counts
+/// them in `row`, the kFlowMetrics of the person's cell. `c`: the person's cell rates; `fx`:
+/// this month's actual programme multipliers (null: none).
+inline EventEffects apply_events(Population& pop, std::size_t i, int month, const std::array<int, kChannels>& chosen, const CellRates& c,
+                                 const Parameters& p, const RandomKey& key, const StayFeedback& stay, const PersonEffects* fx, double* row) {
+  EventEffects out;
+  for (const int event : {chosen[ch_behaviour], chosen[ch_conditions], chosen[ch_care]}) {
+    if (event < 0) continue;
+    out.changed = true;
+    switch (event) {
+      case ev_emergency_admission: admit_emergency(pop, i, month, c, p, key, stay, fx, row, out); break;
+      case ev_cmd_recovery: recover_from_common_mental_disorder(pop, i); break;
+      case ev_smoking_start: set_smoking(pop, i, Smoking::current); break;
+      case ev_smoking_quit: set_smoking(pop, i, Smoking::ex); break;
+      case ev_weight_up: change_weight(pop, i, +1); break;
+      case ev_weight_down: change_weight(pop, i, -1); break;
+      case ev_inactive_toggle: pop.risk[i] ^= risk_bits::inactive; break;
+      case ev_drinking_toggle: pop.risk[i] ^= risk_bits::harmful_drinking; break;
+      case ev_isolation_toggle: pop.risk[i] ^= risk_bits::isolated; break;
+      case ev_care_move: move_care(pop, i, row); break;
+      default: onset_condition(pop, i, event - ev_incidence_first, row); break;
+    }
+  }
+  if (chosen[ch_leave] == ev_frailty_progression) {
+    progress_frailty(pop, i);
+    out.changed = true;
+  }
+  return out;
+}
 
 }  // namespace shiftsim::model

@@ -165,11 +165,8 @@ void ProgrammeEngine::setup(const ProgrammeRun& run, const Policy* policy, std::
   for (Programme& p : programmes_) p.icp_level.assign(run_.world->region->icps.size(), 0.0);
 }
 
-bool ProgrammeEngine::person_effects(std::size_t i, bool bound, PersonEffects& fx) const {
+bool ProgrammeEngine::any_effects(std::size_t i, bool bound, bool carer, PersonEffects& fx) const {
   const Population& pop = *run_.people;
-  // An unpaid carer's strain acts on the person's moves into a care home, programmes or not.
-  const bool carer = (pop.risk[i] & risk_bits::family) && pop.age_months[i] >= 12;
-  if (programmes_.empty() && !carer) return false;
   const auto bits = static_cast<ProgrammeBits>(pop.interventions[i] & person_bits_);
   const std::size_t z = pop.zone[i];
   const bool area = !zone_has_area_effect_.empty() && zone_has_area_effect_[z] != 0;
@@ -716,24 +713,7 @@ std::optional<Snapshot> ProgrammeEngine::run_month(int t, const std::vector<IcpF
   return snapshot;
 }
 
-float ProgrammeEngine::carer_strain_rr(std::size_t i) const {
-  const Population& pop = *run_.people;
-  float rr = 1.f;
-  for (unsigned b = pop.interventions[i] & person_bits_; b; b &= b - 1) rr *= actual_[static_cast<std::size_t>(std::countr_zero(b))][pm_carer_strain];
-  return rr;
-}
-
 float ProgrammeEngine::carer_care_home(std::size_t i, float rr) const { return run_.carers->care_home(run_.key, *run_.people, i, rr); }
-
-void ProgrammeEngine::apply_member_tallies(std::size_t i) const {
-  Population& pop = *run_.people;
-  for (unsigned b = pop.interventions[i] & person_bits_; b; b &= b - 1) {
-    const MultiplierSet& x = programmes_[static_cast<std::size_t>(std::countr_zero(b))].full;
-    pop.expected_tally[gp_appointments][i] *= x[pm_gp];
-    pop.expected_tally[ae_attendances][i] *= x[pm_ae];
-    pop.expected_tally[outpatient_attendances][i] *= x[pm_outpatient];
-  }
-}
 
 ProgrammeBits ProgrammeEngine::lapsed(std::size_t i, int month) const {
   const Population& pop = *run_.people;

@@ -29,6 +29,7 @@
 #include "model/world/world.hpp"
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -108,12 +109,30 @@ class ProgrammeEngine {
   /// (max(1, rr) per effect), used for the cached windows of the event channels; the actual
   /// ones are applied when a channel's word is resolved. An unpaid carer's strain acts on the
   /// person's moves into a care home, programmes or not. False if nothing acts on them.
-  bool person_effects(std::size_t i, bool bound, PersonEffects& fx) const;
+  bool person_effects(std::size_t i, bool bound, PersonEffects& fx) const {
+    const Population& pop = *run_.people;
+    const bool carer = (pop.risk[i] & risk_bits::family) && pop.age_months[i] >= 12;
+    if (programmes_.empty() && !carer) return false;
+    return any_effects(i, bound, carer, fx);
+  }
   /// This month's product of person i's programmes' multipliers on carer strain.
-  float carer_strain_rr(std::size_t i) const;
+  float carer_strain_rr(std::size_t i) const {
+    const Population& pop = *run_.people;
+    float rr = 1.f;
+    for (unsigned b = pop.interventions[i] & person_bits_; b; b &= b - 1) rr *= actual_[static_cast<std::size_t>(std::countr_zero(b))][pm_carer_strain];
+    return rr;
+  }
   /// Members' multipliers on GP, A&E and outpatient use, on person i's expected tallies
   /// (constant while a member; area programmes act on the cell sums instead).
-  void apply_member_tallies(std::size_t i) const;
+  void apply_member_tallies(std::size_t i) const {
+    Population& pop = *run_.people;
+    for (unsigned b = pop.interventions[i] & person_bits_; b; b &= b - 1) {
+      const MultiplierSet& x = programmes_[static_cast<std::size_t>(std::countr_zero(b))].full;
+      pop.expected_tally[gp_appointments][i] *= x[pm_gp];
+      pop.expected_tally[ae_attendances][i] *= x[pm_ae];
+      pop.expected_tally[outpatient_attendances][i] *= x[pm_outpatient];
+    }
+  }
   /// Area programmes' multiplier on outpatient attendances in zone z this month.
   float zone_outpatient(std::size_t z) const { return zone_has_area_effect_.empty() ? 1.f : zone_actual_[z][pm_outpatient]; }
   /// The memberships of person i that end this month by their own draws, keyed by (person,
@@ -185,6 +204,7 @@ class ProgrammeEngine {
     std::vector<double> metrics;                           // programmes x kProgrammeMetrics
     std::vector<double> stocks;                            // cells x kStockMetrics (snapshot months)
   };
+  bool any_effects(std::size_t i, bool bound, bool carer, PersonEffects& fx) const;
   /// Full scan: counts, members' avoided activity, and candidates whose key is under each
   /// programme's threshold. With `only` set: candidates of those programmes, every key.
   void scan(ProgrammeBits recruiting, ProgrammeBits only, bool with_stocks, const ProgrammeHost& host);
