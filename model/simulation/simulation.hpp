@@ -6,7 +6,8 @@
 //
 // | step()'s call               | what it does                                   | MODEL.md            |
 // |-----------------------------|------------------------------------------------|---------------------|
-// | enrol_participants          | funded interventions: multipliers, spend, new  | Interventions       |
+// | enrol_participants          | funded interventions (model/programmes/        | Interventions       |
+// |                             | engine.hpp): multipliers, spend, new           |                     |
 // |                             | participants and their one-off changes         |                     |
 // | read_running_sums           | exposure, expected deaths, QALYs, expected     | 6 (QALYs), 5        |
 // |                             | activity of the people alive at the start      |                     |
@@ -14,9 +15,11 @@
 // |                             | GP and A&E activity                            |                     |
 // | pass_over_people            | in parallel over fixed blocks: ageing, the     | 1 (ageing, death),  |
 // |                             | four event-channel words (model/people/        | 2, 3, 4, 5 (per-    |
-// |                             | channels.hpp): death, risk factors, incidence, | person admissions)  |
-// |                             | frailty and care, emergency admissions, moving |                     |
-// |                             | away; memberships lapse by their own draws     |                     |
+// |                             | channels.hpp) choose death, risk factors,      | person admissions)  |
+// |                             | incidence, frailty and care, emergency         |                     |
+// |                             | admissions, moving away; their handlers        |                     |
+// |                             | (model/people/events.hpp) carry them out;      |                     |
+// |                             | memberships lapse by their own draws           |                     |
 // | combine_blocks              | the blocks' events in block order              | (bookkeeping)       |
 // | draw_activity               | the pure tallies, one Poisson draw per cell    | 5                   |
 // | add_births, add_in_migrants | births (smoking at delivery, birth weight,     | 1 (births,          |
@@ -60,7 +63,7 @@
 namespace shiftsim::model {
 
 /// hybrid: agents coupled with the ICPs' system models. sd: the same system models driven
-/// by cohort averages of the synthesised people (model/simulation/simulation_cohort.cpp), for instant
+/// by cohort averages of the synthesised people (model/hybrid/cohort.hpp), for instant
 /// what-ifs on the system's parameters; it runs no interventions.
 enum class Mode { hybrid, sd };
 
