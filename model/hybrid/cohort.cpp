@@ -38,13 +38,12 @@ struct CohortMeans {
 
 }  // namespace
 
-void run_cohort_model(const CohortStart& start, Coupling& coupling, RunOutput& out) {
+void run_cohort_model(const CohortStart& start, Coupling& coupling, RunOutput& out, int& month) {
   const World& world = *start.world;
   const Population& pop = *start.people;
   const Calibrated& cal = *start.calibrated;
   const std::vector<int>& zone_district = *start.zone_district;
   const double weight = start.weight;
-  int month = 0;
   const auto t0 = std::chrono::steady_clock::now();
   out.life_table_by_decile = false;
   out.wider_outcomes = false;  // cohorts carry no employment, birth weight or carers

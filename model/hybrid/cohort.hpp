@@ -31,9 +31,10 @@ struct CohortStart {
   std::function<void(int month_done, int months)> progress;
 };
 
-/// Every month from cohort averages: the cohorts' flows and stocks into `out` (flows,
-/// snapshots, the system models' record), stepping the coupled system models, whose setup
-/// (the same as the agent model's) the caller has done.
-void run_cohort_model(const CohortStart& start, Coupling& coupling, RunOutput& out);
+/// Every month from `month` (advanced as each is done) to the horizon from cohort averages: the
+/// cohorts' flows and stocks into `out` (flows, snapshots, the system models' record),
+/// stepping the coupled system models, whose setup (the same as the agent model's) the
+/// caller has done. The cohorts are built from the people as they are at the call.
+void run_cohort_model(const CohortStart& start, Coupling& coupling, RunOutput& out, int& month);
 
 }  // namespace shiftsim::model

@@ -118,7 +118,7 @@ void ProgrammeEngine::setup(const ProgrammeRun& run, const Policy* policy, std::
     p.threshold.fill(kNoThreshold);
     const auto bit = static_cast<ProgrammeBits>(1u << k);
     if (p.births) {
-      // Acts at birth (ProgrammeEngine::add_birth): no person carries its bit.
+      // Acts at birth (assign_pregnancy_programmes, count_birth_participant): no person carries its bit.
     } else if (!p.area) {
       person_bits_ |= bit;
       actual_[k] = p.full;
@@ -337,7 +337,7 @@ void ProgrammeEngine::enrol(std::size_t k, std::size_t i, MonthFlows& flows, Pro
   const int t = t_;
   host.before_change(i);
   pop.interventions[i] = static_cast<ProgrammeBits>(pop.interventions[i] | (1u << k));
-  double* row = &month_[k * kProgrammeMetrics];
+  double* row = &ledger_[k * kProgrammeMetrics];
   // Each one-off change its own word: the first four of one Philox call, the fifth of another.
   const auto words = philox_words(run_.key, pop.id[i], static_cast<std::uint32_t>(t), Purpose::programme_effect, p.stream);
   const auto more = philox_words(run_.key, pop.id[i], static_cast<std::uint32_t>(t), Purpose::programme_effect_more, p.stream);
@@ -384,7 +384,7 @@ void ProgrammeEngine::enrol(std::size_t k, std::size_t i, MonthFlows& flows, Pro
   }
   host.after_change(i);
   // The new member's effect this month (members at the start of the month were counted in the scan).
-  if (effect_bits_ & (1u << k)) member_avoided_activity(i, static_cast<ProgrammeBits>(1u << k), month_);
+  if (effect_bits_ & (1u << k)) member_avoided_activity(i, static_cast<ProgrammeBits>(1u << k), ledger_);
   const int q = quintile_of_decile(pop.decile[i]);
   if (p.channel == ProgrammeChannel::digital) {
     const auto icp = static_cast<std::size_t>(layout.zone_icp[pop.zone[i]]);
@@ -437,8 +437,8 @@ void ProgrammeEngine::apply_area_tallies(MonthFlows& flows) {
         const Programme& p = programmes_[k];
         const auto mk = static_cast<float>(1.0 - area_level(p, z) * (1.0 - p.full[pm_outpatient]));
         const double avoided = op * inverse_minus_one(mk);
-        month_[k * kProgrammeMetrics + pg_avoided_outpatient_attendances] += avoided;
-        month_[k * kProgrammeMetrics + pg_avoided_nhs_cost] += avoided * world.costs.tally[outpatient_attendances];
+        ledger_[k * kProgrammeMetrics + pg_avoided_outpatient_attendances] += avoided;
+        ledger_[k * kProgrammeMetrics + pg_avoided_nhs_cost] += avoided * world.costs.tally[outpatient_attendances];
       }
     }
   }
@@ -454,7 +454,7 @@ std::optional<Snapshot> ProgrammeEngine::run_month(int t, const std::vector<IcpF
   const Population& pop = *run_.people;
   const OutputLayout& layout = *run_.layout;
   const double weight = 1.0 / run_.scale;
-  month_.assign(P * kProgrammeMetrics, 0.0);
+  ledger_.assign(P * kProgrammeMetrics, 0.0);
   const int fy = financial_year_of(run_.start_year, t);
   const int cal = calendar_month(run_.start_year, t).month;
   const bool winter = cal >= 11 || cal <= 3;
@@ -496,7 +496,7 @@ std::optional<Snapshot> ProgrammeEngine::run_month(int t, const std::vector<IcpF
       const auto& by_funder = s.budget.at(fy);
       for (std::size_t f = 0; f < static_cast<std::size_t>(kFunders); ++f) p.funder_share[f] = by_funder[f] / budget;
     }
-    double* row = &month_[k * kProgrammeMetrics];
+    double* row = &ledger_[k * kProgrammeMetrics];
     const ProgrammeChannel channel = p.channel;
     if (!p.area) {
       actual_[k] = p.full;
@@ -599,7 +599,7 @@ std::optional<Snapshot> ProgrammeEngine::run_month(int t, const std::vector<IcpF
         const auto mk = static_cast<float>(1.0 - area_level(p, z) * (1.0 - p.full[pm_isolation_onset]));
         for (int q = 1; q <= kQuintiles; ++q) {
           const double h = onset[static_cast<std::size_t>(OutputLayout::cell(static_cast<int>(z), q))] * zone_actual_[z][pm_isolation_onset];
-          month_[k * kProgrammeMetrics + pg_avoided_isolation_onsets] += h * inverse_minus_one(mk);
+          ledger_[k * kProgrammeMetrics + pg_avoided_isolation_onsets] += h * inverse_minus_one(mk);
         }
       }
   }
@@ -625,7 +625,7 @@ std::optional<Snapshot> ProgrammeEngine::run_month(int t, const std::vector<IcpF
         eligible[k][q] += sb.eligible[k][q];
         open[k][q] += sb.open[k][q];
       }
-      double* row = &month_[k * kProgrammeMetrics];
+      double* row = &ledger_[k * kProgrammeMetrics];
       if (!programmes_[k].area) row[pg_participants] += sb.participants[k];
       for (int m = pg_avoided_emergency_admissions; m < kProgrammeMetrics; ++m)
         row[m] += sb.metrics[k * kProgrammeMetrics + static_cast<std::size_t>(m)];
@@ -636,7 +636,7 @@ std::optional<Snapshot> ProgrammeEngine::run_month(int t, const std::vector<IcpF
   for (std::size_t k = 0; k < P; ++k) {
     Programme& p = programmes_[k];
     const InterventionSpec& s = *p.spec;
-    double* row = &month_[k * kProgrammeMetrics];
+    double* row = &ledger_[k * kProgrammeMetrics];
     if (p.area || p.births) continue;
     double all_eligible = 0;
     for (double x : eligible[k]) all_eligible += x;
@@ -742,7 +742,7 @@ void ProgrammeEngine::assign_pregnancy_programmes(std::vector<PendingBirth>& bir
                            (g.neighbourhoods.empty() ||
                             std::find(g.neighbourhoods.begin(), g.neighbourhoods.end(), layout.zone_neighbourhood[z]) != g.neighbourhoods.end());
       if (!covered) continue;
-      month_[k * kProgrammeMetrics + pg_eligible] += 1;
+      ledger_[k * kProgrammeMetrics + pg_eligible] += 1;
       if (to_unit_open(b.words[1]) < p.spec->max_uptake) takers.emplace_back(b.words[1], j);
     }
     std::sort(takers.begin(), takers.end());
@@ -753,7 +753,7 @@ void ProgrammeEngine::assign_pregnancy_programmes(std::vector<PendingBirth>& bir
       b.programme = static_cast<int>(k);
       if (to_unit_open(b.words[2]) < p.one_off.quit_smoking) {
         b.smoking = false;
-        month_[k * kProgrammeMetrics + pg_quit_smoking] += 1;
+        ledger_[k * kProgrammeMetrics + pg_quit_smoking] += 1;
       }
     }
     p.births_capacity -= static_cast<double>(taken);
@@ -764,7 +764,7 @@ void ProgrammeEngine::assign_pregnancy_programmes(std::vector<PendingBirth>& bir
 
 void ProgrammeEngine::count_birth_participant(std::size_t k, int q, double* cell) {
   const Programme& p = programmes_[k];
-  double* row = &month_[k * kProgrammeMetrics];
+  double* row = &ledger_[k * kProgrammeMetrics];
   row[pg_new_participants] += 1;
   row[pg_new_participants_q1 + q - 1] += 1;
   row[pg_participants] += 1;

@@ -162,7 +162,7 @@ class ProgrammeEngine {
   /// Stocks -> programmes: the effect levels of community assets and pooled budgets by ICP.
   void set_area_levels(const std::vector<IcpFeedback>& feedback);
   /// This month's ledger, programmes x kProgrammeMetrics (agents until the run weights it).
-  std::vector<double>& month_metrics() { return month_; }
+  std::vector<double>& month_metrics() { return ledger_; }
 
  private:
   /// The probabilities of a programme's one-off changes when a person joins.
@@ -212,8 +212,8 @@ class ProgrammeEngine {
   /// Adds a member's expected avoided activity this month to `metrics` (programmes x metrics).
   void member_avoided_activity(std::size_t i, ProgrammeBits bits, std::vector<double>& metrics) const;
   void enrol(std::size_t k, std::size_t i, MonthFlows& flows, ProgrammeInputs& to_system, ProgrammeHost& host);
-  /// Whether person i's unpaid carer is strained when programmes multiply the chance by `rr`,
-  /// and the multiplier that puts on their moves into a care home.
+  /// The multiplier person i's unpaid carer's strain puts on their moves into a care home when
+  /// programmes multiply the chance of strain by `rr`.
   float carer_care_home(std::size_t i, float rr) const;
   double area_level(const Programme& p, std::size_t zone) const;
 
@@ -232,7 +232,7 @@ class ProgrammeEngine {
   std::vector<float> emergency_by_cell_;  // cell emergency hazards (compact, for highest-risk keys)
   EligibilityTables eligibility_;
   std::vector<ScanBlock> scan_;
-  std::vector<double> month_;  // this month's programme metrics (agents until scaled)
+  std::vector<double> ledger_;  // this month's programme metrics (agents until scaled)
 };
 
 }  // namespace shiftsim::model

@@ -89,7 +89,8 @@ struct RunSettings {
 class Simulation final : private ProgrammeHost {
  public:
   Simulation(const World& world, RunSettings settings);
-  // Not copied or moved: the coupling points into this run's programmes.
+  // Not copied or moved: the coupling points into this run's programmes, and the programme
+  // engine into its people, rates, models and layout.
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
 

@@ -94,8 +94,7 @@ RunOutput Simulation::run_cohorts() {
   start.count_stocks = [this](std::size_t i, double* row) { count_stocks(i, row); };
   start.cancel = settings_.cancel;
   start.progress = settings_.progress;
-  run_cohort_model(start, coupling_, out_);
-  month_ = settings_.months;
+  run_cohort_model(start, coupling_, out_, month_);
   return out_;
 }
 
