@@ -30,200 +30,6 @@ long poisson(CounterEngine& e, double mean) {
 
 }  // namespace
 
-void Simulation::BlockState::clear_month(std::size_t n_cells) {
-  // People are stored in zone order, so a block usually touches a few cells: clear only
-  // those touched last month.
-  if (events.size() != n_cells * kFlowMetrics) {
-    events.assign(n_cells * kFlowMetrics, 0.0);
-    stocks.assign(n_cells * kStockMetrics, 0.0);
-  } else if (end_cell > first_cell) {
-    std::fill(events.begin() + static_cast<std::ptrdiff_t>(first_cell * kFlowMetrics),
-              events.begin() + static_cast<std::ptrdiff_t>(end_cell * kFlowMetrics), 0.0);
-    std::fill(stocks.begin() + static_cast<std::ptrdiff_t>(first_cell * kStockMetrics),
-              stocks.begin() + static_cast<std::ptrdiff_t>(end_cell * kStockMetrics), 0.0);
-  }
-  deaths.fill(0.0);
-  leavers.fill(0.0);
-  limited_leavers.fill(0.0);
-  std::fill(programme.begin(), programme.end(), 0.0);
-  first_cell = n_cells;
-  end_cell = 0;
-}
-
-Simulation::BlockState& Simulation::block_of(std::size_t i) {
-  const std::size_t b = i / kBlockSize;
-  const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
-  while (blocks_.size() <= b) {
-    BlockState st;
-    st.sums.assign(n_cells * kSumMetrics, 0.0);
-    st.women.assign(static_cast<std::size_t>(out_.layout.zones), 0.0);
-    st.women_smokers.assign(static_cast<std::size_t>(out_.layout.zones), 0.0);
-    st.clear_month(n_cells);
-    blocks_.push_back(std::move(st));
-  }
-  return blocks_[b];
-}
-
-void Simulation::contribute(BlockState& b, std::size_t i, double sign) const {
-  const int quintile = quintile_of_decile(pop_.decile[i]);
-  const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile));
-  double* row = &b.sums[cell * kSumMetrics];
-  row[sum_people] += sign;
-  row[sum_expected_deaths] += sign * pop_.death_probability[i];
-  row[sum_utility] += sign * pop_.utility[i];
-  for (int k = 0; k < kRandomTallies; ++k) row[sum_tally_first + k] += sign * pop_.expected_tally[k][i];
-  if (programmes_.tracks_isolation_onset()) row[sum_isolation_onset] += sign * isolation_onset_base(i);
-  const CareSetting care = pop_.care(i);
-  if (care == CareSetting::home_care) row[sum_tally_first + static_cast<int>(home_care_hours)] += sign * cal_.rates.home_care_hours_per_month;
-  if (care == CareSetting::care_home) row[sum_tally_first + static_cast<int>(care_home_weeks)] += sign * cal_.rates.care_home_weeks_per_month;
-  const int age = pop_.age_years(i), sex = pop_.sex(i);
-  b.people[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)))] += sign;
-  const bool is_limited = limited(i);
-  if (is_limited) b.limited[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)))] += sign;
-  if (sex == 1 && age >= 15 && age <= 44) {
-    b.women[pop_.zone[i]] += sign;
-    if (pop_.smoking(i) == Smoking::current) b.women_smokers[pop_.zone[i]] += sign;
-  }
-  add_work(row, work_state(i, age, pop_.conditions[i], is_limited), sex, sign);
-  const std::uint8_t carer = carer_code(i);
-  if (carer) {
-    row[sum_carers] += sign;
-    if (carer & 2u) row[sum_strained_carers] += sign;
-  }
-}
-
-WorkState Simulation::work_state(std::size_t i, int age, std::uint8_t conditions, bool is_limited) const {
-  if (!economy_.working_age(age)) return {};
-  const WorkHealth s = work_health(is_limited, conditions);
-  const int sex = pop_.sex(i), icp = out_.layout.zone_icp[pop_.zone[i]];
-  const std::uint32_t u = latent_word(key_, pop_.id[i], trait_employment);
-  const bool employed = u < economy_.at(icp, sex, s);
-  const bool ill_health = !employed && s != WorkHealth::well && u < economy_.at(icp, sex, WorkHealth::well);
-  return WorkState(employed, ill_health, s, age >= 50);
-}
-
-void Simulation::add_work(double* row, WorkState work, int sex, double sign) const {
-  if (!work.working_age()) return;
-  row[sum_working_age] += sign;
-  if (work.employed()) {
-    row[sum_employed] += sign;
-    row[sum_absence_days] += sign * static_cast<double>(economy_.absence_days(sex, work));
-  }
-  if (work.out_of_work_ill_health()) row[sum_out_of_work_ill_health] += sign;
-}
-
-std::uint8_t Simulation::carer_code(std::size_t i) const {
-  if (!(pop_.risk[i] & risk_bits::family) || pop_.age_months[i] < 12) return 0;
-  return static_cast<std::uint8_t>(1u | (carers_.strained(key_, pop_, i, programmes_.carer_strain_rr(i)) ? 2u : 0u));
-}
-
-Simulation::Cached Simulation::cached(std::size_t i) const {
-  Cached c;
-  c.death = pop_.death_probability[i];
-  c.utility = pop_.utility[i];
-  for (int k = 0; k < kRandomTallies; ++k) c.tally[static_cast<std::size_t>(k)] = pop_.expected_tally[k][i];
-  c.care = pop_.care(i);
-  c.age = pop_.age_years(i);
-  if (programmes_.tracks_isolation_onset()) c.isolation_onset = isolation_onset_base(i);
-  c.frailty = static_cast<std::uint8_t>(pop_.frailty(i));
-  c.conditions = pop_.conditions[i];
-  c.risk = pop_.risk[i];
-  c.carer = carer_code(i);
-  return c;
-}
-
-bool Simulation::limited_with(std::size_t i, int age, int frailty, std::uint8_t conditions) const {
-  return limitation_.limited(key_, pop_, i, age, frailty, conditions);
-}
-
-bool Simulation::limited(std::size_t i) const {
-  return limited_with(i, pop_.age_years(i), static_cast<int>(pop_.frailty(i)), pop_.conditions[i]);
-}
-
-float Simulation::isolation_onset_base(std::size_t i) const {
-  if (pop_.risk[i] & risk_bits::isolated) return 0.f;
-  return cal_.rates.cells[world_.index(zone_district_[pop_.zone[i]], pop_.decile[i], pop_.sex(i), pop_.age_years(i))].isolated_on;
-}
-
-void Simulation::add_difference(BlockState& b, std::size_t i, const Cached& before) const {
-  const int quintile = quintile_of_decile(pop_.decile[i]);
-  const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile));
-  double* row = &b.sums[cell * kSumMetrics];
-  row[sum_expected_deaths] += static_cast<double>(pop_.death_probability[i]) - static_cast<double>(before.death);
-  row[sum_utility] += static_cast<double>(pop_.utility[i]) - static_cast<double>(before.utility);
-  for (int k = 0; k < kRandomTallies; ++k)
-    row[sum_tally_first + k] +=
-        static_cast<double>(pop_.expected_tally[k][i]) - static_cast<double>(before.tally[static_cast<std::size_t>(k)]);
-  if (programmes_.tracks_isolation_onset()) row[sum_isolation_onset] += static_cast<double>(isolation_onset_base(i)) - before.isolation_onset;
-  const CareSetting care = pop_.care(i);
-  if (care != before.care) {
-    const double hours = cal_.rates.home_care_hours_per_month, weeks = cal_.rates.care_home_weeks_per_month;
-    row[sum_tally_first + static_cast<int>(home_care_hours)] +=
-        (care == CareSetting::home_care ? hours : 0.0) - (before.care == CareSetting::home_care ? hours : 0.0);
-    row[sum_tally_first + static_cast<int>(care_home_weeks)] +=
-        (care == CareSetting::care_home ? weeks : 0.0) - (before.care == CareSetting::care_home ? weeks : 0.0);
-  }
-  const int age = pop_.age_years(i);
-  if (age != before.age) {
-    const int sex = pop_.sex(i);
-    const int g0 = age_group_of(before.age), g1 = age_group_of(age);
-    if (g0 != g1) {
-      b.people[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, g0))] -= 1;
-      b.people[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, g1))] += 1;
-    }
-  }
-  if (pop_.sex(i) == 1) {
-    const bool was = before.age >= 15 && before.age <= 44, is = age >= 15 && age <= 44;
-    if (was != is) b.women[pop_.zone[i]] += is ? 1.0 : -1.0;
-    const bool was_smoker = was && static_cast<Smoking>(before.risk & risk_bits::smoking_mask) == Smoking::current;
-    const bool is_smoker = is && pop_.smoking(i) == Smoking::current;
-    if (was_smoker != is_smoker) b.women_smokers[pop_.zone[i]] += is_smoker ? 1.0 : -1.0;
-  }
-  const std::uint8_t carer = carer_code(i);
-  if (carer != before.carer) {
-    row[sum_carers] += static_cast<double>(carer & 1u) - static_cast<double>(before.carer & 1u);
-    row[sum_strained_carers] += static_cast<double>((carer >> 1) & 1u) - static_cast<double>((before.carer >> 1) & 1u);
-  }
-  // The activity-limitation state: it changes only with age group, frailty or conditions, so the
-  // (cheap, but not free) propensity is read only when one of them did.
-  // The economy's state changes with the same things, and at the edges of working age.
-  const bool health_changed = age_group_of(age) != age_group_of(before.age) || static_cast<int>(pop_.frailty(i)) != before.frailty ||
-                              pop_.conditions[i] != before.conditions;
-  const bool work_age_changed = economy_.working_age(age) != economy_.working_age(before.age);
-  if (health_changed || work_age_changed) {
-    const bool was_limited = limited_with(i, before.age, before.frailty, before.conditions), now_limited = limited(i);
-    const int sex = pop_.sex(i);
-    if (was_limited || now_limited) {
-      if (was_limited) b.limited[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(before.age)))] -= 1;
-      if (now_limited) b.limited[static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)))] += 1;
-    }
-    const WorkState w0 = work_state(i, before.age, before.conditions, was_limited), w1 = work_state(i, age, pop_.conditions[i], now_limited);
-    if (w0 != w1) {
-      add_work(row, w0, sex, -1.0);
-      add_work(row, w1, sex, +1.0);
-    }
-  }
-}
-
-void Simulation::rebuild_block_sums() {
-  const std::size_t n = pop_.size();
-  const std::size_t n_blocks = block_count(n);
-  const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
-  blocks_.clear();
-  blocks_.resize(n_blocks);
-  for_each_block(n, [&](std::size_t b, std::size_t begin, std::size_t end) {
-    BlockState& st = blocks_[b];
-    st.sums.assign(n_cells * kSumMetrics, 0.0);
-    st.people.fill(0.0);
-    st.limited.fill(0.0);
-    st.women.assign(static_cast<std::size_t>(out_.layout.zones), 0.0);
-    st.women_smokers.assign(static_cast<std::size_t>(out_.layout.zones), 0.0);
-    st.clear_month(n_cells);
-    for (std::size_t i = begin; i < end; ++i)
-      if (pop_.alive(i)) contribute(st, i, +1.0);
-  });
-}
-
 Simulation::Simulation(const World& world, RunSettings settings)
     : world_(world), settings_(std::move(settings)), key_{settings_.seed, settings_.replicate} {
   const auto t0 = std::chrono::steady_clock::now();
@@ -286,11 +92,23 @@ Simulation::Simulation(const World& world, RunSettings settings)
   run.start_year = settings_.start_year;
   run.scale = settings_.scale;
   programmes_.setup(run, settings_.policy.get(), out_.programmes);
+  SumsRun sums;
+  sums.world = &world_;
+  sums.people = &pop_;
+  sums.rates = &cal_.rates;
+  sums.zone_district = &zone_district_;
+  sums.limitation = &limitation_;
+  sums.economy = &economy_;
+  sums.carers = &carers_;
+  sums.programmes = &programmes_;
+  sums.layout = &out_.layout;
+  sums.key = key_;
+  sums_.bind(sums);
 
   for_each_block(pop_.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) refresh_at(i, 0);
   });
-  rebuild_block_sums();
+  sums_.rebuild();
   out_.snapshots.push_back(snapshot(-1));
   setup_system();
   out_.setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -345,7 +163,7 @@ void Simulation::reset_population(Population people) {
   for_each_block(pop_.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) refresh_at(i, month_);
   });
-  rebuild_block_sums();
+  sums_.rebuild();
 }
 
 void Simulation::refresh_at(std::size_t i, int month) {
@@ -412,7 +230,7 @@ void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::u
   const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile));
   acc.touch(cell);
   double* row = &acc.events[cell * kFlowMetrics];
-  const Cached before = cached(i);
+  const Cached before = sums_.cached(i);
   const auto lt = static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)));
   const IcpFeedback& sys = coupling_.feedback()[static_cast<std::size_t>(coupling_.zone_icp()[pop_.zone[i]])];
   const EventEffects done = apply_events(pop_, i, t, chosen, c, world_.params, key_, {sys.length_of_stay, sys.delayed_discharge},
@@ -428,22 +246,22 @@ void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::u
   const bool changed = done.changed;
   if (changed) {
     refresh_at(i, t);
-    add_difference(acc, i, before);
+    sums_.add_difference(acc, i, before);
   }
   if (leaving != ev_death && leaving != ev_emigration) return;
   // The person's contribution to the running sums leaves with them; the month's flows, counted
   // from the state at its start, keep half of it (leavers count half the month).
-  contribute(acc, i, -1.0);
+  sums_.contribute(acc, i, -1.0);
   pop_.status[i] = static_cast<std::uint8_t>(pop_.status[i] & static_cast<std::uint8_t>(~status_bits::alive));
   row[leaving == ev_death ? fm_deaths : fm_out_migrants] += 1;
   if (leaving == ev_death) acc.deaths[lt] += 1;
   row[fm_person_months] -= 0.5;
   row[fm_qalys] -= before.utility / 24.0;
   acc.leavers[lt] += 1;
-  const bool was_limited = limited_with(i, before.age, before.frailty, before.conditions);
+  const bool was_limited = sums_.limited_with(i, before.age, before.frailty, before.conditions);
   if (was_limited) acc.limited_leavers[lt] += 1;
   // The economy's and the carers' flows count a leaver half the month too.
-  const WorkState work = work_state(i, before.age, before.conditions, was_limited);
+  const WorkState work = sums_.work_state(i, before.age, before.conditions, was_limited);
   if (work.working_age()) {
     row[fm_working_age_person_months] -= 0.5;
     if (work.employed()) {
@@ -485,10 +303,10 @@ void Simulation::lapse_memberships(std::size_t i, BlockState& b) {
   // competitor of the person's events, so it changes none of their other draws.
   const ProgrammeBits ended = programmes_.lapsed(i, month_);
   if (!ended) return;
-  const Cached before = cached(i);
+  const Cached before = sums_.cached(i);
   pop_.interventions[i] = static_cast<ProgrammeBits>(pop_.interventions[i] & ~ended);
   refresh_at(i, month_);
-  add_difference(b, i, before);
+  sums_.add_difference(b, i, before);
 }
 
 void Simulation::add_birth(const PendingBirth& pb, MonthFlows& flows) {
@@ -532,13 +350,13 @@ void Simulation::add_person(std::uint32_t id, int zone, int age_years, int sex, 
   draw_attributes(pop_, i, world_, prevalence_, norms_, key_);
   if (low_birth_weight) pop_.risk[i] = static_cast<std::uint8_t>(pop_.risk[i] | risk_bits::family);
   refresh_at(i, month_);
-  contribute(block_of(i), i, +1.0);
+  sums_.contribute(sums_.block_of(i), i, +1.0);
   if (settings_.person_ledger && person_cost_.size() <= id) person_cost_.resize(id + 1, 0.0);
 }
 
 void Simulation::after_change(std::size_t i) {
   refresh_at(i, month_);
-  add_difference(block_of(i), i, change_before_);
+  sums_.add_difference(sums_.block_of(i), i, change_before_);
 }
 
 void Simulation::count_stocks(std::size_t i, double* row) const {
@@ -563,7 +381,7 @@ void Simulation::count_stocks(std::size_t i, double* row) const {
   row[sm_isolated] += adult * ((risk & risk_bits::isolated) != 0);
   row[sm_frailty_first + static_cast<int>(pop_.frailty(i))] += 1;
   row[sm_care_first + static_cast<int>(pop_.care(i))] += 1;
-  row[sm_activity_limited] += limited(i);
+  row[sm_activity_limited] += sums_.limited(i);
 }
 
 Snapshot Simulation::snapshot(int after_month) const {
@@ -606,7 +424,7 @@ Simulation::Month Simulation::begin_month() {
   Month m;
   m.n_cells = static_cast<std::size_t>(out_.layout.cells());
   m.n_blocks = block_count(pop_.size());
-  if (m.n_blocks > 0) block_of(pop_.size() - 1);  // make sure every block exists
+  if (m.n_blocks > 0) sums_.block_of(pop_.size() - 1);  // make sure every block exists
   m.counting_stocks = pending_snapshot_.has_value();
   m.flows.cells.assign(m.n_cells * kFlowMetrics, 0.0);
   const std::size_t zones = static_cast<std::size_t>(out_.layout.zones);
@@ -624,11 +442,11 @@ void Simulation::enrol_participants(Month& m) {
   // Residents (agents) by cell from the running sums, and the onsets of isolation the area
   // programmes may avoid.
   std::vector<double> cell_people(m.n_cells, 0.0), onset;
-  for (const BlockState& st : blocks_)
+  for (const BlockState& st : sums_.blocks)
     for (std::size_t cell = 0; cell < m.n_cells; ++cell) cell_people[cell] += st.sums[cell * kSumMetrics + sum_people];
   if (programmes_.tracks_isolation_onset()) {
     onset.assign(m.n_cells, 0.0);
-    for (const BlockState& st : blocks_)
+    for (const BlockState& st : sums_.blocks)
       for (std::size_t cell = 0; cell < m.n_cells; ++cell) onset[cell] += st.sums[cell * kSumMetrics + sum_isolation_onset];
   }
   auto snap = programmes_.run_month(month_, coupling_.feedback(), coupling_.inputs, m.flows, cell_people, onset,
@@ -648,7 +466,7 @@ void Simulation::read_running_sums(Month& m) {
   const std::size_t zones = m.women.size();
   MonthFlows& flows = m.flows;
   for (std::size_t b = 0; b < m.n_blocks; ++b) {
-    const BlockState& st = blocks_[b];
+    const BlockState& st = sums_.blocks[b];
     for (std::size_t cell = 0; cell < m.n_cells; ++cell) {
       const double* sum = &st.sums[cell * kSumMetrics];
       if (sum[sum_people] == 0.0) continue;
@@ -699,7 +517,7 @@ void Simulation::pass_over_people(Month& m) {
   const bool counting_stocks_in_pass = m.counting_stocks_in_pass;
   const std::size_t programme_values = programmes_.size() * kProgrammeMetrics;
   for_each_block(n, [&](std::size_t b, std::size_t begin, std::size_t end) {
-    BlockState& st = blocks_[b];
+    BlockState& st = sums_.blocks[b];
     st.clear_month(n_cells);
     if (st.programme.size() != programme_values) st.programme.assign(programme_values, 0.0);
     ChannelDraws draws;
@@ -714,11 +532,11 @@ void Simulation::pass_over_people(Month& m) {
       if (settings_.person_ledger) ledger_activity(i, st);
       if ((pop_.age_months[i] + 1) % 12 == 0) {
         // Birthday: the person's contribution moves to their new age.
-        const Cached before = cached(i);
+        const Cached before = sums_.cached(i);
         const std::uint16_t age_months = ++pop_.age_months[i];
         if (age_months == kAdultAge * 12) draw_adult_risk_factors(pop_, i, world_, prevalence_, key_, t);
         refresh_at(i, t);
-        add_difference(st, i, before);
+        sums_.add_difference(st, i, before);
       } else {
         ++pop_.age_months[i];
       }
@@ -760,7 +578,7 @@ void Simulation::combine_blocks(Month& m) {
   const std::size_t programme_values = programmes_.size() * kProgrammeMetrics;
   std::vector<double>& ledger = programmes_.month_metrics();
   for (std::size_t b = 0; b < m.n_blocks; ++b) {
-    const BlockState& st = blocks_[b];
+    const BlockState& st = sums_.blocks[b];
     for (std::size_t k = st.first_cell * kFlowMetrics; k < st.end_cell * kFlowMetrics; ++k) m.flows.cells[k] += st.events[k];
     for (std::size_t k = 0; k < kLifeTableCells; ++k) {
       m.flows.deaths[k] += st.deaths[k];
@@ -775,7 +593,7 @@ void Simulation::combine_blocks(Month& m) {
   snap.after_month = *pending_snapshot_;
   snap.cells.assign(m.n_cells * kStockMetrics, 0.0);
   for (std::size_t b = 0; b < m.n_blocks; ++b) {
-    const BlockState& st = blocks_[b];
+    const BlockState& st = sums_.blocks[b];
     for (std::size_t k = st.first_cell * kStockMetrics; k < st.end_cell * kStockMetrics; ++k) snap.cells[k] += st.stocks[k];
   }
   for (double& x : snap.cells) x *= weight_;
@@ -894,7 +712,7 @@ void Simulation::end_month() {
   }
   if (month_ % 12 == 0) {
     pop_.compact();
-    rebuild_block_sums();
+    sums_.rebuild();
   }
 }
 

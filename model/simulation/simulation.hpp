@@ -51,6 +51,7 @@
 #include "model/people/synthesis.hpp"
 #include "model/system/system.hpp"
 #include "model/people/wider.hpp"
+#include "model/simulation/running_sums.hpp"
 #include "model/world/world.hpp"
 
 #include <atomic>
@@ -125,72 +126,7 @@ class Simulation final : private ProgrammeHost {
   const std::vector<IcpFeedback>& feedback() const { return coupling_.feedback(); }
 
  private:
-  /// Running sums, per block of people, of what the people alive at the start of a month
-  /// contribute to it (person-months, expected deaths, utility, expected activity). They
-  /// change only when a person's state changes (a birthday, an event, an arrival), so the
-  /// monthly pass does not read every person's activity. Plus this month's event counts.
-  enum SumMetric : int {
-    sum_people = 0,
-    sum_expected_deaths,
-    sum_utility,
-    sum_isolation_onset,  // onset hazard of the non-isolated (kept only when an area programme acts on it)
-    sum_working_age,      // the economy (model/people/wider.hpp)
-    sum_employed,
-    sum_out_of_work_ill_health,
-    sum_absence_days,     // expected a month
-    sum_carers,           // unpaid carers, and those strained
-    sum_strained_carers,
-    sum_tally_first,
-    kSumMetrics = sum_tally_first + kTallies
-  };
-  struct BlockState {
-    std::vector<double> sums;                      // cells x kSumMetrics
-    std::array<double, kLifeTableCells> people{};  // by quintile x sex x age group
-    std::vector<double> women;                     // aged 15-44, by zone
-    std::vector<double> women_smokers;             // of whom smoke, by zone
-    std::vector<double> events;                    // cells x kFlowMetrics, this month
-    std::array<double, kLifeTableCells> deaths{}, leavers{};  // this month
-    std::array<double, kLifeTableCells> limited{};            // running: people with an activity limitation
-    std::array<double, kLifeTableCells> limited_leavers{};    // this month
-    std::vector<double> stocks;                    // cells x kStockMetrics, in snapshot months
-    std::vector<double> programme;                 // programmes x kProgrammeMetrics, this month
-    std::size_t first_cell = 0, end_cell = 0;      // cells with events or stocks this month
-    void clear_month(std::size_t n_cells);
-    void touch(std::size_t cell) {
-      if (cell < first_cell) first_cell = cell;
-      if (cell + 1 > end_cell) end_cell = cell + 1;
-    }
-  };
   void refresh_at(std::size_t i, int month);
-  void contribute(BlockState& b, std::size_t i, double sign) const;
-  /// What a person's cached state contributes to the sums, kept across a refresh so that
-  /// only the difference is added.
-  struct Cached {
-    float death = 0, utility = 0;
-    std::array<float, kRandomTallies> tally{};
-    CareSetting care = CareSetting::home;
-    int age = 0;
-    float isolation_onset = 0;
-    std::uint8_t frailty = 0, conditions = 0;  // what the activity-limitation state depends on (with age)
-    std::uint8_t risk = 0;                     // smoking (women aged 15-44) and the family bit
-    std::uint8_t carer = 0;                    // carer_code
-  };
-  /// The person's place in the labour market at this age and health. `is_limited`: the
-  /// activity-limitation state at that age and health.
-  WorkState work_state(std::size_t i, int age, std::uint8_t conditions, bool is_limited) const;
-  void add_work(double* row, WorkState work, int sex, double sign) const;
-  /// The person's unpaid carer, with this month's memberships: bit 0 has one, bit 1 strained.
-  std::uint8_t carer_code(std::size_t i) const;
-  /// Whether the person lives with an activity-limiting illness now (model/people/health_state.hpp),
-  /// or would at this age, frailty and set of conditions.
-  bool limited(std::size_t i) const;
-  bool limited_with(std::size_t i, int age, int frailty, std::uint8_t conditions) const;
-  /// The person's isolation onset hazard before programme effects (0 if isolated).
-  float isolation_onset_base(std::size_t i) const;
-  Cached cached(std::size_t i) const;
-  void add_difference(BlockState& b, std::size_t i, const Cached& before) const;
-  void rebuild_block_sums();
-  BlockState& block_of(std::size_t i);
   /// The events of the channels in `mask` (bit c: channel c's word is outside its window).
   void resolve(std::size_t i, BlockState& b, const std::array<std::uint32_t, 4>& words, unsigned mask);
   /// RunSettings::verify_windows: throws if a word inside the person's window has an event.
@@ -200,7 +136,7 @@ class Simulation final : private ProgrammeHost {
   void add_person(std::uint32_t id, int zone, int age_years, int sex, bool newborn, bool low_birth_weight = false);
   Snapshot snapshot(int after_month) const;
   // ---- what the programme engine asks of the run (ProgrammeHost)
-  void before_change(std::size_t i) override { change_before_ = cached(i); }
+  void before_change(std::size_t i) override { change_before_ = sums_.cached(i); }
   void after_change(std::size_t i) override;
   void count_stocks(std::size_t i, double* row) const override;
   // ---- the month's pipeline (step(), in this order; the table at the top of this file)
@@ -260,7 +196,7 @@ class Simulation final : private ProgrammeHost {
   double weight_ = 1;
   RunOutput out_;
   std::vector<double> person_cost_;  // by person id (ledger mode)
-  std::vector<BlockState> blocks_;  // fixed blocks of kBlockSize people (rebuilt after compaction)
+  RunningSums sums_;  // what the people alive contribute, by fixed blocks of kBlockSize people
   std::optional<int> pending_snapshot_;  // month whose end-of-month stocks the next month's pass counts
   /// The funded interventions (model/programmes/engine.hpp).
   ProgrammeEngine programmes_;

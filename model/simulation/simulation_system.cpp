@@ -20,7 +20,7 @@ void Simulation::setup_system() {
   // By cell: expected tallies from the running sums; emergency admissions, their bed-days
   // and adults from one pass over the people, combined in block order.
   std::vector<std::array<double, kTallies + 3>> cell(n_cells);  // tallies, admissions, bed-days, adults
-  for (const BlockState& st : blocks_)
+  for (const BlockState& st : sums_.blocks)
     for (std::size_t c = 0; c < n_cells; ++c)
       for (int k = 0; k < kTallies; ++k) cell[c][static_cast<std::size_t>(k)] += st.sums[c * kSumMetrics + static_cast<std::size_t>(sum_tally_first + k)];
   const std::size_t blocks = block_count(pop_.size());
@@ -57,7 +57,7 @@ void Simulation::setup_system() {
     b.emergency_admissions += admissions;
     b.emergency_bed_days += cell[c][kTallies + 1] * weight_;
     b.adults += cell[c][kTallies + 2] * weight_;
-    for (const BlockState& st : blocks_) b.residents += st.sums[c * kSumMetrics + sum_people] * weight_;
+    for (const BlockState& st : sums_.blocks) b.residents += st.sums[c * kSumMetrics + sum_people] * weight_;
     double cost[kPayers] = {};
     attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[zone])], t.data(), admissions, cost);
     for (int k = 0; k < kPayers; ++k) b.cost[static_cast<std::size_t>(k)] += cost[k];
