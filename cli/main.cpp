@@ -1,5 +1,6 @@
 // shiftsim: the command line. Parses arguments and calls the commands; nothing else.
 #include "cli/commands.hpp"
+#include "model/core/types.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -69,7 +70,7 @@ int main(int argc, char** argv) {
                       "(instant, deterministic, no interventions; default scale 0.1 for the averages)")
       ->check(CLI::IsMember({"hybrid", "sd"}))
       ->capture_default_str();
-  run_cmd->add_option("--years", run.years, "Years to simulate (default: the scenario's)")->check(CLI::Range(1, 50));
+  run_cmd->add_option("--years", run.years, "Years to simulate (default: the scenario's)")->check(CLI::Range(1, shiftsim::model::kMaxYears));
   run_cmd->add_option("--db", run.db, "Results database file (SQLite)")->capture_default_str();
   run_cmd->add_flag("--json", run.json, "Print a machine-readable JSON summary on stdout instead of the table");
 
@@ -126,11 +127,11 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--threads,-t", compare.threads, "Threads to use (default: all cores); results do not depend on it")
       ->check(CLI::Range(0, 1024));
   compare_cmd->add_option("--scale", compare.scale, "Share of residents simulated (default: the baseline's)")->check(CLI::Range(1e-4, 1.0));
-  compare_cmd->add_option("--years", compare.years, "Years to simulate (default: the baseline's)")->check(CLI::Range(1, 50));
+  compare_cmd->add_option("--years", compare.years, "Years to simulate (default: the baseline's)")->check(CLI::Range(1, shiftsim::model::kMaxYears));
   compare_cmd->add_option("--plan-years", compare.plan_years,
                           "Years of the plan whose figures are also given on their own when --years is longer, to see the "
                           "pay-back (default: the baseline's years)")
-      ->check(CLI::Range(1, 50));
+      ->check(CLI::Range(1, shiftsim::model::kMaxYears));
   compare_cmd->add_option("--db", compare.db, "Results database file (SQLite)")->capture_default_str();
   compare_cmd->add_flag("--independent-streams", compare.independent_streams,
                         "Give each arm its own seed instead of common random numbers (only to show the variance CRN removes)");

@@ -113,6 +113,10 @@ inline constexpr int kFunders = 4;
 inline constexpr std::array<const char*, kFunders> kFunderNames{"nhs", "council", "public_health", "pooled"};
 constexpr std::size_t funder_index(Funder f) { return static_cast<std::size_t>(f); }
 
+/// The longest horizon a run may have, in years: the arrival ids' capacity (model/people/
+/// arrivals.hpp) and the scenario schema's `years` maximum are set for it.
+inline constexpr int kMaxYears = 25;
+
 /// Calendar month (1-12) and year of model month t (t = 0 is July of the start year).
 struct CalendarMonth {
   int year, month;

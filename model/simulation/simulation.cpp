@@ -33,8 +33,8 @@ long poisson(CounterEngine& e, double mean) {
 Simulation::Simulation(const World& world, RunSettings settings)
     : world_(world), settings_(std::move(settings)), key_{settings_.seed, settings_.replicate} {
   const auto t0 = std::chrono::steady_clock::now();
-  if (settings_.months < 1 || settings_.months > 25 * 12)
-    throw InputError("the horizon must be 1 to 300 months, not " + std::to_string(settings_.months));
+  if (settings_.months < 1 || settings_.months > kMaxYears * 12)
+    throw InputError("the horizon must be 1 to " + std::to_string(kMaxYears * 12) + " months, not " + std::to_string(settings_.months));
   if (settings_.start_year != world.region->base_year)
     throw InputError("start year " + std::to_string(settings_.start_year) + " is not the region data's base year (" +
                      std::to_string(world.region->base_year) + "): the population is known only at mid-" +

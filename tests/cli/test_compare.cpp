@@ -200,6 +200,14 @@ TEST_CASE("cli: compare and export refuse bad input with exit 2 and store nothin
   CHECK(run_cli("export --comparison 99 --db f.db", dir.path()).code == 2);
   CHECK(run_cli("export --run 1 --format pdf --db f.db", dir.path()).code == 2);
   CHECK(run_cli("report --run 1 --db missing.db", dir.path()).code == 2);
+  // A horizon beyond the model's 25 years is refused by the option that asked for it.
+  for (const std::string& cmd : {"run '" + scenario("baseline.json") + "'",
+                                "compare '" + scenario("baseline.json") + "' '" + scenario("shift1_prevention.json") + "'"}) {
+    r = run_cli(cmd + " --years 26 --scale 0.01 --db y.db", dir.path());
+    CHECK(r.code == 2);
+    CHECK(read(dir.path() / "stderr.txt").find("--years") != std::string::npos);
+  }
+  CHECK(try_query(dir.path() / "y.db", "SELECT COUNT(*) FROM runs") <= 0);
 }
 
 TEST_CASE("cli: metrics prints every outcome with its unit and definition") {
