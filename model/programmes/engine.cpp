@@ -3,6 +3,7 @@
 
 #include "model/core/errors.hpp"
 #include "model/core/parallel.hpp"
+#include "model/people/events.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -350,14 +351,13 @@ void ProgrammeEngine::enrol(std::size_t k, std::size_t i, MonthFlows& flows, Pro
     switch (kOneOffKinds[j]) {
       case EffectKind::quit_smoking:
         if (pop.smoking(i) == Smoking::current) {
-          risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::smoking_mask)) | static_cast<unsigned>(Smoking::ex));
+          set_smoking(pop, i, Smoking::ex);
           row[pg_quit_smoking] += 1;
         }
         break;
       case EffectKind::lose_weight:
         if (pop.weight(i) != Weight::healthy) {
-          const int w = static_cast<int>(pop.weight(i)) - 1;
-          risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::weight_mask)) | (w << risk_bits::weight_shift));
+          change_weight(pop, i, -1);
           row[pg_lost_weight] += 1;
         }
         break;

@@ -6,7 +6,6 @@
 #include "model/core/parallel.hpp"
 
 #include <boost/random/discrete_distribution.hpp>
-#include <boost/random/geometric_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
 
 #include <algorithm>
