@@ -146,7 +146,34 @@ Parameters read_parameters(const ParameterTable& t) {
         r.get("mortality.hr.condition." + std::string(kConditionNames[static_cast<std::size_t>(c)]));
   p.mortality_hr_conditions_cap = r.get("mortality.hr.conditions_cap");
   p.mortality_hr_person_cap = r.get("mortality.hr.person_cap");
-  p.mortality_hr_smoking = {1.0, r.get("mortality.hr.smoking.current"), r.get("mortality.hr.smoking.ex")};
+  p.care_home_deaths_per_resident_year = r.get("mortality.care_home.deaths_per_resident_year");
+  p.care_home_first_year_ratio = r.get("mortality.hr.care_home.ratio_first_year");
+  p.mortality_calibrate_care_home = r.get("mortality.calibrate_care_home_deaths") > 0.5;
+  p.mortality_hr_smoking_current = r.get("mortality.hr.smoking.current");
+  p.mortality_ex_share_cvd = r.get("mortality.smoking.ex_curve_share.cvd");
+  p.mortality_ex_share_copd = r.get("mortality.smoking.ex_curve_share.copd");
+  if (p.mortality_ex_share_cvd + p.mortality_ex_share_copd > 1)
+    throw ParameterError("mortality.smoking.ex_curve_share.cvd + .copd must be at most 1 (the cancer curve takes the rest), not " +
+                         std::to_string(p.mortality_ex_share_cvd + p.mortality_ex_share_copd));
+  // The curves of excess risk remaining: one row per completed year since quitting, as long as
+  // the curve is above zero; zero after its last row and from kQuitYearsTop on.
+  for (int k = 0; k < kCessationCurves; ++k) {
+    const std::string prefix = "smoking.excess_remaining." + std::string(kCessationCurveNames[static_cast<std::size_t>(k)]) + ".y";
+    double previous = 1;
+    for (int y = 0; y < kQuitYearsTop; ++y) {
+      char name[96];
+      std::snprintf(name, sizeof name, "%s%02d", prefix.c_str(), y);
+      if (!t.contains(name)) {
+        if (y == 0) throw ParameterError("the parameter table has no " + std::string(name) + " (the first year of the curve)");
+        break;
+      }
+      const double v = r.get(name);
+      if (v > previous)
+        throw ParameterError(std::string(name) + " is " + std::to_string(v) + ", above the year before (" + std::to_string(previous) +
+                             "): the excess risk remaining after quitting cannot rise");
+      p.smoking_excess_remaining[static_cast<std::size_t>(k)][static_cast<std::size_t>(y)] = previous = v;
+    }
+  }
   p.mortality_hr_frailty = frailty_values(r, "mortality.hr.frailty");
   p.mortality_apply_trend = r.get("mortality.apply_trend") > 0.5;
   p.mortality_calibrate_to_observed = r.get("mortality.calibrate_to_observed_deaths") > 0.5;
@@ -174,7 +201,14 @@ Parameters read_parameters(const ParameterTable& t) {
   p.smoking_current = r.profile("risk.smoking.current", 0.01);
   p.smoking_ex = r.profile("risk.smoking.ex", 0.01);
   p.smoking_deprivation_ratio = r.get("risk.smoking.deprivation_ratio_q1_to_q5");
-  p.smoking_relapse_per_year = r.get("risk.smoking.relapse_per_year");
+  p.smoking_historical_decline_per_year = r.get("risk.smoking.historical_decline_per_year");
+  // Relapse by completed years since quitting: years 0-10 one row each, 11 on one row.
+  for (int y = 0; y < kQuitYears; ++y) {
+    char name[64];
+    std::snprintf(name, sizeof name, "risk.smoking.relapse.y%02d", y);
+    p.smoking_relapse_by_year[static_cast<std::size_t>(y)] =
+        y <= 10 ? r.get(name) : (y == 11 ? r.get("risk.smoking.relapse.y11_plus") : p.smoking_relapse_by_year[11]);
+  }
   p.overweight_or_obese = r.profile("risk.weight.overweight_or_obese", 0.01);
   p.obese = r.profile("risk.weight.obese", 0.01);
   p.overweight_or_obese_anchor = r.anchor("risk.weight.overweight_or_obese");
@@ -203,7 +237,10 @@ Parameters read_parameters(const ParameterTable& t) {
     for (int s = 0; s < kSexes; ++s)
       for (int f = 0; f < kRrFactorCount; ++f) {
         const std::string name = key + ".rr." + rr_factor_name(f) + "." + std::string(kSexNames[static_cast<std::size_t>(s)]);
-        p.incidence_rr[cu][static_cast<std::size_t>(s)][static_cast<std::size_t>(f)] = t.contains(name) ? r.get(name) : 1.0;
+        // An ex-smoker's relative risk follows the years since quitting (Multipliers::incidence_ex);
+        // the table's ex-smoker rows are its base-year stock means, derived.
+        p.incidence_rr[cu][static_cast<std::size_t>(s)][static_cast<std::size_t>(f)] =
+            f != rr_smoking_ex && t.contains(name) ? r.get(name) : 1.0;
       }
   }
   p.cmd_recovery_per_year = r.get("condition.cmd.recovery_per_year");

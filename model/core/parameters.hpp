@@ -44,6 +44,17 @@ enum RiskFactorForRr : std::uint8_t {
   kRrFactorCount
 };
 
+/// The curves of excess risk remaining after quitting smoking (Kontis 2014), and the one each
+/// condition with a smoking relative risk follows.
+enum CessationCurve : std::uint8_t { curve_cvd = 0, curve_copd, curve_cancer, kCessationCurveCount };
+inline constexpr int kCessationCurves = kCessationCurveCount;
+inline constexpr std::array<std::string_view, kCessationCurves> kCessationCurveNames{"cvd", "copd", "cancer"};
+inline constexpr CessationCurve cessation_curve(int condition) {
+  return condition == coronary_heart_disease || condition == stroke || condition == type2_diabetes || condition == hypertension
+             ? curve_cvd
+             : (condition == copd ? curve_copd : curve_cancer);
+}
+
 struct BinaryRiskParameters {
   AgeSexProfile prevalence;        // proportion
   double deprivation_ratio = 1;    // prevalence Q1 / Q5
@@ -55,7 +66,12 @@ struct Parameters {
   std::array<double, kConditions> mortality_hr_condition{};
   double mortality_hr_conditions_cap = 0;
   double mortality_hr_person_cap = 0;
-  std::array<double, 3> mortality_hr_smoking{};  // by Smoking
+  double care_home_deaths_per_resident_year = 0;  // calibration target, residents 65+
+  double care_home_first_year_ratio = 1;          // first-year / later mortality multiplier
+  bool mortality_calibrate_care_home = true;      // false: the care-home multipliers are 1
+  double mortality_hr_smoking_current = 1;
+  /// Weights of the CVD and COPD curves in the all-cause curve after quitting (cancers: the rest).
+  double mortality_ex_share_cvd = 0, mortality_ex_share_copd = 0;
   std::array<double, kFrailtyLevels> mortality_hr_frailty{};
   bool mortality_apply_trend = true;
   bool mortality_calibrate_to_observed = true;
@@ -70,7 +86,11 @@ struct Parameters {
   // --- risk factors
   AgeSexProfile smoking_current, smoking_ex;  // proportions
   double smoking_deprivation_ratio = 1;
-  double smoking_relapse_per_year = 0;
+  /// Share of a current smoker's excess risk that remains [curve][completed years since quitting].
+  std::array<std::array<double, kQuitYears>, kCessationCurves> smoking_excess_remaining{};
+  /// Annual relapse probability by completed years since quitting (the last: that year on).
+  std::array<double, kQuitYears> smoking_relapse_by_year{};
+  double smoking_historical_decline_per_year = 0;
   AgeSexProfile overweight_or_obese, obese;  // proportions (anchored)
   ProfileAnchor overweight_or_obese_anchor, obese_anchor;
   double overweight_deprivation_ratio = 1, obese_deprivation_ratio = 1;

@@ -17,6 +17,8 @@ void for_each_field(Population& p, F&& f) {
   f(p.death_probability);
   f(p.utility);
   for (auto& t : p.expected_tally) f(t);
+  f(p.quit_age_months);
+  f(p.care_home_entry_age_months);
 }
 }  // namespace
 
@@ -25,7 +27,10 @@ void Population::reserve(std::size_t n) {
 }
 
 void Population::resize(std::size_t n) {
+  const std::size_t old = size();
   for_each_field(*this, [n](auto& v) { v.resize(n); });
+  // New people have no clock running (0 would be a quit or a move at birth).
+  for (std::size_t i = old; i < n; ++i) quit_age_months[i] = care_home_entry_age_months[i] = kNoClock;
 }
 
 void Population::compact() {
@@ -46,6 +51,8 @@ void Population::compact() {
       death_probability[out] = death_probability[i];
       utility[out] = utility[i];
       for (auto& t : expected_tally) t[out] = t[i];
+      quit_age_months[out] = quit_age_months[i];
+      care_home_entry_age_months[out] = care_home_entry_age_months[i];
     }
     ++out;
   }
@@ -67,6 +74,8 @@ std::size_t Population::bytes_per_agent() const {
   add(death_probability);
   add(utility);
   for (const auto& t : expected_tally) add(t);
+  add(quit_age_months);
+  add(care_home_entry_age_months);
   return bytes;
 }
 

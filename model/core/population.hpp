@@ -127,6 +127,12 @@ struct Population {
   PersonArray<float> death_probability;    // this month's probability of death, cached
   PersonArray<float> utility;              // EQ-5D utility, cached
   PersonArray<float> expected_tally[kRandomTallies];  // expected monthly count of each random tally, cached
+  /// Two clocks, as the age in months at the event (kNoClock: none): when an ex-smoker quit
+  /// (their excess risks fall and their relapse rate changes with the years since), and when a
+  /// care-home resident moved in, or would have but for a programme (mortality is highest in
+  /// the first year of a stay).
+  PersonArray<std::uint16_t> quit_age_months;
+  PersonArray<std::uint16_t> care_home_entry_age_months;
 
   std::size_t size() const { return id.size(); }
   void reserve(std::size_t n);
@@ -150,6 +156,27 @@ struct Population {
   }
   int activation(std::size_t i) const { return 1 + ((status[i] & status_bits::activation_mask) >> status_bits::activation_shift); }
   bool has(std::size_t i, Condition c) const { return conditions[i] & (1u << c); }
+  /// Completed years since an ex-smoker quit, at most kQuitYearsTop (0 for anyone else).
+  int quit_years(std::size_t i) const { return quit_years_at(age_months[i], quit_age_months[i]); }
+  static int quit_years_at(std::uint16_t age_months, std::uint16_t quit_age) {
+    if (quit_age == kNoClock || quit_age > age_months) return 0;
+    const int y = (age_months - quit_age) / 12;
+    return y < kQuitYearsTop ? y : kQuitYearsTop;
+  }
+  /// Care-home stay band, from the clock of the move (or of a move a programme averted): 0 none,
+  /// 1 in the first year since, 2 later.
+  int care_band(std::size_t i) const {
+    const std::uint16_t entry = care_home_entry_age_months[i];
+    if (entry == kNoClock) return 0;
+    return age_months[i] - entry < 12 ? 1 : 2;
+  }
+  /// Whether age `age_months` is an anniversary at which a clock moves the person's rates on: a
+  /// whole year since quitting (up to kQuitYearsTop years), or the first year of a care-home stay.
+  bool clock_anniversary(std::size_t i, std::uint16_t age) const {
+    const int q = static_cast<int>(age) - static_cast<int>(quit_age_months[i]);
+    const int c = static_cast<int>(age) - static_cast<int>(care_home_entry_age_months[i]);
+    return (q > 0 && q <= 12 * kQuitYearsTop && q % 12 == 0) || c == 12;
+  }
 };
 
 /// Packing helpers.

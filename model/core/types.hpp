@@ -15,6 +15,13 @@ inline constexpr std::array<std::string_view, kSexes> kSexNames{"male", "female"
 /// Single years of age 0..kMaxAge; kMaxAge stands for "kMaxAge and over" in rate tables.
 inline constexpr int kMaxAge = 100;
 inline constexpr int kAges = kMaxAge + 1;
+
+/// An unset clock (model/core/population.hpp: Population::quit_age_months, care_home_entry_age_months).
+inline constexpr std::uint16_t kNoClock = 0xFFFF;
+/// Years since quitting are counted up to this; from it on, an ex-smoker's rates no longer change.
+inline constexpr int kQuitYearsTop = 40;
+inline constexpr int kQuitYears = kQuitYearsTop + 1;
+
 inline constexpr int kAdultAge = 18;  // risk factors are modelled from 18 (the APS/Active Lives base)
 
 /// Event channels: the words of a person's month (model/people/channels.hpp).

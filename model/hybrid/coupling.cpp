@@ -8,12 +8,14 @@
 namespace shiftsim::model {
 
 void Coupling::setup(const World& world, std::vector<IcpInputs> base, double region_spend, const std::vector<CoupledProgramme>& programmes,
-                     const FinancePolicy& finance, double care_home_weeks_per_month, SystemOutput& out) {
+                     const FinancePolicy& finance, double care_home_weeks_per_month, double care_home_mean_stay_months, SystemOutput& out) {
   world_ = &world;
   programmes_ = programmes;
   finance_ = finance;
   care_home_weeks_per_month_ = care_home_weeks_per_month;
   sys_ = SystemParameters::from(world.table);
+  // The agents' mean stay (derived in the calibration), not a figure set apart from them.
+  sys_.care_home_mean_stay_months = care_home_mean_stay_months;
   const auto n_icps = world.region->icps.size();
   const std::size_t P = programmes.size();
   zone_icp_.clear();

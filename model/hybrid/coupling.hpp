@@ -34,7 +34,7 @@ class Coupling {
   /// `region_spend`: the region's base-year NHS and council spend a month, which shares the
   /// starting gap among the ICPs.
   void setup(const World& world, std::vector<IcpInputs> base, double region_spend, const std::vector<CoupledProgramme>& programmes,
-             const FinancePolicy& finance, double care_home_weeks_per_month, SystemOutput& out);
+             const FinancePolicy& finance, double care_home_weeks_per_month, double care_home_mean_stay_months, SystemOutput& out);
 
   /// Agents -> stocks: this month's activity, costs, intervention spend, cashable savings and
   /// programme inputs of each ICP. `ledger`: the interventions' ledger (this month last).

@@ -27,6 +27,9 @@ struct Calibrated {
   DemographyRates demography;
   std::vector<Diagnostic> diagnostics;
   std::vector<std::pair<std::string, double>> derived_parameters;  // for the parameter table
+  /// Mean stay of a care-home entrant with the base year's residents' death rates (months): how
+  /// long an avoided move keeps saving care-home weeks in the system model.
+  double care_home_mean_stay_months = 0;
 };
 
 Calibrated calibrate(const World& world, const SynthesisResult& synthesis, double scale);

@@ -52,17 +52,27 @@ int channel_of(Event e) {
 void reserve_slots(RateTables& rt, const Multipliers& m) {
   // The largest incidence relative risk of each condition, by sex, over every risk byte and
   // hypertension / diabetes status.
-  std::array<std::array<float, kConditions>, kSexes> largest{};
+  // An ex-smoker's row is the never-smoker's times incidence_ex, whose largest value (the
+  // first year after quitting) bounds it.
+  std::array<std::array<float, kConditions>, kSexes> largest{}, ex_largest{};
   for (int s = 0; s < kSexes; ++s)
-    for (const auto& by_risk : m.incidence[static_cast<std::size_t>(s)])
-      for (const auto& row : by_risk)
+    for (const auto& by_years : m.incidence_ex[static_cast<std::size_t>(s)])
+      for (std::size_t k = 0; k < static_cast<std::size_t>(kConditions); ++k)
+        ex_largest[static_cast<std::size_t>(s)][k] = std::max(ex_largest[static_cast<std::size_t>(s)][k], by_years[k]);
+  for (int s = 0; s < kSexes; ++s)
+    for (int risk = 0; risk < kRiskBytes; ++risk) {
+      const bool ex = static_cast<Smoking>(risk & risk_bits::smoking_mask) == Smoking::ex;
+      for (const auto& row : m.incidence[static_cast<std::size_t>(s)][static_cast<std::size_t>(risk)])
         for (std::size_t k = 0; k < static_cast<std::size_t>(kConditions); ++k)
-          largest[static_cast<std::size_t>(s)][k] = std::max(largest[static_cast<std::size_t>(s)][k], row[k]);
+          largest[static_cast<std::size_t>(s)][k] =
+              std::max(largest[static_cast<std::size_t>(s)][k], ex ? row[k] * ex_largest[static_cast<std::size_t>(s)][k] : row[k]);
+    }
+  const float relapse = *std::max_element(rt.smoking_relapse.begin(), rt.smoking_relapse.end());
   for (std::size_t cell = 0; cell < rt.cells.size(); ++cell) {
     CellRates& c = rt.cells[cell];
     const std::size_t sex = (cell / kAges) % kSexes;
     for (std::size_t k = 0; k < static_cast<std::size_t>(kConditions); ++k) c.incidence_reserved[k] = c.incidence[k] * largest[sex][k];
-    c.smoking_reserved = std::max({c.smoking_initiation, c.smoking_relapse, c.smoking_quit + rt.smoking_extra_quit});
+    c.smoking_reserved = std::max({c.smoking_initiation, relapse, c.smoking_quit + rt.smoking_extra_quit});
     c.weight_up_reserved = std::max(c.weight_up1, c.weight_up2);
     c.weight_down_reserved = std::max(c.weight_down1, c.weight_down2);
     c.inactive_reserved = std::max(c.inactive_on, c.inactive_off);
@@ -81,9 +91,11 @@ ChannelWindow channel_window(const Hazards& b, const CellRates& c) {
     const float over = h[incidence(k)] - c.incidence_reserved[static_cast<std::size_t>(k)];
     if (over > 0.f) conditions += over;
   }
-  const std::array<float, kChannels> lo{c.emigration + h[ev(ev_death)], h[ev(ev_emergency_admission)], conditions,
+  // Channel 1's bottom holds the admission's need, so that an admission a programme averts is resolved too.
+  const std::array<float, kChannels> lo{c.emigration + h[ev(ev_death)], std::max(h[ev(ev_emergency_admission)], b.emergency_need), conditions,
                                         c.behaviour_stack + h[ev(ev_drinking_toggle)]};
-  const std::array<float, kChannels> top{h[ev(ev_frailty_progression)], h[ev(ev_care_move)],
+  // Channel 1's top holds the care-home need, so that a move a programme averts is resolved too.
+  const std::array<float, kChannels> top{h[ev(ev_frailty_progression)], std::max(h[ev(ev_care_move)], b.care_need),
                                          h[incidence(common_mental_disorder)] + h[ev(ev_cmd_recovery)], h[ev(ev_isolation_toggle)]};
   ChannelWindow w;
   for (std::size_t k = 0; k < static_cast<std::size_t>(kChannels); ++k) {

@@ -31,10 +31,15 @@ void admit_emergency(Population& pop, std::size_t i, int month, const CellRates&
   out.delayed_bed_days = delayed;
   out.delay_cut = fx && delayed_multiplier != 1.0;
   const double care_home_after = c.care_home_after_admission * (fx ? fx->m[pm_care_home] : 1.0);
-  if (pop.care(i) != CareSetting::care_home && e.uniform() < care_home_after) {
-    set_care(pop, i, CareSetting::care_home);
-    row[fm_care_home_moves] += 1;
-    row[fm_care_home_moves_after_admission] += 1;
+  if (pop.care(i) != CareSetting::care_home) {
+    const double u = discharge_to_care_home_draw(key, pop, i, month);
+    if (u < care_home_after) {
+      set_care(pop, i, CareSetting::care_home);
+      row[fm_care_home_moves] += 1;
+      row[fm_care_home_moves_after_admission] += 1;
+    } else if (fx && u < c.care_home_after_admission * fx->care_home_base) {
+      avert_care_home_move(pop, i);
+    }
   }
 }
 

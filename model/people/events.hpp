@@ -33,6 +33,14 @@ struct EventEffects {
 };
 
 
+/// The uniform that decides whether person i's emergency admission in `month` ends in a move
+/// into a care home: its own stream, so that it is the same draw in every arm however the
+/// stay's draws went, and so that an admission a programme averts can still be asked whether
+/// it would have ended in a care home.
+inline double discharge_to_care_home_draw(const RandomKey& key, const Population& pop, std::size_t i, int month) {
+  return to_unit_open(philox_words(key, pop.id[i], static_cast<std::uint32_t>(month), Purpose::discharge_destination)[0]);
+}
+
 // The handlers, one per event.
 /// An emergency admission: its bed-days (a zero-day share, else geometric around the cell's
 /// mean stay stretched by the system and programmes), their delayed part, and a move into a
@@ -40,8 +48,11 @@ struct EventEffects {
 void admit_emergency(Population& pop, std::size_t i, int month, const CellRates& c, const Parameters& p, const RandomKey& key,
                      const StayFeedback& stay, const PersonEffects* fx, double* row, EventEffects& out);
 
+/// Moves person i to care setting s; a move into a care home starts the stay's clock (unless
+/// a move a programme averted started it already).
 inline void set_care(Population& pop, std::size_t i, CareSetting s) {
   std::uint8_t& status = pop.status[i];
+  if (s == CareSetting::care_home && pop.care_home_entry_age_months[i] == kNoClock) pop.care_home_entry_age_months[i] = pop.age_months[i];
   status = static_cast<std::uint8_t>((status & static_cast<std::uint8_t>(~status_bits::care_mask)) | (static_cast<unsigned>(s) << status_bits::care_shift));
 }
 
@@ -49,8 +60,12 @@ inline void recover_from_common_mental_disorder(Population& pop, std::size_t i) 
   pop.conditions[i] = static_cast<std::uint8_t>(pop.conditions[i] & ~(1u << common_mental_disorder));
 }
 
+/// Sets person i's smoking status: quitting starts the years-since-quitting clock, starting
+/// again (relapse) stops it.
 inline void set_smoking(Population& pop, std::size_t i, Smoking s) {
   std::uint8_t& risk = pop.risk[i];
+  if (s == Smoking::ex && pop.smoking(i) != Smoking::ex) pop.quit_age_months[i] = pop.age_months[i];
+  if (s != Smoking::ex) pop.quit_age_months[i] = kNoClock;
   risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::smoking_mask)) | static_cast<unsigned>(s));
 }
 
@@ -59,6 +74,12 @@ inline void change_weight(Population& pop, std::size_t i, int step) {
   std::uint8_t& risk = pop.risk[i];
   const int w = std::clamp(static_cast<int>(pop.weight(i)) + step, 0, 2);
   risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::weight_mask)) | (w << risk_bits::weight_shift));
+}
+
+/// A care-home move a programme averted: the person stays where they are, but their need, and
+/// the mortality that goes with it, starts its clock (Population::care_band).
+inline void avert_care_home_move(Population& pop, std::size_t i) {
+  if (pop.care_home_entry_age_months[i] == kNoClock) pop.care_home_entry_age_months[i] = pop.age_months[i];
 }
 
 /// Home -> home care -> care home.

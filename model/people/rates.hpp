@@ -47,7 +47,7 @@ struct CellRates {
   float emergency = 0;    // x Multipliers::emergency
   std::array<float, kConditions> incidence{};  // x incidence RR
   float cmd_recovery = 0;
-  float smoking_initiation = 0, smoking_quit = 0, smoking_relapse = 0;
+  float smoking_initiation = 0, smoking_quit = 0;  // relapse: RateTables::smoking_relapse
   float weight_up1 = 0, weight_up2 = 0, weight_down1 = 0, weight_down2 = 0;
   float inactive_on = 0, inactive_off = 0, drinking_on = 0, drinking_off = 0, isolated_on = 0, isolated_off = 0;
   std::array<float, 3> frailty_up{};  // fit->mild, mild->moderate, moderate->severe (x frailty multiplier)
@@ -60,7 +60,7 @@ struct CellRates {
   /// depend on the cell only, never on the person's state, so that a slot sits at the same
   /// place of its channel in every arm. Filled by reserve_slots.
   std::array<float, kConditions> incidence_reserved{};  // incidence x the largest RR any person of the sex can have
-  float smoking_reserved = 0;                           // max(initiation, relapse, quit)
+  float smoking_reserved = 0;                           // max(initiation, the largest relapse, quit)
   float weight_up_reserved = 0, weight_down_reserved = 0;
   float inactive_reserved = 0;                          // max(on, off)
   float conditions_stack = 0, behaviour_stack = 0;      // the stacked slots' total in channels 2 and 3
@@ -73,6 +73,11 @@ struct RateTables {
   /// multiplied by (1 - improvement)^y.
   std::array<std::array<float, kAges>, kSexes> mortality_improvement{};
   float smoking_extra_quit = 0;  // monthly hazard added to quitting (secular decline)
+  /// An ex-smoker's monthly relapse by completed years since quitting (Hawkins 2010).
+  std::array<float, kQuitYears> smoking_relapse{};
+  /// Mortality multiplier by care-home stay band (Population::care_band: not a resident, first
+  /// year of the stay, later), calibrated to residents' deaths per resident-year.
+  std::array<float, 3> mortality_care{1.f, 1.f, 1.f};
   float home_care_hours_per_month = 0;   // a home care package's hours in a month
   float care_home_weeks_per_month = 0;   // 52/12
   /// Babies under 1: emergency admissions by birth weight (risk_bits::family set = under
@@ -107,12 +112,18 @@ inline MultiplierSet unit_multipliers() {
 
 struct PersonEffects {
   MultiplierSet m = unit_multipliers();
+  /// The care-home multiplier without any programme (an unpaid carer's strain with no support):
+  /// the person's need of a care home, which sets their care-home mortality whether or not a
+  /// programme keeps them at home (PersonRates::care_need).
+  float care_home_base = 1.f;
 };
 
 /// Hazards of every event for person i (zeros where not applicable).
 struct Hazards {
   std::array<float, kEvents> h{};
   float total = 0;
+  float care_need = 0;       // PersonRates::care_need
+  float emergency_need = 0;  // PersonRates::emergency_need
 };
 
 inline int model_years_at_last_birthday(int month, int age_months) {
@@ -140,7 +151,9 @@ class PersonRates {
         smoking_(pop.smoking(i)),
         weight_(pop.weight(i)),
         frailty_(pop.frailty(i)),
-        care_(pop.care(i)) {}
+        care_(pop.care(i)),
+        quit_years_(smoking_ == Smoking::ex ? pop.quit_years(i) : 0),
+        care_band_(care_ == CareSetting::care_home ? pop.care_band(i) : 0) {}
 
   const CellRates& cell() const { return c_; }
 
@@ -151,24 +164,32 @@ class PersonRates {
       const float imp = rt_.mortality_improvement[static_cast<std::size_t>(sex_)][static_cast<std::size_t>(age_ > kMaxAge ? kMaxAge : age_)];
       for (int y = 0; y < years; ++y) trend *= 1.f - imp;
     }
-    return c_.death * m_.mortality(cond_, smoking_, frailty_) * trend;
+    return c_.death * m_.mortality(cond_, smoking_, quit_years_, frailty_) * rt_.mortality_care[static_cast<std::size_t>(care_band_)] * trend;
   }
   float emigration() const { return c_.emigration; }
   float emergency_admission() const {
+    const float h = emergency_need();
+    return fx_ ? h * fx_->m[pm_emergency] : h;
+  }
+  /// The admission hazard without programmes: an admission a programme averts (a draw between
+  /// the two) is still asked whether it would have ended in a care home, whose need (and
+  /// mortality) it would have started (see care_need).
+  float emergency_need() const {
     float h = c_.emergency * m_.emergency[static_cast<std::size_t>(condition_count(cond_))][static_cast<std::size_t>(frailty_)];
     if (age_months_ < 12) h *= (risk_ & risk_bits::family) ? rt_.infant_emergency_lbw : rt_.infant_emergency_other;
-    return fx_ ? h * fx_->m[pm_emergency] : h;
+    return h;
   }
   float incidence(int k) const {
     if (cond_ & (1u << k)) return 0.f;
-    float x = c_.incidence[static_cast<std::size_t>(k)] * m_.incidence_rr(k, sex_, risk_, cond_);
+    float x = c_.incidence[static_cast<std::size_t>(k)] * m_.incidence_rr(k, sex_, risk_, cond_, quit_years_);
     if (fx_ && k == coronary_heart_disease) x *= fx_->m[pm_chd];
     if (fx_ && k == stroke) x *= fx_->m[pm_stroke];
     return x;
   }
   float cmd_recovery() const { return (cond_ & (1u << common_mental_disorder)) ? c_.cmd_recovery : 0.f; }
   float smoking_start() const {
-    return smoking_ == Smoking::never ? c_.smoking_initiation : (smoking_ == Smoking::ex ? c_.smoking_relapse : 0.f);
+    return smoking_ == Smoking::never ? c_.smoking_initiation
+                                      : (smoking_ == Smoking::ex ? rt_.smoking_relapse[static_cast<std::size_t>(quit_years_)] : 0.f);
   }
   float smoking_quit() const { return smoking_ == Smoking::current ? c_.smoking_quit + rt_.smoking_extra_quit : 0.f; }
   float weight_up() const { return weight_ == Weight::healthy ? c_.weight_up1 : (weight_ == Weight::overweight ? c_.weight_up2 : 0.f); }
@@ -187,7 +208,23 @@ class PersonRates {
   float care_move() const {
     if (care_ == CareSetting::care_home) return 0.f;
     const float h = c_.care_up[static_cast<std::size_t>(care_)] * m_.care_move[static_cast<std::size_t>(frailty_)][(cond_ >> dementia) & 1u];
-    return fx_ && care_ == CareSetting::home_care ? h * fx_->m[pm_care_home] : h;
+    return within_care_channel(fx_ && care_ == CareSetting::home_care ? h * fx_->m[pm_care_home] : h);
+  }
+  /// A move's hazard and an admission's share channel 1's word: for the frailest very old, whose
+  /// move hazard (the stationary entry rate x their multiplier) can exceed what is left, the move
+  /// takes the rest of the month's interval.
+  float within_care_channel(float move) const {
+    const float room = 1.f - emergency_admission();
+    return move < room ? move : room;
+  }
+
+  /// The move hazard without programmes: a move a programme averts (a draw between the actual
+  /// hazard and this) still starts the care-home clock, so the person's mortality is the one of
+  /// the need, not of the address (the care-home multipliers stand for unmeasured severity).
+  float care_need() const {
+    if (care_ != CareSetting::home_care || !fx_) return care_move();
+    return within_care_channel(c_.care_up[static_cast<std::size_t>(care_)] *
+                               m_.care_move[static_cast<std::size_t>(frailty_)][(cond_ >> dementia) & 1u] * fx_->care_home_base);
   }
 
   void all(Hazards& out) const {
@@ -209,6 +246,8 @@ class PersonRates {
     float total = 0;
     for (float x : h) total += x;
     out.total = total;
+    out.care_need = care_need();
+    out.emergency_need = emergency_need();
   }
 
  private:
@@ -222,6 +261,7 @@ class PersonRates {
   Weight weight_;
   Frailty frailty_;
   CareSetting care_;
+  int quit_years_, care_band_;
 };
 
 inline void compute_hazards(const Population& pop, std::size_t i, int month, const RateTables& rt,

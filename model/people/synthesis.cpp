@@ -33,6 +33,35 @@ std::vector<long> apportion(long total, const std::vector<double>& weights) {
   return out;
 }
 
+StayHazards care_home_stay_hazards(const Parameters& p) {
+  // Mean stay (1 - e^-h1) / h1 + e^-h1 / h2 with h1 = ratio x h2, equal to 1 / deaths per
+  // resident-year: bisection on h2 (the mean stay falls as h2 rises).
+  const double target = 1.0 / p.care_home_deaths_per_resident_year, ratio = p.care_home_first_year_ratio;
+  auto stay = [&](double h2) {
+    const double h1 = ratio * h2;
+    return (1.0 - std::exp(-h1)) / h1 + std::exp(-h1) / h2;
+  };
+  double lo = 1e-4, hi = 50;
+  for (int it = 0; it < 200; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (stay(mid) > target ? lo : hi) = mid;
+  }
+  StayHazards out;
+  out.later = 0.5 * (lo + hi);
+  out.first_year = ratio * out.later;
+  out.mean_stay_years = stay(out.later);
+  out.first_year_share = (1.0 - std::exp(-out.first_year)) / out.first_year / out.mean_stay_years;
+  return out;
+}
+
+std::array<double, kAges> abstinence_survival(const Parameters& p) {
+  std::array<double, kAges> s{};
+  s[0] = 1;
+  for (std::size_t t = 1; t < s.size(); ++t)
+    s[t] = s[t - 1] * (1.0 - p.smoking_relapse_by_year[std::min<std::size_t>(t - 1, kQuitYearsTop)]);
+  return s;
+}
+
 namespace {
 
 // Conditions are drawn in two stages that respect their dependencies: hypertension and
@@ -57,6 +86,44 @@ struct Drawer {
     return {s, w};
   }
 
+  /// An ex-smoker's quit clock: completed years since quitting t with probability proportional
+  /// to the current-smoker prevalence of their cell at the age they quit (16 on; 18 below it)
+  /// x (1 - historical decline)^-t x survival in abstinence S(t), then a uniform month.
+  void quit_clock(Population& pop, std::size_t i, std::uint32_t word_years, std::uint32_t word_month) const {
+    const int age = pop.age_years(i);
+    const int district = world.geography.zones[pop.zone[i]].district;
+    const auto survival = abstinence_survival(world.params);
+    const double growth = 1.0 / (1.0 - world.params.smoking_historical_decline_per_year);
+    std::array<double, kAges> w{};
+    double total = 0, g = 1;
+    const int top = std::max(0, age - 16);
+    for (int t = 0; t <= top; ++t, g *= growth) {
+      const int quit_age = std::max(kAdultAge, age - t);
+      w[static_cast<std::size_t>(t)] = prev.smoking_current[world.index(district, pop.decile[i], pop.sex(i), quit_age)] * g *
+                                       survival[static_cast<std::size_t>(t)];
+      total += w[static_cast<std::size_t>(t)];
+    }
+    const double u = to_unit_open(word_years) * total;
+    int years = top;
+    double acc = 0;
+    for (int t = 0; t <= top; ++t) {
+      acc += w[static_cast<std::size_t>(t)];
+      if (u < acc) {
+        years = t;
+        break;
+      }
+    }
+    const int since = std::min(static_cast<int>(pop.age_months[i]), 12 * years + static_cast<int>(word_month % 12u));
+    pop.quit_age_months[i] = static_cast<std::uint16_t>(pop.age_months[i] - since);
+  }
+  /// A synthesised care-home resident's stay: in its first year with the steady-state share,
+  /// at a uniform month of that year; otherwise more than a year in.
+  void care_clock(Population& pop, std::size_t i, std::uint32_t word_band, std::uint32_t word_month) const {
+    const double first = care_home_stay_hazards(world.params).first_year_share;
+    const int since = (to_unit_open(word_band) < first ? 0 : 12) + static_cast<int>(word_month % 12u);
+    pop.care_home_entry_age_months[i] = static_cast<std::uint16_t>(std::max(0, pop.age_months[i] - since));
+  }
+
   std::size_t cell(const Population& pop, std::size_t i) const {
     const int district = world.geography.zones[pop.zone[i]].district;
     return world.index(district, pop.decile[i], pop.sex(i), pop.age_years(i));
@@ -70,6 +137,11 @@ struct Drawer {
     const auto [s, w] = smoking_and_weight(c, u_smoke, u_weight);
     pop.risk[i] = pack_risk(s, w, u_inactive < prev.inactive[c], u_drink < prev.harmful_drinking[c],
                             u_iso < prev.isolated[c]);
+    pop.quit_age_months[i] = kNoClock;
+    if (s == Smoking::ex) {
+      const auto clocks = philox_words(key, pop.id[i], kSynthesisMonth, Purpose::synth_clocks);
+      quit_clock(pop, i, clocks[0], clocks[1]);
+    }
     // Activation: base shares, shifted one level down (deprived) or up (affluent) with
     // probability |offset|, offset = shift * (3 - quintile) / 4.
     const auto& share = world.params.activation_share;
@@ -89,7 +161,7 @@ struct Drawer {
   }
 
   double condition_rr(const Population& pop, std::size_t i, int c) const {
-    return world.multipliers.incidence_rr(c, pop.sex(i), pop.risk[i], pop.conditions[i]);
+    return world.multipliers.incidence_rr(c, pop.sex(i), pop.risk[i], pop.conditions[i], pop.quit_years(i));
   }
   /// Draws the conditions of one stage; condition c uses word c mod 4 of the Philox call with
   /// index c / 4, so each condition has its own uniform.
@@ -136,6 +208,11 @@ struct Drawer {
       else if (u < std::min(0.97, prev.care_at_least_home_care[c] * rr)) setting = CareSetting::home_care;
       pop.status[i] = static_cast<std::uint8_t>((pop.status[i] & static_cast<std::uint8_t>(~status_bits::care_mask)) |
                                                 (static_cast<unsigned>(setting) << status_bits::care_shift));
+      pop.care_home_entry_age_months[i] = kNoClock;
+      if (setting == CareSetting::care_home) {
+        const auto clocks = philox_words(key, pop.id[i], kSynthesisMonth, Purpose::synth_clocks);
+        care_clock(pop, i, clocks[2], clocks[3]);
+      }
     }
   }
 };
@@ -287,6 +364,8 @@ void draw_adult_risk_factors(Population& pop, std::size_t i, const World& world,
   const auto [s, w] = drawer.smoking_and_weight(drawer.cell(pop, i), to_unit_open(words[0]), to_unit_open(words[1]));
   const auto keep = static_cast<std::uint8_t>(pop.risk[i] & ~(risk_bits::smoking_mask | risk_bits::weight_mask));
   pop.risk[i] = static_cast<std::uint8_t>(keep | pack_risk(s, w, false, false, false));
+  pop.quit_age_months[i] = kNoClock;
+  if (s == Smoking::ex) drawer.quit_clock(pop, i, words[2], words[3]);
 }
 
 void draw_attributes(Population& pop, std::size_t i, const World& world, const PrevalenceTables& prevalence,

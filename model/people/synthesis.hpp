@@ -41,6 +41,17 @@ struct SynthesisResult {
   std::uint32_t next_person_id = 0;
 };
 
+/// Care-home residents' annual mortality hazards in the first year of a stay and later, from
+/// the residents' deaths per resident-year (1 / the mean stay in a steady state) and the
+/// first-year ratio; and the share of residents in the first year of their stay that follows.
+struct StayHazards {
+  double first_year = 0, later = 0, first_year_share = 0, mean_stay_years = 0;
+};
+StayHazards care_home_stay_hazards(const Parameters& p);
+
+/// Survival in abstinence t completed years after quitting (S(0) = 1), t = 0..kMaxAge.
+std::array<double, kAges> abstinence_survival(const Parameters& p);
+
 /// Largest-remainder apportionment of `total` in proportion to `weights` (ties to the lower
 /// index); every weight zero -> all to the first.
 std::vector<long> apportion(long total, const std::vector<double>& weights);
@@ -48,7 +59,8 @@ std::vector<long> apportion(long total, const std::vector<double>& weights);
 /// Builds the starting population. The random key is (seed, replicate).
 SynthesisResult synthesise(const World& world, const RandomKey& key, double scale);
 
-/// On the 18th birthday: draws smoking and weight status from the prevalence at 18.
+/// On the 18th birthday: draws smoking and weight status from the prevalence at 18 (and an
+/// ex-smoker's years since quitting).
 void draw_adult_risk_factors(Population& pop, std::size_t i, const World& world, const PrevalenceTables& prevalence,
                              const RandomKey& key, int month);
 

@@ -180,7 +180,10 @@ bool ProgrammeEngine::any_effects(std::size_t i, bool bound, bool carer, PersonE
   }
   // The strain with this month's support: in the bound, the support's multipliers are at least 1
   // (bound_), so the bound's strain, and its care-home multiplier, are never below the actual.
-  if (carer) fx.m[pm_care_home] *= carer_care_home(i, fx.m[pm_carer_strain]);
+  if (carer) {
+    fx.care_home_base = carer_care_home(i, 1.f);
+    fx.m[pm_care_home] *= carer_care_home(i, fx.m[pm_carer_strain]);
+  }
   return true;
 }
 

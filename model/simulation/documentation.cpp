@@ -117,14 +117,27 @@ their national share of non-smokers; the obese keep their share of the overweigh
 
 m(a,s) is the England life table central death rate for the base period (ONS National Life
 Tables). M_i = min(cap_person, min(cap_conditions, product of condition HRs) x HR_smoking x
-HR_frailty). E_nat[M] is the mean of M over the deciles of the synthesised population (so the
-England-average person has the life-table rate). D_s(k) = exp(beta_s (k - 5.5)) / mean is
-calibrated (bisection on beta_s) so that the model's period life expectancy at birth differs
-between deciles 1 and 10 by the ONS gap. c_d scales each district so that expected deaths in the
-first model year (people ageing through their birthday, with the population's multiplier growth
-between single years of age) equal the ONS deaths in the year to mid base-year. imp(a,s) is the
-annual improvement between the life tables five years apart, applied at each birthday, y being
-the model year of the last birthday.)"},
+HR_frailty) x HR_care. HR_smoking is 1 for never-smokers, HR_current for smokers and, for an
+ex-smoker t completed years after quitting, 1 + (HR_current - 1) x f(t), where f is the share of
+the excess that remains: f(t) = 0.2 CVD(t) + 0.2 COPD(t) + 0.6 cancers(t), the curves of
+excess risk remaining after cessation of Kontis et al. (Lancet 2014) at mid-year; the mix
+reproduces the Million Women Study's RRs by age at quitting (1.20 for 35-44, 1.56 for about 50;
+Pirie 2013). So quitting lowers mortality by about 9% of the excess in the first year and to the
+never-smoker level over about 40 years, not at once. HR_care is 1 for people who have not needed a
+care home; for those who moved into one, or whose move a programme averted (a draw between the
+move hazard with the programme and without it: the multiplier stands for the unmeasured severity
+that a care home reflects, which keeping someone at home does not change), it is h_1 in the first
+year since and h_2 later, with h_1 / h_2 = 1.67 (Forder & Fernandez 2011) and h_2 solved so that
+base-year deaths per resident-year of residents 65+ equal 0.33 (ONS; Shah 2013: 0.30). E_nat[M] is
+the mean of M over the deciles of the synthesised population (so the England-average person has
+the life-table rate). D_s(k) = exp(beta_s (k - 5.5)) / mean is calibrated (bisection on beta_s)
+so that the model's period life expectancy at birth differs between deciles 1 and 10 by the ONS
+gap. c_d scales each district so that expected deaths in the first model year equal the ONS deaths
+in the year to mid base-year: the starting people's deaths (ageing through their birthday, with
+the population's multiplier growth between single years of age), except that a care-home
+resident's place is counted as refilled when its resident dies (the year's entrants die at the
+residents' rates). imp(a,s) is the annual improvement between the life tables five years apart,
+applied at each birthday, y being the model year of the last birthday.)"},
     {"demography.births", "Births",
      R"(    births(zone, t) ~ Poisson( GFR_d x (1 + trend)^year / 12 x women aged 15-44 in the zone )
 
@@ -154,7 +167,17 @@ Individual relative risks multiply these rates, divided by their mean among the 
 the same age group, sex and quintile at the start.)"},
     {"risk.smoking", "Smoking", R"(Current and ex-smoker profiles by age and sex; quit, initiation and relapse as above. The secular fall
 in smoking (England APS, six years to the base year) is added to the quit rate:
-tau = 1 - (P_base / P_base-6)^(1/6).)"},
+tau = 1 - (P_base / P_base-6)^(1/6).
+
+A quit is a 12-month abstinence (as the stop-smoking services' quit probability is); each
+ex-smoker carries the years since quitting t. Relapse follows Hawkins 2010 (BHPS) by t: none in
+the first year, then 15.1%, 7.9%, 4.9%, 3.0%, 2.3%, 1.1%, 1.4%, 0.3%, 1.3%, 0%, and 0.3% a year
+from 11 years (37.1% of quitters relapse in the 10 years after their first). The ex-smokers' RRs
+of CHD, stroke, COPD and cancer are 1 + (RR_current - 1) x the matching Kontis curve at t. The
+synthesised ex-smokers get t with probability proportional to the current-smoker prevalence of
+their cell at the age they quit x (1 - 0.025)^-t (smoking fell from 45% of adults in 1974 to
+15.1% in 2017) x their survival in abstinence; the solver takes each age's mean relapse over them.
+The stock means (ex-smoker HR, relapse a year, RRs) are reported as derived parameters.)"},
     {"risk.weight", "Weight", R"(Healthy / overweight / obese, moving one category at a time.)"},
     {"risk.activity", "Physical inactivity", R"(Inactive (<30 minutes a week) or not; recovery given, onset solved.)"},
     {"risk.alcohol", "Harmful drinking", R"(AUDIT 16+ or not; recovery given, onset solved.)"},
@@ -170,7 +193,11 @@ multiplier per long-term condition held.)"},
     {"care", "Care setting",
      R"(Home -> home care package -> care home, with multipliers for frailty and dementia. After an emergency
 admission a person not already in a care home moves into one with an age-specific probability;
-these moves are allowed for when solving the other care rates.)"},
+these moves are allowed for when solving the other care rates. Residents die faster (see Deaths),
+so the entry rates that keep the care-home prevalence are those of a mean stay of about 3 years;
+the system model's mean stay (how long an avoided move keeps saving) is the agents' own: an
+entrant's expected stay with the base year's residents' rates in the first year and later. A
+move's hazard takes at most what is left of its channel's interval after the admission's.)"},
     {"activation", "Patient activation", R"(PAM level 1-4 drawn at the start (lower in deprived areas); constant in the baseline. Self-care and
 digital interventions raise it in scenarios.)"},
     {"services.rates", "Use of services",

@@ -224,6 +224,27 @@ void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::u
         (mask >> ch & 1u) ? channel_event(ch, words[static_cast<std::size_t>(ch)], pop_.window[i], rates) : -1;
     any = any || chosen[static_cast<std::size_t>(ch)] >= 0;
   }
+  // A care-home move a programme averted (the word above the actual move hazard but within the
+  // need's): the person stays, the need's clock starts.
+  // So does an admission a programme averted, if it would have ended in a care home.
+  bool averted = false;
+  if ((mask >> ch_care & 1u) && effects && pop_.care(i) != CareSetting::care_home && pop_.care_home_entry_age_months[i] == kNoClock &&
+      chosen[ch_care] < 0) {
+    const double u = to_unit_open(words[ch_care]);
+    if (pop_.care(i) == CareSetting::home_care)
+      averted = u >= 1.0 - static_cast<double>(rates.care_need()) && u < 1.0 - static_cast<double>(rates.care_move());
+    if (!averted && u < static_cast<double>(rates.emergency_need()) && u >= static_cast<double>(rates.emergency_admission()))
+      averted = discharge_to_care_home_draw(key_, pop_, i, t) < static_cast<double>(c.care_home_after_admission) * fx.care_home_base;
+  }
+  if (averted) {
+    const Cached before = sums_.cached(i);
+    avert_care_home_move(pop_, i);
+    if (!any) {
+      refresh_at(i, t);
+      sums_.add_difference(acc, i, before);
+      return;
+    }
+  }
   if (!any) return;
   const int quintile = quintile_of_decile(pop_.decile[i]);
   const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile));
@@ -242,7 +263,7 @@ void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::u
     for (double x : cost) person_cost_[pop_.id[i]] += x;
   }
   const int leaving = chosen[ch_leave];
-  const bool changed = done.changed;
+  const bool changed = done.changed || averted;
   if (changed) {
     refresh_at(i, t);
     sums_.add_difference(acc, i, before);
@@ -354,7 +375,10 @@ void Simulation::add_person(std::uint32_t id, int zone, int age_years, int sex, 
 }
 
 void Simulation::after_change(std::size_t i) {
-  refresh_at(i, month_);
+  // Programmes change people at the start of the month, before the pass ages them: their ages
+  // are still the previous month's, and so is the month their rates belong to (the mortality
+  // trend counts model years at the last birthday from the month and the age together).
+  refresh_at(i, month_ - 1);
   sums_.add_difference(sums_.block_of(i), i, change_before_);
 }
 
@@ -529,15 +553,17 @@ void Simulation::pass_over_people(Month& m) {
         count_stocks(i, &st.stocks[cell * kStockMetrics]);
       }
       if (settings_.person_ledger) ledger_activity(i, st);
-      if ((pop_.age_months[i] + 1) % 12 == 0) {
-        // Birthday: the person's contribution moves to their new age.
+      const auto age_months = static_cast<std::uint16_t>(pop_.age_months[i] + 1);
+      if (age_months % 12 == 0 || pop_.clock_anniversary(i, age_months)) {
+        // Birthday: the person's contribution moves to their new age. A year since quitting
+        // smoking or since moving into a care home moves their rates on too.
         const Cached before = sums_.cached(i);
-        const std::uint16_t age_months = ++pop_.age_months[i];
+        pop_.age_months[i] = age_months;
         if (age_months == kAdultAge * 12) draw_adult_risk_factors(pop_, i, world_, prevalence_, key_, t);
         refresh_at(i, t);
         sums_.add_difference(st, i, before);
       } else {
-        ++pop_.age_months[i];
+        pop_.age_months[i] = age_months;
       }
       // The top halves of the month's four channel words; a word outside its window is resolved.
       const auto tops = draws.tops(key_, pop_.id[i], static_cast<std::uint32_t>(t));

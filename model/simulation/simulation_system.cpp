@@ -67,7 +67,7 @@ void Simulation::setup_system() {
   for (std::size_t k = 0; k < P; ++k)
     coupled.push_back({&programmes_.spec(k), programmes_.channel(k), programmes_.area(k), &programmes_.zone_covered(k)});
   coupling_.setup(world_, std::move(base), region_spend, coupled, settings_.policy ? settings_.policy->finance : FinancePolicy{}, cal_.rates.care_home_weeks_per_month,
-                  out_.system);
+                  cal_.care_home_mean_stay_months, out_.system);
 }
 
 void Simulation::step_system_models() {

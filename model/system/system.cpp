@@ -55,7 +55,7 @@ SystemParameters SystemParameters::from(const ParameterTable& t) {
   p.starting_gap_gbp = t.get("system.money.starting_gap_gbp");
   p.pooled_nhs_share = t.get("system.money.pooled_nhs_share");
   p.prevention_release_months = t.get("system.money.prevention_release_months");
-  p.care_home_mean_stay_months = t.get("system.money.care_home_mean_stay_months");
+  // care_home_mean_stay_months: derived from the agents, set by the coupling (model/hybrid).
   if (!(p.base_occupancy > 0.85 && p.base_occupancy < 0.95))
     throw ParameterError("system.acute.base_occupancy must lie strictly between 0.85 and 0.95 (the LOS lookup's points), not " +
                          std::to_string(p.base_occupancy));

@@ -4,6 +4,13 @@
 
 namespace shiftsim::model {
 
+double all_cause_excess_remaining(const Parameters& p, int quit_years) {
+  const auto t = static_cast<std::size_t>(quit_years);
+  const double cvd = p.mortality_ex_share_cvd, copd = p.mortality_ex_share_copd;
+  return cvd * p.smoking_excess_remaining[curve_cvd][t] + copd * p.smoking_excess_remaining[curve_copd][t] +
+         (1.0 - cvd - copd) * p.smoking_excess_remaining[curve_cancer][t];
+}
+
 Multipliers build_multipliers(const Parameters& p) {
   Multipliers m;
   for (int set = 0; set < kConditionSets; ++set) {
@@ -12,7 +19,11 @@ Multipliers build_multipliers(const Parameters& p) {
       if (set & (1 << c)) hr *= p.mortality_hr_condition[static_cast<std::size_t>(c)];
     m.mortality_conditions[static_cast<std::size_t>(set)] = static_cast<float>(std::min(hr, p.mortality_hr_conditions_cap));
   }
-  for (int s = 0; s < 3; ++s) m.mortality_smoking[static_cast<std::size_t>(s)] = static_cast<float>(p.mortality_hr_smoking[static_cast<std::size_t>(s)]);
+  m.mortality_smoking[0] = 1.f;
+  m.mortality_smoking[1] = static_cast<float>(p.mortality_hr_smoking_current);
+  for (int t = 0; t < kQuitYears; ++t)
+    m.mortality_smoking[2 + static_cast<std::size_t>(t)] =
+        static_cast<float>(1.0 + (p.mortality_hr_smoking_current - 1.0) * all_cause_excess_remaining(p, t));
   for (int f = 0; f < kFrailtyLevels; ++f) m.mortality_frailty[static_cast<std::size_t>(f)] = static_cast<float>(p.mortality_hr_frailty[static_cast<std::size_t>(f)]);
   m.mortality_person_cap = static_cast<float>(p.mortality_hr_person_cap);
 
@@ -25,7 +36,6 @@ Multipliers build_multipliers(const Parameters& p) {
           const auto smoking = static_cast<Smoking>(risk & risk_bits::smoking_mask);
           const auto weight = static_cast<Weight>((risk & risk_bits::weight_mask) >> risk_bits::weight_shift);
           if (smoking == Smoking::current) x *= rr[rr_smoking_current];
-          if (smoking == Smoking::ex) x *= rr[rr_smoking_ex];
           if (weight == Weight::overweight) x *= rr[rr_overweight];
           if (weight == Weight::obese) x *= rr[rr_obese];
           if (risk & risk_bits::inactive) x *= rr[rr_inactive];
@@ -36,6 +46,15 @@ Multipliers build_multipliers(const Parameters& p) {
           m.incidence[static_cast<std::size_t>(s)][static_cast<std::size_t>(risk)][static_cast<std::size_t>(hd)][static_cast<std::size_t>(c)] = static_cast<float>(x);
         }
     }
+
+  for (int s = 0; s < kSexes; ++s)
+    for (int t = 0; t < kQuitYears; ++t)
+      for (int c = 0; c < kConditions; ++c) {
+        const double current = p.incidence_rr[static_cast<std::size_t>(c)][static_cast<std::size_t>(s)][rr_smoking_current];
+        const double f = p.smoking_excess_remaining[cessation_curve(c)][static_cast<std::size_t>(t)];
+        m.incidence_ex[static_cast<std::size_t>(s)][static_cast<std::size_t>(t)][static_cast<std::size_t>(c)] =
+            static_cast<float>(1.0 + (current - 1.0) * f);
+      }
 
   for (int n = 0; n <= 8; ++n) {
     const auto nu = static_cast<std::size_t>(n);

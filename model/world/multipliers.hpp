@@ -16,13 +16,19 @@ inline constexpr int kConditionSets = 256;
 struct Multipliers {
   /// Mortality: product of condition HRs (capped) x smoking HR x frailty HR, capped.
   std::array<float, kConditionSets> mortality_conditions{};
-  std::array<float, 3> mortality_smoking{};
+  /// Smoking's HR: [0] never, [1] current, [2 + t] an ex-smoker t completed years after quitting
+  /// (1 + (HR_current - 1) x the all-cause curve of excess risk remaining).
+  std::array<float, 2 + kQuitYears> mortality_smoking{};
   std::array<float, kFrailtyLevels> mortality_frailty{};
   float mortality_person_cap = 0;
 
   /// Incidence RR [sex][risk byte][hypertension bit + 2*diabetes bit][condition]: one person's
   /// RRs for all conditions are one contiguous row.
+  /// The ex-smokers' rows are the never-smokers'; an ex-smoker's RR of each condition is that
+  /// times incidence_ex [sex][completed years since quitting][condition] = 1 + (RR_current - 1) x
+  /// the condition's curve of excess risk remaining (parameters.hpp, cessation_curve).
   std::array<std::array<std::array<std::array<float, kConditions>, 4>, kRiskBytes>, kSexes> incidence{};
+  std::array<std::array<std::array<float, kConditions>, kQuitYears>, kSexes> incidence_ex{};
 
   /// Emergency admission multiplier [condition count 0..8][frailty].
   std::array<std::array<float, kFrailtyLevels>, 9> emergency{};
@@ -35,8 +41,12 @@ struct Multipliers {
   /// Care move multiplier [frailty][dementia].
   std::array<std::array<float, 2>, kFrailtyLevels> care_move{};
 
-  float mortality(std::uint8_t conditions, Smoking s, Frailty f) const {
-    const float m = mortality_conditions[conditions] * mortality_smoking[static_cast<std::size_t>(s)] *
+  static std::size_t smoking_index(Smoking s, int quit_years) {
+    return s == Smoking::ex ? 2u + static_cast<std::size_t>(quit_years) : static_cast<std::size_t>(s);
+  }
+  /// `quit_years`: completed years since quitting, for an ex-smoker (Population::quit_years).
+  float mortality(std::uint8_t conditions, Smoking s, int quit_years, Frailty f) const {
+    const float m = mortality_conditions[conditions] * mortality_smoking[smoking_index(s, quit_years)] *
                     mortality_frailty[static_cast<std::size_t>(f)];
     return m < mortality_person_cap ? m : mortality_person_cap;
   }
@@ -44,8 +54,11 @@ struct Multipliers {
     const unsigned hd = ((conditions >> hypertension) & 1u) | (((conditions >> type2_diabetes) & 1u) << 1);
     return incidence[static_cast<std::size_t>(sex)][risk & 0x7F][hd];
   }
-  float incidence_rr(int c, int sex, std::uint8_t risk, std::uint8_t conditions) const {
-    return incidence_row(sex, risk, conditions)[static_cast<std::size_t>(c)];
+  float incidence_rr(int c, int sex, std::uint8_t risk, std::uint8_t conditions, int quit_years) const {
+    const float x = incidence_row(sex, risk, conditions)[static_cast<std::size_t>(c)];
+    return static_cast<Smoking>(risk & risk_bits::smoking_mask) == Smoking::ex
+               ? x * incidence_ex[static_cast<std::size_t>(sex)][static_cast<std::size_t>(quit_years)][static_cast<std::size_t>(c)]
+               : x;
   }
   float tally_rr(int t, std::uint8_t conditions, Frailty f) const {
     const unsigned n = static_cast<unsigned>(condition_count(conditions));
@@ -55,5 +68,9 @@ struct Multipliers {
 };
 
 Multipliers build_multipliers(const Parameters& p);
+
+/// The all-cause curve of excess mortality remaining t completed years after quitting: the
+/// mix of the CVD, COPD and cancer curves (mortality.smoking.ex_curve_share.*).
+double all_cause_excess_remaining(const Parameters& p, int quit_years);
 
 }  // namespace shiftsim::model
