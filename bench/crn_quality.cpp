@@ -92,7 +92,7 @@ std::vector<YearTotals> summarise(const model::RunOutput& out, const inputs::Fin
       y.qalys_discounted += row[model::fm_qalys] * dh;
       double pub = 0;
       for (int p = 0; p < model::kPayers; ++p)
-        if (p != model::self_funders) pub += row[model::fm_cost_first + p];
+        if (p != model::households) pub += row[model::fm_cost_first + p];
       y.public_cost_discounted += pub * dc;
       for (const auto& [name, m] : event_metrics()) y.events[name] += row[m];
     }

@@ -490,7 +490,7 @@ std::string comparison_table(const results::ComparisonView& c, int replicates, i
         if (l.group == results::HeadlineGroup::beyond) line(a, "horizon", l);
     }
     out << "  Who pays, who saves (present value, mean; rows invest, columns save):\n";
-    const char* savers[] = {"nhs_acute", "nhs_primary_care", "nhs_community", "nhs_mental_health", "council_asc", "public_health", "self_funders"};
+    const char* savers[] = {"nhs_acute", "nhs_primary_care", "nhs_community", "nhs_mental_health", "council_asc", "public_health", "households"};
     std::snprintf(b, sizeof b, "    %-14s", "");
     out << b;
     for (const char* sv : savers) {

@@ -23,7 +23,7 @@ constexpr std::array<const char*, 3> kSexLabels{"male", "female", "persons"};
 // OUTPUTS.md's settings, and which payer line belongs to which.
 constexpr std::array<const char*, 6> kSettings{"acute", "primary", "community", "mental_health", "social_care", "public_health"};
 constexpr std::array<int, kPayers> kSettingOfPayer{0, 1, 2, 3, 4, 5, 4};
-bool is_public(int payer) { return payer != self_funders; }
+bool is_public(int payer) { return payer != households; }
 
 bool beyond_horizon_outcome(const std::string& name) { return name == "break_even_year" || name == "break_even_year_cashable"; }
 
@@ -557,8 +557,9 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
     std::vector<int> cashable;
     for (int k = 0; k < kCostedActivities; ++k) {
       const std::string name = costed_activity_name(k);
-      // Emergency spells are cashable when the rules name admissions or bed-days (beds closed):
-      // the spell tariff covers the stay, so it is counted once.
+      // Emergency spells are cashable when the rules name admissions or bed-days (beds closed);
+      // the days above or below the expected stays only when they name bed-days: a shorter stay
+      // frees a bed that other patients use unless wards close.
       const bool listed = std::find(fin.cashable.begin(), fin.cashable.end(), name) != fin.cashable.end() ||
                           (k == kTallies && std::find(fin.cashable.begin(), fin.cashable.end(), "emergency_bed_days") != fin.cashable.end());
       if (listed) cashable.push_back(k);
@@ -718,7 +719,7 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
         const std::array<double, 3> org_inv{inv_pv[0], inv_pv[1], inv_pv[2]};
         const std::array<const char*, 3> org{"nhs", "council", "public_health"};
         for (std::size_t o = 0; o < 3; ++o) emit(a, r, p, std::string("organisation=") + org[o], "net_position_gbp", org_sav[o] - org_inv[o]);
-        emit(a, r, p, "organisation=households", "net_position_gbp", sav_pv[self_funders]);
+        emit(a, r, p, "organisation=households", "net_position_gbp", sav_pv[households]);
         emit(a, r, p, "organisation=pooled", "net_position_gbp", -inv_pv[model::funder_index(model::Funder::pooled)]);
         double pos = 0;
         for (double x : org_sav) pos += std::max(0.0, x);

@@ -11,7 +11,7 @@ using namespace shiftsim::model;
 
 namespace {
 
-const std::string kPayersList = "payer (7 lines: nhs_acute, nhs_primary_care, nhs_community, nhs_mental_health, council_asc, public_health, self_funders)";
+const std::string kPayersList = "payer (7 lines: nhs_acute, nhs_primary_care, nhs_community, nhs_mental_health, council_asc, public_health, households)";
 
 std::vector<OutcomeDefinition> make_dictionary() {
   std::vector<OutcomeDefinition> d;
@@ -102,7 +102,7 @@ std::vector<OutcomeDefinition> make_dictionary() {
   // Differences from the baseline, replicate by replicate.
   add("gross_savings_gbp", gbp, "difference", "public; all (households included); payer; setting",
       "Baseline cost minus scenario cost of services (services only, intervention spend excluded). 'public' is NHS, council and "
-      "public health: the figure the ROI and NPV use. Self-funders' savings are households' money, shown under payer=self_funders.");
+      "public health: the figure the ROI and NPV use. Households' savings (self-funders' fees and residents' contributions) are shown under payer=households.");
   add("gross_savings_discounted_gbp", pv, "difference", "public; all; payer; setting", "gross_savings_gbp discounted at the cost rate.");
   add("cashable_savings_gbp", gbp, "difference", "public; payer; activity",
       "The part of the public savings that releases money: the savings in the activities the scenario's finance rules name as cashable "

@@ -3,7 +3,8 @@
 namespace shiftsim::model {
 
 std::string costed_activity_name(int k) {
-  return k < kTallies ? std::string(kTallyNames[static_cast<std::size_t>(k)]) : std::string("emergency_admissions");
+  return k < kTallies ? std::string(kTallyNames[static_cast<std::size_t>(k)])
+                      : std::string(k == kTallies ? "emergency_admissions" : "emergency_bed_days");
 }
 
 Payer costed_activity_payer(int k) {
@@ -13,7 +14,7 @@ Payer costed_activity_payer(int k) {
     case mental_health_contacts: return nhs_mental_health;
     case home_care_hours:
     case care_home_weeks: return council_adult_social_care;
-    default: return nhs_acute;  // A&E, elective, outpatients, emergency spells
+    default: return nhs_acute;  // A&E, elective, outpatients, emergency spells and excess bed-days
   }
 }
 
@@ -40,6 +41,7 @@ std::string flow_metric_name(int m) {
     case fm_emergency_admissions: return "emergency_admissions";
     case fm_emergency_bed_days: return "emergency_bed_days";
     case fm_delayed_discharge_bed_days: return "delayed_discharge_bed_days";
+    case fm_excess_bed_days: return "excess_bed_days";
     case fm_care_home_moves: return "care_home_moves";
     case fm_care_home_moves_after_admission: return "care_home_moves_after_admission";
     case fm_home_care_starts: return "home_care_starts";
@@ -80,6 +82,7 @@ std::string flow_metric_unit(int m) {
     case fm_person_months: return "person-months";
     case fm_emergency_bed_days:
     case fm_delayed_discharge_bed_days: return "bed-days";
+    case fm_excess_bed_days: return "bed-days: above (+) or below (-) each emergency admission's expected stay in the base year (costed at cost.excess_bed_day)";
     case fm_qalys: return "QALYs, undiscounted";
     case fm_expected_deaths: return "people (sum of monthly death probabilities: deaths without the draw's noise)";
     case fm_working_age_person_months: return "person-months of residents aged 16-64";

@@ -24,6 +24,7 @@ enum FlowMetric : std::uint8_t {
   fm_emergency_admissions,
   fm_emergency_bed_days,
   fm_delayed_discharge_bed_days,
+  fm_excess_bed_days,                                      // above (+) or below (-) each admission's expected stay
   fm_care_home_moves,
   fm_care_home_moves_after_admission,
   fm_home_care_starts,
@@ -37,6 +38,7 @@ enum FlowMetric : std::uint8_t {
   fm_programme_spend_total = fm_programme_spend_first + 4,
   fm_public_cost_first,                                    // public cost of each activity: 8 tallies,
   fm_public_cost_emergency_admissions = fm_public_cost_first + kTallies,  // then emergency spells
+  fm_public_cost_excess_bed_days,                                        // and excess bed-days
   // The economy's ledger (model/people/wider.hpp): never part of the costs above.
   fm_working_age_person_months,                            // aged 16-64
   fm_employed_person_months,
@@ -60,8 +62,8 @@ inline constexpr int kFlowMetrics = kFlowMetricCount;
 /// scenario's finance rules name the cashable ones, and the payer of each is fixed (GP:
 /// primary care; A&E, elective, outpatients and emergency spells: acute; community;
 /// mental health; home care and care homes: the council, self-funders' share excluded).
-inline constexpr int kCostedActivities = kTallies + 1;
-std::string costed_activity_name(int k);  // "gp_appointments", ..., "emergency_admissions"
+inline constexpr int kCostedActivities = kTallies + 2;
+std::string costed_activity_name(int k);  // "gp_appointments", ..., "emergency_admissions", "emergency_bed_days"
 Payer costed_activity_payer(int k);
 
 /// Stocks at a month end, per output cell.

@@ -3,6 +3,7 @@
 #include "model/core/errors.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -114,6 +115,20 @@ class Reader {
   std::vector<std::string> missing_;
   std::vector<std::string> problems_;
 };
+
+}  // namespace
+
+std::string council_key(const std::string& council_name) {
+  std::string name = council_name.substr(0, council_name.find(" ("));
+  const std::string suffix = " County Council";
+  if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+    name.resize(name.size() - suffix.size());
+  std::string key;
+  for (char ch : name) key += std::isalnum(static_cast<unsigned char>(ch)) ? static_cast<char>(std::tolower(static_cast<unsigned char>(ch))) : '_';
+  return key;
+}
+
+namespace {
 
 const char* rr_factor_name(int f) {
   static const char* names[kRrFactorCount] = {"smoking.current", "smoking.ex", "weight.overweight", "weight.obese",
@@ -324,6 +339,15 @@ Parameters read_parameters(const ParameterTable& t) {
 
   p.cost_home_care_hour = r.get("cost.home_care_hour");
   p.cost_outpatient_attendance = r.get("cost.outpatient_attendance");
+  p.cost_ae_attendance = r.get("cost.ae_attendance");
+  p.cost_elective_inpatient = r.get("cost.elective_inpatient");
+  p.cost_daycase = r.get("cost.daycase");
+  p.cost_excess_bed_day = r.get("cost.excess_bed_day");
+  p.cost_fnc_week = r.get("cost.fnc_week");
+  for (const ParameterRow* row : t.with_prefix("cost.care_home_contribution_share."))
+    p.care_home_contribution_share_by_council[row->name.substr(std::string("cost.care_home_contribution_share.").size())] = r.get(row->name);
+  for (const ParameterRow* row : t.with_prefix("care.nursing_share."))
+    p.nursing_share_by_council[row->name.substr(std::string("care.nursing_share.").size())] = r.get(row->name);
   p.care_home_self_funder_premium = r.get("cost.care_home_self_funder_premium");
   p.mental_health_iapt_share = r.get("cost.mental_health_contact_iapt_share");
 

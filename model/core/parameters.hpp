@@ -55,6 +55,11 @@ inline constexpr CessationCurve cessation_curve(int condition) {
              : (condition == copd ? curve_copd : curve_cancer);
 }
 
+/// A council's key in parameter names: its name before any " (code)", without " County
+/// Council", lower case, other characters as '_' ("Lancashire County Council (E10000017)" ->
+/// "lancashire", "Blackburn with Darwen" -> "blackburn_with_darwen").
+std::string council_key(const std::string& council_name);
+
 struct BinaryRiskParameters {
   AgeSexProfile prevalence;        // proportion
   double deprivation_ratio = 1;    // prevalence Q1 / Q5
@@ -134,6 +139,12 @@ struct Parameters {
   // --- costs
   double cost_home_care_hour = 0;
   double cost_outpatient_attendance = 0;
+  double cost_ae_attendance = 0, cost_elective_inpatient = 0, cost_daycase = 0;  // 2018/19 prices
+  double cost_excess_bed_day = 0;  // a bed-day above or below the admission's expected stay
+  double cost_fnc_week = 0;        // NHS-funded nursing care, a nursing-home resident week
+  /// By council (council_key of its name): residents' contributions to council-arranged weeks,
+  /// and the share of care-home weeks in nursing homes.
+  std::map<std::string, double> care_home_contribution_share_by_council, nursing_share_by_council;
   double care_home_self_funder_premium = 1;
   double mental_health_iapt_share = 0;
   std::map<std::string, double> deflator_to_base;  // by financial year "2014/15"

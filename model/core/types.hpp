@@ -92,13 +92,13 @@ enum Payer : std::uint8_t {
   nhs_mental_health,
   council_adult_social_care,
   public_health,
-  self_funders,  // households paying for their own care (not public money)
+  households,  // self-funders' fees and council-arranged residents' assessed contributions (not public money)
   kPayerCount
 };
 inline constexpr int kPayers = kPayerCount;
 inline constexpr std::array<std::string_view, kPayers> kPayerNames{
     "nhs_acute",   "nhs_primary_care", "nhs_community", "nhs_mental_health",
-    "council_asc", "public_health",    "self_funders"};
+    "council_asc", "public_health",    "households"};
 
 /// Five-year age groups used for outputs by age (0, 1-4, 5-9, ..., 85-89, 90+ : 20 groups),
 /// the abridged life-table layout.

@@ -192,6 +192,7 @@ void run_cohort_model(const CohortStart& start, Coupling& coupling, RunOutput& o
       row[fm_out_migrants] += emigrants;
       row[fm_emergency_admissions] += admissions;
       row[fm_emergency_bed_days] += bed_days;
+      row[fm_excess_bed_days] += bed_days - admissions * std::max(1.0 - z0, m.emergency_los);
       row[fm_delayed_discharge_bed_days] += bed_days * d_share * f.delayed_discharge / stretch;
       for (int c = 0; c < kConditions; ++c) row[fm_incidence_first + c] += n * m.incidence[static_cast<std::size_t>(c)];
       for (int j = 0; j < kTallies; ++j) {

@@ -39,9 +39,13 @@ void Coupling::setup(const World& world, std::vector<IcpInputs> base, double reg
       if (kPayerNames[static_cast<std::size_t>(k)] == name || (name == "council_asc" && k == council_adult_social_care))
         reinvest_from[static_cast<std::size_t>(k)] = true;
   const bool care_home_cashable = std::find(finance.cashable.begin(), finance.cashable.end(), "care_home_weeks") != finance.cashable.end();
-  const double care_home_month = care_home_cashable ? world.costs.tally[care_home_weeks] * (1 - world.costs.self_funder_share_care_home) *
-                                                          care_home_weeks_per_month
-                                                    : 0.0;
+  // The council's cost of a council-arranged resident-month, net of residents' contributions
+  // (the councils' mean), times the council-arranged share.
+  double council_week = 0;
+  const UnitCosts& uc = world.costs;
+  for (std::size_t c = 0; c < uc.care_home_week_by_council.size(); ++c)
+    council_week += uc.care_home_week_by_council[c] * (1 - uc.contribution_share_by_council[c]) / static_cast<double>(uc.care_home_week_by_council.size());
+  const double care_home_month = care_home_cashable ? council_week * (1 - uc.self_funder_share_care_home) * care_home_weeks_per_month : 0.0;
   systems_.clear();
   out = {};
   for (std::size_t icp = 0; icp < n_icps; ++icp) {

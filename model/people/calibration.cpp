@@ -258,6 +258,10 @@ void solve_care_home_mortality(const World& w, const Population& pop, RateTables
       (deaths(mid) < target ? lo : hi) = mid;
     }
     h = std::sqrt(lo * hi);
+    if (h > 49 || h < 0.051)
+      throw ParameterError("mortality.care_home.deaths_per_resident_year = " + std::to_string(p.care_home_deaths_per_resident_year) +
+                           " cannot be reached with the residents' other risks (the care-home multiplier would be " + std::to_string(h) +
+                           "; expected 0.2-0.6 deaths per resident-year)");
   }
   rt.mortality_care = p.mortality_calibrate_care_home ? std::array<float, 3>{1.f, static_cast<float>(ratio * h), static_cast<float>(h)}
                                                      : std::array<float, 3>{1.f, 1.f, 1.f};
@@ -428,13 +432,17 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
                                             ageing_ratio(pop.sex(i), age));
         // The starting people's deaths in the year; but a care-home resident's place is filled
         // again within the year (the entry rates hold the care-home prevalence), and the
-        // entrant carries the resident's hazard: for residents, the sum of the year's monthly
-        // death probabilities with each death replaced. (Counting only the starting residents'
+        // entrant takes on the resident's hazard. (Counting only the starting residents'
         // deaths would miss a fifth of residents' deaths: those of the year's entrants.)
-        partial[b][static_cast<std::size_t>(d)] +=
-            pop.care(i) == CareSetting::care_home
-                ? (birthday_month - 1) * h0 + (13 - birthday_month) * h1
-                : 1.0 - integer_power(1.0 - h0, birthday_month - 1) * integer_power(1.0 - h1, 13 - birthday_month);
+        const double own = 1.0 - integer_power(1.0 - h0, birthday_month - 1) * integer_power(1.0 - h1, 13 - birthday_month);
+        double refill = 0;
+        if (pop.care(i) == CareSetting::care_home) {
+          // The entrant is counted already, at their hazard before the move (the resident's
+          // without the care-home multiplier): only the difference is added.
+          const double with_replacement = (birthday_month - 1) * h0 + (13 - birthday_month) * h1;
+          refill = (with_replacement - own) * (1.0 - 1.0 / static_cast<double>(rt.mortality_care[static_cast<std::size_t>(pop.care_band(i))]));
+        }
+        partial[b][static_cast<std::size_t>(d)] += own + refill;
       }
     });
     std::vector<double> total(static_cast<std::size_t>(nd), 0.0);

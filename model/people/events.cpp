@@ -8,7 +8,7 @@
 namespace shiftsim::model {
 
 void admit_emergency(Population& pop, std::size_t i, int month, const CellRates& c, const Parameters& p, const RandomKey& key,
-                     const StayFeedback& stay, const PersonEffects* fx, double* row, EventEffects& out) {
+                     const StayFeedback& stay, const PersonEffects* fx, double* row, EventEffects& out, bool needed) {
   row[fm_emergency_admissions] += 1;
   if (pop.age_months[i] < 12) row[fm_infant_emergency_admissions] += 1;
   CounterEngine e(key, pop.id[i], static_cast<std::uint32_t>(month), Purpose::event_detail);
@@ -24,6 +24,11 @@ void admit_emergency(Population& pop, std::size_t i, int month, const CellRates&
     bed_days = 1.0 + extra(e);
   }
   row[fm_emergency_bed_days] += bed_days;
+  // The spell's price holds the base year's expected stay (the same draw without the system's
+  // and programmes' stretch): the days above or below it cost extra.
+  const double expected = (1.0 - z) * std::max(1.0, c.emergency_los_days / (1.0 - z));
+  row[fm_excess_bed_days] += bed_days - expected;
+  out.excess_bed_days = bed_days - expected;
   const double delayed_multiplier = fx ? fx->m[pm_delayed_discharge] : 1.0;
   const double delayed = bed_days * d * stay.delayed_discharge / stretch * delayed_multiplier;
   row[fm_delayed_discharge_bed_days] += delayed;
@@ -32,13 +37,13 @@ void admit_emergency(Population& pop, std::size_t i, int month, const CellRates&
   out.delay_cut = fx && delayed_multiplier != 1.0;
   const double care_home_after = c.care_home_after_admission * (fx ? fx->m[pm_care_home] : 1.0);
   if (pop.care(i) != CareSetting::care_home) {
+    // The need: an admission the person needed that ends in a care home without programmes.
     const double u = discharge_to_care_home_draw(key, pop, i, month);
+    if (needed && u < c.care_home_after_admission * (fx ? fx->care_home_base : 1.f)) start_care_home_need(pop, i);
     if (u < care_home_after) {
       set_care(pop, i, CareSetting::care_home);
       row[fm_care_home_moves] += 1;
       row[fm_care_home_moves_after_admission] += 1;
-    } else if (fx && u < c.care_home_after_admission * fx->care_home_base) {
-      avert_care_home_move(pop, i);
     }
   }
 }

@@ -29,6 +29,7 @@ struct EventEffects {
   bool changed = false;         // a state the person's rates depend on changed
   bool admitted = false;        // an emergency admission (costed per person in ledger mode)
   double delayed_bed_days = 0;  // that stay's delayed transfers of care
+  double excess_bed_days = 0;   // that stay's days above (below) its expected stay
   bool delay_cut = false;       // programmes cut those delays (they are credited the bed-days avoided)
 };
 
@@ -46,13 +47,11 @@ inline double discharge_to_care_home_draw(const RandomKey& key, const Population
 /// mean stay stretched by the system and programmes), their delayed part, and a move into a
 /// care home after it.
 void admit_emergency(Population& pop, std::size_t i, int month, const CellRates& c, const Parameters& p, const RandomKey& key,
-                     const StayFeedback& stay, const PersonEffects* fx, double* row, EventEffects& out);
+                     const StayFeedback& stay, const PersonEffects* fx, double* row, EventEffects& out, bool needed = true);
 
-/// Moves person i to care setting s; a move into a care home starts the stay's clock (unless
-/// a move a programme averted started it already).
+/// Moves person i to care setting s (the care-home clock is the need's: start_care_home_need).
 inline void set_care(Population& pop, std::size_t i, CareSetting s) {
   std::uint8_t& status = pop.status[i];
-  if (s == CareSetting::care_home && pop.care_home_entry_age_months[i] == kNoClock) pop.care_home_entry_age_months[i] = pop.age_months[i];
   status = static_cast<std::uint8_t>((status & static_cast<std::uint8_t>(~status_bits::care_mask)) | (static_cast<unsigned>(s) << status_bits::care_shift));
 }
 
@@ -76,19 +75,23 @@ inline void change_weight(Population& pop, std::size_t i, int step) {
   risk = static_cast<std::uint8_t>((risk & static_cast<std::uint8_t>(~risk_bits::weight_mask)) | (w << risk_bits::weight_shift));
 }
 
-/// A care-home move a programme averted: the person stays where they are, but their need, and
-/// the mortality that goes with it, starts its clock (Population::care_band).
-inline void avert_care_home_move(Population& pop, std::size_t i) {
+/// The need of a care home starts its clock (Population::care_band), and with it the
+/// residents' mortality: on a move the person needed (one the baseline's hazard gives too), or
+/// on one a programme averted (the person stays where they are). A move a programme adds
+/// beyond the need (an effect drawn above 1) moves the person without the need's mortality.
+inline void start_care_home_need(Population& pop, std::size_t i) {
   if (pop.care_home_entry_age_months[i] == kNoClock) pop.care_home_entry_age_months[i] = pop.age_months[i];
 }
 
-/// Home -> home care -> care home.
-inline void move_care(Population& pop, std::size_t i, double* row) {
+/// Home -> home care -> care home. `needed`: the move is within the person's need (always,
+/// without programmes).
+inline void move_care(Population& pop, std::size_t i, double* row, bool needed = true) {
   if (pop.care(i) == CareSetting::home) {
     set_care(pop, i, CareSetting::home_care);
     row[fm_home_care_starts] += 1;
   } else {
     set_care(pop, i, CareSetting::care_home);
+    if (needed) start_care_home_need(pop, i);
     row[fm_care_home_moves] += 1;
   }
 }
@@ -108,15 +111,17 @@ inline void progress_frailty(Population& pop, std::size_t i) {
 /// of the behaviour, conditions and care channels in that order, each chosen against the
 /// state at the start of the month, then frailty progression from the leaving channel. Counts
 /// them in `row`, the kFlowMetrics of the person's cell. `c`: the person's cell rates; `fx`:
-/// this month's actual programme multipliers (null: none).
+/// this month's actual programme multipliers (null: none). `care_needed`: the care channel's
+/// event is within the person's need (its word is within the hazard without programmes).
 inline EventEffects apply_events(Population& pop, std::size_t i, int month, const std::array<int, kChannels>& chosen, const CellRates& c,
-                                 const Parameters& p, const RandomKey& key, const StayFeedback& stay, const PersonEffects* fx, double* row) {
+                                 const Parameters& p, const RandomKey& key, const StayFeedback& stay, const PersonEffects* fx, double* row,
+                                 bool care_needed = true) {
   EventEffects out;
   for (const int event : {chosen[ch_behaviour], chosen[ch_conditions], chosen[ch_care]}) {
     if (event < 0) continue;
     out.changed = true;
     switch (event) {
-      case ev_emergency_admission: admit_emergency(pop, i, month, c, p, key, stay, fx, row, out); break;
+      case ev_emergency_admission: admit_emergency(pop, i, month, c, p, key, stay, fx, row, out, care_needed); break;
       case ev_cmd_recovery: recover_from_common_mental_disorder(pop, i); break;
       case ev_smoking_start: set_smoking(pop, i, Smoking::current); break;
       case ev_smoking_quit: set_smoking(pop, i, Smoking::ex); break;
@@ -125,7 +130,7 @@ inline EventEffects apply_events(Population& pop, std::size_t i, int month, cons
       case ev_inactive_toggle: pop.risk[i] ^= risk_bits::inactive; break;
       case ev_drinking_toggle: pop.risk[i] ^= risk_bits::harmful_drinking; break;
       case ev_isolation_toggle: pop.risk[i] ^= risk_bits::isolated; break;
-      case ev_care_move: move_care(pop, i, row); break;
+      case ev_care_move: move_care(pop, i, row, care_needed); break;
       default: onset_condition(pop, i, event - ev_incidence_first, row); break;
     }
   }

@@ -153,7 +153,7 @@ class PersonRates {
         frailty_(pop.frailty(i)),
         care_(pop.care(i)),
         quit_years_(smoking_ == Smoking::ex ? pop.quit_years(i) : 0),
-        care_band_(care_ == CareSetting::care_home ? pop.care_band(i) : 0) {}
+        care_band_(pop.care_band(i)) {}
 
   const CellRates& cell() const { return c_; }
 
@@ -214,7 +214,7 @@ class PersonRates {
   /// move hazard (the stationary entry rate x their multiplier) can exceed what is left, the move
   /// takes the rest of the month's interval.
   float within_care_channel(float move) const {
-    const float room = 1.f - emergency_admission();
+    const float room = 1.f - emergency_need();  // without programmes: a programme's admissions never move it
     return move < room ? move : room;
   }
 

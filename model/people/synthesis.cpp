@@ -103,6 +103,9 @@ struct Drawer {
                                        survival[static_cast<std::size_t>(t)];
       total += w[static_cast<std::size_t>(t)];
     }
+    if (!(total > 0)) {  // no smokers at any age of quitting in the cell: survival in abstinence alone
+      for (int t = 0; t <= top; ++t) total += w[static_cast<std::size_t>(t)] = survival[static_cast<std::size_t>(t)];
+    }
     const double u = to_unit_open(word_years) * total;
     int years = top;
     double acc = 0;

@@ -236,9 +236,17 @@ void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::u
     if (!averted && u < static_cast<double>(rates.emergency_need()) && u >= static_cast<double>(rates.emergency_admission()))
       averted = discharge_to_care_home_draw(key_, pop_, i, t) < static_cast<double>(c.care_home_after_admission) * fx.care_home_base;
   }
+  // Whether the care channel's event is within the person's need (programmes can raise a
+  // hazard above it: an effect drawn above 1).
+  bool care_needed = true;
+  if (effects && chosen[ch_care] >= 0) {
+    const double u = to_unit_open(words[ch_care]);
+    care_needed = chosen[ch_care] == ev_care_move ? u >= 1.0 - static_cast<double>(rates.care_need())
+                                                  : u < static_cast<double>(rates.emergency_need());
+  }
   if (averted) {
     const Cached before = sums_.cached(i);
-    avert_care_home_move(pop_, i);
+    start_care_home_need(pop_, i);
     if (!any) {
       refresh_at(i, t);
       sums_.add_difference(acc, i, before);
@@ -254,12 +262,13 @@ void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::u
   const auto lt = static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)));
   const IcpFeedback& sys = coupling_.feedback()[static_cast<std::size_t>(coupling_.zone_icp()[pop_.zone[i]])];
   const EventEffects done = apply_events(pop_, i, t, chosen, c, world_.params, key_, {sys.length_of_stay, sys.delayed_discharge},
-                                         effects ? &fx : nullptr, row);
+                                         effects ? &fx : nullptr, row, care_needed);
   if (done.delay_cut) programmes_.attribute_delayed_discharge(i, done.delayed_bed_days, acc.programme.data());
   if (done.admitted && settings_.person_ledger) {
     double activity[kTallies] = {};
     double cost[kPayers] = {};
-    attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])], activity, 1.0, cost);
+    attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])], activity, 1.0,
+                    done.excess_bed_days, cost);
     for (double x : cost) person_cost_[pop_.id[i]] += x;
   }
   const int leaving = chosen[ch_leave];
@@ -312,6 +321,13 @@ void Simulation::verify_window(std::size_t i, const std::array<std::uint32_t, 4>
   all.lo.fill(65535);
   all.hi.fill(0);
   const unsigned outside = pop_.window[i].outside(words);
+  // A care-channel word where a move or admission a programme averts would be (care_need,
+  // emergency_need) must be outside the window too, or the averted need would be missed.
+  const double u_care = to_unit_open(words[ch_care]);
+  if (!(outside >> ch_care & 1u) &&
+      (u_care < static_cast<double>(rates.emergency_need()) || u_care >= 1.0 - static_cast<double>(rates.care_need())))
+    throw InternalError("person " + std::to_string(pop_.id[i]) + ", month " + std::to_string(month_) +
+                        ": the care channel's word is in an averted move's or admission's zone inside its cached window");
   for (int ch = 0; ch < kChannels; ++ch)
     if (!(outside >> ch & 1u) && channel_event(ch, words[static_cast<std::size_t>(ch)], all, rates) >= 0)
       throw InternalError("person " + std::to_string(pop_.id[i]) + ", month " + std::to_string(month_) + ": channel " + std::to_string(ch) +
@@ -595,7 +611,7 @@ void Simulation::ledger_activity(std::size_t i, BlockState& st) {
   activity[care_home_weeks] = care == CareSetting::care_home ? cal_.rates.care_home_weeks_per_month : 0.0;
   double cost[kPayers] = {};
   attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])],
-                          activity, 0.0, cost);
+                          activity, 0.0, 0.0, cost);
   for (double x : cost) person_cost_[pop_.id[i]] += x;
 }
 

@@ -59,7 +59,7 @@ void Simulation::setup_system() {
     b.adults += cell[c][kTallies + 2] * weight_;
     for (const BlockState& st : sums_.blocks) b.residents += st.sums[c * kSumMetrics + sum_people] * weight_;
     double cost[kPayers] = {};
-    attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[zone])], t.data(), admissions, cost);
+    attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[zone])], t.data(), admissions, 0.0, cost);
     for (int k = 0; k < kPayers; ++k) b.cost[static_cast<std::size_t>(k)] += cost[k];
     region_spend += cost[nhs_acute] + cost[nhs_primary_care] + cost[nhs_community] + cost[nhs_mental_health] + cost[council_adult_social_care];
   }

@@ -23,6 +23,10 @@ struct UnitCosts {
   double emergency_admission = 0;        // per spell
   std::vector<double> care_home_week_by_council;  // council rate per resident week
   double care_home_self_funder_premium = 1;
+  /// By council: residents' assessed contributions to council-arranged weeks (households), and
+  /// the NHS-funded nursing care per care-home week (nursing share x the FNC rate; nhs_community).
+  std::vector<double> contribution_share_by_council, fnc_per_week_by_council;
+  double excess_bed_day = 0;  // per bed-day above (below) an admission's expected stay
   double self_funder_share_care_home = 0, self_funder_share_home_care = 0;
   /// Every unit cost used, in base-year prices, and how it was obtained (stored with each run).
   struct Note {
@@ -48,8 +52,10 @@ struct World {
 World build_world(const RegionData& region, const ParameterTable& table);
 
 /// Spreads a month's activity (people units) over payers; one rule for the aggregates and
-/// for each person in ledger mode.
-void attribute_costs(const UnitCosts& u, int council, const double* activity, double emergency_admissions, double* cost_by_payer);
+/// for each person in ledger mode. `excess_bed_days`: emergency bed-days above (below, if
+/// negative) the admissions' expected stays.
+void attribute_costs(const UnitCosts& u, int council, const double* activity, double emergency_admissions, double excess_bed_days,
+                     double* cost_by_payer);
 /// Costs by payer of a cell's month, and the public cost of each costed activity, into the
 /// row's fm_cost_* and fm_public_cost_* entries (from its activity entries).
 void cost_row(const UnitCosts& u, int council, double* row);

@@ -8,6 +8,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -55,7 +56,6 @@ TEST_CASE("quitting: the all-cause curve reproduces the Million Women Study's ri
   // The curve's ends: 0.2 CVD + 0.2 COPD + 0.6 cancers of Kontis 2014 at half a year = 0.912, and
   // nothing left at 40 years.
   CHECK(all_cause_excess_remaining(params(), 0) == doctest::Approx(0.2 * 0.7637 + 0.2 * 0.9321 + 0.6 * 0.9545).epsilon(1e-6));
-  CHECK(all_cause_excess_remaining(params(), kQuitYearsTop) == 0.0);
   for (int t = 1; t < kQuitYears; ++t) CHECK(all_cause_excess_remaining(params(), t) <= all_cause_excess_remaining(params(), t - 1));
 }
 
@@ -73,7 +73,8 @@ TEST_CASE("quitting: mortality falls by about a sixth in the first five years, n
   CHECK(reduction > 0.10);
   CHECK(reduction < 0.25);
   CHECK(m.mortality_smoking[Multipliers::smoking_index(Smoking::ex, 0)] > 0.9 * current);
-  CHECK(m.mortality_smoking[Multipliers::smoking_index(Smoking::ex, kQuitYearsTop)] == 1.0f);
+  // The never-smoker level by 40 years (the curves' last rows are 0.0004 COPD, 0.0018 cancers).
+  CHECK(m.mortality_smoking[Multipliers::smoking_index(Smoking::ex, 39)] < 1.01f);
   // Incidence too: a year after quitting, a man's CHD RR is still most of the smoker's (Kawachi 1994:
   // a third of the excess gone within 2 years); never-smoker level by 12 years.
   const float chd_current = static_cast<float>(params().incidence_rr[coronary_heart_disease][0][rr_smoking_current]);
@@ -93,7 +94,8 @@ TEST_CASE("quitting: 37% of quitters relapse in the ten years after their first,
   // at 9.2% (7.8 of the 84.9% still abstinent).
   auto w = test::world();
   Simulation sim(*w, test::settings(0.02, 1));
-  Population pop = test::cohort(10, 40 * 12 + 3, 0, pack_risk(Smoking::ex, Weight::healthy, false, false, false), 0);
+  Population pop = test::cohort(24, 40 * 12 + 3, 0, pack_risk(Smoking::ex, Weight::healthy, false, false, false), 0);
+  // 12 to 35 months since quitting: years 1 and 2.
   for (std::size_t i = 0; i < pop.size(); ++i) pop.quit_age_months[i] = static_cast<std::uint16_t>(pop.age_months[i] - 12 - static_cast<int>(i));
   std::vector<int> zone_district;
   for (const auto& z : w->geography.zones) zone_district.push_back(z.district);
@@ -178,37 +180,106 @@ TEST_CASE("care homes: residents die at the published rate, most in the first ye
   CHECK(smr < 4.6);
   CHECK(stay > 26);
   CHECK(stay < 38);
-  // The system model's mean stay is the agents' own: an entrant's expected stay with these
-  // residents' hazards, a year at the first-year rate, then the later one.
-  const double h1 = rate[1] / n[1];
-  CHECK(stay == doctest::Approx(12.0 * ((1 - std::exp(-h1)) / h1 + std::exp(-h1) / later)).epsilon(0.01));
-  CHECK(s.diagnostic("mortality.care_home.deaths_per_resident_year_achieved") == doctest::Approx(residents).epsilon(0.01));
   // The synthesised residents in the first year of their stay: the steady state's share.
   CHECK(n[1] / (n[1] + n[2]) == doctest::Approx(care_home_stay_hazards(params()).first_year_share).epsilon(0.1));
 }
 
 TEST_CASE("care homes: a move a programme averts keeps the need's mortality, and the person at home") {
   // The care-home multiplier stands for the severity that a move reflects: keeping someone at
-  // home does not change it. Person i at home care with a programme halving moves, and a draw
-  // between the two hazards: no move, but the clock starts.
-  Population pop = test::cohort(1, 85 * 12, 1, pack_risk(Smoking::never, Weight::healthy, false, false, false), 0);
-  pop.status[0] = pack_status(Frailty::severe, 1, CareSetting::home_care, true, 1);
-  CHECK(pop.care_band(0) == 0);
-  avert_care_home_move(pop, 0);
-  CHECK(pop.care(0) == CareSetting::home_care);
-  CHECK(pop.care_band(0) == 1);
-  // A later actual move keeps the clock of the need.
-  pop.age_months[0] += 13;
-  set_care(pop, 0, CareSetting::care_home);
-  CHECK(pop.care_band(0) == 2);
+  // home does not change it. An averted move starts the clock without the move, and the
+  // person's death hazard is then a resident's with the same clock, first year and later.
+  const Start& s = start();
+  std::vector<int> zone_district;
+  for (const auto& z : s.world->geography.zones) zone_district.push_back(z.district);
+  const auto risk = pack_risk(Smoking::never, Weight::healthy, false, false, false);
+  Population kept = test::cohort(1, 85 * 12, 1, risk, 0), moved = kept;
+  kept.status[0] = pack_status(Frailty::severe, 1, CareSetting::home_care, true, 1);
+  moved.status[0] = pack_status(Frailty::severe, 1, CareSetting::home_care, true, 1);
+  auto death = [&](const Population& p) { return PersonRates(p, 0, 0, s.sim->rates(), s.world->multipliers, zone_district).death(); };
+  const float at_home = death(kept);
+  start_care_home_need(kept, 0);
+  move_care(moved, 0, std::array<double, kFlowMetrics>{}.data());
+  CHECK(kept.care(0) == CareSetting::home_care);
+  CHECK(death(kept) == death(moved));
+  CHECK(death(kept) == doctest::Approx(at_home * s.sim->rates().mortality_care[1]));
+  // A year later both are in the later band; the actual move then keeps the need's clock.
+  kept.age_months[0] += 12;
+  moved.age_months[0] += 12;
+  move_care(kept, 0, std::array<double, kFlowMetrics>{}.data());
+  CHECK(kept.care(0) == CareSetting::care_home);
+  CHECK(kept.care_band(0) == 2);
+  // A move beyond the need (a programme's effect drawn above 1) moves without the need's clock.
+  Population extra = test::cohort(1, 85 * 12, 1, risk, 0);
+  extra.status[0] = pack_status(Frailty::severe, 1, CareSetting::home_care, true, 1);
+  move_care(extra, 0, std::array<double, kFlowMetrics>{}.data(), false);
+  CHECK(extra.care(0) == CareSetting::care_home);
+  CHECK(extra.care_band(0) == 0);
+  CHECK(death(kept) == death(moved));
+  CHECK(s.sim->rates().mortality_care[1] > s.sim->rates().mortality_care[2]);
+  CHECK(s.sim->rates().mortality_care[2] > 1.0f);
   // Quitting starts the smoking clock and relapse stops it.
-  set_smoking(pop, 0, Smoking::current);
-  CHECK(pop.quit_age_months[0] == kNoClock);
-  set_smoking(pop, 0, Smoking::ex);
-  CHECK(pop.quit_years(0) == 0);
-  pop.age_months[0] += 25;
-  CHECK(pop.quit_years(0) == 2);
-  CHECK(pop.clock_anniversary(0, static_cast<std::uint16_t>(pop.quit_age_months[0] + 36)));
-  set_smoking(pop, 0, Smoking::current);
-  CHECK(pop.quit_years(0) == 0);
+  Population p = test::cohort(1, 50 * 12, 0, pack_risk(Smoking::current, Weight::healthy, false, false, false), 0);
+  CHECK(p.quit_age_months[0] == kNoClock);
+  set_smoking(p, 0, Smoking::ex);
+  CHECK(p.quit_years(0) == 0);
+  p.age_months[0] += 25;
+  CHECK(p.quit_years(0) == 2);
+  CHECK(p.clock_anniversary(0, static_cast<std::uint16_t>(p.quit_age_months[0] + 36)));
+  CHECK_FALSE(p.clock_anniversary(0, static_cast<std::uint16_t>(p.quit_age_months[0] + 37)));
+  set_smoking(p, 0, Smoking::current);
+  CHECK(p.quit_years(0) == 0);
+  CHECK(p.quit_age_months[0] == kNoClock);
+}
+
+TEST_CASE("unit costs: 2018/19 prices where published, bed-days costed") {
+  // docs/evidence/core_rates_costs.md 5: NCC 2018/19 A&E all types GBP 166.0 (3.386bn / 20.39m);
+  // elective ordinary 4,078 (NCC 2018/19), day case 738 x 1.0286 = 759 (Reference Costs 2016/17),
+  // regular day/night NCC 2024/25 deflated (no 2018/19 figure found), blended by the region's
+  // 2018 mix; an excess bed-day 313 x 1.0286 = 322.
+  const auto w = test::world();
+  const UnitCosts& u = w->costs;
+  CHECK(u.tally[ae_attendances] == doctest::Approx(166.0).epsilon(0.003));
+  const auto& ac = test::region().admitted_care;
+  double ord = 0, day = 0, reg = 0;
+  for (int s = 0; s < kSexes; ++s)
+    for (int a = 0; a < 2; ++a) {
+      ord += ac.elective_ordinary[static_cast<std::size_t>(s)][static_cast<std::size_t>(a)];
+      day += ac.daycase[static_cast<std::size_t>(s)][static_cast<std::size_t>(a)];
+      reg += ac.regular_attender[static_cast<std::size_t>(s)][static_cast<std::size_t>(a)];
+    }
+  const auto& rdn = test::region().unit_costs.at("regular_day_night");
+  const double blend = (ord * 4078 + day * 759 + reg * rdn.gbp * 0.8141) / (ord + day + reg);
+  INFO("elective blend " << u.tally[elective_admissions] << " (NCC 2024/25 deflated gave 1,121.9)");
+  CHECK(u.tally[elective_admissions] == doctest::Approx(blend).epsilon(0.001));
+  CHECK(u.tally[elective_admissions] < 1000);
+  CHECK(u.excess_bed_day == doctest::Approx(322).epsilon(0.002));
+  // The emergency spell stays NCC 2024/25 deflated (GBP 2,206, a stated method): England's 5.8m
+  // emergency admissions (2016-17) at it are within 15% of the NAO's 13.7bn (2015-16) x 1.0501.
+  CHECK(std::fabs(5.8e6 * u.emergency_admission / (13.7e9 * 1.0501) - 1) < 0.15);
+  // A bed-day above the expected stay costs the acute trust 322, one below saves it.
+  double activity[kTallies] = {}, cost[kPayers] = {};
+  attribute_costs(u, 0, activity, 0.0, -10.0, cost);
+  CHECK(cost[nhs_acute] == doctest::Approx(-3220).epsilon(0.002));
+}
+
+TEST_CASE("unit costs: a care-home week is paid by the council, the resident and the NHS") {
+  // docs/evidence/core_rates_costs.md 4: residents' assessed contributions are 41.0% of the gross
+  // cost of Lancashire's council-arranged 65+ weeks (PSS-EX1 2014-15: 42.90m of 104.56m), 22.1% of
+  // its weeks are in nursing homes, and NHS-funded nursing care was GBP 158.16 a week in 2018/19.
+  const auto w = test::world();
+  const UnitCosts& u = w->costs;
+  const auto& councils = test::region().councils;
+  const auto it = std::find_if(councils.begin(), councils.end(), [](const std::string& c) { return c.rfind("Lancashire", 0) == 0; });
+  REQUIRE(it != councils.end());
+  const int lancs = static_cast<int>(it - councils.begin());
+  double activity[kTallies] = {}, cost[kPayers] = {};
+  activity[care_home_weeks] = 1;
+  attribute_costs(u, lancs, activity, 0.0, 0.0, cost);
+  const double week = u.care_home_week_by_council[static_cast<std::size_t>(lancs)];
+  const double arranged = week * (1 - u.self_funder_share_care_home);
+  CHECK(cost[council_adult_social_care] == doctest::Approx(0.590 * arranged));
+  CHECK(cost[households] == doctest::Approx(0.410 * arranged + week * u.care_home_self_funder_premium * u.self_funder_share_care_home));
+  CHECK(cost[nhs_community] == doctest::Approx(0.221 * 158.16));
+  CHECK(council_key(*it) == "lancashire");
+  CHECK(council_key("Blackburn with Darwen") == "blackburn_with_darwen");
 }
