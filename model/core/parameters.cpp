@@ -339,6 +339,9 @@ Parameters read_parameters(const ParameterTable& t) {
 
   p.cost_home_care_hour = r.get("cost.home_care_hour");
   p.cost_outpatient_attendance = r.get("cost.outpatient_attendance");
+  p.maternity_age_min = static_cast<int>(r.get("service.admissions.maternity_ages.min"));
+  p.smoking_attributable_admissions_35_plus = r.get("service.emergency.smoking_attributable_share_35_plus");
+  p.maternity_age_max = static_cast<int>(r.get("service.admissions.maternity_ages.max"));
   p.cost_ae_attendance = r.get("cost.ae_attendance");
   p.cost_elective_inpatient = r.get("cost.elective_inpatient");
   p.cost_daycase = r.get("cost.daycase");

@@ -130,6 +130,8 @@ struct Parameters {
   AgeSexProfile gp_rate, ae_rate, emergency_los_days, community_rate, mental_health_rate;
   double gp_anchor = 0, outpatient_anchor = 0, community_anchor = 0, mental_health_anchor = 0;
   double zero_day_share = 0, delayed_share_of_bed_days = 0;
+  int maternity_age_min = 15, maternity_age_max = 49;  // women's spend without maternity (admissions' shape)
+  double smoking_attributable_admissions_35_plus = 0;  // share of emergency admissions 35+ (England prevalence)
   double rr_gp_per_condition = 1, rr_emergency_per_condition = 1, rr_ae_per_condition = 1,
          rr_outpatient_per_condition = 1;
   double rr_mental_health_cmd = 1, rr_mental_health_dementia = 1;

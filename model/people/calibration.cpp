@@ -108,7 +108,8 @@ Stats gather(const World& w, const Population& pop, const RateTables& rt) {
         s.incidence_rr[static_cast<std::size_t>(c) * kNormGroups + ng] += m.incidence_rr(c, sex, pop.risk[i], cond, pop.quit_years(i));
         s.incidence_n[static_cast<std::size_t>(c) * kNormGroups + ng] += 1;
       }
-      s.emergency[ng] += m.emergency[static_cast<std::size_t>(condition_count(cond))][static_cast<std::size_t>(f)];
+      s.emergency[ng] += m.emergency[static_cast<std::size_t>(condition_count(cond))][static_cast<std::size_t>(f)] *
+                         rt.emergency_smoking[Multipliers::smoking_index(pop.smoking(i), pop.quit_years(i))];
       for (int t = 0; t < kTallies; ++t) s.tally[static_cast<std::size_t>(t) * kNormGroups + ng] += m.tally_rr(t, cond, f);
       s.all_n[ng] += 1;
       if (f != Frailty::severe) {
@@ -267,6 +268,57 @@ void solve_care_home_mortality(const World& w, const Population& pop, RateTables
                                                      : std::array<float, 3>{1.f, 1.f, 1.f};
 }
 
+
+/// Smoking's direct multiplier on emergency admissions (RateTables::emergency_smoking): current
+/// smokers' d, ex-smokers' 1 + (d - 1) x the all-cause curve at their years since quitting, with
+/// d solved so that the share of admissions of people 35+ attributable to smoking (the direct
+/// term with the admissions smoking adds through the conditions it causes) equals the target at
+/// the region's prevalence. The counterfactual of a smoker is a never-smoker of their age group
+/// and sex: the never-smokers' mean condition-and-frailty multiplier. Returns d.
+double solve_smoking_admissions(const World& w, const Population& pop, RateTables& rt, double target) {
+  const Multipliers& m = w.multipliers;
+  const std::size_t groups = static_cast<std::size_t>(G * kSexes);
+  std::vector<double> never(groups, 0.0), never_n(groups, 0.0);
+  auto group = [&](std::size_t i) { return static_cast<std::size_t>(age_group_of(pop.age_years(i))) * kSexes + static_cast<std::size_t>(pop.sex(i)); };
+  auto base = [&](std::size_t i) {
+    return static_cast<double>(m.emergency[static_cast<std::size_t>(condition_count(pop.conditions[i]))][static_cast<std::size_t>(pop.frailty(i))]);
+  };
+  for (std::size_t i = 0; i < pop.size(); ++i)
+    if (pop.age_years(i) >= 35 && pop.smoking(i) == Smoking::never) {
+      never[group(i)] += base(i);
+      never_n[group(i)] += 1;
+    }
+  auto fill = [&](double d) {
+    rt.emergency_smoking[0] = 1.f;
+    rt.emergency_smoking[1] = static_cast<float>(d);
+    for (int t = 0; t < kQuitYears; ++t)
+      rt.emergency_smoking[2 + static_cast<std::size_t>(t)] = static_cast<float>(1.0 + (d - 1.0) * all_cause_excess_remaining(w.params, t));
+  };
+  auto attributable = [&](double d) {
+    fill(d);
+    double with = 0, without = 0;
+    for (std::size_t i = 0; i < pop.size(); ++i) {
+      if (pop.age_years(i) < 35) continue;
+      const double b = base(i);
+      with += b * rt.emergency_smoking[Multipliers::smoking_index(pop.smoking(i), pop.quit_years(i))];
+      const std::size_t g = group(i);
+      without += pop.smoking(i) == Smoking::never || never_n[g] <= 0 ? b : never[g] / never_n[g];
+    }
+    return with > 0 ? 1.0 - without / with : 0.0;
+  };
+  double lo = 1, hi = 5;
+  if (attributable(lo) >= target) {  // the conditions alone reach it: no direct term
+    fill(1);
+    return 1;
+  }
+  for (int it = 0; it < 60; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (attributable(mid) < target ? lo : hi) = mid;
+  }
+  fill(0.5 * (lo + hi));
+  return 0.5 * (lo + hi);
+}
+
 }  // namespace
 
 Calibrated calibrate(const World& world, const SynthesisResult& syn, double scale) {
@@ -301,6 +353,33 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
   diag("risk.smoking.ex_quit_within_10_years_share", smoking_stock.within_10_years,
        "share of the synthesised ex-smokers aged 18+ who quit less than 10 years ago (about 22% in England: 450,000 quits a year "
        "x 7.3 years abstinent of 10, of 14.6m ex-smokers; docs/evidence/core_rates_mortality.md 1.5)");
+
+  // Smoking's direct effect on emergency admissions, to the attributable share at the region's
+  // 35+ prevalence (England's share x the region's prevalence over England's, from the
+  // profile weighted by England's population 35+).
+  {
+    double eng = 0, eng_n = 0, lsc = 0, lsc_n = 0;
+    for (int s = 0; s < kSexes; ++s)
+      for (int a = 35; a <= kMaxAge; ++a) {
+        const double n = a < kPopulationTopAge ? static_cast<double>(region.england_population[static_cast<std::size_t>(s)][static_cast<std::size_t>(a)])
+                                               : static_cast<double>(region.england_population[static_cast<std::size_t>(s)][kPopulationTopAge]) /
+                                                     (kMaxAge - kPopulationTopAge + 1);
+        eng += n * p.smoking_current.at(s, a);
+        eng_n += n;
+      }
+    for (std::size_t i = 0; i < pop.size(); ++i)
+      if (pop.age_years(i) >= 35) {
+        lsc += pop.smoking(i) == Smoking::current ? 1.0 : 0.0;
+        lsc_n += 1;
+      }
+    const double ratio = eng > 0 && lsc_n > 0 ? (lsc / lsc_n) / (eng / eng_n) : 1.0;
+    const double target = p.smoking_attributable_admissions_35_plus * ratio;
+    const double d = solve_smoking_admissions(world, pop, rt, target);
+    out.derived_parameters.emplace_back("service.rr.emergency.smoking.current", d);
+    diag("services.emergency.smoking_attributable_share_35_plus", target,
+         "target share of emergency admissions of people 35+ attributable to smoking: England's " +
+             fmt(p.smoking_attributable_admissions_35_plus) + " x the region's 35+ smoking prevalence / England's (" + fmt(ratio) + ")");
+  }
 
   Stats st = gather(world, pop, rt);
 
@@ -536,6 +615,12 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
     return sum / kQuintiles;
   };
   auto dep_ratio = [&](int a, int s, int dec) { return spend(a, s, dec) / spend_mean_q(a, s); };
+  // The shape of admissions by age: spend without its maternity part, which the admitted-care
+  // targets exclude: women of childbearing age at men's spend x the women's/men's ratio at 52.
+  auto admitted_spend = [&](int a, int s, int dec) {
+    if (s == 0 || a < p.maternity_age_min || a > p.maternity_age_max) return spend(a, s, dec);
+    return spend(a, 0, dec) * spend(p.maternity_age_max + 3, 1, dec) / spend(p.maternity_age_max + 3, 0, dec);
+  };
   // England population weights by single year (90+ spread over 90..100).
   auto england = [&](int s, int a) {
     const auto su = static_cast<std::size_t>(s);
@@ -583,7 +668,7 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
         const double el = (ac.elective_ordinary[su][cu] + ac.daycase[su][cu] + ac.regular_attender[su][cu]) *
                           (1 + ac.unknown_sex_elective / known_el);
         const double base = region_sum([&](int, int dec, int ss, int a) {
-          return (ss == s && ((a < kAdultAge) == (child == 1))) ? spend(a, ss, dec) : 0.0;
+          return (ss == s && ((a < kAdultAge) == (child == 1))) ? admitted_spend(a, ss, dec) : 0.0;
         });
         k_emergency[su][cu] = em / base;
         k_elective[su][cu] = el / base;
@@ -604,6 +689,28 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
   const double ae_target = region.ae.attendances_type1 + region.ae.attendances_other;
   const double ae_scale = ae_target / region_sum([&](int, int dec, int s, int a) { return p.ae_rate.at(s, a) * dep_ratio(a, s, dec); });
   diag("services.ae_attendances_target", ae_target, "A&E attendances at the region's trusts, " + region.ae.financial_year);
+
+  // The mean utility multiplier of the synthesised people by sex and age: the Ara & Brazier norm
+  // is the mean of everyone (45% of its sample had a condition), so people without any sit
+  // above it (finding 8 of issue 14).
+  std::array<AgeVector, kSexes> utility_mean{};
+  {
+    std::array<AgeVector, kSexes> n{};
+    for (std::size_t i = 0; i < pop.size(); ++i) {
+      const auto s = static_cast<std::size_t>(pop.sex(i));
+      const auto a = static_cast<std::size_t>(std::min(pop.age_years(i), kMaxAge));
+      utility_mean[s][a] += utility_multiplier(p, p.utility_norm(static_cast<int>(s), static_cast<double>(a)), pop.conditions[i],
+                                               pop.frailty(i), pop.care(i) == CareSetting::care_home);
+      n[s][a] += 1;
+    }
+    for (std::size_t s = 0; s < static_cast<std::size_t>(kSexes); ++s) {
+      double last = 1;
+      for (std::size_t a = 0; a < static_cast<std::size_t>(kAges); ++a) {
+        if (n[s][a] > 0) last = utility_mean[s][a] / n[s][a];
+        utility_mean[s][a] = last;  // ages without people (tiny scales) take the previous age's
+      }
+    }
+  }
 
   // ---- 6. Per-cell rates.
   const double months_per_year = 12.0;
@@ -695,7 +802,7 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
         AgeVector admissions_per_year{}, after{};
         for (int a = 0; a <= kMaxAge; ++a) {
           const auto au = static_cast<std::size_t>(a);
-          admissions_per_year[au] = k_emergency[su][a < kAdultAge ? 1 : 0] * spend(a, s, dec);
+          admissions_per_year[au] = k_emergency[su][a < kAdultAge ? 1 : 0] * admitted_spend(a, s, dec);
           after[au] = a >= 85 ? p.care_home_after_admission_85_plus
                       : a >= 75 ? p.care_home_after_admission_75_84
                       : a >= 65 ? p.care_home_after_admission_65_74 : 0.0;
@@ -727,7 +834,7 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
           std::array<double, kTallies> annual{};
           annual[gp_appointments] = p.gp_rate.at(s, a) * gp_scale * dep_ratio(a, s, dec);
           annual[ae_attendances] = p.ae_rate.at(s, a) * ae_scale * dep_ratio(a, s, dec);
-          annual[elective_admissions] = k_elective[su][a < kAdultAge ? 1 : 0] * spend(a, s, dec);
+          annual[elective_admissions] = k_elective[su][a < kAdultAge ? 1 : 0] * admitted_spend(a, s, dec);
           annual[outpatient_attendances] = p.outpatient_anchor * spend(a, s, dec) / spend_england;
           annual[community_contacts] = p.community_rate.at(s, a) * community_scale * dep_ratio(a, s, dec);
           annual[mental_health_contacts] = p.mental_health_rate.at(s, a) * mh_scale * dep_ratio(a, s, dec);
@@ -737,6 +844,7 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
               c.tally[tu] = static_cast<float>(annual[tu] / months_per_year / ratio_or(st.tally[tu * kNormGroups + ng], n_all, 1.0));
           }
           c.utility_norm = static_cast<float>(p.utility_norm(s, a));
+          c.utility_base = static_cast<float>(p.utility_norm(s, a) / utility_mean[su][au]);
         }
       });
 

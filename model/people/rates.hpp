@@ -9,10 +9,12 @@
 #pragma once
 
 #include "model/core/cells.hpp"
+#include "model/core/parameters.hpp"
 #include "model/world/multipliers.hpp"
 #include "model/core/population.hpp"
 #include "model/core/types.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <vector>
@@ -53,7 +55,11 @@ struct CellRates {
   std::array<float, 3> frailty_up{};  // fit->mild, mild->moderate, moderate->severe (x frailty multiplier)
   std::array<float, 2> care_up{};     // home->home care, home care->care home (x care multiplier)
   std::array<float, kTallies> tally{};  // expected monthly count (x tally multiplier)
-  float utility_norm = 0;
+  float utility_norm = 0;  // the EQ-5D population norm at the cell's age and sex (Ara & Brazier)
+  /// The utility of a person with no condition, frailty or care home in the cell: the norm /
+  /// the mean of utility_multiplier over the synthesised people of that age and sex, so that
+  /// their mean is the norm (which is the mean of everyone, conditions included).
+  float utility_base = 0;
   float emergency_los_days = 0;
   float care_home_after_admission = 0;
   /// The widths the stacked slots of the event channels reserve (model/people/channels.hpp): they
@@ -78,6 +84,14 @@ struct RateTables {
   /// Mortality multiplier by care-home stay band (Population::care_band: not a resident, first
   /// year of the stay, later), calibrated to residents' deaths per resident-year.
   std::array<float, 3> mortality_care{1.f, 1.f, 1.f};
+  /// Smoking's direct multiplier on emergency admissions, indexed as Multipliers::mortality_smoking
+  /// (never, current, ex by years since quitting): the admissions smoking causes beyond its
+  /// conditions, calibrated to the smoking-attributable share.
+  std::array<float, 2 + kQuitYears> emergency_smoking = [] {
+    std::array<float, 2 + kQuitYears> a{};
+    a.fill(1.f);
+    return a;
+  }();
   float home_care_hours_per_month = 0;   // a home care package's hours in a month
   float care_home_weeks_per_month = 0;   // 52/12
   /// Babies under 1: emergency admissions by birth weight (risk_bits::family set = under
@@ -125,6 +139,17 @@ struct Hazards {
   float care_need = 0;       // PersonRates::care_need
   float emergency_need = 0;  // PersonRates::emergency_need
 };
+
+/// A person's EQ-5D relative to someone of their age and sex with no condition: the condition
+/// decrements (Sullivan 2011) as multipliers on the norm, frailty's and a care home's.
+inline double utility_multiplier(const Parameters& p, double norm, std::uint8_t conditions, Frailty f, bool care_home) {
+  double u = 1;
+  for (int k = 0; k < kConditions; ++k)
+    if (conditions & (1u << k)) u *= std::max(0.0, (norm - p.utility_decrement[static_cast<std::size_t>(k)]) / norm);
+  u *= p.utility_frailty_multiplier[static_cast<std::size_t>(f)];
+  if (care_home) u *= p.utility_care_home_multiplier;
+  return u;
+}
 
 inline int model_years_at_last_birthday(int month, int age_months) {
   const int last_birthday_month = month - age_months % 12;
@@ -175,7 +200,8 @@ class PersonRates {
   /// the two) is still asked whether it would have ended in a care home, whose need (and
   /// mortality) it would have started (see care_need).
   float emergency_need() const {
-    float h = c_.emergency * m_.emergency[static_cast<std::size_t>(condition_count(cond_))][static_cast<std::size_t>(frailty_)];
+    float h = c_.emergency * m_.emergency[static_cast<std::size_t>(condition_count(cond_))][static_cast<std::size_t>(frailty_)] *
+              rt_.emergency_smoking[Multipliers::smoking_index(smoking_, quit_years_)];
     if (age_months_ < 12) h *= (risk_ & risk_bits::family) ? rt_.infant_emergency_lbw : rt_.infant_emergency_other;
     return h;
   }

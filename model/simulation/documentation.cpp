@@ -207,7 +207,13 @@ quintile):
 - emergency admissions (a per-person event, since it matters to the person) and elective
   admissions: the NHS spend-by-age profile spend(a,s,q) (Asaria 2017, 2014/15) scaled separately
   for each sex, children and adults, so that the region's expected total equals its admitted
-  patient care count (residence based, 2018);
+  patient care count (residence based, 2018). The spend profile holds maternity, which the counts
+  exclude: women aged 15-49 take men's spend x the women's/men's ratio at 52 (so women 18-44 have
+  20% of adult women's emergency admissions, not 33%; an assumption until HES by age is used).
+  Smoking adds a direct multiplier on emergency admissions (current smokers d, ex-smokers
+  1 + (d - 1) x the all-cause curve of years since quitting), d solved so that 4% of the admissions
+  of people 35+ are attributable to smoking at England's prevalence (NHS Digital 2019), the
+  admissions smoking adds through the conditions it causes included;
 - A&E: the age-sex shape x the spend profile's deprivation ratio, scaled to the region's trusts'
   attendances (2016/17, all department types);
 - outpatients: England attendances per head x spend(a,s,q) / England-mean spend;
@@ -222,16 +228,37 @@ age's mean; a fixed share of bed-days are delayed transfers of care.)"},
 inflation index (pay and prices):
 
 - GP appointment: PSSRU 2023 per surgery consultation (10 minutes) -> NHS primary care;
-- A&E attendance, non-elective spell, elective (blend of ordinary, day case and regular day/night
-  by the region's mix), community contact, mental health contact (blend with NHS Talking
-  Therapies): National Cost Collection 2024/25 -> NHS acute / community / mental health;
+- A&E attendance (all types) and ordinary elective episode: National Cost Collection 2018/19;
+  day case: Reference Costs 2016/17 x NHSCII; regular day/night, the non-elective spell, community
+  contact, mental health contact (blend with NHS Talking Therapies): National Cost Collection
+  2024/25 deflated (no 2018/19 figure found; this keeps some real growth and method change, so
+  these are probably high) -> NHS acute / community / mental health;
+- a bed-day above or below an emergency admission's expected stay: Reference Costs 2016/17 excess
+  bed day x NHSCII (GBP 322) -> NHS acute (cash only if the finance rules count bed-days: a bed
+  freed is used by others unless wards close);
 - outpatient attendance: Reference Costs 2016/17 average -> NHS acute;
 - home care hour: UKHCA 2018 -> council, less the self-funded share (households);
-- care-home week: each council's 2014-15 65+ unit cost -> council, with self-funders paying the
-  CMA premium.)"},
+- care-home week: each council's 2014-15 65+ gross unit cost; council-arranged weeks -> council,
+  less the residents' assessed contributions (PSS-EX1, by council: 15-50%) -> households;
+  self-funders pay the CMA premium -> households; NHS-funded nursing care (GBP 158.16 a week)
+  for each council's nursing share of weeks -> NHS community. Not modelled: NHS continuing
+  healthcare (its LSC caseload was not found; England had about 57,000 people eligible in 2019
+  against 392,000 care-home residents, so at most about 15% of weeks are wholly NHS-funded,
+  which the council's share overstates) and the 18-64 rate (the cells carry no age; 12% of the
+  model's residents are under 65, at a gross rate 1.8 times the 65+ one, so the baseline's
+  care-home cost is about 10% low, while interventions, aimed at people 65+, are costed right).)"},
     {"utility", "Quality of life",
-     R"(    u(i) = norm(a,s) x product over conditions (norm - decrement_c) / norm x frailty multiplier
-           x care-home multiplier,   norm = 0.9508566 + 0.0212126 male - 0.0002587 a - 0.0000332 a^2
+     R"(    u(i) = norm(a,s) / mean M (a,s) x M_i,   M_i = product over conditions (norm - decrement_c) / norm
+           x frailty multiplier x care-home multiplier,
+    norm = 0.9508566 + 0.0212126 male - 0.0002587 a - 0.0000332 a^2
+
+The norm (Ara & Brazier, HSE 2003 and 2006) is the mean of everyone, conditions included (45% of
+its sample had one), so it is the target of the mean, not the utility of someone without a
+condition: mean M over the synthesised people of each sex and single year of age is divided out,
+and the base year's mean utility by age and sex is the norm. People with no condition sit above
+it. Combination is multiplicative (Ara & Brazier 2011); Sullivan's number-of-conditions term is not
+used. Severely frail people 80+ average about 0.49 (0.574 median of frail older people in acute
+care, BMC Emerg Med 2023).
 
 QALYs accrue monthly as u/12 (half a month in the month of death or departure).)"},
     {"general", "Price base and deflators", R"(General settings.)"},

@@ -196,15 +196,10 @@ void Simulation::refresh_at(std::size_t i, int month) {
   // programmes' multipliers apply to the cell sums instead, as they change month by month).
   programmes_.apply_member_tallies(i);
   const CareSetting care = pop_.care(i);
-  // Utility: age-sex norm x condition multipliers x frailty x care home.
-  const Parameters& p = world_.params;
-  const double norm = c.utility_norm;
-  double u = norm;
-  for (int k = 0; k < kConditions; ++k)
-    if (cond & (1u << k)) u *= std::max(0.0, (norm - p.utility_decrement[static_cast<std::size_t>(k)]) / norm);
-  u *= p.utility_frailty_multiplier[static_cast<std::size_t>(f)];
-  if (care == CareSetting::care_home) u *= p.utility_care_home_multiplier;
-  pop_.utility[i] = static_cast<float>(u);
+  // Utility: the cell's base (the norm, rescaled so that the age-sex mean is the norm) x the
+  // condition, frailty and care-home multipliers.
+  pop_.utility[i] = static_cast<float>(static_cast<double>(c.utility_base) *
+                                       utility_multiplier(world_.params, c.utility_norm, cond, f, care == CareSetting::care_home));
 }
 
 void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::uint32_t, 4>& words, unsigned mask) {
