@@ -233,11 +233,14 @@ void run_cohort_model(const CohortStart& start, Coupling& coupling, RunOutput& o
       }
     }
     for (std::size_t d = 0; d < world.region->districts.size(); ++d) {
-      const double arrivals = cal.demography.in_migrant_agents_per_month[d] * weight * migration;
+      const double arrivals = cal.demography.in_migrants(d, migration) * weight;
       if (!(arrivals > 0) || geo.zones_of_district[d].empty()) continue;
       const auto icp = static_cast<std::size_t>(coupling.zone_icp()[static_cast<std::size_t>(geo.zones_of_district[d].front())]);
+      const auto& ages = cal.demography.in_migrant_ages(d, p.migration_age_profile);
+      double total_weight = 0;
+      for (double x : ages) total_weight += x;
       for (int a = 0; a < kAges; ++a) {
-        const double at_age = arrivals * p.migration_age_profile[static_cast<std::size_t>(a)];
+        const double at_age = arrivals * ages[static_cast<std::size_t>(a)] / total_weight;
         for (int q = 1; q <= kQuintiles; ++q) {
           const double x = at_age * migrant_q[d][static_cast<std::size_t>(imd_age_group(a))][static_cast<std::size_t>(q - 1)];
           people[index(icp, q, 1, a)] += x * p.migration_female_share;

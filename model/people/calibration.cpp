@@ -876,18 +876,36 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
     for (int a = 15; a <= 44; ++a) women += static_cast<double>(region.population[du][1][static_cast<std::size_t>(a)]);
     const auto& cc = region.components[du];
     dem.births_per_woman_15_44_per_month.push_back(static_cast<double>(cc.births) / women / 12.0);
+    // Gross flows, not the net (issue 14, finding 9): in-migrants arrive at the district's
+    // internal + international inflow, and residents leave at its outflow (the "other" component,
+    // armed forces and the like, joins the side its sign puts it on).
     const long net = cc.net_migration();
-    dem.in_migrant_agents_per_month.push_back(net > 0 ? static_cast<double>(net) * scale / 12.0 : 0.0);
-    if (net < 0) {
-      // Emigration hazard k * RC(a): sum over the district's people of k RC(a) = |net|.
-      double denom = 0;
+    const long in = cc.internal_in + cc.international_in + std::max(0L, cc.other);
+    const long out = cc.internal_out + cc.international_out + std::max(0L, -cc.other);
+    dem.in_migrant_agents_per_month.push_back(static_cast<double>(in) * scale / 12.0);
+    dem.net_migrant_agents_per_month.push_back(static_cast<double>(net) * scale / 12.0);
+    dem.in_migrant_age.emplace_back();
+    dem.in_migrant_age.back().fill(0.0);
+    if (out > 0) {
+      // Emigration hazard k * RC(a): sum over the district's people of k RC(a) = the outflow,
+      // the people at risk including the year's in-migrants for half of it (they arrive at the
+      // ages RC gives, where the hazard is highest).
+      double denom = 0, ages = 0, in_rc = 0;
+      auto& age = dem.in_migrant_age.back();
       for (int s = 0; s < kSexes; ++s)
         for (int a = 0; a <= kMaxAge; ++a) {
           double people = 0;
           for (int dec = 1; dec <= kDeciles; ++dec) people += syn.agents_by_cell[idx(d, dec, s, a)] * weight;
-          denom += people * p.migration_age_profile[static_cast<std::size_t>(a)];
+          const double x = people * p.migration_age_profile[static_cast<std::size_t>(a)];
+          denom += x;
+          age[static_cast<std::size_t>(a)] += x;
         }
-      const double k = static_cast<double>(-net) / denom;
+      for (int a = 0; a <= kMaxAge; ++a) {
+        ages += age[static_cast<std::size_t>(a)];
+        in_rc += age[static_cast<std::size_t>(a)] * p.migration_age_profile[static_cast<std::size_t>(a)];
+      }
+      if (ages > 0) denom += 0.5 * static_cast<double>(in) * in_rc / ages;
+      const double k = static_cast<double>(out) / denom;
       for (int dec = 1; dec <= kDeciles; ++dec)
         for (int s = 0; s < kSexes; ++s)
           for (int a = 0; a <= kMaxAge; ++a)

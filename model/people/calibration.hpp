@@ -18,7 +18,24 @@ namespace shiftsim::model {
 /// Demographic inputs per district and zone that the monthly step uses.
 struct DemographyRates {
   std::vector<double> births_per_woman_15_44_per_month;  // by district
-  std::vector<double> in_migrant_agents_per_month;       // by district (0 where net migration is negative)
+  std::vector<double> in_migrant_agents_per_month;       // by district: gross in-migration (internal + international)
+  std::vector<double> net_migrant_agents_per_month;      // by district: net migration (what the net trend scales)
+  /// By district, the in-migrants' ages: those of the district's out-migrants (its people x
+  /// RC(a)), in the absence of flows by age; weights 0..kMaxAge.
+  std::vector<std::array<double, kAges>> in_migrant_age;
+  /// In-migrants a month in model month t: the gross inflow plus the net trend's change of the
+  /// net (out-migration stays at its base-year rate), never below 0.
+  /// The in-migrants' age weights of a district (the Rogers-Castro schedule where it has no out-migration).
+  const std::array<double, kAges>& in_migrant_ages(std::size_t district, const std::array<double, kAges>& fallback) const {
+    const auto& a = in_migrant_age[district];
+    for (double x : a)
+      if (x > 0) return a;
+    return fallback;
+  }
+  double in_migrants(std::size_t district, double trend_factor) const {
+    const double x = in_migrant_agents_per_month[district] + (trend_factor - 1.0) * net_migrant_agents_per_month[district];
+    return x > 0 ? x : 0.0;
+  }
   double male_share_of_births = 0.5;
 };
 

@@ -145,12 +145,17 @@ GFR_d = district births (components of change, year to mid base-year) / women ag
 newborn's IMD decile is drawn from the zone's 0-15 mix; its sex with the England share of boys
 at age 0.)"},
     {"demography.migration", "Migration",
-     R"(Net migration by district (internal + international + other, components of change). Where it is
-negative, every resident has an emigration probability k_d x RC(a) / 12 with sum over the district's
-people of k_d RC(a) = |net|. Where it is positive, Poisson(net / 12) in-migrants arrive each month,
-with age from the Rogers-Castro schedule RC(a), sex from the female share, zone in proportion to
-population and decile from the zone's mix; their attributes are drawn like the starting
-population's.
+     R"(Gross flows by district (components of change, year to mid base-year): every resident has an
+emigration probability k_d x RC(a) a year, with k_d such that the district's people (and the year's
+in-migrants, for half of it) give its outflow, internal + international (and "other" when
+negative); Poisson(inflow / 12) in-migrants arrive each month (internal + international, and
+"other" when positive), with the ages of the district's out-migrants (its people x RC(a): ONS flows
+by age are not in the region data), sex from the female share, zone in proportion to population
+and decile from the zone's mix; their attributes are drawn like the starting population's. The
+net trend changes the inflow by the trend's change of the net (the outflow rate stays). Moves
+between the region's districts are an out-move and an in-move. Until flows by single year of age
+(ONS MYEB2) are added, every district's movers follow one schedule: students arriving at 18 in
+Lancaster and leaving at 21, and retirees moving to the coast, are not represented.
 
     RC(a) = a1 exp(-alpha1 a) + a2 exp(-alpha2 (a - mu2) - exp(-lambda2 (a - mu2))) + c   (normalised))"},
     {"", "Transition rates that keep a profile (stationary solvers)",

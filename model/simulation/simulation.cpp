@@ -685,14 +685,15 @@ void Simulation::add_in_migrants(MonthFlows& flows) {
   const double migration_trend = std::pow(1 + p.migration_trend_per_year, t / 12);
   const auto& geo = world_.geography;
   for (std::size_t d = 0; d < world_.region->districts.size(); ++d) {
-    const double mean = cal_.demography.in_migrant_agents_per_month[d] * migration_trend;
+    const double mean = cal_.demography.in_migrants(d, migration_trend);
     if (!(mean > 0)) continue;
     CounterEngine e(key_, kDistrictStream + static_cast<std::uint32_t>(d), static_cast<std::uint32_t>(t), Purpose::migration);
     const long movers = poisson(e, mean);
     std::vector<double> zone_weights;
     for (int z : geo.zones_of_district[d]) zone_weights.push_back(static_cast<double>(geo.zones[static_cast<std::size_t>(z)].population));
     boost::random::discrete_distribution<int, double> pick_zone(zone_weights.begin(), zone_weights.end());
-    boost::random::discrete_distribution<int, double> pick_age(p.migration_age_profile.begin(), p.migration_age_profile.end());
+    const auto& ages = cal_.demography.in_migrant_ages(d, p.migration_age_profile);
+    boost::random::discrete_distribution<int, double> pick_age(ages.begin(), ages.end());
     for (long k = 0; k < movers; ++k) {
       const int zone = geo.zones_of_district[d][static_cast<std::size_t>(pick_zone(e))];
       const int age = pick_age(e);

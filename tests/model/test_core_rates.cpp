@@ -405,3 +405,26 @@ TEST_CASE("smoking-attributable admissions: 4% of admissions of people 35+, more
   CHECK(target > 0.03);
   CHECK(target < 0.05);
 }
+
+TEST_CASE("migration: gross flows in and out, not the net alone") {
+  // ONS components of change, year to mid-2018, the region's 16 districts: internal in 85,088,
+  // out 81,301; international in 10,358, out 5,049; net 9,096, under a tenth of the gross flows
+  // (docs/evidence/core_rates_costs.md 9). First simulated year with the trend off, scale 0.1:
+  // in-migrants within 3 Poisson SDs of the inflow; out-migrants within 3 SDs of their expected
+  // count plus 1% (the in-migrants' exposure is allowed for at half a year each).
+  auto w = test::world();
+  Simulation sim(*w, test::settings(0.1, 12));
+  const RunOutput& out = sim.run();
+  const double scale = out.scale;
+  double in = 0, out_flow = 0;
+  for (const auto& cc : test::region().components) {
+    in += static_cast<double>(cc.internal_in + cc.international_in + std::max(0L, cc.other));
+    out_flow += static_cast<double>(cc.internal_out + cc.international_out + std::max(0L, -cc.other));
+  }
+  const double seen_in = test::flow(out, fm_in_migrants), seen_out = test::flow(out, fm_out_migrants);  // people
+  MESSAGE("in-migrants " << seen_in << " (ONS " << in << "), out-migrants " << seen_out << " (ONS " << out_flow << ")");
+  // In agents (1 per 10 people) the SD of a Poisson count of n agents is sqrt(n).
+  CHECK(std::fabs(seen_in - in) * scale < 3 * std::sqrt(in * scale));
+  CHECK(std::fabs(seen_out - out_flow) * scale < 3 * std::sqrt(out_flow * scale) + 0.01 * out_flow * scale);
+  CHECK(seen_out > 0.8 * out_flow);  // before issue 14 only 2 of 16 districts had any out-migrants
+}
