@@ -159,8 +159,13 @@ Parameters read_parameters(const ParameterTable& t) {
   for (int c = 0; c < kConditions; ++c)
     p.mortality_hr_condition[static_cast<std::size_t>(c)] =
         r.get("mortality.hr.condition." + std::string(kConditionNames[static_cast<std::size_t>(c)]));
-  p.mortality_hr_conditions_cap = r.get("mortality.hr.conditions_cap");
+  for (auto [field, key] : {std::pair{&p.mortality_target_ages_conditions, "conditions"}, std::pair{&p.mortality_target_ages_smoking, "smoking"},
+                            std::pair{&p.mortality_target_ages_frailty, "frailty"}})
+    *field = {static_cast<int>(r.get(std::string("mortality.hr.target_ages.") + key + ".min")),
+              static_cast<int>(r.get(std::string("mortality.hr.target_ages.") + key + ".max"))};
   p.mortality_hr_person_cap = r.get("mortality.hr.person_cap");
+  p.mortality_hr_cardiometabolic_joint = {r.get("mortality.hr.conditions.diabetes_chd"), r.get("mortality.hr.conditions.diabetes_stroke"),
+                                          r.get("mortality.hr.conditions.stroke_chd"), r.get("mortality.hr.conditions.diabetes_stroke_chd")};
   p.care_home_deaths_per_resident_year = r.get("mortality.care_home.deaths_per_resident_year");
   p.care_home_first_year_ratio = r.get("mortality.hr.care_home.ratio_first_year");
   p.mortality_calibrate_care_home = r.get("mortality.calibrate_care_home_deaths") > 0.5;

@@ -69,8 +69,11 @@ struct BinaryRiskParameters {
 struct Parameters {
   // --- mortality
   std::array<double, kConditions> mortality_hr_condition{};
-  double mortality_hr_conditions_cap = 0;
+  /// The ages over which each factor's marginal HR is matched to its source's (min, max).
+  std::array<int, 2> mortality_target_ages_conditions{}, mortality_target_ages_smoking{}, mortality_target_ages_frailty{};
   double mortality_hr_person_cap = 0;
+  /// ERFC's joint HRs: diabetes + CHD, diabetes + stroke, stroke + CHD, all three (vs none of them).
+  std::array<double, 4> mortality_hr_cardiometabolic_joint{};
   double care_home_deaths_per_resident_year = 0;  // calibration target, residents 65+
   double care_home_first_year_ratio = 1;          // first-year / later mortality multiplier
   bool mortality_calibrate_care_home = true;      // false: the care-home multipliers are 1

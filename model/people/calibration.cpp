@@ -59,7 +59,8 @@ struct Stats {
 /// A person's mortality multiplier: conditions, smoking (with the years since quitting) and
 /// frailty, times the care-home stay band's.
 double mortality_multiplier(const Multipliers& m, const RateTables& rt, const Population& pop, std::size_t i) {
-  return static_cast<double>(m.mortality(pop.conditions[i], pop.smoking(i), pop.quit_years(i), pop.frailty(i))) *
+  (void)m;
+  return static_cast<double>(rt.mortality(pop.conditions[i], pop.smoking(i), pop.quit_years(i), pop.frailty(i))) *
          static_cast<double>(rt.mortality_care[static_cast<std::size_t>(pop.care_band(i))]);
 }
 
@@ -152,7 +153,7 @@ struct SmokingStock {
   double mortality_hr = 1, relapse_per_year = 0, within_10_years = 0;
 };
 
-SmokingStock ex_smoker_stock(const World& w, const Population& pop) {
+SmokingStock ex_smoker_stock(const World& w, const Population& pop, const RateTables& rt) {
   const Parameters& p = w.params;
   const Multipliers& m = w.multipliers;
   std::array<std::array<double, kAges>, kSexes> relapse{}, n{};
@@ -168,7 +169,7 @@ SmokingStock ex_smoker_stock(const World& w, const Population& pop) {
     n[s][a] += 1;
     for (std::size_t c = 0; c < static_cast<std::size_t>(kConditions); ++c) rr[s][c] += m.incidence_ex[s][static_cast<std::size_t>(t)][c];
     n_sex[s] += 1;
-    hr += m.mortality_smoking[Multipliers::smoking_index(Smoking::ex, t)];
+    hr += rt.mortality.smoking[Multipliers::smoking_index(Smoking::ex, t)];
     recent += t < 10 ? 1.0 : 0.0;
     all += 1;
   }
@@ -213,7 +214,7 @@ void solve_care_home_mortality(const World& w, const Population& pop, RateTables
     const std::size_t k = (static_cast<std::size_t>(age_group_of(age)) * kSexes + static_cast<std::size_t>(pop.sex(i))) * kDeciles +
                           static_cast<std::size_t>(pop.decile[i] - 1);
     const auto band = static_cast<std::size_t>(pop.care_band(i));
-    const double M = w.multipliers.mortality(pop.conditions[i], pop.smoking(i), pop.quit_years(i), pop.frailty(i));
+    const double M = rt.mortality(pop.conditions[i], pop.smoking(i), pop.quit_years(i), pop.frailty(i));
     all[k][band] += M;
     n[k] += 1;
     if (band > 0 && age >= 65) {
@@ -319,6 +320,153 @@ double solve_smoking_admissions(const World& w, const Population& pop, RateTable
   return 0.5 * (lo + hi);
 }
 
+
+/// The direct mortality HRs (RateTables::mortality), raked so that each factor's marginal HR in
+/// the synthesised population, standardised over 5-year age bands and sex within its source
+/// study's ages, equals the published one (issue 14, finding 2): the published HRs are each
+/// adjusted for age and sex only, so multiplying them double counts what the factors share
+/// (smokers have more COPD, CHD and cancer; the eFI counts the conditions). Factors: the
+/// conditions (HR_c vs none), current smoking (vs never), frailty levels (vs fit). Iterative
+/// proportional fitting on the log HRs; a deterministic subsample of at most 400,000 people.
+struct RakedMortality {
+  std::array<double, kConditions + 8> direct{}, achieved{}, target{};
+  int iterations = 0;
+  double at_cap = 0;
+};
+
+RakedMortality rake_mortality(const World& w, const Population& pop, RateTables& rt) {
+  const Parameters& p = w.params;
+  // Factors: the conditions, smoking current, frailty mild/moderate/severe, and ERFC's joint
+  // groups (interactions: diabetes + CHD, diabetes + stroke, stroke + CHD, all three).
+  constexpr int F = kConditions + 8;
+  const std::array<unsigned, 4> joint{(1u << type2_diabetes) | (1u << coronary_heart_disease), (1u << type2_diabetes) | (1u << stroke),
+                                      (1u << stroke) | (1u << coronary_heart_disease),
+                                      (1u << type2_diabetes) | (1u << stroke) | (1u << coronary_heart_disease)};
+  RakedMortality out;
+  std::array<double, F> b{};
+  std::array<int, F> lo{}, hi{};
+  for (int c = 0; c < kConditions; ++c) {
+    out.target[static_cast<std::size_t>(c)] = p.mortality_hr_condition[static_cast<std::size_t>(c)];
+    lo[static_cast<std::size_t>(c)] = p.mortality_target_ages_conditions[0];
+    hi[static_cast<std::size_t>(c)] = p.mortality_target_ages_conditions[1];
+  }
+  out.target[kConditions] = p.mortality_hr_smoking_current;
+  lo[kConditions] = p.mortality_target_ages_smoking[0];
+  hi[kConditions] = p.mortality_target_ages_smoking[1];
+  for (int k = 1; k <= 3; ++k) {
+    out.target[static_cast<std::size_t>(kConditions + k)] = p.mortality_hr_frailty[static_cast<std::size_t>(k)];
+    lo[static_cast<std::size_t>(kConditions + k)] = p.mortality_target_ages_frailty[0];
+    hi[static_cast<std::size_t>(kConditions + k)] = p.mortality_target_ages_frailty[1];
+  }
+  for (int j = 0; j < 4; ++j) {
+    out.target[static_cast<std::size_t>(kConditions + 4 + j)] = p.mortality_hr_cardiometabolic_joint[static_cast<std::size_t>(j)];
+    lo[static_cast<std::size_t>(kConditions + 4 + j)] = p.mortality_target_ages_conditions[0];
+    hi[static_cast<std::size_t>(kConditions + 4 + j)] = p.mortality_target_ages_conditions[1];
+  }
+  // A condition whose published HR is 1 (hypertension: no excess of its own, its risk carried by
+  // the CHD and stroke it causes) keeps a direct HR of 1 and is not raked: its marginal HR is
+  // then what its correlation with those conditions gives (reported).
+  std::array<bool, F> fixed{};
+  for (int k = 0; k < F; ++k) {
+    b[static_cast<std::size_t>(k)] = k < kConditions + 4 ? std::log(out.target[static_cast<std::size_t>(k)]) : 0.0;  // interactions start at 0
+    fixed[static_cast<std::size_t>(k)] = k < kConditions && out.target[static_cast<std::size_t>(k)] == 1.0;
+  }
+  auto build = [&] {
+    MortalityTable& t = rt.mortality;
+    for (int set = 0; set < kConditionSets; ++set) {
+      double x = 0;
+      for (int c = 0; c < kConditions; ++c)
+        if (set & (1 << c)) x += b[static_cast<std::size_t>(c)];
+      // The interaction of the set's ERFC group (exactly that pair among the three, or all three).
+      const unsigned three = static_cast<unsigned>(set) & joint[3];
+      for (int j = 0; j < 4; ++j)
+        if (three == joint[static_cast<std::size_t>(j)]) x += b[static_cast<std::size_t>(kConditions + 4 + j)];
+      t.conditions[static_cast<std::size_t>(set)] = static_cast<float>(std::exp(x));
+    }
+    const double current = std::exp(b[kConditions]);
+    t.smoking[0] = 1.f;
+    t.smoking[1] = static_cast<float>(current);
+    for (int y = 0; y < kQuitYears; ++y)
+      t.smoking[2 + static_cast<std::size_t>(y)] = static_cast<float>(1.0 + (current - 1.0) * all_cause_excess_remaining(p, y));
+    t.frailty[0] = 1.f;
+    for (int k = 1; k <= 3; ++k) t.frailty[static_cast<std::size_t>(k)] = static_cast<float>(std::exp(b[static_cast<std::size_t>(kConditions + k)]));
+    t.person_cap = static_cast<float>(p.mortality_hr_person_cap);
+  };
+  // Strata: sex x 5-year band of age (0..100 -> 21 bands).
+  constexpr int bands = 21;
+  const std::size_t stride = std::max<std::size_t>(1, pop.size() / 400000);
+  // ERFC's groups are mutually exclusive: diabetes, stroke or MI alone against none of the three.
+  const unsigned erfc = (1u << coronary_heart_disease) | (1u << stroke) | (1u << type2_diabetes);
+  auto exposed = [&](std::size_t i, int k) -> int {  // 1 exposed, 0 reference, -1 neither
+    if (k < kConditions && (erfc >> k & 1u)) {
+      const unsigned has = pop.conditions[i] & erfc;
+      return has == 0 ? 0 : (has == (1u << k) ? 1 : -1);
+    }
+    if (k < kConditions) return (pop.conditions[i] >> k) & 1u;
+    if (k >= kConditions + 4) {
+      const unsigned has = pop.conditions[i] & erfc;
+      return has == 0 ? 0 : (has == joint[static_cast<std::size_t>(k - kConditions - 4)] ? 1 : -1);
+    }
+    if (k == kConditions) return pop.smoking(i) == Smoking::current ? 1 : (pop.smoking(i) == Smoking::never ? 0 : -1);
+    const int level = static_cast<int>(pop.frailty(i));
+    return level == k - kConditions ? 1 : (level == 0 ? 0 : -1);
+  };
+  auto marginal = [&] {
+    // sums[k][stratum][exposed] of M and counts
+    std::vector<double> m(static_cast<std::size_t>(F * kSexes * bands * 2), 0.0), n(m.size(), 0.0);
+    for (std::size_t i = 0; i < pop.size(); i += stride) {
+      const int age = pop.age_years(i);
+      const double M = rt.mortality(pop.conditions[i], pop.smoking(i), pop.quit_years(i), pop.frailty(i));
+      const std::size_t g = static_cast<std::size_t>(pop.sex(i) * bands + std::min(age, kMaxAge) / 5);
+      for (int k = 0; k < F; ++k) {
+        if (age < lo[static_cast<std::size_t>(k)] || age > hi[static_cast<std::size_t>(k)]) continue;
+        const int x = exposed(i, k);
+        if (x < 0) continue;
+        const std::size_t j = ((static_cast<std::size_t>(k) * kSexes * bands) + g) * 2 + static_cast<std::size_t>(x);
+        m[j] += M;
+        n[j] += 1;
+      }
+    }
+    std::array<double, F> hr{};
+    for (int k = 0; k < F; ++k) {
+      double num = 0, den = 0;
+      for (std::size_t g = 0; g < static_cast<std::size_t>(kSexes * bands); ++g) {
+        const std::size_t j = ((static_cast<std::size_t>(k) * kSexes * bands) + g) * 2;
+        if (n[j] <= 0 || n[j + 1] <= 0 || m[j] <= 0) continue;
+        num += n[j + 1] * (m[j + 1] / n[j + 1]) / (m[j] / n[j]);
+        den += n[j + 1];
+      }
+      hr[static_cast<std::size_t>(k)] = den > 0 ? num / den : out.target[static_cast<std::size_t>(k)];
+    }
+    return hr;
+  };
+  build();
+  for (int it = 0; it < 40; ++it) {
+    out.achieved = marginal();
+    double worst = 0;
+    for (int k = 0; k < F; ++k)
+      if (!fixed[static_cast<std::size_t>(k)])
+        worst = std::max(worst, std::fabs(std::log(out.target[static_cast<std::size_t>(k)] / out.achieved[static_cast<std::size_t>(k)])));
+    out.iterations = it;
+    if (worst < 0.005) break;
+    for (int k = 0; k < F; ++k)
+      if (!fixed[static_cast<std::size_t>(k)])
+        b[static_cast<std::size_t>(k)] += std::log(out.target[static_cast<std::size_t>(k)] / out.achieved[static_cast<std::size_t>(k)]);
+    build();
+  }
+  for (int k = 0; k < F; ++k) out.direct[static_cast<std::size_t>(k)] = std::exp(b[static_cast<std::size_t>(k)]);
+  double capped = 0, counted = 0;
+  for (std::size_t i = 0; i < pop.size(); i += stride) {
+    const float M = rt.mortality.conditions[pop.conditions[i]] *
+                    rt.mortality.smoking[Multipliers::smoking_index(pop.smoking(i), pop.quit_years(i))] *
+                    rt.mortality.frailty[static_cast<std::size_t>(pop.frailty(i))];
+    capped += M >= rt.mortality.person_cap ? 1.0 : 0.0;
+    counted += 1;
+  }
+  out.at_cap = counted > 0 ? capped / counted : 0.0;
+  return out;
+}
+
 }  // namespace
 
 Calibrated calibrate(const World& world, const SynthesisResult& syn, double scale) {
@@ -336,13 +484,29 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
     out.diagnostics.push_back({name, value, note});
   };
 
-  // Before the mortality multipliers are averaged: the care-home stay bands' multipliers and
-  // the ex-smokers' relapse by years since quitting.
+  // Before the mortality multipliers are averaged: the direct HRs raked to the published
+  // marginal ones, the care-home stay bands' multipliers and the ex-smokers' relapse.
+  {
+    const RakedMortality raked = rake_mortality(world, pop, rt);
+    static const char* factor[] = {"condition.hypertension", "condition.chd", "condition.stroke", "condition.diabetes", "condition.copd",
+                                   "condition.cancer", "condition.dementia", "condition.cmd", "smoking.current", "frailty.mild",
+                                   "frailty.moderate", "frailty.severe", "interaction.diabetes_chd", "interaction.diabetes_stroke",
+                                   "interaction.stroke_chd", "interaction.diabetes_stroke_chd"};
+    static_assert(sizeof factor / sizeof factor[0] == kConditions + 8);
+    for (std::size_t k = 0; k < raked.direct.size(); ++k) {
+      out.derived_parameters.emplace_back(std::string("mortality.hr_direct.") + factor[k], raked.direct[k]);
+      diag(std::string("mortality.hr_marginal.") + factor[k], raked.achieved[k],
+           "age-sex-standardised marginal HR in the synthesised population with the direct HRs (target " + fmt(raked.target[k]) + ")");
+    }
+    diag("mortality.hr.raking_iterations", raked.iterations, "passes of the raking of the direct mortality HRs");
+    diag("mortality.hr.share_at_person_cap", raked.at_cap,
+         "share of the synthesised people whose combined mortality multiplier is at mortality.hr.person_cap (should be under 0.1%)");
+  }
   solve_care_home_mortality(world, pop, rt, [](std::size_t) { return 1.0; });  // refined below, with the factors
   for (int y = 0; y < kQuitYears; ++y)
     rt.smoking_relapse[static_cast<std::size_t>(y)] =
         static_cast<float>(monthly_probability(p.smoking_relapse_by_year[static_cast<std::size_t>(y)]));
-  const SmokingStock smoking_stock = ex_smoker_stock(world, pop);
+  const SmokingStock smoking_stock = ex_smoker_stock(world, pop, rt);
   for (int s = 0; s < kSexes; ++s)
     for (int c : {coronary_heart_disease, stroke, copd, cancer})
       out.derived_parameters.emplace_back("condition." + std::string(kConditionNames[static_cast<std::size_t>(c)]) + ".rr.smoking.ex." +

@@ -84,6 +84,9 @@ struct RateTables {
   /// Mortality multiplier by care-home stay band (Population::care_band: not a resident, first
   /// year of the stay, later), calibrated to residents' deaths per resident-year.
   std::array<float, 3> mortality_care{1.f, 1.f, 1.f};
+  /// The direct mortality HRs of conditions, smoking and frailty: raked in the calibration so
+  /// that each factor's marginal HR in the synthesised population is its published one.
+  MortalityTable mortality;
   /// Smoking's direct multiplier on emergency admissions, indexed as Multipliers::mortality_smoking
   /// (never, current, ex by years since quitting): the admissions smoking causes beyond its
   /// conditions, calibrated to the smoking-attributable share.
@@ -189,7 +192,7 @@ class PersonRates {
       const float imp = rt_.mortality_improvement[static_cast<std::size_t>(sex_)][static_cast<std::size_t>(age_ > kMaxAge ? kMaxAge : age_)];
       for (int y = 0; y < years; ++y) trend *= 1.f - imp;
     }
-    return c_.death * m_.mortality(cond_, smoking_, quit_years_, frailty_) * rt_.mortality_care[static_cast<std::size_t>(care_band_)] * trend;
+    return c_.death * rt_.mortality(cond_, smoking_, quit_years_, frailty_) * rt_.mortality_care[static_cast<std::size_t>(care_band_)] * trend;
   }
   float emigration() const { return c_.emigration; }
   float emergency_admission() const {

@@ -116,8 +116,18 @@ their national share of non-smokers; the obese keep their share of the overweigh
      R"(    h_death(i) = m(a,s) / 12 x D_s(k) x c_d x M_i / E_nat[M | age group, s] x (1 - imp(a,s))^y
 
 m(a,s) is the England life table central death rate for the base period (ONS National Life
-Tables). M_i = min(cap_person, min(cap_conditions, product of condition HRs) x HR_smoking x
-HR_frailty) x HR_care. HR_smoking is 1 for never-smokers, HR_current for smokers and, for an
+Tables). M_i = min(cap_person, product of the direct condition HRs (with ERFC's interactions) x
+HR_smoking x HR_frailty) x HR_care. The direct HRs are not the published ones: each published HR
+(ERFC 2015 for CHD, stroke and diabetes, each alone against none of the three, and their joint
+groups; COPD, cancer, dementia, CMD; Pirie 2013 for smoking; Clegg 2016 for the eFI levels) is
+adjusted for age and sex only, so multiplying them would count twice what the factors share.
+The direct log HRs are raked (iterative proportional fitting, to 0.5%) so that each factor's
+marginal HR in the synthesised population, standardised over sex and 5-year age bands within its
+source's ages (40-79, 50-79, 65-95), is the published one; hypertension keeps a direct HR of 1
+(its risk is carried by the conditions it causes). The direct HRs are reported as derived
+parameters (mortality.hr_direct.*): e.g. COPD 1.25 (published 1.73: COPD shares smoking), severe
+frailty 3.36 (4.52). The cap (30) binds for about 0.1% of people. HR_smoking is 1 for
+never-smokers, HR_current (direct) for smokers and, for an
 ex-smoker t completed years after quitting, 1 + (HR_current - 1) x f(t), where f is the share of
 the excess that remains: f(t) = 0.2 CVD(t) + 0.2 COPD(t) + 0.6 cancers(t), the curves of
 excess risk remaining after cessation of Kontis et al. (Lancet 2014) at mid-year; the mix

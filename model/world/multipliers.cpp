@@ -17,7 +17,7 @@ Multipliers build_multipliers(const Parameters& p) {
     double hr = 1;
     for (int c = 0; c < kConditions; ++c)
       if (set & (1 << c)) hr *= p.mortality_hr_condition[static_cast<std::size_t>(c)];
-    m.mortality_conditions[static_cast<std::size_t>(set)] = static_cast<float>(std::min(hr, p.mortality_hr_conditions_cap));
+    m.mortality_conditions[static_cast<std::size_t>(set)] = static_cast<float>(hr);
   }
   m.mortality_smoking[0] = 1.f;
   m.mortality_smoking[1] = static_cast<float>(p.mortality_hr_smoking_current);

@@ -13,6 +13,21 @@ namespace shiftsim::model {
 inline constexpr int kRiskBytes = 128;  // risk byte values (7 bits used)
 inline constexpr int kConditionSets = 256;
 
+/// A mortality multiplier table: product of condition HRs (capped) x smoking HR (never, current,
+/// ex by years since quitting) x frailty HR, capped per person.
+struct MortalityTable {
+  std::array<float, kConditionSets> conditions{};
+  std::array<float, 2 + kQuitYears> smoking{};
+  std::array<float, kFrailtyLevels> frailty{};
+  float person_cap = 0;
+  float operator()(std::uint8_t cond, Smoking s, int quit_years, Frailty f) const {
+    const float m = conditions[cond] *
+                    smoking[s == Smoking::ex ? 2u + static_cast<std::size_t>(quit_years) : static_cast<std::size_t>(s)] *
+                    frailty[static_cast<std::size_t>(f)];
+    return m < person_cap ? m : person_cap;
+  }
+};
+
 struct Multipliers {
   /// Mortality: product of condition HRs (capped) x smoking HR x frailty HR, capped.
   std::array<float, kConditionSets> mortality_conditions{};
@@ -49,6 +64,15 @@ struct Multipliers {
     const float m = mortality_conditions[conditions] * mortality_smoking[smoking_index(s, quit_years)] *
                     mortality_frailty[static_cast<std::size_t>(f)];
     return m < mortality_person_cap ? m : mortality_person_cap;
+  }
+  /// The published HRs' table (the run's direct HRs, RateTables::mortality, are raked from it).
+  MortalityTable mortality_table() const {
+    MortalityTable t;
+    t.conditions = mortality_conditions;
+    t.smoking = mortality_smoking;
+    t.frailty = mortality_frailty;
+    t.person_cap = mortality_person_cap;
+    return t;
   }
   const std::array<float, kConditions>& incidence_row(int sex, std::uint8_t risk, std::uint8_t conditions) const {
     const unsigned hd = ((conditions >> hypertension) & 1u) | (((conditions >> type2_diabetes) & 1u) << 1);
