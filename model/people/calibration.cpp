@@ -109,7 +109,7 @@ Stats gather(const World& w, const Population& pop, const RateTables& rt) {
         s.incidence_rr[static_cast<std::size_t>(c) * kNormGroups + ng] += m.incidence_rr(c, sex, pop.risk[i], cond, pop.quit_years(i));
         s.incidence_n[static_cast<std::size_t>(c) * kNormGroups + ng] += 1;
       }
-      s.emergency[ng] += m.emergency[static_cast<std::size_t>(condition_count(cond))][static_cast<std::size_t>(f)] *
+      s.emergency[ng] += rt.emergency[static_cast<std::size_t>(condition_count(cond))][static_cast<std::size_t>(f)] *
                          rt.emergency_smoking[Multipliers::smoking_index(pop.smoking(i), pop.quit_years(i))];
       for (int t = 0; t < kTallies; ++t) s.tally[static_cast<std::size_t>(t) * kNormGroups + ng] += m.tally_rr(t, cond, f);
       s.all_n[ng] += 1;
@@ -270,6 +270,58 @@ void solve_care_home_mortality(const World& w, const Population& pop, RateTables
 }
 
 
+/// The emergency admission multipliers' direct frailty HRs (RateTables::emergency): raked so
+/// that each eFI level's marginal HR of admission among people 65+ (standardised over sex and
+/// 5-year bands, vs fit) is Clegg 2016's, with the published gradient per condition kept (the
+/// eFI's HRs are adjusted for age and sex only, and its deficits include the conditions).
+/// Returns the direct HRs (index 1..3) and the achieved marginal ones.
+std::pair<std::array<double, kFrailtyLevels>, std::array<double, kFrailtyLevels>> rake_emergency(const World& w, const Population& pop,
+                                                                                                   RateTables& rt) {
+  const Parameters& p = w.params;
+  const Multipliers& m = w.multipliers;
+  std::array<double, kFrailtyLevels> b{}, achieved{};
+  for (int f = 1; f < kFrailtyLevels; ++f) b[static_cast<std::size_t>(f)] = std::log(p.rr_emergency_frailty[static_cast<std::size_t>(f)]);
+  const std::size_t stride = std::max<std::size_t>(1, pop.size() / 400000);
+  auto build = [&] {
+    for (int n = 0; n <= 8; ++n)
+      for (int f = 0; f < kFrailtyLevels; ++f)
+        rt.emergency[static_cast<std::size_t>(n)][static_cast<std::size_t>(f)] =
+            m.emergency[static_cast<std::size_t>(n)][0] * static_cast<float>(std::exp(b[static_cast<std::size_t>(f)]));
+  };
+  constexpr int bands = 21;
+  build();
+  for (int it = 0; it < 40; ++it) {
+    std::vector<double> sum(static_cast<std::size_t>(kFrailtyLevels * kSexes * bands), 0.0), n(sum.size(), 0.0);
+    for (std::size_t i = 0; i < pop.size(); i += stride) {
+      const int age = pop.age_years(i);
+      if (age < p.mortality_target_ages_frailty[0] || age > p.mortality_target_ages_frailty[1]) continue;
+      const auto f = static_cast<std::size_t>(pop.frailty(i));
+      const std::size_t j = (f * kSexes + static_cast<std::size_t>(pop.sex(i))) * bands + static_cast<std::size_t>(std::min(age, kMaxAge) / 5);
+      sum[j] += rt.emergency[static_cast<std::size_t>(condition_count(pop.conditions[i]))][f];
+      n[j] += 1;
+    }
+    double worst = 0;
+    for (int f = 1; f < kFrailtyLevels; ++f) {
+      double num = 0, den = 0;
+      for (std::size_t g = 0; g < static_cast<std::size_t>(kSexes * bands); ++g) {
+        const std::size_t e = static_cast<std::size_t>(f) * kSexes * bands + g, r = g;
+        if (n[e] <= 0 || n[r] <= 0) continue;
+        num += n[e] * (sum[e] / n[e]) / (sum[r] / n[r]);
+        den += n[e];
+      }
+      achieved[static_cast<std::size_t>(f)] = den > 0 ? num / den : p.rr_emergency_frailty[static_cast<std::size_t>(f)];
+      worst = std::max(worst, std::fabs(std::log(p.rr_emergency_frailty[static_cast<std::size_t>(f)] / achieved[static_cast<std::size_t>(f)])));
+    }
+    if (worst < 0.005) break;
+    for (int f = 1; f < kFrailtyLevels; ++f)
+      b[static_cast<std::size_t>(f)] += std::log(p.rr_emergency_frailty[static_cast<std::size_t>(f)] / achieved[static_cast<std::size_t>(f)]);
+    build();
+  }
+  std::array<double, kFrailtyLevels> direct{};
+  for (int f = 0; f < kFrailtyLevels; ++f) direct[static_cast<std::size_t>(f)] = std::exp(b[static_cast<std::size_t>(f)]);
+  return {direct, achieved};
+}
+
 /// Smoking's direct multiplier on emergency admissions (RateTables::emergency_smoking): current
 /// smokers' d, ex-smokers' 1 + (d - 1) x the all-cause curve at their years since quitting, with
 /// d solved so that the share of admissions of people 35+ attributable to smoking (the direct
@@ -282,7 +334,7 @@ double solve_smoking_admissions(const World& w, const Population& pop, RateTable
   std::vector<double> never(groups, 0.0), never_n(groups, 0.0);
   auto group = [&](std::size_t i) { return static_cast<std::size_t>(age_group_of(pop.age_years(i))) * kSexes + static_cast<std::size_t>(pop.sex(i)); };
   auto base = [&](std::size_t i) {
-    return static_cast<double>(m.emergency[static_cast<std::size_t>(condition_count(pop.conditions[i]))][static_cast<std::size_t>(pop.frailty(i))]);
+    return static_cast<double>(rt.emergency[static_cast<std::size_t>(condition_count(pop.conditions[i]))][static_cast<std::size_t>(pop.frailty(i))]);
   };
   for (std::size_t i = 0; i < pop.size(); ++i)
     if (pop.age_years(i) >= 35 && pop.smoking(i) == Smoking::never) {
@@ -513,11 +565,28 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
                                               std::string(kSexNames[static_cast<std::size_t>(s)]),
                                           smoking_stock.incidence_rr[static_cast<std::size_t>(s)][static_cast<std::size_t>(c)]);
   out.derived_parameters.emplace_back("mortality.hr.smoking.ex", smoking_stock.mortality_hr);
+  for (int c = 0; c < 2; ++c)
+    for (int s = 0; s < kSexes; ++s)
+      for (int w = 0; w < 2; ++w)
+        out.derived_parameters.emplace_back(std::string("condition.") + (c == 0 ? "chd" : "stroke") + ".rr_direct.weight." + (w == 0 ? "overweight." : "obese.") +
+                                                std::string(kSexNames[static_cast<std::size_t>(s)]),
+                                            world.multipliers.weight_rr_direct[static_cast<std::size_t>(c)][static_cast<std::size_t>(s)][static_cast<std::size_t>(w)]);
   out.derived_parameters.emplace_back("risk.smoking.relapse_per_year", smoking_stock.relapse_per_year);
   diag("risk.smoking.ex_quit_within_10_years_share", smoking_stock.within_10_years,
        "share of the synthesised ex-smokers aged 18+ who quit less than 10 years ago (about 22% in England: 450,000 quits a year "
        "x 7.3 years abstinent of 10, of 14.6m ex-smokers; docs/evidence/core_rates_mortality.md 1.5)");
 
+  // The admissions' direct frailty HRs, then smoking's direct effect on them.
+  {
+    const auto [direct, achieved] = rake_emergency(world, pop, rt);
+    static const char* level[] = {"fit", "mild", "moderate", "severe"};
+    for (int f = 1; f < kFrailtyLevels; ++f) {
+      out.derived_parameters.emplace_back(std::string("service.rr_direct.emergency.frailty.") + level[f], direct[static_cast<std::size_t>(f)]);
+      diag(std::string("services.emergency.hr_marginal.frailty.") + level[f], achieved[static_cast<std::size_t>(f)],
+           "age-sex-standardised marginal rate ratio of emergency admission, 65-95, vs fit, with the direct HRs (target " +
+               fmt(p.rr_emergency_frailty[static_cast<std::size_t>(f)]) + ", Clegg 2016)");
+    }
+  }
   // Smoking's direct effect on emergency admissions, to the attributable share at the region's
   // 35+ prevalence (England's share x the region's prevalence over England's, from the
   // profile weighted by England's population 35+).

@@ -87,6 +87,10 @@ struct RateTables {
   /// The direct mortality HRs of conditions, smoking and frailty: raked in the calibration so
   /// that each factor's marginal HR in the synthesised population is its published one.
   MortalityTable mortality;
+  /// Emergency admission multiplier [condition count][frailty] with the direct frailty HRs: raked
+  /// so that the frailty levels' marginal HRs among people 65+ are Clegg's (the gradient per
+  /// condition is kept).
+  std::array<std::array<float, kFrailtyLevels>, 9> emergency{};
   /// Smoking's direct multiplier on emergency admissions, indexed as Multipliers::mortality_smoking
   /// (never, current, ex by years since quitting): the admissions smoking causes beyond its
   /// conditions, calibrated to the smoking-attributable share.
@@ -203,7 +207,7 @@ class PersonRates {
   /// the two) is still asked whether it would have ended in a care home, whose need (and
   /// mortality) it would have started (see care_need).
   float emergency_need() const {
-    float h = c_.emergency * m_.emergency[static_cast<std::size_t>(condition_count(cond_))][static_cast<std::size_t>(frailty_)] *
+    float h = c_.emergency * rt_.emergency[static_cast<std::size_t>(condition_count(cond_))][static_cast<std::size_t>(frailty_)] *
               rt_.emergency_smoking[Multipliers::smoking_index(smoking_, quit_years_)];
     if (age_months_ < 12) h *= (risk_ & risk_bits::family) ? rt_.infant_emergency_lbw : rt_.infant_emergency_other;
     return h;

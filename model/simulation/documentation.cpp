@@ -202,7 +202,15 @@ The stock means (ex-smoker HR, relapse a year, RRs) are reported as derived para
      R"(    h_c(i) = o_c(a,s,k,d) x RR_c(i) / mean(RR_c | not yet c; age group, s, q)
 
 RR_c(i) is the product of the relative risks of the person's risk factors and conditions
-(listed below; 1 where no evidence is used). Common mental disorder remits; the others persist.)"},
+(listed below; 1 where no evidence is used). Common mental disorder remits; the others persist.
+Weight's RRs for CHD and stroke (Guh 2009) are total effects, partly through the hypertension and
+diabetes that weight raises, whose RRs also multiply: the model uses direct weight RRs, RR_total(w)
+x E[M | healthy] / E[M | w] with M the hypertension and diabetes RRs and their prevalence by weight
+as the synthesis draws them (England profiles, 45-74), so that the total effect in the people is
+Guh's (condition.*.rr_direct.weight.*: CHD obese 1.30 men, 2.35 women; stroke about 1.0-1.05; below
+Lu 2014's bounds for men and stroke, because the model's binary hypertension and diabetes RRs
+carry more of the effect than Lu's measured mediation would). Ex-smokers' RRs follow the years
+since quitting (see Smoking).)"},
     {"frailty", "Frailty", R"(Electronic Frailty Index levels fit/mild/moderate/severe from age 50, rising one level at a time with a
 multiplier per long-term condition held.)"},
     {"care", "Care setting",
@@ -219,7 +227,9 @@ digital interventions raise it in scenarios.)"},
      R"(Expected monthly counts per person = cell rate x person multiplier / mean multiplier (age group, sex,
 quintile):
 
-- emergency admissions (a per-person event, since it matters to the person) and elective
+- emergency admissions (a per-person event, since it matters to the person; person multiplier
+  1.35 per condition x the direct frailty multiplier, raked so that the eFI levels' marginal rate
+  ratios among people 65-95 are Clegg 2016's 1.93, 3.04, 4.73: 1.60, 2.44, 3.71) and elective
   admissions: the NHS spend-by-age profile spend(a,s,q) (Asaria 2017, 2014/15) scaled separately
   for each sex, children and adults, so that the region's expected total equals its admitted
   patient care count (residence based, 2018). The spend profile holds maternity, which the counts

@@ -11,8 +11,49 @@ double all_cause_excess_remaining(const Parameters& p, int quit_years) {
          (1.0 - cvd - copd) * p.smoking_excess_remaining[curve_cancer][t];
 }
 
+namespace {
+
+/// Direct weight RRs of a condition that hypertension and diabetes also raise: RR_d(w) =
+/// RR_total(w) x E[M | healthy] / E[M | w], M = RR_ht^ht x RR_db^db, with P(ht | w) and P(db | w)
+/// as the synthesis draws them (prevalence x the weight RR / its mean over the weight mix), ht
+/// and db independent given weight, averaged over single ages 45-74 (Guh's cohorts' ages) of the
+/// England profiles.
+std::array<double, 2> direct_weight_rr(const Parameters& p, int condition, int s) {
+  const auto su = static_cast<std::size_t>(s);
+  const auto& rr = p.incidence_rr[static_cast<std::size_t>(condition)][su];
+  std::array<double, 2> out{};
+  for (int w = 0; w < 2; ++w) {
+    double sum = 0;
+    int n = 0;
+    for (int a = 45; a <= 74; ++a) {
+      const double obese = p.obese.at(s, a), ow = p.overweight_or_obese.at(s, a) - obese, healthy = 1.0 - ow - obese;
+      auto expected = [&](int weight) {  // E[M | weight]: 0 healthy, 1 overweight, 2 obese
+        double e = 1;
+        for (auto [mediator, has] : {std::pair{hypertension, rr_has_hypertension}, std::pair{type2_diabetes, rr_has_diabetes}}) {
+          const auto& mr = p.incidence_rr[static_cast<std::size_t>(mediator)][su];
+          const double wr[3] = {1.0, mr[rr_overweight], mr[rr_obese]};
+          const double mean = healthy * wr[0] + ow * wr[1] + obese * wr[2];
+          const double prevalence = std::min(0.95, p.condition_prevalence[static_cast<std::size_t>(mediator)].at(s, a) * wr[weight] / mean);
+          e *= 1.0 + prevalence * (rr[has] - 1.0);
+        }
+        return e;
+      };
+      sum += (w == 0 ? rr[rr_overweight] : rr[rr_obese]) * expected(0) / expected(w + 1);
+      ++n;
+    }
+    out[static_cast<std::size_t>(w)] = std::max(1.0, sum / n);
+  }
+  return out;
+}
+
+}  // namespace
+
 Multipliers build_multipliers(const Parameters& p) {
   Multipliers m;
+  for (int s = 0; s < kSexes; ++s) {
+    m.weight_rr_direct[0][static_cast<std::size_t>(s)] = direct_weight_rr(p, coronary_heart_disease, s);
+    m.weight_rr_direct[1][static_cast<std::size_t>(s)] = direct_weight_rr(p, stroke, s);
+  }
   for (int set = 0; set < kConditionSets; ++set) {
     double hr = 1;
     for (int c = 0; c < kConditions; ++c)
@@ -36,8 +77,13 @@ Multipliers build_multipliers(const Parameters& p) {
           const auto smoking = static_cast<Smoking>(risk & risk_bits::smoking_mask);
           const auto weight = static_cast<Weight>((risk & risk_bits::weight_mask) >> risk_bits::weight_shift);
           if (smoking == Smoking::current) x *= rr[rr_smoking_current];
-          if (weight == Weight::overweight) x *= rr[rr_overweight];
-          if (weight == Weight::obese) x *= rr[rr_obese];
+          // CHD and stroke: the direct weight RRs (the total effect acts partly through the
+          // hypertension and diabetes RRs below, which weight raises).
+          const int direct = c == coronary_heart_disease ? 0 : (c == stroke ? 1 : -1);
+          const double overweight = direct >= 0 ? m.weight_rr_direct[static_cast<std::size_t>(direct)][static_cast<std::size_t>(s)][0] : rr[rr_overweight];
+          const double obese = direct >= 0 ? m.weight_rr_direct[static_cast<std::size_t>(direct)][static_cast<std::size_t>(s)][1] : rr[rr_obese];
+          if (weight == Weight::overweight) x *= overweight;
+          if (weight == Weight::obese) x *= obese;
           if (risk & risk_bits::inactive) x *= rr[rr_inactive];
           if (risk & risk_bits::harmful_drinking) x *= rr[rr_harmful_drinking];
           if (risk & risk_bits::isolated) x *= rr[rr_isolated];

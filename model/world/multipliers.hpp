@@ -44,6 +44,10 @@ struct Multipliers {
   /// the condition's curve of excess risk remaining (parameters.hpp, cessation_curve).
   std::array<std::array<std::array<std::array<float, kConditions>, 4>, kRiskBytes>, kSexes> incidence{};
   std::array<std::array<std::array<float, kConditions>, kQuitYears>, kSexes> incidence_ex{};
+  /// The direct weight RRs of CHD and stroke incidence [condition: 0 CHD, 1 stroke][sex][0
+  /// overweight, 1 obese]: Guh 2009's total effects divided by the part that acts through the
+  /// hypertension and diabetes that weight raises (whose own RRs multiply them).
+  std::array<std::array<std::array<double, 2>, kSexes>, 2> weight_rr_direct{};
 
   /// Emergency admission multiplier [condition count 0..8][frailty].
   std::array<std::array<float, kFrailtyLevels>, 9> emergency{};
