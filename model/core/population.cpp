@@ -19,6 +19,7 @@ void for_each_field(Population& p, F&& f) {
   for (auto& t : p.expected_tally) f(t);
   f(p.quit_age_months);
   f(p.care_home_entry_age_months);
+  f(p.clock_due);
 }
 }  // namespace
 
@@ -30,7 +31,7 @@ void Population::resize(std::size_t n) {
   const std::size_t old = size();
   for_each_field(*this, [n](auto& v) { v.resize(n); });
   // New people have no clock running (0 would be a quit or a move at birth).
-  for (std::size_t i = old; i < n; ++i) quit_age_months[i] = care_home_entry_age_months[i] = kNoClock;
+  for (std::size_t i = old; i < n; ++i) quit_age_months[i] = care_home_entry_age_months[i] = clock_due[i] = kNoClock;
 }
 
 void Population::compact() {
@@ -53,6 +54,7 @@ void Population::compact() {
       for (auto& t : expected_tally) t[out] = t[i];
       quit_age_months[out] = quit_age_months[i];
       care_home_entry_age_months[out] = care_home_entry_age_months[i];
+      clock_due[out] = clock_due[i];
     }
     ++out;
   }
@@ -76,6 +78,7 @@ std::size_t Population::bytes_per_agent() const {
   for (const auto& t : expected_tally) add(t);
   add(quit_age_months);
   add(care_home_entry_age_months);
+  add(clock_due);
   return bytes;
 }
 

@@ -5,6 +5,7 @@
 
 #include "model/core/types.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #if defined(__SSE2__)
@@ -133,6 +134,10 @@ struct Population {
   /// the first year of a stay).
   PersonArray<std::uint16_t> quit_age_months;
   PersonArray<std::uint16_t> care_home_entry_age_months;
+  /// The age in months at the next anniversary of either clock that moves the person's rates
+  /// on (kNoClock: none), kept by update_clock_due at every refresh: the monthly pass compares
+  /// one number instead of reading both clocks.
+  PersonArray<std::uint16_t> clock_due;
 
   std::size_t size() const { return id.size(); }
   void reserve(std::size_t n);
@@ -176,6 +181,17 @@ struct Population {
     const int q = static_cast<int>(age) - static_cast<int>(quit_age_months[i]);
     const int c = static_cast<int>(age) - static_cast<int>(care_home_entry_age_months[i]);
     return (q > 0 && q <= 12 * kQuitYearsTop && q % 12 == 0) || c == 12;
+  }
+  /// Sets clock_due[i] from the clocks and the current age.
+  void update_clock_due(std::size_t i) {
+    int due = kNoClock;
+    const int age = age_months[i], q = quit_age_months[i], c = care_home_entry_age_months[i];
+    if (q != kNoClock && q <= age) {
+      const int next = q + 12 * ((age - q) / 12 + 1);
+      if (next - q <= 12 * kQuitYearsTop) due = next;
+    }
+    if (c != kNoClock && c <= age && age - c < 12) due = std::min(due, c + 12);
+    clock_due[i] = static_cast<std::uint16_t>(due);
   }
 };
 

@@ -347,16 +347,21 @@ double solve_smoking_admissions(const World& w, const Population& pop, RateTable
     for (int t = 0; t < kQuitYears; ++t)
       rt.emergency_smoking[2 + static_cast<std::size_t>(t)] = static_cast<float>(1.0 + (d - 1.0) * all_cause_excess_remaining(w.params, t));
   };
+  // One pass: the sums of the base multipliers by smoking index (the only part that depends
+  // on d) and the counterfactual's, which does not.
+  std::array<double, 2 + kQuitYears> by_index{};
+  double without = 0;
+  for (std::size_t i = 0; i < pop.size(); ++i) {
+    if (pop.age_years(i) < 35) continue;
+    const double b = base(i);
+    by_index[Multipliers::smoking_index(pop.smoking(i), pop.quit_years(i))] += b;
+    const std::size_t g = group(i);
+    without += pop.smoking(i) == Smoking::never || never_n[g] <= 0 ? b : never[g] / never_n[g];
+  }
   auto attributable = [&](double d) {
     fill(d);
-    double with = 0, without = 0;
-    for (std::size_t i = 0; i < pop.size(); ++i) {
-      if (pop.age_years(i) < 35) continue;
-      const double b = base(i);
-      with += b * rt.emergency_smoking[Multipliers::smoking_index(pop.smoking(i), pop.quit_years(i))];
-      const std::size_t g = group(i);
-      without += pop.smoking(i) == Smoking::never || never_n[g] <= 0 ? b : never[g] / never_n[g];
-    }
+    double with = 0;
+    for (std::size_t k = 0; k < by_index.size(); ++k) with += by_index[k] * rt.emergency_smoking[k];
     return with > 0 ? 1.0 - without / with : 0.0;
   };
   double lo = 1, hi = 5;

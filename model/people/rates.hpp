@@ -168,7 +168,7 @@ inline int model_years_at_last_birthday(int month, int age_months) {
 /// one event at a time, model/channels.hpp); compute_hazards reads them all.
 class PersonRates {
  public:
-  PersonRates(const Population& pop, std::size_t i, int month, const RateTables& rt, const Multipliers& m,
+  [[gnu::always_inline]] PersonRates(const Population& pop, std::size_t i, int month, const RateTables& rt, const Multipliers& m,
               const std::vector<int>& zone_district, const PersonEffects* fx = nullptr)
       : rt_(rt),
         m_(m),

@@ -74,6 +74,7 @@ struct Drawer {
   const World& world;
   const PrevalenceTables& prev;
   const RandomKey& key;
+  const SynthesisNorms& norms;  // with the clocks' distributions (computed once per run)
 
   /// Smoking and weight status from two uniforms and the cell's prevalences.
   std::pair<Smoking, Weight> smoking_and_weight(std::size_t c, double u_smoke, double u_weight) const {
@@ -92,7 +93,6 @@ struct Drawer {
   void quit_clock(Population& pop, std::size_t i, std::uint32_t word_years, std::uint32_t word_month) const {
     const int age = pop.age_years(i);
     const int district = world.geography.zones[pop.zone[i]].district;
-    const auto survival = abstinence_survival(world.params);
     const double growth = 1.0 / (1.0 - world.params.smoking_historical_decline_per_year);
     std::array<double, kAges> w{};
     double total = 0, g = 1;
@@ -100,11 +100,11 @@ struct Drawer {
     for (int t = 0; t <= top; ++t, g *= growth) {
       const int quit_age = std::max(kAdultAge, age - t);
       w[static_cast<std::size_t>(t)] = prev.smoking_current[world.index(district, pop.decile[i], pop.sex(i), quit_age)] * g *
-                                       survival[static_cast<std::size_t>(t)];
+                                       norms.abstinence_survival[static_cast<std::size_t>(t)];
       total += w[static_cast<std::size_t>(t)];
     }
     if (!(total > 0)) {  // no smokers at any age of quitting in the cell: survival in abstinence alone
-      for (int t = 0; t <= top; ++t) total += w[static_cast<std::size_t>(t)] = survival[static_cast<std::size_t>(t)];
+      for (int t = 0; t <= top; ++t) total += w[static_cast<std::size_t>(t)] = norms.abstinence_survival[static_cast<std::size_t>(t)];
     }
     const double u = to_unit_open(word_years) * total;
     int years = top;
@@ -122,8 +122,7 @@ struct Drawer {
   /// A synthesised care-home resident's stay: in its first year with the steady-state share,
   /// at a uniform month of that year; otherwise more than a year in.
   void care_clock(Population& pop, std::size_t i, std::uint32_t word_band, std::uint32_t word_month) const {
-    const double first = care_home_stay_hazards(world.params).first_year_share;
-    const int since = (to_unit_open(word_band) < first ? 0 : 12) + static_cast<int>(word_month % 12u);
+    const int since = (to_unit_open(word_band) < norms.care_home_first_year_share ? 0 : 12) + static_cast<int>(word_month % 12u);
     pop.care_home_entry_age_months[i] = static_cast<std::uint16_t>(std::max(0, pop.age_months[i] - since));
   }
 
@@ -340,7 +339,9 @@ SynthesisResult synthesise(const World& world, const RandomKey& key, double scal
   out.next_person_id = static_cast<std::uint32_t>(total);
 
   out.prevalence = build_prevalence(region, world.params, world.index, out.agents_by_cell);
-  const Drawer drawer{world, out.prevalence, key};
+  out.norms.abstinence_survival = abstinence_survival(world.params);
+  out.norms.care_home_first_year_share = care_home_stay_hazards(world.params).first_year_share;
+  const Drawer drawer{world, out.prevalence, key, out.norms};
 
   for_each_block(pop.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t j = begin; j < end; ++j) drawer.risk_and_activation(pop, j);
@@ -361,8 +362,8 @@ SynthesisResult synthesise(const World& world, const RandomKey& key, double scal
 }
 
 void draw_adult_risk_factors(Population& pop, std::size_t i, const World& world, const PrevalenceTables& prev,
-                             const RandomKey& key, int month) {
-  const Drawer drawer{world, prev, key};
+                             const SynthesisNorms& norms, const RandomKey& key, int month) {
+  const Drawer drawer{world, prev, key, norms};
   const auto words = philox_words(key, pop.id[i], static_cast<std::uint32_t>(month), Purpose::adulthood);
   const auto [s, w] = drawer.smoking_and_weight(drawer.cell(pop, i), to_unit_open(words[0]), to_unit_open(words[1]));
   const auto keep = static_cast<std::uint8_t>(pop.risk[i] & ~(risk_bits::smoking_mask | risk_bits::weight_mask));
@@ -373,7 +374,7 @@ void draw_adult_risk_factors(Population& pop, std::size_t i, const World& world,
 
 void draw_attributes(Population& pop, std::size_t i, const World& world, const PrevalenceTables& prevalence,
                      const SynthesisNorms& norms, const RandomKey& key) {
-  const Drawer drawer{world, prevalence, key};
+  const Drawer drawer{world, prevalence, key, norms};
   const auto g = static_cast<std::size_t>(norm_group(pop.age_years(i), pop.sex(i), pop.decile[i]));
   drawer.risk_and_activation(pop, i);
   drawer.conditions(pop, i, kFirstStage, norms.condition);

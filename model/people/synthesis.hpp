@@ -31,6 +31,10 @@ struct SynthesisNorms {
   std::array<std::array<double, kNormGroups>, kConditions> condition{};
   std::array<double, kNormGroups> frailty{};
   std::array<double, kNormGroups> care{};
+  /// The clocks' distributions: survival in abstinence by years since quitting, and the share
+  /// of care-home residents in the first year of their stay.
+  std::array<double, kAges> abstinence_survival{};
+  double care_home_first_year_share = 0;
 };
 
 struct SynthesisResult {
@@ -62,7 +66,7 @@ SynthesisResult synthesise(const World& world, const RandomKey& key, double scal
 /// On the 18th birthday: draws smoking and weight status from the prevalence at 18 (and an
 /// ex-smoker's years since quitting).
 void draw_adult_risk_factors(Population& pop, std::size_t i, const World& world, const PrevalenceTables& prevalence,
-                             const RandomKey& key, int month);
+                             const SynthesisNorms& norms, const RandomKey& key, int month);
 
 /// Draws every attribute but demography for person i (a newborn or in-migrant), using the
 /// same draws and normalisation as the starting population.

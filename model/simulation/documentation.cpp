@@ -411,6 +411,23 @@ START's own non-significant 0.88 (0.58-1.35) and more cautious than the NYU care
 Runs record carer person-months, strained carer person-months and the QALYs strained carers lose
 (the CMD utility decrement), which comparisons report apart from the residents' QALYs.
 )"},
+    {"", "Audit of the core rates and costs (issue 14)",
+     R"(A health economist's audit of the core rates and costs found nine problems. Each was fixed or
+defended; the evidence is in docs/evidence/core_rates_mortality.md (findings 1-3) and
+docs/evidence/core_rates_costs.md (4-9), and each test is in tests/model/test_core_rates.cpp.
+
+| finding | what was done | evidence | test (published figure) |
+|---|---|---|---|
+| 1. Quitting cut mortality at once; relapse 1.5% a year for every ex-smoker | Ex-smokers carry years since quitting: mortality and CHD, stroke, COPD and cancer RRs fall along the Kontis 2014 curves; relapse by year since quitting (Hawkins 2010); synthesised ex-smokers draw their years since quitting | Kontis 2014 (via STAPM), Pirie 2013, Kenfield 2008, Hawkins 2010, ONS smoking 1974-2017 | RRs by age at quitting 1.20 / 1.56 / 1.05 (Pirie); 10-25% lower in years 0-4 (Kenfield 13%); 37.1% relapse in 10 years; 15-30% of ex-smokers quit within 10 years |
+| 2. HRs multiplied on top of each other | Direct mortality HRs raked so that each factor's marginal HR in the people is the published one, with ERFC's joint groups; admissions' frailty multipliers raked to Clegg's; weight's direct CHD and stroke RRs net of the hypertension and diabetes it causes | ERFC 2015, Pirie 2013, Clegg 2016, Guh 2009, Lu 2014, Payne 2013 | every marginal HR to 0.5%; ERFC's joint HRs within their CIs; admissions by frailty within 5% of Clegg; 4+ conditions vs none 2-8; obese CHD and stroke RRs within 10% of Guh |
+| 3. Care-home residents died no faster than others of their frailty | Stay clock; first-year and later multipliers solved to 0.33 deaths per resident-year (ratio 1.67); the system model's mean stay is the agents'; a move a programme averts keeps the need's mortality | ONS deaths of residents, Shah 2013, Forder & Fernandez 2011, MacRae 2024 | 0.33 +/- 0.04 a resident-year; first-year mortality 0.24-0.45; SMR 2.8-4.6 (Shah 2.84-4.19 at 0.30); mean stay 26-38 months; deaths averted 0 for programmes on moves and admissions |
+| 4. Care-home cost and who pays | Residents' contributions (PSS-EX1, by council) to households; NHS-funded nursing care (GBP 158.16 a week) to NHS community; the payer self_funders is now households. Defended, not modelled: continuing healthcare (LSC caseload not found; at most ~15% of weeks) and the 18-64 rate (cells carry no age; baseline care-home cost ~10% low) | PSS-EX1 2014-15, DHSC FNC 2018/19, NAO 2017 | Lancashire week 59% council / 41% households of council-arranged; FNC 0.221 x 158.16 a week |
+| 5. NHS unit costs kept post-2019 growth; bed-days cost nothing | A&E 166.0 and elective 4,078 (NCC 2018/19), day case 759 (RC 2016/17); the spell cost stays NCC 2024/25 deflated (stated); a bed-day above or below the expected stay costs GBP 322, cash only when the rules name bed-days | NCC 2018/19 (via packDAMipd), Reference Costs 2016/17 (HFMA), NAO 2016 and 2018 | unit costs to 0.3%; England admissions x spell cost within 15% of the NAO; an excess bed-day 322 |
+| 6. Admissions by age followed total NHS spend, maternity included | Women 15-49 at men's spend x the ratio at 52 (until HES by age is obtained) | NHS Digital HAPC 2019-20, NAO 2018 | women 18-44 below 25% of adult women's admissions (20%); 65+ 65% +/- 4 of bed-days (63%); admissions by sex the region's |
+| 7. No smoking-attributable admissions | A direct smoking multiplier on admissions (ex-smokers along the curve), solved to 4% of admissions of people 35+ attributable | NHS Digital Statistics on Smoking 2019 and 2020 | 4% within 10%, men above women |
+| 8. Utility norms used as the no-condition baseline | The norm is the target of each age and sex's mean; people without conditions sit above it | Ara & Brazier 2010 and 2011, BMC Emerg Med 2023 | mean by band = norm within 0.005; 0 > 1 > 2+ conditions from 45; severely frail 80+ 0.45-0.65 |
+| 9. Net migration with a gross age schedule | Gross in- and out-flows by district; in-migrants take the district's out-migrants' ages. Not yet: ONS flows by single year of age (not in the region data) | ONS components of change mid-2018 | first year's in- and out-migrants within 3 SD (+1%) of ONS's |
+)"},
 };
 
 std::string escape(const std::string& s) {

@@ -167,6 +167,7 @@ void Simulation::reset_population(Population people) {
 
 void Simulation::refresh_at(std::size_t i, int month) {
   const Multipliers& m = world_.multipliers;
+  pop_.update_clock_due(i);
   // The family bit from age 1: an unpaid carer, for someone at home with dementia or severe
   // frailty (under 1 the bit is the birth weight, set at birth).
   if (pop_.age_months[i] >= 12) {
@@ -565,12 +566,12 @@ void Simulation::pass_over_people(Month& m) {
       }
       if (settings_.person_ledger) ledger_activity(i, st);
       const auto age_months = static_cast<std::uint16_t>(pop_.age_months[i] + 1);
-      if (age_months % 12 == 0 || pop_.clock_anniversary(i, age_months)) {
+      if (age_months % 12 == 0 || age_months == pop_.clock_due[i]) {
         // Birthday: the person's contribution moves to their new age. A year since quitting
         // smoking or since moving into a care home moves their rates on too.
         const Cached before = sums_.cached(i);
         pop_.age_months[i] = age_months;
-        if (age_months == kAdultAge * 12) draw_adult_risk_factors(pop_, i, world_, prevalence_, key_, t);
+        if (age_months == kAdultAge * 12) draw_adult_risk_factors(pop_, i, world_, prevalence_, norms_, key_, t);
         refresh_at(i, t);
         sums_.add_difference(st, i, before);
       } else {
