@@ -560,8 +560,9 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
       // Emergency spells are cashable when the rules name admissions or bed-days (beds closed);
       // the days above or below the expected stays only when they name bed-days: a shorter stay
       // frees a bed that other patients use unless wards close.
+      const bool bed_days = std::find(fin.cashable.begin(), fin.cashable.end(), "emergency_bed_days") != fin.cashable.end();
       const bool listed = std::find(fin.cashable.begin(), fin.cashable.end(), name) != fin.cashable.end() ||
-                          (k == kTallies && std::find(fin.cashable.begin(), fin.cashable.end(), "emergency_bed_days") != fin.cashable.end());
+                          ((k == kTallies || k == kTallies + 1) && bed_days);
       if (listed) cashable.push_back(k);
     }
     {

@@ -4,7 +4,7 @@ namespace shiftsim::model {
 
 std::string costed_activity_name(int k) {
   return k < kTallies ? std::string(kTallyNames[static_cast<std::size_t>(k)])
-                      : std::string(k == kTallies ? "emergency_admissions" : "emergency_bed_days");
+                      : std::string(k == kTallies ? "emergency_admissions" : "excess_bed_days");
 }
 
 Payer costed_activity_payer(int k) {
@@ -75,7 +75,7 @@ std::string flow_metric_unit(int m) {
   }
   if ((m >= fm_cost_first && m < fm_cost_first + kPayers) || m == fm_cost_total) return "GBP, base-year prices, undiscounted";
   if (m >= fm_public_cost_first && m < fm_public_cost_first + kCostedActivities)
-    return "GBP, base-year prices, undiscounted: cost of this activity to its public payer (self-funders excluded)";
+    return "GBP, base-year prices, undiscounted: cost of this activity to its public payer (households excluded; a care-home week's is the council's, without the NHS's nursing care)";
   if (m >= fm_programme_spend_first && m <= fm_programme_spend_total)
     return "GBP, base-year prices, undiscounted: spend on funded interventions (not in cost_total_gbp)";
   switch (m) {

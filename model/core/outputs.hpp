@@ -63,7 +63,7 @@ inline constexpr int kFlowMetrics = kFlowMetricCount;
 /// primary care; A&E, elective, outpatients and emergency spells: acute; community;
 /// mental health; home care and care homes: the council, self-funders' share excluded).
 inline constexpr int kCostedActivities = kTallies + 2;
-std::string costed_activity_name(int k);  // "gp_appointments", ..., "emergency_admissions", "emergency_bed_days"
+std::string costed_activity_name(int k);  // "gp_appointments", ..., "emergency_admissions", "excess_bed_days"
 Payer costed_activity_payer(int k);
 
 /// Stocks at a month end, per output cell.

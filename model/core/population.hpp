@@ -175,14 +175,9 @@ struct Population {
     if (entry == kNoClock) return 0;
     return age_months[i] - entry < 12 ? 1 : 2;
   }
-  /// Whether age `age_months` is an anniversary at which a clock moves the person's rates on: a
-  /// whole year since quitting (up to kQuitYearsTop years), or the first year of a care-home stay.
-  bool clock_anniversary(std::size_t i, std::uint16_t age) const {
-    const int q = static_cast<int>(age) - static_cast<int>(quit_age_months[i]);
-    const int c = static_cast<int>(age) - static_cast<int>(care_home_entry_age_months[i]);
-    return (q > 0 && q <= 12 * kQuitYearsTop && q % 12 == 0) || c == 12;
-  }
-  /// Sets clock_due[i] from the clocks and the current age.
+  /// Sets clock_due[i] from the clocks and the current age: the next age at which a clock moves
+  /// the person's rates on (a whole year since quitting, up to kQuitYearsTop years, or the end of
+  /// the first year of a care-home stay).
   void update_clock_due(std::size_t i) {
     int due = kNoClock;
     const int age = age_months[i], q = quit_age_months[i], c = care_home_entry_age_months[i];

@@ -112,7 +112,10 @@ std::vector<IcpInputs> Coupling::agents_to_stocks(const MonthFlows& flows, const
   const int fy = financial_year_of(start_year, t);
   for (std::size_t k = 0; k < P; ++k) {
     const auto& m = ledger[k].months.back();
-    if (cashable("emergency_admissions")) saving[nhs_acute] += m[pg_avoided_emergency_admissions] * u.emergency_admission;
+    // Spells, as the results' finance rules count them: when the rules name admissions or bed-days
+    // (beds closed). (The excess bed-days a shorter stay saves are left out of the reinvested cash.)
+    if (cashable("emergency_admissions") || cashable("emergency_bed_days"))
+      saving[nhs_acute] += m[pg_avoided_emergency_admissions] * u.emergency_admission;
     if (cashable("ae_attendances")) saving[nhs_acute] += m[pg_avoided_ae_attendances] * u.tally[ae_attendances];
     if (cashable("outpatient_attendances")) saving[nhs_acute] += m[pg_avoided_outpatient_attendances] * u.tally[outpatient_attendances];
     if (cashable("gp_appointments")) saving[nhs_primary_care] += m[pg_avoided_gp_appointments] * u.tally[gp_appointments];

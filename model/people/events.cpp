@@ -16,7 +16,11 @@ void admit_emergency(Population& pop, std::size_t i, int month, const CellRates&
   double bed_days = 0;
   // A share d of bed-days is delayed: m x the delays make stays 1 + d (m - 1) as long.
   const double d = p.delayed_share_of_bed_days;
-  const double stretch = 1.0 + d * (stay.delayed_discharge - 1.0);
+  // The delays, with the system's multiplier and the programmes': fewer delayed days make the
+  // stay shorter (and its excess bed-days cheaper), not only fewer of its days delayed.
+  const double delayed_multiplier = fx ? fx->m[pm_delayed_discharge] : 1.0;
+  const double delays = stay.delayed_discharge * delayed_multiplier;
+  const double stretch = 1.0 + d * (delays - 1.0);
   const double los_multiplier = (fx ? fx->m[pm_length_of_stay] : 1.0) * stay.length_of_stay * stretch;
   if (e.uniform() >= z) {
     const double mean_nonzero = std::max(1.0, c.emergency_los_days * los_multiplier / (1.0 - z));
@@ -29,8 +33,7 @@ void admit_emergency(Population& pop, std::size_t i, int month, const CellRates&
   const double expected = (1.0 - z) * std::max(1.0, c.emergency_los_days / (1.0 - z));
   row[fm_excess_bed_days] += bed_days - expected;
   out.excess_bed_days = bed_days - expected;
-  const double delayed_multiplier = fx ? fx->m[pm_delayed_discharge] : 1.0;
-  const double delayed = bed_days * d * stay.delayed_discharge / stretch * delayed_multiplier;
+  const double delayed = bed_days * d * delays / stretch;
   row[fm_delayed_discharge_bed_days] += delayed;
   out.admitted = true;
   out.delayed_bed_days = delayed;

@@ -193,8 +193,11 @@ std::uint64_t ProgrammeEngine::candidate_key(std::size_t k, std::size_t i, std::
   if (programmes_[k].spec->targeting.allocation == Allocation::highest_risk) {
     const int district = (*run_.zone_district)[pop.zone[i]];
     const float cell_rate = emergency_by_cell_[world.index(district, pop.decile[i], pop.sex(i), pop.age_years(i))];
-    const float risk = cell_rate * world.multipliers.emergency[static_cast<std::size_t>(condition_count(pop.conditions[i]))]
-                                                                  [static_cast<std::size_t>(pop.frailty(i))];
+    // The run's admission multipliers (raked frailty, smoking's direct term), which the cell
+    // rate is normalised by.
+    const RateTables& rt = *run_.rates;
+    const float risk = cell_rate * rt.emergency[static_cast<std::size_t>(condition_count(pop.conditions[i]))][static_cast<std::size_t>(pop.frailty(i))] *
+                       rt.emergency_smoking[Multipliers::smoking_index(pop.smoking(i), pop.quit_years(i))];
     std::uint32_t bits = 0;
     std::memcpy(&bits, &risk, sizeof bits);  // non-negative floats order as their bit patterns
     return (static_cast<std::uint64_t>(~bits) << 32) | word;
@@ -245,8 +248,9 @@ void ProgrammeEngine::member_avoided_activity(std::size_t i, ProgrammeBits bits,
     row[pg_avoided_gp_appointments] += gp;
     row[pg_avoided_ae_attendances] += ae;
     row[pg_avoided_outpatient_attendances] += op;
-    row[pg_avoided_nhs_cost] += adm * u.emergency_admission + gp * u.tally[gp_appointments] + ae * u.tally[ae_attendances] +
-                                op * u.tally[outpatient_attendances];
+    // The days a shorter stay saves are excess bed-days (the spell's price holds the expected stay).
+    row[pg_avoided_nhs_cost] += adm * u.emergency_admission + emergency * los * inverse_minus_one(mk[pm_length_of_stay]) * u.excess_bed_day +
+                                gp * u.tally[gp_appointments] + ae * u.tally[ae_attendances] + op * u.tally[outpatient_attendances];
   }
 }
 

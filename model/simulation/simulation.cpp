@@ -199,8 +199,8 @@ void Simulation::refresh_at(std::size_t i, int month) {
   const CareSetting care = pop_.care(i);
   // Utility: the cell's base (the norm, rescaled so that the age-sex mean is the norm) x the
   // condition, frailty and care-home multipliers.
-  pop_.utility[i] = static_cast<float>(static_cast<double>(c.utility_base) *
-                                       utility_multiplier(world_.params, c.utility_norm, cond, f, care == CareSetting::care_home));
+  pop_.utility[i] = static_cast<float>(std::min(1.0, static_cast<double>(c.utility_base) *
+                                                         utility_multiplier(world_.params, c.utility_norm, cond, f, care == CareSetting::care_home)));
 }
 
 void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::uint32_t, 4>& words, unsigned mask) {

@@ -288,9 +288,11 @@ TEST_CASE("cli: a comparison's answer does not depend on --scale beyond its Mont
   // -0.99, 0.48 and 0.01 at scales 0.05, 0.07 and 0.1: the arms did not share random numbers
   // for the participants, so the answer was noise. Replicate k draws the same parameters at
   // every scale, so what differs between scales is Monte Carlo error alone: the avoided
-  // admissions behind the savings are some tens of agents at scale 0.05, and the per-replicate
-  // ROI was seen to differ between these scales by 0.04 (SD over 4 replicates); the mean of 3
-  // replicates then differs by about 0.033 (SD) between two scales, and 0.1 is three of those.
+  // admissions behind the savings are some tens of agents at scale 0.05. Since issue 14 (care-home
+  // moves at twice the old rate, so an avoided admission more often avoids a three-year stay,
+  // and bed-days costed) the per-replicate ROI was seen to differ between these scales by 0.075
+  // (SD over 6 replicates; 0.04 before); the mean of 3 replicates then differs by about 0.043
+  // (SD) between two scales, and 0.13 is three of those.
   test::TempDir dir;
   std::ofstream(dir.path() / "falls.json") << R"({"name": "falls_pennine", "extends": ")" << scenario("baseline.json") << R"(",
   "years": 13, "interventions": [{"name": "falls", "type": "falls_prevention", "start": "2026-04", "budget": 2000000,
@@ -310,9 +312,9 @@ TEST_CASE("cli: a comparison's answer does not depend on --scale beyond its Mont
   }
   INFO("ROI at scales 0.05, 0.07, 0.1: " << roi[0] << ", " << roi[1] << ", " << roi[2]);
   for (double x : roi) CHECK((x > 0 && x < 0.3));
-  CHECK(std::fabs(roi[0] - roi[2]) < 0.1);
-  CHECK(std::fabs(roi[1] - roi[2]) < 0.1);
-  CHECK(std::fabs(roi[0] - roi[1]) < 0.1);
+  CHECK(std::fabs(roi[0] - roi[2]) < 0.13);
+  CHECK(std::fabs(roi[1] - roi[2]) < 0.13);
+  CHECK(std::fabs(roi[0] - roi[1]) < 0.13);
 }
 
 TEST_CASE("cli: accessible community services avert no deaths they cannot avert (the shift-4 anomaly)") {

@@ -116,7 +116,10 @@ TEST_CASE("channels: a change to one hazard changes only that event, and a lower
     // resolution: two words per changed edge).
     CHECK(std::fabs(differ[static_cast<std::size_t>(ch)] - expected[static_cast<std::size_t>(ch)]) < 12.0 / n);
   }
-  CHECK(expected[ch_care] == 0.0);  // nothing in the care channel depends on risk factors
+  // In the care channel only the admission depends on a risk factor (smoking's direct term,
+  // issue 14): the move does not.
+  CHECK(expected[ch_care] == doctest::Approx(std::fabs(static_cast<double>(ha.h[ev_emergency_admission]) - hb.h[ev_emergency_admission])));
+  CHECK(ha.h[ev_care_move] == hb.h[ev_care_move]);
   CHECK(expected[ch_conditions] > 0.0);
 
   PersonEffects fx;

@@ -40,6 +40,7 @@ TEST_CASE("deaths: a cohort of 100,000 80-year-old men dies at the life table's 
                                         {"mortality.hr.frailty.severe", 1}};
   for (const char* c : {"chd", "stroke", "diabetes", "copd", "cancer", "dementia", "cmd", "hypertension"})
     neutral[std::string("mortality.hr.condition.") + c] = 1;
+  for (const char* c : {"diabetes_chd", "diabetes_stroke", "stroke_chd", "diabetes_stroke_chd"}) neutral[std::string("mortality.hr.conditions.") + c] = 1;
   auto w = test::world(neutral);
   Simulation sim(*w, test::settings(0.02, 12));
   const std::size_t n = 100000;
