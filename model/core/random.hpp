@@ -37,7 +37,7 @@ enum class Purpose : std::uint32_t {
   birth_outcome,         // a birth's mother smoking, pregnancy programme and birth weight (entity: zone stream, index: birth)
   programme_lapse,       // whether a membership ends this month (entity: person, index: the programme's stream)
   programme_effect_more, // a participant's fifth and later one-off changes (index = the programme's stream)
-  synth_clocks,          // years since quitting of a synthesised ex-smokers, and the stay of a care-home resident
+  synth_clocks,          // years since quitting of a synthesised ex-smoker, and the stay of a care-home resident
   discharge_destination, // whether an emergency admission ends in a care home (its own stream: the stay's draws vary in number)
 };
 

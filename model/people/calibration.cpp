@@ -58,8 +58,7 @@ struct Stats {
 
 /// A person's mortality multiplier: conditions, smoking (with the years since quitting) and
 /// frailty, times the care-home stay band's.
-double mortality_multiplier(const Multipliers& m, const RateTables& rt, const Population& pop, std::size_t i) {
-  (void)m;
+double mortality_multiplier(const RateTables& rt, const Population& pop, std::size_t i) {
   return static_cast<double>(rt.mortality(pop.conditions[i], pop.smoking(i), pop.quit_years(i), pop.frailty(i))) *
          static_cast<double>(rt.mortality_care[static_cast<std::size_t>(pop.care_band(i))]);
 }
@@ -77,7 +76,7 @@ Stats gather(const World& w, const Population& pop, const RateTables& rt) {
       const std::uint8_t cond = pop.conditions[i];
       const Frailty f = pop.frailty(i);
       const CareSetting care = pop.care(i);
-      const double M = mortality_multiplier(m, rt, pop, i);
+      const double M = mortality_multiplier(rt, pop, i);
       const std::size_t gs = g * kSexes + su;
       s.m_gsd[gs * kDeciles + static_cast<std::size_t>(dec - 1)] += M;
       s.n_gsd[gs * kDeciles + static_cast<std::size_t>(dec - 1)] += 1;
@@ -760,7 +759,7 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
       for (std::size_t i = begin; i < end; ++i) {
         // People age during the year: months before the birthday at age a, after it at a + 1.
         const int d = zones[pop.zone[i]].district;
-        const double mult = mortality_multiplier(world.multipliers, rt, pop, i);
+        const double mult = mortality_multiplier(rt, pop, i);
         const int age = pop.age_years(i);
         const int birthday_month = 12 - pop.age_months[i] % 12;  // 1..12
         const double h0 = std::min(1.0, base_death(d, pop.decile[i], pop.sex(i), std::min(age, kMaxAge)) * mult);
@@ -1173,7 +1172,7 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
       if (band == 0 || pop.age_years(i) < 65) continue;
       const int d = zones[pop.zone[i]].district;
       const double rate = 12.0 * static_cast<double>(rt.cells[idx(d, pop.decile[i], pop.sex(i), pop.age_years(i))].death) *
-                          mortality_multiplier(world.multipliers, rt, pop, i);
+                          mortality_multiplier(rt, pop, i);
       deaths += rate;
       residents += 1;
       if (band == 1) {

@@ -91,7 +91,7 @@ struct RateTables {
   /// so that the frailty levels' marginal HRs among people 65+ are Clegg's (the gradient per
   /// condition is kept).
   std::array<std::array<float, kFrailtyLevels>, 9> emergency{};
-  /// Smoking's direct multiplier on emergency admissions, indexed as Multipliers::mortality_smoking
+  /// Smoking's direct multiplier on emergency admissions, indexed as MortalityTable::smoking
   /// (never, current, ex by years since quitting): the admissions smoking causes beyond its
   /// conditions, calibrated to the smoking-attributable share.
   std::array<float, 2 + kQuitYears> emergency_smoking = [] {

@@ -54,19 +54,6 @@ Multipliers build_multipliers(const Parameters& p) {
     m.weight_rr_direct[0][static_cast<std::size_t>(s)] = direct_weight_rr(p, coronary_heart_disease, s);
     m.weight_rr_direct[1][static_cast<std::size_t>(s)] = direct_weight_rr(p, stroke, s);
   }
-  for (int set = 0; set < kConditionSets; ++set) {
-    double hr = 1;
-    for (int c = 0; c < kConditions; ++c)
-      if (set & (1 << c)) hr *= p.mortality_hr_condition[static_cast<std::size_t>(c)];
-    m.mortality_conditions[static_cast<std::size_t>(set)] = static_cast<float>(hr);
-  }
-  m.mortality_smoking[0] = 1.f;
-  m.mortality_smoking[1] = static_cast<float>(p.mortality_hr_smoking_current);
-  for (int t = 0; t < kQuitYears; ++t)
-    m.mortality_smoking[2 + static_cast<std::size_t>(t)] =
-        static_cast<float>(1.0 + (p.mortality_hr_smoking_current - 1.0) * all_cause_excess_remaining(p, t));
-  for (int f = 0; f < kFrailtyLevels; ++f) m.mortality_frailty[static_cast<std::size_t>(f)] = static_cast<float>(p.mortality_hr_frailty[static_cast<std::size_t>(f)]);
-  m.mortality_person_cap = static_cast<float>(p.mortality_hr_person_cap);
 
   for (int c = 0; c < kConditions; ++c)
     for (int s = 0; s < kSexes; ++s) {

@@ -13,7 +13,13 @@ namespace shiftsim::model {
 inline constexpr int kRiskBytes = 128;  // risk byte values (7 bits used)
 inline constexpr int kConditionSets = 256;
 
-/// A mortality multiplier table: product of condition HRs (capped) x smoking HR (never, current,
+/// Where smoking state s (and, for an ex-smoker, the completed years since quitting) sits in
+/// the tables indexed by smoking: [0] never, [1] current, [2 + t] ex-smoker t years on.
+inline std::size_t smoking_slot(Smoking s, int quit_years) {
+  return s == Smoking::ex ? 2u + static_cast<std::size_t>(quit_years) : static_cast<std::size_t>(s);
+}
+
+/// A mortality multiplier table (the run's direct HRs, RateTables::mortality): product of condition HRs (capped) x smoking HR (never, current,
 /// ex by years since quitting) x frailty HR, capped per person.
 struct MortalityTable {
   std::array<float, kConditionSets> conditions{};
@@ -21,22 +27,13 @@ struct MortalityTable {
   std::array<float, kFrailtyLevels> frailty{};
   float person_cap = 0;
   float operator()(std::uint8_t cond, Smoking s, int quit_years, Frailty f) const {
-    const float m = conditions[cond] *
-                    smoking[s == Smoking::ex ? 2u + static_cast<std::size_t>(quit_years) : static_cast<std::size_t>(s)] *
-                    frailty[static_cast<std::size_t>(f)];
+    const float m = conditions[cond] * smoking[smoking_slot(s, quit_years)] * frailty[static_cast<std::size_t>(f)];
     return m < person_cap ? m : person_cap;
   }
 };
 
 struct Multipliers {
-  /// Mortality: product of condition HRs (capped) x smoking HR x frailty HR, capped.
-  std::array<float, kConditionSets> mortality_conditions{};
-  /// Smoking's HR: [0] never, [1] current, [2 + t] an ex-smoker t completed years after quitting
-  /// (1 + (HR_current - 1) x the all-cause curve of excess risk remaining).
-  std::array<float, 2 + kQuitYears> mortality_smoking{};
-  std::array<float, kFrailtyLevels> mortality_frailty{};
-  float mortality_person_cap = 0;
-
+  static std::size_t smoking_index(Smoking s, int quit_years) { return smoking_slot(s, quit_years); }
   /// Incidence RR [sex][risk byte][hypertension bit + 2*diabetes bit][condition]: one person's
   /// RRs for all conditions are one contiguous row.
   /// The ex-smokers' rows are the never-smokers'; an ex-smoker's RR of each condition is that
@@ -60,24 +57,6 @@ struct Multipliers {
   /// Care move multiplier [frailty][dementia].
   std::array<std::array<float, 2>, kFrailtyLevels> care_move{};
 
-  static std::size_t smoking_index(Smoking s, int quit_years) {
-    return s == Smoking::ex ? 2u + static_cast<std::size_t>(quit_years) : static_cast<std::size_t>(s);
-  }
-  /// `quit_years`: completed years since quitting, for an ex-smoker (Population::quit_years).
-  float mortality(std::uint8_t conditions, Smoking s, int quit_years, Frailty f) const {
-    const float m = mortality_conditions[conditions] * mortality_smoking[smoking_index(s, quit_years)] *
-                    mortality_frailty[static_cast<std::size_t>(f)];
-    return m < mortality_person_cap ? m : mortality_person_cap;
-  }
-  /// The published HRs' table (the run's direct HRs, RateTables::mortality, are raked from it).
-  MortalityTable mortality_table() const {
-    MortalityTable t;
-    t.conditions = mortality_conditions;
-    t.smoking = mortality_smoking;
-    t.frailty = mortality_frailty;
-    t.person_cap = mortality_person_cap;
-    return t;
-  }
   const std::array<float, kConditions>& incidence_row(int sex, std::uint8_t risk, std::uint8_t conditions) const {
     const unsigned hd = ((conditions >> hypertension) & 1u) | (((conditions >> type2_diabetes) & 1u) << 1);
     return incidence[static_cast<std::size_t>(sex)][risk & 0x7F][hd];

@@ -22,6 +22,13 @@ const Parameters& params() {
   return w->params;
 }
 
+/// Each zone's district, as PersonRates takes it.
+std::vector<int> zone_districts(const World& w) {
+  std::vector<int> out;
+  for (const auto& z : w.geography.zones) out.push_back(z.district);
+  return out;
+}
+
 /// One whole-region run's starting state at scale 0.1 (shared by the cases below).
 struct Start {
   std::unique_ptr<World> world = test::world();
@@ -98,8 +105,7 @@ TEST_CASE("quitting: 37% of quitters relapse in the ten years after their first,
   Population pop = test::cohort(24, 40 * 12 + 3, 0, pack_risk(Smoking::ex, Weight::healthy, false, false, false), 0);
   // 12 to 35 months since quitting: years 1 and 2.
   for (std::size_t i = 0; i < pop.size(); ++i) pop.quit_age_months[i] = static_cast<std::uint16_t>(pop.age_months[i] - 12 - static_cast<int>(i));
-  std::vector<int> zone_district;
-  for (const auto& z : w->geography.zones) zone_district.push_back(z.district);
+  const std::vector<int> zone_district = zone_districts(*w);
   for (std::size_t i = 0; i < pop.size(); ++i) {
     const PersonRates r(pop, i, 0, sim.rates(), w->multipliers, zone_district);
     const double annual = 1 - std::pow(1 - static_cast<double>(r.smoking_start()), 12.0);
@@ -137,8 +143,7 @@ TEST_CASE("care homes: residents die at the published rate, most in the first ye
   // heavy Bupa homes) to 37 (1 / 0.33 deaths per resident-year, the ONS stock and flow).
   const Start& s = start();
   const Population& pop = s.sim->population();
-  std::vector<int> zone_district;
-  for (const auto& z : s.world->geography.zones) zone_district.push_back(z.district);
+  const std::vector<int> zone_district = zone_districts(*s.world);
   double rate[3] = {}, n[3] = {};
   // Age-sex standardised ratio of residents' to others' mortality, 65+ (Shah 2013: SMR 2.84
   // residential to 4.19 (3.96-4.42) nursing homes): by sex and 5-year band, weighted by
@@ -190,8 +195,7 @@ TEST_CASE("care homes: a move a programme averts keeps the need's mortality, and
   // home does not change it. An averted move starts the clock without the move, and the
   // person's death hazard is then a resident's with the same clock, first year and later.
   const Start& s = start();
-  std::vector<int> zone_district;
-  for (const auto& z : s.world->geography.zones) zone_district.push_back(z.district);
+  const std::vector<int> zone_district = zone_districts(*s.world);
   const auto risk = pack_risk(Smoking::never, Weight::healthy, false, false, false);
   Population kept = test::cohort(1, 85 * 12, 1, risk, 0), moved = kept;
   kept.status[0] = pack_status(Frailty::severe, 1, CareSetting::home_care, true, 1);
@@ -353,8 +357,7 @@ TEST_CASE("emergency admissions by age: maternity out of their shape, the old's 
   // admitted-care counts (85,444 women, 73,826 men, 2018) within 1%.
   const Start& s = start();
   const Population& pop = s.sim->population();
-  std::vector<int> zone_district;
-  for (const auto& z : s.world->geography.zones) zone_district.push_back(z.district);
+  const std::vector<int> zone_district = zone_districts(*s.world);
   double women_18_44 = 0, women = 0, men_18_44 = 0, men = 0, bed_days = 0, bed_days_65 = 0;
   for (std::size_t i = 0; i < pop.size(); ++i) {
     Hazards hz;
@@ -386,8 +389,7 @@ TEST_CASE("smoking-attributable admissions: 4% of admissions of people 35+, more
   // persons' multipliers, within sex and 5-year band: the calibration uses its age groups.)
   const Start& s = start();
   const Population& pop = s.sim->population();
-  std::vector<int> zone_district;
-  for (const auto& z : s.world->geography.zones) zone_district.push_back(z.district);
+  const std::vector<int> zone_district = zone_districts(*s.world);
   std::map<int, std::array<double, 2>> never;  // (sex, band) -> hazard sum, n
   std::vector<float> h(pop.size(), 0.f), cell(pop.size(), 0.f);
   for (std::size_t i = 0; i < pop.size(); ++i) {
@@ -544,8 +546,7 @@ TEST_CASE("combined risks: admissions by frailty are Clegg's among people 65+, a
   // the model's rate ratio within age and sex, 45+, is above 2 and below 8 (docs/evidence 2.4).
   const Start& s = start();
   const Population& pop = s.sim->population();
-  std::vector<int> zone_district;
-  for (const auto& z : s.world->geography.zones) zone_district.push_back(z.district);
+  const std::vector<int> zone_district = zone_districts(*s.world);
   std::map<int, std::array<double, 8>> g;  // (sex, band) -> sum and n by frailty level
   std::map<int, std::array<double, 4>> c;  // (sex, band) -> 4+ sum, n, 0 sum, n
   for (std::size_t i = 0; i < pop.size(); ++i) {
