@@ -17,6 +17,8 @@
 #include "scenarios/parameter_loader.hpp"
 #include "scenarios/scenario.hpp"
 #include "validation/deaths.hpp"
+#include "validation/trials.hpp"
+#include <tbb/global_control.h>
 
 #include <tbb/info.h>
 
@@ -315,6 +317,42 @@ int validate_command(const ValidateOptions& o) {
     std::cout << "First model year (July " << scenario.start_year << " - June " << scenario.start_year + 1
               << ") deaths against ONS deaths in the year to mid-" << scenario.start_year << ":\n"
               << validation::format_deaths_table(validation::first_year_deaths(out, region));
+    return 0;
+  });
+}
+
+int trial_command(const TrialOptions& o) {
+  return guarded([&]() -> int {
+    const fs::path file = fs::path(o.common.data_dir) / "trials.csv";
+    const auto designs = validation::load_trial_designs(file);
+    const auto in = runs::load_inputs(source_of(o.common));
+    std::vector<std::string> types = o.types;
+    if (types.size() == 1 && types[0] == "all") {
+      types.clear();
+      for (const auto& d : designs) types.push_back(d.type);
+    }
+    tbb::global_control threads(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads_or_all(o.threads)));
+    validation::TrialOptions options;
+    options.seed = o.seed;
+    options.scale = o.scale;
+    options.horizon_months = o.horizon_months;
+    std::vector<std::string> json;
+    int outside = 0;
+    for (const auto& type : types) {
+      const auto& design = validation::trial_design_of(designs, type);
+      const auto r = validation::run_trial(design, *in, options);
+      if (!r.inside()) ++outside;
+      if (o.json) json.push_back(validation::trial_json(r));
+      else std::cout << validation::format_trial(r) << "\n";
+    }
+    if (o.json) {
+      std::cout << "[";
+      for (std::size_t k = 0; k < json.size(); ++k) std::cout << (k ? ",\n" : "\n") << json[k];
+      std::cout << "\n]\n";
+    } else if (types.size() > 1) {
+      std::cout << types.size() - static_cast<std::size_t>(outside) << " of " << types.size()
+                << " types reproduce their study's effect inside its published 95% interval\n";
+    }
     return 0;
   });
 }

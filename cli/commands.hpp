@@ -90,6 +90,18 @@ struct ValidateOptions {
 };
 int validate_command(const ValidateOptions& options);
 
+struct TrialOptions {
+  Common common;
+  std::vector<std::string> types;  // catalogue types, or "all"
+  std::uint32_t seed = 20180701;
+  double scale = 0;                // 0: each study's
+  int horizon_months = 60;
+  int threads = 0;
+  bool json = false;
+};
+/// Runs the in-silico trial of each type (validation/trials.hpp) and prints it beside its study.
+int trial_command(const TrialOptions& options);
+
 struct CheckOptions {
   Common common;
   std::string scenario;

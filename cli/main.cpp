@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
       "  shiftsim export --run 2 --format xlsx -o case.xlsx     the invest-to-save case in Excel\n"
       "  shiftsim runs                                          list the runs stored in shiftsim.db\n"
       "  shiftsim params --filter mortality                     the parameters, their values and sources\n"
+      "  shiftsim trial falls_prevention                         an intervention's in-silico trial against its study\n"
       "Exit codes: 0 ok, 2 bad input (a message names the file and field), 1 internal error, 130 interrupted.");
 
   const char* env_data = std::getenv("SHIFTSIM_DATA");
@@ -158,6 +159,25 @@ int main(int argc, char** argv) {
   report_cmd->add_option("--comparison", report.comparison, "A comparison id");
   report_cmd->add_option("--output,-o", report.output, "HTML file to write")->capture_default_str();
 
+  TrialOptions trial;
+  auto* trial_cmd = app.add_subcommand("trial", "Run the in-silico trial of an intervention type and compare it with its study");
+  trial_cmd->description(
+      "Build the study population of an intervention type from the model's people (data/trials.csv: its study's inclusion\n"
+      "criteria and enrolment event), randomise each person to the intervention or a sham, follow them for the study's\n"
+      "follow-up, and print the effect on the outcome the study measured beside the published value and its 95% CI, and\n"
+      "the return per GBP 1 at the study's follow-up and at --horizon-months. Nothing is stored.");
+  add_common(trial_cmd, trial.common);
+  trial_cmd->add_option("types", trial.types, "Intervention types (e.g. falls_prevention), or all")->required();
+  trial_cmd->add_option("--seed", trial.seed, "Random seed")->check(CLI::Range(0LL, 4294967295LL))->capture_default_str();
+  trial_cmd->add_option("--scale", trial.scale, "Share of residents simulated (default: each study's, in data/trials.csv)")
+      ->check(CLI::Range(0.001, 1.0));
+  trial_cmd->add_option("--horizon-months", trial.horizon_months, "Months after enrolment over which costs are also summed")
+      ->check(CLI::Range(1, 240))
+      ->capture_default_str();
+  trial_cmd->add_option("--threads,-t", trial.threads, "Threads to use (default: all cores); results do not depend on it")
+      ->check(CLI::Range(0, 1024));
+  trial_cmd->add_flag("--json", trial.json, "JSON output");
+
   auto* schema_cmd = app.add_subcommand("schema", "Print the JSON Schema of scenario files (for editors and checks)");
 
   DocsOptions docs;
@@ -182,5 +202,6 @@ int main(int argc, char** argv) {
   if (*docs_cmd) return docs_command(docs);
   if (*check_cmd) return check_command(check);
   if (*schema_cmd) return schema_command();
+  if (*trial_cmd) return trial_command(trial);
   return 2;
 }

@@ -385,6 +385,7 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
         emit(a, r, p, b, "low_birth_weight_percent", 100.0 * w(fm_low_birth_weight_births) / births);
       }
       emit(a, r, p, b, "infant_emergency_admissions", w(fm_infant_emergency_admissions));
+      emit(a, r, p, b, "falls_admissions_65_plus", w(fm_falls_admissions_65_plus));
       emit(a, r, p, b, "unpaid_carers", w(fm_carer_person_months) / months);
       if (w(fm_carer_person_months) > 0)
         emit(a, r, p, b, "strained_carers_percent", 100.0 * w(fm_strained_carer_person_months) / w(fm_carer_person_months));
@@ -423,6 +424,7 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
       emit(a, r, p, b, "smoking_at_delivery_averted", d(fm_births_smoking_at_delivery));
       emit(a, r, p, b, "low_birth_weight_averted", d(fm_low_birth_weight_births));
       emit(a, r, p, b, "infant_emergency_admissions_averted", d(fm_infant_emergency_admissions));
+      emit(a, r, p, b, "falls_admissions_65_plus_averted", d(fm_falls_admissions_65_plus));
       emit(a, r, p, b, "strained_carers_averted", d(fm_strained_carer_person_months) / months);
     }
     auto dd = [&](int metric, int q = 0) { return flow(TB, metric, q) - flow(TS, metric, q); };

@@ -88,6 +88,10 @@ std::vector<OutcomeDefinition> make_dictionary() {
       "Births under 2,500 g per 100 births (odds ratio 1.89 for smoking at delivery; non-smokers' risk set by England's rates).");
   add("infant_emergency_admissions", "admissions", "arm", by_area,
       "Emergency admissions of babies under 1 (included in emergency_admissions); raised for low birth weight.");
+  add("falls_admissions_65_plus", "admissions", "arm", by_area,
+      "Emergency admissions of people 65+ that followed a fall (included in emergency_admissions): the Better Care Fund's falls "
+      "metric. Each admission of a person 65+ followed a fall with its district's and age band's share, calibrated to PHE "
+      "Fingertips indicator 22401 (2017/18); falls prevention lowers it.");
   add("care_home_moves", "moves", "arm", "all; quintile", "Moves into a care home (from home care or after a hospital stay).");
   add("unpaid_carers", "people (average over the period)", "arm", by_area,
       "Unpaid carers of residents living at home with dementia or severe frailty (one main carer each).");
@@ -198,6 +202,8 @@ std::vector<OutcomeDefinition> make_dictionary() {
   add("smoking_at_delivery_averted", "births", "difference", by_area, "Fewer births whose mother smoked at delivery (baseline minus scenario).");
   add("low_birth_weight_averted", "births", "difference", by_area, "Fewer births under 2,500 g.");
   add("infant_emergency_admissions_averted", "admissions", "difference", by_area, "Fewer emergency admissions of babies under 1.");
+  add("falls_admissions_65_plus_averted", "admissions", "difference", by_area,
+      "Fewer emergency admissions of people 65+ that followed a fall (baseline minus scenario).");
   add("care_home_moves_avoided", "moves", "difference", "all; quintile", "Fewer moves into care homes.");
   add("strained_carers_averted", "people (average over the period)", "difference", by_area, "Fewer unpaid carers who are strained.");
   add("carer_qalys_gained", "QALYs", "difference", "all", "QALYs gained by unpaid carers (less strain), undiscounted; not in qalys_gained.");
@@ -295,6 +301,7 @@ const std::vector<HeadlineOutcome>& scenario_headlines() {
        "Fewer births whose mother smoked at delivery"},
       {"  Low-birth-weight births averted", "low_birth_weight_averted", "all", F::count, G::wider, T | W, ""},
       {"Infant emergency admissions averted", "infant_emergency_admissions_averted", "all", F::count, G::wider, W, ""},
+      {"Falls admissions 65+ averted", "falls_admissions_65_plus_averted", "all", F::count, G::health, T | W | R, ""},
       {"Carers: strained carers averted (average)", "strained_carers_averted", "all", F::count, G::wider, T | W | R | B,
        "Average over the horizon; carers with a common mental disorder"},
       {"Carers' QALYs gained (present value)", "carer_qalys_gained_discounted", "all", F::count, G::wider, W,
@@ -342,6 +349,7 @@ const std::vector<HeadlineOutcome>& arm_headlines() {
       {"Mothers smoking at delivery (% of births)", "smoking_at_delivery_percent", "all", F::percent, G::wider, W, ""},
       {"Births under 2,500 g (%)", "low_birth_weight_percent", "all", F::percent, G::wider, W, ""},
       {"Infant emergency admissions", "infant_emergency_admissions", "all", F::count, G::wider, W, ""},
+      {"Falls admissions 65+", "falls_admissions_65_plus", "all", F::count, G::health, W, ""},
       {"Unpaid carers (average)", "unpaid_carers", "all", F::count, G::wider, W, ""},
       {"Strained carers (% of carers)", "strained_carers_percent", "all", F::percent, G::wider, W, ""},
   };

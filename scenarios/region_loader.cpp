@@ -30,6 +30,7 @@ struct Config {
   std::string life_table_period;
   struct Indicator {
     std::string fingertips_id, period;
+    double max = 100;  // "percent" (0-100) or "per_100k" (0-100,000)
   };
   std::map<std::string, Indicator> indicators;
   std::string england_code, region_code;
@@ -77,14 +78,18 @@ Config load_config(const fs::path& file) {
     problems.push_back({file.string(), 0, "reference_area_codes.england", "is missing"});
   }
   try {
-    for (auto& [id, v] : j.at("indicators").items())
-      c.indicators[id] = {v.at("fingertips_id").get<std::string>(), v.at("period").get<std::string>()};
+    for (auto& [id, v] : j.at("indicators").items()) {
+      const std::string unit = v.value("unit", std::string("percent"));
+      if (unit != "percent" && unit != "per_100k")
+        problems.push_back({file.string(), 0, "indicators." + id + ".unit", "must be \"percent\" or \"per_100k\", found \"" + unit + "\""});
+      c.indicators[id] = {v.at("fingertips_id").get<std::string>(), v.at("period").get<std::string>(), unit == "per_100k" ? 1e5 : 100.0};
+    }
   } catch (const std::exception&) {
     problems.push_back({file.string(), 0, "indicators",
-                        "must map each indicator id to {fingertips_id, period}"});
+                        "must map each indicator id to {fingertips_id, period, and optionally unit}"});
   }
   for (const char* id : {"smoking_prevalence_adults", "excess_weight_adults", "inactive_adults",
-                         "depression_qof_prevalence"})
+                         "depression_qof_prevalence", "falls_admissions_65_plus"})
     if (!c.indicators.count(id))
       problems.push_back({file.string(), 0, std::string("indicators.") + id, "is missing"});
   if (!problems.empty()) throw DataError(problems);
@@ -439,10 +444,12 @@ void load_indicators(const fs::path& file, const Config& cfg, RegionData& r) {
   std::map<std::string, std::map<std::string, std::map<std::string, double>>> values;
   std::set<std::string> wanted;
   for (auto& [id, ind] : cfg.indicators) wanted.insert(ind.fingertips_id);
+  std::map<std::string, double> max_of;
+  for (auto& [id, ind] : cfg.indicators) max_of[ind.fingertips_id] = std::max(max_of[ind.fingertips_id], ind.max);
   for (std::size_t i = 0; i < t.row_count(); ++i) {
     const std::string& fid = ck.text(i, "fingertips_indicator_id");
     if (!wanted.count(fid) || ck.text(i, "sex") != "Persons") continue;
-    const auto v = ck.number(i, "value", 0.0, 100.0);
+    const auto v = ck.number(i, "value", 0.0, max_of[fid]);
     if (!v) continue;
     values[fid][ck.text(i, "area_code")][ck.text(i, "period")] = *v;
   }

@@ -636,6 +636,7 @@ model::Policy resolve_scenario(const Scenario& s, const model::RegionData& regio
       spec.max_uptake = iv.value("max_uptake", value(entry.max_uptake_parameter));
       if (!iv.contains("max_uptake")) spec.max_uptake_row = entry.max_uptake_parameter;
     }
+    if (const auto* row = table.find(entry.evidence_months_parameter); row && row->value) spec.evidence_months = *row->value;
     spec.effect_half_life_months = iv.value("effect_half_life_months", value(entry.half_life_parameter));
     if (!iv.contains("effect_half_life_months")) spec.half_life_row = entry.half_life_parameter;
     spec.ramp_up_months = iv.value("ramp_up_months", static_cast<int>(std::lround(value(entry.ramp_up_parameter))));
@@ -702,6 +703,9 @@ model::Policy resolve_scenario(const Scenario& s, const model::RegionData& regio
                      : a == "highest_risk" ? model::Allocation::highest_risk
                                            : model::Allocation::uniform;
     }
+    if (tg.contains("enrol_at")) {
+      if (const auto at_event = model::enrol_event_from_name(tg["enrol_at"].get<std::string>())) t.enrol_at = *at_event;
+    }
     if (t.allocation == model::Allocation::proportionate) {
       t.gradient = value("targeting.proportionate.gradient");
       if (tg.contains("quintile_weights")) {
@@ -714,12 +718,12 @@ model::Policy resolve_scenario(const Scenario& s, const model::RegionData& regio
       v.push_back({file, tp + "/quintile_weights", "is given, but allocation is not \"proportionate\" (set \"allocation\": \"proportionate\")"});
     }
     if (entry.reach == model::Reach::births) {
-      for (const char* key : {"ages", "sexes", "conditions", "risk_factors", "frailty", "imd_deciles", "allocation", "quintile_weights"})
+      for (const char* key : {"ages", "sexes", "conditions", "risk_factors", "frailty", "imd_deciles", "allocation", "quintile_weights", "enrol_at"})
         if (tg.contains(key))
           v.push_back({file, tp + "/" + key, "cannot be used: " + entry.name + " reaches pregnancies, at birth; choose the areas with icps or neighbourhoods"});
     }
     if (entry.reach == model::Reach::area) {
-      for (const char* key : {"ages", "sexes", "conditions", "risk_factors", "frailty", "imd_deciles", "allocation", "quintile_weights"})
+      for (const char* key : {"ages", "sexes", "conditions", "risk_factors", "frailty", "imd_deciles", "allocation", "quintile_weights", "enrol_at"})
         if (tg.contains(key))
           v.push_back({file, tp + "/" + key, "cannot be used: " + entry.name + " acts on everyone in its areas; choose the areas with icps or neighbourhoods"});
       if (iv.contains("max_uptake"))

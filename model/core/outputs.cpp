@@ -58,6 +58,7 @@ std::string flow_metric_name(int m) {
     case fm_births_smoking_at_delivery: return "births_smoking_at_delivery";
     case fm_low_birth_weight_births: return "low_birth_weight_births";
     case fm_infant_emergency_admissions: return "infant_emergency_admissions";
+    case fm_falls_admissions_65_plus: return "falls_admissions_65_plus";
     case fm_carer_person_months: return "unpaid_carer_person_months";
     case fm_strained_carer_person_months: return "strained_carer_person_months";
     case fm_carer_qalys_lost: return "carer_qalys_lost";
@@ -94,6 +95,9 @@ std::string flow_metric_unit(int m) {
     case fm_births_smoking_at_delivery: return "births whose mother smoked at delivery";
     case fm_low_birth_weight_births: return "births under 2,500 g";
     case fm_infant_emergency_admissions: return "emergency admissions of babies under 1 (included in emergency_admissions)";
+    case fm_falls_admissions_65_plus:
+      return "emergency admissions of people 65+ that followed a fall (included in emergency_admissions; the Better Care Fund's falls "
+             "metric, PHE Fingertips 22401)";
     case fm_carer_person_months: return "person-months of unpaid carers of people at home with dementia or severe frailty";
     case fm_strained_carer_person_months: return "person-months of those carers with a common mental disorder";
     case fm_carer_qalys_lost: return "QALYs, undiscounted: lost by strained carers (not in qalys)";

@@ -50,6 +50,7 @@ enum FlowMetric : std::uint8_t {
   fm_births_smoking_at_delivery,                           // births whose mother smoked at delivery
   fm_low_birth_weight_births,                              // under 2,500 g
   fm_infant_emergency_admissions,                          // emergency admissions of babies under 1
+  fm_falls_admissions_65_plus,                             // emergency admissions of people 65+ that followed a fall
   // Unpaid carers of people at home with dementia or severe frailty.
   fm_carer_person_months,
   fm_strained_carer_person_months,                         // carers with a common mental disorder

@@ -312,6 +312,7 @@ Parameters read_parameters(const ParameterTable& t) {
   p.care_home_after_admission_65_74 = r.get("care.care_home_after_admission.a65_74");
   p.care_home_after_admission_75_84 = r.get("care.care_home_after_admission.a75_84");
   p.care_home_after_admission_85_plus = r.get("care.care_home_after_admission.a85_plus");
+  p.falls_share_80_plus = r.get("service.falls.share_of_admissions_80_plus");
   p.home_care_hours_per_week = r.get("care.home_care_hours_per_week");
   p.self_funder_share_care_home = r.get("care.self_funder_share.care_home");
   p.self_funder_share_home_care = r.get("care.self_funder_share.home_care");

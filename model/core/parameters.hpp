@@ -121,6 +121,8 @@ struct Parameters {
   AgeSexProfile care_home_prevalence, home_care_prevalence;
   std::array<double, kFrailtyLevels> care_rr_frailty{};
   double care_rr_dementia = 1;
+  /// The share of England's falls admissions of people 65+ that are of people 80+ (PHOF).
+  double falls_share_80_plus = 0;
   double care_home_after_admission_65_74 = 0, care_home_after_admission_75_84 = 0, care_home_after_admission_85_plus = 0;
   double home_care_hours_per_week = 0;
   double self_funder_share_care_home = 0, self_funder_share_home_care = 0;

@@ -20,6 +20,7 @@ void for_each_field(Population& p, F&& f) {
   f(p.quit_age_months);
   f(p.care_home_entry_age_months);
   f(p.clock_due);
+  f(p.recent);
 }
 }  // namespace
 
@@ -55,6 +56,7 @@ void Population::compact() {
       quit_age_months[out] = quit_age_months[i];
       care_home_entry_age_months[out] = care_home_entry_age_months[i];
       clock_due[out] = clock_due[i];
+      recent[out] = recent[i];
     }
     ++out;
   }
@@ -79,6 +81,7 @@ std::size_t Population::bytes_per_agent() const {
   add(quit_age_months);
   add(care_home_entry_age_months);
   add(clock_due);
+  add(recent);
   return bytes;
 }
 

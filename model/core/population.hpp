@@ -62,6 +62,13 @@ struct ChannelWindow {
 };
 static_assert(sizeof(ChannelWindow) == 16 && offsetof(ChannelWindow, hi) == 8);
 
+/// Bit layout of Population::recent: what happened to the person in the last month's pass.
+namespace recent_bits {
+inline constexpr std::uint8_t emergency_admission = 0x01;  // admitted as an emergency
+inline constexpr std::uint8_t discharged_home = 0x02;      // that stay ended at home (alive, not in a care home)
+inline constexpr std::uint8_t falls_admission = 0x04;      // the admission followed a fall (aged 65+)
+}  // namespace recent_bits
+
 /// Bit layout of Population::status.
 namespace status_bits {
 inline constexpr std::uint8_t frailty_mask = 0x03;       // Frailty (2 bits)
@@ -138,6 +145,9 @@ struct Population {
   /// on (kNoClock: none), kept by update_clock_due at every refresh: the monthly pass compares
   /// one number instead of reading both clocks.
   PersonArray<std::uint16_t> clock_due;
+  /// The events of the person's last month that an intervention can enrol at (recent_bits),
+  /// set by the month's pass and read by the next month's programmes (model/programmes).
+  PersonArray<std::uint8_t> recent;
 
   std::size_t size() const { return id.size(); }
   void reserve(std::size_t n);

@@ -133,6 +133,7 @@ enum LatentTrait : std::uint32_t {
   trait_unpaid_carer,          // someone cares unpaid for the person, if they come to need it
   trait_carer_strain,          // that carer has a common mental disorder (strain)
   trait_low_birth_weight,      // born under 2,500 g (babies present at the start; births draw theirs at birth)
+  trait_trial_arm,             // the arm an in-silico trial randomises the person to (validation/trials.hpp)
 };
 
 /// A 32-bit word to a double strictly inside (0, 1).

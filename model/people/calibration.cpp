@@ -1192,6 +1192,58 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
              fmt(p.care_home_deaths_per_resident_year) + "; first year of a stay " + fmt(h1) + ", later " + fmt(h2) + ")");
     out.derived_parameters.emplace_back("system.money.care_home_mean_stay_months", out.care_home_mean_stay_months);
   }
+
+  // ---- 10. The share of admissions of people 65+ that follow a fall, by district and age
+  // band (65-79, 80+): the district's Fingertips 22401 rate (directly age-standardised to the
+  // ESP 2013, 65+) split into the bands by England's ratio of the 80+ rate to the 65-79 rate,
+  // times the synthesised people of the band, over their expected emergency admissions. That
+  // ratio: England's share of falls admissions at 80+, over the share of people 65+ at 80+.
+  {
+    const DistrictIndicator& falls = region.indicators.at("falls_admissions_65_plus");
+    double young_people = 0, old_people = 0;
+    for (int s = 0; s < kSexes; ++s)
+      for (int a = 65; a <= kPopulationTopAge; ++a)
+        (a >= 80 ? old_people : young_people) += static_cast<double>(region.england_population[static_cast<std::size_t>(s)][static_cast<std::size_t>(a)]);
+    const double k = p.falls_share_80_plus / (1.0 - p.falls_share_80_plus) * young_people / old_people;
+    out.derived_parameters.emplace_back("service.falls.rate_ratio_80_plus_to_65_79", k);
+    // ESP 2013 weights: 65-79 = 5,500 + 5,000 + 4,000; 80+ = 2,500 + 1,500 + 1,000 (per 100,000).
+    constexpr double w_young = 14500, w_old = 5000;
+    std::vector<std::array<double, 2>> people(static_cast<std::size_t>(nd), {0.0, 0.0}), expected(static_cast<std::size_t>(nd), {0.0, 0.0});
+    for (std::size_t i = 0; i < pop.size(); ++i) {
+      const int a = pop.age_years(i);
+      if (a < 65) continue;
+      const auto d = static_cast<std::size_t>(zones[pop.zone[i]].district);
+      const std::size_t band = a >= 80 ? 1 : 0;
+      people[d][band] += 1;
+      expected[d][band] += 12.0 * static_cast<double>(rt.cells[idx(static_cast<int>(d), pop.decile[i], pop.sex(i), a)].emergency) *
+                           rt.emergency[static_cast<std::size_t>(condition_count(pop.conditions[i]))][static_cast<std::size_t>(pop.frailty(i))] *
+                           rt.emergency_smoking[Multipliers::smoking_index(pop.smoking(i), pop.quit_years(i))];
+    }
+    double falls_total = 0, admissions_total = 0;
+    for (int d = 0; d < nd; ++d) {
+      const auto du = static_cast<std::size_t>(d);
+      const double standardised = falls.value_by_district[du] / 1e5;  // per person 65+ a year
+      const double young = standardised * (w_young + w_old) / (w_young + w_old * k);
+      const std::array<double, 2> rate{young, young * k};
+      for (std::size_t band = 0; band < 2; ++band) {
+        const double share = expected[du][band] > 0 ? std::min(0.8, rate[band] * people[du][band] / expected[du][band]) : 0.0;
+        falls_total += rate[band] * people[du][band];
+        admissions_total += expected[du][band];
+        for (int dec = 1; dec <= kDeciles; ++dec)
+          for (int s = 0; s < kSexes; ++s)
+            for (int a = band == 0 ? 65 : 80; a <= (band == 0 ? 79 : kMaxAge); ++a)
+              rt.cells[idx(d, dec, s, a)].falls_share = static_cast<float>(share);
+      }
+    }
+    out.derived_parameters.emplace_back("service.falls.share_of_emergency_admissions_65_plus", ratio_or(falls_total, admissions_total, 0.0));
+    diag("service.falls.admissions_65_plus_per_100k", 1e5 * ratio_or(falls_total, std::max(1.0, [&] {
+                                                                double n = 0;
+                                                                for (const auto& x : people) n += x[0] + x[1];
+                                                                return n;
+                                                              }()), 0.0),
+         "expected falls admissions per 100,000 synthesised people 65+ in the base year (crude; Fingertips 22401 " + falls.period +
+             " is age-standardised, England " + fmt(falls.england) + ")");
+  }
   return out;
 }
 

@@ -8,9 +8,14 @@
 namespace shiftsim::model {
 
 void admit_emergency(Population& pop, std::size_t i, int month, const CellRates& c, const Parameters& p, const RandomKey& key,
-                     const StayFeedback& stay, const PersonEffects* fx, double* row, EventEffects& out, bool needed) {
+                     const StayFeedback& stay, const PersonEffects* fx, double* row, EventEffects& out, bool needed,
+                     bool after_fall) {
   row[fm_emergency_admissions] += 1;
   if (pop.age_months[i] < 12) row[fm_infant_emergency_admissions] += 1;
+  if (after_fall) {
+    row[fm_falls_admissions_65_plus] += 1;
+    out.falls = true;
+  }
   CounterEngine e(key, pop.id[i], static_cast<std::uint32_t>(month), Purpose::event_detail);
   const double z = p.zero_day_share;
   double bed_days = 0;

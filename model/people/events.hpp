@@ -31,6 +31,7 @@ struct EventEffects {
   double delayed_bed_days = 0;  // that stay's delayed transfers of care
   double excess_bed_days = 0;   // that stay's days above (below) its expected stay
   bool delay_cut = false;       // programmes cut those delays (they are credited the bed-days avoided)
+  bool falls = false;           // that admission followed a fall
 };
 
 
@@ -45,9 +46,11 @@ inline double discharge_to_care_home_draw(const RandomKey& key, const Population
 // The handlers, one per event.
 /// An emergency admission: its bed-days (a zero-day share, else geometric around the cell's
 /// mean stay stretched by the system and programmes), their delayed part, and a move into a
-/// care home after it.
+/// care home after it. `after_fall`: it followed a fall (the top of the admission's part of the
+/// care channel's word, PersonRates::falls_from, so that fewer falls avert exactly those).
 void admit_emergency(Population& pop, std::size_t i, int month, const CellRates& c, const Parameters& p, const RandomKey& key,
-                     const StayFeedback& stay, const PersonEffects* fx, double* row, EventEffects& out, bool needed = true);
+                     const StayFeedback& stay, const PersonEffects* fx, double* row, EventEffects& out, bool needed = true,
+                     bool after_fall = false);
 
 /// Moves person i to care setting s (the care-home clock is the need's: start_care_home_need).
 inline void set_care(Population& pop, std::size_t i, CareSetting s) {
@@ -115,13 +118,13 @@ inline void progress_frailty(Population& pop, std::size_t i) {
 /// event is within the person's need (its word is within the hazard without programmes).
 inline EventEffects apply_events(Population& pop, std::size_t i, int month, const std::array<int, kChannels>& chosen, const CellRates& c,
                                  const Parameters& p, const RandomKey& key, const StayFeedback& stay, const PersonEffects* fx, double* row,
-                                 bool care_needed = true) {
+                                 bool care_needed = true, bool after_fall = false) {
   EventEffects out;
   for (const int event : {chosen[ch_behaviour], chosen[ch_conditions], chosen[ch_care]}) {
     if (event < 0) continue;
     out.changed = true;
     switch (event) {
-      case ev_emergency_admission: admit_emergency(pop, i, month, c, p, key, stay, fx, row, out, care_needed); break;
+      case ev_emergency_admission: admit_emergency(pop, i, month, c, p, key, stay, fx, row, out, care_needed, after_fall); break;
       case ev_cmd_recovery: recover_from_common_mental_disorder(pop, i); break;
       case ev_smoking_start: set_smoking(pop, i, Smoking::current); break;
       case ev_smoking_quit: set_smoking(pop, i, Smoking::ex); break;

@@ -62,6 +62,9 @@ struct CellRates {
   float utility_base = 0;
   float emergency_los_days = 0;
   float care_home_after_admission = 0;
+  /// The share of the cell's emergency admissions that follow a fall (people 65+; 0 below),
+  /// calibrated by district and age band to PHE Fingertips indicator 22401.
+  float falls_share = 0;
   /// The widths the stacked slots of the event channels reserve (model/people/channels.hpp): they
   /// depend on the cell only, never on the person's state, so that a slot sits at the same
   /// place of its channel in every arm. Filled by reserve_slots.
@@ -121,6 +124,7 @@ enum PersonMultiplier : std::uint8_t {
   pm_length_of_stay,
   pm_delayed_discharge,
   pm_carer_strain,  // the chance that the person's unpaid carer is strained (carer support)
+  pm_falls,         // falls, and so the emergency admissions that follow a fall (CellRates::falls_share)
   kPersonMultiplierCount
 };
 inline constexpr int kPersonMultipliers = kPersonMultiplierCount;
@@ -201,6 +205,22 @@ class PersonRates {
   float emigration() const { return c_.emigration; }
   float emergency_admission() const {
     const float h = emergency_need();
+    return fx_ ? h * fx_->m[pm_emergency] * falls_factor(fx_->m[pm_falls]) : h;
+  }
+  /// The multiplier programmes that act on falls put on all of a person's admissions: the
+  /// falls part of them times the multiplier on falls.
+  float falls_factor(float falls) const { return 1.f - c_.falls_share * (1.f - falls); }
+  /// The chance that an emergency admission this month followed a fall (programmes included).
+  float falls_share_of_admission() const {
+    const float s = c_.falls_share;
+    if (!fx_ || s == 0.f) return s;
+    return s * fx_->m[pm_falls] / falls_factor(fx_->m[pm_falls]);
+  }
+  /// The admission's part of the care channel's word [0, emergency_admission()) holds the
+  /// admissions that follow no fall first, then those that do: an admission followed a fall if
+  /// its word is at or above this. A programme acting on falls shortens the top part only.
+  float falls_from() const {
+    const float h = emergency_need() * (1.f - c_.falls_share);
     return fx_ ? h * fx_->m[pm_emergency] : h;
   }
   /// The admission hazard without programmes: an admission a programme averts (a draw between

@@ -3,6 +3,11 @@
 #include "model/programmes/policy.hpp"
 
 #include "model/core/errors.hpp"
+#include "model/core/population.hpp"
+#include "model/programmes/programmes.hpp"
+
+#include <algorithm>
+#include <cmath>
 #include "model/core/parameter_table.hpp"
 
 #include <sstream>
@@ -20,12 +25,24 @@ bool is_one_off(EffectKind k) {
   }
 }
 
+double InterventionSpec::membership_over_evidence() const {
+  if (!(evidence_months >= 1) || !(effect_half_life_months > 0)) return 1.0;
+  const double lapse = lapse_probability(effect_half_life_months);
+  if (!(lapse > 0)) return 1.0;
+  // The mean over months 0..F-1 of the chance of still being a member, (1 - lapse)^t.
+  return (1.0 - std::pow(1.0 - lapse, evidence_months)) / (evidence_months * lapse);
+}
+
 double InterventionSpec::full_multiplier(EffectKind k) const {
   const auto e = effects.find(k);
   if (e == effects.end()) return 1.0;
   const auto s = effect_share.find(k);
   const double share = s == effect_share.end() ? 1.0 : s->second;
-  return 1.0 - share * (1.0 - e->second.mean());
+  const double averaged = 1.0 - share * (1.0 - e->second.mean());
+  if (is_one_off(k)) return averaged;
+  // A member's own multiplier, which averaged over the evidence's months with the lapses gives
+  // the evidence's (never below a twentieth of the rate).
+  return std::max(0.05, 1.0 - (1.0 - averaged) / membership_over_evidence());
 }
 
 double InterventionSpec::budget_in(int fy) const {
@@ -66,6 +83,7 @@ std::string Eligibility::describe() const {
         first = false;
       }
   }
+  if (enrol_at) out << ", enrolled in the month after " << describe_enrol_event(enrol_at);
   if (has_need()) {
     out << ", with at least one of: ";
     bool first = true;
@@ -81,6 +99,32 @@ std::string Eligibility::describe() const {
     if (need_age65) item("age 65+");
   }
   return out.str();
+}
+
+std::uint8_t enrol_event(const InterventionSpec& s) {
+  return s.targeting.enrol_at >= 0 ? static_cast<std::uint8_t>(s.targeting.enrol_at) : catalogue_entry(s.type).eligibility.enrol_at;
+}
+
+namespace {
+constexpr std::array<std::pair<const char*, std::uint8_t>, 3> kEnrolEvents{{{"emergency_admission", recent_bits::emergency_admission},
+                                                                           {"discharge_home", recent_bits::discharged_home},
+                                                                           {"falls_admission", recent_bits::falls_admission}}};
+}  // namespace
+
+std::string describe_enrol_event(std::uint8_t bits) {
+  std::string out;
+  auto add = [&](const char* s) { out += (out.empty() ? "" : " or ") + std::string(s); };
+  if (bits & recent_bits::emergency_admission) add("an emergency admission");
+  if (bits & recent_bits::discharged_home) add("a discharge home after an emergency admission");
+  if (bits & recent_bits::falls_admission) add("an emergency admission after a fall");
+  return out.empty() ? "none (any month)" : out;
+}
+
+std::optional<std::uint8_t> enrol_event_from_name(const std::string& name) {
+  if (name == "none") return std::uint8_t{0};
+  for (const auto& [n, b] : kEnrolEvents)
+    if (name == n) return b;
+  return std::nullopt;
 }
 
 namespace {
@@ -115,6 +159,7 @@ CatalogueEntry entry(InterventionType t, std::string name, std::vector<int> shif
   e.unit_cost_parameter = prefix + (reach != Reach::area ? "unit_cost_gbp" : "cost_per_resident_year_gbp");
   if (reach != Reach::area) e.max_uptake_parameter = prefix + "max_uptake";
   e.half_life_parameter = prefix + "effect_half_life_months";
+  e.evidence_months_parameter = prefix + "evidence_follow_up_months";
   e.ramp_up_parameter = prefix + "ramp_up_months";
   e.allocation = std::move(allocation);
   return e;
@@ -157,9 +202,11 @@ const std::vector<CatalogueEntry>& catalogue() {
     {
       Eligibility e = adults();
       e.need_risk = rt_harmful_drinker;
+      e.enrol_at = recent_bits::emergency_admission;
       v.push_back(entry(I::alcohol_liaison, "alcohol_liaison", {1}, "nhs", Reach::person,
-                        "Alcohol care teams and brief interventions: some participants stop drinking harmfully; fewer "
-                        "emergency admissions while the effect lasts",
+                        "Alcohol care teams and brief interventions for harmful drinkers admitted to hospital as an emergency "
+                        "(enrolled at the admission, as the trials of hospital brief interventions did): some participants stop "
+                        "drinking harmfully; fewer emergency admissions while the effect lasts",
                         e, {{"drinking_change_probability", E::stop_harmful_drinking, ""}, {"emergency_rr", E::emergency_rr, ""}}));
     }
     {
@@ -170,7 +217,7 @@ const std::vector<CatalogueEntry>& catalogue() {
       v.push_back(entry(I::health_checks, "health_checks", {1}, "public_health", Reach::person,
                         "NHS Health Check: raised blood pressure found and treated in a share of participants lowers their "
                         "CHD and stroke incidence (rate ratios per 10 mmHg, applied to the share newly treated)",
-                        e, {{"chd_rr", E::chd_rr, "share_newly_treated"}, {"stroke_rr", E::stroke_rr, "share_newly_treated"}}));
+                        e, {{"chd_rr", E::chd_rr, ""}, {"stroke_rr", E::stroke_rr, ""}}));
     }
     {
       Eligibility e = adults();
@@ -178,9 +225,10 @@ const std::vector<CatalogueEntry>& catalogue() {
       e.frailty_levels = 0x0E;  // mild, moderate, severe
       e.care_settings = kAtHome;
       v.push_back(entry(I::falls_prevention, "falls_prevention", {1}, "council", Reach::person,
-                        "Strength and balance programmes (Otago, FaME): fewer falls-related emergency admissions, which are "
-                        "a share of all emergency admissions",
-                        e, {{"falls_admission_rr", E::emergency_rr, "falls_share_of_emergency_admissions"}}));
+                        "Strength and balance programmes (Otago, FaME): fewer falls, and so fewer of the emergency admissions "
+                        "that follow a fall (their share of each participant's admissions is calibrated by district and age band "
+                        "to Fingertips 22401)",
+                        e, {{"falls_admission_rr", E::falls_rr, ""}}));
     }
     {
       Eligibility e = adults();
@@ -189,8 +237,8 @@ const std::vector<CatalogueEntry>& catalogue() {
       e.need_conditions = bit(copd);
       v.push_back(entry(I::affordable_warmth, "affordable_warmth", {1}, "council", Reach::person,
                         "Insulation and heating for the homes of older people and people with COPD (NICE NG6): fewer "
-                        "emergency admissions in November to March",
-                        e, {{"winter_admission_rr", E::winter_emergency_rr, ""}}));
+                        "emergency admissions all year, as after Warm Up New Zealand's insulation (Fyfe 2020)",
+                        e, {{"admission_rr", E::emergency_rr, ""}}));
     }
     {
       Eligibility e = adults();
@@ -212,10 +260,12 @@ const std::vector<CatalogueEntry>& catalogue() {
                       {}, {{"isolation_onset_rr", E::isolation_onset_rr, ""}}));
     {
       Eligibility e = adults();
-      e.need_conditions = bit(hypertension) | bit(coronary_heart_disease) | bit(stroke) | bit(type2_diabetes) | bit(copd);
+      e.need_conditions = bit(copd);
       v.push_back(entry(I::self_management, "self_management", {3}, "nhs", Reach::person,
-                        "Self-management education and support for long-term conditions: fewer emergency admissions and "
-                        "A&E attendances while the effect lasts",
+                        "Self-management support for people with COPD (action plans, education, follow-up: Jonkman 2016's "
+                        "trials): fewer emergency admissions and A&E attendances while the effect lasts. Self-management of "
+                        "diabetes, hypertension or mixed conditions changed no admissions in trials (WISE, EPP), so only COPD "
+                        "is eligible",
                         e, {{"emergency_rr", E::emergency_rr, ""}, {"ae_rr", E::ae_rr, ""}}));
     }
     {
@@ -242,14 +292,15 @@ const std::vector<CatalogueEntry>& catalogue() {
       e.min_age = 65;
       e.frailty_levels = 0x0C;  // moderate, severe
       e.care_settings = kAtHome;
+      e.enrol_at = recent_bits::discharged_home;
       v.push_back(entry(I::intermediate_care, "intermediate_care", {4, 5}, "pooled", Reach::person,
-                        "Intermediate care (rapid response, step-up and step-down, reablement) for frail older people at "
-                        "the highest risk: shorter hospital stays and fewer care-home moves",
+                        "Intermediate care (step-down, reablement) for moderately or severely frail people 65+ discharged home "
+                        "after an emergency admission (enrolled at the discharge, as the discharge-planning trials and reablement "
+                        "studies did): fewer readmissions, shorter later stays and fewer care-home moves",
                         e,
                         {{"emergency_rr", E::emergency_rr, ""},
                          {"length_of_stay_rr", E::length_of_stay_rr, ""},
-                         {"care_home_rr", E::care_home_rr, ""}},
-                        "highest_risk"));
+                         {"care_home_rr", E::care_home_rr, ""}}));
     }
     {
       Eligibility e = adults();
@@ -305,6 +356,7 @@ void check_catalogue_parameters(const ParameterTable& table) {
     need(e.max_uptake_parameter, "the maximum uptake of " + e.name);
     need(e.half_life_parameter, "the effect half-life of " + e.name);
     need(e.ramp_up_parameter, "the ramp-up of " + e.name);
+    table.find(e.evidence_months_parameter);  // optional: the evidence's months, where its ratios are averaged over lapses
   }
   need("targeting.proportionate.gradient", "the need gradient of proportionate allocation");
 }

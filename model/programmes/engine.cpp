@@ -26,6 +26,7 @@ ProgrammeChannel channel_of(InterventionType t) {
 
 namespace {
 constexpr std::uint64_t kNoThreshold = std::numeric_limits<std::uint64_t>::max();
+constexpr std::uint32_t kAcceptAll = std::numeric_limits<std::uint32_t>::max();
 /// Murmur3's 32-bit finaliser: a bijection with full avalanche.
 inline std::uint32_t mix32(std::uint32_t h) {
   h ^= h >> 16;
@@ -75,6 +76,7 @@ int person_multiplier_of(EffectKind k) {
     case EffectKind::length_of_stay_rr: return pm_length_of_stay;
     case EffectKind::delayed_discharge_rr: return pm_delayed_discharge;
     case EffectKind::carer_strain_rr: return pm_carer_strain;
+    case EffectKind::falls_rr: return pm_falls;
     default: return -1;
   }
 }
@@ -105,8 +107,6 @@ void ProgrammeEngine::setup(const ProgrammeRun& run, const Policy* policy, std::
       const double m = spec.full_multiplier(kind);
       if (is_one_off(kind)) {
         p.one_off.of(kind) = std::clamp(dist.mean(), 0.0, 1.0);
-      } else if (kind == EffectKind::winter_emergency_rr) {
-        p.winter_emergency = static_cast<float>(m);
       } else {
         p.full[static_cast<std::size_t>(person_multiplier_of(kind))] = static_cast<float>(m);
       }
@@ -118,15 +118,19 @@ void ProgrammeEngine::setup(const ProgrammeRun& run, const Policy* policy, std::
         throw InputError(spec.name + " and " + programmes_[j].spec->name + ": two interventions whose names key the same random numbers; rename one");
     p.threshold.fill(kNoThreshold);
     const auto bit = static_cast<ProgrammeBits>(1u << k);
+    p.at_event = enrol_event(spec) != 0;
+    arm_[k] = spec.trial_arm;
+    if (spec.trial_arm != 0) gated_bits_ |= bit;
+    accept_[k] = p.at_event || spec.unlimited ? std::min(kAcceptAll - 1, probability_threshold(spec.max_uptake)) : kAcceptAll;
+    if (accept_[k] != kAcceptAll && spec.max_uptake >= 1.0) accept_[k] = kAcceptAll;
     if (p.births) {
       // Acts at birth (assign_pregnancy_programmes, count_birth_participant): no person carries its bit.
     } else if (!p.area) {
       person_bits_ |= bit;
       actual_[k] = p.full;
       for (std::size_t j = 0; j < static_cast<std::size_t>(kPersonMultipliers); ++j) bound_[k][j] = std::max(1.f, p.full[j]);
-      bound_[k][pm_emergency] *= std::max(1.f, p.winter_emergency);
       lapse_threshold_[k] = probability_threshold(p.lapse);
-      bool any = p.winter_emergency != 1.f;
+      bool any = false;
       for (float x : p.full) any = any || x != 1.f;
       if (any) effect_bits_ |= bit;
     } else {
@@ -221,11 +225,18 @@ void ProgrammeEngine::member_avoided_activity(std::size_t i, ProgrammeBits bits,
   const double stroke_h = ha.h[static_cast<std::size_t>(ev_incidence_first) + stroke];
   const bool isolated = (pop.risk[i] & risk_bits::isolated) != 0;
   const bool home_care = pop.care(i) == CareSetting::home_care;
+  // The share of the person's admissions this month that follow a fall (programmes included).
+  const double falls_share = c.falls_share > 0.f ? static_cast<double>(c.falls_share) * fa.m[pm_falls] /
+                                                       (1.0 - static_cast<double>(c.falls_share) * (1.0 - static_cast<double>(fa.m[pm_falls])))
+                                                 : 0.0;
   for (unsigned m = bits & effect_bits_; m; m &= m - 1) {
     const auto k = static_cast<std::size_t>(std::countr_zero(m));
     const MultiplierSet& mk = actual_[k];
     double* row = &metrics[k * kProgrammeMetrics];
-    const double adm = emergency * inverse_minus_one(mk[pm_emergency]);
+    // The programme's multiplier on all the person's admissions: on all of them, and on the falls part.
+    const auto on_admissions = static_cast<float>(mk[pm_emergency] * (1.0 - static_cast<double>(c.falls_share) * (1.0 - static_cast<double>(mk[pm_falls]))));
+    const double adm = emergency * inverse_minus_one(on_admissions);
+    row[pg_avoided_falls_admissions] += emergency * falls_share * inverse_minus_one(mk[pm_falls]);
     row[pg_avoided_emergency_admissions] += adm;
     row[pg_avoided_emergency_bed_days] += adm * los + emergency * los * inverse_minus_one(mk[pm_length_of_stay]);
     row[pg_avoided_chd_cases] += chd * inverse_minus_one(mk[pm_chd]);
@@ -310,9 +321,19 @@ void ProgrammeEngine::scan(ProgrammeBits recruiting, ProgrammeBits only, bool wi
         for (unsigned m = bits & person_bits_; m; m &= m - 1) ++members[static_cast<std::size_t>(std::countr_zero(m))];
         if (bits & effect_bits_) member_avoided_activity(i, bits, sb.metrics);
       }
-      const auto want = static_cast<ProgrammeBits>(elig & ~bits & wanted);
+      auto want = static_cast<ProgrammeBits>(elig & ~bits & wanted);
       if (!want) continue;
       const std::uint32_t id = pop.id[i];
+      if (want & gated_bits_) {
+        // An in-silico trial's arm: the person's own randomisation, the same in every arm of a
+        // comparison and for every programme.
+        const int arm = latent_word(run_.key, id, trait_trial_arm) < 0x8000'0000u ? 1 : 2;
+        for (unsigned g = want & gated_bits_; g; g &= g - 1) {
+          const auto k = static_cast<std::size_t>(std::countr_zero(g));
+          if (arm_[k] != 0 && arm_[k] != arm) want &= static_cast<ProgrammeBits>(~(1u << k));
+        }
+        if (!want) continue;
+      }
       // One Philox word per person and month; each programme's key is a bijective mix of it
       // with the programme's stream (murmur3's finaliser), so keys differ between programmes
       // and do not depend on a programme's place in the scenario.
@@ -320,6 +341,9 @@ void ProgrammeEngine::scan(ProgrammeBits recruiting, ProgrammeBits only, bool wi
       for (unsigned w = want; w; w &= w - 1) {
         const auto k = static_cast<std::size_t>(std::countr_zero(w));
         const std::uint32_t word = mix32(base ^ programmes_[k].stream);
+        // Programmes that enrol at an event take each eligible person who accepts the offer, with
+        // the uptake as the chance (its own mix of the word, independent of the key's order).
+        if (accept_[k] != kAcceptAll && mix32(word ^ 0x68E31DA4u) >= accept_[k]) continue;
         const std::uint64_t key = (by_risk >> k & 1u) ? candidate_key(k, i, word) : (static_cast<std::uint64_t>(word) << 32) | id;
         if (key < threshold[k][(by_quintile >> k & 1u) ? qi : 0])
           sb.candidates[k].push_back({key, static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(q)});
@@ -343,6 +367,7 @@ void ProgrammeEngine::enrol(std::size_t k, std::size_t i, MonthFlows& flows, Pro
   Programme& p = programmes_[k];
   const InterventionSpec& spec = *p.spec;
   const int t = t_;
+  host.enrolled(k, i);
   host.before_change(i);
   pop.interventions[i] = static_cast<ProgrammeBits>(pop.interventions[i] | (1u << k));
   double* row = &ledger_[k * kProgrammeMetrics];
@@ -463,8 +488,6 @@ std::optional<Snapshot> ProgrammeEngine::run_month(int t, const std::vector<IcpF
   const double weight = 1.0 / run_.scale;
   ledger_.assign(P * kProgrammeMetrics, 0.0);
   const int fy = financial_year_of(run_.start_year, t);
-  const int cal = calendar_month(run_.start_year, t).month;
-  const bool winter = cal >= 11 || cal <= 3;
   const std::size_t n_cells = static_cast<std::size_t>(layout.cells());
   const auto zones = static_cast<std::size_t>(layout.zones);
 
@@ -507,7 +530,6 @@ std::optional<Snapshot> ProgrammeEngine::run_month(int t, const std::vector<IcpF
     const ProgrammeChannel channel = p.channel;
     if (!p.area) {
       actual_[k] = p.full;
-      if (winter) actual_[k][pm_emergency] *= p.winter_emergency;
       if (funded) {
         const double places = budget / 12.0 / s.unit_cost;  // people a month
         double ready = ramp;
@@ -534,7 +556,7 @@ std::optional<Snapshot> ProgrammeEngine::run_month(int t, const std::vector<IcpF
         if (release_total > 0 && prevention_budget_total > 0 && prevention(s) && !p.births)
           extra = release_total * budget / prevention_budget_total * run_.scale;
         extra_budget[k] = extra;
-        base_capacity[k] = places * ready * run_.scale + p.carry;
+        base_capacity[k] = s.unlimited ? 1e15 : places * ready * run_.scale + p.carry;
         capacity[k] = base_capacity[k] + extra / s.unit_cost;
         if (p.births) p.births_capacity = capacity[k];  // used at this month's births
         else if (capacity[k] >= 1.0) recruiting |= static_cast<ProgrammeBits>(1u << k);
@@ -659,7 +681,11 @@ std::optional<Snapshot> ProgrammeEngine::run_month(int t, const std::vector<IcpF
     std::vector<long> available(groups, 0);
     for (std::size_t q = 0; q < static_cast<std::size_t>(kQuintiles); ++q) available[proportionate ? q : 0] += static_cast<long>(open[k][q]);
     const long by_budget = static_cast<long>(std::floor(capacity[k]));
-    const long by_uptake = static_cast<long>(std::floor(std::max(0.0, p.fy_cap - p.fy_enrolled) + 1e-9));
+    // Programmes that enrol at an event or take everyone (trials) apply the uptake person by
+    // person (scan); the others cap the financial year's enrolment at max_uptake x eligible.
+    const bool per_person_uptake = p.at_event || s.unlimited;
+    const long by_uptake = per_person_uptake ? std::numeric_limits<long>::max()
+                                             : static_cast<long>(std::floor(std::max(0.0, p.fy_cap - p.fy_enrolled) + 1e-9));
     long places = std::min(by_budget, by_uptake);
     std::vector<long> quota;
     if (proportionate) {

@@ -67,6 +67,8 @@ class ProgrammeHost {
   /// Before and after the engine changes person i (a one-off change, a new membership).
   virtual void before_change(std::size_t i) = 0;
   virtual void after_change(std::size_t i) = 0;
+  /// Programme k enrols person i (called before its one-off changes).
+  virtual void enrolled(std::size_t k, std::size_t i) = 0;
   /// Adds person i's stocks to `row` (kStockMetrics values).
   virtual void count_stocks(std::size_t i, double* row) const = 0;
 
@@ -175,10 +177,10 @@ class ProgrammeEngine {
     const InterventionSpec* spec = nullptr;
     bool area = false;
     bool births = false;                      // reaches pregnancies at birth (Reach::births)
+    bool at_event = false;                    // enrols in the month after an event (enrol_event)
     double births_capacity = 0;               // births: places left this month (agents)
     ProgrammeChannel channel = ProgrammeChannel::none;  // how it acts through the system model
     MultiplierSet full = unit_multipliers();  // multipliers at full effect
-    float winter_emergency = 1.f;             // winter-only emergency multiplier at full effect
     float lapse = 0;                          // monthly lapse probability of a membership
     std::uint32_t stream = 0;                 // keys its draws: a hash of its name, not its place in the scenario
     OneOffEffects one_off;                    // probabilities of the one-off changes on joining
@@ -224,6 +226,9 @@ class ProgrammeEngine {
   ProgrammeBits effect_bits_ = 0;  // person programmes with a rate multiplier
   std::array<MultiplierSet, kMaxInterventions> actual_{}, bound_{};  // person programmes, this month
   std::array<std::uint32_t, kMaxInterventions> lapse_threshold_{};   // person programmes: P(lapse a month) x 2^32
+  std::array<std::uint32_t, kMaxInterventions> accept_{};            // P(an eligible person accepts) x 2^32, or all (see scan)
+  std::array<int, kMaxInterventions> arm_{};                         // in-silico trials: the arm a programme enrols (0: any)
+  ProgrammeBits gated_bits_ = 0;                                     // programmes with a trial arm
   std::vector<MultiplierSet> zone_actual_, zone_bound_;              // area programmes, by zone
   std::vector<ProgrammeBits> zone_area_bits_;                        // area programmes covering each zone
   std::vector<char> zone_has_area_effect_;

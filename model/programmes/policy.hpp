@@ -47,7 +47,6 @@ enum class EffectKind : std::uint8_t {
   stop_harmful_drinking,   // one-off: probability a harmful drinker stops
   leave_isolation,         // one-off: probability an isolated person stops being isolated
   emergency_rr,            // multiplies emergency admissions
-  winter_emergency_rr,     // multiplies emergency admissions in November-March
   ae_rr,                   // multiplies A&E attendances
   gp_rr,                   // multiplies GP appointments
   outpatient_rr,           // multiplies outpatient attendances (system level: the whole area)
@@ -58,6 +57,7 @@ enum class EffectKind : std::uint8_t {
   length_of_stay_rr,       // multiplies bed-days of an emergency admission
   delayed_discharge_rr,    // multiplies delayed-transfer bed-days (system level)
   carer_strain_rr,         // multiplies the chance that the participant's unpaid carer is strained
+  falls_rr,                // multiplies falls, and so the emergency admissions of people 65+ that follow a fall
   kCount
 };
 inline constexpr int kEffectKinds = static_cast<int>(EffectKind::kCount);
@@ -85,6 +85,9 @@ struct EffectDefinition {
 /// (`need_multimorbid`) or age 65 or over (`need_age65`).
 struct Eligibility {
   int min_age = kAdultAge, max_age = 120;
+  /// The event the type enrols at (recent_bits of Population::recent; 0: anyone eligible, at
+  /// any month): the person is eligible in the month after the event, as the study enrolled.
+  std::uint8_t enrol_at = 0;
   std::uint8_t care_settings = 0x07;   // bit c: CareSetting c allowed
   std::uint8_t frailty_levels = 0x0F;  // bit f: Frailty f allowed
   std::uint8_t exclude_conditions = 0;
@@ -109,6 +112,10 @@ struct CatalogueEntry {
   std::string unit_cost_parameter;  // per participant (person) or per resident a year (area)
   std::string max_uptake_parameter; // share of the eligible reached in a year (person types)
   std::string half_life_parameter;  // half-life (months) of a participant's effect / of an area's effect after funding
+  /// The months over which the evidence averaged its rate ratios among those it enrolled
+  /// (intention to treat, dropouts included), if the table has the row: see
+  /// InterventionSpec::evidence_months.
+  std::string evidence_months_parameter;
   std::string ramp_up_parameter;    // months to reach full capacity (person) or coverage (area)
   std::string allocation = "uniform";
 };
@@ -134,6 +141,8 @@ struct Targeting {
   std::vector<int> icps;               // empty = all
   std::vector<int> neighbourhoods;     // empty = all
   Allocation allocation = Allocation::uniform;
+  /// The event people are enrolled at (recent_bits; -1: the type's, Eligibility::enrol_at).
+  int enrol_at = -1;
   /// Proportionate allocation: either the shares of reach by IMD quintile (1 = most
   /// deprived) that the scenario states (normalised to sum to 1), or, when it states none,
   /// reach shared in proportion to eligible people x need weight 1 + g (3 - q) / 2.
@@ -163,12 +172,26 @@ struct InterventionSpec {
   std::map<EffectKind, double> effect_share;  // share of the rate an effect acts on (1 if absent)
   int ramp_up_months = 0;
   double effect_half_life_months = 0;  // 0: the effect ends at once
+  /// In-silico trials only (validation/trials.hpp): 1 or 2 enrols only the people randomised to
+  /// that arm (Population id's trait_trial_arm); `unlimited` enrols every eligible person who
+  /// takes the offer, whatever the budget.
+  int trial_arm = 0;
+  bool unlimited = false;
+  /// The months over which the effects' evidence averaged its rate ratios among everyone it
+  /// enrolled (0: the ratios are the members' own). A membership lapses with the half-life, so
+  /// a member's multiplier is the evidence's ratio undiluted by those lapses: 1 - (1 - rr) / s,
+  /// s the mean share of the months still a member (full_multiplier).
+  double evidence_months = 0;
   /// Which values are the catalogue's defaults, by parameter-table row (empty: the scenario
   /// gave the value), so that a replicate's parameter draws reach the intervention.
   std::string unit_cost_row, max_uptake_row, half_life_row, ramp_up_row;
   std::map<EffectKind, std::string> effect_rows;
-  /// The multiplier an effect puts on its rate at full strength: 1 - s (1 - mean rr).
+  /// The multiplier an effect puts on a member's rate: 1 - s (1 - mean rr), s the share of the
+  /// rate it acts on, undiluted for lapses over evidence_months.
   double full_multiplier(EffectKind k) const;
+  /// The mean share of the first evidence_months months after joining that a participant is
+  /// still a member (1 without evidence_months or lapses).
+  double membership_over_evidence() const;
   /// Funding (GBP) in the financial year starting in April of `fy`, all funders.
   double budget_in(int fy) const;
 };
@@ -181,6 +204,14 @@ struct FinancePolicy {
   double reinvest_share = 0;
   std::vector<std::string> reinvest_from;
 };
+
+/// The event an intervention enrols at (recent_bits; 0: none): its targeting's, or its type's.
+std::uint8_t enrol_event(const InterventionSpec& s);
+/// The enrolment events in words, e.g. "an emergency admission".
+std::string describe_enrol_event(std::uint8_t bits);
+/// A scenario's or trial's name of an enrolment event: none, emergency_admission,
+/// discharge_home, falls_admission (nullopt: not a name).
+std::optional<std::uint8_t> enrol_event_from_name(const std::string& name);
 
 struct Policy {
   std::vector<InterventionSpec> interventions;  // at most 16

@@ -34,6 +34,7 @@ constexpr std::array<MetricInfo, kProgrammeMetrics> kInfo{{
     {"stopped_harmful_drinking", "participants who stopped drinking harmfully because of the programme"},
     {"left_isolation", "participants who stopped being isolated because of the programme"},
     {"avoided_emergency_admissions", "expected emergency admissions avoided (negative: added)"},
+    {"avoided_falls_admissions", "expected emergency admissions of people 65+ after a fall avoided (included in avoided_emergency_admissions)"},
     {"avoided_emergency_bed_days", "expected emergency bed-days avoided, by fewer admissions and shorter stays"},
     {"avoided_delayed_discharge_bed_days", "expected delayed-transfer bed-days avoided"},
     {"avoided_ae_attendances", "expected A&E attendances avoided"},
@@ -111,6 +112,9 @@ EligibilityTables build_eligibility(const Policy& policy, const std::vector<int>
     }
     for (int d = 1; d <= kDeciles; ++d)
       if (g.deciles[static_cast<std::size_t>(d - 1)]) t.decile[static_cast<std::size_t>(d)] |= bit;
+    const std::uint8_t at = enrol_event(s);
+    for (int r = 0; r < 256; ++r)
+      if (!at || (r & at)) t.recent[static_cast<std::size_t>(r)] |= bit;
     for (std::size_t z = 0; z < zone_icp.size(); ++z) {
       const bool icp_ok = g.icps.empty() || std::find(g.icps.begin(), g.icps.end(), zone_icp[z]) != g.icps.end();
       const bool nb_ok = g.neighbourhoods.empty() ||

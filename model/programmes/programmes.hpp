@@ -48,6 +48,7 @@ enum ProgrammeMetric : std::uint8_t {
   pg_stopped_harmful_drinking,
   pg_left_isolation,
   pg_avoided_emergency_admissions,
+  pg_avoided_falls_admissions,                   // of them, admissions of people 65+ that follow a fall
   pg_avoided_emergency_bed_days,
   pg_avoided_delayed_discharge_bed_days,
   pg_avoided_ae_attendances,
@@ -74,12 +75,14 @@ struct EligibilityTables {
   std::vector<ProgrammeBits> need;                  // by (age 65+) << 16 | risk << 8 | conditions
   std::array<ProgrammeBits, kDeciles + 1> decile{};
   std::vector<ProgrammeBits> zone;                  // by zone
+  std::array<ProgrammeBits, 256> recent{};          // by Population::recent (the enrolment events)
   ProgrammeBits lookup(const Population& pop, std::size_t i) const {
     const int a = pop.age_years(i);
     const ProgrammeBits by_age = age[static_cast<std::size_t>(a < 127 ? a : 127)];
     if (!by_age) return 0;
     const std::size_t key = (static_cast<std::size_t>(a >= 65) << 16) | (static_cast<std::size_t>(pop.risk[i]) << 8) | pop.conditions[i];
-    return static_cast<ProgrammeBits>(by_age & status[pop.status[i]] & need[key] & decile[pop.decile[i]] & zone[pop.zone[i]]);
+    return static_cast<ProgrammeBits>(by_age & status[pop.status[i]] & need[key] & decile[pop.decile[i]] & zone[pop.zone[i]] &
+                                      recent[pop.recent[i]]);
   }
 };
 

@@ -526,8 +526,8 @@ their ICPs or neighbourhoods:
     multiplier  = 1 - level(t) x (1 - rr)
 
 **Exactness.** A person's cached windows of the event channels (the part of each word in which
-nothing can happen) use multipliers at their largest (max(1, rr) per effect, for winter-only and
-area effects that change month by month); a word outside its window is resolved with this month's
+nothing can happen) use multipliers at their largest (max(1, rr) per effect, for area effects
+that change month by month); a word outside its window is resolved with this month's
 actual hazards, so every event keeps its exact probability. An effect above 1 on a stacked slot
 (CHD, stroke) takes the part above the slot's reservation from the overflow after the stack, so
 the other slots do not move.

@@ -76,6 +76,10 @@ Simulation::Simulation(const World& world, RunSettings settings)
     out_.diagnostics.push_back({"unit_cost_gbp." + note.name, note.gbp, note.how});
   out_.agents_at_start = pop_.size();
   if (settings_.person_ledger) person_cost_.assign(arrivals_.end, 0.0);
+  if (settings_.trial) {
+    trial_ = std::make_unique<TrialObserver>();
+    trial_->settings = *settings_.trial;
+  }
   WiderModels wider = calibrate_wider(world, pop_, key_, limitation_, cal_, out_.diagnostics);
   economy_ = wider.economy;
   births_ = wider.births;
@@ -159,6 +163,10 @@ void Simulation::reset_population(Population people) {
   for (std::size_t i = 0; i < pop_.size(); ++i) max_id = std::max(max_id, pop_.id[i]);
   set_arrival_ids(std::max(arrivals_.births_base, max_id + 1));
   if (settings_.person_ledger) person_cost_.assign(arrivals_.end, 0.0);
+  if (settings_.trial) {
+    trial_ = std::make_unique<TrialObserver>();
+    trial_->settings = *settings_.trial;
+  }
   for_each_block(pop_.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) refresh_at(i, month_);
   });
@@ -257,17 +265,44 @@ void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::u
   const Cached before = sums_.cached(i);
   const auto lt = static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)));
   const IcpFeedback& sys = coupling_.feedback()[static_cast<std::size_t>(coupling_.zone_icp()[pop_.zone[i]])];
+  const CareSetting care_before = pop_.care(i);
+  const double bed_days_before = row[fm_emergency_bed_days];
+  const bool after_fall = chosen[ch_care] == ev_emergency_admission && c.falls_share > 0.f &&
+                          to_unit_open(words[ch_care]) >= static_cast<double>(rates.falls_from());
   const EventEffects done = apply_events(pop_, i, t, chosen, c, world_.params, key_, {sys.length_of_stay, sys.delayed_discharge},
-                                         effects ? &fx : nullptr, row, care_needed);
+                                         effects ? &fx : nullptr, row, care_needed, after_fall);
+  const double row_bed_days = row[fm_emergency_bed_days] - bed_days_before;
   if (done.delay_cut) programmes_.attribute_delayed_discharge(i, done.delayed_bed_days, acc.programme.data());
   if (done.admitted && settings_.person_ledger) {
     double activity[kTallies] = {};
     double cost[kPayers] = {};
     attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])], activity, 1.0,
                     done.excess_bed_days, cost);
-    for (double x : cost) person_cost_[pop_.id[i]] += x;
+    charge(i, cost);
+  }
+  if (FollowUp* f = trial_ ? trial_->find(pop_.id[i]) : nullptr; f && trial_->in_follow_up(*f, t)) {
+    const unsigned cvd = (1u << coronary_heart_disease) | (1u << stroke);
+    f->chd_or_stroke += static_cast<float>(kBitCount[(pop_.conditions[i] & ~before.conditions) & cvd]);
+    if (done.admitted) {
+      f->admissions += 1;
+      f->bed_days += static_cast<float>(row_bed_days);
+      if (done.falls) f->falls_admissions += 1;
+    }
+    if (pop_.care(i) == CareSetting::care_home && care_before != CareSetting::care_home) f->care_home_moves += 1;
+    if (pop_.care(i) == CareSetting::home_care && care_before == CareSetting::home) f->home_care_starts += 1;
+    if (chosen[ch_leave] == ev_death || chosen[ch_leave] == ev_emigration) {
+      if (chosen[ch_leave] == ev_death) f->deaths += 1;
+      f->ended = true;
+    }
   }
   const int leaving = chosen[ch_leave];
+  if (done.admitted) {
+    // What the next month's programmes can enrol at (Population::recent).
+    std::uint8_t r = recent_bits::emergency_admission;
+    if (done.falls) r |= recent_bits::falls_admission;
+    if (pop_.care(i) != CareSetting::care_home && leaving != ev_death && leaving != ev_emigration) r |= recent_bits::discharged_home;
+    pop_.recent[i] = static_cast<std::uint8_t>(pop_.recent[i] | r);
+  }
   const bool changed = done.changed || averted;
   if (changed) {
     refresh_at(i, t);
@@ -558,6 +593,8 @@ void Simulation::pass_over_people(Month& m) {
     ChannelDraws draws;
     for (std::size_t i = begin; i < end; ++i) {
       if (!pop_.alive(i)) continue;
+      // Last month's events have had their month to enrol the person (enrol_participants).
+      if (pop_.recent[i]) pop_.recent[i] = 0;
       if (counting_stocks_in_pass) {
         // Stocks at the end of the previous month, counted before this month changes anything.
         const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile_of_decile(pop_.decile[i])));
@@ -577,12 +614,14 @@ void Simulation::pass_over_people(Month& m) {
       } else {
         pop_.age_months[i] = age_months;
       }
+      if (trial_) follow_month(i);
       // The top halves of the month's four channel words; a word outside its window is resolved.
       const auto tops = draws.tops(key_, pop_.id[i], static_cast<std::uint32_t>(t));
       if (settings_.verify_windows) verify_window(i, ChannelDraws::complete(key_, pop_.id[i], static_cast<std::uint32_t>(t), tops));
       if (const unsigned outside = pop_.window[i].outside(tops))
         resolve(i, st, ChannelDraws::complete(key_, pop_.id[i], static_cast<std::uint32_t>(t), tops), outside);
       if ((pop_.interventions[i] & programmes_.person_bits()) && pop_.alive(i)) lapse_memberships(i, st);
+      if (trial_ && pop_.alive(i)) follow_end(i);
     }
   });
 }
@@ -608,7 +647,67 @@ void Simulation::ledger_activity(std::size_t i, BlockState& st) {
   double cost[kPayers] = {};
   attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[pop_.zone[i]])],
                           activity, 0.0, 0.0, cost);
-  for (double x : cost) person_cost_[pop_.id[i]] += x;
+  charge(i, cost);
+}
+
+void Simulation::charge(std::size_t i, const double* cost) {
+  const std::uint32_t id = pop_.id[i];
+  double health_and_care = 0;
+  for (int k = 0; k < kPayers; ++k) {
+    person_cost_[id] += cost[k];
+    if (k != households) health_and_care += cost[k];
+  }
+  if (!trial_) return;
+  if (FollowUp* f = trial_->find(id); f && trial_->following(*f, month_)) {
+    const double discounted = health_and_care * std::pow(1.0 + trial_->settings.discount_rate, -(month_ - f->enrolled) / 12.0);
+    f->cost_horizon += discounted;
+    if (trial_->in_follow_up(*f, month_)) f->cost_follow_up += discounted;
+  }
+}
+
+void Simulation::enrolled(std::size_t k, std::size_t i) {
+  // Called from the programmes' serial enrolment: the only place records are added.
+  if (!trial_) return;
+  const int arm = programmes_.spec(k).trial_arm;
+  if (arm == 0 || trial_->find(pop_.id[i])) return;
+  FollowUp& f = trial_->by_id[pop_.id[i]];
+  f.enrolled = static_cast<std::int16_t>(month_);
+  f.arm = static_cast<std::uint8_t>(arm);
+  f.risk0 = pop_.risk[i];
+  f.conditions0 = pop_.conditions[i];
+  f.status0 = pop_.status[i];
+  f.age0 = pop_.age_months[i];
+}
+
+void Simulation::follow_month(std::size_t i) {
+  FollowUp* f = trial_->find(pop_.id[i]);
+  if (!f || !trial_->in_follow_up(*f, month_)) return;
+  PersonEffects fx;
+  const bool effects = programmes_.person_effects(i, false, fx);
+  const PersonRates r(pop_, i, month_, cal_.rates, world_.multipliers, zone_district_, effects ? &fx : nullptr);
+  f->months += 1;
+  f->expected_admissions += r.emergency_admission();
+  f->expected_chd_or_stroke += static_cast<double>(r.incidence(coronary_heart_disease)) + r.incidence(stroke);
+  f->expected_falls_admissions += static_cast<double>(r.emergency_admission()) * r.falls_share_of_admission();
+  f->gp += pop_.expected_tally[gp_appointments][i];
+  f->ae += pop_.expected_tally[ae_attendances][i];
+  if ((pop_.risk[i] & risk_bits::family) && pop_.age_months[i] >= 12) {
+    f->carer_months += 1;
+    if (carers_.strained(key_, pop_, i, programmes_.carer_strain_rr(i))) f->carer_strained_months += 1;
+  }
+}
+
+void Simulation::follow_end(std::size_t i) {
+  FollowUp* f = trial_->find(pop_.id[i]);
+  if (!f || !trial_->in_follow_up(*f, month_) || month_ - f->enrolled + 1 < trial_->settings.follow_up_months) return;
+  f->ended = true;
+  f->alive_at_end = true;
+  f->risk1 = pop_.risk[i];
+  f->conditions1 = pop_.conditions[i];
+  f->status1 = pop_.status[i];
+  f->quit_age1 = pop_.quit_age_months[i];
+  f->carer_strained1 = (pop_.risk[i] & risk_bits::family) && pop_.age_months[i] >= 12 &&
+                       carers_.strained(key_, pop_, i, programmes_.carer_strain_rr(i));
 }
 
 void Simulation::combine_blocks(Month& m) {

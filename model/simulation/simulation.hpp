@@ -52,6 +52,7 @@
 #include "model/system/system.hpp"
 #include "model/people/wider.hpp"
 #include "model/simulation/running_sums.hpp"
+#include "model/simulation/trial_observer.hpp"
 #include "model/world/world.hpp"
 
 #include <atomic>
@@ -83,6 +84,9 @@ struct RunSettings {
   /// Tests only: resolve every channel of every person-month and fail (InternalError) if an
   /// event falls inside a cached window, which would be an event the fast path never saw.
   bool verify_windows = false;
+  /// In-silico trials (validation/trials.hpp): follow the people the trial arms' programmes
+  /// enrol (needs person_ledger for their costs).
+  std::optional<TrialSettings> trial;
   std::function<void(int month_done, int months)> progress;
   const std::atomic<bool>* cancel = nullptr;  // checked between months
 };
@@ -107,6 +111,8 @@ class Simulation final : private ProgrammeHost {
   const RunOutput& output() const { return out_; }
   /// Ledger mode: each person's cost, by person id (arrivals' ids are sparse: zeros between).
   const std::vector<double>& person_cost() const { return person_cost_; }
+  /// In-silico trials: the participants' follow-up (null unless RunSettings::trial).
+  const TrialObserver* trial() const { return trial_.get(); }
   /// The ids arrivals take in this run (model/people/arrivals.hpp).
   const ArrivalIds& arrival_ids() const { return arrivals_; }
   /// The world's parameter table with this run's derived values filled in.
@@ -137,6 +143,7 @@ class Simulation final : private ProgrammeHost {
   Snapshot snapshot(int after_month) const;
   // ---- what the programme engine asks of the run (ProgrammeHost)
   void before_change(std::size_t i) override { change_before_ = sums_.cached(i); }
+  void enrolled(std::size_t k, std::size_t i) override;
   void after_change(std::size_t i) override;
   void count_stocks(std::size_t i, double* row) const override;
   // ---- the month's pipeline (step(), in this order; the table at the top of this file)
@@ -155,6 +162,12 @@ class Simulation final : private ProgrammeHost {
   void pass_over_people(Month& m);
   /// Ledger mode: the person's activity drawn on their own, and their cost.
   void ledger_activity(std::size_t i, BlockState& st);
+  /// Adds a cost by payer to person i's ledger (and to their trial follow-up's health and care cost).
+  void charge(std::size_t i, const double* cost);
+  /// In-silico trials: a participant's expected activity this month (before the events), and
+  /// their state at the end of the follow-up (after them).
+  void follow_month(std::size_t i);
+  void follow_end(std::size_t i);
   void combine_blocks(Month& m);
   void draw_activity(MonthFlows& flows);
   void add_births(Month& m);
@@ -196,6 +209,7 @@ class Simulation final : private ProgrammeHost {
   double weight_ = 1;
   RunOutput out_;
   std::vector<double> person_cost_;  // by person id (ledger mode)
+  std::unique_ptr<TrialObserver> trial_;
   RunningSums sums_;  // what the people alive contribute, by fixed blocks of kBlockSize people
   std::optional<int> pending_snapshot_;  // month whose end-of-month stocks the next month's pass counts
   /// The funded interventions (model/programmes/engine.hpp).

@@ -66,7 +66,7 @@ struct LifeTable {
 struct DistrictIndicator {
   std::string id;         // e.g. "smoking_prevalence_adults"
   std::string period;     // as published, e.g. "2018" or "2017/18"
-  std::vector<double> value_by_district;  // percent
+  std::vector<double> value_by_district;  // percent, or per 100,000 (region.json's unit)
   std::vector<std::string> derivation_by_district;  // empty, or how a missing value was filled
   double england = 0;     // England value for the same period
   std::map<std::string, double> england_series;  // every England value by period

@@ -292,7 +292,11 @@ TEST_CASE("cli: a comparison's answer does not depend on --scale beyond its Mont
   // moves at twice the old rate, so an avoided admission more often avoids a three-year stay,
   // and bed-days costed) the per-replicate ROI was seen to differ between these scales by 0.075
   // (SD over 6 replicates; 0.04 before); the mean of 3 replicates then differs by about 0.043
-  // (SD) between two scales, and 0.13 is three of those.
+  // (SD) between two scales. Since issue 15 the falls effect is no longer diluted twice (0.70 on
+  // the admissions that follow a fall, 8.5% of those at 65+ and more at 80+, instead of 0.80 on a
+  // fixed 10% x uptake): about 1.5 times as many admissions are avoided, and the Monte Carlo
+  // error of the ROI grows with them, to about 0.065 (SD) between two scales' means; 0.2 is
+  // three of those.
   test::TempDir dir;
   std::ofstream(dir.path() / "falls.json") << R"({"name": "falls_pennine", "extends": ")" << scenario("baseline.json") << R"(",
   "years": 13, "interventions": [{"name": "falls", "type": "falls_prevention", "start": "2026-04", "budget": 2000000,
@@ -312,9 +316,9 @@ TEST_CASE("cli: a comparison's answer does not depend on --scale beyond its Mont
   }
   INFO("ROI at scales 0.05, 0.07, 0.1: " << roi[0] << ", " << roi[1] << ", " << roi[2]);
   for (double x : roi) CHECK((x > 0 && x < 0.3));
-  CHECK(std::fabs(roi[0] - roi[2]) < 0.13);
-  CHECK(std::fabs(roi[1] - roi[2]) < 0.13);
-  CHECK(std::fabs(roi[0] - roi[1]) < 0.13);
+  CHECK(std::fabs(roi[0] - roi[2]) < 0.2);
+  CHECK(std::fabs(roi[1] - roi[2]) < 0.2);
+  CHECK(std::fabs(roi[0] - roi[1]) < 0.2);
 }
 
 TEST_CASE("cli: accessible community services avert no deaths they cannot avert (the shift-4 anomaly)") {

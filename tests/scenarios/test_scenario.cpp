@@ -6,6 +6,8 @@
 #include "support/fixtures.hpp"
 
 #include <doctest/doctest.h>
+
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -73,10 +75,16 @@ TEST_CASE("scenario: defaults fill what a three-line scenario leaves out") {
   CHECK(iv.budget.at(2019)[1] == 600000);  // the council funds falls prevention by default
   CHECK(iv.start_month == 0);
   CHECK(iv.end_month == 59);
-  // The falls effect acts on the falls-related share of admissions: 1 - s (1 - rr).
-  const double share = *table.find("intervention.falls_prevention.falls_share_of_emergency_admissions")->value;
+  // The falls effect acts on falls (and so on the admissions that follow one), not diluted by a
+  // share; the trials' ratio is averaged over their 12 months among everyone randomised, so a
+  // member's own multiplier is 1 - (1 - rr) / s, s the mean share of those months still a member.
   const double rr = *table.find("intervention.falls_prevention.falls_admission_rr")->value;
-  CHECK(iv.full_multiplier(model::EffectKind::emergency_rr) == doctest::Approx(1 - share * (1 - rr)));
+  const double lapse = 1 - std::pow(0.5, 1.0 / iv.effect_half_life_months);
+  const double kept = (1 - std::pow(1 - lapse, 12)) / (12 * lapse);
+  CHECK(iv.evidence_months == 12);
+  CHECK(iv.membership_over_evidence() == doctest::Approx(kept));
+  CHECK(iv.full_multiplier(model::EffectKind::falls_rr) == doctest::Approx(1 - (1 - rr) / kept));
+  CHECK(iv.full_multiplier(model::EffectKind::emergency_rr) == 1.0);
 }
 
 TEST_CASE("scenario: extends merges objects, replaces lists and adds interventions by name") {

@@ -1,0 +1,426 @@
+// In-silico trials of the intervention catalogue (trials.hpp).
+#include "validation/trials.hpp"
+
+#include "model/core/errors.hpp"
+#include "model/simulation/simulation.hpp"
+#include "model/world/world.hpp"
+#include "scenarios/csv.hpp"
+#include "scenarios/scenario.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+namespace shiftsim::validation {
+
+namespace {
+
+const std::vector<std::pair<const char*, TrialOutcome>> kOutcomes{
+    {"abstinent", TrialOutcome::abstinent},
+    {"lower_weight_band", TrialOutcome::lower_weight_band},
+    {"active", TrialOutcome::active},
+    {"harmful_drinking", TrialOutcome::harmful_drinking},
+    {"isolated", TrialOutcome::isolated},
+    {"new_chd_or_stroke", TrialOutcome::new_chd_or_stroke},
+    {"carer_strained", TrialOutcome::carer_strained},
+    {"emergency_admissions", TrialOutcome::emergency_admissions},
+    {"falls_admissions", TrialOutcome::falls_admissions},
+    {"gp_appointments", TrialOutcome::gp_appointments},
+    {"care_home_moves", TrialOutcome::care_home_moves},
+    {"deaths", TrialOutcome::deaths},
+};
+const std::vector<std::pair<const char*, TrialMeasure>> kMeasures{{"risk_ratio", TrialMeasure::risk_ratio},
+                                                                  {"odds_ratio", TrialMeasure::odds_ratio},
+                                                                  {"rate_ratio", TrialMeasure::rate_ratio},
+                                                                  {"risk_difference", TrialMeasure::risk_difference}};
+
+bool is_rate(TrialOutcome o) {
+  switch (o) {
+    case TrialOutcome::new_chd_or_stroke:
+    case TrialOutcome::emergency_admissions:
+    case TrialOutcome::falls_admissions:
+    case TrialOutcome::gp_appointments:
+    case TrialOutcome::care_home_moves:
+    case TrialOutcome::deaths: return true;
+    default: return false;
+  }
+}
+
+/// A participant's outcome: y over m (a rate's events over person-months, or a state 0/1 over
+/// 1); `counted` false when the follow-up does not measure it (dead or moved away before the
+/// end of a state's follow-up, no carer).
+struct Observation {
+  double y = 0, m = 0;
+  bool counted = false;
+};
+
+Observation observe(const model::FollowUp& f, TrialOutcome o, bool expected) {
+  using namespace model;
+  Observation r;
+  const auto smoking = [](std::uint8_t risk) { return static_cast<Smoking>(risk & risk_bits::smoking_mask); };
+  const auto weight = [](std::uint8_t risk) { return (risk & risk_bits::weight_mask) >> risk_bits::weight_shift; };
+  if (is_rate(o)) {
+    r.counted = f.months > 0;
+    r.m = f.months;
+    switch (o) {
+      case TrialOutcome::new_chd_or_stroke: r.y = expected ? f.expected_chd_or_stroke : f.chd_or_stroke; break;
+      case TrialOutcome::emergency_admissions: r.y = expected ? f.expected_admissions : f.admissions; break;
+      case TrialOutcome::falls_admissions: r.y = expected ? f.expected_falls_admissions : f.falls_admissions; break;
+      case TrialOutcome::gp_appointments: r.y = f.gp; break;
+      case TrialOutcome::care_home_moves: r.y = f.care_home_moves; break;
+      default: r.y = f.deaths; break;
+    }
+    return r;
+  }
+  if (!f.alive_at_end) return r;
+  r.m = 1;
+  r.counted = true;
+  switch (o) {
+    case TrialOutcome::abstinent:
+      r.counted = smoking(f.risk0) == Smoking::current;
+      r.y = smoking(f.risk1) == Smoking::ex;
+      break;
+    case TrialOutcome::lower_weight_band: r.y = weight(f.risk1) < weight(f.risk0); break;
+    case TrialOutcome::active:
+      r.counted = (f.risk0 & risk_bits::inactive) != 0;
+      r.y = !(f.risk1 & risk_bits::inactive);
+      break;
+    case TrialOutcome::harmful_drinking:
+      r.counted = (f.risk0 & risk_bits::harmful_drinking) != 0;
+      r.y = (f.risk1 & risk_bits::harmful_drinking) != 0;
+      break;
+    case TrialOutcome::isolated:
+      r.counted = (f.risk0 & risk_bits::isolated) != 0;
+      r.y = (f.risk1 & risk_bits::isolated) != 0;
+      break;
+    case TrialOutcome::carer_strained:
+      r.counted = (f.risk1 & risk_bits::family) != 0;
+      r.y = f.carer_strained1;
+      break;
+    default: break;
+  }
+  return r;
+}
+
+constexpr double kZ = 1.959964;  // the 97.5th centile of the normal distribution
+
+/// The measure of two groups' totals (y over m; a state's m is the people counted).
+double measure_of(TrialMeasure measure, double y1, double m1, double y0, double m0) {
+  const double p1 = y1 / m1, p0 = y0 / m0;
+  switch (measure) {
+    case TrialMeasure::odds_ratio: return (p1 / (1 - p1)) / (p0 / (1 - p0));
+    case TrialMeasure::risk_difference: return p1 - p0;
+    default: return p1 / p0;
+  }
+}
+
+/// Influence of one person on the log of a group's ratio y / m (or on p for a difference, on
+/// the log odds for an odds ratio): the delta method's linearisation.
+double influence(TrialMeasure measure, const Observation& o, double y, double m) {
+  const double r = y / m;
+  switch (measure) {
+    case TrialMeasure::odds_ratio: return (o.y - r * o.m) / (m * r * (1 - r));
+    case TrialMeasure::risk_difference: return (o.y - r * o.m) / m;
+    default: return (o.y - r * o.m) / y;
+  }
+}
+
+Estimate interval(TrialMeasure measure, double value, double variance) {
+  Estimate e;
+  if (!std::isfinite(value) || !(variance >= 0)) return e;
+  const double se = std::sqrt(variance);
+  e.defined = true;
+  e.value = value;
+  if (measure == TrialMeasure::risk_difference) {
+    e.lower = value - kZ * se;
+    e.upper = value + kZ * se;
+  } else {
+    e.lower = value * std::exp(-kZ * se);
+    e.upper = value * std::exp(kZ * se);
+  }
+  return e;
+}
+
+std::string month_text(int year, int month0) {
+  // Model month 0 is July of `year`.
+  const int m = 6 + month0;
+  char b[16];
+  std::snprintf(b, sizeof b, "%04d-%02d", year + m / 12, m % 12 + 1);
+  return b;
+}
+
+}  // namespace
+
+std::string outcome_name(TrialOutcome o) {
+  for (const auto& [n, v] : kOutcomes)
+    if (v == o) return n;
+  return "unknown";
+}
+std::string measure_name(TrialMeasure m) {
+  for (const auto& [n, v] : kMeasures)
+    if (v == m) return n;
+  return "unknown";
+}
+
+std::vector<TrialDesign> load_trial_designs(const std::filesystem::path& file) {
+  const auto table = inputs::CsvTable::read(file);
+  inputs::CsvChecker ck(table);
+  if (!ck.require_columns({"type", "study", "citation", "population", "enrol_at", "targeting", "effects", "recruit_months",
+                           "follow_up_months", "scale", "outcome", "measure", "outcome_text", "estimate", "lower", "upper", "label",
+                           "published_return", "return_perspective", "return_horizon", "notes"}))
+    ck.finish();
+  std::vector<std::string_view> outcomes, measures, types;
+  for (const auto& [n, v] : kOutcomes) outcomes.push_back(n);
+  for (const auto& [n, v] : kMeasures) measures.push_back(n);
+  std::vector<std::string> type_names;
+  for (const auto& e : model::catalogue()) type_names.push_back(e.name);
+  for (const auto& n : type_names) types.push_back(n);
+  std::vector<TrialDesign> out;
+  for (std::size_t i = 0; i < table.row_count(); ++i) {
+    TrialDesign d;
+    d.type = ck.one_of(i, "type", types).value_or("");
+    d.study = ck.text(i, "study");
+    d.citation = ck.text(i, "citation");
+    d.population = ck.text(i, "population");
+    d.enrol_at = ck.text(i, "enrol_at");
+    if (!model::enrol_event_from_name(d.enrol_at))
+      ck.fail(i, "enrol_at", "is \"" + d.enrol_at + "\"; expected none, emergency_admission, discharge_home or falls_admission");
+    d.targeting = ck.text(i, "targeting");
+    d.effects = ck.text(i, "effects");
+    for (const char* json_column : {"targeting", "effects"}) {
+      const std::string& text = ck.text(i, json_column);
+      const auto j = nlohmann::json::parse(text.empty() ? std::string("{}") : text, nullptr, false);
+      if (j.is_discarded() || !j.is_object()) ck.fail(i, json_column, "is not a JSON object (e.g. {\"ages\": [65, 120]})");
+    }
+    d.recruit_months = static_cast<int>(ck.integer(i, "recruit_months", 1, 60).value_or(1));
+    d.follow_up_months = static_cast<int>(ck.integer(i, "follow_up_months", 1, 120).value_or(12));
+    d.scale = ck.number(i, "scale", 0.001, 1.0).value_or(0.05);
+    const auto o = ck.one_of(i, "outcome", outcomes);
+    for (const auto& [n, v] : kOutcomes)
+      if (o && *o == n) d.outcome = v;
+    const auto m = ck.one_of(i, "measure", measures);
+    for (const auto& [n, v] : kMeasures)
+      if (m && *m == n) d.measure = v;
+    d.outcome_text = ck.text(i, "outcome_text");
+    const bool difference = d.measure == TrialMeasure::risk_difference;
+    d.estimate = ck.number(i, "estimate", difference ? -1.0 : 0.0, difference ? 1.0 : 100.0).value_or(0);
+    d.lower = ck.number(i, "lower", difference ? -1.0 : 0.0, difference ? 1.0 : 100.0).value_or(0);
+    d.upper = ck.number(i, "upper", difference ? -1.0 : 0.0, difference ? 1.0 : 100.0).value_or(0);
+    if (!(d.lower <= d.estimate && d.estimate <= d.upper)) ck.fail(i, "estimate", "must lie between lower and upper");
+    d.label = ck.one_of(i, "label", {"V", "V[E]", "S", "D"}).value_or("");
+    d.published_return = ck.text(i, "published_return");
+    d.return_perspective = ck.text(i, "return_perspective");
+    d.return_horizon = ck.text(i, "return_horizon");
+    d.notes = ck.text(i, "notes");
+    if (!d.type.empty() && model::catalogue_entry(*model::intervention_type_from_name(d.type)).reach != model::Reach::person)
+      ck.fail(i, "type", "is " + d.type + ", which reaches areas or births: its trial is not yet supported (issue 15)");
+    out.push_back(std::move(d));
+  }
+  ck.finish();
+  return out;
+}
+
+const TrialDesign& trial_design_of(const std::vector<TrialDesign>& designs, const std::string& type) {
+  for (const auto& d : designs)
+    if (d.type == type) return d;
+  std::string known;
+  for (const auto& d : designs) known += (known.empty() ? "" : ", ") + d.type;
+  throw InputError("no in-silico trial is defined for '" + type + "' in data/trials.csv (defined: " + known + ")");
+}
+
+TrialResult run_trial(const TrialDesign& design, const runs::Inputs& in, const TrialOptions& options) {
+  using nlohmann::json;
+  const auto type = model::intervention_type_from_name(design.type);
+  if (!type) throw InputError("'" + design.type + "' is not an intervention type of the catalogue");
+  const model::CatalogueEntry& entry = model::catalogue_entry(*type);
+  const double scale = options.scale > 0 ? options.scale : design.scale;
+  const int horizon = std::max(design.follow_up_months, options.horizon_months);
+  const int months = design.recruit_months - 1 + horizon;
+  const int base_year = in.region.base_year;
+
+  // The two arms' programmes as a scenario, so that the targeting reads as a user's would.
+  json targeting = json::parse(design.targeting.empty() ? std::string("{}") : design.targeting);
+  targeting["enrol_at"] = design.enrol_at;
+  json sham = json::object();
+  for (const auto& e : entry.effects) sham[e.key] = model::is_one_off(e.kind) ? 0.0 : 1.0;
+  auto arm = [&](const char* name, const json& effects) {
+    json iv = {{"name", name}, {"type", entry.name}, {"budget", 1}, {"start", month_text(base_year, 0)},
+               {"end", month_text(base_year, design.recruit_months - 1)}, {"max_uptake", 1}, {"ramp_up_months", 0},
+               {"targeting", targeting}};
+    if (!effects.empty()) iv["effects"] = effects;
+    return iv;
+  };
+  const json effects = json::parse(design.effects.empty() ? std::string("{}") : design.effects);
+  const json scenario = {{"name", "trial_" + entry.name},
+                         {"start_year", base_year},
+                         {"years", (months + 11) / 12},
+                         {"interventions", json::array({arm("trial_intervention", effects), arm("trial_control", sham)})}};
+  model::ParameterTable table = in.table;
+  const model::World probe = model::build_world(in.region, table);
+  const inputs::Scenario parsed = inputs::parse_scenario(scenario.dump(), "data/trials.csv (" + design.type + ")");
+  model::Policy policy_b = inputs::resolve_scenario(parsed, in.region, probe.geography, table);
+  const model::World world = model::build_world(in.region, table);
+  policy_b.interventions[0].trial_arm = 1;
+  policy_b.interventions[1].trial_arm = 2;
+  for (auto& s : policy_b.interventions) s.unlimited = true;
+  model::Policy policy_a = policy_b;
+  policy_a.interventions[0].effects = policy_b.interventions[1].effects;  // arm 1's sham: the same name, so the same draws
+  policy_a.interventions[0].effect_rows.clear();
+
+  auto simulate = [&](const model::Policy& policy) {
+    model::RunSettings s;
+    s.start_year = base_year;
+    s.months = months;
+    s.seed = options.seed;
+    s.scale = scale;
+    s.person_ledger = true;
+    s.policy = std::make_shared<const model::Policy>(policy);
+    s.trial = model::TrialSettings{design.follow_up_months, horizon, inputs::FinanceRules{}.discount_rate_costs};
+    auto sim = std::make_unique<model::Simulation>(world, s);
+    sim->run();
+    return sim;
+  };
+  const auto run_b = simulate(policy_b);
+  const auto run_a = simulate(policy_a);
+  const auto& B = run_b->trial()->by_id;
+  const auto& A = run_a->trial()->by_id;
+
+  TrialResult r;
+  r.design = design;
+  r.seed = options.seed;
+  r.horizon_months = horizon;
+  const TrialMeasure measure = design.measure;
+  const bool rate = is_rate(design.outcome);
+  // Totals: run B's arms (realised events), and arm 1 in both runs (expected counts).
+  double y1 = 0, m1 = 0, y2 = 0, m2 = 0, yb = 0, mb = 0, ya = 0, ma = 0;
+  std::vector<std::pair<Observation, Observation>> paired;
+  std::vector<Observation> arm1, arm2;
+  const double weight = 1.0 / scale;
+  const double unit_cost = policy_b.interventions[0].unit_cost;
+  std::vector<std::uint32_t> ids;  // in id order, so that the sums are the same on every platform
+  for (const auto& [id, f] : B) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  for (const std::uint32_t id : ids) {
+    const model::FollowUp& fb = B.at(id);
+    const auto in_a = A.find(id);
+    const Observation ob = observe(fb, design.outcome, false);
+    if (fb.arm == 1) {
+      ++r.randomised_intervention;
+      r.spend += unit_cost * weight;
+      if (in_a != A.end() && in_a->second.enrolled == fb.enrolled) {
+        const model::FollowUp& fa = in_a->second;
+        r.avoided_follow_up += (fa.cost_follow_up - fb.cost_follow_up) * weight;
+        r.avoided_horizon += (fa.cost_horizon - fb.cost_horizon) * weight;
+        const Observation eb = observe(fb, design.outcome, true), ea = observe(fa, design.outcome, true);
+        if (eb.counted && ea.counted) {
+          paired.emplace_back(eb, ea);
+          yb += eb.y;
+          mb += eb.m;
+          ya += ea.y;
+          ma += ea.m;
+        }
+      }
+      if (ob.counted) {
+        arm1.push_back(ob);
+        y1 += ob.y;
+        m1 += ob.m;
+      }
+    } else {
+      ++r.randomised_control;
+      if (ob.counted) {
+        arm2.push_back(ob);
+        y2 += ob.y;
+        m2 += ob.m;
+      }
+    }
+  }
+  const double per = rate ? 12.0 : 1.0;  // rates per person-year
+  r.intervention_value = m1 > 0 ? per * y1 / m1 : 0;
+  r.control_value = m2 > 0 ? per * y2 / m2 : 0;
+  r.counterfactual_value = ma > 0 ? per * ya / ma : 0;
+  // The trial's estimate: two independent groups.
+  if (m1 > 0 && m2 > 0 && y1 > 0 && y2 > 0) {
+    double v1 = 0, v2 = 0;
+    for (const auto& o : arm1) v1 += std::pow(influence(measure, o, y1, m1), 2);
+    for (const auto& o : arm2) v2 += std::pow(influence(measure, o, y2, m2), 2);
+    r.trial = interval(measure, measure_of(measure, y1, m1, y2, m2), v1 + v2);
+  }
+  // The model's effect: the same people with and without it.
+  if (mb > 0 && ma > 0 && yb > 0 && ya > 0) {
+    double v = 0;
+    for (const auto& [b, a] : paired) v += std::pow(influence(measure, b, yb, mb) - influence(measure, a, ya, ma), 2);
+    r.model = interval(measure, measure_of(measure, yb, mb, ya, ma), v);
+  }
+  return r;
+}
+
+std::string format_trial(const TrialResult& r) {
+  const TrialDesign& d = r.design;
+  std::ostringstream out;
+  char b[512];
+  const bool rate = is_rate(d.outcome);
+  out << "In-silico trial of " << d.type << ": " << d.study << "\n";
+  out << "  study:       " << d.citation << "\n";
+  out << "  population:  " << d.population << "\n";
+  out << "  enrolment:   " << model::describe_enrol_event(*model::enrol_event_from_name(d.enrol_at))
+      << (d.recruit_months > 1 ? ", recruited over " + std::to_string(d.recruit_months) + " months" : std::string(", at the start")) << "\n";
+  out << "  outcome:     " << d.outcome_text << " (" << outcome_name(d.outcome) << ", " << d.follow_up_months << " months)\n";
+  std::snprintf(b, sizeof b, "  randomised:  %ld to the intervention, %ld to control (agents; seed %u, scale %g)\n", r.randomised_intervention,
+                r.randomised_control, r.seed, d.scale);
+  out << b;
+  const char* unit = rate ? " per person-year" : "";
+  std::snprintf(b, sizeof b, "  outcome:     intervention %.4g%s, control %.4g%s; the intervention arm without it %.4g%s\n", r.intervention_value,
+                unit, r.control_value, unit, r.counterfactual_value, unit);
+  out << b;
+  auto est = [&](const char* what, const Estimate& e) {
+    if (!e.defined) {
+      std::snprintf(b, sizeof b, "  %-34s not estimable (no events)\n", what);
+    } else {
+      std::snprintf(b, sizeof b, "  %-34s %.3f (95%% CI %.3f to %.3f)\n", what, e.value, e.lower, e.upper);
+    }
+    out << b;
+  };
+  out << "  " << measure_name(d.measure) << ":\n";
+  std::snprintf(b, sizeof b, "  %-34s %.3f (95%% CI %.3f to %.3f)  [%s]\n", "published", d.estimate, d.lower, d.upper, d.label.c_str());
+  out << b;
+  est("model (same people, with and without)", r.model);
+  est("this trial (arm against arm)", r.trial);
+  out << "  verdict:     " << (r.inside() ? "the model's effect is inside the published 95% interval" : "OUTSIDE the published 95% interval") << "\n";
+  std::snprintf(b, sizeof b,
+                "  return:      GBP %.2f per GBP 1 at %d months, GBP %.2f at %d months (health and care costs avoided, discounted; "
+                "spend GBP %.0f)\n",
+                r.return_follow_up(), d.follow_up_months, r.return_horizon(), r.horizon_months, r.spend);
+  out << b;
+  out << "  published:   " << d.published_return << " (" << d.return_perspective << "; " << d.return_horizon << ")\n";
+  if (!d.notes.empty()) out << "  notes:       " << d.notes << "\n";
+  return out.str();
+}
+
+std::string trial_json(const TrialResult& r) {
+  const TrialDesign& d = r.design;
+  auto est = [](const Estimate& e) {
+    return e.defined ? nlohmann::json{{"value", e.value}, {"lower", e.lower}, {"upper", e.upper}} : nlohmann::json(nullptr);
+  };
+  nlohmann::json j = {{"type", d.type},
+                      {"study", d.study},
+                      {"citation", d.citation},
+                      {"outcome", outcome_name(d.outcome)},
+                      {"measure", measure_name(d.measure)},
+                      {"follow_up_months", d.follow_up_months},
+                      {"published", {{"value", d.estimate}, {"lower", d.lower}, {"upper", d.upper}, {"label", d.label}}},
+                      {"model", est(r.model)},
+                      {"trial", est(r.trial)},
+                      {"inside", r.inside()},
+                      {"randomised", {{"intervention", r.randomised_intervention}, {"control", r.randomised_control}}},
+                      {"values", {{"intervention", r.intervention_value}, {"control", r.control_value}, {"intervention_without", r.counterfactual_value}}},
+                      {"spend_gbp", r.spend},
+                      {"return_per_gbp", {{"follow_up", r.return_follow_up()}, {"horizon", r.return_horizon()}, {"horizon_months", r.horizon_months}}},
+                      {"seed", r.seed}};
+  return j.dump(2);
+}
+
+}  // namespace shiftsim::validation
