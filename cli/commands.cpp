@@ -336,22 +336,37 @@ int trial_command(const TrialOptions& o) {
     options.seed = o.seed;
     options.scale = o.scale;
     options.horizon_months = o.horizon_months;
-    std::vector<std::string> json;
-    int outside = 0;
-    for (const auto& type : types) {
-      const auto& design = validation::trial_design_of(designs, type);
-      const auto r = validation::run_trial(design, *in, options);
-      if (!r.inside()) ++outside;
-      if (o.json) json.push_back(validation::trial_json(r));
-      else std::cout << validation::format_trial(r) << "\n";
+    std::vector<validation::TrialResult> results;
+    for (const auto& type : types) results.push_back(validation::run_trial(validation::trial_design_of(designs, type), *in, options));
+    std::ostringstream text;
+    if (o.markdown) {
+      text << validation::trials_markdown(results);
+    } else if (o.json) {
+      text << "[";
+      for (std::size_t k = 0; k < results.size(); ++k) text << (k ? ",\n" : "\n") << validation::trial_json(results[k]);
+      text << "\n]\n";
+    } else {
+      std::size_t inside = 0;
+      for (const auto& r : results) {
+        text << validation::format_trial(r) << "\n";
+        inside += r.inside() ? 1 : 0;
+      }
+      if (results.size() > 1)
+        text << inside << " of " << results.size() << " types reproduce their study's effect inside its published 95% interval\n";
     }
-    if (o.json) {
-      std::cout << "[";
-      for (std::size_t k = 0; k < json.size(); ++k) std::cout << (k ? ",\n" : "\n") << json[k];
-      std::cout << "\n]\n";
-    } else if (types.size() > 1) {
-      std::cout << types.size() - static_cast<std::size_t>(outside) << " of " << types.size()
-                << " types reproduce their study's effect inside its published 95% interval\n";
+    if (o.output.empty()) {
+      std::cout << text.str();
+    } else {
+      // Via a temporary file renamed into place: nothing half-written.
+      const fs::path tmp = o.output + ".tmp";
+      {
+        std::ofstream f(tmp, std::ios::binary);
+        if (!f) throw InputError(o.output + ": cannot write here");
+        f << text.str();
+        f.flush();
+        if (!f) throw InputError(o.output + ": writing failed (disk full?)");
+      }
+      fs::rename(tmp, o.output);
     }
     return 0;
   });

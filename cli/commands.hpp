@@ -98,6 +98,8 @@ struct TrialOptions {
   int horizon_months = 60;
   int threads = 0;
   bool json = false;
+  bool markdown = false;
+  std::string output;  // file to write (default: standard output)
 };
 /// Runs the in-silico trial of each type (validation/trials.hpp) and prints it beside its study.
 int trial_command(const TrialOptions& options);

@@ -177,6 +177,8 @@ int main(int argc, char** argv) {
   trial_cmd->add_option("--threads,-t", trial.threads, "Threads to use (default: all cores); results do not depend on it")
       ->check(CLI::Range(0, 1024));
   trial_cmd->add_flag("--json", trial.json, "JSON output");
+  trial_cmd->add_flag("--markdown", trial.markdown, "The catalogue's evidence table as Markdown (docs/catalogue_evidence.md)");
+  trial_cmd->add_option("--output,-o", trial.output, "File to write (default: standard output)");
 
   auto* schema_cmd = app.add_subcommand("schema", "Print the JSON Schema of scenario files (for editors and checks)");
 

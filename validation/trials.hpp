@@ -112,6 +112,9 @@ TrialResult run_trial(const TrialDesign& design, const runs::Inputs& inputs, con
 /// The result as a printable table, and as JSON.
 std::string format_trial(const TrialResult& r);
 std::string trial_json(const TrialResult& r);
+/// The evidence table of the catalogue (docs/catalogue_evidence.md): per type, its study, the
+/// published effect and the model's, and the returns, with why they differ.
+std::string trials_markdown(const std::vector<TrialResult>& results);
 
 std::string outcome_name(TrialOutcome o);
 std::string measure_name(TrialMeasure m);

@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <sstream>
 #include <set>
 
 using namespace shiftsim;
@@ -16,7 +17,7 @@ using namespace shiftsim::model;
 
 namespace {
 
-const runs::Inputs& inputs() {
+const runs::Inputs& bundled() {
   static const auto in = runs::load_inputs({test::data_dir(), ""});
   return *in;
 }
@@ -38,7 +39,7 @@ void check_trial(const std::string& type) {
   validation::TrialOptions o;
   o.seed = 20180701;
   o.horizon_months = d.follow_up_months;
-  const auto r = validation::run_trial(d, inputs(), o);
+  const auto r = validation::run_trial(d, bundled(), o);
   INFO(validation::format_trial(r));
   REQUIRE(r.model.defined);
   CHECK(r.randomised_intervention > 100);
@@ -184,4 +185,17 @@ TEST_CASE("falls admissions: the first year's falls admissions 65+ reproduce Fin
   const double share_65 = sim.parameter_table().get("service.falls.share_of_emergency_admissions_65_plus");
   CHECK(share_65 > 0.06);
   CHECK(share_65 < 0.12);
+}
+
+TEST_CASE("docs/catalogue_evidence.md is generated from the current model and data/trials.csv") {
+  // Every trial at its study's scale, the default seed and a 5-year cost horizon, as
+  // `shiftsim trial all --markdown` writes it (the same at any thread count).
+  std::vector<validation::TrialResult> results;
+  validation::TrialOptions o;
+  for (const auto& d : designs()) results.push_back(validation::run_trial(d, bundled(), o));
+  std::ifstream in(std::filesystem::path(SHIFTSIM_SOURCE_DIR) / "docs" / "catalogue_evidence.md");
+  std::stringstream committed;
+  committed << in.rdbuf();
+  CHECK_MESSAGE(committed.str() == validation::trials_markdown(results),
+                "docs/catalogue_evidence.md is out of date: run `shiftsim trial all --markdown -o docs/catalogue_evidence.md`");
 }
