@@ -46,8 +46,8 @@ inline double discharge_to_care_home_draw(const RandomKey& key, const Population
 // The handlers, one per event.
 /// An emergency admission: its bed-days (a zero-day share, else geometric around the cell's
 /// mean stay stretched by the system and programmes), their delayed part, and a move into a
-/// care home after it. `after_fall`: it followed a fall (the top of the admission's part of the
-/// care channel's word, PersonRates::falls_from, so that fewer falls avert exactly those).
+/// care home after it. `after_fall`: it followed a fall (the bottom of the admission's part of
+/// the care channel's word, PersonRates::falls_below).
 void admit_emergency(Population& pop, std::size_t i, int month, const CellRates& c, const Parameters& p, const RandomKey& key,
                      const StayFeedback& stay, const PersonEffects* fx, double* row, EventEffects& out, bool needed = true,
                      bool after_fall = false);

@@ -217,11 +217,12 @@ class PersonRates {
     return s * fx_->m[pm_falls] / falls_factor(fx_->m[pm_falls]);
   }
   /// The admission's part of the care channel's word [0, emergency_admission()) holds the
-  /// admissions that follow no fall first, then those that do: an admission followed a fall if
-  /// its word is at or above this. A programme acting on falls shortens the top part only.
-  float falls_from() const {
-    const float h = emergency_need() * (1.f - c_.falls_share);
-    return fx_ ? h * fx_->m[pm_emergency] : h;
+  /// admissions that follow a fall first: an admission followed a fall if its word is below
+  /// this. Any programme's multipliers (at most 1) shrink that part from the top, so a
+  /// scenario's falls admissions are always among the baseline's (common random numbers).
+  float falls_below() const {
+    const float h = emergency_need() * c_.falls_share;
+    return fx_ ? h * fx_->m[pm_emergency] * fx_->m[pm_falls] : h;
   }
   /// The admission hazard without programmes: an admission a programme averts (a draw between
   /// the two) is still asked whether it would have ended in a care home, whose need (and

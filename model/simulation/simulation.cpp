@@ -268,7 +268,7 @@ void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::u
   const CareSetting care_before = pop_.care(i);
   const double bed_days_before = row[fm_emergency_bed_days];
   const bool after_fall = chosen[ch_care] == ev_emergency_admission && c.falls_share > 0.f &&
-                          to_unit_open(words[ch_care]) >= static_cast<double>(rates.falls_from());
+                          to_unit_open(words[ch_care]) < static_cast<double>(rates.falls_below());
   const EventEffects done = apply_events(pop_, i, t, chosen, c, world_.params, key_, {sys.length_of_stay, sys.delayed_discharge},
                                          effects ? &fx : nullptr, row, care_needed, after_fall);
   const double row_bed_days = row[fm_emergency_bed_days] - bed_days_before;
