@@ -297,17 +297,23 @@ std::string to_table(const RunFacts& f, const RunSummary& s) {
     out << "\nFunded interventions, whole run (avoided activity is expected activity without the intervention's\n"
            "effect on its participants or area minus with it; later effects such as fewer strokes after quitting\n"
            "smoking show against the baseline, not here):\n";
-    std::snprintf(buf, sizeof buf, "%-26s %12s %12s %12s %12s %14s\n", "", "participants", "spend", "avoided adm.",
-                  "avoided A&E", "avoided NHS cost");
+    std::snprintf(buf, sizeof buf, "%-26s %12s %12s %12s %12s %14s %14s %8s\n", "", "participants", "spend", "avoided adm.",
+                  "avoided A&E", "avoided NHS", "avoided council", "direct");
     out << buf;
     auto metric = [](const InterventionSummary& is, int m) { return is.total[static_cast<std::size_t>(m)].mean; };
     for (const auto& is : s.interventions) {
-      std::snprintf(buf, sizeof buf, "%-26s %12s %12s %12s %12s %14s\n", is.name.substr(0, 26).c_str(),
-                    human(metric(is, pg_new_participants), "").c_str(), human(metric(is, pg_spend_total), "GBP").c_str(),
-                    human(metric(is, pg_avoided_emergency_admissions), "").c_str(),
-                    human(metric(is, pg_avoided_ae_attendances), "").c_str(), human(metric(is, pg_avoided_nhs_cost), "GBP").c_str());
+      const double spend = metric(is, pg_spend_total);
+      const double avoided = metric(is, pg_avoided_nhs_cost) + metric(is, pg_avoided_council_cost);
+      char ratio[32] = "-";
+      if (spend > 0) std::snprintf(ratio, sizeof ratio, "%.2f", avoided / spend);
+      std::snprintf(buf, sizeof buf, "%-26s %12s %12s %12s %12s %14s %14s %8s\n", is.name.substr(0, 26).c_str(),
+                    human(metric(is, pg_new_participants), "").c_str(), human(spend, "GBP").c_str(),
+                    human(metric(is, pg_avoided_emergency_admissions), "").c_str(), human(metric(is, pg_avoided_ae_attendances), "").c_str(),
+                    human(metric(is, pg_avoided_nhs_cost), "GBP").c_str(), human(metric(is, pg_avoided_council_cost), "GBP").c_str(), ratio);
       out << buf;
     }
+    out << "  direct: the avoided NHS and council costs in the interventions' own ledger per GBP 1 spent (undiscounted; a\n"
+           "  care-home move avoided counts its whole expected stay); the comparison's savings are the arms' difference\n";
   }
   if (f.mode == "sd")
     std::snprintf(buf, sizeof buf, "\n%.2f s wall (%.2f s building the population for the cohort averages).\n", f.wall_seconds,

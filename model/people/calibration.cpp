@@ -1187,6 +1187,7 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
     const StayHazards target = care_home_stay_hazards(p);
     const double stay = h1 > 0 && h2 > 0 ? (1.0 - std::exp(-h1)) / h1 + std::exp(-h1) / h2 : target.mean_stay_years;
     out.care_home_mean_stay_months = 12.0 * stay;
+    rt.care_home_mean_stay_months = static_cast<float>(out.care_home_mean_stay_months);
     diag("mortality.care_home.deaths_per_resident_year_achieved", rate,
          "expected deaths per resident-year of the synthesised care-home residents aged 65+ with the calibrated hazards (target " +
              fmt(p.care_home_deaths_per_resident_year) + "; first year of a stay " + fmt(h1) + ", later " + fmt(h2) + ")");

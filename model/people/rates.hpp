@@ -104,6 +104,7 @@ struct RateTables {
   }();
   float home_care_hours_per_month = 0;   // a home care package's hours in a month
   float care_home_weeks_per_month = 0;   // 52/12
+  float care_home_mean_stay_months = 0;  // an entrant's expected stay (how long an avoided move saves)
   /// Babies under 1: emergency admissions by birth weight (risk_bits::family set = under
   /// 2,500 g), multipliers whose mean over the region's births is 1 (model/people/wider.hpp).
   float infant_emergency_lbw = 1, infant_emergency_other = 1;

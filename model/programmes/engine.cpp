@@ -225,6 +225,7 @@ void ProgrammeEngine::member_avoided_activity(std::size_t i, ProgrammeBits bits,
   const double stroke_h = ha.h[static_cast<std::size_t>(ev_incidence_first) + stroke];
   const bool isolated = (pop.risk[i] & risk_bits::isolated) != 0;
   const bool home_care = pop.care(i) == CareSetting::home_care;
+  const auto council = static_cast<std::size_t>(world.council_of_district[static_cast<std::size_t>(district)]);
   // The share of the person's admissions this month that follow a fall (programmes included).
   const double falls_share = c.falls_share > 0.f ? static_cast<double>(c.falls_share) * fa.m[pm_falls] /
                                                        (1.0 - static_cast<double>(c.falls_share) * (1.0 - static_cast<double>(fa.m[pm_falls])))
@@ -242,7 +243,15 @@ void ProgrammeEngine::member_avoided_activity(std::size_t i, ProgrammeBits bits,
     row[pg_avoided_chd_cases] += chd * inverse_minus_one(mk[pm_chd]);
     row[pg_avoided_stroke_cases] += stroke_h * inverse_minus_one(mk[pm_stroke]);
     if (!isolated) row[pg_avoided_isolation_onsets] += ha.h[ev_isolation_toggle] * inverse_minus_one(mk[pm_isolation_onset]);
-    if (home_care) row[pg_avoided_care_home_moves] += ha.h[ev_care_move] * inverse_minus_one(mk[pm_care_home]);
+    double moves = 0;  // care-home moves this programme avoids this month: from home care, and after an admission
+    if (home_care) moves += ha.h[ev_care_move] * inverse_minus_one(mk[pm_care_home]);
+    if (pop.care(i) != CareSetting::care_home) {
+      // The admissions avoided would have ended in a care home at the cell's rate (with the other
+      // programmes' multiplier); the admissions kept, at this programme's lower one.
+      const double after = static_cast<double>(c.care_home_after_admission) * fa.m[pm_care_home];
+      moves += adm * after + emergency * after * inverse_minus_one(mk[pm_care_home]);
+    }
+    row[pg_avoided_care_home_moves] += moves;
     if (mk[pm_carer_strain] != 1.f && (pop.risk[i] & risk_bits::family)) {
       // Carer support: the strain it relieves, and the care-home moves that follow from it
       // (the move hazard with support, times the ratio of the multipliers without and with).
@@ -250,7 +259,11 @@ void ProgrammeEngine::member_avoided_activity(std::size_t i, ProgrammeBits bits,
       const float with = carer_care_home(i, rr), without = carer_care_home(i, rr / mk[pm_carer_strain]);
       if (with != without) {
         row[pg_avoided_strained_carer_months] += with < without ? 1.0 : -1.0;  // a drawn effect above 1 adds strain
-        if (home_care) row[pg_avoided_care_home_moves] += ha.h[ev_care_move] * (static_cast<double>(without) / static_cast<double>(with) - 1.0);
+        if (home_care) {
+          const double strain_moves = ha.h[ev_care_move] * (static_cast<double>(without) / static_cast<double>(with) - 1.0);
+          row[pg_avoided_care_home_moves] += strain_moves;
+          moves += strain_moves;
+        }
       }
     }
     const double gp = pop.expected_tally[gp_appointments][i] * inverse_minus_one(mk[pm_gp]);
@@ -260,8 +273,14 @@ void ProgrammeEngine::member_avoided_activity(std::size_t i, ProgrammeBits bits,
     row[pg_avoided_ae_attendances] += ae;
     row[pg_avoided_outpatient_attendances] += op;
     // The days a shorter stay saves are excess bed-days (the spell's price holds the expected stay).
+    // The stays those moves would have begun: the expected stay's weeks, the council's net part
+    // of each (council-arranged, less contributions) and the NHS's nursing care.
+    const double weeks = moves * static_cast<double>((*run_.rates).care_home_mean_stay_months * (*run_.rates).care_home_weeks_per_month);
+    row[pg_avoided_council_cost] += weeks * u.care_home_week_by_council[council] * (1.0 - u.self_funder_share_care_home) *
+                                    (1.0 - u.contribution_share_by_council[council]);
     row[pg_avoided_nhs_cost] += adm * u.emergency_admission + emergency * los * inverse_minus_one(mk[pm_length_of_stay]) * u.excess_bed_day +
-                                gp * u.tally[gp_appointments] + ae * u.tally[ae_attendances] + op * u.tally[outpatient_attendances];
+                                gp * u.tally[gp_appointments] + ae * u.tally[ae_attendances] + op * u.tally[outpatient_attendances] +
+                                weeks * u.fnc_per_week_by_council[council];
   }
 }
 
@@ -437,17 +456,22 @@ void ProgrammeEngine::enrol(std::size_t k, std::size_t i, MonthFlows& flows, Pro
 }
 
 void ProgrammeEngine::attribute_delayed_discharge(std::size_t i, double delayed, double* metrics) const {
+  const double excess_bed_day = run_.world->costs.excess_bed_day;  // a delayed day is a day above the spell's expected stay
   const Population& pop = *run_.people;
   const std::size_t z = pop.zone[i];
   for (unsigned m = pop.interventions[i] & person_bits_; m; m &= m - 1) {
     const auto k = static_cast<std::size_t>(std::countr_zero(m));
-    metrics[k * kProgrammeMetrics + pg_avoided_delayed_discharge_bed_days] += delayed * inverse_minus_one(actual_[k][pm_delayed_discharge]);
+    const double avoided = delayed * inverse_minus_one(actual_[k][pm_delayed_discharge]);
+    metrics[k * kProgrammeMetrics + pg_avoided_delayed_discharge_bed_days] += avoided;
+    metrics[k * kProgrammeMetrics + pg_avoided_nhs_cost] += avoided * excess_bed_day;
   }
   for (unsigned m = zone_area_bits_[z]; m; m &= m - 1) {
     const auto k = static_cast<std::size_t>(std::countr_zero(m));
     const Programme& p = programmes_[k];
     const auto mk = static_cast<float>(1.0 - area_level(p, z) * (1.0 - p.full[pm_delayed_discharge]));
-    metrics[k * kProgrammeMetrics + pg_avoided_delayed_discharge_bed_days] += delayed * inverse_minus_one(mk);
+    const double avoided = delayed * inverse_minus_one(mk);
+    metrics[k * kProgrammeMetrics + pg_avoided_delayed_discharge_bed_days] += avoided;
+    metrics[k * kProgrammeMetrics + pg_avoided_nhs_cost] += avoided * excess_bed_day;
   }
 }
 

@@ -43,9 +43,12 @@ constexpr std::array<MetricInfo, kProgrammeMetrics> kInfo{{
     {"avoided_chd_cases", "expected new CHD cases avoided"},
     {"avoided_stroke_cases", "expected new strokes avoided"},
     {"avoided_isolation_onsets", "expected onsets of isolation avoided"},
-    {"avoided_care_home_moves", "expected moves into care homes from home care avoided"},
+    {"avoided_care_home_moves", "expected moves into care homes avoided: from home care, and after the emergency admissions avoided or kept"},
     {"avoided_strained_carer_months", "months in which a supported unpaid carer is not strained (no common mental disorder) because of the support"},
-    {"avoided_nhs_cost", "GBP: the avoided admissions, A&E, GP and outpatient activity at unit costs (shorter stays save no tariff)"},
+    {"avoided_nhs_cost", "GBP: the avoided admissions, A&E, GP and outpatient activity at unit costs, the excess and delayed bed-days "
+                         "avoided at the excess bed-day price, and the NHS-funded nursing care of the care-home stays avoided"},
+    {"avoided_council_cost", "GBP: the care-home stays that avoided moves would have begun (the expected stay, undiscounted), the "
+                             "council's part of each week (net of residents' contributions and self-funders)"},
 }};
 }  // namespace
 

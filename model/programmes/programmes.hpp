@@ -60,6 +60,7 @@ enum ProgrammeMetric : std::uint8_t {
   pg_avoided_care_home_moves,
   pg_avoided_strained_carer_months,              // months of carer strain (a CMD) avoided (carer support)
   pg_avoided_nhs_cost,                           // the avoided activity at unit costs (tariff per spell)
+  pg_avoided_council_cost,                       // the care-home stays avoided moves would have begun, council's part
   kProgrammeMetricCount
 };
 inline constexpr int kProgrammeMetrics = kProgrammeMetricCount;

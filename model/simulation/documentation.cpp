@@ -238,7 +238,15 @@ quintile):
   Smoking adds a direct multiplier on emergency admissions (current smokers d, ex-smokers
   1 + (d - 1) x the all-cause curve of years since quitting), d solved so that 4% of the admissions
   of people 35+ are attributable to smoking at England's prevalence (NHS Digital 2019), the
-  admissions smoking adds through the conditions it causes included;
+  admissions smoking adds through the conditions it causes included. An admission of a person
+  65+ followed a fall with the share s of its district and age band (65-79, 80+): the district's
+  Fingertips 22401 rate (2017/18, age-standardised to the ESP 2013) split into the bands by
+  England's ratio of the 80+ rate to the 65-79 rate (66.6% of England's falls admissions are at
+  80+), times the band's synthesised people, over their expected admissions (8.5% of the 65+'s
+  admissions). The falls take the bottom s of the admission's part of the care channel's word, so
+  every programme's multipliers shrink them from the top and a scenario's falls admissions are
+  among the baseline's; a programme acting on falls multiplies the admission rate by
+  1 - s (1 - rr);
 - A&E: the age-sex shape x the spend profile's deprivation ratio, scaled to the region's trusts'
   attendances (2016/17, all department types);
 - outpatients: England attendances per head x spend(a,s,q) / England-mean spend;
@@ -502,6 +510,11 @@ the hazards and expected activity the model already computes. Each runs from its
     reach(t)    = min(capacity, eligible people not yet members,
                       max_uptake x eligible(first month of the FY) - joined so far this FY)
 
+A type that enrols at an event (alcohol_liaison at an emergency admission, intermediate_care at a
+discharge home after one; a scenario's `targeting.enrol_at`) makes a person eligible in the month
+after the event (Population::recent, set by the month's pass); each eligible person takes the
+offer with probability max_uptake (their own draw), and the budget caps the rest.
+
 Eligible people meet the type's own rules (below) and the scenario's targeting (ages, sexes,
 conditions, risk factors, frailty, IMD deciles, ICPs, neighbourhoods). Reach is chosen:
 `uniform`, at random; `proportionate`, with quotas by IMD quintile q, either as the scenario
@@ -513,10 +526,13 @@ word for the month mixed with the intervention's stream, a hash of its name; the
 smallest keys), so it does not depend on threads, nor on the intervention's place in the scenario. Spend is reach x unit cost, split over funders as that year's budget is.
 
 A member's rate ratios apply while they are a member. Membership lapses with probability
-1 - 2^(-1/h) a month (h = `effect_half_life_months`), by its own draw, so when funding stops no
-one new joins and the effect decays with half-life h. A ratio the evidence
-gives for part of a rate (falls-related admissions; the share of health-check attendees newly
-treated) is applied as 1 - s (1 - rr) to the whole rate.
+p = 1 - 2^(-1/h) a month (h = `effect_half_life_months`), by its own draw, so when funding stops no
+one new joins and the effect decays with half-life h. A ratio rr that the evidence averaged over
+its follow-up of F months among everyone it enrolled (intention to treat, F =
+`intervention.<type>.evidence_follow_up_months`) is a member's 1 - (1 - rr) / m, m = (1 - (1 - p)^F)
+/ (F p) the mean share of those months still a member, so that the model's effect over the
+study's months is the study's. Each type's in-silico trial (`shiftsim trial TYPE`,
+docs/catalogue_evidence.md) checks that effect on the study's own population and outcome.
 
 **Area interventions** (community_assets, pooled_budget, shared_care_record) act on everyone in
 their ICPs or neighbourhoods:
@@ -536,7 +552,10 @@ the other slots do not move.
 eligible people, spend by funder, one-off changes made, and the activity it avoided: the expected
 activity of its members (or area) without its multiplier minus with it (emergency admissions and
 bed-days, delayed-transfer bed-days, A&E, GP and outpatient attendances, CHD and stroke cases,
-isolation onsets, care-home moves) and the NHS cost of that activity at unit costs. Downstream
+isolation onsets, care-home moves from home care and after admissions, admissions after a fall)
+and its cost: the NHS's at unit costs (spells, excess and delayed bed-days at the excess bed-day
+price, A&E, GP, outpatients, and the nursing care of the care-home stays avoided), and the
+council's part of those stays (an avoided move's whole expected stay, undiscounted). Downstream
 consequences of one-off changes (fewer COPD cases years after quitting) show in the comparison
 with the baseline run with the same seed (common random numbers).)";
 
