@@ -684,6 +684,8 @@ void load_unit_costs(const fs::path& dir, RegionData& r) {
     take("community_contact", {"Community Health Service"}, "community health service contact");
     take("mental_health_contact", {"Mental Health Care Contact"}, "mental health care contact");
     take("talking_therapy_contact", {"NHS Talking Therapy Care Contact"}, "NHS Talking Therapies (IAPT) care contact");
+    // Its activity is bed-days: 6.35m a year, England's ~18,000 mental-health beds x 365.
+    take("mental_health_bed_day", {"Mental Health Provider Spell"}, "mental-health admitted care, per bed-day (provider spells)");
     ck.finish();
   }
   // PSSRU Unit Costs of Health and Social Care: GP surgery consultation.

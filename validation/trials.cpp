@@ -27,6 +27,7 @@ const std::vector<std::pair<const char*, TrialOutcome>> kOutcomes{
     {"isolated", TrialOutcome::isolated},
     {"new_chd_or_stroke", TrialOutcome::new_chd_or_stroke},
     {"carer_strained", TrialOutcome::carer_strained},
+    {"mental_health_admitted", TrialOutcome::mental_health_admitted},
     {"emergency_admissions", TrialOutcome::emergency_admissions},
     {"falls_admissions", TrialOutcome::falls_admissions},
     {"gp_appointments", TrialOutcome::gp_appointments},
@@ -74,6 +75,13 @@ Observation observe(const model::FollowUp& f, TrialOutcome o, bool expected) {
       case TrialOutcome::care_home_moves: r.y = f.care_home_moves; break;
       default: r.y = f.deaths; break;
     }
+    return r;
+  }
+  if (o == TrialOutcome::mental_health_admitted) {
+    // Intention to treat: everyone enrolled, whatever happened later.
+    r.m = 1;
+    r.counted = true;
+    r.y = f.mental_health_admissions > 0;
     return r;
   }
   if (!f.alive_at_end) return r;
@@ -188,7 +196,7 @@ std::vector<TrialDesign> load_trial_designs(const std::filesystem::path& file) {
     d.population = ck.text(i, "population");
     d.enrol_at = ck.text(i, "enrol_at");
     if (!model::enrol_event_from_name(d.enrol_at))
-      ck.fail(i, "enrol_at", "is \"" + d.enrol_at + "\"; expected none, emergency_admission, discharge_home or falls_admission");
+      ck.fail(i, "enrol_at", "is \"" + d.enrol_at + "\"; expected none, emergency_admission, discharge_home, falls_admission or mental_health_crisis");
     d.targeting = ck.text(i, "targeting");
     d.effects = ck.text(i, "effects");
     for (const char* json_column : {"targeting", "effects"}) {
@@ -239,7 +247,9 @@ TrialResult run_trial(const TrialDesign& design, const runs::Inputs& in, const T
   const model::CatalogueEntry& entry = model::catalogue_entry(*type);
   const double scale = options.scale > 0 ? options.scale : design.scale;
   const int horizon = std::max(design.follow_up_months, options.horizon_months);
-  const int months = design.recruit_months - 1 + horizon;
+  // A design that enrols at an event recruits from month 1: nothing has happened before month 0.
+  const int first = design.enrol_at == "none" ? 0 : 1;
+  const int months = first + design.recruit_months - 1 + horizon;
   const int base_year = in.region.base_year;
 
   // The two arms' programmes as a scenario, so that the targeting reads as a user's would.
@@ -248,8 +258,8 @@ TrialResult run_trial(const TrialDesign& design, const runs::Inputs& in, const T
   json sham = json::object();
   for (const auto& e : entry.effects) sham[e.key] = model::is_one_off(e.kind) ? 0.0 : 1.0;
   auto arm = [&](const char* name, const json& effects) {
-    json iv = {{"name", name}, {"type", entry.name}, {"budget", 1}, {"start", month_text(base_year, 0)},
-               {"end", month_text(base_year, design.recruit_months - 1)}, {"max_uptake", 1}, {"ramp_up_months", 0},
+    json iv = {{"name", name}, {"type", entry.name}, {"budget", 1}, {"start", month_text(base_year, first)},
+               {"end", month_text(base_year, first + design.recruit_months - 1)}, {"max_uptake", 1}, {"ramp_up_months", 0},
                {"targeting", targeting}};
     if (!effects.empty()) iv["effects"] = effects;
     return iv;
@@ -292,6 +302,7 @@ TrialResult run_trial(const TrialDesign& design, const runs::Inputs& in, const T
   TrialResult r;
   r.design = design;
   r.seed = options.seed;
+  r.scale = scale;
   r.horizon_months = horizon;
   const TrialMeasure measure = design.measure;
   const bool rate = is_rate(design.outcome);
@@ -343,14 +354,15 @@ TrialResult run_trial(const TrialDesign& design, const runs::Inputs& in, const T
   r.control_value = m2 > 0 ? per * y2 / m2 : 0;
   r.counterfactual_value = ma > 0 ? per * ya / ma : 0;
   // The trial's estimate: two independent groups.
-  if (m1 > 0 && m2 > 0 && y1 > 0 && y2 > 0) {
+  const bool difference = measure == TrialMeasure::risk_difference;  // defined without events
+  if (m1 > 0 && m2 > 0 && (difference || (y1 > 0 && y2 > 0))) {
     double v1 = 0, v2 = 0;
     for (const auto& o : arm1) v1 += std::pow(influence(measure, o, y1, m1), 2);
     for (const auto& o : arm2) v2 += std::pow(influence(measure, o, y2, m2), 2);
     r.trial = interval(measure, measure_of(measure, y1, m1, y2, m2), v1 + v2);
   }
   // The model's effect: the same people with and without it.
-  if (mb > 0 && ma > 0 && yb > 0 && ya > 0) {
+  if (mb > 0 && ma > 0 && (difference || (yb > 0 && ya > 0))) {
     double v = 0;
     for (const auto& [b, a] : paired) v += std::pow(influence(measure, b, yb, mb) - influence(measure, a, ya, ma), 2);
     r.model = interval(measure, measure_of(measure, yb, mb, ya, ma), v);
@@ -370,7 +382,7 @@ std::string format_trial(const TrialResult& r) {
       << (d.recruit_months > 1 ? ", recruited over " + std::to_string(d.recruit_months) + " months" : std::string(", at the start")) << "\n";
   out << "  outcome:     " << d.outcome_text << " (" << outcome_name(d.outcome) << ", " << d.follow_up_months << " months)\n";
   std::snprintf(b, sizeof b, "  randomised:  %ld to the intervention, %ld to control (agents; seed %u, scale %g)\n", r.randomised_intervention,
-                r.randomised_control, r.seed, d.scale);
+                r.randomised_control, r.seed, r.scale);
   out << b;
   const char* unit = rate ? " per person-year" : "";
   std::snprintf(b, sizeof b, "  outcome:     intervention %.4g%s, control %.4g%s; the intervention arm without it %.4g%s\n", r.intervention_value,

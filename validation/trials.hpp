@@ -45,6 +45,7 @@ enum class TrialOutcome {
   isolated,                // binary: an enrolled isolated person is still isolated at the end
   new_chd_or_stroke,       // rate: new diagnoses of CHD or stroke per person-month (expected: the incidence hazards)
   carer_strained,          // binary: the person's unpaid carer is strained at the end (among those with one)
+  mental_health_admitted,  // binary: admitted to a mental-health bed during the follow-up (everyone enrolled)
   emergency_admissions,    // rate: emergency admissions per person-month
   falls_admissions,        // rate: emergency admissions after a fall per person-month
   gp_appointments,         // rate: GP appointments per person-month
@@ -87,6 +88,7 @@ struct Estimate {
 struct TrialResult {
   TrialDesign design;
   std::uint32_t seed = 0;
+  double scale = 0;                                          // share of residents simulated
   long randomised_intervention = 0, randomised_control = 0;  // enrolled in run B's arms
   double control_value = 0, intervention_value = 0;          // run B: per arm (proportion, or per person-year)
   double counterfactual_value = 0;                           // arm 1 in run A

@@ -3,15 +3,16 @@
 namespace shiftsim::model {
 
 std::string costed_activity_name(int k) {
-  return k < kTallies ? std::string(kTallyNames[static_cast<std::size_t>(k)])
-                      : std::string(k == kTallies ? "emergency_admissions" : "excess_bed_days");
+  if (k < kTallies) return std::string(kTallyNames[static_cast<std::size_t>(k)]);
+  return k == kTallies ? "emergency_admissions" : k == kTallies + 1 ? "excess_bed_days" : "mental_health_bed_days";
 }
 
 Payer costed_activity_payer(int k) {
   switch (k) {
     case gp_appointments: return nhs_primary_care;
     case community_contacts: return nhs_community;
-    case mental_health_contacts: return nhs_mental_health;
+    case mental_health_contacts:
+    case kTallies + 2: return nhs_mental_health;  // mental-health inpatient bed-days
     case home_care_hours:
     case care_home_weeks: return council_adult_social_care;
     default: return nhs_acute;  // A&E, elective, outpatients, emergency spells and excess bed-days
@@ -58,6 +59,9 @@ std::string flow_metric_name(int m) {
     case fm_births_smoking_at_delivery: return "births_smoking_at_delivery";
     case fm_low_birth_weight_births: return "low_birth_weight_births";
     case fm_infant_emergency_admissions: return "infant_emergency_admissions";
+    case fm_mental_health_crises: return "mental_health_crises";
+    case fm_mental_health_admissions: return "mental_health_admissions";
+    case fm_mental_health_bed_days: return "mental_health_bed_days";
     case fm_falls_admissions_65_plus: return "falls_admissions_65_plus";
     case fm_carer_person_months: return "unpaid_carer_person_months";
     case fm_strained_carer_person_months: return "strained_carer_person_months";
@@ -95,6 +99,9 @@ std::string flow_metric_unit(int m) {
     case fm_births_smoking_at_delivery: return "births whose mother smoked at delivery";
     case fm_low_birth_weight_births: return "births under 2,500 g";
     case fm_infant_emergency_admissions: return "emergency admissions of babies under 1 (included in emergency_admissions)";
+    case fm_mental_health_crises: return "mental-health crises (severe enough for an admission to be considered) of people with a common mental disorder";
+    case fm_mental_health_admissions: return "admissions to a mental-health bed in the month after a crisis";
+    case fm_mental_health_bed_days: return "mental-health inpatient bed-days of those admissions (the mean stay each)";
     case fm_falls_admissions_65_plus:
       return "emergency admissions of people 65+ that followed a fall (included in emergency_admissions; the Better Care Fund's falls "
              "metric, PHE Fingertips 22401)";

@@ -38,7 +38,8 @@ enum FlowMetric : std::uint8_t {
   fm_programme_spend_total = fm_programme_spend_first + 4,
   fm_public_cost_first,                                    // public cost of each activity: 8 tallies,
   fm_public_cost_emergency_admissions = fm_public_cost_first + kTallies,  // then emergency spells
-  fm_public_cost_excess_bed_days,                                        // and excess bed-days
+  fm_public_cost_excess_bed_days,                                        // excess bed-days
+  fm_public_cost_mental_health_bed_days,                                 // and mental-health inpatient bed-days
   // The economy's ledger (model/people/wider.hpp): never part of the costs above.
   fm_working_age_person_months,                            // aged 16-64
   fm_employed_person_months,
@@ -51,6 +52,9 @@ enum FlowMetric : std::uint8_t {
   fm_low_birth_weight_births,                              // under 2,500 g
   fm_infant_emergency_admissions,                          // emergency admissions of babies under 1
   fm_falls_admissions_65_plus,                             // emergency admissions of people 65+ that followed a fall
+  fm_mental_health_crises,                                 // crises of people with a common mental disorder
+  fm_mental_health_admissions,                             // admissions to a mental-health bed after a crisis
+  fm_mental_health_bed_days,                               // their bed-days
   // Unpaid carers of people at home with dementia or severe frailty.
   fm_carer_person_months,
   fm_strained_carer_person_months,                         // carers with a common mental disorder
@@ -63,8 +67,8 @@ inline constexpr int kFlowMetrics = kFlowMetricCount;
 /// scenario's finance rules name the cashable ones, and the payer of each is fixed (GP:
 /// primary care; A&E, elective, outpatients and emergency spells: acute; community;
 /// mental health; home care and care homes: the council, self-funders' share excluded).
-inline constexpr int kCostedActivities = kTallies + 2;
-std::string costed_activity_name(int k);  // "gp_appointments", ..., "emergency_admissions", "excess_bed_days"
+inline constexpr int kCostedActivities = kTallies + 3;
+std::string costed_activity_name(int k);  // "gp_appointments", ..., "emergency_admissions", "excess_bed_days", "mental_health_bed_days"
 Payer costed_activity_payer(int k);
 
 /// Stocks at a month end, per output cell.

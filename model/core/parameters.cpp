@@ -352,6 +352,9 @@ Parameters read_parameters(const ParameterTable& t) {
   p.cost_elective_inpatient = r.get("cost.elective_inpatient");
   p.cost_daycase = r.get("cost.daycase");
   p.cost_excess_bed_day = r.get("cost.excess_bed_day");
+  p.mh_crisis_monthly = 1.0 - std::pow(1.0 - r.get("mental_health.crisis.per_cmd_person_year"), 1.0 / 12.0);
+  p.mh_admission_after_crisis = r.get("mental_health.crisis.admission_share");
+  p.mh_admission_los_days = r.get("mental_health.admission.mean_los_days");
   p.cost_fnc_week = r.get("cost.fnc_week");
   for (const ParameterRow* row : t.with_prefix("cost.care_home_contribution_share."))
     p.care_home_contribution_share_by_council[row->name.substr(std::string("cost.care_home_contribution_share.").size())] = r.get(row->name);

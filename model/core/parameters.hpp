@@ -148,6 +148,10 @@ struct Parameters {
   double cost_outpatient_attendance = 0;
   double cost_ae_attendance = 0, cost_elective_inpatient = 0, cost_daycase = 0;  // 2018/19 prices
   double cost_excess_bed_day = 0;  // a bed-day above or below the admission's expected stay
+  /// Mental-health crises of people with a common mental disorder (MODEL.md's crisis event):
+  /// the monthly chance, the chance of an admission in the month after without crisis care,
+  /// and the admission's mean stay (days).
+  double mh_crisis_monthly = 0, mh_admission_after_crisis = 0, mh_admission_los_days = 0;
   double cost_fnc_week = 0;        // NHS-funded nursing care, a nursing-home resident week
   /// By council (council_key of its name): residents' contributions to council-arranged weeks,
   /// and the share of care-home weeks in nursing homes.

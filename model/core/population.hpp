@@ -67,6 +67,7 @@ namespace recent_bits {
 inline constexpr std::uint8_t emergency_admission = 0x01;  // admitted as an emergency
 inline constexpr std::uint8_t discharged_home = 0x02;      // that stay ended at home (alive, not in a care home)
 inline constexpr std::uint8_t falls_admission = 0x04;      // the admission followed a fall (aged 65+)
+inline constexpr std::uint8_t mental_health_crisis = 0x08; // a mental-health crisis (the next month decides an admission)
 }  // namespace recent_bits
 
 /// Bit layout of Population::status.

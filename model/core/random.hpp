@@ -39,6 +39,8 @@ enum class Purpose : std::uint32_t {
   programme_effect_more, // a participant's fifth and later one-off changes (index = the programme's stream)
   synth_clocks,          // years since quitting of a synthesised ex-smoker, and the stay of a care-home resident
   discharge_destination, // whether an emergency admission ends in a care home (its own stream: the stay's draws vary in number)
+  mental_health_crisis,  // whether a person with a common mental disorder has a crisis this month
+  mental_health_admission, // whether the crisis of last month ends in a mental-health admission
 };
 
 struct RandomKey {

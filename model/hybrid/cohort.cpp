@@ -30,6 +30,7 @@ struct CohortMeans {
   double people = 0;                 // base-year people (people units)
   double death = 0, emigration = 0;  // monthly probabilities
   double emergency = 0, emergency_los = 0;  // admissions hazard; hazard x mean stay (days)
+  double mental_health_crisis = 0;          // monthly chance of a mental-health crisis (people with a CMD)
   std::array<double, kTallies> tally{};     // expected per month
   double utility = 0;
   std::array<double, kConditions> incidence{};
@@ -74,6 +75,7 @@ void run_cohort_model(const CohortStart& start, Coupling& coupling, RunOutput& o
       c.emigration += hz.h[ev_emigration];
       c.emergency += hz.h[ev_emergency_admission];
       c.emergency_los += hz.h[ev_emergency_admission] * r.emergency_los_days;
+      if (pop.has(i, common_mental_disorder)) c.mental_health_crisis += world.params.mh_crisis_monthly;
       for (int k = 0; k < kRandomTallies; ++k) c.tally[static_cast<std::size_t>(k)] += pop.expected_tally[k][i];
       const CareSetting care = pop.care(i);
       if (care == CareSetting::home_care) c.tally[home_care_hours] += cal.rates.home_care_hours_per_month;
@@ -93,6 +95,7 @@ void run_cohort_model(const CohortStart& start, Coupling& coupling, RunOutput& o
     m.death /= n;
     m.emigration /= n;
     m.emergency /= n;
+    m.mental_health_crisis /= n;
     for (double& x : m.tally) x /= n;
     m.utility /= n;
     for (double& x : m.incidence) x /= n;
@@ -194,6 +197,12 @@ void run_cohort_model(const CohortStart& start, Coupling& coupling, RunOutput& o
       row[fm_emergency_bed_days] += bed_days;
       row[fm_excess_bed_days] += bed_days - admissions * std::max(1.0 - z0, m.emergency_los);
       row[fm_delayed_discharge_bed_days] += bed_days * d_share * f.delayed_discharge / stretch;
+      // Mental-health crises, and the admissions they end in and their bed-days (in steady state,
+      // this month's).
+      const double crises = n * m.mental_health_crisis, mh_admissions = crises * p.mh_admission_after_crisis;
+      row[fm_mental_health_crises] += crises;
+      row[fm_mental_health_admissions] += mh_admissions;
+      row[fm_mental_health_bed_days] += mh_admissions * p.mh_admission_los_days;
       for (int c = 0; c < kConditions; ++c) row[fm_incidence_first + c] += n * m.incidence[static_cast<std::size_t>(c)];
       for (int j = 0; j < kTallies; ++j) {
         const double sys = j == ae_attendances ? f.ae : (j == gp_appointments ? f.gp : 1.0);

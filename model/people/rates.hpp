@@ -126,6 +126,7 @@ enum PersonMultiplier : std::uint8_t {
   pm_delayed_discharge,
   pm_carer_strain,  // the chance that the person's unpaid carer is strained (carer support)
   pm_falls,         // falls, and so the emergency admissions that follow a fall (CellRates::falls_share)
+  pm_mh_admission_odds,  // the odds of a mental-health admission after a crisis (crisis care)
   kPersonMultiplierCount
 };
 inline constexpr int kPersonMultipliers = kPersonMultiplierCount;

@@ -106,9 +106,10 @@ std::uint8_t enrol_event(const InterventionSpec& s) {
 }
 
 namespace {
-constexpr std::array<std::pair<const char*, std::uint8_t>, 3> kEnrolEvents{{{"emergency_admission", recent_bits::emergency_admission},
+constexpr std::array<std::pair<const char*, std::uint8_t>, 4> kEnrolEvents{{{"emergency_admission", recent_bits::emergency_admission},
                                                                            {"discharge_home", recent_bits::discharged_home},
-                                                                           {"falls_admission", recent_bits::falls_admission}}};
+                                                                           {"falls_admission", recent_bits::falls_admission},
+                                                                           {"mental_health_crisis", recent_bits::mental_health_crisis}}};
 }  // namespace
 
 std::string describe_enrol_event(std::uint8_t bits) {
@@ -117,6 +118,7 @@ std::string describe_enrol_event(std::uint8_t bits) {
   if (bits & recent_bits::emergency_admission) add("an emergency admission");
   if (bits & recent_bits::discharged_home) add("a discharge home after an emergency admission");
   if (bits & recent_bits::falls_admission) add("an emergency admission after a fall");
+  if (bits & recent_bits::mental_health_crisis) add("a mental-health crisis");
   return out.empty() ? "none (any month)" : out;
 }
 
@@ -305,10 +307,12 @@ const std::vector<CatalogueEntry>& catalogue() {
     {
       Eligibility e = adults();
       e.need_conditions = bit(common_mental_disorder);
+      e.enrol_at = recent_bits::mental_health_crisis;
       v.push_back(entry(I::mental_health_crisis, "mental_health_crisis", {4}, "nhs", Reach::person,
-                        "Crisis resolution and home treatment, and liaison mental health, for people with a mental disorder "
-                        "at the highest risk: fewer A&E attendances and emergency admissions during the episode",
-                        e, {{"ae_rr", E::ae_rr, ""}, {"emergency_rr", E::emergency_rr, ""}}, "highest_risk"));
+                        "Crisis resolution and home treatment for people in a mental-health crisis severe enough for an "
+                        "admission to be considered (enrolled at the crisis, as the north Islington trial did): fewer "
+                        "admissions to a mental-health bed",
+                        e, {{"admission_or", E::mh_admission_or, ""}}));
     }
     v.push_back(entry(I::pooled_budget, "pooled_budget", {5}, "pooled", Reach::area,
                       "Pooled budget and joint commissioning (health and council) for an area, maturing over years: fewer "

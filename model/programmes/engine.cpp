@@ -77,6 +77,7 @@ int person_multiplier_of(EffectKind k) {
     case EffectKind::delayed_discharge_rr: return pm_delayed_discharge;
     case EffectKind::carer_strain_rr: return pm_carer_strain;
     case EffectKind::falls_rr: return pm_falls;
+    case EffectKind::mh_admission_or: return pm_mh_admission_odds;
     default: return -1;
   }
 }
@@ -237,7 +238,8 @@ void ProgrammeEngine::member_avoided_activity(std::size_t i, ProgrammeBits bits,
     // The programme's multiplier on all the person's admissions: on all of them, and on the falls part.
     const auto on_admissions = static_cast<float>(mk[pm_emergency] * (1.0 - static_cast<double>(c.falls_share) * (1.0 - static_cast<double>(mk[pm_falls]))));
     const double adm = emergency * inverse_minus_one(on_admissions);
-    row[pg_avoided_falls_admissions] += emergency * falls_share * inverse_minus_one(mk[pm_falls]);
+    // The falls part of the admissions falls with both of this programme's multipliers on it.
+    row[pg_avoided_falls_admissions] += emergency * falls_share * inverse_minus_one(mk[pm_emergency] * mk[pm_falls]);
     row[pg_avoided_emergency_admissions] += adm;
     row[pg_avoided_emergency_bed_days] += adm * los + emergency * los * inverse_minus_one(mk[pm_length_of_stay]);
     row[pg_avoided_chd_cases] += chd * inverse_minus_one(mk[pm_chd]);
@@ -246,10 +248,11 @@ void ProgrammeEngine::member_avoided_activity(std::size_t i, ProgrammeBits bits,
     double moves = 0;  // care-home moves this programme avoids this month: from home care, and after an admission
     if (home_care) moves += ha.h[ev_care_move] * inverse_minus_one(mk[pm_care_home]);
     if (pop.care(i) != CareSetting::care_home) {
-      // The admissions avoided would have ended in a care home at the cell's rate (with the other
-      // programmes' multiplier); the admissions kept, at this programme's lower one.
+      // The admissions avoided would have ended in a care home at the rate without this
+      // programme (the others' multiplier only); the admissions kept, at the rate with it.
       const double after = static_cast<double>(c.care_home_after_admission) * fa.m[pm_care_home];
-      moves += adm * after + emergency * after * inverse_minus_one(mk[pm_care_home]);
+      const double after_without = mk[pm_care_home] > 0.f ? after / static_cast<double>(mk[pm_care_home]) : after;
+      moves += adm * after_without + emergency * after * inverse_minus_one(mk[pm_care_home]);
     }
     row[pg_avoided_care_home_moves] += moves;
     if (mk[pm_carer_strain] != 1.f && (pop.risk[i] & risk_bits::family)) {
@@ -275,9 +278,15 @@ void ProgrammeEngine::member_avoided_activity(std::size_t i, ProgrammeBits bits,
     // The days a shorter stay saves are excess bed-days (the spell's price holds the expected stay).
     // The stays those moves would have begun: the expected stay's weeks, the council's net part
     // of each (council-arranged, less contributions) and the NHS's nursing care.
-    const double weeks = moves * static_cast<double>((*run_.rates).care_home_mean_stay_months * (*run_.rates).care_home_weeks_per_month);
+    // Net of the home care a mover from home care keeps receiving instead, for as long.
+    const RateTables& rt = *run_.rates;
+    const double weeks = moves * static_cast<double>(rt.care_home_mean_stay_months * rt.care_home_weeks_per_month);
+    const double home_care_kept = home_care ? moves * static_cast<double>(rt.care_home_mean_stay_months * rt.home_care_hours_per_month) *
+                                                  u.tally[home_care_hours] * (1.0 - u.self_funder_share_home_care)
+                                            : 0.0;
     row[pg_avoided_council_cost] += weeks * u.care_home_week_by_council[council] * (1.0 - u.self_funder_share_care_home) *
-                                    (1.0 - u.contribution_share_by_council[council]);
+                                        (1.0 - u.contribution_share_by_council[council]) -
+                                    home_care_kept;
     row[pg_avoided_nhs_cost] += adm * u.emergency_admission + emergency * los * inverse_minus_one(mk[pm_length_of_stay]) * u.excess_bed_day +
                                 gp * u.tally[gp_appointments] + ae * u.tally[ae_attendances] + op * u.tally[outpatient_attendances] +
                                 weeks * u.fnc_per_week_by_council[council];
@@ -346,6 +355,9 @@ void ProgrammeEngine::scan(ProgrammeBits recruiting, ProgrammeBits only, bool wi
       if (want & gated_bits_) {
         // An in-silico trial's arm: the person's own randomisation, the same in every arm of a
         // comparison and for every programme.
+        // A trial's participant is randomised once: a lapsed member is not enrolled again
+        // (read-only here; enrol() inserts, serially).
+        if (randomised_.count(id)) want = static_cast<ProgrammeBits>(want & ~gated_bits_);
         const int arm = latent_word(run_.key, id, trait_trial_arm) < 0x8000'0000u ? 1 : 2;
         for (unsigned g = want & gated_bits_; g; g &= g - 1) {
           const auto k = static_cast<std::size_t>(std::countr_zero(g));
@@ -387,6 +399,7 @@ void ProgrammeEngine::enrol(std::size_t k, std::size_t i, MonthFlows& flows, Pro
   const InterventionSpec& spec = *p.spec;
   const int t = t_;
   host.enrolled(k, i);
+  if (gated_bits_ & (1u << k)) randomised_.insert(pop.id[i]);
   host.before_change(i);
   pop.interventions[i] = static_cast<ProgrammeBits>(pop.interventions[i] | (1u << k));
   double* row = &ledger_[k * kProgrammeMetrics];
@@ -453,6 +466,37 @@ void ProgrammeEngine::enrol(std::size_t k, std::size_t i, MonthFlows& flows, Pro
   }
   row[pg_spend_total] += spec.unit_cost;
   cell[fm_programme_spend_total] += spec.unit_cost;
+}
+
+namespace {
+double with_odds_multiplier(double p, double m) {
+  if (m == 1.0 || !(p > 0) || !(p < 1)) return p;
+  const double odds = p / (1 - p) * m;
+  return odds / (1 + odds);
+}
+}  // namespace
+
+double ProgrammeEngine::mental_health_admission(std::size_t i, double p0) const {
+  const Population& pop = *run_.people;
+  double m = 1;
+  for (unsigned b = pop.interventions[i] & person_bits_; b; b &= b - 1) m *= actual_[static_cast<std::size_t>(std::countr_zero(b))][pm_mh_admission_odds];
+  return with_odds_multiplier(p0, m);
+}
+
+void ProgrammeEngine::attribute_mental_health_admission(std::size_t i, double p0, double bed_days, double* metrics) const {
+  const Population& pop = *run_.people;
+  const double with = mental_health_admission(i, p0);
+  const double cost = bed_days * run_.world->costs.mental_health_bed_day;
+  for (unsigned b = pop.interventions[i] & person_bits_; b; b &= b - 1) {
+    const auto k = static_cast<std::size_t>(std::countr_zero(b));
+    const double m = actual_[k][pm_mh_admission_odds];
+    if (m == 1.f) continue;
+    // Without this programme: the others' multipliers only.
+    const double odds = with / (1 - with) / m;
+    const double avoided = odds / (1 + odds) - with;
+    metrics[k * kProgrammeMetrics + pg_avoided_mental_health_admissions] += avoided;
+    metrics[k * kProgrammeMetrics + pg_avoided_nhs_cost] += avoided * cost;
+  }
 }
 
 void ProgrammeEngine::attribute_delayed_discharge(std::size_t i, double delayed, double* metrics) const {
@@ -731,7 +775,10 @@ std::optional<Snapshot> ProgrammeEngine::run_month(int t, const std::vector<IcpF
     bool short_of = false;
     for (std::size_t g = 0; g < groups; ++g)
       if (static_cast<long>(by_group[g].size()) < quota[g]) short_of = true;
-    if (short_of) {
+    // A second scan helps only if the first one filtered keys (a threshold below all keys).
+    bool filtered = false;
+    for (std::size_t g = 0; g < groups; ++g) filtered = filtered || p.threshold[g] != kNoThreshold;
+    if (short_of && filtered) {
       scan(0, static_cast<ProgrammeBits>(1u << k), false, host);
       gather(by_group);
     }

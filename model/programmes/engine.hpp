@@ -32,6 +32,7 @@
 #include <bit>
 #include <cstdint>
 #include <optional>
+#include <unordered_set>
 #include <vector>
 
 namespace shiftsim::model {
@@ -140,6 +141,12 @@ class ProgrammeEngine {
   /// The memberships of person i that end this month by their own draws, keyed by (person,
   /// month, programme stream): not competitors of the person's events.
   ProgrammeBits lapsed(std::size_t i, int month) const;
+  /// The chance that person i's crisis of last month ends in a mental-health admission, from
+  /// the chance `p0` without crisis care, with this month's programmes' multipliers on its odds.
+  double mental_health_admission(std::size_t i, double p0) const;
+  /// Credits the expected mental-health admissions (and their cost, `bed_days` x the unit cost)
+  /// the programmes' crisis care avoided for person i's crisis (`metrics` as below).
+  void attribute_mental_health_admission(std::size_t i, double p0, double bed_days, double* metrics) const;
   /// Credits the delayed-transfer bed-days a stay of person i avoided to the programmes that
   /// cut them (`metrics`: programmes x kProgrammeMetrics).
   void attribute_delayed_discharge(std::size_t i, double delayed, double* metrics) const;
@@ -229,6 +236,7 @@ class ProgrammeEngine {
   std::array<std::uint32_t, kMaxInterventions> accept_{};            // P(an eligible person accepts) x 2^32, or all (see scan)
   std::array<int, kMaxInterventions> arm_{};                         // in-silico trials: the arm a programme enrols (0: any)
   ProgrammeBits gated_bits_ = 0;                                     // programmes with a trial arm
+  std::unordered_set<std::uint32_t> randomised_;                     // ids a trial arm enrolled: never enrolled again
   std::vector<MultiplierSet> zone_actual_, zone_bound_;              // area programmes, by zone
   std::vector<ProgrammeBits> zone_area_bits_;                        // area programmes covering each zone
   std::vector<char> zone_has_area_effect_;

@@ -58,6 +58,7 @@ enum class EffectKind : std::uint8_t {
   delayed_discharge_rr,    // multiplies delayed-transfer bed-days (system level)
   carer_strain_rr,         // multiplies the chance that the participant's unpaid carer is strained
   falls_rr,                // multiplies falls, and so the emergency admissions of people 65+ that follow a fall
+  mh_admission_or,         // multiplies the odds of a mental-health admission after a crisis
   kCount
 };
 inline constexpr int kEffectKinds = static_cast<int>(EffectKind::kCount);

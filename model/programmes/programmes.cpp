@@ -35,6 +35,7 @@ constexpr std::array<MetricInfo, kProgrammeMetrics> kInfo{{
     {"left_isolation", "participants who stopped being isolated because of the programme"},
     {"avoided_emergency_admissions", "expected emergency admissions avoided (negative: added)"},
     {"avoided_falls_admissions", "expected emergency admissions of people 65+ after a fall avoided (included in avoided_emergency_admissions)"},
+    {"avoided_mental_health_admissions", "expected admissions to a mental-health bed after a crisis avoided"},
     {"avoided_emergency_bed_days", "expected emergency bed-days avoided, by fewer admissions and shorter stays"},
     {"avoided_delayed_discharge_bed_days", "expected delayed-transfer bed-days avoided"},
     {"avoided_ae_attendances", "expected A&E attendances avoided"},

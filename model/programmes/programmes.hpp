@@ -49,6 +49,7 @@ enum ProgrammeMetric : std::uint8_t {
   pg_left_isolation,
   pg_avoided_emergency_admissions,
   pg_avoided_falls_admissions,                   // of them, admissions of people 65+ that follow a fall
+  pg_avoided_mental_health_admissions,           // admissions to a mental-health bed after a crisis (not in the above)
   pg_avoided_emergency_bed_days,
   pg_avoided_delayed_discharge_bed_days,
   pg_avoided_ae_attendances,

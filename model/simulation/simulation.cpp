@@ -75,6 +75,13 @@ Simulation::Simulation(const World& world, RunSettings settings)
   for (const auto& note : world.costs.provenance)
     out_.diagnostics.push_back({"unit_cost_gbp." + note.name, note.gbp, note.how});
   out_.agents_at_start = pop_.size();
+  mh_crisis_threshold_ = probability_threshold(world_.params.mh_crisis_monthly);
+  // The crises of the month before the start (their own draws, month kSynthesisMonth), so that the
+  // first month has the admissions they end in, as every later month does.
+  for (std::size_t i = 0; i < pop_.size(); ++i)
+    if (pop_.alive(i) && pop_.has(i, common_mental_disorder) &&
+        philox_words(key_, pop_.id[i], kSynthesisMonth, Purpose::mental_health_crisis)[0] < mh_crisis_threshold_)
+      pop_.recent[i] = static_cast<std::uint8_t>(pop_.recent[i] | recent_bits::mental_health_crisis);
   if (settings_.person_ledger) person_cost_.assign(arrivals_.end, 0.0);
   if (settings_.trial) {
     trial_ = std::make_unique<TrialObserver>();
@@ -593,8 +600,12 @@ void Simulation::pass_over_people(Month& m) {
     ChannelDraws draws;
     for (std::size_t i = begin; i < end; ++i) {
       if (!pop_.alive(i)) continue;
-      // Last month's events have had their month to enrol the person (enrol_participants).
-      if (pop_.recent[i]) pop_.recent[i] = 0;
+      // Last month's events have had their month to enrol the person (enrol_participants); a
+      // crisis's admission is decided now, with the crisis care the person joined.
+      if (pop_.recent[i]) {
+        if (pop_.recent[i] & recent_bits::mental_health_crisis) mental_health_admission(i, st);
+        pop_.recent[i] = 0;
+      }
       if (counting_stocks_in_pass) {
         // Stocks at the end of the previous month, counted before this month changes anything.
         const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile_of_decile(pop_.decile[i])));
@@ -615,6 +626,14 @@ void Simulation::pass_over_people(Month& m) {
         pop_.age_months[i] = age_months;
       }
       if (trial_) follow_month(i);
+      if (pop_.has(i, common_mental_disorder) &&
+          philox_words(key_, pop_.id[i], static_cast<std::uint32_t>(t), Purpose::mental_health_crisis)[0] < mh_crisis_threshold_) {
+        // A crisis severe enough for an admission to be considered (decided next month).
+        const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile_of_decile(pop_.decile[i])));
+        st.touch(cell);
+        st.events[cell * kFlowMetrics + fm_mental_health_crises] += 1;
+        pop_.recent[i] = static_cast<std::uint8_t>(pop_.recent[i] | recent_bits::mental_health_crisis);
+      }
       // The top halves of the month's four channel words; a word outside its window is resolved.
       const auto tops = draws.tops(key_, pop_.id[i], static_cast<std::uint32_t>(t));
       if (settings_.verify_windows) verify_window(i, ChannelDraws::complete(key_, pop_.id[i], static_cast<std::uint32_t>(t), tops));
@@ -677,6 +696,23 @@ void Simulation::enrolled(std::size_t k, std::size_t i) {
   f.conditions0 = pop_.conditions[i];
   f.status0 = pop_.status[i];
   f.age0 = pop_.age_months[i];
+}
+
+void Simulation::mental_health_admission(std::size_t i, BlockState& st) {
+  const Parameters& p = world_.params;
+  const double chance = programmes_.mental_health_admission(i, p.mh_admission_after_crisis);
+  const double bed_days = p.mh_admission_los_days;
+  if (!programmes_.empty()) programmes_.attribute_mental_health_admission(i, p.mh_admission_after_crisis, bed_days, st.programme.data());
+  if (to_unit_open(philox_words(key_, pop_.id[i], static_cast<std::uint32_t>(month_), Purpose::mental_health_admission)[0]) >= chance) return;
+  const auto cell = static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile_of_decile(pop_.decile[i])));
+  st.touch(cell);
+  st.events[cell * kFlowMetrics + fm_mental_health_admissions] += 1;  // its bed-days: record_month
+  if (settings_.person_ledger) {
+    double cost[kPayers] = {};
+    cost[nhs_mental_health] = bed_days * world_.costs.mental_health_bed_day;
+    charge(i, cost);
+  }
+  if (FollowUp* f = trial_ ? trial_->find(pop_.id[i]) : nullptr; f && trial_->in_follow_up(*f, month_)) f->mental_health_admissions += 1;
 }
 
 void Simulation::follow_month(std::size_t i) {
@@ -814,8 +850,18 @@ void Simulation::record_month(MonthFlows& flows) {
     flows.person_months[k] *= weight_;
     flows.limited_person_months[k] *= weight_;
   }
+  // Mental-health inpatients as a stock of bed-days still to be spent in each cell: the month's
+  // admissions add their stays, and a share 1 - exp(-30.44 / stay) of the stock is spent (an
+  // exponential stay with the mean), so the cost is the month's occupied beds, not lumps of 33
+  // days at each admission.
+  if (mh_pending_days_.size() != n_cells) mh_pending_days_.assign(n_cells, 0.0);
+  const double stay = world_.params.mh_admission_los_days;
+  const double spent_share = stay > 0 ? 1.0 - std::exp(-30.44 / stay) : 1.0;
   for (std::size_t cell = 0; cell < n_cells; ++cell) {
     double* row = &flows.cells[cell * kFlowMetrics];
+    mh_pending_days_[cell] += row[fm_mental_health_admissions] * stay;
+    row[fm_mental_health_bed_days] = spent_share * mh_pending_days_[cell];
+    mh_pending_days_[cell] -= row[fm_mental_health_bed_days];
     const int zone = static_cast<int>(cell) / kQuintiles;
     const int council = world_.council_of_district[static_cast<std::size_t>(zone_district_[static_cast<std::size_t>(zone)])];
     cost_row(world_.costs, council, row);

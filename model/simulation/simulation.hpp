@@ -167,6 +167,8 @@ class Simulation final : private ProgrammeHost {
   /// In-silico trials: a participant's expected activity this month (before the events), and
   /// their state at the end of the follow-up (after them).
   void follow_month(std::size_t i);
+  /// The mental-health admission a crisis of last month may end in.
+  void mental_health_admission(std::size_t i, BlockState& st);
   void follow_end(std::size_t i);
   void combine_blocks(Month& m);
   void draw_activity(MonthFlows& flows);
@@ -210,6 +212,8 @@ class Simulation final : private ProgrammeHost {
   RunOutput out_;
   std::vector<double> person_cost_;  // by person id (ledger mode)
   std::unique_ptr<TrialObserver> trial_;
+  std::uint32_t mh_crisis_threshold_ = 0;
+  std::vector<double> mh_pending_days_;  // by cell: mental-health bed-days of the admitted still to be spent (people units)  // P(a crisis a month) x 2^32, for people with a common mental disorder
   RunningSums sums_;  // what the people alive contribute, by fixed blocks of kBlockSize people
   std::optional<int> pending_snapshot_;  // month whose end-of-month stocks the next month's pass counts
   /// The funded interventions (model/programmes/engine.hpp).

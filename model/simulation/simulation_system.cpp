@@ -42,6 +42,24 @@ void Simulation::setup_system() {
   for (const auto& v : partial)
     for (std::size_t c = 0; c < n_cells; ++c)
       for (std::size_t j = 0; j < 3; ++j) cell[c][static_cast<std::size_t>(kTallies) + j] += v[c * 3 + j];
+  // The base year's mental-health bed-days: crises of the people with a common mental disorder,
+  // the share admitted, their mean stay.
+  std::vector<double> mh_bed_days(n_cells, 0.0);
+  {
+    const Parameters& p = world_.params;
+    const double per_person = p.mh_crisis_monthly * p.mh_admission_after_crisis * p.mh_admission_los_days;
+    for (std::size_t i = 0; i < pop_.size(); ++i)
+      if (pop_.alive(i) && pop_.has(i, common_mental_disorder))
+        mh_bed_days[static_cast<std::size_t>(OutputLayout::cell(pop_.zone[i], quintile_of_decile(pop_.decile[i])))] += per_person;
+  }
+  // The inpatients already in beds at the start: the steady state of record_month's stock, whose
+  // spent share d of (stock + a month's stays) is a month's stays: stock = (1 - d) / d x stays.
+  {
+    const double stay = world_.params.mh_admission_los_days;
+    const double d = stay > 0 ? 1.0 - std::exp(-30.44 / stay) : 1.0;
+    mh_pending_days_.assign(n_cells, 0.0);
+    for (std::size_t c = 0; c < n_cells; ++c) mh_pending_days_[c] = (1.0 - d) / d * mh_bed_days[c] * weight_;
+  }
   std::vector<IcpInputs> base(n_icps);
   double region_spend = 0;
   for (std::size_t c = 0; c < n_cells; ++c) {
@@ -59,7 +77,8 @@ void Simulation::setup_system() {
     b.adults += cell[c][kTallies + 2] * weight_;
     for (const BlockState& st : sums_.blocks) b.residents += st.sums[c * kSumMetrics + sum_people] * weight_;
     double cost[kPayers] = {};
-    attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[zone])], t.data(), admissions, 0.0, cost);
+    attribute_costs(world_.costs, world_.council_of_district[static_cast<std::size_t>(zone_district_[zone])], t.data(), admissions, 0.0, cost,
+                    mh_bed_days[c] * weight_);
     for (int k = 0; k < kPayers; ++k) b.cost[static_cast<std::size_t>(k)] += cost[k];
     region_spend += cost[nhs_acute] + cost[nhs_primary_care] + cost[nhs_community] + cost[nhs_mental_health] + cost[council_adult_social_care];
   }

@@ -29,6 +29,7 @@ struct FollowUp {
   float months = 0;                        // months alive and resident
   float admissions = 0, falls_admissions = 0, bed_days = 0, care_home_moves = 0, home_care_starts = 0, deaths = 0;
   float chd_or_stroke = 0;                 // new diagnoses of CHD or stroke
+  float mental_health_admissions = 0;      // admissions to a mental-health bed after a crisis
   double expected_chd_or_stroke = 0;       // the monthly incidence hazards of CHD and stroke
   double expected_admissions = 0, expected_falls_admissions = 0, gp = 0, ae = 0, carer_strained_months = 0;
   float carer_months = 0;                  // months with an unpaid carer

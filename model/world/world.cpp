@@ -112,6 +112,7 @@ World build_world(const RegionData& region, const ParameterTable& table) {
                             "care.nursing_share." + key + " x cost.fnc_week (NHS-funded nursing care, nhs_community)"});
   }
   u.excess_bed_day = p.cost_excess_bed_day;
+  u.mental_health_bed_day = deflated("mental_health_bed_day", "mental_health_bed_day");
   u.provenance.push_back({"excess_bed_day", p.cost_excess_bed_day, "parameter cost.excess_bed_day (Reference Costs 2016/17 x NHSCII)"});
   u.care_home_self_funder_premium = p.care_home_self_funder_premium;
   u.self_funder_share_care_home = p.self_funder_share_care_home;
@@ -120,7 +121,7 @@ World build_world(const RegionData& region, const ParameterTable& table) {
 }
 
 void attribute_costs(const UnitCosts& u, int council, const double* activity, double emergency_admissions, double excess_bed_days,
-                     double* cost_by_payer) {
+                     double* cost_by_payer, double mental_health_bed_days) {
   double* c = cost_by_payer;
   c[nhs_primary_care] += activity[gp_appointments] * u.tally[gp_appointments];
   c[nhs_acute] += activity[ae_attendances] * u.tally[ae_attendances] +
@@ -128,7 +129,7 @@ void attribute_costs(const UnitCosts& u, int council, const double* activity, do
                   activity[outpatient_attendances] * u.tally[outpatient_attendances] +
                   emergency_admissions * u.emergency_admission + excess_bed_days * u.excess_bed_day;
   c[nhs_community] += activity[community_contacts] * u.tally[community_contacts];
-  c[nhs_mental_health] += activity[mental_health_contacts] * u.tally[mental_health_contacts];
+  c[nhs_mental_health] += activity[mental_health_contacts] * u.tally[mental_health_contacts] + mental_health_bed_days * u.mental_health_bed_day;
   const double hc = activity[home_care_hours] * u.tally[home_care_hours];
   c[council_adult_social_care] += hc * (1 - u.self_funder_share_home_care);
   c[households] += hc * u.self_funder_share_home_care;
@@ -145,7 +146,7 @@ void attribute_costs(const UnitCosts& u, int council, const double* activity, do
 
 void cost_row(const UnitCosts& u, int council, double* row) {
   double cost[kPayers] = {};
-  attribute_costs(u, council, row + fm_tally_first, row[fm_emergency_admissions], row[fm_excess_bed_days], cost);
+  attribute_costs(u, council, row + fm_tally_first, row[fm_emergency_admissions], row[fm_excess_bed_days], cost, row[fm_mental_health_bed_days]);
   double total = 0;
   for (int k = 0; k < kPayers; ++k) {
     row[fm_cost_first + k] = cost[k];
@@ -158,7 +159,7 @@ void cost_row(const UnitCosts& u, int council, double* row) {
     double one[kPayers] = {};
     if (k < kTallies) activity[k] = row[fm_tally_first + k];
     attribute_costs(u, council, activity, k == kTallies ? row[fm_emergency_admissions] : 0.0, k == kTallies + 1 ? row[fm_excess_bed_days] : 0.0,
-                    one);
+                    one, k == kTallies + 2 ? row[fm_mental_health_bed_days] : 0.0);
     row[fm_public_cost_first + k] = one[costed_activity_payer(k)];
   }
 }

@@ -27,6 +27,7 @@ struct UnitCosts {
   /// the NHS-funded nursing care per care-home week (nursing share x the FNC rate; nhs_community).
   std::vector<double> contribution_share_by_council, fnc_per_week_by_council;
   double excess_bed_day = 0;  // per bed-day above (below) an admission's expected stay
+  double mental_health_bed_day = 0;  // per mental-health inpatient bed-day (nhs_mental_health)
   double self_funder_share_care_home = 0, self_funder_share_home_care = 0;
   /// Every unit cost used, in base-year prices, and how it was obtained (stored with each run).
   struct Note {
@@ -55,7 +56,7 @@ World build_world(const RegionData& region, const ParameterTable& table);
 /// for each person in ledger mode. `excess_bed_days`: emergency bed-days above (below, if
 /// negative) the admissions' expected stays.
 void attribute_costs(const UnitCosts& u, int council, const double* activity, double emergency_admissions, double excess_bed_days,
-                     double* cost_by_payer);
+                     double* cost_by_payer, double mental_health_bed_days = 0);
 /// Costs by payer of a cell's month, and the public cost of each costed activity, into the
 /// row's fm_cost_* and fm_public_cost_* entries (from its activity entries).
 void cost_row(const UnitCosts& u, int council, double* row);
