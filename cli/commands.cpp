@@ -321,6 +321,11 @@ int validate_command(const ValidateOptions& o) {
   });
 }
 
+namespace {
+// Defined below, with the exports (a temporary file renamed into place).
+void write_file(const std::string& path, const std::function<void(std::ostream&)>& body);
+}  // namespace
+
 int trial_command(const TrialOptions& o) {
   return guarded([&]() -> int {
     const fs::path file = fs::path(o.common.data_dir) / "trials.csv";
@@ -357,16 +362,7 @@ int trial_command(const TrialOptions& o) {
     if (o.output.empty()) {
       std::cout << text.str();
     } else {
-      // Via a temporary file renamed into place: nothing half-written.
-      const fs::path tmp = o.output + ".tmp";
-      {
-        std::ofstream f(tmp, std::ios::binary);
-        if (!f) throw InputError(o.output + ": cannot write here");
-        f << text.str();
-        f.flush();
-        if (!f) throw InputError(o.output + ": writing failed (disk full?)");
-      }
-      fs::rename(tmp, o.output);
+      write_file(o.output, [&](std::ostream& f) { f << text.str(); });
     }
     return 0;
   });

@@ -273,12 +273,10 @@ void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::u
   const auto lt = static_cast<std::size_t>(life_table_cell(pop_.decile[i], sex, age_group_of(age)));
   const IcpFeedback& sys = coupling_.feedback()[static_cast<std::size_t>(coupling_.zone_icp()[pop_.zone[i]])];
   const CareSetting care_before = pop_.care(i);
-  const double bed_days_before = row[fm_emergency_bed_days];
   const bool after_fall = chosen[ch_care] == ev_emergency_admission && c.falls_share > 0.f &&
                           to_unit_open(words[ch_care]) < static_cast<double>(rates.falls_below());
   const EventEffects done = apply_events(pop_, i, t, chosen, c, world_.params, key_, {sys.length_of_stay, sys.delayed_discharge},
                                          effects ? &fx : nullptr, row, care_needed, after_fall);
-  const double row_bed_days = row[fm_emergency_bed_days] - bed_days_before;
   if (done.delay_cut) programmes_.attribute_delayed_discharge(i, done.delayed_bed_days, acc.programme.data());
   if (done.admitted && settings_.person_ledger) {
     double activity[kTallies] = {};
@@ -292,11 +290,9 @@ void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::u
     f->chd_or_stroke += static_cast<float>(kBitCount[(pop_.conditions[i] & ~before.conditions) & cvd]);
     if (done.admitted) {
       f->admissions += 1;
-      f->bed_days += static_cast<float>(row_bed_days);
       if (done.falls) f->falls_admissions += 1;
     }
     if (pop_.care(i) == CareSetting::care_home && care_before != CareSetting::care_home) f->care_home_moves += 1;
-    if (pop_.care(i) == CareSetting::home_care && care_before == CareSetting::home) f->home_care_starts += 1;
     if (chosen[ch_leave] == ev_death || chosen[ch_leave] == ev_emigration) {
       if (chosen[ch_leave] == ev_death) f->deaths += 1;
       f->ended = true;
@@ -693,9 +689,6 @@ void Simulation::enrolled(std::size_t k, std::size_t i) {
   f.enrolled = static_cast<std::int16_t>(month_);
   f.arm = static_cast<std::uint8_t>(arm);
   f.risk0 = pop_.risk[i];
-  f.conditions0 = pop_.conditions[i];
-  f.status0 = pop_.status[i];
-  f.age0 = pop_.age_months[i];
 }
 
 void Simulation::mental_health_admission(std::size_t i, BlockState& st) {
@@ -726,11 +719,6 @@ void Simulation::follow_month(std::size_t i) {
   f->expected_chd_or_stroke += static_cast<double>(r.incidence(coronary_heart_disease)) + r.incidence(stroke);
   f->expected_falls_admissions += static_cast<double>(r.emergency_admission()) * r.falls_share_of_admission();
   f->gp += pop_.expected_tally[gp_appointments][i];
-  f->ae += pop_.expected_tally[ae_attendances][i];
-  if ((pop_.risk[i] & risk_bits::family) && pop_.age_months[i] >= 12) {
-    f->carer_months += 1;
-    if (carers_.strained(key_, pop_, i, programmes_.carer_strain_rr(i))) f->carer_strained_months += 1;
-  }
 }
 
 void Simulation::follow_end(std::size_t i) {
@@ -739,9 +727,6 @@ void Simulation::follow_end(std::size_t i) {
   f->ended = true;
   f->alive_at_end = true;
   f->risk1 = pop_.risk[i];
-  f->conditions1 = pop_.conditions[i];
-  f->status1 = pop_.status[i];
-  f->quit_age1 = pop_.quit_age_months[i];
   f->carer_strained1 = (pop_.risk[i] & risk_bits::family) && pop_.age_months[i] >= 12 &&
                        carers_.strained(key_, pop_, i, programmes_.carer_strain_rr(i));
 }

@@ -20,19 +20,15 @@ struct FollowUp {
   bool ended = false;          // the follow-up is over (alive at its end, or dead or moved away before)
   bool alive_at_end = false;
   // At enrolment (before the programme's one-off changes) and at the end of the follow-up.
-  std::uint8_t risk0 = 0, conditions0 = 0, status0 = 0;
-  std::uint8_t risk1 = 0, conditions1 = 0, status1 = 0;
-  std::uint16_t age0 = 0;                  // months
-  std::uint16_t quit_age1 = kNoClock;      // an ex-smoker's age at quitting, at the end
+  std::uint8_t risk0 = 0, risk1 = 0;
   bool carer_strained1 = false;            // the person's unpaid carer is strained at the end
   // Over the follow-up (the month of enrolment is its first).
   float months = 0;                        // months alive and resident
-  float admissions = 0, falls_admissions = 0, bed_days = 0, care_home_moves = 0, home_care_starts = 0, deaths = 0;
+  float admissions = 0, falls_admissions = 0, care_home_moves = 0, deaths = 0;
   float chd_or_stroke = 0;                 // new diagnoses of CHD or stroke
   float mental_health_admissions = 0;      // admissions to a mental-health bed after a crisis
   double expected_chd_or_stroke = 0;       // the monthly incidence hazards of CHD and stroke
-  double expected_admissions = 0, expected_falls_admissions = 0, gp = 0, ae = 0, carer_strained_months = 0;
-  float carer_months = 0;                  // months with an unpaid carer
+  double expected_admissions = 0, expected_falls_admissions = 0, gp = 0;
   // Health and care costs (NHS and councils, GBP, discounted to the month of enrolment at
   // TrialSettings::discount_rate), from the run's ledger mode.
   double cost_follow_up = 0, cost_horizon = 0;
