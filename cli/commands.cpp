@@ -354,7 +354,7 @@ int trial_command(const TrialOptions& o) {
       std::size_t inside = 0;
       for (const auto& r : results) {
         text << validation::format_trial(r) << "\n";
-        inside += r.inside() ? 1 : 0;
+        inside += r.inside() ? 1u : 0u;
       }
       if (results.size() > 1)
         text << inside << " of " << results.size() << " types reproduce their study's effect inside its published 95% interval\n";

@@ -33,6 +33,10 @@ const std::vector<std::pair<const char*, TrialOutcome>> kOutcomes{
     {"gp_appointments", TrialOutcome::gp_appointments},
     {"care_home_moves", TrialOutcome::care_home_moves},
     {"deaths", TrialOutcome::deaths},
+    {"newly_isolated", TrialOutcome::newly_isolated},
+    {"outpatient_attendances", TrialOutcome::outpatient_attendances},
+    {"delayed_bed_days", TrialOutcome::delayed_bed_days},
+    {"smoke_free_at_delivery", TrialOutcome::smoke_free_at_delivery},
 };
 const std::vector<std::pair<const char*, TrialMeasure>> kMeasures{{"risk_ratio", TrialMeasure::risk_ratio},
                                                                   {"odds_ratio", TrialMeasure::odds_ratio},
@@ -46,6 +50,8 @@ bool is_rate(TrialOutcome o) {
     case TrialOutcome::falls_admissions:
     case TrialOutcome::gp_appointments:
     case TrialOutcome::care_home_moves:
+    case TrialOutcome::outpatient_attendances:
+    case TrialOutcome::delayed_bed_days:
     case TrialOutcome::deaths: return true;
     default: return false;
   }
@@ -73,8 +79,17 @@ Observation observe(const model::FollowUp& f, TrialOutcome o, bool expected) {
       case TrialOutcome::falls_admissions: r.y = expected ? f.expected_falls_admissions : f.falls_admissions; break;
       case TrialOutcome::gp_appointments: r.y = f.gp; break;
       case TrialOutcome::care_home_moves: r.y = f.care_home_moves; break;
+      case TrialOutcome::outpatient_attendances: r.y = expected ? f.expected_outpatient : f.outpatient; break;
+      case TrialOutcome::delayed_bed_days: r.y = expected ? f.expected_delayed_bed_days : f.delayed_bed_days; break;
       default: r.y = f.deaths; break;
     }
+    return r;
+  }
+  if (o == TrialOutcome::smoke_free_at_delivery) {
+    // Decided at the birth: every enrolled baby counts.
+    r.m = 1;
+    r.counted = true;
+    r.y = f.smoke_free_at_birth;
     return r;
   }
   if (o == TrialOutcome::mental_health_admitted) {
@@ -103,6 +118,10 @@ Observation observe(const model::FollowUp& f, TrialOutcome o, bool expected) {
       break;
     case TrialOutcome::isolated:
       r.counted = (f.risk0 & risk_bits::isolated) != 0;
+      r.y = (f.risk1 & risk_bits::isolated) != 0;
+      break;
+    case TrialOutcome::newly_isolated:
+      r.counted = (f.risk0 & risk_bits::isolated) == 0;
       r.y = (f.risk1 & risk_bits::isolated) != 0;
       break;
     case TrialOutcome::carer_strained:
@@ -161,6 +180,20 @@ std::string month_text(int year, int month0) {
   return b;
 }
 
+/// How the trial enrolled its participants, in words.
+std::string enrolment_text(const TrialResult& r) {
+  const TrialDesign& d = r.design;
+  const model::Reach reach = model::catalogue_entry(*model::intervention_type_from_name(d.type)).reach;
+  if (reach == model::Reach::area)
+    return "cluster trial: the " + std::to_string(r.clusters) +
+           " neighbourhoods randomised within their ICPs, each arm's funded fully from the start; everyone living there enrolled after " +
+           std::to_string(d.run_in_months) + " months";
+  if (reach == model::Reach::births)
+    return "each birth whose mother would smoke at delivery, randomised by the baby's draw, over " + std::to_string(d.recruit_months) + " months";
+  return model::describe_enrol_event(*model::enrol_event_from_name(d.enrol_at)) +
+         (d.recruit_months > 1 ? ", recruited over " + std::to_string(d.recruit_months) + " months" : std::string(", at the start"));
+}
+
 }  // namespace
 
 std::string outcome_name(TrialOutcome o) {
@@ -178,7 +211,7 @@ std::vector<TrialDesign> load_trial_designs(const std::filesystem::path& file) {
   const auto table = inputs::CsvTable::read(file);
   inputs::CsvChecker ck(table);
   if (!ck.require_columns({"type", "study", "citation", "population", "enrol_at", "targeting", "effects", "recruit_months",
-                           "follow_up_months", "scale", "outcome", "measure", "outcome_text", "estimate", "lower", "upper", "label",
+                           "run_in_months", "follow_up_months", "scale", "outcome", "measure", "outcome_text", "estimate", "lower", "upper", "label",
                            "published_return", "return_perspective", "return_horizon", "notes"}))
     ck.finish();
   std::vector<std::string_view> outcomes, measures, types;
@@ -205,6 +238,7 @@ std::vector<TrialDesign> load_trial_designs(const std::filesystem::path& file) {
       if (j.is_discarded() || !j.is_object()) ck.fail(i, json_column, "is not a JSON object (e.g. {\"ages\": [65, 120]})");
     }
     d.recruit_months = static_cast<int>(ck.integer(i, "recruit_months", 1, 60).value_or(1));
+    d.run_in_months = static_cast<int>(ck.integer(i, "run_in_months", 0, 120).value_or(0));
     d.follow_up_months = static_cast<int>(ck.integer(i, "follow_up_months", 1, 120).value_or(12));
     d.scale = ck.number(i, "scale", 0.001, 1.0).value_or(0.05);
     const auto o = ck.one_of(i, "outcome", outcomes);
@@ -224,8 +258,18 @@ std::vector<TrialDesign> load_trial_designs(const std::filesystem::path& file) {
     d.return_perspective = ck.text(i, "return_perspective");
     d.return_horizon = ck.text(i, "return_horizon");
     d.notes = ck.text(i, "notes");
-    if (!d.type.empty() && model::catalogue_entry(*model::intervention_type_from_name(d.type)).reach != model::Reach::person)
-      ck.fail(i, "type", "is " + d.type + ", which reaches areas or births: its trial is not yet supported (issue 15)");
+    if (!d.type.empty()) {
+      const model::Reach reach = model::catalogue_entry(*model::intervention_type_from_name(d.type)).reach;
+      if (reach != model::Reach::person && d.enrol_at != "none")
+        ck.fail(i, "enrol_at", "must be none: " + d.type + " does not enrol people at an event (it reaches " +
+                                   (reach == model::Reach::area ? "areas" : "births") + ")");
+      if (reach == model::Reach::area && d.recruit_months != 1)
+        ck.fail(i, "recruit_months", "must be 1: " + d.type + " is a cluster trial whose residents are enrolled once, after the run-in");
+      if (reach != model::Reach::area && d.run_in_months != 0)
+        ck.fail(i, "run_in_months", "must be 0: only a type that reaches areas has a run-in before its residents are enrolled");
+      if (reach != model::Reach::person && d.targeting != "{}" && !d.targeting.empty())
+        ck.fail(i, "targeting", "must be {}: " + d.type + " is not targeted at people (its areas are the trial's arms)");
+    }
     out.push_back(std::move(d));
   }
   ck.finish();
@@ -245,22 +289,56 @@ TrialResult run_trial(const TrialDesign& design, const runs::Inputs& in, const T
   const auto type = model::intervention_type_from_name(design.type);
   if (!type) throw InputError("'" + design.type + "' is not an intervention type of the catalogue");
   const model::CatalogueEntry& entry = model::catalogue_entry(*type);
+  const bool area = entry.reach == model::Reach::area;
   const double scale = options.scale > 0 ? options.scale : design.scale;
   const int horizon = std::max(design.follow_up_months, options.horizon_months);
   // A design that enrols at an event recruits from month 1: nothing has happened before month 0.
   const int first = design.enrol_at == "none" ? 0 : 1;
-  const int months = first + design.recruit_months - 1 + horizon;
+  // An area is funded from month 0; its residents are enrolled after the run-in.
+  const int enrol_month = area ? design.run_in_months : first;
+  const int months = area ? design.run_in_months + horizon : first + design.recruit_months - 1 + horizon;
   const int base_year = in.region.base_year;
+  model::ParameterTable table = in.table;
+  const model::World probe = model::build_world(in.region, table);
 
   // The two arms' programmes as a scenario, so that the targeting reads as a user's would.
-  json targeting = json::parse(design.targeting.empty() ? std::string("{}") : design.targeting);
-  targeting["enrol_at"] = design.enrol_at;
+  json targeting_1 = json::parse(design.targeting.empty() ? std::string("{}") : design.targeting), targeting_2 = targeting_1;
+  if (entry.reach == model::Reach::person) {
+    targeting_1["enrol_at"] = design.enrol_at;
+    targeting_2["enrol_at"] = design.enrol_at;
+  }
+  std::vector<int> cluster_arm;  // by neighbourhood (areas)
+  if (area) {
+    // Neighbourhoods randomised within each ICP: ordered by their own draw and allocated
+    // alternately, the alternation running on across ICPs, so that the arms differ in size by
+    // at most one neighbourhood overall and in each ICP.
+    const auto& nbs = probe.geography.neighbourhoods;
+    cluster_arm.assign(nbs.size(), 0);
+    const model::RandomKey key{options.seed, 0};
+    int next = 1;
+    for (std::size_t icp = 0; icp < in.region.icps.size(); ++icp) {
+      std::vector<std::pair<std::uint32_t, std::size_t>> order;
+      for (std::size_t n = 0; n < nbs.size(); ++n)
+        if (static_cast<std::size_t>(nbs[n].icp) == icp)
+          order.emplace_back(model::latent_word(key, model::kAggregateEntityBase + static_cast<std::uint32_t>(n), model::trait_trial_arm), n);
+      std::sort(order.begin(), order.end());
+      for (const auto& [w, n] : order) {
+        cluster_arm[n] = next;
+        next = 3 - next;
+      }
+    }
+    json a1 = json::array(), a2 = json::array();
+    for (std::size_t n = 0; n < nbs.size(); ++n) (cluster_arm[n] == 1 ? a1 : a2).push_back(nbs[n].name);
+    targeting_1 = {{"neighbourhoods", a1}};
+    targeting_2 = {{"neighbourhoods", a2}};
+  }
   json sham = json::object();
   for (const auto& e : entry.effects) sham[e.key] = model::is_one_off(e.kind) ? 0.0 : 1.0;
-  auto arm = [&](const char* name, const json& effects) {
+  const int funded_to = area ? months - 1 : first + design.recruit_months - 1;
+  auto arm = [&](const char* name, const json& effects, const json& targeting) {
     json iv = {{"name", name}, {"type", entry.name}, {"budget", 1}, {"start", month_text(base_year, first)},
-               {"end", month_text(base_year, first + design.recruit_months - 1)}, {"max_uptake", 1}, {"ramp_up_months", 0},
-               {"targeting", targeting}};
+               {"end", month_text(base_year, funded_to)}, {"max_uptake", 1}, {"ramp_up_months", 0}, {"targeting", targeting}};
+    if (area) iv.erase("max_uptake");  // an area's reach is its funding (full, unlimited)
     if (!effects.empty()) iv["effects"] = effects;
     return iv;
   };
@@ -268,9 +346,7 @@ TrialResult run_trial(const TrialDesign& design, const runs::Inputs& in, const T
   const json scenario = {{"name", "trial_" + entry.name},
                          {"start_year", base_year},
                          {"years", (months + 11) / 12},
-                         {"interventions", json::array({arm("trial_intervention", effects), arm("trial_control", sham)})}};
-  model::ParameterTable table = in.table;
-  const model::World probe = model::build_world(in.region, table);
+                         {"interventions", json::array({arm("trial_intervention", effects, targeting_1), arm("trial_control", sham, targeting_2)})}};
   const inputs::Scenario parsed = inputs::parse_scenario(scenario.dump(), "data/trials.csv (" + design.type + ")");
   model::Policy policy_b = inputs::resolve_scenario(parsed, in.region, probe.geography, table);
   const model::World world = model::build_world(in.region, table);
@@ -281,6 +357,11 @@ TrialResult run_trial(const TrialDesign& design, const runs::Inputs& in, const T
   policy_a.interventions[0].effects = policy_b.interventions[1].effects;  // arm 1's sham: the same name, so the same draws
   policy_a.interventions[0].effect_rows.clear();
 
+  struct Run {
+    std::unique_ptr<model::Simulation> sim;
+    model::RunOutput out;
+  };
+  const double discount = inputs::FinanceRules{}.discount_rate_costs;
   auto simulate = [&](const model::Policy& policy) {
     model::RunSettings s;
     s.start_year = base_year;
@@ -289,15 +370,17 @@ TrialResult run_trial(const TrialDesign& design, const runs::Inputs& in, const T
     s.scale = scale;
     s.person_ledger = true;
     s.policy = std::make_shared<const model::Policy>(policy);
-    s.trial = model::TrialSettings{design.follow_up_months, horizon, inputs::FinanceRules{}.discount_rate_costs};
-    auto sim = std::make_unique<model::Simulation>(world, s);
-    sim->run();
-    return sim;
+    s.trial = model::TrialSettings{design.follow_up_months, horizon, discount, area ? enrol_month : -1};
+    Run r;
+    r.sim = std::make_unique<model::Simulation>(world, s);
+    r.out = r.sim->run();
+    return r;
   };
-  const auto run_b = simulate(policy_b);
-  const auto run_a = simulate(policy_a);
-  const auto& B = run_b->trial()->by_id;
-  const auto& A = run_a->trial()->by_id;
+  const Run run_b = simulate(policy_b);
+  const Run run_a = simulate(policy_a);
+  const auto& B = run_b.sim->trial()->by_id;
+  const auto& A = run_a.sim->trial()->by_id;
+  const model::OutputLayout& layout = run_b.out.layout;
 
   TrialResult r;
   r.design = design;
@@ -308,8 +391,16 @@ TrialResult run_trial(const TrialDesign& design, const runs::Inputs& in, const T
   const bool rate = is_rate(design.outcome);
   // Totals: run B's arms (realised events), and arm 1 in both runs (expected counts).
   double y1 = 0, m1 = 0, y2 = 0, m2 = 0, yb = 0, mb = 0, ya = 0, ma = 0;
-  std::vector<std::pair<Observation, Observation>> paired;
-  std::vector<Observation> arm1, arm2;
+  struct Counted {
+    Observation o;
+    int cluster;  // the neighbourhood at enrolment in a cluster trial, else -1 (the person)
+  };
+  struct Pair {
+    Observation b, a;
+    int cluster;
+  };
+  std::vector<Pair> paired;
+  std::vector<Counted> arm1, arm2;
   const double weight = 1.0 / scale;
   const double unit_cost = policy_b.interventions[0].unit_cost;
   std::vector<std::uint32_t> ids;  // in id order, so that the sums are the same on every platform
@@ -317,18 +408,19 @@ TrialResult run_trial(const TrialDesign& design, const runs::Inputs& in, const T
   std::sort(ids.begin(), ids.end());
   for (const std::uint32_t id : ids) {
     const model::FollowUp& fb = B.at(id);
+    const int cluster = area ? layout.zone_neighbourhood[fb.zone] : -1;
     const auto in_a = A.find(id);
     const Observation ob = observe(fb, design.outcome, false);
     if (fb.arm == 1) {
       ++r.randomised_intervention;
-      r.spend += unit_cost * weight;
+      if (!area) r.spend += unit_cost * weight;
       if (in_a != A.end() && in_a->second.enrolled == fb.enrolled) {
         const model::FollowUp& fa = in_a->second;
         r.avoided_follow_up += (fa.cost_follow_up - fb.cost_follow_up) * weight;
         r.avoided_horizon += (fa.cost_horizon - fb.cost_horizon) * weight;
         const Observation eb = observe(fb, design.outcome, true), ea = observe(fa, design.outcome, true);
         if (eb.counted && ea.counted) {
-          paired.emplace_back(eb, ea);
+          paired.push_back({eb, ea, cluster});
           yb += eb.y;
           mb += eb.m;
           ya += ea.y;
@@ -336,19 +428,41 @@ TrialResult run_trial(const TrialDesign& design, const runs::Inputs& in, const T
         }
       }
       if (ob.counted) {
-        arm1.push_back(ob);
+        arm1.push_back({ob, cluster});
         y1 += ob.y;
         m1 += ob.m;
       }
     } else {
       ++r.randomised_control;
       if (ob.counted) {
-        arm2.push_back(ob);
+        arm2.push_back({ob, cluster});
         y2 += ob.y;
         m2 += ob.m;
       }
     }
   }
+  r.spend_follow_up = r.spend;
+  if (area) {
+    // Arm 1's areas' spend from the enrolment month, discounted to it (the ledger is in people).
+    const auto& months_spend = run_b.out.programmes[0].months;
+    for (int t = enrol_month; t < static_cast<int>(months_spend.size()); ++t) {
+      const double x = months_spend[static_cast<std::size_t>(t)][model::pg_spend_total] *
+                       std::pow(1.0 + discount, -(t - enrol_month) / 12.0);
+      if (t - enrol_month < horizon) r.spend += x;
+      if (t - enrol_month < design.follow_up_months) r.spend_follow_up += x;
+    }
+  }
+  // The sum of squared influences, cluster by cluster (a person is their own cluster).
+  auto robust = [](const std::vector<std::pair<int, double>>& contributions) {
+    std::map<int, double> by_cluster;
+    double v = 0;
+    for (const auto& [c, x] : contributions) {
+      if (c < 0) v += x * x;
+      else by_cluster[c] += x;
+    }
+    for (const auto& [c, x] : by_cluster) v += x * x;
+    return v;
+  };
   const double per = rate ? 12.0 : 1.0;  // rates per person-year
   r.intervention_value = m1 > 0 ? per * y1 / m1 : 0;
   r.control_value = m2 > 0 ? per * y2 / m2 : 0;
@@ -356,17 +470,20 @@ TrialResult run_trial(const TrialDesign& design, const runs::Inputs& in, const T
   // The trial's estimate: two independent groups.
   const bool difference = measure == TrialMeasure::risk_difference;  // defined without events
   if (m1 > 0 && m2 > 0 && (difference || (y1 > 0 && y2 > 0))) {
-    double v1 = 0, v2 = 0;
-    for (const auto& o : arm1) v1 += std::pow(influence(measure, o, y1, m1), 2);
-    for (const auto& o : arm2) v2 += std::pow(influence(measure, o, y2, m2), 2);
-    r.trial = interval(measure, measure_of(measure, y1, m1, y2, m2), v1 + v2);
+    std::vector<std::pair<int, double>> c1, c2;
+    for (const auto& x : arm1) c1.emplace_back(x.cluster, influence(measure, x.o, y1, m1));
+    for (const auto& x : arm2) c2.emplace_back(x.cluster, influence(measure, x.o, y2, m2));
+    r.trial = interval(measure, measure_of(measure, y1, m1, y2, m2), robust(c1) + robust(c2));
   }
   // The model's effect: the same people with and without it.
   if (mb > 0 && ma > 0 && (difference || (yb > 0 && ya > 0))) {
-    double v = 0;
-    for (const auto& [b, a] : paired) v += std::pow(influence(measure, b, yb, mb) - influence(measure, a, ya, ma), 2);
-    r.model = interval(measure, measure_of(measure, yb, mb, ya, ma), v);
+    std::vector<std::pair<int, double>> c;
+    for (const auto& x : paired) c.emplace_back(x.cluster, influence(measure, x.b, yb, mb) - influence(measure, x.a, ya, ma));
+    r.model = interval(measure, measure_of(measure, yb, mb, ya, ma), robust(c));
   }
+  r.clusters = area ? static_cast<int>(cluster_arm.size()) : 0;
+  r.clusters_intervention = static_cast<int>(std::count(cluster_arm.begin(), cluster_arm.end(), 1));
+  r.clusters_control = static_cast<int>(std::count(cluster_arm.begin(), cluster_arm.end(), 2));
   return r;
 }
 
@@ -378,11 +495,12 @@ std::string format_trial(const TrialResult& r) {
   out << "In-silico trial of " << d.type << ": " << d.study << "\n";
   out << "  study:       " << d.citation << "\n";
   out << "  population:  " << d.population << "\n";
-  out << "  enrolment:   " << model::describe_enrol_event(*model::enrol_event_from_name(d.enrol_at))
-      << (d.recruit_months > 1 ? ", recruited over " + std::to_string(d.recruit_months) + " months" : std::string(", at the start")) << "\n";
+  out << "  enrolment:   " << enrolment_text(r) << "\n";
   out << "  outcome:     " << d.outcome_text << " (" << outcome_name(d.outcome) << ", " << d.follow_up_months << " months)\n";
-  std::snprintf(b, sizeof b, "  randomised:  %ld to the intervention, %ld to control (agents; seed %u, scale %g)\n", r.randomised_intervention,
-                r.randomised_control, r.seed, r.scale);
+  std::snprintf(b, sizeof b, "  randomised:  %ld to the intervention, %ld to control (agents%s; seed %u, scale %g)\n", r.randomised_intervention,
+                r.randomised_control,
+                r.clusters > 0 ? (", in " + std::to_string(r.clusters_intervention) + " and " + std::to_string(r.clusters_control) + " neighbourhoods").c_str() : "",
+                r.seed, r.scale);
   out << b;
   const char* unit = rate ? " per person-year" : "";
   std::snprintf(b, sizeof b, "  outcome:     intervention %.4g%s, control %.4g%s; the intervention arm without it %.4g%s\n", r.intervention_value,
@@ -444,8 +562,7 @@ std::string trials_markdown(const std::vector<TrialResult>& results) {
   };
   for (const auto& r : results) {
     const TrialDesign& d = r.design;
-    out << "| " << d.type << " | " << d.study << " | " << d.population << "; "
-        << model::describe_enrol_event(*model::enrol_event_from_name(d.enrol_at)) << " | " << d.outcome_text << " ("
+    out << "| " << d.type << " | " << d.study << " | " << d.population << "; " << enrolment_text(r) << " | " << d.outcome_text << " ("
         << d.follow_up_months << " months) | ";
     std::snprintf(b, sizeof b, "%s %.3f (%.3f-%.3f) [%s]", measure_name(d.measure).c_str(), d.estimate, d.lower, d.upper, d.label.c_str());
     out << b << " | " << ci(r.model) << (r.inside() ? "" : " **outside**") << " | " << ci(r.trial) << " | ";
@@ -476,7 +593,10 @@ std::string trial_json(const TrialResult& r) {
                       {"inside", r.inside()},
                       {"randomised", {{"intervention", r.randomised_intervention}, {"control", r.randomised_control}}},
                       {"values", {{"intervention", r.intervention_value}, {"control", r.control_value}, {"intervention_without", r.counterfactual_value}}},
-                      {"spend_gbp", r.spend},
+                      {"clusters", r.clusters},
+                      {"run_in_months", d.run_in_months},
+                      {"spend_gbp", {{"follow_up", r.spend_follow_up}, {"horizon", r.spend}}},
+                      {"avoided_gbp", {{"follow_up", r.avoided_follow_up}, {"horizon", r.avoided_horizon}}},
                       {"return_per_gbp", {{"follow_up", r.return_follow_up()}, {"horizon", r.return_horizon()}, {"horizon_months", r.horizon_months}}},
                       {"seed", r.seed}};
   return j.dump(2);

@@ -21,9 +21,19 @@
 // Rates use expected counts (each month's hazard) for the model's effect and realised events
 // for the trial's; states at the end of follow-up are counted among those alive then.
 //
+// Types that reach areas (community_assets, pooled_budget, shared_care_record) are trialled
+// as cluster trials: the neighbourhoods are randomised to the two arms within each ICP (by a
+// draw of the seed), each arm's areas are funded fully from the first month, and after the
+// design's run-in (the months the programme needs to mature) everyone living there is
+// enrolled and followed. Their intervals are cluster-robust (each neighbourhood's influence
+// summed before squaring). smoking_in_pregnancy reaches births: each birth whose mother would
+// smoke at delivery is randomised by the baby's own draw, and the baby is the participant.
+//
 // The return per GBP 1: the health and care costs (NHS and councils) of arm 1's people in run
 // A minus run B, discounted to the month each was enrolled, over the intervention's spend on
-// them, at the study's follow-up and at the horizon.
+// them, at the study's follow-up and at the horizon. For an area, the spend is arm 1's areas'
+// from their enrolment month (the run-in's set-up is not counted, nor what it avoided: the
+// return of a matured programme).
 #pragma once
 
 #include "model/programmes/policy.hpp"
@@ -51,6 +61,10 @@ enum class TrialOutcome {
   gp_appointments,         // rate: GP appointments per person-month
   care_home_moves,         // rate: moves into a care home per person-month (realised)
   deaths,                  // rate: deaths per person-month (realised)
+  newly_isolated,          // binary: a resident not isolated at enrolment is isolated at the end
+  outpatient_attendances,  // rate: outpatient attendances per person-month (expected: the person's mean)
+  delayed_bed_days,        // rate: delayed-transfer bed-days per person-month (expected: given the admissions)
+  smoke_free_at_delivery,  // binary: a baby's mother, who would have smoked at delivery, does not
 };
 enum class TrialMeasure { risk_ratio, odds_ratio, rate_ratio, risk_difference };
 
@@ -64,6 +78,7 @@ struct TrialDesign {
   std::string targeting;     // a scenario targeting object (JSON), narrowing the type's eligibility
   std::string effects;       // a scenario effects object (JSON) for the trial arm, or {} (the catalogue's)
   int recruit_months = 1;    // months of recruitment (1: everyone eligible at the start)
+  int run_in_months = 0;     // areas: months funded before the residents are enrolled (0 for other types)
   int follow_up_months = 12;
   double scale = 0.05;       // share of the region's residents simulated
   TrialOutcome outcome = TrialOutcome::emergency_admissions;
@@ -94,10 +109,12 @@ struct TrialResult {
   double counterfactual_value = 0;                           // arm 1 in run A
   Estimate trial;                                            // arm 1 vs arm 2 in run B
   Estimate model;                                            // arm 1, run B vs run A (common random numbers)
-  double spend = 0;                                          // GBP on arm 1 (agents scaled up)
+  int clusters = 0;                                          // a cluster trial's neighbourhoods (0: people randomised)
+  int clusters_intervention = 0, clusters_control = 0;       // of which in each arm
+  double spend = 0, spend_follow_up = 0;                     // GBP on arm 1 (agents scaled up), to the horizon and the follow-up's end
   double avoided_follow_up = 0, avoided_horizon = 0;         // GBP, discounted
   int horizon_months = 0;
-  double return_follow_up() const { return spend > 0 ? avoided_follow_up / spend : 0; }
+  double return_follow_up() const { return spend_follow_up > 0 ? avoided_follow_up / spend_follow_up : 0; }
   double return_horizon() const { return spend > 0 ? avoided_horizon / spend : 0; }
   bool inside() const { return model.defined && model.value >= design.lower && model.value <= design.upper; }
 };

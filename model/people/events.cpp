@@ -42,6 +42,8 @@ void admit_emergency(Population& pop, std::size_t i, int month, const CellRates&
   row[fm_delayed_discharge_bed_days] += delayed;
   out.admitted = true;
   out.delayed_bed_days = delayed;
+  // E[bed-days] = (1 - z) x the non-zero stays' mean (1 + a geometric count of mean m - 1).
+  out.expected_delayed_bed_days = (1.0 - z) * std::max(1.0, c.emergency_los_days * los_multiplier / (1.0 - z)) * d * delays / stretch;
   out.delay_cut = fx && delayed_multiplier != 1.0;
   const double care_home_after = c.care_home_after_admission * (fx ? fx->m[pm_care_home] : 1.0);
   if (pop.care(i) != CareSetting::care_home) {

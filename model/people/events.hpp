@@ -29,6 +29,7 @@ struct EventEffects {
   bool changed = false;         // a state the person's rates depend on changed
   bool admitted = false;        // an emergency admission (costed per person in ledger mode)
   double delayed_bed_days = 0;  // that stay's delayed transfers of care
+  double expected_delayed_bed_days = 0;  // their expectation over the stay's length draw
   double excess_bed_days = 0;   // that stay's days above (below) its expected stay
   bool delay_cut = false;       // programmes cut those delays (they are credited the bed-days avoided)
   bool falls = false;           // that admission followed a fall

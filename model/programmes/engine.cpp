@@ -643,7 +643,8 @@ std::optional<Snapshot> ProgrammeEngine::run_month(int t, const std::vector<IcpF
     // Through the system model, the whole budget is invested from the start and the stock
     // (assets, maturity) builds up; otherwise coverage ramps up and decays at the half-life.
     const double coverage =
-        funded && residents > 0 ? std::min(1.0, budget / (s.unit_cost * residents * weight)) * (through_stocks ? 1.0 : ramp) : 0.0;
+        funded && residents > 0 ? (s.unlimited ? 1.0 : std::min(1.0, budget / (s.unit_cost * residents * weight))) * (through_stocks ? 1.0 : ramp)
+                                : 0.0;
     if (through_stocks) {
       for (std::size_t c = 0; c < feedback.size(); ++c) {
         double here = 0;
@@ -841,6 +842,8 @@ void ProgrammeEngine::assign_pregnancy_programmes(std::vector<PendingBirth>& bir
     for (std::size_t j = 0; j < births.size(); ++j) {
       PendingBirth& b = births[j];
       if (!b.smoking || b.programme >= 0) continue;
+      // An in-silico trial's arm: the baby's own randomisation (its id keys it in every arm).
+      if (arm_[k] != 0 && (latent_word(run_.key, b.id, trait_trial_arm) < 0x8000'0000u ? 1 : 2) != arm_[k]) continue;
       const auto z = static_cast<std::size_t>(b.zone);
       const bool covered = (g.icps.empty() || std::find(g.icps.begin(), g.icps.end(), layout.zone_icp[z]) != g.icps.end()) &&
                            (g.neighbourhoods.empty() ||

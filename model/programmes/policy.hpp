@@ -174,8 +174,10 @@ struct InterventionSpec {
   int ramp_up_months = 0;
   double effect_half_life_months = 0;  // 0: the effect ends at once
   /// In-silico trials only (validation/trials.hpp): 1 or 2 enrols only the people randomised to
-  /// that arm (Population id's trait_trial_arm); `unlimited` enrols every eligible person who
-  /// takes the offer, whatever the budget.
+  /// that arm (Population id's trait_trial_arm; a pregnancy programme, the babies randomised
+  /// so; an area programme's arm is its areas, and the trial's observer enrols their residents);
+  /// `unlimited` enrols every eligible person who takes the offer, or funds an area fully,
+  /// whatever the budget.
   int trial_arm = 0;
   bool unlimited = false;
   /// The months over which the effects' evidence averaged its rate ratios among everyone it

@@ -291,6 +291,8 @@ void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::u
     if (done.admitted) {
       f->admissions += 1;
       if (done.falls) f->falls_admissions += 1;
+      f->delayed_bed_days += static_cast<float>(done.delayed_bed_days);
+      f->expected_delayed_bed_days += done.expected_delayed_bed_days;
     }
     if (pop_.care(i) == CareSetting::care_home && care_before != CareSetting::care_home) f->care_home_moves += 1;
     if (chosen[ch_leave] == ev_death || chosen[ch_leave] == ev_emigration) {
@@ -391,7 +393,13 @@ void Simulation::add_birth(const PendingBirth& pb, MonthFlows& flows) {
   cell[fm_births] += 1;
   cell[fm_births_smoking_at_delivery] += smoking ? 1.0 : 0.0;
   cell[fm_low_birth_weight_births] += low_weight ? 1.0 : 0.0;
-  if (pb.programme >= 0) programmes_.count_birth_participant(static_cast<std::size_t>(pb.programme), q, cell);
+  if (pb.programme >= 0) {
+    programmes_.count_birth_participant(static_cast<std::size_t>(pb.programme), q, cell);
+    if (trial_) {
+      enrolled(static_cast<std::size_t>(pb.programme), i);
+      if (FollowUp* f = trial_->find(pb.id)) f->smoke_free_at_birth = !smoking;
+    }
+  }
 }
 
 void Simulation::add_person(std::uint32_t id, int zone, int age_years, int sex, bool newborn, bool low_birth_weight) {
@@ -480,6 +488,7 @@ Snapshot Simulation::snapshot(int after_month) const {
 void Simulation::step() {
   if (month_ >= settings_.months) throw InternalError("step() after the last month");
   Month m = begin_month();
+  if (trial_ && month_ == trial_->settings.area_enrol_month) enrol_area_residents();
   enrol_participants(m);          // (0) programmes
   read_running_sums(m);           // (1) exposure, expected deaths, QALYs and activity
   apply_feedback_to_activity(m);  // (1) area programmes and the system's feedback on activity
@@ -656,6 +665,8 @@ void Simulation::ledger_activity(std::size_t i, BlockState& st) {
     activity[k] = static_cast<double>(poisson(e, mean));
     row[fm_tally_first + k] += activity[k];
   }
+  if (FollowUp* fu = trial_ ? trial_->find(pop_.id[i]) : nullptr; fu && trial_->in_follow_up(*fu, month_))
+    fu->outpatient += static_cast<float>(activity[outpatient_attendances]);
   const CareSetting care = pop_.care(i);
   activity[home_care_hours] = care == CareSetting::home_care ? cal_.rates.home_care_hours_per_month : 0.0;
   activity[care_home_weeks] = care == CareSetting::care_home ? cal_.rates.care_home_weeks_per_month : 0.0;
@@ -688,7 +699,17 @@ void Simulation::enrolled(std::size_t k, std::size_t i) {
   FollowUp& f = trial_->by_id[pop_.id[i]];
   f.enrolled = static_cast<std::int16_t>(month_);
   f.arm = static_cast<std::uint8_t>(arm);
+  f.zone = pop_.zone[i];
   f.risk0 = pop_.risk[i];
+}
+
+void Simulation::enrol_area_residents() {
+  for (std::size_t k = 0; k < programmes_.size(); ++k) {
+    if (!programmes_.area(k) || programmes_.spec(k).trial_arm == 0) continue;
+    const std::vector<char>& covered = programmes_.zone_covered(k);
+    for (std::size_t i = 0; i < pop_.size(); ++i)
+      if (pop_.alive(i) && covered[pop_.zone[i]]) enrolled(k, i);
+  }
 }
 
 void Simulation::mental_health_admission(std::size_t i, BlockState& st) {
@@ -719,6 +740,7 @@ void Simulation::follow_month(std::size_t i) {
   f->expected_chd_or_stroke += static_cast<double>(r.incidence(coronary_heart_disease)) + r.incidence(stroke);
   f->expected_falls_admissions += static_cast<double>(r.emergency_admission()) * r.falls_share_of_admission();
   f->gp += pop_.expected_tally[gp_appointments][i];
+  f->expected_outpatient += static_cast<double>(pop_.expected_tally[outpatient_attendances][i]) * programmes_.zone_outpatient(pop_.zone[i]);
 }
 
 void Simulation::follow_end(std::size_t i) {

@@ -144,6 +144,9 @@ class Simulation final : private ProgrammeHost {
   // ---- what the programme engine asks of the run (ProgrammeHost)
   void before_change(std::size_t i) override { change_before_ = sums_.cached(i); }
   void enrolled(std::size_t k, std::size_t i) override;
+  /// A cluster trial (TrialSettings::area_enrol_month): enrols the residents of the areas the
+  /// trial arms' area programmes cover, in serial, before the month's programmes.
+  void enrol_area_residents();
   void after_change(std::size_t i) override;
   void count_stocks(std::size_t i, double* row) const override;
   // ---- the month's pipeline (step(), in this order; the table at the top of this file)
