@@ -8,6 +8,7 @@
 #include "runs/store_writer.hpp"
 #include "results/comparison.hpp"
 #include "results/document.hpp"
+#include "results/economics.hpp"
 #include "results/format.hpp"
 #include "results/view.hpp"
 #include "results/report.hpp"
@@ -439,7 +440,7 @@ namespace {
 std::string fmt_number(double x, int decimals) {
   char b[48];
   std::snprintf(b, sizeof b, "%.*f", decimals, x);
-  return b;
+  return results::without_negative_zero(b);
 }
 
 /// "mean (p05 to p95)" of a summary, or "-" when absent.
@@ -458,8 +459,11 @@ std::string fmt_estimate(const results::Stat* s, results::Figure kind) {
     }
     return fmt_number(x, 0);
   };
-  if (kind == F::probability || !s->p05 || !s->p95) return f(*s->mean);
-  return f(*s->mean) + "  (" + (s->p05 ? f(*s->p05) : "?") + " to " + (s->p95 ? f(*s->p95) : "?") + ")";
+  if (kind == F::year) return f(*s->mean);
+  if (s->interval_shown()) return kind == F::probability ? f(*s->mean) : f(*s->mean) + "  (" + f(*s->p05) + " to " + f(*s->p95) + ")";
+  // Too few replicates for a 90% interval: the mean and its Monte Carlo standard error.
+  if (s->mcse) return f(*s->mean) + "  (s.e. " + f(*s->mcse) + ")";
+  return f(*s->mean);
 }
 
 /// "June 2023": the end of a run of `months` months from July of start_year.
@@ -473,9 +477,25 @@ std::string comparison_table(const results::ComparisonView& c, int replicates, i
   std::ostringstream out;
   const bool plan = c.has_plan();
   const int plan_months = 12 * c.plan_years();
-  out << "Outcomes, each scenario against " << c.arms().front().name
-      << " replicate by replicate (common random numbers): mean (90% interval, 5th to 95th percentile over " << replicates
-      << " replicate" << (replicates == 1 ? "" : "s") << ").\n";
+  if (replicates >= results::kMinIntervalReplicates) {
+    out << "Outcomes, each scenario against " << c.arms().front().name
+        << " replicate by replicate (common random numbers): mean (90% interval, 5th to 95th percentile over " << replicates
+        << " replicates).\n";
+  } else {
+    out << "Outcomes, each scenario against " << c.arms().front().name
+        << " replicate by replicate (common random numbers): mean (s.e.: its Monte Carlo standard error over " << replicates
+        << " replicate" << (replicates == 1 ? "" : "s") << ").\n";
+    // Noise is not an answer: say how many replicates a usable answer needs.
+    int needed = results::kMinIntervalReplicates;
+    for (std::size_t a = 1; a < c.arms().size(); ++a)
+      if (const auto* roi = c.stat(static_cast<int>(a), "horizon", "all", "roi_gross"); roi && roi->mcse)
+        needed = std::max(needed, results::replicates_for_precision(*roi->mcse, roi->n, 0.05));
+    out << "WARNING: " << replicates << " replicate" << (replicates == 1 ? " gives" : "s give")
+        << " no 90% interval (at least " << results::kMinIntervalReplicates
+        << " are needed, so that each 5% tail holds a replicate), and a mean within about 2 standard errors of zero is not "
+           "distinguishable from no effect. For the gross ROI's mean to within +/-0.05 (95% confidence), about "
+        << needed << " replicates are needed (--replicates " << needed << ").\n";
+  }
   if (plan)
     out << "The plan is the first " << plan_months / 12 << " years (July " << start_year << " to " << end_of_months(start_year, plan_months)
         << "); the run goes on to " << end_of_months(start_year, months) << " (" << months / 12
@@ -488,7 +508,15 @@ std::string comparison_table(const results::ComparisonView& c, int replicates, i
     char b[256];
     std::string note;
     if (s && s->n < replicates) note = "  [" + std::to_string(s->n) + " of " + std::to_string(replicates) + " replicates]";
-    std::snprintf(b, sizeof b, "  %-44s %s%s\n", l.label.c_str(), fmt_estimate(s, l.kind).c_str(), note.c_str());
+    std::string text = fmt_estimate(s, l.kind);
+    if (l.outcome == "icer_gbp_per_qaly" || l.outcome == "icer_lifetime_gbp_per_qaly") {
+      // No ICER unless the mean QALY gain is positive: say which quadrant the means are in.
+      const auto* q = c.stat(static_cast<int>(a), period, "all", "cost_effectiveness_quadrant");
+      const int quadrant = q && q->mean ? static_cast<int>(*q->mean) : -1;
+      if (!(s && s->mean) && quadrant >= 0) text = results::cost_effectiveness_quadrant_text(quadrant);
+      else if (s && s->mean && quadrant == 2) text += "  (dominant: saves money and gains health)";
+    }
+    std::snprintf(b, sizeof b, "  %-44s %s%s\n", l.label.c_str(), text.c_str(), note.c_str());
     out << b;
   };
   for (std::size_t a = 1; a < c.arms().size(); ++a) {
@@ -587,8 +615,9 @@ int compare_command(const CompareOptions& o) {
     std::vector<std::filesystem::path> files{o.baseline};
     files.insert(files.end(), o.scenarios.begin(), o.scenarios.end());
     runs::ExperimentSettings settings;
-    // Intervals need replicates: 10 unless asked otherwise (or the baseline sets more than 1).
-    settings.default_replicates = 10;
+    // Intervals need replicates: 20 (the fewest for which a 90% interval is shown) unless asked
+    // otherwise (or the baseline sets more than 1).
+    settings.default_replicates = results::kMinIntervalReplicates;
     settings.replicates = o.replicates;
     settings.years = o.years;
     settings.plan_years = o.plan_years;

@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
   add_common(compare_cmd, compare.common);
   compare_cmd->add_option("baseline", compare.baseline, "Baseline scenario file, e.g. scenarios/baseline.json")->required();
   compare_cmd->add_option("scenarios", compare.scenarios, "Scenario files to compare with the baseline")->required();
-  compare_cmd->add_option("--replicates,-r", compare.replicates, "Replicates per arm (default: 10, or the baseline's if it sets more than 1)")->check(CLI::Range(1, 10000));
+  compare_cmd->add_option("--replicates,-r", compare.replicates, "Replicates per arm (default: 20, the fewest for which a 90% interval is shown, or the baseline's if it sets more than 1; with fewer, means and their Monte Carlo standard errors)")->check(CLI::Range(1, 10000));
   compare_cmd->add_option("--seed", compare.seed, "Random seed for every arm (default: the baseline's)")->check(CLI::Range(0LL, 4294967295LL));
   compare_cmd->add_option("--threads,-t", compare.threads, "Threads to use (default: all cores); results do not depend on it")
       ->check(CLI::Range(0, 1024));

@@ -328,6 +328,7 @@ std::vector<OutcomeSummary> summarise_values(const std::vector<OutcomeValue>& va
     s.median = finite(q.median);
     s.p05 = finite(q.p05);
     s.p95 = finite(q.p95);
+    if (s.n > 1 && std::isfinite(q.mean)) s.mcse = q.sd / std::sqrt(static_cast<double>(s.n));
     out.push_back(std::move(s));
   }
   return out;
@@ -791,19 +792,66 @@ std::vector<OutcomeSummary> summarise_comparison(const std::vector<OutcomeValue>
   // (Each group's values are sorted before they are summed: the order they come in does not
   // change a summary.)
   std::vector<OutcomeSummary> summary = summarise_values(values);
-  auto find = [&](int a, const std::string& period, const char* breakdown, const char* outcome) -> const OutcomeSummary* {
+  auto find_mutable = [&](int a, const std::string& period, const char* breakdown, const char* outcome) -> OutcomeSummary* {
     const int o = outcome_index(outcome);
-    for (const auto& s : summary)
+    for (auto& s : summary)
       if (s.arm == a && s.outcome == o && s.period == period && s.breakdown == breakdown) return &s;
     return nullptr;
+  };
+  auto find = [&](int a, const std::string& period, const char* breakdown, const char* outcome) -> const OutcomeSummary* {
+    return find_mutable(a, period, breakdown, outcome);
+  };
+  // Each replicate's value of an outcome (arm, period, breakdown), by replicate.
+  auto per_replicate = [&](int a, const std::string& period, const char* breakdown, const char* outcome) {
+    const int o = outcome_index(outcome);
+    std::vector<double> x(static_cast<std::size_t>(replicates), 0.0);
+    std::vector<char> seen(x.size(), 0);
+    for (const auto& v : values)
+      if (v.arm == a && v.outcome == o && v.period == period && v.breakdown == breakdown && v.replicate < replicates) {
+        x[static_cast<std::size_t>(v.replicate)] = v.value;
+        seen[static_cast<std::size_t>(v.replicate)] = 1;
+      }
+    return std::make_pair(x, std::all_of(seen.begin(), seen.end(), [](char c) { return c != 0; }));
+  };
+  // A ratio of means R = mean y / mean x over the replicates, and its Monte Carlo standard
+  // error by the delta method, sd(y - R x) / (sqrt(n) mean x); nullopt when mean x is not above 0.
+  auto ratio_of_means = [&](const std::vector<double>& y, const std::vector<double>& x) -> std::pair<std::optional<double>, std::optional<double>> {
+    const double n = static_cast<double>(y.size());
+    double my = 0, mx = 0;
+    for (std::size_t k = 0; k < y.size(); ++k) {
+      my += y[k] / n;
+      mx += x[k] / n;
+    }
+    if (!(mx > 0)) return {std::nullopt, std::nullopt};
+    const double r = my / mx;
+    if (y.size() < 2) return {r, std::nullopt};
+    double ss = 0;
+    for (std::size_t k = 0; k < y.size(); ++k) ss += std::pow(y[k] - r * x[k], 2);
+    return {r, std::sqrt(ss / (n - 1)) / (std::sqrt(n) * mx)};
   };
   for (const char* period_name : {"horizon", kPlanPeriod}) {
     const std::string period = period_name;
     bool present = false;
     for (const auto& v : values) present = present || v.period == period;
     if (!present) continue;
+    // The returns on investment: ratios of means (present value of savings over the replicates'
+    // mean / present value of cost), so that ROI = mean savings / mean cost as a finance lead
+    // would compute it from the means; the interval and median stay those of the replicates'
+    // own ratios.
+    for (int a = 1; a < arms; ++a) {
+      const auto [cost, cost_ok] = per_replicate(a, period, "all", "intervention_cost_discounted_gbp");
+      for (const auto& [roi_name, saving_name] : {std::pair{"roi_gross", "gross_savings_discounted_gbp"}, std::pair{"roi_cashable", "cashable_savings_discounted_gbp"}}) {
+        OutcomeSummary* roi = find_mutable(a, period, "all", roi_name);
+        const auto [saving, saving_ok] = per_replicate(a, period, "public", saving_name);
+        if (!roi || !cost_ok || !saving_ok) continue;
+        const auto [r, se] = ratio_of_means(saving, cost);
+        roi->mean = r;
+        roi->mcse = se;
+      }
+    }
     // The ICER: a ratio of means over the replicates (the mean of per-replicate ratios would
-    // leave out replicates without a QALY gain and misstate the rest).
+    // leave out replicates without a QALY gain and misstate the rest), and the quadrant of the
+    // cost-effectiveness plane the means fall in, which says what to write when there is no ICER.
     for (int a = 1; a < arms; ++a) {
       auto mean_of = [&](const char* outcome, const char* breakdown) {
         const OutcomeSummary* s = find(a, period, breakdown, outcome);
@@ -811,13 +859,26 @@ std::vector<OutcomeSummary> summarise_comparison(const std::vector<OutcomeValue>
       };
       const double net_cost = mean_of("intervention_cost_discounted_gbp", "all") - mean_of("gross_savings_discounted_gbp", "public");
       const double qalys = mean_of("qalys_gained_discounted", "all");
-      OutcomeSummary icer{a, period, "all", outcome_index("icer_gbp_per_qaly"), replicates, {}, {}, {}, {}};
+      OutcomeSummary icer{a, period, "all", outcome_index("icer_gbp_per_qaly"), replicates, {}, {}, {}, {}, {}};
       if (qalys > 0) icer.mean = icer.median = net_cost / qalys;
+      {
+        const auto [c, c_ok] = per_replicate(a, period, "all", "intervention_cost_discounted_gbp");
+        const auto [s, s_ok] = per_replicate(a, period, "public", "gross_savings_discounted_gbp");
+        const auto [q, q_ok] = per_replicate(a, period, "all", "qalys_gained_discounted");
+        if (c_ok && s_ok && q_ok && qalys > 0) {
+          std::vector<double> net(c.size());
+          for (std::size_t k = 0; k < c.size(); ++k) net[k] = c[k] - s[k];
+          icer.mcse = ratio_of_means(net, q).second;
+        }
+      }
+      OutcomeSummary quadrant{a, period, "all", outcome_index("cost_effectiveness_quadrant"), replicates, {}, {}, {}, {}, {}};
+      quadrant.mean = quadrant.median = cost_effectiveness_quadrant(net_cost, qalys);
+      summary.push_back(quadrant);
       const bool lifetime_known = find(a, period, "all", "qalys_gained_lifetime_discounted") != nullptr;
       const double lifetime = mean_of("qalys_gained_lifetime_discounted", "all");
       summary.push_back(icer);
       if (lifetime_known) {
-        OutcomeSummary l{a, period, "all", outcome_index("icer_lifetime_gbp_per_qaly"), replicates, {}, {}, {}, {}};
+        OutcomeSummary l{a, period, "all", outcome_index("icer_lifetime_gbp_per_qaly"), replicates, {}, {}, {}, {}, {}};
         if (lifetime > 0) l.mean = l.median = net_cost / lifetime;
         summary.push_back(l);
       }
@@ -828,7 +889,7 @@ std::vector<OutcomeSummary> summarise_comparison(const std::vector<OutcomeValue>
         const int o = outcome_index(name);
         bool found = false;
         for (const auto& s : summary) found = found || (s.arm == a && s.outcome == o && s.period == period);
-        if (!found) summary.push_back({a, period, "all", o, replicates, {}, {}, {}, {}});
+        if (!found) summary.push_back({a, period, "all", o, replicates, {}, {}, {}, {}, {}});
       }
   }
   return summary;

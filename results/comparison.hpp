@@ -62,6 +62,9 @@ struct OutcomeSummary {
   int outcome = 0;
   int n = 0;                                  // replicates with a value (or counted as beyond)
   std::optional<double> mean, median, p05, p95;
+  /// The Monte Carlo standard error of the mean: sd / sqrt(n), or for a ratio of means R = Y/X
+  /// the delta method's sd(y - R x) / (sqrt(n) mean x). Absent with fewer than two replicates.
+  std::optional<double> mcse;
 };
 
 struct Comparison {

@@ -169,7 +169,7 @@ json comparison_document(const ResultsStore& store, std::int64_t comparison_id) 
   doc["summary"] = json::array();
   {
     Statement s(db,
-                "SELECT run_id, period, breakdown, outcome, n, mean, median, p05, p95 FROM outcome_summary "
+                "SELECT run_id, period, breakdown, outcome, n, mean, median, p05, p95, mcse FROM outcome_summary "
                 "WHERE comparison_id = ? ORDER BY rowid");
     s.bind_int(1, comparison_id);
     while (s.step(db))
@@ -182,7 +182,8 @@ json comparison_document(const ResultsStore& store, std::int64_t comparison_id) 
                                 {"mean", optional_real(s, 5)},
                                 {"median", optional_real(s, 6)},
                                 {"p05", optional_real(s, 7)},
-                                {"p95", optional_real(s, 8)}});
+                                {"p95", optional_real(s, 8)},
+                                {"mcse", optional_real(s, 9)}});
   }
   doc["replicates"] = json::array();
   {

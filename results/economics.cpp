@@ -35,6 +35,22 @@ double return_on_investment(double savings, double cost) {
   return savings / cost;
 }
 
+int cost_effectiveness_quadrant(double net_cost, double qalys) {
+  if (qalys == 0) return 0;
+  if (qalys > 0) return net_cost > 0 ? 1 : 2;
+  return net_cost > 0 ? 3 : 4;
+}
+
+const char* cost_effectiveness_quadrant_text(int quadrant) {
+  switch (quadrant) {
+    case 1: return "costs more and gains health";
+    case 2: return "dominant: saves money and gains health";
+    case 3: return "dominated: costs more and loses health";
+    case 4: return "saves money and loses health";
+    default: return "no change in health";
+  }
+}
+
 std::vector<LifeTableRow> period_life_table(const std::vector<int>& ages, const std::vector<double>& deaths,
                                             const std::vector<double>& person_years) {
   const std::size_t n = ages.size();

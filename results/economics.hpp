@@ -33,6 +33,15 @@ std::optional<int> break_even_year(const std::vector<YearValue>& net_benefit, in
 /// GBP 1"). Throws if the cost is not above zero.
 double return_on_investment(double savings, double cost);
 
+/// The quadrant of the cost-effectiveness plane that a scenario's mean net cost (intervention
+/// cost minus savings, present values) and mean discounted QALY gain fall in, which decides what
+/// a cost per QALY may say: 1 costs more and gains health (the ICER applies); 2 saves money and
+/// gains health (dominant); 3 costs more and loses health (dominated); 4 saves money and loses
+/// health (the ICER would be savings per QALY lost); 0 no change in health (cost only).
+int cost_effectiveness_quadrant(double net_cost, double qalys);
+/// The quadrant in words, for the command line and the report.
+const char* cost_effectiveness_quadrant_text(int quadrant);
+
 /// A period life table by the Chiang II method for abridged ages (as ONS and the public
 /// health observatories use): age groups start at `ages` (the last is open-ended); deaths and
 /// person-years per group. a_x (the share of an interval lived by those who die in it) is 0.1

@@ -121,7 +121,14 @@ std::string money(double gbp, MoneyStyle style) {
   else if (a >= 1e6) std::snprintf(b, sizeof b, "GBP %.2fm", gbp / 1e6);
   else if (a >= 1e3) std::snprintf(b, sizeof b, "GBP %.0fk", gbp / 1e3);
   else std::snprintf(b, sizeof b, "GBP %.0f", gbp);
-  return b;
+  return without_negative_zero(b);
+}
+
+std::string without_negative_zero(std::string text) {
+  // "-0", "-0.00", "GBP -0": a value that rounds to zero is written without its sign.
+  const auto minus = text.find('-');
+  if (minus != std::string::npos && text.find_first_not_of("0.", minus + 1) == std::string::npos) text.erase(minus, 1);
+  return text;
 }
 
 }  // namespace shiftsim::results

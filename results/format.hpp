@@ -22,6 +22,9 @@ std::string csv_quoted(const std::string& text);
 /// underscores as spaces and a capital first letter.
 std::string label_of(const std::string& key);
 
+/// A number's text without the minus sign of a value that rounds to zero ("-0.00" -> "0.00",
+/// "GBP -0" -> "GBP 0").
+std::string without_negative_zero(std::string text);
 /// |x| with thousands separators and a fixed number of decimals; `minus` before a negative
 /// number unless it rounds to zero.
 std::string grouped(double x, int decimals, const std::string& minus = "-");

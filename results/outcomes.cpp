@@ -121,8 +121,11 @@ std::vector<OutcomeDefinition> make_dictionary() {
   add("cumulative_discounted_net_benefit_gbp", pv, "difference", "all; cashable",
       "Discounted net benefit (public gross, or cashable) summed from the start to the end of the financial year: the break-even curve.");
   add("roi_gross", "GBP back per GBP 1", "difference", "all",
-      "Return on investment over the horizon: present value of public gross savings / present value of intervention cost.");
-  add("roi_cashable", "GBP back per GBP 1", "difference", "all", "Present value of cashable savings / present value of intervention cost.");
+      "Return on investment over the horizon: present value of public gross savings / present value of intervention cost. Per "
+      "replicate, that replicate's ratio; its summary's mean is the ratio of the means (mean savings / mean cost, with its Monte "
+      "Carlo standard error by the delta method), its median and interval those of the replicates' ratios.");
+  add("roi_cashable", "GBP back per GBP 1", "difference", "all",
+      "Present value of cashable savings / present value of intervention cost (its summary's mean a ratio of means, as roi_gross).");
   add("roi_gross_above_1", "probability (share of replicates)", "difference", "all", "1 if roi_gross > 1 in the replicate, else 0: its mean is P(ROI > 1).");
   add("roi_cashable_above_1", "probability (share of replicates)", "difference", "all", "1 if roi_cashable > 1, else 0.");
   add("break_even_year", "financial year (2020 = 2020/21)", "difference", "all",
@@ -153,6 +156,11 @@ std::vector<OutcomeDefinition> make_dictionary() {
       "Incremental cost-effectiveness ratio over the replicates: mean net cost (intervention cost - public gross savings, present "
       "values) / mean discounted QALYs gained. A summary only (no per-replicate values, no interval: the probability of being "
       "cost-effective, cost_effective, carries the uncertainty); absent when the mean QALY gain is not above zero.");
+  add("cost_effectiveness_quadrant", "code (0-4)", "difference", "all",
+      "Where the mean net cost (intervention cost - public gross savings, present values) and the mean discounted QALY gain fall "
+      "on the cost-effectiveness plane: 1 costs more and gains health (icer_gbp_per_qaly applies); 2 saves money and gains health "
+      "(dominant); 3 costs more and loses health (dominated: no ICER); 4 saves money and loses health (no ICER); 0 no change in "
+      "health. A summary only.");
   add("qalys_gained_beyond_horizon_discounted", "QALYs, present value", "difference", "all",
       "Beyond the horizon, not in qalys_gained: the QALYs the scenario's extra survivors are still expected to live after the "
       "horizon (scenario minus baseline survivors, each with the remaining life of the baseline's period life table by IMD decile "

@@ -6,6 +6,8 @@
 // (for the headless-browser test) and open the collapsed sections before printing.
 #include "results/report.hpp"
 
+#include "results/economics.hpp"
+
 #include "results/comparison.hpp"
 #include "results/format.hpp"
 #include "results/view.hpp"
@@ -225,7 +227,8 @@ std::string with_interval(const Stat* s, Kind kind) {
   if (!s || !s->mean) return "not available";
   const auto f = formatter(kind, magnitude_of(*s));
   std::string out = f(*s->mean);
-  if (s->p05 && s->p95 && s->n > 1) out += " (90% interval " + f(*s->p05) + " to " + f(*s->p95) + ")";
+  if (s->interval_shown()) out += " (90% interval " + f(*s->p05) + " to " + f(*s->p95) + ")";
+  else if (s->mcse && s->n > 1) out += " (standard error " + f(*s->mcse) + " over " + std::to_string(s->n) + " replicates)";
   return out;
 }
 
@@ -235,8 +238,10 @@ std::string mean_text(const Stat* s, Kind kind) {
 }
 
 std::string interval_text(const Stat* s, Kind kind) {
-  if (!s || !s->p05 || !s->p95) return kNoValue;
+  if (!s) return kNoValue;
   const auto f = formatter(kind, magnitude_of(*s));
+  // Too few replicates for a 90% interval (kMinIntervalReplicates): the mean's standard error.
+  if (!s->interval_shown()) return s->mcse && s->n > 1 ? "s.e. " + f(*s->mcse) : kNoValue;
   return f(*s->p05) + " to " + f(*s->p95);
 }
 
@@ -1111,9 +1116,13 @@ class Report {
          ", or " + mean_text(H("qalys_gained_discounted"), Kind::count) + " discounted. ";
     // The ICER (mean net cost / mean QALYs) when there is one: the per-replicate ratio exists
     // only where QALYs are gained, so its mean would leave the other replicates out.
+    // No ICER unless the mean QALY gain is positive; the per-replicate ratio (over the replicates
+    // that gain) is never shown in its place, as it would misstate a scenario that loses health.
     const Stat* icer = H("icer_gbp_per_qaly");
     const bool is_icer = icer && icer->mean;
-    const Stat* cpq = is_icer ? icer : H("cost_per_qaly_gbp");
+    const Stat* cpq = is_icer ? icer : nullptr;
+    const Stat* quadrant_stat = H("cost_effectiveness_quadrant");
+    const int quadrant = quadrant_stat && quadrant_stat->mean ? static_cast<int>(*quadrant_stat->mean) : -1;
     const Stat* ce20 = H("cost_effective", "wtp=20000");
     const Stat* ce30 = H("cost_effective", "wtp=30000");
     if (cpq && cpq->mean) {
@@ -1130,14 +1139,14 @@ class Report {
              kEnDash +
              "\xC2\xA3"
              "30,000 range. ";
-      if (is_icer)
-        h += "(This is the ratio of the mean net cost to the mean QALYs gained over the replicates; the probabilities below "
-             "carry its uncertainty.) ";
-      else if (cpq->n < replicates_)
-        h += "(Only " + std::to_string(cpq->n) + " of " + std::to_string(replicates_) +
-             " replicates gain QALYs; the cost per QALY is summarised over those.) ";
+      h += "(This is the ratio of the mean net cost to the mean QALYs gained over the replicates; the probabilities below "
+           "carry its uncertainty.) ";
+    } else if (quadrant == 3) {
+      h += "It is <strong>dominated</strong>: on average it costs more and loses health, so there is no cost per QALY. ";
+    } else if (quadrant == 4) {
+      h += "On average it saves money but loses health, so there is no cost per QALY gained. ";
     } else {
-      h += "No replicate gains QALYs, so there is no cost per QALY. ";
+      h += "On average it gains no QALYs, so there is no cost per QALY. ";
     }
     if (ce20 && ce20->mean && ce30 && ce30->mean)
       h += "The probability that it is cost-effective is " + mean_text(ce20, Kind::probability) +
@@ -1189,10 +1198,11 @@ class Report {
                      "Share of replicates with positive net monetary benefit");
         continue;
       }
-      // The cost per QALY: the ICER when there is one, else the per-replicate ratio.
+      // The cost per QALY: the ICER when there is one, else the quadrant of the plane in words.
       const Stat* shown = l.outcome == "icer_gbp_per_qaly" ? cpq : st;
       const Kind kind = kind_of(l.kind);
       std::string mean = mean_text(shown, kind);
+      if (l.outcome == "icer_gbp_per_qaly" && !cpq && quadrant >= 0) mean = html_escape(cost_effectiveness_quadrant_text(quadrant));
       if (shown && shown->mean) {
         if (l.kind == Figure::years) mean += " years";
         if (l.kind == Figure::ratio && l.outcome.rfind("roi_", 0) == 0) mean += " back per \xC2\xA3" "1";

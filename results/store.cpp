@@ -162,7 +162,8 @@ CREATE TABLE IF NOT EXISTS outcome_summary (
   mean REAL,
   median REAL,
   p05 REAL,
-  p95 REAL
+  p95 REAL,
+  mcse REAL
 );
 CREATE INDEX IF NOT EXISTS outcome_summary_by_comparison ON outcome_summary (comparison_id, outcome);
 CREATE TABLE IF NOT EXISTS outcome_dictionary (
@@ -244,6 +245,11 @@ ResultsStore::ResultsStore(const std::filesystem::path& file) : path_(file.strin
     if (!has_plan) exec("ALTER TABLE comparisons ADD COLUMN plan_months INTEGER NOT NULL DEFAULT 0;");
     if (!has_status)
       exec("ALTER TABLE comparisons ADD COLUMN status TEXT NOT NULL DEFAULT 'completed' CHECK (status IN ('running', 'completed'));");
+    // ... and before the summaries' Monte Carlo standard errors (their rows keep NULL).
+    bool has_mcse = false;
+    Statement summary_cols(db_, "PRAGMA table_info(outcome_summary)");
+    while (summary_cols.step(db_)) has_mcse = has_mcse || summary_cols.text(1) == "mcse";
+    if (!has_mcse) exec("ALTER TABLE outcome_summary ADD COLUMN mcse REAL;");
   }
   // Runs left 'running' by a process on this host that no longer exists were interrupted.
   Statement q(db_, "SELECT run_id, pid FROM runs WHERE status = 'running' AND host = ?");
@@ -434,13 +440,13 @@ void ResultsStore::close_comparison(std::int64_t comparison_id, const std::vecto
   in_transaction(db_, [&] {
     const auto& dict = outcome_dictionary();
     Statement sm(db_,
-                 "INSERT INTO outcome_summary (comparison_id, run_id, period, breakdown, outcome, n, mean, median, p05, p95) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                 "INSERT INTO outcome_summary (comparison_id, run_id, period, breakdown, outcome, n, mean, median, p05, p95, mcse) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const auto& x : summary) {
       sm.bind_int(1, comparison_id).bind_int(2, run_ids[static_cast<std::size_t>(x.arm)]).bind(3, x.period).bind(4, x.breakdown);
       sm.bind(5, dict[static_cast<std::size_t>(x.outcome)].name).bind_int(6, x.n);
       int col = 7;
-      for (const auto& o : {x.mean, x.median, x.p05, x.p95}) {
+      for (const auto& o : {x.mean, x.median, x.p05, x.p95, x.mcse}) {
         if (o) sm.bind(col, *o);
         else sm.bind_null(col);
         ++col;

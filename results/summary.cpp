@@ -264,7 +264,10 @@ std::string to_table(const RunFacts& f, const RunSummary& s) {
         << (f.replicates == 1 ? " replicate" : " replicates") << ", scale " << f.scale << ", " << f.agents << " agents)\n";
   out << "Population at mid-" << (s.years.empty() ? std::string("?") : s.years.front().start.substr(0, 4)) << ": "
       << human(s.population_start.mean, "people") << "\n";
-  if (f.replicates > 1) out << "Figures are means over replicates; [5th-95th percentile] below each.\n";
+  if (f.replicates >= kMinIntervalReplicates) out << "Figures are means over replicates; [5th-95th percentile] below each.\n";
+  else if (f.replicates > 1)
+    out << "Figures are means over " << f.replicates << " replicates. WARNING: no 5th-95th percentile interval is shown with fewer than "
+        << kMinIntervalReplicates << " replicates (one in each 5% tail); use --replicates " << kMinIntervalReplicates << " or more.\n";
   out << "Costs in 2018/19 prices, undiscounted. Years run July to June.\n\n";
   char buf[128];
   std::snprintf(buf, sizeof buf, "%-34s", "");
@@ -282,7 +285,7 @@ std::string to_table(const RunFacts& f, const RunSummary& s) {
       out << buf;
     }
     out << "\n";
-    if (f.replicates > 1) {
+    if (f.replicates >= kMinIntervalReplicates) {
       std::snprintf(buf, sizeof buf, "%-34s", "");
       out << buf;
       for (const auto& y : s.years) {

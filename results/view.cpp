@@ -34,6 +34,8 @@ long long integer_of(const json& j, long long otherwise) { return j.is_number_in
 
 }  // namespace
 
+bool Stat::interval_shown() const { return n >= kMinIntervalReplicates && p05 && p95; }
+
 std::string breakdown_part(const std::string& breakdown, const std::string& key) {
   std::size_t start = 0;
   while (start <= breakdown.size()) {
@@ -82,6 +84,7 @@ ComparisonView::ComparisonView(const json& doc) : doc_(doc) {
     st.median = number_of(field(s, "median"));
     st.p05 = number_of(field(s, "p05"));
     st.p95 = number_of(field(s, "p95"));
+    st.mcse = number_of(field(s, "mcse"));
     max_n = std::max(max_n, st.n);
     if (!rows_.emplace(std::make_tuple(*arm, outcome, breakdown, period), std::make_pair(st, &s)).second) continue;
     auto& list = breakdowns_[{*arm, outcome}];

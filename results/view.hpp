@@ -20,6 +20,9 @@ namespace shiftsim::results {
 struct Stat {
   int n = 0;
   std::optional<double> mean, median, p05, p95;
+  std::optional<double> mcse;  // the mean's Monte Carlo standard error
+  /// Enough replicates for the 90% interval to be shown (kMinIntervalReplicates).
+  bool interval_shown() const;
 };
 
 struct ArmView {

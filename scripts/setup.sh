@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # README command 1: install what is needed, build, and run the main job on the bundled data:
 # the invest-to-save comparison of the prevention scenario against the baseline, run for 25
-# years from mid-2018 at scale 0.5 (one agent per two residents), 10 replicates with common
+# years from mid-2018 at scale 0.25 (one agent per four residents), 20 replicates with common
 # random numbers. It answers both of a finance lead's questions: the five-year plan's figures
 # (the scenarios' own five years, reported apart), and when the investment pays back (the
 # whole 25 years: the break-even year, cumulative discounted net benefit by year, and the
@@ -17,7 +17,7 @@ cmake --build --preset release
 shiftsim=./build/release/cli/shiftsim
 defaults=()
 [[ " $* " == *" --years "* ]] || defaults+=(--years 25)
-[[ " $* " == *" --scale "* ]] || defaults+=(--scale 0.5)
+[[ " $* " == *" --scale "* ]] || defaults+=(--scale 0.25)
 start=$(date +%s)
 "$shiftsim" compare scenarios/baseline.json scenarios/prevention_invest_to_save.json "${defaults[@]}" "$@"
 comparison=$(sqlite3 shiftsim.db "SELECT MAX(comparison_id) FROM comparisons")

@@ -138,11 +138,22 @@ TEST_CASE("cli: common random numbers cut the spread of scenario - baseline cost
 
 TEST_CASE("cli: export round trip: the CSV holds every stored row and its totals equal the database, and JSON has the summaries") {
   test::TempDir dir;
-  REQUIRE(run_cli("compare '" + scenario("baseline.json") + "' '" + scenario("shift1_prevention.json") +
-                      "' --scale 0.01 --replicates 2 --years 2 --db r.db",
-                  dir.path())
-              .code == 0);
+  const auto compared = run_cli("compare '" + scenario("baseline.json") + "' '" + scenario("shift1_prevention.json") +
+                                    "' --scale 0.01 --replicates 2 --years 2 --db r.db",
+                                dir.path());
+  REQUIRE(compared.code == 0);
+  // Two replicates are noise, and the output says so: no 90% interval, the means' standard
+  // errors, and how many replicates a usable ROI needs.
+  CHECK(compared.out.find("WARNING: 2 replicates give no 90% interval") != std::string::npos);
+  CHECK(compared.out.find("(s.e. ") != std::string::npos);
+  CHECK(compared.out.find("replicates are needed (--replicates ") != std::string::npos);
   const auto db = dir.path() / "r.db";
+  // The ROI's stored mean is the ratio of the means, with its standard error.
+  const auto roi_of_means = query(db, "SELECT mean FROM outcome_summary WHERE outcome = 'roi_gross' AND period = 'horizon' AND run_id = 2");
+  const auto savings = query(db, "SELECT mean FROM outcome_summary WHERE outcome = 'gross_savings_discounted_gbp' AND breakdown = 'public' AND period = 'horizon' AND run_id = 2");
+  const auto cost = query(db, "SELECT mean FROM outcome_summary WHERE outcome = 'intervention_cost_discounted_gbp' AND breakdown = 'all' AND period = 'horizon' AND run_id = 2");
+  CHECK(roi_of_means == doctest::Approx(savings / cost));
+  CHECK(query(db, "SELECT COUNT(*) FROM outcome_summary WHERE outcome = 'roi_gross' AND mcse IS NOT NULL") >= 1);
   REQUIRE(run_cli("export --run 2 --format csv --db r.db -o out.csv", dir.path()).code == 0);
   const auto rows = read_csv(read(dir.path() / "out.csv"));
   REQUIRE(rows.size() > 1);

@@ -196,6 +196,57 @@ TEST_CASE("comparison: summaries over replicates are type-7 percentiles, and bre
   CHECK(s[1].p05.value() == 2020.0);
 }
 
+TEST_CASE("comparison: ROI and ICER are ratios of means with delta-method standard errors, and the quadrant decides the ICER (hand computation)") {
+  // Four replicates of one scenario (arm 1). Costs 100, 200, 100, 200; savings 50, 40, 30, 80:
+  // the replicates' ROIs are 0.5, 0.2, 0.3, 0.4 (mean 0.35), but the ROI of the means is
+  // 50 / 150 = 1/3. Its standard error: the residuals s - R c are 16.67, -26.67, -3.33, 13.33,
+  // sum of squares 1177.78, sd sqrt(1177.78 / 3) = 19.814, / (sqrt(4) x 150) = 0.066046.
+  const double cost[] = {100, 200, 100, 200}, saving[] = {50, 40, 30, 80}, qaly[] = {1, -1, 2, 2};
+  std::vector<OutcomeValue> v;
+  for (int r = 0; r < 4; ++r) {
+    const auto k = static_cast<std::size_t>(r);
+    v.push_back({1, r, "horizon", "all", outcome_index("intervention_cost_discounted_gbp"), cost[k]});
+    v.push_back({1, r, "horizon", "public", outcome_index("gross_savings_discounted_gbp"), saving[k]});
+    v.push_back({1, r, "horizon", "public", outcome_index("cashable_savings_discounted_gbp"), saving[k] / 10});
+    v.push_back({1, r, "horizon", "all", outcome_index("roi_gross"), saving[k] / cost[k]});
+    v.push_back({1, r, "horizon", "all", outcome_index("roi_cashable"), saving[k] / 10 / cost[k]});
+    v.push_back({1, r, "horizon", "all", outcome_index("qalys_gained_discounted"), qaly[k]});
+    // Arm 2 costs more and loses health: dominated, no ICER.
+    v.push_back({2, r, "horizon", "all", outcome_index("intervention_cost_discounted_gbp"), 100});
+    v.push_back({2, r, "horizon", "public", outcome_index("gross_savings_discounted_gbp"), 10});
+    v.push_back({2, r, "horizon", "all", outcome_index("qalys_gained_discounted"), -0.5 - 0.1 * r});
+  }
+  const auto s = summarise_comparison(v, 3, 4);
+  auto get = [&](int arm, const char* outcome, const char* breakdown = "all") -> const OutcomeSummary& {
+    for (const auto& x : s)
+      if (x.arm == arm && x.outcome == outcome_index(outcome) && x.period == "horizon" && x.breakdown == breakdown) return x;
+    FAIL("no summary of " << outcome);
+    return s.front();
+  };
+  const auto& roi = get(1, "roi_gross");
+  CHECK(roi.mean.value() == doctest::Approx(1.0 / 3.0));
+  CHECK(roi.mcse.value() == doctest::Approx(0.066046).epsilon(1e-4));
+  CHECK(roi.median.value() == doctest::Approx(0.35));  // the replicates' ratios keep the median and interval
+  CHECK(get(1, "roi_cashable").mean.value() == doctest::Approx(1.0 / 30.0));
+  // A plain mean's standard error: savings sd sqrt(1400 / 3) = 21.602, / 2 = 10.801.
+  CHECK(get(1, "gross_savings_discounted_gbp", "public").mcse.value() == doctest::Approx(10.801).epsilon(1e-4));
+  // The ICER: mean net cost (50, 160, 70, 120: 100) / mean QALYs (1) = 100; residuals
+  // -50, 260, -130, -80, sum of squares 93,400, sd 176.45, / (2 x 1) = 88.22.
+  const auto& icer = get(1, "icer_gbp_per_qaly");
+  CHECK(icer.mean.value() == doctest::Approx(100.0));
+  CHECK(icer.mcse.value() == doctest::Approx(88.22).epsilon(1e-3));
+  CHECK(get(1, "cost_effectiveness_quadrant").mean.value() == 1.0);
+  CHECK_FALSE(get(2, "icer_gbp_per_qaly").mean.has_value());
+  CHECK(get(2, "cost_effectiveness_quadrant").mean.value() == 3.0);
+  CHECK(std::string(cost_effectiveness_quadrant_text(3)).find("dominated") != std::string::npos);
+  CHECK(cost_effectiveness_quadrant(-5, 1) == 2);
+  CHECK(cost_effectiveness_quadrant(-5, -1) == 4);
+  CHECK(cost_effectiveness_quadrant(5, 0) == 0);
+  // Replicates for the ROI's mean to +/-0.05: 4 x (1.96 x 0.066046 / 0.05)^2 = 26.8, so 27.
+  CHECK(replicates_for_precision(*roi.mcse, 4, 0.05) == 27);
+  CHECK(replicates_for_precision(0.001, 4, 0.05) == kMinIntervalReplicates);
+}
+
 TEST_CASE("comparison: every outcome produced is in the dictionary, with a unit and a definition") {
   const RunOutput base = synthetic(12, 1e3, 1e3, 0, 10, 1.0);
   const RunOutput scen = synthetic(12, 1e3, 1e3, 1e3, 10, 1.0, 60000, 5);
@@ -210,7 +261,7 @@ TEST_CASE("comparison: every outcome produced is in the dictionary, with a unit 
     // Every defined outcome is produced (cost per QALY needs a QALY gain; break-even a payback).
     // The ICER is a summary only (a ratio of means).
     if (d.name != "cost_per_qaly_gbp" && d.name != "break_even_year" && d.name != "break_even_year_cashable" &&
-        d.name != "icer_gbp_per_qaly" && d.name != "icer_lifetime_gbp_per_qaly")
+        d.name != "icer_gbp_per_qaly" && d.name != "icer_lifetime_gbp_per_qaly" && d.name != "cost_effectiveness_quadrant")
       CHECK(seen[k]);
   }
   CHECK_THROWS(outcome_index("no_such_outcome"));

@@ -1,5 +1,6 @@
 // OUTPUTS.md's arithmetic against hand computations.
 #include "results/economics.hpp"
+#include "results/format.hpp"
 
 #include "model/core/errors.hpp"
 
@@ -141,4 +142,13 @@ TEST_CASE("economics: single-year survival from an abridged table, and discounte
   CHECK(discounted_remaining_life(p, 11, {1.0, 0.5}, std::vector<double>{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.8, 0.6}) ==
         doctest::Approx(0.5 * (1 + s) * 0.8 + 0.5 * (s + s * s) * 0.5 * 0.6));
   CHECK(discounted_remaining_life(p, 13, {1.0}) == 0.0);
+}
+
+TEST_CASE("format: a value that rounds to zero is written without a minus sign") {
+  CHECK(without_negative_zero("-0.00") == "0.00");
+  CHECK(without_negative_zero("GBP -0") == "GBP 0");
+  CHECK(without_negative_zero("-0.01") == "-0.01");
+  CHECK(without_negative_zero("GBP -3k") == "GBP -3k");
+  CHECK(money(-0.4, MoneyStyle::terminal) == "GBP 0");
+  CHECK(money(-1500, MoneyStyle::terminal) == "GBP -2k");
 }

@@ -26,7 +26,7 @@ std::size_t count(const std::string& haystack, const std::string& needle) {
 }
 
 json row(int arm, const std::string& period, const std::string& breakdown, const std::string& outcome, json mean, json p05,
-         json p95, int n = 3) {
+         json p95, int n = 20) {
   return {{"run_id", arm + 1},  {"arm", arm}, {"period", period}, {"breakdown", breakdown},
           {"outcome", outcome}, {"n", n},     {"mean", mean},     {"median", mean},
           {"p05", p05},         {"p95", p95}};
@@ -97,7 +97,7 @@ void add_arm_outcomes(json& summary, int a, double shift) {
   summary.push_back(row(a, "horizon", "sex=persons", "sii_le_birth_years", 8.8, 8.5, 9.1));
 }
 
-json base_document(int replicates = 3) {
+json base_document(int replicates = 20) {
   json d;
   d["comparison_id"] = 7;
   d["created_at"] = "2026-01-01T00:00:03Z";
@@ -153,6 +153,8 @@ json comparison_document() {
   s.push_back(row(1, "horizon", "all", "deaths_averted", 42, -10, 90));
   s.push_back(row(1, "horizon", "all", "qalys_gained", 120, 30, 210));
   s.push_back(row(1, "horizon", "all", "cost_per_qaly_gbp", 15000, 9000, 26000));
+  s.push_back(row(1, "horizon", "all", "icer_gbp_per_qaly", 15000, nullptr, nullptr));
+  s.push_back(row(1, "horizon", "all", "cost_effectiveness_quadrant", 1, nullptr, nullptr));
   s.push_back(row(1, "horizon", "sex=persons", "le_gap_birth_change_years", -0.05, -0.12, 0.02));
   s.push_back(row(1, "horizon", "all", "equity_gain_qalys_per_100k", 1.5, -0.5, 3.5));
   s.push_back(row(1, "horizon", "wtp=20000", "net_monetary_benefit_gbp", 1e6, -2e6, 4e6));
@@ -285,10 +287,9 @@ TEST_CASE("report: money, ratios and probabilities are formatted for a board") {
                   "1.23 back per \xC2\xA3"
                   "1") != std::string::npos);
   CHECK(html.find("67%") != std::string::npos);  // P(ROI > 1)
-  CHECK(html.find("\xC2\xA3"
-                  "15k (90% interval \xC2\xA3"
-                  "9k to \xC2\xA3"
-                  "26k)") != std::string::npos);  // cost per QALY
+  // The cost per QALY is the ICER (a ratio of means, no interval), never the replicates' ratios.
+  CHECK(html.find("net cost per QALY gained is \xC2\xA3"
+                  "15k,") != std::string::npos);
   CHECK(html.find("below NICE") != std::string::npos);
   CHECK(html.find("narrows by 0.050 years") != std::string::npos);
   CHECK(html.find("\xC2\xA3"
@@ -297,7 +298,7 @@ TEST_CASE("report: money, ratios and probabilities are formatted for a board") {
 
 TEST_CASE("report: replicates, intervals, common random numbers and provenance are stated") {
   const std::string html = html_report(comparison_document());
-  CHECK(html.find("mean over 3 replicates") != std::string::npos);
+  CHECK(html.find("mean over 20 replicates") != std::string::npos);
   CHECK(html.find("5th to the 95th percentile") != std::string::npos);
   CHECK(html.find("common random numbers") != std::string::npos);
   CHECK(html.find("the 2 years from July 2018 to June 2020") != std::string::npos);
