@@ -374,19 +374,122 @@ int schema_command() {
   return 0;
 }
 
+std::string fmt_number(double x, int decimals) {
+  char b[48];
+  std::snprintf(b, sizeof b, "%.*f", decimals, x);
+  return results::without_negative_zero(b);
+}
+
+/// One financial year of an intervention in check's probe run: the budget, what the probe
+/// spent and enrolled, and the limit that bound.
+struct SpendYear {
+  int fy = 0;
+  double budget = 0;       // GBP for the funded months the run covers
+  double spend = 0;        // GBP
+  double joined = 0;       // new participants (people)
+  double eligible = 0;     // eligible people at the first funded month (events: eligible events over the year)
+  double cap = 0;          // max_uptake x eligible (the financial year's ceiling)
+  std::string limit;       // what bound the spend
+};
+
+/// Runs the scenario once at a small scale with parameters at their means and reads each
+/// intervention's spend and enrolment by financial year from its ledger, so that check can
+/// say what a budget will buy and what stops it being spent.
+std::vector<std::vector<SpendYear>> probe_spend(const runs::Arm& p, double scale) {
+  const auto& sc = p.scenario;
+  model::RunSettings rs;
+  rs.start_year = sc.start_year;
+  rs.months = 12 * sc.years;
+  rs.seed = sc.seed;
+  rs.scale = scale;
+  rs.policy = p.policy;
+  model::Simulation sim(*p.world, rs);
+  const model::RunOutput out = sim.run();
+  std::vector<std::vector<SpendYear>> all;
+  for (std::size_t k = 0; k < p.policy->interventions.size(); ++k) {
+    const model::InterventionSpec& iv = p.policy->interventions[k];
+    const model::CatalogueEntry& e = model::catalogue_entry(iv.type);
+    const bool at_event = model::enrol_event(iv) != 0;
+    const auto& months = out.programmes[k].months;
+    std::vector<SpendYear> years;
+    for (const auto& [fy, by] : iv.budget) {
+      SpendYear y;
+      y.fy = fy;
+      int funded_in_run = 0;
+      bool first = true;
+      for (int t = iv.start_month; t <= iv.end_month && t < static_cast<int>(months.size()); ++t) {
+        if (model::financial_year_of(sc.start_year, t) != fy) continue;
+        if (t >= static_cast<int>(months.size())) continue;
+        ++funded_in_run;
+        const auto& m = months[static_cast<std::size_t>(t)];
+        y.spend += m[model::pg_spend_total];
+        y.joined += m[model::pg_new_participants];
+        if (at_event) y.eligible += m[model::pg_eligible];
+        else if (first) y.eligible = m[model::pg_eligible];
+        first = false;
+      }
+      if (funded_in_run == 0) continue;
+      // A budget is spent at a twelfth a month (ProgrammeEngine): the run's share of the year's.
+      y.budget = iv.budget_in(fy) * funded_in_run / 12.0;
+      y.cap = iv.max_uptake * y.eligible;
+      const bool ramping = iv.ramp_up_months > 0 && model::financial_year_of(sc.start_year, iv.start_month) == fy;
+      char b[256];
+      if (y.spend >= 0.97 * y.budget) {
+        y.limit = "the budget";
+      } else if (e.reach == model::Reach::area) {
+        y.limit = "full coverage of its area (every resident covered)";
+      } else if (e.reach == model::Reach::births) {
+        y.limit = "the births it can reach: mothers who would smoke at delivery, of whom max_uptake take part";
+      } else if (at_event) {
+        std::snprintf(b, sizeof b, "the enrolment events: %.0f eligible events a year, of which max_uptake %.0f%% take it up", y.eligible,
+                      100 * iv.max_uptake);
+        y.limit = b;
+      } else if (y.joined >= 0.97 * y.cap) {
+        std::snprintf(b, sizeof b, "the uptake ceiling: max_uptake %.0f%% of %.0f eligible = %.0f a year", 100 * iv.max_uptake, y.eligible,
+                      y.cap);
+        y.limit = b;
+      } else if (ramping) {
+        std::snprintf(b, sizeof b, "the ramp-up (%d months to full capacity)", iv.ramp_up_months);
+        y.limit = b;
+      } else {
+        y.limit = "the eligible pool (too few eligible people not yet enrolled)";
+      }
+      years.push_back(y);
+    }
+    all.push_back(std::move(years));
+  }
+  return all;
+}
+
 int check_command(const CheckOptions& o) {
   return guarded([&]() -> int {
     const runs::Arm p = runs::prepare_arm(o.scenario, source_of(o.common));
     const auto& s = p.scenario;
+    constexpr double kProbeScale = 0.05;
+    const auto probe = o.probe && !p.policy->interventions.empty() ? probe_spend(p, kProbeScale) : std::vector<std::vector<SpendYear>>{};
+    const auto& fin = s.finance;
     if (o.json) {
       nlohmann::json j = {{"ok", true}, {"name", s.name}, {"files", s.files}, {"start_year", s.start_year},
                           {"years", s.years}, {"interventions", nlohmann::json::array()}};
       for (const auto& iv : p.policy->interventions) {
         nlohmann::json budget = nlohmann::json::object();
         for (const auto& [fy, by] : iv.budget) budget[std::to_string(fy)] = iv.budget_in(fy);
-        j["interventions"].push_back({{"name", iv.name}, {"type", model::catalogue_entry(iv.type).name}, {"shifts", iv.shifts},
-                                      {"unit_cost_gbp", iv.unit_cost}, {"budget_gbp_by_financial_year", budget}});
+        nlohmann::json entry = {{"name", iv.name}, {"type", model::catalogue_entry(iv.type).name}, {"shifts", iv.shifts},
+                                {"unit_cost_gbp", iv.unit_cost}, {"budget_gbp_by_financial_year", budget},
+                                {"funding_ends", results::month_label(s.start_year, iv.end_month)}};
+        const std::size_t k = static_cast<std::size_t>(&iv - p.policy->interventions.data());
+        if (k < probe.size()) {
+          entry["expected_spend"] = nlohmann::json::array();
+          for (const auto& y : probe[k])
+            entry["expected_spend"].push_back({{"financial_year", y.fy}, {"budget_gbp", y.budget}, {"spend_gbp", y.spend},
+                                               {"new_participants", y.joined}, {"limit", y.limit}});
+        }
+        j["interventions"].push_back(entry);
       }
+      j["finance"] = {{"price_base_year", fin.price_base_year}, {"discount_rate_costs", fin.discount_rate_costs},
+                      {"discount_rate_health", fin.discount_rate_health}, {"cashable", fin.cashable},
+                      {"funding_source", "existing allocations (the spend leaves the NHS's or the council's balance in the system model)"}};
+      if (!probe.empty()) j["probe"] = {{"scale", kProbeScale}, {"seed", s.seed}, {"replicates", 1}};
       std::cout << j.dump(2) << "\n";
       return 0;
     }
@@ -400,14 +503,33 @@ int check_command(const CheckOptions& o) {
       for (std::size_t k = 0; k < iv.shifts.size(); ++k) std::cout << (k ? "," : " ") << iv.shifts[k];
       std::cout << "): " << (e.reach == model::Reach::area ? "area-wide, " : "") << money_text(iv.unit_cost)
                 << (e.reach == model::Reach::area ? " per resident a year" : " per participant");
+      const std::size_t k = static_cast<std::size_t>(&iv - p.policy->interventions.data());
       for (const auto& [fy, by] : iv.budget) {
         const double b = iv.budget_in(fy);
-        std::cout << "\n      " << results::financial_year_label(fy) << ": " << money_text(b);
+        std::cout << "\n      " << results::financial_year_label(fy) << ": budget " << money_text(b);
         if (e.reach == model::Reach::person && iv.unit_cost > 0)
-          std::printf(", up to %.0f participants a month", b / 12.0 / iv.unit_cost);
+          std::printf(" (up to %.0f participants a month at the unit cost)", b / 12.0 / iv.unit_cost);
+        if (k < probe.size())
+          for (const auto& y : probe[k])
+            if (y.fy == fy) {
+              std::cout << "; expected spend " << money_text(y.spend) << " (" << fmt_number(y.budget > 0 ? 100 * y.spend / y.budget : 0, 0)
+                        << "% of " << money_text(y.budget) << " in the run), " << fmt_number(y.joined, 0) << " new participants; limited by "
+                        << y.limit;
+            }
       }
-      std::cout << "\n";
+      std::cout << "\n      funding ends " << results::month_label(s.start_year, iv.end_month)
+                << " (a run longer than the scenario keeps its outcomes going without it)\n";
     }
+    if (!probe.empty())
+      std::cout << "  Expected spend: one probe run at scale " << kProbeScale << " (seed " << s.seed
+                << ", parameters at their means); a full run differs by its Monte Carlo error. --no-probe skips it.\n";
+    std::cout << "  Finance rules: prices and discounting from FY" << fin.price_base_year << "/" << (fin.price_base_year + 1) % 100
+              << "; discount rates " << fmt_number(100 * fin.discount_rate_costs, 1) << "% for costs and "
+              << fmt_number(100 * fin.discount_rate_health, 1) << "% for health (HM Treasury Green Book); cashable savings: ";
+    for (std::size_t c = 0; c < fin.cashable.size(); ++c) std::cout << (c ? ", " : "") << fin.cashable[c];
+    std::cout << " (the rest of the savings is capacity released; set finance.cashable to change it); funding source: the "
+                 "funders' existing allocations (in the system model the spend leaves the NHS's or the council's balance, and a "
+                 "balance in deficit squeezes the capacity it funds)\n";
     return 0;
   });
 }
@@ -437,11 +559,6 @@ namespace shiftsim::cli {
 
 namespace {
 
-std::string fmt_number(double x, int decimals) {
-  char b[48];
-  std::snprintf(b, sizeof b, "%.*f", decimals, x);
-  return results::without_negative_zero(b);
-}
 
 /// "mean (p05 to p95)" of a summary, or "-" when absent.
 std::string fmt_estimate(const results::Stat* s, results::Figure kind) {

@@ -108,6 +108,7 @@ struct CheckOptions {
   Common common;
   std::string scenario;
   bool json = false;
+  bool probe = true;  // a small probe run for each intervention's expected spend and its binding limit
 };
 /// Validates a scenario (schema, then against the region and parameters) without running it.
 int check_command(const CheckOptions& options);

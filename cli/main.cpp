@@ -108,10 +108,15 @@ int main(int argc, char** argv) {
   check_cmd->description(
       "Check a scenario file (and every file it extends) against the scenario schema, the region and the\n"
       "parameter table. Lists every problem with its JSON path, the value found and what was expected,\n"
-      "and exits 2; nothing is run or stored. On success, lists the interventions with their budgets.");
+      "and exits 2; nothing is stored. On success, lists the interventions with their budgets, the spend a probe\n"
+      "run expects by financial year and what limits it, when funding ends, and the finance rules that change the\n"
+      "answer (price year, discount rates, the cashable set, the funding source).");
   add_common(check_cmd, check.common);
   check_cmd->add_option("scenario", check.scenario, "Scenario file (JSON)")->required();
   check_cmd->add_flag("--json", check.json, "JSON output");
+  check_cmd->add_flag("!--no-probe", check.probe,
+                      "Skip the probe run (scale 0.05, a few seconds) that gives each intervention's expected spend by financial year "
+                      "and the limit that binds it (budget, uptake ceiling, eligible pool, enrolment events, ramp-up)");
 
   CompareOptions compare;
   auto* compare_cmd = app.add_subcommand("compare", "Run a baseline and scenarios with common random numbers and compare them");

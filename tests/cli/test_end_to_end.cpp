@@ -220,6 +220,37 @@ TEST_CASE("cli: every malformed scenario exits 2 with its message and leaves the
   CHECK(read(dir.path() / "stderr.txt").find("nothere.json: /: cannot open the scenario file (does it exist?)") != std::string::npos);
 }
 
+TEST_CASE("cli: check says what each budget will buy, what limits it, when funding ends and the finance rules") {
+  test::TempDir dir;
+  const std::string baseline = (std::filesystem::path(SHIFTSIM_SOURCE_DIR) / "scenarios" / "baseline.json").string();
+  // Alcohol liaison enrols at an emergency admission of a harmful drinker: GBP 2m a year cannot
+  // be spent, and check must say so rather than promise "up to 1,111 participants a month".
+  std::ofstream(dir.path() / "alcohol.json")
+      << R"({"name": "alcohol", "extends": ")" << baseline
+      << R"(", "interventions": [{"name": "liaison", "type": "alcohol_liaison", "start": "2019-04", "budget": 2000000}]})";
+  const auto c = run_cli("check alcohol.json", dir.path());
+  REQUIRE(c.code == 0);
+  CHECK(c.out.find("FY2020/21: budget GBP 2.00m") != std::string::npos);
+  CHECK(c.out.find("expected spend") != std::string::npos);
+  CHECK(c.out.find("limited by the enrolment events") != std::string::npos);
+  CHECK(c.out.find("funding ends 2023-06") != std::string::npos);
+  CHECK(c.out.find("cashable savings: care_home_weeks, home_care_hours") != std::string::npos);
+  CHECK(c.out.find("discount rates 3.5% for costs and 1.5% for health") != std::string::npos);
+  CHECK(c.out.find("funding source: the funders' existing allocations") != std::string::npos);
+  const auto j = run_cli("check alcohol.json --json", dir.path());
+  REQUIRE(j.code == 0);
+  const auto doc = nlohmann::json::parse(j.out);
+  const auto& years = doc["interventions"][0]["expected_spend"];
+  REQUIRE(years.size() >= 4);
+  // The event-enrolled service spends well under its budget every full year.
+  for (const auto& y : years) CHECK(y["spend_gbp"].get<double>() < 0.5 * y["budget_gbp"].get<double>());
+  CHECK(doc["finance"]["cashable"].size() == 2);
+  // --no-probe: the budgets only.
+  const auto quick = run_cli("check alcohol.json --no-probe", dir.path());
+  CHECK(quick.code == 0);
+  CHECK(quick.out.find("expected spend") == std::string::npos);
+}
+
 TEST_CASE("cli: every shipped scenario passes check and runs at --scale 0.01") {
   test::TempDir dir;
   int n = 0;
