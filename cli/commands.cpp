@@ -678,6 +678,31 @@ std::string comparison_table(const results::ComparisonView& c, int replicates, i
       std::snprintf(b, sizeof b, "    %-42s %s\n", period.c_str(), fmt_estimate(cum, results::Figure::money).c_str());
       out << b;
     }
+    // Pay-back timescales: NPV and ROI over the first 2, 5, 10 and 25 years.
+    {
+      bool any = false;
+      for (int y = 1; y <= 25; ++y) {
+        const std::string yb = "years=" + std::to_string(y);
+        const auto* npv = c.stat(static_cast<int>(a), "horizon", yb, "npv_by_years_gbp");
+        if (!npv) continue;
+        if (!any) out << "  Pay-back over the first N years (each as a run of N years; NPV, then gross ROI):\n";
+        any = true;
+        const auto* roi = c.stat(static_cast<int>(a), "horizon", yb, "roi_gross_by_years");
+        std::snprintf(b, sizeof b, "    %-42s %s;  ROI %s\n", (std::to_string(y) + (y == 1 ? " year" : " years")).c_str(),
+                      fmt_estimate(npv, results::Figure::money).c_str(), fmt_estimate(roi, results::Figure::ratio).c_str());
+        out << b;
+      }
+    }
+    // The acceptability curve at a few willingness-to-pay values, and what perfect information is worth.
+    {
+      std::string curve;
+      for (int wtp : {0, 10000, 20000, 30000, 50000, 100000}) {
+        const auto* ce = c.stat(static_cast<int>(a), "horizon", "wtp=" + std::to_string(wtp), "cost_effective");
+        if (!ce || !ce->mean) continue;
+        curve += (curve.empty() ? "" : ", ") + money_text(wtp) + " " + fmt_number(100 * *ce->mean, 0) + "%";
+      }
+      if (!curve.empty()) out << "  P(cost-effective) by GBP per QALY: " << curve << "\n";
+    }
     if (c.stat(static_cast<int>(a), "horizon", "all", "qalys_gained_beyond_horizon_discounted")) {
       out << "  " << results::group_title(results::HeadlineGroup::beyond) << ":\n";
       for (const auto& l : lines)
@@ -703,6 +728,16 @@ std::string comparison_table(const results::ComparisonView& c, int replicates, i
       }
       out << "\n";
     }
+  }
+  {
+    std::string evpi;
+    for (int wtp : {20000, 30000}) {
+      const auto* e = c.stat(0, "horizon", "wtp=" + std::to_string(wtp), "evpi_gbp");
+      if (e && e->mean) evpi += (evpi.empty() ? "" : ", ") + money_text(*e->mean) + " at " + money_text(wtp) + " per QALY";
+    }
+    if (!evpi.empty())
+      out << "\nExpected value of perfect information (the choice among these arms, the region, the horizon): " << evpi
+          << ". What knowing every uncertain parameter before deciding would be worth: an upper bound on further research.\n";
   }
   out << "\nLife expectancy at birth by IMD quintile (persons, whole horizon, years):\n";
   for (std::size_t a = 0; a < c.arms().size(); ++a) {

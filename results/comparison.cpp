@@ -336,6 +336,17 @@ std::vector<OutcomeSummary> summarise_values(const std::vector<OutcomeValue>& va
 
 namespace {
 
+/// The willingness-to-pay values of the acceptability curve: GBP 0 to 100,000 per QALY by
+/// 5,000, and the finance rules' NICE range ends if they fall between.
+std::vector<double> acceptability_grid(const FinanceSettings& fin) {
+  std::vector<double> g;
+  for (int k = 0; k <= 20; ++k) g.push_back(5000.0 * k);
+  for (double w : {fin.wtp_low, fin.wtp_high})
+    if (std::find(g.begin(), g.end(), w) == g.end()) g.push_back(w);
+  std::sort(g.begin(), g.end());
+  return g;
+}
+
 /// Every outcome of replicate k of every arm over the first `run_months` months of the runs
 /// (all of them, or the plan's), appended to `out`.
 void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_months, std::vector<OutcomeValue>& out) {
@@ -746,7 +757,9 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
             if (pv_qaly + qa > 0) emit(a, r, p, "all", "cost_per_qaly_lifetime_gbp", net_cost / (pv_qaly + qa));
           }
         }
-        for (double wtp : {fin.wtp_low, fin.wtp_high}) {
+        // The cost-effectiveness acceptability curve: GBP 0 to 100,000 per QALY by 5,000 (with
+        // the NICE range's two ends among them).
+        for (double wtp : acceptability_grid(fin)) {
           const std::string b = "wtp=" + std::to_string(static_cast<long>(wtp));
           const double nmb = pv_qaly * wtp - net_cost;
           emit(a, r, p, b, "net_monetary_benefit_gbp", nmb);
@@ -774,6 +787,33 @@ std::vector<OutcomeValue> replicate_outcomes(const std::vector<ReplicateArm>& ar
       throw InternalError("compare: arms differ in start year, months or geography");
   std::vector<OutcomeValue> values;
   values_over(arms, replicate, first.months, values);
+  // Pay-back at 2, 5, 10 and 25 years (the NICE tobacco ROI tool's timescales) and at the
+  // horizon: the present values, NPV and ROI over the first N years, as a run of N years gives them.
+  {
+    static const std::map<std::string, std::pair<std::string, std::string>> kByYears{
+        {"npv_gbp", {"all", "npv_by_years_gbp"}},
+        {"npv_cashable_gbp", {"all", "npv_cashable_by_years_gbp"}},
+        {"roi_gross", {"all", "roi_gross_by_years"}},
+        {"intervention_cost_discounted_gbp", {"all", "intervention_cost_by_years_discounted_gbp"}},
+        {"gross_savings_discounted_gbp", {"public", "gross_savings_by_years_discounted_gbp"}}};
+    const auto& dict = outcome_dictionary();
+    std::vector<int> years;
+    for (int y : {2, 5, 10, 25})
+      if (12 * y < first.months) years.push_back(y);
+    if (first.months % 12 == 0) years.push_back(first.months / 12);
+    for (int y : years) {
+      std::vector<OutcomeValue> sub;
+      if (12 * y == first.months) sub = values;
+      else values_over(arms, replicate, 12 * y, sub);
+      const std::string b = "years=" + std::to_string(y);
+      for (const auto& v : sub) {
+        if (v.period != "horizon") continue;
+        const auto it = kByYears.find(dict[static_cast<std::size_t>(v.outcome)].name);
+        if (it == kByYears.end() || v.breakdown != it->second.first) continue;
+        values.push_back({v.arm, v.replicate, "horizon", b, outcome_index(it->second.second), v.value});
+      }
+    }
+  }
   if (plan_months <= 0 || plan_months >= first.months) return values;
   if (plan_months % 12 != 0) throw InternalError("compare: the plan must be whole model years");
   // The plan: every horizon outcome over its first years alone, exactly as a run of that
@@ -839,6 +879,15 @@ std::vector<OutcomeSummary> summarise_comparison(const std::vector<OutcomeValue>
     // would compute it from the means; the interval and median stay those of the replicates'
     // own ratios.
     for (int a = 1; a < arms; ++a) {
+      for (auto& roi : summary) {
+        if (roi.arm != a || roi.period != period || roi.outcome != outcome_index("roi_gross_by_years")) continue;
+        const auto [cost, cost_ok] = per_replicate(a, period, roi.breakdown.c_str(), "intervention_cost_by_years_discounted_gbp");
+        const auto [saving, saving_ok] = per_replicate(a, period, roi.breakdown.c_str(), "gross_savings_by_years_discounted_gbp");
+        if (!cost_ok || !saving_ok) continue;
+        const auto [r, se] = ratio_of_means(saving, cost);
+        roi.mean = r;
+        roi.mcse = se;
+      }
       const auto [cost, cost_ok] = per_replicate(a, period, "all", "intervention_cost_discounted_gbp");
       for (const auto& [roi_name, saving_name] : {std::pair{"roi_gross", "gross_savings_discounted_gbp"}, std::pair{"roi_cashable", "cashable_savings_discounted_gbp"}}) {
         OutcomeSummary* roi = find_mutable(a, period, "all", roi_name);
@@ -881,6 +930,35 @@ std::vector<OutcomeSummary> summarise_comparison(const std::vector<OutcomeValue>
         OutcomeSummary l{a, period, "all", outcome_index("icer_lifetime_gbp_per_qaly"), replicates, {}, {}, {}, {}, {}};
         if (lifetime > 0) l.mean = l.median = net_cost / lifetime;
         summary.push_back(l);
+      }
+    }
+    // The expected value of perfect information at each willingness to pay: the decision among
+    // the arms (the baseline's net monetary benefit 0) made knowing each replicate's parameters,
+    // against the decision on the means: mean over replicates of max_a NMB - max_a mean NMB.
+    if (arms > 1) {
+      std::map<std::string, std::vector<std::vector<double>>> nmb;  // breakdown -> arm -> replicate
+      const int o = outcome_index("net_monetary_benefit_gbp");
+      for (const auto& v : values)
+        if (v.outcome == o && v.period == period && v.arm > 0 && v.replicate < replicates) {
+          auto& by_arm = nmb[v.breakdown];
+          if (by_arm.empty()) by_arm.assign(static_cast<std::size_t>(arms), std::vector<double>(static_cast<std::size_t>(replicates), 0.0));
+          by_arm[static_cast<std::size_t>(v.arm)][static_cast<std::size_t>(v.replicate)] = v.value;
+        }
+      for (const auto& [breakdown, by_arm] : nmb) {
+        double perfect = 0, best_mean = 0;
+        for (int r = 0; r < replicates; ++r) {
+          double best = 0;
+          for (int a = 1; a < arms; ++a) best = std::max(best, by_arm[static_cast<std::size_t>(a)][static_cast<std::size_t>(r)]);
+          perfect += best / replicates;
+        }
+        for (int a = 1; a < arms; ++a) {
+          double m = 0;
+          for (double x : by_arm[static_cast<std::size_t>(a)]) m += x / replicates;
+          best_mean = std::max(best_mean, m);
+        }
+        OutcomeSummary evpi{0, period, breakdown, outcome_index("evpi_gbp"), replicates, {}, {}, {}, {}, {}};
+        evpi.mean = evpi.median = perfect - best_mean;
+        summary.push_back(evpi);
       }
     }
     // A break-even year no replicate reached has no values: its summary says so (all beyond).

@@ -156,6 +156,18 @@ std::vector<OutcomeDefinition> make_dictionary() {
       "Incremental cost-effectiveness ratio over the replicates: mean net cost (intervention cost - public gross savings, present "
       "values) / mean discounted QALYs gained. A summary only (no per-replicate values, no interval: the probability of being "
       "cost-effective, cost_effective, carries the uncertainty); absent when the mean QALY gain is not above zero.");
+  add("npv_by_years_gbp", pv, "difference", "years=<N> (2, 5, 10, 25 within the horizon, and the horizon's)",
+      "The pay-back timescales (as the NICE tobacco ROI tool's): the net present value over the run's first N years alone, as a "
+      "run of N years gives it.");
+  add("npv_cashable_by_years_gbp", pv, "difference", "years=<N>", "The net present value of cashable savings over the first N years.");
+  add("roi_gross_by_years", "GBP back per GBP 1", "difference", "years=<N>",
+      "The gross ROI over the first N years (its summary's mean a ratio of means, as roi_gross).");
+  add("intervention_cost_by_years_discounted_gbp", pv, "difference", "years=<N>", "The intervention cost over the first N years, discounted.");
+  add("gross_savings_by_years_discounted_gbp", pv, "difference", "years=<N>", "The public gross savings over the first N years, discounted.");
+  add("evpi_gbp", pv, "comparison (stored with the baseline arm)", "wtp=<GBP per QALY>",
+      "The expected value of perfect information for the region over the horizon: the mean over replicates of the best arm's net "
+      "monetary benefit (the baseline's 0) minus the best arm's mean net monetary benefit, at each willingness to pay. What "
+      "removing all parameter uncertainty before deciding is worth; a summary only (an upper bound on any further research).");
   add("cost_effectiveness_quadrant", "code (0-4)", "difference", "all",
       "Where the mean net cost (intervention cost - public gross savings, present values) and the mean discounted QALY gain fall "
       "on the cost-effectiveness plane: 1 costs more and gains health (icer_gbp_per_qaly applies); 2 saves money and gains health "
@@ -175,9 +187,10 @@ std::vector<OutcomeDefinition> make_dictionary() {
       "qalys_gained_lifetime_discounted; beside cost_per_qaly_gbp, the within-horizon figure. Absent without a gain.");
   add("icer_lifetime_gbp_per_qaly", "GBP per QALY", "difference", "all",
       "The lifetime ICER over the replicates: mean net cost / mean qalys_gained_lifetime_discounted (a summary only).");
-  add("net_monetary_benefit_gbp", pv, "difference", "wtp=20000; wtp=30000",
-      "Discounted QALYs gained x the threshold (GBP 20,000 or 30,000 per QALY) + public gross savings - intervention cost (present values).");
-  add("cost_effective", "probability (share of replicates)", "difference", "wtp=20000; wtp=30000", "1 if the net monetary benefit is above zero.");
+  add("net_monetary_benefit_gbp", pv, "difference", "wtp=0; wtp=5000; ... wtp=100000",
+      "Discounted QALYs gained x the willingness to pay (GBP 0 to 100,000 per QALY by 5,000; NICE: 20,000-30,000) + public gross savings - intervention cost (present values).");
+  add("cost_effective", "probability (share of replicates)", "difference", "wtp=0; wtp=5000; ... wtp=100000",
+      "1 if the net monetary benefit is above zero: over the willingness-to-pay grid, the cost-effectiveness acceptability curve.");
   add("le_birth_change_years", "years", "difference", "sex; quintile;sex", "Scenario minus baseline life expectancy at birth.");
   add("le_65_change_years", "years", "difference", "sex; quintile;sex", "Scenario minus baseline life expectancy at 65.");
   add("le_gap_birth_change_years", "years", "difference", "sex", "Change in the quintile 5 - quintile 1 gap at birth (negative: the gap narrows).");

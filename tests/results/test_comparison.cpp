@@ -247,6 +247,49 @@ TEST_CASE("comparison: ROI and ICER are ratios of means with delta-method standa
   CHECK(replicates_for_precision(0.001, 4, 0.05) == kMinIntervalReplicates);
 }
 
+TEST_CASE("comparison: the expected value of perfect information by hand") {
+  // Net monetary benefit at GBP 20,000 per QALY, 4 replicates: arm 1 10, -5, 20, -10 (mean
+  // 3.75); arm 2 -2, 8, 0, 4 (mean 2.5); the baseline 0. Deciding on the means picks arm 1
+  // (3.75); deciding replicate by replicate gets max(0, a1, a2) = 10, 8, 20, 4 (mean 10.5).
+  // EVPI = 10.5 - 3.75 = 6.75.
+  const double a1[] = {10, -5, 20, -10}, a2[] = {-2, 8, 0, 4};
+  std::vector<OutcomeValue> v;
+  for (int r = 0; r < 4; ++r) {
+    v.push_back({1, r, "horizon", "wtp=20000", outcome_index("net_monetary_benefit_gbp"), a1[r]});
+    v.push_back({2, r, "horizon", "wtp=20000", outcome_index("net_monetary_benefit_gbp"), a2[r]});
+  }
+  const auto s = summarise_comparison(v, 3, 4);
+  bool found = false;
+  for (const auto& x : s)
+    if (x.outcome == outcome_index("evpi_gbp") && x.breakdown == "wtp=20000") {
+      found = true;
+      CHECK(x.arm == 0);
+      CHECK(x.mean.value() == doctest::Approx(6.75));
+    }
+  CHECK(found);
+}
+
+TEST_CASE("comparison: pay-back at N years equals a run of N years, and the acceptability curve spans GBP 0-100,000") {
+  const RunOutput base36 = synthetic(36, 1e3, 1e3, 0, 10, 1.0), scen36 = synthetic(36, 9e2, 9e2, 1e3, 11, 1.0);
+  const RunOutput base24 = synthetic(24, 1e3, 1e3, 0, 10, 1.0), scen24 = synthetic(24, 9e2, 9e2, 1e3, 11, 1.0);
+  const Comparison c36 = compare({{"baseline", 1, {&base36}, {}}, {"scenario", 2, {&scen36}, {}}});
+  const Comparison c24 = compare({{"baseline", 1, {&base24}, {}}, {"scenario", 2, {&scen24}, {}}});
+  const auto* npv2 = find_summary(c36, 1, "horizon", "years=2", "npv_by_years_gbp");
+  const auto* npv3 = find_summary(c36, 1, "horizon", "years=3", "npv_by_years_gbp");
+  REQUIRE(npv2);
+  REQUIRE(npv3);
+  CHECK(npv2->mean.value() == doctest::Approx(find_summary(c24, 1, "horizon", "all", "npv_gbp")->mean.value()));
+  CHECK(npv3->mean.value() == doctest::Approx(find_summary(c36, 1, "horizon", "all", "npv_gbp")->mean.value()));
+  const auto* roi2 = find_summary(c36, 1, "horizon", "years=2", "roi_gross_by_years");
+  REQUIRE(roi2);
+  CHECK(roi2->mean.value() == doctest::Approx(find_summary(c24, 1, "horizon", "all", "roi_gross")->mean.value()));
+  CHECK_FALSE(find_summary(c36, 1, "horizon", "years=5", "npv_by_years_gbp"));  // beyond the run
+  for (int wtp = 0; wtp <= 100000; wtp += 5000) {
+    CAPTURE(wtp);
+    CHECK(find_summary(c36, 1, "horizon", "wtp=" + std::to_string(wtp), "cost_effective") != nullptr);
+  }
+}
+
 TEST_CASE("comparison: every outcome produced is in the dictionary, with a unit and a definition") {
   const RunOutput base = synthetic(12, 1e3, 1e3, 0, 10, 1.0);
   const RunOutput scen = synthetic(12, 1e3, 1e3, 1e3, 10, 1.0, 60000, 5);
@@ -261,7 +304,8 @@ TEST_CASE("comparison: every outcome produced is in the dictionary, with a unit 
     // Every defined outcome is produced (cost per QALY needs a QALY gain; break-even a payback).
     // The ICER is a summary only (a ratio of means).
     if (d.name != "cost_per_qaly_gbp" && d.name != "break_even_year" && d.name != "break_even_year_cashable" &&
-        d.name != "icer_gbp_per_qaly" && d.name != "icer_lifetime_gbp_per_qaly" && d.name != "cost_effectiveness_quadrant")
+        d.name != "icer_gbp_per_qaly" && d.name != "icer_lifetime_gbp_per_qaly" && d.name != "cost_effectiveness_quadrant" &&
+        d.name != "evpi_gbp")
       CHECK(seen[k]);
   }
   CHECK_THROWS(outcome_index("no_such_outcome"));
@@ -358,6 +402,8 @@ TEST_CASE("comparison: a run longer than the plan gives the plan's figures as a 
     if (v.period != "horizon") continue;
     const auto& name = outcome_dictionary()[static_cast<std::size_t>(v.outcome)].name;
     if (name.find("beyond_horizon") != std::string::npos || name.find("lifetime") != std::string::npos) continue;
+    // The pay-back timescales belong to the whole run (its first N years), not to a period.
+    if (name.find("_by_years") != std::string::npos) continue;
     bool found = false;
     for (const auto& w : c.values)
       if (w.arm == v.arm && w.replicate == v.replicate && w.period == kPlanPeriod && w.breakdown == v.breakdown && w.outcome == v.outcome) {
