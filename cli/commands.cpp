@@ -729,6 +729,22 @@ std::string comparison_table(const results::ComparisonView& c, int replicates, i
       out << "\n";
     }
   }
+  // By ICP: where the savings fall and the money is spent (present values, horizon).
+  for (std::size_t a = 1; a < c.arms().size(); ++a) {
+    bool header = false;
+    for (const auto& breakdown : c.breakdowns(static_cast<int>(a), "npv_gbp")) {
+      if (breakdown.rfind("icp=", 0) != 0) continue;
+      if (!header) out << "\n" << c.arms()[a].name << " by ICP of residence (present values over the horizon): public gross savings, intervention cost, NPV\n";
+      header = true;
+      const auto* sav = c.stat(static_cast<int>(a), "horizon", breakdown, "gross_savings_discounted_gbp");
+      const auto* cost = c.stat(static_cast<int>(a), "horizon", breakdown, "intervention_cost_discounted_gbp");
+      const auto* npv = c.stat(static_cast<int>(a), "horizon", breakdown, "npv_gbp");
+      char b[256];
+      std::snprintf(b, sizeof b, "  %-30s %14s %14s %14s\n", breakdown.substr(4).c_str(), sav && sav->mean ? money_text(*sav->mean).c_str() : "-",
+                    cost && cost->mean ? money_text(*cost->mean).c_str() : "-", npv && npv->mean ? money_text(*npv->mean).c_str() : "-");
+      out << b;
+    }
+  }
   {
     std::string evpi;
     for (int wtp : {20000, 30000}) {

@@ -742,6 +742,45 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
           const double share = pos > 0 ? std::max(0.0, org_sav[o]) / pos : 1.0 / 3.0;
           emit(a, r, p, std::string("organisation=") + org[o], "pooled_budget_transfer_gbp", inv_total * share - org_inv[o]);
         }
+        // Where the money is saved and spent: present values by ICP (of residence) and payer.
+        {
+          const RunOutput& OB = *arms[0].output;
+          const RunOutput& OS = *arms[a].output;
+          int n_icp = 0;
+          for (int icp : OB.layout.zone_icp) n_icp = std::max(n_icp, icp + 1);
+          std::vector<std::array<double, kPayers>> sav_icp(static_cast<std::size_t>(n_icp));
+          std::vector<double> spend_icp(static_cast<std::size_t>(n_icp), 0.0);
+          for (auto& x : sav_icp) x.fill(0.0);
+          const int cells = OB.layout.cells();
+          for (std::size_t q = 0; q < horizon; ++q) {
+            const double d = discount_factor(spans[q].fy, fin.price_base_year, fin.rate_costs);
+            for (int m = spans[q].first; m <= spans[q].last; ++m)
+              for (int c = 0; c < cells; ++c) {
+                const auto icp = static_cast<std::size_t>(OB.layout.zone_icp[static_cast<std::size_t>(c / kQuintiles)]);
+                const double* rb = &OB.flows[static_cast<std::size_t>(m)].cells[static_cast<std::size_t>(c) * kFlowMetrics];
+                const double* rs = &OS.flows[static_cast<std::size_t>(m)].cells[static_cast<std::size_t>(c) * kFlowMetrics];
+                for (int k = 0; k < kPayers; ++k)
+                  sav_icp[icp][static_cast<std::size_t>(k)] += (rb[fm_cost_first + k] - rs[fm_cost_first + k]) * d;
+                for (std::size_t f = 0; f < kFunders.size(); ++f) {
+                  const int mf = fm_programme_spend_first + static_cast<int>(f);
+                  spend_icp[icp] += (rs[mf] - rb[mf]) * d;
+                }
+              }
+          }
+          const auto& names = fig[0].icp_names;
+          for (std::size_t i = 0; i < sav_icp.size(); ++i) {
+            const std::string icp = "icp=" + (i < names.size() ? names[i] : std::to_string(i));
+            double pub = 0;
+            for (int k = 0; k < kPayers; ++k) {
+              emit(a, r, p, icp + ";payer=" + std::string(kPayerNames[static_cast<std::size_t>(k)]), "gross_savings_discounted_gbp",
+                   sav_icp[i][static_cast<std::size_t>(k)]);
+              if (is_public(k)) pub += sav_icp[i][static_cast<std::size_t>(k)];
+            }
+            emit(a, r, p, icp, "gross_savings_discounted_gbp", pub);
+            emit(a, r, p, icp, "intervention_cost_discounted_gbp", spend_icp[i]);
+            emit(a, r, p, icp, "npv_gbp", pub - spend_icp[i]);
+          }
+        }
         const double net_cost = pv_cost - pv_gross;
         if (pv_qaly > 0) emit(a, r, p, "all", "cost_per_qaly_gbp", net_cost / pv_qaly);
         // Beyond the horizon: the life its extra survivors still have (both arms with the

@@ -107,16 +107,18 @@ std::vector<OutcomeDefinition> make_dictionary() {
   add("gross_savings_gbp", gbp, "difference", "public; all (households included); payer; setting",
       "Baseline cost minus scenario cost of services (services only, intervention spend excluded). 'public' is NHS, council and "
       "public health: the figure the ROI and NPV use. Households' savings (self-funders' fees and residents' contributions) are shown under payer=households.");
-  add("gross_savings_discounted_gbp", pv, "difference", "public; all; payer; setting", "gross_savings_gbp discounted at the cost rate.");
+  add("gross_savings_discounted_gbp", pv, "difference", "public; all; payer; setting; icp=<ICP> (public); icp=<ICP>;payer=<payer> (horizon)",
+      "gross_savings_gbp discounted at the cost rate; over the horizon also by the ICP its residents live in, and by ICP and payer.");
   add("cashable_savings_gbp", gbp, "difference", "public; payer; activity",
       "The part of the public savings that releases money: the savings in the activities the scenario's finance rules name as cashable "
       "(by default care-home weeks and home-care hours, the council's commissioned placements and packages); the rest is capacity released.");
   add("cashable_savings_discounted_gbp", pv, "difference", "public", "cashable_savings_gbp discounted at the cost rate.");
   add("intervention_cost_gbp", gbp, "difference", "all; funder", "Scenario intervention spend minus the baseline's.");
-  add("intervention_cost_discounted_gbp", pv, "difference", "all; funder", "intervention_cost_gbp discounted at the cost rate.");
+  add("intervention_cost_discounted_gbp", pv, "difference", "all; funder; icp=<ICP> (horizon)",
+      "intervention_cost_gbp discounted at the cost rate; over the horizon also by the ICP its participants (or areas) are in.");
   add("net_benefit_gbp", gbp, "difference", "all", "Public gross savings minus intervention cost, undiscounted.");
   add("net_benefit_cashable_gbp", gbp, "difference", "all", "Cashable savings minus intervention cost, undiscounted.");
-  add("npv_gbp", pv, "difference", "all", "Net present value over the horizon: public gross savings minus intervention cost, each financial year discounted at the cost rate.");
+  add("npv_gbp", pv, "difference", "all; icp=<ICP>", "Net present value over the horizon: public gross savings minus intervention cost, each financial year discounted at the cost rate.");
   add("npv_cashable_gbp", pv, "difference", "all", "Net present value of cashable savings minus intervention cost.");
   add("cumulative_discounted_net_benefit_gbp", pv, "difference", "all; cashable",
       "Discounted net benefit (public gross, or cashable) summed from the start to the end of the financial year: the break-even curve.");

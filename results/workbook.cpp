@@ -324,7 +324,9 @@ const std::vector<std::string> kValue{"net_benefit_gbp",   "net_benefit_cashable
                                       "npv_gbp",           "npv_cashable_gbp",         "roi_gross",
                                       "roi_cashable",      "roi_gross_above_1",        "roi_cashable_above_1",
                                       "break_even_year",   "break_even_year_cashable", "break_even_within_horizon",
-                                      "cost_per_qaly_gbp", "net_monetary_benefit_gbp", "cost_effective"};
+                                      "cost_per_qaly_gbp", "net_monetary_benefit_gbp", "cost_effective",
+                                      "npv_by_years_gbp",  "npv_cashable_by_years_gbp", "roi_gross_by_years",
+                                      "intervention_cost_by_years_discounted_gbp", "gross_savings_by_years_discounted_gbp"};
 const std::vector<std::string> kHealth{"deaths",
                                        "qalys",
                                        "qalys_discounted",

@@ -154,6 +154,17 @@ TEST_CASE("cli: export round trip: the CSV holds every stored row and its totals
   const auto cost = query(db, "SELECT mean FROM outcome_summary WHERE outcome = 'intervention_cost_discounted_gbp' AND breakdown = 'all' AND period = 'horizon' AND run_id = 2");
   CHECK(roi_of_means == doctest::Approx(savings / cost));
   CHECK(query(db, "SELECT COUNT(*) FROM outcome_summary WHERE outcome = 'roi_gross' AND mcse IS NOT NULL") >= 1);
+  // Savings and spend by ICP add up to the region's (present values over the horizon).
+  const auto by_icp = query(db, "SELECT SUM(mean) FROM outcome_summary WHERE outcome = 'gross_savings_discounted_gbp' AND period = 'horizon' "
+                                "AND run_id = 2 AND breakdown LIKE 'icp=%' AND breakdown NOT LIKE '%;payer=%'");
+  CHECK(by_icp == doctest::Approx(savings).epsilon(1e-9));
+  const auto by_icp_payer = query(db, "SELECT SUM(mean) FROM outcome_summary WHERE outcome = 'gross_savings_discounted_gbp' AND period = 'horizon' "
+                                      "AND run_id = 2 AND breakdown LIKE 'icp=%;payer=%' AND breakdown NOT LIKE '%payer=households'");
+  CHECK(by_icp_payer == doctest::Approx(savings).epsilon(1e-9));
+  const auto spend_by_icp = query(db, "SELECT SUM(mean) FROM outcome_summary WHERE outcome = 'intervention_cost_discounted_gbp' AND period = 'horizon' "
+                                      "AND run_id = 2 AND breakdown LIKE 'icp=%'");
+  CHECK(spend_by_icp == doctest::Approx(cost).epsilon(1e-9));
+  CHECK(query(db, "SELECT COUNT(DISTINCT breakdown) FROM outcome_summary WHERE outcome = 'npv_gbp' AND breakdown LIKE 'icp=%'") == 5);
   REQUIRE(run_cli("export --run 2 --format csv --db r.db -o out.csv", dir.path()).code == 0);
   const auto rows = read_csv(read(dir.path() / "out.csv"));
   REQUIRE(rows.size() > 1);
@@ -370,7 +381,7 @@ TEST_CASE("cli: a run longer than its plan: the plan's figures apart, the pay-ba
   CHECK(r.out.find("Beyond the horizon") != std::string::npos);
   const auto db = dir.path() / "r.db";
   CHECK(query(db, "SELECT plan_months FROM comparisons") == 24);
-  CHECK(query(db, "SELECT COUNT(*) FROM outcome_summary WHERE period = 'plan' AND outcome = 'npv_gbp' AND run_id = 2") == 1);
+  CHECK(query(db, "SELECT COUNT(*) FROM outcome_summary WHERE period = 'plan' AND outcome = 'npv_gbp' AND breakdown = 'all' AND run_id = 2") == 1);
   CHECK(query(db, "SELECT COUNT(*) FROM outcomes WHERE period = 'horizon' AND outcome = 'qalys_gained_beyond_horizon_discounted'") == 3);
   // The plan's cost is the first two years' only.
   CHECK(query(db, "SELECT mean FROM outcome_summary WHERE period = 'plan' AND outcome = 'intervention_cost_gbp' AND breakdown = 'all' AND run_id = 2") <
