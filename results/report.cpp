@@ -1076,10 +1076,12 @@ class Report {
     h += "<div class=\"arm-card\"><h3>" + swatch(a) + html_escape(a.name) + " <span class=\"meta\">vs " +
          html_escape(baseline_->name) + "</span></h3>\n<p>";
     // Plain sentences first, then the table.
-    const Stat* cost = H("intervention_cost_gbp");
-    const Stat* gross = H("gross_savings_gbp", "public");
-    const Stat* cash = H("cashable_savings_gbp", "public");
-    h += "Over " + html_escape(horizon_text()) + ", the scenario's interventions cost " + with_interval(cost, Kind::gbp) +
+    // Present values throughout, as the ROI and NPV use them (the undiscounted sums are in the table).
+    const Stat* cost = H("intervention_cost_discounted_gbp");
+    const Stat* gross = H("gross_savings_discounted_gbp", "public");
+    const Stat* cash = H("cashable_savings_discounted_gbp", "public");
+    h += "Over " + html_escape(horizon_text()) + ", in present values (discounted), the scenario's interventions cost " +
+         with_interval(cost, Kind::gbp) +
          " more than the baseline's. The gross savings in the cost of public services (NHS, council and public health) are " +
          with_interval(gross, Kind::gbp) + ", of which " + with_interval(cash, Kind::gbp) +
          " is cashable (releases money); the rest is capacity released. ";

@@ -437,10 +437,10 @@ TEST_CASE("workbook: a comparison's workbook has the sheets with the summary fig
     CHECK(book.style_format.at(static_cast<std::size_t>(cells.at("B" + std::to_string(npv)).style)) == "£#,##0");
     CHECK(text_at(cells, "F" + std::to_string(npv)) == "GBP, present value in the price-base year");
 
-    const int savings = row_of(cells, "A", "Gross savings, public");
+    const int savings = row_of(cells, "A", "Gross savings, public (undiscounted)");
     REQUIRE(savings > 0);
     CHECK(number_at(cells, "B" + std::to_string(savings)) == 30000.5);
-    const int cost = row_of(cells, "A", "Intervention cost");
+    const int cost = row_of(cells, "A", "Intervention cost (undiscounted)");
     REQUIRE(cost > 0);
     CHECK(number_at(cells, "B" + std::to_string(cost)) == 500000.75);
 
