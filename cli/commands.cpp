@@ -488,6 +488,7 @@ int check_command(const CheckOptions& o) {
       }
       j["finance"] = {{"price_base_year", fin.price_base_year}, {"discount_rate_costs", fin.discount_rate_costs},
                       {"discount_rate_health", fin.discount_rate_health}, {"cashable", fin.cashable},
+                      {"optimism_bias", {{"costs", fin.optimism_bias_costs}, {"benefits", fin.optimism_bias_benefits}}},
                       {"funding_source", "existing allocations (the spend leaves the NHS's or the council's balance in the system model)"}};
       if (!probe.empty()) j["probe"] = {{"scale", kProbeScale}, {"seed", s.seed}, {"replicates", 1}};
       std::cout << j.dump(2) << "\n";
@@ -527,9 +528,14 @@ int check_command(const CheckOptions& o) {
               << "; discount rates " << fmt_number(100 * fin.discount_rate_costs, 1) << "% for costs and "
               << fmt_number(100 * fin.discount_rate_health, 1) << "% for health (HM Treasury Green Book); cashable savings: ";
     for (std::size_t c = 0; c < fin.cashable.size(); ++c) std::cout << (c ? ", " : "") << fin.cashable[c];
-    std::cout << " (the rest of the savings is capacity released; set finance.cashable to change it); funding source: the "
-                 "funders' existing allocations (in the system model the spend leaves the NHS's or the council's balance, and a "
-                 "balance in deficit squeezes the capacity it funds)\n";
+    std::cout << " (the rest of the savings is capacity released; set finance.cashable to change it); optimism bias: ";
+    if (fin.optimism_bias_costs > 0 || fin.optimism_bias_benefits > 0)
+      std::cout << "intervention costs +" << fmt_number(100 * fin.optimism_bias_costs, 0) << "%, savings -"
+                << fmt_number(100 * fin.optimism_bias_benefits, 0) << "% (HM Treasury Green Book; health not adjusted)";
+    else
+      std::cout << "none (set finance.optimism_bias)";
+    std::cout << "; funding source: the funders' existing allocations (in the system model the spend leaves the NHS's or the "
+                 "council's balance, and a balance in deficit squeezes the capacity it funds)\n";
     return 0;
   });
 }

@@ -568,6 +568,8 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
   // ---- Differences from the baseline (arm 0), replicate by replicate ----
   for (std::size_t a = 1; a < arms.size(); ++a) {
     const FinanceSettings& fin = arms[a].finance;
+    // Green Book optimism bias: every monetary saving x (1 - b), the intervention cost x (1 + c).
+    const double kb = 1.0 - fin.optimism_benefits, kc = 1.0 + fin.optimism_costs;
     std::vector<int> cashable;
     for (int k = 0; k < kCostedActivities; ++k) {
       const std::string name = costed_activity_name(k);
@@ -597,7 +599,7 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
         double gross_all = 0, gross_pub = 0;
         std::array<double, 6> setting{};
         for (int k = 0; k < kPayers; ++k) {
-          const double x = flow(TB, fm_cost_first + k) - flow(TS, fm_cost_first + k);
+          const double x = (flow(TB, fm_cost_first + k) - flow(TS, fm_cost_first + k)) * kb;
           gross_all += x;
           if (is_public(k)) gross_pub += x;
           setting[static_cast<std::size_t>(kSettingOfPayer[static_cast<std::size_t>(k)])] += x;
@@ -613,7 +615,7 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
         double cash = 0;
         std::array<double, kPayers> cash_payer{};
         for (int k : cashable) {
-          const double x = flow(TB, fm_public_cost_first + k) - flow(TS, fm_public_cost_first + k);
+          const double x = (flow(TB, fm_public_cost_first + k) - flow(TS, fm_public_cost_first + k)) * kb;
           cash += x;
           cash_payer[static_cast<std::size_t>(costed_activity_payer(k))] += x;
           emit(a, r, p, "activity=" + costed_activity_name(k), "cashable_savings_gbp", x);
@@ -624,7 +626,7 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
         double cost = 0;
         for (std::size_t k = 0; k < kFunders.size(); ++k) {
           const int m = fm_programme_spend_first + static_cast<int>(k);
-          const double x = flow(TS, m) - flow(TB, m);
+          const double x = (flow(TS, m) - flow(TB, m)) * kc;
           cost += x;
           emit(a, r, p, std::string("funder=") + kFunders[k], "intervention_cost_gbp", x);
           if (!is_h) inv_pv[k] += x * dc;
@@ -760,10 +762,10 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
                 const double* rb = &OB.flows[static_cast<std::size_t>(m)].cells[static_cast<std::size_t>(c) * kFlowMetrics];
                 const double* rs = &OS.flows[static_cast<std::size_t>(m)].cells[static_cast<std::size_t>(c) * kFlowMetrics];
                 for (int k = 0; k < kPayers; ++k)
-                  sav_icp[icp][static_cast<std::size_t>(k)] += (rb[fm_cost_first + k] - rs[fm_cost_first + k]) * d;
+                  sav_icp[icp][static_cast<std::size_t>(k)] += (rb[fm_cost_first + k] - rs[fm_cost_first + k]) * d * kb;
                 for (std::size_t f = 0; f < kFunders.size(); ++f) {
                   const int mf = fm_programme_spend_first + static_cast<int>(f);
-                  spend_icp[icp] += (rs[mf] - rb[mf]) * d;
+                  spend_icp[icp] += (rs[mf] - rb[mf]) * d * kc;
                 }
               }
           }

@@ -35,6 +35,7 @@ struct FinanceSettings {
   double rate_health = 0.015;
   std::vector<std::string> cashable{"care_home_weeks", "home_care_hours"};
   double wtp_low = 20000, wtp_high = 30000;  // NICE's GBP per QALY range
+  double optimism_costs = 0, optimism_benefits = 0;  // Green Book optimism bias: cost x (1 + c), savings x (1 - b)
 };
 
 struct ArmInput {

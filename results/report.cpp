@@ -2068,6 +2068,14 @@ class Report {
                list_of(member(fin, "reinvest_from")) + " are to be reinvested</li>";
         if (const auto r = number(fin, "inflation"); r && *r != 0)
           h += "<li>Inflation: " + html_escape(fixed(100 * *r, 1)) + "% a year</li>";
+        {
+          const json& ob = member(fin, "optimism_bias");
+          const double c = number(ob, "costs").value_or(0), b = number(ob, "benefits").value_or(0);
+          h += c > 0 || b > 0 ? "<li>Optimism bias (HM Treasury Green Book): intervention costs raised by " + html_escape(fixed(100 * c, 0)) +
+                                    "% and monetary savings lowered by " + html_escape(fixed(100 * b, 0)) +
+                                    "% in every financial figure; health is not adjusted</li>"
+                              : std::string("<li>Optimism bias: none (costs and savings as modelled)</li>");
+        }
         h += "</ul>\n";
       }
       const json& ivs = array_member(src, "interventions");

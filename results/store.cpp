@@ -140,7 +140,9 @@ CREATE TABLE IF NOT EXISTS comparison_arms (
   price_base_year INTEGER NOT NULL,
   discount_rate_costs REAL NOT NULL,
   discount_rate_health REAL NOT NULL,
-  cashable TEXT NOT NULL
+  cashable TEXT NOT NULL,
+  optimism_bias_costs REAL NOT NULL DEFAULT 0,
+  optimism_bias_benefits REAL NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS outcomes (
   comparison_id INTEGER NOT NULL REFERENCES comparisons(comparison_id),
@@ -250,6 +252,14 @@ ResultsStore::ResultsStore(const std::filesystem::path& file) : path_(file.strin
     Statement summary_cols(db_, "PRAGMA table_info(outcome_summary)");
     while (summary_cols.step(db_)) has_mcse = has_mcse || summary_cols.text(1) == "mcse";
     if (!has_mcse) exec("ALTER TABLE outcome_summary ADD COLUMN mcse REAL;");
+    // ... and before the arms' optimism bias (older arms had none).
+    bool has_optimism = false;
+    Statement arm_cols(db_, "PRAGMA table_info(comparison_arms)");
+    while (arm_cols.step(db_)) has_optimism = has_optimism || arm_cols.text(1) == "optimism_bias_costs";
+    if (!has_optimism) {
+      exec("ALTER TABLE comparison_arms ADD COLUMN optimism_bias_costs REAL NOT NULL DEFAULT 0;");
+      exec("ALTER TABLE comparison_arms ADD COLUMN optimism_bias_benefits REAL NOT NULL DEFAULT 0;");
+    }
   }
   // Runs left 'running' by a process on this host that no longer exists were interrupted.
   Statement q(db_, "SELECT run_id, pid FROM runs WHERE status = 'running' AND host = ?");
@@ -365,12 +375,13 @@ std::int64_t ResultsStore::begin_comparison(const ComparisonSpec& spec) {
     const std::int64_t id = sqlite3_last_insert_rowid(db_);
     Statement a(db_,
                 "INSERT INTO comparison_arms (comparison_id, arm, run_id, role, price_base_year, discount_rate_costs, "
-                "discount_rate_health, cashable) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                "discount_rate_health, cashable, optimism_bias_costs, optimism_bias_benefits) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (std::size_t k = 0; k < spec.run_ids.size(); ++k) {
       const FinanceSettings& f = spec.finance[k];
       const std::string role = spec.run_ids.size() == 1 ? "single" : k == 0 ? "baseline" : "scenario";
       a.bind_int(1, id).bind_int(2, static_cast<long long>(k)).bind_int(3, spec.run_ids[k]).bind(4, role);
       a.bind_int(5, f.price_base_year).bind(6, f.rate_costs).bind(7, f.rate_health).bind(8, nlohmann::json(f.cashable).dump());
+      a.bind(9, f.optimism_costs).bind(10, f.optimism_benefits);
       a.run(db_);
       if (k < spec.policies.size() && spec.policies[k]) write_interventions(spec.run_ids[k], *spec.policies[k], run(spec.run_ids[k]).start_year);
       if (k < spec.central.size() && spec.central[k]) write_parameters(spec.run_ids[k], -1, *spec.central[k]);

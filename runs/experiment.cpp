@@ -65,6 +65,8 @@ std::vector<results::FinanceSettings> Experiment::finance() const {
     f.rate_costs = s.discount_rate_costs;
     f.rate_health = s.discount_rate_health;
     f.cashable = s.cashable;
+    f.optimism_costs = s.optimism_bias_costs;
+    f.optimism_benefits = s.optimism_bias_benefits;
     out.push_back(std::move(f));
   }
   return out;

@@ -401,6 +401,10 @@ Scenario build(const json& merged, const Reader& reader, const std::string& path
     if (f.contains("cashable")) s.finance.cashable = f["cashable"].get<std::vector<std::string>>();
     s.finance.reinvest_share = f.value("reinvest_share", s.finance.reinvest_share);
     if (f.contains("reinvest_from")) s.finance.reinvest_from = f["reinvest_from"].get<std::vector<std::string>>();
+    if (f.contains("optimism_bias")) {
+      s.finance.optimism_bias_costs = f["optimism_bias"].value("costs", 0.0);
+      s.finance.optimism_bias_benefits = f["optimism_bias"].value("benefits", 0.0);
+    }
   }
   if (merged.contains("interventions")) s.interventions = merged["interventions"];
   if (merged.contains("parameters"))

@@ -51,6 +51,10 @@ struct FinanceRules {
   std::vector<std::string> cashable{"care_home_weeks", "home_care_hours"};
   double reinvest_share = 0.0;
   std::vector<std::string> reinvest_from;
+  /// HM Treasury Green Book optimism bias: the intervention cost is raised by this share and the
+  /// monetary savings lowered by that one in every financial figure (health is not adjusted).
+  double optimism_bias_costs = 0.0;
+  double optimism_bias_benefits = 0.0;
 };
 
 struct Scenario {

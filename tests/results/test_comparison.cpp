@@ -247,6 +247,27 @@ TEST_CASE("comparison: ROI and ICER are ratios of means with delta-method standa
   CHECK(replicates_for_precision(0.001, 4, 0.05) == kMinIntervalReplicates);
 }
 
+TEST_CASE("comparison: Green Book optimism bias raises every cost and lowers every saving by its shares") {
+  const RunOutput base = synthetic(24, 100e3, 50e3, 0, 500, 1.0);
+  const RunOutput scen = synthetic(24, 90e3, 40e3, 25e3, 501, 0.9);
+  FinanceSettings plain, biased;
+  biased.optimism_costs = 0.2;
+  biased.optimism_benefits = 0.1;
+  const Comparison c0 = compare({{"baseline", 1, {&base}, plain}, {"scenario", 2, {&scen}, plain}});
+  const Comparison c1 = compare({{"baseline", 1, {&base}, biased}, {"scenario", 2, {&scen}, biased}});
+  auto mean = [](const Comparison& c, const char* breakdown, const char* outcome) {
+    return find_summary(c, 1, "horizon", breakdown, outcome)->mean.value();
+  };
+  CHECK(mean(c1, "public", "gross_savings_discounted_gbp") == doctest::Approx(0.9 * mean(c0, "public", "gross_savings_discounted_gbp")));
+  CHECK(mean(c1, "public", "cashable_savings_gbp") == doctest::Approx(0.9 * mean(c0, "public", "cashable_savings_gbp")));
+  CHECK(mean(c1, "all", "intervention_cost_discounted_gbp") == doctest::Approx(1.2 * mean(c0, "all", "intervention_cost_discounted_gbp")));
+  CHECK(mean(c1, "all", "roi_gross") == doctest::Approx(0.75 * mean(c0, "all", "roi_gross")));
+  CHECK(mean(c1, "all", "npv_gbp") == doctest::Approx(0.9 * mean(c0, "public", "gross_savings_discounted_gbp") -
+                                                      1.2 * mean(c0, "all", "intervention_cost_discounted_gbp")));
+  // Health is not adjusted.
+  CHECK(mean(c1, "all", "qalys_gained_discounted") == doctest::Approx(mean(c0, "all", "qalys_gained_discounted")));
+}
+
 TEST_CASE("comparison: the expected value of perfect information by hand") {
   // Net monetary benefit at GBP 20,000 per QALY, 4 replicates: arm 1 10, -5, 20, -10 (mean
   // 3.75); arm 2 -2, 8, 0, 4 (mean 2.5); the baseline 0. Deciding on the means picks arm 1
