@@ -547,10 +547,26 @@ int write_measures(Sheet& s, const Document& d, const Formats& f, const Arm& arm
     switch (m.kind) {
       case Kind::value: {
         lxw_format* fmt = f.for_unit(unit);
+        // A 90% interval needs kMinIntervalReplicates replicates; with fewer, the cells say so
+        // and the note gives the mean's Monte Carlo standard error instead.
+        const bool interval = !n || static_cast<int>(*n) >= kMinIntervalReplicates;
         int col = 1;
         for (const char* stat : {"mean", "median", "p05", "p95"}) {
-          if (!s.value(row, col, field(*x, stat), fmt)) s.text(row, col, "n/a");
+          const bool quantile = std::string(stat) == "p05" || std::string(stat) == "p95";
+          if (quantile && !interval) s.text(row, col, "too few replicates");
+          else if (!s.value(row, col, field(*x, stat), fmt)) s.text(row, col, "n/a");
           ++col;
+        }
+        if (!interval && note.empty()) {
+          const auto se = number_of(field(*x, "mcse"));
+          note = std::to_string(static_cast<int>(*n)) + " replicates: no 90% interval below " + std::to_string(kMinIntervalReplicates) +
+                 (se ? "; the mean's Monte Carlo standard error is " + results::money(*se, MoneyStyle::whole) : std::string());
+          if (se && unit.find("GBP") == std::string::npos) {
+            char b[64];
+            std::snprintf(b, sizeof b, "%.4g", *se);
+            note = std::to_string(static_cast<int>(*n)) + " replicates: no 90% interval below " + std::to_string(kMinIntervalReplicates) +
+                   "; the mean's Monte Carlo standard error is " + b;
+          }
         }
         break;
       }
