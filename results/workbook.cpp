@@ -558,14 +558,12 @@ int write_measures(Sheet& s, const Document& d, const Formats& f, const Arm& arm
           ++col;
         }
         if (!interval && note.empty()) {
-          const auto se = number_of(field(*x, "mcse"));
-          note = std::to_string(static_cast<int>(*n)) + " replicates: no 90% interval below " + std::to_string(kMinIntervalReplicates) +
-                 (se ? "; the mean's Monte Carlo standard error is " + results::money(*se, MoneyStyle::whole) : std::string());
-          if (se && unit.find("GBP") == std::string::npos) {
+          note = std::to_string(static_cast<int>(*n)) + " replicates: no 90% interval below " + std::to_string(kMinIntervalReplicates);
+          if (const auto se = number_of(field(*x, "mcse"))) {
             char b[64];
             std::snprintf(b, sizeof b, "%.4g", *se);
-            note = std::to_string(static_cast<int>(*n)) + " replicates: no 90% interval below " + std::to_string(kMinIntervalReplicates) +
-                   "; the mean's Monte Carlo standard error is " + b;
+            note += "; the mean's Monte Carlo standard error is " +
+                    (unit.find("GBP") != std::string::npos ? results::money(*se, MoneyStyle::whole) : std::string(b));
           }
         }
         break;

@@ -27,8 +27,9 @@ void admit_emergency(Population& pop, std::size_t i, int month, const CellRates&
   const double delays = stay.delayed_discharge * delayed_multiplier;
   const double stretch = 1.0 + d * (delays - 1.0);
   const double los_multiplier = (fx ? fx->m[pm_length_of_stay] : 1.0) * stay.length_of_stay * stretch;
+  // A non-zero stay is 1 + a geometric count of mean m - 1: its mean is m.
+  const double mean_nonzero = std::max(1.0, c.emergency_los_days * los_multiplier / (1.0 - z));
   if (e.uniform() >= z) {
-    const double mean_nonzero = std::max(1.0, c.emergency_los_days * los_multiplier / (1.0 - z));
     boost::random::geometric_distribution<int, double> extra(1.0 / mean_nonzero);
     bed_days = 1.0 + extra(e);
   }
@@ -42,8 +43,8 @@ void admit_emergency(Population& pop, std::size_t i, int month, const CellRates&
   row[fm_delayed_discharge_bed_days] += delayed;
   out.admitted = true;
   out.delayed_bed_days = delayed;
-  // E[bed-days] = (1 - z) x the non-zero stays' mean (1 + a geometric count of mean m - 1).
-  out.expected_delayed_bed_days = (1.0 - z) * std::max(1.0, c.emergency_los_days * los_multiplier / (1.0 - z)) * d * delays / stretch;
+  // E[bed-days] = (1 - z) x the non-zero stays' mean.
+  out.expected_delayed_bed_days = (1.0 - z) * mean_nonzero * d * delays / stretch;
   out.delay_cut = fx && delayed_multiplier != 1.0;
   const double care_home_after = c.care_home_after_admission * (fx ? fx->m[pm_care_home] : 1.0);
   if (pop.care(i) != CareSetting::care_home) {
