@@ -869,7 +869,8 @@ std::vector<OutcomeValue> replicate_outcomes(const std::vector<ReplicateArm>& ar
   return values;
 }
 
-std::vector<OutcomeSummary> summarise_comparison(const std::vector<OutcomeValue>& values, int arms, int replicates) {
+std::vector<OutcomeSummary> summarise_comparison(const std::vector<OutcomeValue>& values, int arms, int replicates,
+                                                 const std::vector<ParameterSample>* samples) {
   // (Each group's values are sorted before they are summed: the order they come in does not
   // change a summary.)
   std::vector<OutcomeSummary> summary = summarise_values(values);
@@ -1000,6 +1001,84 @@ std::vector<OutcomeSummary> summarise_comparison(const std::vector<OutcomeValue>
         OutcomeSummary evpi{0, period, breakdown, outcome_index("evpi_gbp"), replicates, {}, {}, {}, {}, {}};
         evpi.mean = evpi.median = perfect - best_mean;
         summary.push_back(evpi);
+      }
+    }
+    if (samples && static_cast<int>(samples->size()) == arms && arms > 1 && period == "horizon") {
+      // One-way sensitivity of each scenario's NPV to its own drawn parameters.
+      for (int a = 1; a < arms; ++a) {
+        const ParameterSample& ps = (*samples)[static_cast<std::size_t>(a)];
+        const auto [npv, ok] = per_replicate(a, period, "all", "npv_gbp");
+        if (!ok || ps.size() == 0 || ps.draws.front().size() != npv.size()) continue;
+        for (const OneWay& w : one_way_sensitivity(npv, ps, kSensitivityParameters)) {
+          const std::string b = "parameter=" + ps.names[static_cast<std::size_t>(w.parameter)];
+          auto put = [&](const char* outcome, std::optional<double> x) {
+            OutcomeSummary s{a, period, b, outcome_index(outcome), replicates, {}, {}, {}, {}, {}};
+            s.mean = s.median = x;
+            summary.push_back(s);
+          };
+          put("sensitivity_share", w.share);
+          put("sensitivity_parameter_low", ps.p05[static_cast<std::size_t>(w.parameter)]);
+          put("sensitivity_parameter_high", ps.p95[static_cast<std::size_t>(w.parameter)]);
+          put("sensitivity_npv_low_gbp", w.at_low);
+          put("sensitivity_npv_high_gbp", w.at_high);
+          put("switching_value", w.switching);
+        }
+      }
+      // EVPPI per parameter group and per parameter of the sensitivity, over the scenario arms'
+      // drawn values (under common random numbers every arm draws the same; a column two arms
+      // share is used once).
+      for (const double wtp : kEvppiWillingnessToPay) {
+        const std::string w = "wtp=" + std::to_string(static_cast<long long>(wtp));
+        std::vector<std::vector<double>> inb;
+        bool ok = true;
+        for (int a = 1; a < arms && ok; ++a) {
+          auto [x, seen] = per_replicate(a, period, w.c_str(), "net_monetary_benefit_gbp");
+          ok = seen;
+          inb.push_back(std::move(x));
+        }
+        if (!ok) continue;
+        std::map<std::string, std::vector<std::vector<double>>> by_group, by_parameter;
+        for (int a = 1; a < arms; ++a) {
+          const ParameterSample& ps = (*samples)[static_cast<std::size_t>(a)];
+          for (std::size_t j = 0; j < ps.size(); ++j) {
+            if (ps.draws[j].size() != static_cast<std::size_t>(replicates)) continue;
+            auto& g = by_group[ps.groups[j]];
+            if (std::find(g.begin(), g.end(), ps.draws[j]) == g.end()) g.push_back(ps.draws[j]);
+            auto& one = by_parameter[ps.names[j]];
+            if (one.empty()) one.push_back(ps.draws[j]);
+          }
+        }
+        for (const auto& [group, columns] : by_group) {
+          int needed = 0;
+          const auto v = evppi(inb, columns, &needed);
+          // A group none of whose parameters varies has nothing to learn.
+          if (!v && needed == 0) continue;
+          const bool varies = std::any_of(columns.begin(), columns.end(), [](const std::vector<double>& c) {
+            return std::any_of(c.begin(), c.end(), [&](double x) { return x != c.front(); });
+          });
+          if (!varies) continue;
+          OutcomeSummary s{0, period, "group=" + group + ";" + w, outcome_index("evppi_gbp"), replicates, {}, {}, {}, {}, {}};
+          s.mean = s.median = v;
+          summary.push_back(s);
+          if (!v && wtp == kEvppiWillingnessToPay[0]) {
+            OutcomeSummary n{0, period, "group=" + group, outcome_index("evppi_replicates_needed"), replicates, {}, {}, {}, {}, {}};
+            n.mean = n.median = needed;
+            summary.push_back(n);
+          }
+        }
+        std::vector<std::string> named;
+        for (const auto& s : summary)
+          if (s.outcome == outcome_index("sensitivity_share") && s.period == period) {
+            const std::string name = s.breakdown.substr(std::string("parameter=").size());
+            if (std::find(named.begin(), named.end(), name) == named.end()) named.push_back(name);
+          }
+        for (const auto& name : named) {
+          const auto it = by_parameter.find(name);
+          if (it == by_parameter.end()) continue;
+          OutcomeSummary s{0, period, "parameter=" + name + ";" + w, outcome_index("evppi_gbp"), replicates, {}, {}, {}, {}, {}};
+          s.mean = s.median = evppi(inb, it->second);
+          summary.push_back(s);
+        }
       }
     }
     // A break-even year no replicate reached has no values: its summary says so (all beyond).

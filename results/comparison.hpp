@@ -21,6 +21,8 @@
 #include "results/outcomes.hpp"
 #include "results/statistics.hpp"
 
+#include "results/value_of_information.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -101,7 +103,10 @@ std::vector<OutcomeValue> replicate_outcomes(const std::vector<ReplicateArm>& ar
 /// The summaries of every replicate's values of `arms` arms with `replicates` replicates each:
 /// mean, median and interval per outcome, and the ratios of means (ICERs) and the break-even
 /// years no replicate reached.
-std::vector<OutcomeSummary> summarise_comparison(const std::vector<OutcomeValue>& values, int arms, int replicates);
+/// With `samples` (each arm's drawn parameters, by replicate) also the one-way sensitivity of
+/// each scenario's NPV and the EVPPI of each parameter group (value_of_information.hpp).
+std::vector<OutcomeSummary> summarise_comparison(const std::vector<OutcomeValue>& values, int arms, int replicates,
+                                                 const std::vector<ParameterSample>* samples = nullptr);
 /// The periods of a comparison: financial years, "plan" (when 0 < plan_months < months), "horizon".
 std::vector<std::string> comparison_periods(int start_year, int months, int plan_months);
 

@@ -170,6 +170,29 @@ std::vector<OutcomeDefinition> make_dictionary() {
       "The expected value of perfect information for the region over the horizon: the mean over replicates of the best arm's net "
       "monetary benefit (the baseline's 0) minus the best arm's mean net monetary benefit, at each willingness to pay. What "
       "removing all parameter uncertainty before deciding is worth; a summary only (an upper bound on any further research).");
+  add("evppi_gbp", pv, "comparison (stored with the baseline arm)",
+      "group=<parameter group>;wtp=<20000 or 30000>; parameter=<name>;wtp=<...> (the sensitivity's parameters)",
+      "The expected value of partial perfect information of a group of parameters (the parameter table's groups) or of one "
+      "parameter, over the horizon: what knowing them before deciding is worth, by the regression metamodel of Strong, Oakley & "
+      "Brennan (Med Decis Making 2014): each arm's net monetary benefit regressed on the group's drawn values (linear, quadratic "
+      "with 20 replicates per term), then the mean of the best arm's fitted value minus the best arm's mean. A summary only; "
+      "absent with fewer than 10 replicates per regression term (evppi_replicates_needed says how many).");
+  add("evppi_replicates_needed", "replicates", "comparison (stored with the baseline arm)", "group=<parameter group>",
+      "For a group whose EVPPI could not be estimated: the replicates its regression needs (10 per coefficient).");
+  add("sensitivity_share", "share of variance", "difference", "parameter=<name> (the 10 that matter most)",
+      "One-way sensitivity of the net present value (public gross savings, horizon): the share of its variance over the "
+      "replicates that the parameter explains alone (adjusted R^2 of the regression of NPV on the drawn parameter; a first-order "
+      "sensitivity index). Of the parameters the arm can be affected by (an intervention type's rows only where an arm runs the type) "
+      "and whose regression is significant after a Bonferroni correction (F test, p < 0.05 / the parameters tried), the 10 with the "
+      "largest share are kept. A summary only.");
+  add("sensitivity_parameter_low", "the parameter's unit", "difference", "parameter=<name>", "The parameter's 5th percentile (its distribution's).");
+  add("sensitivity_parameter_high", "the parameter's unit", "difference", "parameter=<name>", "The parameter's 95th percentile.");
+  add("sensitivity_npv_low_gbp", pv, "difference", "parameter=<name>",
+      "The expected net present value with the parameter at its 5th percentile (the other parameters as drawn), from the regression.");
+  add("sensitivity_npv_high_gbp", pv, "difference", "parameter=<name>", "The same at the parameter's 95th percentile.");
+  add("switching_value", "the parameter's unit", "difference", "parameter=<name>",
+      "The parameter's value at which the expected net present value crosses zero (the decision switches), from the same "
+      "regression, inside the parameter's 0.1st-99.9th percentiles; absent when it does not cross there.");
   add("cost_effectiveness_quadrant", "code (0-4)", "difference", "all",
       "Where the mean net cost (intervention cost - public gross savings, present values) and the mean discounted QALY gain fall "
       "on the cost-effectiveness plane: 1 costs more and gains health (icer_gbp_per_qaly applies); 2 saves money and gains health "

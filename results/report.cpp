@@ -678,6 +678,7 @@ struct Scatter {
   Kind x_unit = Kind::plain, y_unit = Kind::plain;
   std::vector<ScatterGroup> groups;
   std::string top_right, top_left, bottom_right, bottom_left;  // quadrant labels
+  std::vector<std::pair<double, std::string>> slopes;           // lines y = slope x through 0, labelled
 };
 
 /// Per-replicate points with quadrant lines at zero, and each group's mean with its 90%
@@ -730,6 +731,22 @@ std::string render(const Scatter& c) {
          num(upper ? top + 14 : bottom - 8) + "\"" + (right_side ? " text-anchor=\"end\"" : "") + ">" + html_escape(label) +
          "</text>";
   };
+  int slope_index = 0;
+  for (const auto& [k, label] : c.slopes) {
+    const double label_dy = 14.0 * slope_index++;
+    // Clip y = k x to the plot: from the left or bottom edge to the right or top edge.
+    double xa = ax.lo, xb = ax.hi;
+    if (k != 0) {
+      const double x_at_lo = ay.lo / k, x_at_hi = ay.hi / k;
+      xa = std::max(xa, std::min(x_at_lo, x_at_hi));
+      xb = std::min(xb, std::max(x_at_lo, x_at_hi));
+    }
+    if (!(xb > xa)) continue;
+    s += "<line class=\"threshold\" x1=\"" + num(X(xa)) + "\" y1=\"" + num(Y(k * xa)) + "\" x2=\"" + num(X(xb)) + "\" y2=\"" +
+         num(Y(k * xb)) + "\" stroke=\"#666666\" stroke-dasharray=\"4 3\"/>";
+    s += "<text class=\"tick\" x=\"" + num(X(xb) - 4) + "\" y=\"" + num(Y(k * xb) < top + 30 ? Y(k * xb) + 14 + label_dy : Y(k * xb) - 6 - label_dy) + "\" text-anchor=\"end\">" +
+         html_escape(label) + "</text>";
+  }
   quadrant(c.top_right, true, true);
   quadrant(c.top_left, false, true);
   quadrant(c.bottom_right, true, false);
@@ -980,7 +997,8 @@ class Report {
          html_escape(text(doc_, "created_at")) + " \xC2\xB7 ShiftSim " + html_escape(text(prov, "program_version")) + "</p>\n";
     h += "<nav class=\"toc\"><strong>Contents</strong><ol>"
          "<li><a href=\"#headline\">Headline answers</a></li><li><a href=\"#arms\">Each arm over the horizon</a></li>"
-         "<li><a href=\"#money\">Money: cost, savings and return</a></li><li><a href=\"#health\">Health and the gap</a></li>"
+         "<li><a href=\"#money\">Money: cost, savings and return</a></li><li><a href=\"#uncertainty\">Uncertainty</a></li>"
+         "<li><a href=\"#health\">Health and the gap</a></li>"
          "<li><a href=\"#wider\">The economy, the start of life and carers</a></li>"
          "<li><a href=\"#activity\">Activity</a></li><li><a href=\"#assumptions\">Assumptions and sources</a></li>"
          "<li><a href=\"#provenance\">Provenance</a></li><li><a "
@@ -1331,13 +1349,215 @@ class Report {
       h += comparison_needed(
           "Savings by payer, the distribution of savings and return on investment, the who-pays/who-saves matrix and the "
           "break-even curve");
-      h += "</section>\n";
+      h += "</section>\n<section id=\"uncertainty\">\n<h2>Uncertainty: what could change the answer</h2>\n" +
+           comparison_needed("The cost-effectiveness plane, the acceptability curve, the one-way sensitivity and the value of information") +
+           "</section>\n";
       return;
     }
     savings_by_payer(h);
     distributions(h);
     who_pays(h);
     break_even(h);
+    pay_back_table(h);
+    by_icp(h);
+    h += "</section>\n";
+    uncertainty(h);
+  }
+
+  /// ROI and NPV at 2, 5, 10 and 25 years (and the horizon), side by side.
+  void pay_back_table(std::string& h) {
+    const auto years = figures_.breakdowns_of("npv_by_years_gbp", "years=");
+    if (years.empty()) return;
+    h += "<h3>Pay-back by time horizon</h3>\n<p class=\"note\">Each column counts the plan's first N years only (present values, "
+         "discounted from the price base year): the timescales of the NICE return-on-investment tools. Mean, 90% interval "
+         "under it.</p>\n";
+    for (const Arm* a : scenarios_) {
+      h += "<table class=\"arms\"><thead><tr><th>" + html_escape(a->name) + "</th>";
+      for (const auto& y : years) h += "<th class=\"num\">" + html_escape(y.substr(6)) + " years</th>";
+      h += "</tr></thead><tbody>\n";
+      const std::vector<std::pair<const char*, std::pair<const char*, Kind>>> rows{
+          {"Intervention cost (discounted)", {"intervention_cost_by_years_discounted_gbp", Kind::gbp}},
+          {"Gross savings, public (discounted)", {"gross_savings_by_years_discounted_gbp", Kind::gbp}},
+          {"Net present value", {"npv_by_years_gbp", Kind::gbp}},
+          {"Net present value, cashable", {"npv_cashable_by_years_gbp", Kind::gbp}},
+          {"ROI gross (GBP back per GBP 1)", {"roi_gross_by_years", Kind::ratio}}};
+      for (const auto& [label, what] : rows) {
+        h += "<tr><td>" + html_escape(label) + "</td>";
+        for (const auto& y : years) h += stat_cell(figures_.horizon(a->index, what.first, y), what.second);
+        h += "</tr>\n";
+      }
+      h += "</tbody></table>\n";
+    }
+  }
+
+  /// Savings, spend and NPV by ICP of residence.
+  void by_icp(std::string& h) {
+    const auto icps = figures_.breakdowns_of("npv_gbp", "icp=");
+    if (icps.empty()) return;
+    h += "<h3>Where the savings fall: by ICP</h3>\n<p class=\"note\">Public gross savings, intervention cost and NPV by the ICP "
+         "the residents live in, present values over the horizon.</p>\n";
+    for (const Arm* a : scenarios_) {
+      h += "<table class=\"arms\"><thead><tr><th>" + html_escape(a->name) +
+           "</th><th class=\"num\">Gross savings</th><th class=\"num\">Intervention cost</th><th class=\"num\">NPV</th></tr></thead><tbody>\n";
+      for (const auto& b : icps) {
+        h += "<tr><td>" + html_escape(b.substr(4)) + "</td>" + stat_cell(figures_.horizon(a->index, "gross_savings_discounted_gbp", b), Kind::gbp) +
+             stat_cell(figures_.horizon(a->index, "intervention_cost_discounted_gbp", b), Kind::gbp) +
+             stat_cell(figures_.horizon(a->index, "npv_gbp", b), Kind::gbp) + "</tr>\n";
+      }
+      h += "</tbody></table>\n";
+    }
+  }
+
+  /// The cost-effectiveness plane, the acceptability curve, the one-way sensitivity with
+  /// switching values, and the value of information.
+  void uncertainty(std::string& h) {
+    h += "<section id=\"uncertainty\">\n<h2>Uncertainty: what could change the answer</h2>\n";
+    if (replicates_ < 2) {
+      h += "<p class=\"callout warning\">One replicate: no parameter was drawn, so nothing here can be shown. Run with "
+           "<code>--replicates 20</code> or more.</p>\n</section>\n";
+      return;
+    }
+    // The plane: incremental cost (net of savings) against discounted QALYs gained.
+    Scatter c;
+    c.id = "chart-ce-plane";
+    c.kind = "ce-plane";
+    c.title = "Cost-effectiveness plane";
+    c.description = "Each replicate of each scenario: discounted QALYs gained across, net cost (intervention cost less public gross "
+                    "savings, present value) up; dashed lines at GBP 20,000 and 30,000 per QALY.";
+    c.x_title = "QALYs gained (discounted)";
+    c.y_title = "Net cost (GBP, present value; below zero saves money)";
+    c.x_unit = Kind::count;
+    c.y_unit = Kind::gbp;
+    c.top_right = "Costs more, gains health";
+    c.top_left = "Dominated";
+    c.bottom_right = "Dominant";
+    c.bottom_left = "Saves money, loses health";
+    c.slopes = {{20000.0, "GBP 20,000 per QALY"}, {30000.0, "GBP 30,000 per QALY"}};
+    std::vector<Stat> net_cost;
+    net_cost.reserve(scenarios_.size());
+    for (const Arm* a : scenarios_) {
+      ScatterGroup g;
+      g.label = a->name;
+      g.colour = colour(*a);
+      std::map<int, double> q;
+      for (const auto& [r, v] : figures_.replicate_values(a->index, "qalys_gained_discounted", "all")) q[r] = v;
+      for (const auto& [r, v] : figures_.replicate_values(a->index, "npv_gbp", "all"))
+        if (q.count(r)) g.points.emplace_back(q[r], -v);
+      g.x = figures_.horizon(a->index, "qalys_gained_discounted");
+      Stat s;
+      if (const Stat* npv = figures_.horizon(a->index, "npv_gbp")) {
+        s = *npv;
+        for (auto* v : {&s.mean, &s.median}) if (*v) **v = -**v;
+        std::swap(s.p05, s.p95);
+        for (auto* v : {&s.p05, &s.p95}) if (*v) **v = -**v;
+      }
+      net_cost.push_back(s);
+      g.y = &net_cost.back();
+      if (!g.points.empty()) c.groups.push_back(std::move(g));
+    }
+    if (!c.groups.empty()) {
+      h += figure_open("ce-plane", c.title,
+                       "Every replicate draws the uncertain parameters afresh; a point below a dashed line is cost-effective at that "
+                       "willingness to pay. The diamond is the mean with its 90% intervals.");
+      h += render(c) + "</figure>\n";
+    }
+    // The acceptability curve.
+    LineChart ceac;
+    ceac.id = "chart-ceac";
+    ceac.kind = "ceac";
+    ceac.title = "Cost-effectiveness acceptability curve";
+    ceac.description = "The share of replicates whose net monetary benefit is above zero at each willingness to pay per QALY.";
+    ceac.y_title = "Probability cost-effective";
+    ceac.x_title = "Willingness to pay (GBP per QALY)";
+    ceac.unit = Kind::probability;
+    ceac.y_range = std::make_pair(0.0, 1.0);
+    std::vector<std::string> wtps;
+    for (const auto& b : figures_.breakdowns_of("cost_effective", "wtp=")) wtps.push_back(b);
+    std::sort(wtps.begin(), wtps.end(), [](const std::string& x, const std::string& y) { return std::atof(x.c_str() + 4) < std::atof(y.c_str() + 4); });
+    for (const auto& w : wtps) ceac.categories.push_back(grouped(std::atof(w.c_str() + 4) / 1000.0, 0) + "k");
+    for (const Arm* a : scenarios_) {
+      Series sr;
+      sr.label = a->name;
+      sr.colour = colour(*a);
+      for (const auto& w : wtps) {
+        const Stat* st = figures_.horizon(a->index, "cost_effective", w);
+        sr.mid.push_back(st ? st->mean : std::nullopt);
+        sr.lo.push_back(std::nullopt);
+        sr.hi.push_back(std::nullopt);
+      }
+      ceac.series.push_back(sr);
+    }
+    if (has_points(ceac)) {
+      h += figure_open("ceac", ceac.title,
+                       "NICE's range is GBP 20,000" + kEnDash + "30,000 per QALY. With few replicates each step is one replicate.");
+      h += render(ceac) + "</figure>\n";
+    }
+    // The tornado as a table, with the switching value.
+    for (const Arm* a : scenarios_) {
+      const auto params = figures_.breakdowns(a->index, "sensitivity_share");
+      h += "<h3>One-way sensitivity of the NPV: " + html_escape(a->name) + "</h3>\n";
+      if (params.empty()) {
+        h += "<p class=\"note\">No drawn parameter explains a significant share of the NPV" + std::string("\u2019") +
+             "s variance across the " + std::to_string(replicates_) +
+             " replicates (F test, Bonferroni-corrected over the parameters tried). More replicates find the ones that matter.</p>\n";
+        continue;
+      }
+      h += "<p class=\"note\">The parameters that explain most of the variance of the NPV across the replicates, each alone (by "
+           "regression of the NPV on the drawn parameter); the NPV expected with the parameter at its 5th and 95th percentile; "
+           "and the switching value, where the expected NPV crosses zero. Estimated from " +
+           std::to_string(replicates_) + " replicates: below 100 the figures are rough.</p>\n";
+      h += "<table class=\"arms\"><thead><tr><th>Parameter</th><th class=\"num\">Share</th><th class=\"num\">5th pct</th><th "
+           "class=\"num\">95th pct</th><th class=\"num\">NPV at 5th</th><th class=\"num\">NPV at 95th</th><th "
+           "class=\"num\">Switches at</th><th class=\"num\">EVPPI, GBP 20k/QALY</th></tr></thead><tbody>\n";
+      for (const auto& p : params) {
+        auto v = [&](const char* o) {
+          const Stat* st = figures_.horizon(a->index, o, p);
+          return st ? st->mean : std::optional<double>{};
+        };
+        auto plain = [](std::optional<double> x) {
+          if (!x) return std::string("none in range");
+          if (std::fabs(*x) >= 1000) return grouped(*x, 0);
+          char b[32];
+          std::snprintf(b, sizeof b, "%.3g", *x);
+          return std::string(b);
+        };
+        const Stat* e = figures_.horizon(0, "evppi_gbp", p + ";wtp=20000");
+        h += "<tr><td><code>" + html_escape(shorten(p.substr(10), 44)) + "</code></td><td class=\"num\">" +
+             fixed(100 * v("sensitivity_share").value_or(0), 0) + "%</td><td class=\"num\">" + plain(v("sensitivity_parameter_low")) +
+             "</td><td class=\"num\">" + plain(v("sensitivity_parameter_high")) + "</td><td class=\"num\">" +
+             money(v("sensitivity_npv_low_gbp").value_or(0)) + "</td><td class=\"num\">" +
+             money(v("sensitivity_npv_high_gbp").value_or(0)) + "</td><td class=\"num\">" + plain(v("switching_value")) +
+             "</td><td class=\"num\">" + (e && e->mean ? money(*e->mean) : std::string("-")) + "</td></tr>\n";
+      }
+      h += "</tbody></table>\n";
+    }
+    // The value of information.
+    std::string rows, needed;
+    for (const auto& b : figures_.breakdowns_of("evppi_gbp", "group=")) {
+      if (b.find(";wtp=20000") == std::string::npos) continue;
+      const std::string group = b.substr(6, b.find(';') - 6);
+      const Stat* e20 = figures_.horizon(0, "evppi_gbp", b);
+      const Stat* e30 = figures_.horizon(0, "evppi_gbp", "group=" + group + ";wtp=30000");
+      const Stat* n = figures_.horizon(0, "evppi_replicates_needed", "group=" + group);
+      if (e20 && e20->mean)
+        rows += "<tr><td><code>" + html_escape(group) + "</code></td><td class=\"num\">" + money(*e20->mean) + "</td><td class=\"num\">" +
+                (e30 && e30->mean ? money(*e30->mean) : std::string("-")) + "</td></tr>\n";
+      else if (n && n->mean)
+        needed += (needed.empty() ? "" : ", ") + html_escape(group) + " (" + plain_number(*n->mean) + ")";
+    }
+    const Stat* evpi20 = figures_.horizon(0, "evpi_gbp", "wtp=20000");
+    const Stat* evpi30 = figures_.horizon(0, "evpi_gbp", "wtp=30000");
+    h += "<h3>The value of information</h3>\n<p class=\"note\">What knowing the uncertain parameters before deciding would be "
+         "worth, for the region over the horizon: all of them (EVPI), or one group of the parameter table (EVPPI, by the "
+         "regression metamodel of Strong, Oakley and Brennan 2014). Research that costs more than this is not worth buying for "
+         "this decision.</p>\n";
+    h += "<table class=\"arms\"><thead><tr><th>Parameters</th><th class=\"num\">at GBP 20,000 per QALY</th><th class=\"num\">at "
+         "GBP 30,000 per QALY</th></tr></thead><tbody>\n<tr><td>All (EVPI)</td><td class=\"num\">" +
+         (evpi20 && evpi20->mean ? money(*evpi20->mean) : std::string("-")) + "</td><td class=\"num\">" +
+         (evpi30 && evpi30->mean ? money(*evpi30->mean) : std::string("-")) + "</td></tr>\n" + rows + "</tbody></table>\n";
+    if (!needed.empty())
+      h += "<p class=\"note\">Not estimated with " + std::to_string(replicates_) +
+           " replicates (10 per regression term are needed; replicates needed in brackets): " + needed + ".</p>\n";
     h += "</section>\n";
   }
 

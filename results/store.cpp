@@ -445,6 +445,24 @@ std::vector<OutcomeValue> ResultsStore::committed_outcomes(std::int64_t comparis
   return out;
 }
 
+std::map<std::string, std::vector<double>> ResultsStore::parameter_draws(std::int64_t run_id, int replicates) const {
+  Statement s(db_,
+              "SELECT name, replicate, value FROM parameters WHERE run_id = ? AND replicate >= 0 AND replicate < ? "
+              "AND uncertainty IS NOT NULL AND value IS NOT NULL ORDER BY name, replicate");
+  s.bind_int(1, run_id).bind_int(2, replicates);
+  std::map<std::string, std::vector<double>> values;
+  std::map<std::string, int> seen;
+  while (s.step(db_)) {
+    auto& v = values[s.text(0)];
+    if (v.empty()) v.assign(static_cast<std::size_t>(replicates), 0.0);
+    v[static_cast<std::size_t>(s.integer(1))] = s.real(2);
+    ++seen[s.text(0)];
+  }
+  for (auto it = values.begin(); it != values.end();)
+    it = seen[it->first] == replicates ? std::next(it) : values.erase(it);
+  return values;
+}
+
 void ResultsStore::close_comparison(std::int64_t comparison_id, const std::vector<OutcomeSummary>& summary,
                                     const std::vector<RunTiming>& timings) {
   const auto run_ids = arm_runs(db_, comparison_id);

@@ -28,6 +28,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,9 @@ class ResultsStore {
   std::vector<int> committed_replicates(std::int64_t comparison_id) const;
   /// Every outcome value committed for a comparison (arm as its index), by replicate.
   std::vector<OutcomeValue> committed_outcomes(std::int64_t comparison_id) const;
+  /// The drawn values of a run's uncertain parameters (a distribution in the table), by name
+  /// and replicate (0..replicates-1); a parameter missing from a replicate is left out.
+  std::map<std::string, std::vector<double>> parameter_draws(std::int64_t run_id, int replicates) const;
   /// Per arm: its wall time and agent-months per second.
   struct RunTiming {
     double wall_seconds = 0, agent_months_per_second = 0;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 namespace shiftsim::runs {
 
@@ -83,8 +84,33 @@ std::int64_t StoreWriter::close(double wall_seconds) {
     throw InternalError("close: " + std::to_string(done.size()) + " of " + std::to_string(experiment_.replicates()) +
                         " replicates are stored");
   const auto values = store_.committed_outcomes(comparison_id_);
-  const auto summary =
-      results::summarise_comparison(values, static_cast<int>(experiment_.arms().size()), experiment_.replicates());
+  // Each arm's drawn parameters (as stored, so a resumed comparison reads the replicates an
+  // earlier process ran), with their groups and ranges from the arm's table.
+  std::vector<results::ParameterSample> samples(experiment_.arms().size());
+  std::set<std::string> types_in_use;
+  for (const auto& arm : experiment_.arms())
+    if (arm.policy)
+      for (const auto& iv : arm.policy->interventions) types_in_use.insert(model::catalogue_entry(iv.type).name);
+  if (experiment_.replicates() > 1)
+    for (std::size_t k = 0; k < samples.size(); ++k) {
+      const auto& table = *experiment_.arms()[k].table;
+      for (auto& [name, draws] : store_.parameter_draws(run_ids_[k], experiment_.replicates())) {
+        const model::ParameterRow* row = table.find(name);
+        if (!row || row->uncertainty.kind == model::Distribution::Kind::fixed) continue;
+        // An intervention type's parameters matter only where an arm runs the type.
+        if (row->group.rfind("intervention.", 0) == 0 && !types_in_use.count(row->group.substr(13))) continue;
+        auto& ps = samples[k];
+        ps.names.push_back(name);
+        ps.groups.push_back(row->group);
+        ps.draws.push_back(std::move(draws));
+        ps.p05.push_back(row->uncertainty.quantile(0.05));
+        ps.p95.push_back(row->uncertainty.quantile(0.95));
+        ps.lowest.push_back(row->uncertainty.quantile(0.001));
+        ps.highest.push_back(row->uncertainty.quantile(0.999));
+      }
+    }
+  const auto summary = results::summarise_comparison(values, static_cast<int>(experiment_.arms().size()),
+                                                     experiment_.replicates(), &samples);
   std::vector<results::ResultsStore::RunTiming> timings;
   for (const auto& t : totals_) timings.push_back({wall_seconds, t.simulate_seconds > 0 ? t.agent_months / t.simulate_seconds : 0});
   store_.close_comparison(comparison_id_, summary, timings);
