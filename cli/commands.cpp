@@ -489,7 +489,7 @@ int check_command(const CheckOptions& o) {
       j["finance"] = {{"price_base_year", fin.price_base_year}, {"discount_rate_costs", fin.discount_rate_costs},
                       {"discount_rate_health", fin.discount_rate_health}, {"cashable", fin.cashable},
                       {"optimism_bias", {{"costs", fin.optimism_bias_costs}, {"benefits", fin.optimism_bias_benefits}}},
-                      {"funding_source", "existing allocations (the spend leaves the NHS's or the council's balance in the system model)"}};
+                      {"funding_source", fin.funding_source}, {"continue_funding", fin.continue_funding}};
       if (!probe.empty()) j["probe"] = {{"scale", kProbeScale}, {"seed", s.seed}, {"replicates", 1}};
       std::cout << j.dump(2) << "\n";
       return 0;
@@ -518,8 +518,14 @@ int check_command(const CheckOptions& o) {
                         << y.limit;
             }
       }
-      std::cout << "\n      funding ends " << results::month_label(s.start_year, iv.end_month)
-                << " (a run longer than the scenario keeps its outcomes going without it)\n";
+      std::cout << "\n      funding ends " << results::month_label(s.start_year, iv.end_month);
+      if (iv.open_ended)
+        std::cout << (fin.continue_funding ? " with the scenario's years; a longer run (--years) carries it on at the last year's budget "
+                                             "(finance.continue_funding)\n"
+                                           : " with the scenario's years; a longer run (--years) keeps its outcomes going without it "
+                                             "(finance.continue_funding: true carries the last year's budget on)\n");
+      else
+        std::cout << " (its own end)\n";
     }
     if (!probe.empty())
       std::cout << "  Expected spend: one probe run at scale " << kProbeScale << " (seed " << s.seed
@@ -534,8 +540,12 @@ int check_command(const CheckOptions& o) {
                 << fmt_number(100 * fin.optimism_bias_benefits, 0) << "% (HM Treasury Green Book; health not adjusted)";
     else
       std::cout << "none (set finance.optimism_bias)";
-    std::cout << "; funding source: the funders' existing allocations (in the system model the spend leaves the NHS's or the "
-                 "council's balance, and a balance in deficit squeezes the capacity it funds)\n";
+    if (fin.funding_source == "existing_budgets")
+      std::cout << "; funding source: existing budgets (the NHS's spend is top-sliced from its services in proportion, funding fewer "
+                   "acute beds and GP appointments; the council's comes out of home care, as hours it no longer buys)\n";
+    else
+      std::cout << "; funding source: new money (services keep their budgets; finance.funding_source: \"existing_budgets\" shows "
+                   "the squeeze on the capacity they fund)\n";
     return 0;
   });
 }
@@ -644,6 +654,36 @@ std::string comparison_table(const results::ComparisonView& c, int replicates, i
   };
   for (std::size_t a = 1; a < c.arms().size(); ++a) {
     out << "\n" << c.arms()[a].name << " (run " << c.arms()[a].run_id << ") vs " << c.arms().front().name << " (run " << c.arms().front().run_id << ")\n";
+    {
+      // Where the money comes from and how long it lasts: choices that change the answer.
+      const nlohmann::json* src = c.arms()[a].source;
+      const nlohmann::json fin = src && src->contains("finance") ? (*src)["finance"] : nlohmann::json::object();
+      const bool existing = fin.value("funding_source", std::string("new_money")) == "existing_budgets";
+      if (existing) {
+        const auto* taken = c.horizon(static_cast<int>(a), "funded_from_existing_budgets_gbp");
+        const auto* hours = c.horizon(static_cast<int>(a), "home_care_hours_displaced");
+        const auto* staffed = c.horizon(static_cast<int>(a), "staffed_home_care_hours");
+        const auto* staffed0 = c.horizon(0, "staffed_home_care_hours");
+        out << "Funding: from existing budgets (finance.funding_source): " << (taken && taken->mean ? money_text(*taken->mean) : "-")
+            << " (undiscounted) taken from the funders' services; home care the council no longer buys: "
+            << (hours && hours->mean ? fmt_number(*hours->mean, 0) : "0") << " hours; staffed home-care hours "
+            << (staffed && staffed0 && staffed->mean && staffed0->mean ? fmt_number(*staffed->mean - *staffed0->mean, 0) : "-")
+            << " against the baseline. The squeeze's consequences are in the savings below.\n";
+      } else {
+        out << "Funding: new money (services keep their budgets; finance.funding_source \"existing_budgets\" shows the squeeze).\n";
+      }
+      if (src && src->contains("interventions") && (*src)["interventions"].is_array()) {
+        std::string last;
+        for (const auto& iv : (*src)["interventions"]) last = std::max(last, iv.value("end_month", std::string()));
+        const std::string run_end = end_of_months(start_year, months);
+        if (!last.empty())
+          out << "Interventions funded to " << last
+              << (fin.value("continue_funding", false) ? " (finance.continue_funding: carried on at each one's last year's budget)"
+                                                       : " (the scenario's years" + std::string(months > plan_months && plan ? "; the run goes on to " + run_end +
+                                                                                                    " without their spend: finance.continue_funding carries it on)" : ")"))
+              << ".\n";
+      }
+    }
     if (plan) {
       out << "The plan, first " << plan_months / 12 << " years (to " << end_of_months(start_year, plan_months) << "):\n";
       for (const auto& l : lines)

@@ -124,7 +124,14 @@ int main(int argc, char** argv) {
       "Run a baseline and one or more scenarios with common random numbers (replicate k of every arm uses the\n"
       "same seeds and the same parameter draws) and store them as one comparison: savings by payer, cashable\n"
       "savings, ROI, NPV, break-even year, who pays and who saves, deaths averted, QALYs, cost per QALY, life\n"
-      "expectancy by quintile and the gap, each as a mean with its 90% interval over replicates.");
+      "expectancy by quintile and the gap, each as a mean with its 90% interval over replicates.\n\n"
+      "Defaults that change the answer (each scenario's \"finance\" block sets them; check prints them):\n"
+      "  prices and discounting from the region's base year, FY2018/19; discount rates 3.5% for costs and\n"
+      "  1.5% for health (HM Treasury Green Book); cashable savings: care_home_weeks and home_care_hours only\n"
+      "  (finance.cashable); funding source: new money (finance.funding_source \"existing_budgets\" takes the\n"
+      "  spend from the funders' services and shows the squeeze); funding stops when a scenario's years end,\n"
+      "  however long --years runs (finance.continue_funding: true carries the last year's budget on); no\n"
+      "  optimism bias (finance.optimism_bias).");
   add_common(compare_cmd, compare.common);
   compare_cmd->add_option("baseline", compare.baseline, "Baseline scenario file, e.g. scenarios/baseline.json")->required();
   compare_cmd->add_option("scenarios", compare.scenarios, "Scenario files to compare with the baseline")->required();

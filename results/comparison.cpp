@@ -547,6 +547,24 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
                  100.0 * stock(T, sm_activity_limited, q) / pop);
         }
         if (arms[a].output->wider_outcomes) emit_wider_arm(a, r, p, F, fin);
+        // The capacity the system model's workforce and beds gave, and what funding from existing
+        // budgets displaced (only built under finance.funding_source "existing_budgets").
+        {
+          const model::SystemOutput& sys = arms[a].output->system;
+          auto summed = [&](const char* name, bool average) -> std::optional<double> {
+            const auto it = std::find(sys.names.begin(), sys.names.end(), name);
+            if (it == sys.names.end() || sys.values.empty()) return std::nullopt;
+            const auto v = static_cast<std::size_t>(it - sys.names.begin());
+            double sum = 0;
+            for (const auto& icp : sys.values)
+              for (int m = spans[p].first; m <= spans[p].last && static_cast<std::size_t>(m + 1) < icp.size(); ++m) sum += icp[static_cast<std::size_t>(m + 1)][v];
+            return average ? sum / std::max(1, spans[p].last - spans[p].first + 1) : sum;
+          };
+          emit_opt(a, r, p, "all", "staffed_home_care_hours", summed("social_care.staffed_home_care_hours", false));
+          emit_opt(a, r, p, "all", "staffed_gp_appointments", summed("primary_care.staffed_appointments", false));
+          emit_opt(a, r, p, "all", "acute_beds_open", summed("acute.beds", true));
+          emit_opt(a, r, p, "all", "home_care_hours_displaced", summed("social_care.home_care_hours_displaced", false));
+        }
         if (is_h && whole_run)
           if (const auto b = beyond_horizon(*arms[a].output, *arms[0].output, fin)) {
             emit(a, r, p, "all", "life_years_beyond_horizon_discounted", b->life_years);
@@ -633,6 +651,14 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
           emit(a, r, p, std::string("funder=") + kFunders[k], "intervention_cost_discounted_gbp", is_h ? inv_pv[k] : x * dc);
         }
         emit(a, r, p, "all", "intervention_cost_gbp", cost);
+        // Funded from existing budgets: the whole cost displaces what those budgets bought.
+        if (fin.funding_source == "existing_budgets") {
+          for (std::size_t k = 0; k < kFunders.size(); ++k) {
+            const int m = fm_programme_spend_first + static_cast<int>(k);
+            emit(a, r, p, std::string("funder=") + kFunders[k], "funded_from_existing_budgets_gbp", (flow(TS, m) - flow(TB, m)) * kc);
+          }
+          emit(a, r, p, "all", "funded_from_existing_budgets_gbp", cost);
+        }
         emit(a, r, p, "all", "net_benefit_gbp", gross_pub - cost);
         emit(a, r, p, "all", "net_benefit_cashable_gbp", cash - cost);
         if (!is_h) {

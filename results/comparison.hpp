@@ -38,6 +38,8 @@ struct FinanceSettings {
   std::vector<std::string> cashable{"care_home_weeks", "home_care_hours"};
   double wtp_low = 20000, wtp_high = 30000;  // NICE's GBP per QALY range
   double optimism_costs = 0, optimism_benefits = 0;  // Green Book optimism bias: cost x (1 + c), savings x (1 - b)
+  std::string funding_source = "new_money";        // or "existing_budgets" (the system model's squeeze)
+  bool continue_funding = false;                    // funding beyond the scenario's years
 };
 
 struct ArmInput {

@@ -99,7 +99,8 @@ json comparison_document(const ResultsStore& store, std::int64_t comparison_id) 
                 {"finished_at", r.finished_at},
                 {"wall_seconds", r.wall_seconds}};
     Statement f(db,
-                "SELECT price_base_year, discount_rate_costs, discount_rate_health, cashable, optimism_bias_costs, optimism_bias_benefits FROM comparison_arms "
+                "SELECT price_base_year, discount_rate_costs, discount_rate_health, cashable, optimism_bias_costs, optimism_bias_benefits, "
+                "funding_source, continue_funding FROM comparison_arms "
                 "WHERE comparison_id = ? AND arm = ?");
     f.bind_int(1, comparison_id).bind_int(2, a.arm);
     f.step(db);
@@ -107,7 +108,9 @@ json comparison_document(const ResultsStore& store, std::int64_t comparison_id) 
                     {"discount_rate_costs", f.real(1)},
                     {"discount_rate_health", f.real(2)},
                     {"cashable", json::parse(f.text(3))},
-                    {"optimism_bias", {{"costs", f.real(4)}, {"benefits", f.real(5)}}}};
+                    {"optimism_bias", {{"costs", f.real(4)}, {"benefits", f.real(5)}}},
+                    {"funding_source", f.text(6)},
+                    {"continue_funding", f.integer(7) != 0}};
     if (scenario.is_object() && scenario.contains("finance")) {
       const json& sf = scenario["finance"];
       finance["reinvest_share"] = sf.value("reinvest_share", 0.0);

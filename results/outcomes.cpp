@@ -93,6 +93,13 @@ std::vector<OutcomeDefinition> make_dictionary() {
       "metric. Each admission of a person 65+ followed a fall with its district's and age band's share, calibrated to PHE "
       "Fingertips indicator 22401 (2017/18); falls prevention lowers it.");
   add("care_home_moves", "moves", "arm", "all; quintile", "Moves into a care home (from home care or after a hospital stay).");
+  add("staffed_home_care_hours", "hours", "arm", "all",
+      "Home-care hours the workforce in post could deliver in the period (the system model's staffed hours, summed over months and ICPs).");
+  add("staffed_gp_appointments", "appointments", "arm", "all", "GP appointments the practices' staff in post could offer in the period (system model).");
+  add("acute_beds_open", "beds (average over the period)", "arm", "all", "General and acute beds open, base plus escalation (system model), averaged over the months.");
+  add("home_care_hours_displaced", "hours", "arm", "all",
+      "Only with finance.funding_source \"existing_budgets\": the home care the council no longer buys to pay for its interventions "
+      "(its intervention spend, and its share of pooled spend, at the home-care price), summed over the period.");
   add("unpaid_carers", "people (average over the period)", "arm", by_area,
       "Unpaid carers of residents living at home with dementia or severe frailty (one main carer each).");
   add("strained_carers_percent", "% of unpaid carers", "arm", by_area,
@@ -114,6 +121,9 @@ std::vector<OutcomeDefinition> make_dictionary() {
       "(by default care-home weeks and home-care hours, the council's commissioned placements and packages); the rest is capacity released.");
   add("cashable_savings_discounted_gbp", pv, "difference", "public", "cashable_savings_gbp discounted at the cost rate.");
   add("intervention_cost_gbp", gbp, "difference", "all; funder", "Scenario intervention spend minus the baseline's.");
+  add("funded_from_existing_budgets_gbp", gbp, "difference", "all; funder",
+      "Only with finance.funding_source \"existing_budgets\": the intervention cost taken from the funders' existing service budgets "
+      "(all of it), which then fund less capacity in the system model; its consequences are in the savings.");
   add("intervention_cost_discounted_gbp", pv, "difference", "all; funder; icp=<ICP> (horizon)",
       "intervention_cost_gbp discounted at the cost rate; over the horizon also by the ICP its participants (or areas) are in.");
   add("net_benefit_gbp", gbp, "difference", "all", "Public gross savings minus intervention cost, undiscounted.");

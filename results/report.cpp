@@ -2296,6 +2296,20 @@ class Report {
                                     "% in every financial figure; health is not adjusted</li>"
                               : std::string("<li>Optimism bias: none (costs and savings as modelled)</li>");
         }
+        if (a.scenario()) {
+          h += text(fin, "funding_source") == "existing_budgets"
+                   ? "<li>Funding source: <strong>existing budgets</strong>. The NHS's intervention spend is top-sliced from its "
+                     "services in proportion (fewer acute beds and GP appointments funded); the council's comes out of home care "
+                     "(hours it no longer buys). The squeeze's consequences (delays, unmet home care, A&amp;E) are in the savings; "
+                     "<em>home care and GP capacity displaced</em> are shown as their own lines.</li>"
+                   : "<li>Funding source: new money (services keep their budgets; set <code>finance.funding_source</code> to "
+                     "<code>existing_budgets</code> to see the squeeze)</li>";
+          const bool carried = member(fin, "continue_funding").is_boolean() && member(fin, "continue_funding").get<bool>();
+          h += carried ? "<li>Funding beyond the scenario's years: continued to the end of the run at each intervention's last "
+                         "year's budget (<code>finance.continue_funding</code>)</li>"
+                       : "<li>Funding beyond the scenario's years: none. Interventions without an end stop when the scenario's "
+                         "years end, while outcomes run on (<code>finance.continue_funding: true</code> carries them on)</li>";
+        }
         h += "</ul>\n";
       }
       const json& ivs = array_member(src, "interventions");

@@ -142,7 +142,9 @@ CREATE TABLE IF NOT EXISTS comparison_arms (
   discount_rate_health REAL NOT NULL,
   cashable TEXT NOT NULL,
   optimism_bias_costs REAL NOT NULL DEFAULT 0,
-  optimism_bias_benefits REAL NOT NULL DEFAULT 0
+  optimism_bias_benefits REAL NOT NULL DEFAULT 0,
+  funding_source TEXT NOT NULL DEFAULT 'new_money',
+  continue_funding INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS outcomes (
   comparison_id INTEGER NOT NULL REFERENCES comparisons(comparison_id),
@@ -260,6 +262,15 @@ ResultsStore::ResultsStore(const std::filesystem::path& file) : path_(file.strin
       exec("ALTER TABLE comparison_arms ADD COLUMN optimism_bias_costs REAL NOT NULL DEFAULT 0;");
       exec("ALTER TABLE comparison_arms ADD COLUMN optimism_bias_benefits REAL NOT NULL DEFAULT 0;");
     }
+    // ... and before the arms' funding source and funding beyond the plan (older arms: new
+    // money, stopping with the scenario's years, which is what they ran).
+    bool has_funding = false;
+    Statement arm_cols2(db_, "PRAGMA table_info(comparison_arms)");
+    while (arm_cols2.step(db_)) has_funding = has_funding || arm_cols2.text(1) == "funding_source";
+    if (!has_funding) {
+      exec("ALTER TABLE comparison_arms ADD COLUMN funding_source TEXT NOT NULL DEFAULT 'new_money';");
+      exec("ALTER TABLE comparison_arms ADD COLUMN continue_funding INTEGER NOT NULL DEFAULT 0;");
+    }
   }
   // Runs left 'running' by a process on this host that no longer exists were interrupted.
   Statement q(db_, "SELECT run_id, pid FROM runs WHERE status = 'running' AND host = ?");
@@ -375,13 +386,14 @@ std::int64_t ResultsStore::begin_comparison(const ComparisonSpec& spec) {
     const std::int64_t id = sqlite3_last_insert_rowid(db_);
     Statement a(db_,
                 "INSERT INTO comparison_arms (comparison_id, arm, run_id, role, price_base_year, discount_rate_costs, "
-                "discount_rate_health, cashable, optimism_bias_costs, optimism_bias_benefits) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                "discount_rate_health, cashable, optimism_bias_costs, optimism_bias_benefits, funding_source, continue_funding) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (std::size_t k = 0; k < spec.run_ids.size(); ++k) {
       const FinanceSettings& f = spec.finance[k];
       const std::string role = spec.run_ids.size() == 1 ? "single" : k == 0 ? "baseline" : "scenario";
       a.bind_int(1, id).bind_int(2, static_cast<long long>(k)).bind_int(3, spec.run_ids[k]).bind(4, role);
       a.bind_int(5, f.price_base_year).bind(6, f.rate_costs).bind(7, f.rate_health).bind(8, nlohmann::json(f.cashable).dump());
-      a.bind(9, f.optimism_costs).bind(10, f.optimism_benefits);
+      a.bind(9, f.optimism_costs).bind(10, f.optimism_benefits).bind(11, f.funding_source).bind_int(12, f.continue_funding ? 1 : 0);
       a.run(db_);
       if (k < spec.policies.size() && spec.policies[k]) write_interventions(spec.run_ids[k], *spec.policies[k], run(spec.run_ids[k]).start_year);
       if (k < spec.central.size() && spec.central[k]) write_parameters(spec.run_ids[k], -1, *spec.central[k]);

@@ -38,6 +38,25 @@ Experiment::Experiment(std::vector<Arm> arms, const ExperimentSettings& o) : arm
   replicates_ = sd ? 1 : o.replicates > 0 ? o.replicates : (base.replicates > 1 ? base.replicates : o.default_replicates);
   scale_ = o.scale > 0 ? o.scale : (sd ? 0.1 : base.scale);
   months_ = 12 * (o.years > 0 ? o.years : base.years);
+  // A run longer than a scenario's years: with finance.continue_funding, each intervention
+  // without an end is funded to the run's end, every later financial year at its last
+  // budgeted year's amounts; without it, funding stops where the scenario's years end.
+  for (auto& a : arms_) {
+    const auto& s = a.scenario;
+    if (!s.finance.continue_funding || months_ <= 12 * s.years || !a.policy) continue;
+    auto extended = std::make_shared<model::Policy>(*a.policy);
+    for (auto& iv : extended->interventions) {
+      if (!iv.open_ended || iv.budget.empty()) continue;
+      const int last_fy = iv.budget.rbegin()->first;
+      if (last_fy < s.start_year + s.years - 1) continue;  // its budget ended before the plan did
+      const auto amounts = iv.budget.rbegin()->second;
+      iv.end_month = months_ - 1;
+      // The run ends in June of start_year + years, in the financial year that starts that April.
+      const int end_fy = s.start_year + months_ / 12;
+      for (int fy = last_fy + 1; fy <= end_fy; ++fy) iv.budget[fy] = amounts;
+    }
+    a.policy = std::move(extended);
+  }
   const int plan_years = o.plan_years > 0 ? o.plan_years : o.plan_years == 0 ? base.years : 0;
   plan_months_ = plan_years > 0 && plan_years * 12 < months_ ? plan_years * 12 : 0;
   seed_ = o.seed >= 0 ? static_cast<std::uint32_t>(o.seed) : base.seed;
@@ -67,6 +86,8 @@ std::vector<results::FinanceSettings> Experiment::finance() const {
     f.cashable = s.cashable;
     f.optimism_costs = s.optimism_bias_costs;
     f.optimism_benefits = s.optimism_bias_benefits;
+    f.funding_source = s.funding_source;
+    f.continue_funding = s.continue_funding;
     out.push_back(std::move(f));
   }
   return out;

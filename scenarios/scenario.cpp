@@ -401,6 +401,8 @@ Scenario build(const json& merged, const Reader& reader, const std::string& path
     if (f.contains("cashable")) s.finance.cashable = f["cashable"].get<std::vector<std::string>>();
     s.finance.reinvest_share = f.value("reinvest_share", s.finance.reinvest_share);
     if (f.contains("reinvest_from")) s.finance.reinvest_from = f["reinvest_from"].get<std::vector<std::string>>();
+    s.finance.funding_source = f.value("funding_source", s.finance.funding_source);
+    s.finance.continue_funding = f.value("continue_funding", s.finance.continue_funding);
     if (f.contains("optimism_bias")) {
       s.finance.optimism_bias_costs = f["optimism_bias"].value("costs", 0.0);
       s.finance.optimism_bias_benefits = f["optimism_bias"].value("benefits", 0.0);
@@ -599,6 +601,7 @@ model::Policy resolve_scenario(const Scenario& s, const model::RegionData& regio
     spec.shifts = iv.contains("shift") ? iv["shift"].get<std::vector<int>>() : entry.shifts;
     spec.start_month = iv.contains("start") ? month_index(iv["start"]) : 0;
     spec.end_month = iv.contains("end") ? month_index(iv["end"]) : s.years * 12 - 1;
+    spec.open_ended = !iv.contains("end");
     const std::string payer = iv.value("payer", entry.default_payer);
     const int payer_index = static_cast<int>(std::find(model::kFunderNames.begin(), model::kFunderNames.end(), payer) -
                                              model::kFunderNames.begin());
@@ -739,6 +742,7 @@ model::Policy resolve_scenario(const Scenario& s, const model::RegionData& regio
   policy.finance.cashable = s.finance.cashable;
   policy.finance.reinvest_share = s.finance.reinvest_share;
   policy.finance.reinvest_from = s.finance.reinvest_from;
+  policy.finance.existing_budgets = s.finance.funding_source == "existing_budgets";
   return policy;
 }
 

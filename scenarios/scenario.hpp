@@ -55,6 +55,10 @@ struct FinanceRules {
   /// monetary savings lowered by that one in every financial figure (health is not adjusted).
   double optimism_bias_costs = 0.0;
   double optimism_bias_benefits = 0.0;
+  /// "new_money" (default) or "existing_budgets": see the schema's finance.funding_source.
+  std::string funding_source = "new_money";
+  /// Fund interventions without an end beyond the scenario's years, at their last year's budget.
+  bool continue_funding = false;
 };
 
 struct Scenario {

@@ -53,7 +53,8 @@ void Coupling::setup(const World& world, std::vector<IcpInputs> base, double reg
     const double spend = b.cost[nhs_acute] + b.cost[nhs_primary_care] + b.cost[nhs_community] + b.cost[nhs_mental_health] +
                          b.cost[council_adult_social_care];
     const double gap = region_spend > 0 ? sys_.starting_gap_gbp * spend / region_spend : 0.0;
-    systems_.emplace_back(world.region->icps[icp].name, sys_, b, sys_programmes, finance.reinvest_share, reinvest_from, gap, care_home_month);
+    systems_.emplace_back(world.region->icps[icp].name, sys_, b, sys_programmes, finance.reinvest_share, reinvest_from, gap, care_home_month,
+                          FundingSource{finance.existing_budgets, uc.tally[home_care_hours]});
     out.icps.push_back(world.region->icps[icp].name);
   }
   inputs.area_spend.assign(n_icps, std::vector<double>(P, 0.0));

@@ -164,6 +164,7 @@ struct InterventionSpec {
   std::vector<int> shifts;
   int start_month = 0;  // model month (0 = July of the start year), inclusive
   int end_month = 0;    // inclusive; funding stops after it
+  bool open_ended = false;  // no "end" given: funded to the scenario's years (or on, with finance.continue_funding)
   /// Budget by financial year (the year it starts in April) and funder (kFunderNames), GBP.
   std::map<int, std::array<double, kFunders>> budget;
   double unit_cost = 0;  // GBP per participant (person) or per resident a year (area)
@@ -206,6 +207,9 @@ struct FinancePolicy {
   std::vector<std::string> cashable{"care_home_weeks", "home_care_hours"};
   double reinvest_share = 0;
   std::vector<std::string> reinvest_from;
+  /// finance.funding_source "existing_budgets": the funders' spend comes out of their existing
+  /// service budgets, which then fund less capacity (IcpSystem); false: new money.
+  bool existing_budgets = false;
 };
 
 /// The event an intervention enrols at (recent_bits; 0: none): its targeting's, or its type's.

@@ -80,7 +80,8 @@ const std::vector<IcpSystem::SpendLine>& IcpSystem::spend_lines() {
 
 IcpSystem::IcpSystem(std::string icp_name, const SystemParameters& p, const IcpInputs& base,
                      const std::vector<SystemProgramme>& programmes, double reinvest_share,
-                     const std::array<bool, kPayers>& reinvest_from, double gap_gbp_per_year, double care_home_cost_per_month)
+                     const std::array<bool, kPayers>& reinvest_from, double gap_gbp_per_year, double care_home_cost_per_month,
+                     const FundingSource& funding)
     : p_(p), m_(std::move(icp_name), p.dt, p.method), base_(base),
       care_home_cost_per_month_(care_home_cost_per_month), reinvest_share_(reinvest_share), reinvest_from_(reinvest_from) {
   using sd::View;
@@ -119,6 +120,35 @@ IcpSystem::IcpSystem(std::string icp_name, const SystemParameters& p, const IcpI
     funded_capacity_.push_back(m_.input({n + ".funded_capacity", "participants/month", "places a month its budget pays for here"}, 0));
   }
 
+  // ---- funding from existing budgets (a scenario's finance.funding_source): the NHS's
+  // intervention spend (its own and its share of pooled budgets) is top-sliced from every NHS
+  // service in proportion, so the acute bed base and the GP workforce it funds shrink by that
+  // share of NHS spend (community and mental-health services, which have no capacity here,
+  // shrink unseen); the council's (its own and its pooled share) comes out of home care, the
+  // adult social care spend a council can vary at short notice (care-home placements are
+  // duties to people already placed), as hours it no longer buys at the home-care price.
+  // Public-health spend displaces public-health services, which the model does not hold.
+  // Only built when chosen: with new money (the default) the model is unchanged.
+  const bool squeeze = funding.existing_budgets;
+  sd::AuxId nhs_squeeze{}, hours_squeezed{};
+  if (squeeze) {
+    const double hour_cost = funding.home_care_hour_cost;
+    nhs_squeeze = m_.auxiliary({"money.existing_budget_share_nhs", "share", "NHS intervention spend / NHS service spend (existing budgets)"},
+                               [this](const View& v) {
+                                 const double spend = v.input(spend_[nhs_interventions_line]) + p_.pooled_nhs_share * v.input(pooled_spend_);
+                                 double nhs = 0;
+                                 for (std::size_t k = 0; k < nhs_interventions_line; ++k) nhs += v.input(spend_[k]);
+                                 return nhs > 0 ? std::clamp(spend / nhs, 0.0, 0.9) : 0.0;
+                               });
+    hours_squeezed = m_.auxiliary({"social_care.home_care_hours_displaced", "hours/month",
+                                   "home care the council no longer buys: its intervention spend / the hour's price (existing budgets)"},
+                                  [this, hour_cost](const View& v) {
+                                    const double spend = v.input(spend_[council_interventions_line]) + (1 - p_.pooled_nhs_share) * v.input(pooled_spend_);
+                                    return hour_cost > 0 ? std::max(0.0, spend) / hour_cost : 0.0;
+                                  });
+  }
+  auto nhs_kept = [squeeze, nhs_squeeze](const View& v) { return squeeze ? 1.0 - v.aux(nhs_squeeze) : 1.0; };
+
   // ---- acute: emergency patients in beds (a stock of people), the bed base, occupancy
   const double los0 = base.emergency_admissions > 0 ? base.emergency_bed_days / base.emergency_admissions / kDaysPerMonth : 0.2;
   const double occupied0 = base.emergency_admissions * los0;
@@ -149,10 +179,10 @@ IcpSystem::IcpSystem(std::string icp_name, const SystemParameters& p, const IcpI
   m_.flow({"acute.discharges", "patients/month", "discharges: patients in beds / smoothed mean stay"}, occupied_, std::nullopt,
           [this, stay](const View& v) { return v.stock(occupied_) / std::max(v.stock(stay), 1e-3); });
   m_.flow({"acute.escalation", "beds/month", "beds opened (or closed) towards the base plus escalation beds"}, std::nullopt, beds_,
-          [this, beds0, perceived](const View& v) {
+          [this, beds0, perceived, nhs_kept](const View& v) {
             const double occ = v.stock(perceived);
             const double extra = p_.escalation_max_share * std::clamp((occ - p_.base_occupancy) / (1.0 - p_.base_occupancy), 0.0, 1.0);
-            return (beds0 * (1 + extra) - v.stock(beds_)) / p_.escalation_months;
+            return (beds0 * (1 + extra) * nhs_kept(v) - v.stock(beds_)) / p_.escalation_months;
           });
 
   // ---- social care: home care workforce (staffed hours) and care-home beds
@@ -160,7 +190,9 @@ IcpSystem::IcpSystem(std::string icp_name, const SystemParameters& p, const IcpI
   const double turnover = p.care_turnover_per_year / 12.0;
   care_workers_ = m_.stock({"social_care.staffed_home_care_hours", "hours/month", "home care hours the workforce in post can deliver"},
                            base.home_care_hours * cap * (1 - p.care_vacancy_rate));
-  auto posts = [this, cap](const View& v) { return v.input(home_care_demand_) * cap; };
+  auto posts = [this, cap, squeeze, hours_squeezed](const View& v) {
+    return std::max(0.0, v.input(home_care_demand_) * cap - (squeeze ? v.aux(hours_squeezed) : 0.0));
+  };
   m_.flow({"social_care.recruitment", "hours/month per month", "vacancies filled: vacant hours / months to fill a post"}, std::nullopt,
           care_workers_, [this, posts](const View& v) { return std::max(0.0, posts(v) - v.stock(care_workers_)) / p_.care_months_to_fill; });
   m_.flow({"social_care.attrition", "hours/month per month", "staff leaving: staffed hours x turnover"}, care_workers_, std::nullopt,
@@ -195,8 +227,8 @@ IcpSystem::IcpSystem(std::string icp_name, const SystemParameters& p, const IcpI
   const double gp_posts0 = gp0 * (1 + p.gp_months_to_fill * gp_turnover);
   gp_workforce_ = m_.stock({"primary_care.staffed_appointments", "appointments/month", "GP appointments the practices' staff in post can offer"}, gp0);
   m_.flow({"primary_care.recruitment", "appointments/month per month", "vacancies filled"}, std::nullopt, gp_workforce_,
-          [this, gp_posts0](const View& v) {
-            const double funded = gp_posts0 * v.input(residents_) / base_.residents;
+          [this, gp_posts0, nhs_kept](const View& v) {
+            const double funded = gp_posts0 * v.input(residents_) / base_.residents * nhs_kept(v);
             return std::max(0.0, funded - v.stock(gp_workforce_)) / p_.gp_months_to_fill;
           });
   m_.flow({"primary_care.attrition", "appointments/month per month", "staff leaving"}, gp_workforce_, std::nullopt,

@@ -95,6 +95,14 @@ struct SystemProgramme {
   double ramp_up_months = 0, half_life_months = 0;
 };
 
+/// Where the scenario's intervention spend comes from (finance.funding_source): new money
+/// (the default; services keep their budgets) or the funders' existing budgets, which then
+/// fund less capacity (see the constructor's equations).
+struct FundingSource {
+  bool existing_budgets = false;
+  double home_care_hour_cost = 0;  // GBP, the price at which the council's displaced hours are counted
+};
+
 /// One ICP's stock-and-flow model.
 class IcpSystem {
  public:
@@ -102,7 +110,7 @@ class IcpSystem {
   /// any intervention acts), for the scenario's programmes and finance rules.
   IcpSystem(std::string icp_name, const SystemParameters& p, const IcpInputs& base, const std::vector<SystemProgramme>& programmes,
             double reinvest_share, const std::array<bool, kPayers>& reinvest_from, double gap_gbp_per_year,
-            double care_home_cost_per_month);
+            double care_home_cost_per_month, const FundingSource& funding = {});
 
   // The model's equations refer to this object: it cannot be copied or moved.
   IcpSystem(const IcpSystem&) = delete;
@@ -145,6 +153,8 @@ class IcpSystem {
     bool nhs;
   };
   static const std::vector<SpendLine>& spend_lines();
+  /// Positions in spend_lines(): the NHS's service lines come first, before this one.
+  static constexpr std::size_t nhs_interventions_line = 4, council_interventions_line = 6;
   std::vector<sd::InputId> spend_;
   sd::InputId released_spend_, pooled_in_, pooled_spend_, cashable_nhs_, cashable_council_;
   sd::InputId reinvest_nhs_, reinvest_council_, avoided_moves_, digital_new_;

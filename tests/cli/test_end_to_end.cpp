@@ -236,7 +236,8 @@ TEST_CASE("cli: check says what each budget will buy, what limits it, when fundi
   CHECK(c.out.find("funding ends 2023-06") != std::string::npos);
   CHECK(c.out.find("cashable savings: care_home_weeks, home_care_hours") != std::string::npos);
   CHECK(c.out.find("discount rates 3.5% for costs and 1.5% for health") != std::string::npos);
-  CHECK(c.out.find("funding source: the funders' existing allocations") != std::string::npos);
+  CHECK(c.out.find("funding source: new money") != std::string::npos);
+  CHECK(c.out.find("finance.continue_funding: true carries the last year's budget on") != std::string::npos);
   const auto j = run_cli("check alcohol.json --json", dir.path());
   REQUIRE(j.code == 0);
   const auto doc = nlohmann::json::parse(j.out);

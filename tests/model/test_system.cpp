@@ -269,3 +269,34 @@ TEST_CASE("system: funded digital self-care spreads by word of mouth, and the sp
   CHECK(credited > 0);
   CHECK(credited == doctest::Approx(expected).epsilon(1e-9));
 }
+
+TEST_CASE("system: funding from existing budgets squeezes the capacity the funders' budgets buy, and new money leaves it alone") {
+  // A council-funded falls programme, GBP 2m a year from April 2019, in Pennine Lancashire,
+  // paid from new money or from the council's existing budgets.
+  const auto w = test::world();
+  const std::string iv = R"("interventions": [{"type": "falls_prevention", "start": "2019-04", "budget": 2000000, "payer": "council",
+      "targeting": {"icps": ["Pennine Lancashire"]}}], "years": 2)";
+  const RunOutput fresh = run(*w, policy(iv), 0.1, 24);
+  const RunOutput existing = run(*w, policy(iv + R"(, "finance": {"funding_source": "existing_budgets"})"), 0.1, 24);
+  // New money: the model has no squeeze at all (not even its variables).
+  CHECK(std::find(fresh.system.names.begin(), fresh.system.names.end(), "social_care.home_care_hours_displaced") == fresh.system.names.end());
+  // Existing budgets: in a funded month the council's spend (the run's, people units x 10)
+  // over the home-care price is the hours it no longer buys. The hour costs GBP 16.12
+  // (cost.home_care_hour), so GBP 2m a year at most displaces 2e6 / 12 / 16.12 = 10,340 hours
+  // a month; the programme may spend less than its budget (its uptake ceiling).
+  const double spend = flow(existing, fm_programme_spend_first + 1, 23, 23);  // council spend in month 23, region
+  const double displaced = sys(existing, "social_care.home_care_hours_displaced", 23);
+  CHECK(spend > 0);
+  CHECK(displaced == doctest::Approx(spend / 16.12).epsilon(1e-6));
+  CHECK(displaced <= 2e6 / 12 / 16.12 * 1.0001);
+  // The staffed hours fall towards the squeezed posts (recruitment closes a gap in months,
+  // attrition opens one at the turnover rate): after 15 funded months the workforce is below
+  // the new-money arm's by most of the displaced hours, and unmet home care is higher.
+  const double gap = sys(fresh, "social_care.staffed_home_care_hours", 23) - sys(existing, "social_care.staffed_home_care_hours", 23);
+  MESSAGE("displaced " << displaced << " hours/month; staffed hours lower by " << gap);
+  CHECK(gap > 0.5 * displaced);
+  CHECK(gap < 1.05 * displaced);
+  CHECK(sys(existing, "social_care.home_care_unmet_share", 23) > sys(fresh, "social_care.home_care_unmet_share", 23));
+  // The NHS paid nothing: its capacity is untouched.
+  CHECK(sys(existing, "acute.beds", 23) == doctest::Approx(sys(fresh, "acute.beds", 23)).epsilon(0.002));
+}

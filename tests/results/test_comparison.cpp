@@ -312,9 +312,34 @@ TEST_CASE("comparison: pay-back at N years equals a run of N years, and the acce
 }
 
 TEST_CASE("comparison: every outcome produced is in the dictionary, with a unit and a definition") {
-  const RunOutput base = synthetic(12, 1e3, 1e3, 0, 10, 1.0);
-  const RunOutput scen = synthetic(12, 1e3, 1e3, 1e3, 10, 1.0, 60000, 5);
-  const Comparison c = compare({{"baseline", 1, {&base}, {}}, {"scenario", 2, {&scen}, {}}});
+  RunOutput base = synthetic(12, 1e3, 1e3, 0, 10, 1.0);
+  RunOutput scen = synthetic(12, 1e3, 1e3, 1e3, 10, 1.0, 60000, 5);
+  // The system model's capacity, and a scenario paid from existing budgets (whose squeeze the
+  // system model records as the home care it displaces).
+  for (RunOutput* o : {&base, &scen}) {
+    o->system.icps = {"Central Lancashire"};
+    o->system.names = {"social_care.staffed_home_care_hours", "primary_care.staffed_appointments", "acute.beds"};
+    if (o == &scen) o->system.names.push_back("social_care.home_care_hours_displaced");
+    o->system.values.assign(1, std::vector<std::vector<double>>(13, std::vector<double>(o->system.names.size(), 0.0)));
+    for (int m = 0; m <= 12; ++m) {
+      auto& row = o->system.values[0][static_cast<std::size_t>(m)];
+      row[0] = o == &scen ? 900 : 1000;
+      row[1] = 5000;
+      row[2] = m < 6 ? 100 : 110;
+      if (o == &scen) row[3] = 62.0;  // GBP 1,000 a month at GBP 16.12 an hour
+    }
+  }
+  FinanceSettings existing;
+  existing.funding_source = "existing_budgets";
+  const Comparison c = compare({{"baseline", 1, {&base}, {}}, {"scenario", 2, {&scen}, existing}});
+  // By hand: the horizon sums months 1-12 of each series (index m + 1 is the end of month m).
+  CHECK(find_summary(c, 0, "horizon", "all", "staffed_home_care_hours")->mean == doctest::Approx(12000));
+  CHECK(find_summary(c, 1, "horizon", "all", "staffed_home_care_hours")->mean == doctest::Approx(10800));
+  CHECK(find_summary(c, 1, "horizon", "all", "home_care_hours_displaced")->mean == doctest::Approx(744));
+  CHECK(find_summary(c, 0, "horizon", "all", "acute_beds_open")->mean == doctest::Approx((5 * 100 + 7 * 110) / 12.0));
+  CHECK(find_summary(c, 0, "horizon", "all", "home_care_hours_displaced") == nullptr);
+  CHECK(*find_summary(c, 1, "horizon", "all", "funded_from_existing_budgets_gbp")->mean ==
+        doctest::Approx(*find_summary(c, 1, "horizon", "all", "intervention_cost_gbp")->mean));
   std::vector<bool> seen(outcome_dictionary().size(), false);
   for (const auto& x : c.values) seen[static_cast<std::size_t>(x.outcome)] = true;
   for (std::size_t k = 0; k < seen.size(); ++k) {

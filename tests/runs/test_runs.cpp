@@ -160,3 +160,36 @@ TEST_CASE("runs: arms that cannot be compared are refused with the file and fiel
   settings.mode = model::Mode::sd;
   CHECK_THROWS_AS(runs::Experiment({runs::prepare_arm(s / "shift1_prevention.json", {SHIFTSIM_TEST_DATA_DIR, ""})}, settings), InputError);
 }
+
+TEST_CASE("runs: a run longer than the scenario stops its funding with the scenario's years unless continue_funding carries it on") {
+  test::TempDir dir;
+  const fs::path s = fs::path(SHIFTSIM_SOURCE_DIR) / "scenarios";
+  fs::copy_file(s / "baseline.json", dir.path() / "baseline.json");
+  // Five years from mid-2018: funded FY2019/20 to FY2023/24 (whose April-June ends the plan),
+  // one intervention with its own end in 2020.
+  const std::string ivs = R"("interventions": [{"name": "open", "type": "falls_prevention", "start": "2019-04", "budget": 1000000},
+      {"name": "ended", "type": "smoking_cessation", "start": "2019-04", "end": "2020-03", "budget": 500000}])";
+  std::ofstream(dir.path() / "stops.json") << R"({"name": "stops", "extends": "baseline.json", )" + ivs + "}";
+  std::ofstream(dir.path() / "goes_on.json")
+      << R"({"name": "goes_on", "extends": "baseline.json", "finance": {"continue_funding": true}, )" + ivs + "}";
+  runs::ExperimentSettings settings;
+  settings.years = 8;  // to June 2026
+  const runs::Experiment e(runs::prepare_arms({dir.path() / "baseline.json", dir.path() / "stops.json", dir.path() / "goes_on.json"},
+                                              {SHIFTSIM_TEST_DATA_DIR, ""}),
+                           settings);
+  const auto& stops = e.arms()[1].policy->interventions;
+  const auto& goes_on = e.arms()[2].policy->interventions;
+  // Without it: funding ends in June 2023 (month 59) and no budget after FY2023/24.
+  CHECK(stops[0].end_month == 59);
+  CHECK(stops[0].budget.rbegin()->first == 2023);
+  // With it: to the run's last month (95, June 2026), FY2024/25 to FY2026/27 at FY2023/24's GBP 1m.
+  CHECK(goes_on[0].end_month == 95);
+  REQUIRE(goes_on[0].budget.rbegin()->first == 2026);
+  for (int fy = 2024; fy <= 2026; ++fy) CHECK(goes_on[0].budget_in(fy) == doctest::Approx(1e6));
+  // An intervention with its own end keeps it either way.
+  CHECK(goes_on[1].end_month == stops[1].end_month);
+  CHECK(goes_on[1].budget.size() == stops[1].budget.size());
+  // Stated with the arm's finance rules, for the store and the outputs.
+  CHECK(e.finance()[2].continue_funding);
+  CHECK_FALSE(e.finance()[1].continue_funding);
+}
