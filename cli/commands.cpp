@@ -7,6 +7,7 @@
 #include "runs/inputs.hpp"
 #include "runs/store_writer.hpp"
 #include "results/comparison.hpp"
+#include "results/spend.hpp"
 #include "results/document.hpp"
 #include "results/economics.hpp"
 #include "results/format.hpp"
@@ -380,22 +381,10 @@ std::string fmt_number(double x, int decimals) {
   return results::without_negative_zero(b);
 }
 
-/// One financial year of an intervention in check's probe run: the budget, what the probe
-/// spent and enrolled, and the limit that bound.
-struct SpendYear {
-  int fy = 0;
-  double budget = 0;       // GBP for the funded months the run covers
-  double spend = 0;        // GBP
-  double joined = 0;       // new participants (people)
-  double eligible = 0;     // eligible people at the first funded month (events: eligible events over the year)
-  double cap = 0;          // max_uptake x eligible (the financial year's ceiling)
-  std::string limit;       // what bound the spend
-};
-
 /// Runs the scenario once at a small scale with parameters at their means and reads each
 /// intervention's spend and enrolment by financial year from its ledger, so that check can
 /// say what a budget will buy and what stops it being spent.
-std::vector<std::vector<SpendYear>> probe_spend(const runs::Arm& p, double scale) {
+std::vector<std::vector<results::SpendYear>> probe_spend(const runs::Arm& p, double scale) {
   const auto& sc = p.scenario;
   model::RunSettings rs;
   rs.start_year = sc.start_year;
@@ -405,59 +394,9 @@ std::vector<std::vector<SpendYear>> probe_spend(const runs::Arm& p, double scale
   rs.policy = p.policy;
   model::Simulation sim(*p.world, rs);
   const model::RunOutput out = sim.run();
-  std::vector<std::vector<SpendYear>> all;
-  for (std::size_t k = 0; k < p.policy->interventions.size(); ++k) {
-    const model::InterventionSpec& iv = p.policy->interventions[k];
-    const model::CatalogueEntry& e = model::catalogue_entry(iv.type);
-    const bool at_event = model::enrol_event(iv) != 0;
-    const auto& months = out.programmes[k].months;
-    std::vector<SpendYear> years;
-    for (const auto& [fy, by] : iv.budget) {
-      SpendYear y;
-      y.fy = fy;
-      int funded_in_run = 0;
-      bool first = true;
-      for (int t = iv.start_month; t <= iv.end_month && t < static_cast<int>(months.size()); ++t) {
-        if (model::financial_year_of(sc.start_year, t) != fy) continue;
-        if (t >= static_cast<int>(months.size())) continue;
-        ++funded_in_run;
-        const auto& m = months[static_cast<std::size_t>(t)];
-        y.spend += m[model::pg_spend_total];
-        y.joined += m[model::pg_new_participants];
-        if (at_event) y.eligible += m[model::pg_eligible];
-        else if (first) y.eligible = m[model::pg_eligible];
-        first = false;
-      }
-      if (funded_in_run == 0) continue;
-      // A budget is spent at a twelfth a month (ProgrammeEngine): the run's share of the year's.
-      y.budget = iv.budget_in(fy) * funded_in_run / 12.0;
-      y.cap = iv.max_uptake * y.eligible;
-      const bool ramping = iv.ramp_up_months > 0 && model::financial_year_of(sc.start_year, iv.start_month) == fy;
-      char b[256];
-      if (y.spend >= 0.97 * y.budget) {
-        y.limit = "the budget";
-      } else if (e.reach == model::Reach::area) {
-        y.limit = "full coverage of its area (every resident covered)";
-      } else if (e.reach == model::Reach::births) {
-        y.limit = "the births it can reach: mothers who would smoke at delivery, of whom max_uptake take part";
-      } else if (at_event) {
-        std::snprintf(b, sizeof b, "the enrolment events: %.0f eligible events a year, of which max_uptake %.0f%% take it up", y.eligible,
-                      100 * iv.max_uptake);
-        y.limit = b;
-      } else if (y.joined >= 0.97 * y.cap) {
-        std::snprintf(b, sizeof b, "the uptake ceiling: max_uptake %.0f%% of %.0f eligible = %.0f a year", 100 * iv.max_uptake, y.eligible,
-                      y.cap);
-        y.limit = b;
-      } else if (ramping) {
-        std::snprintf(b, sizeof b, "the ramp-up (%d months to full capacity)", iv.ramp_up_months);
-        y.limit = b;
-      } else {
-        y.limit = "the eligible pool (too few eligible people not yet enrolled)";
-      }
-      years.push_back(y);
-    }
-    all.push_back(std::move(years));
-  }
+  std::vector<std::vector<results::SpendYear>> all;
+  for (std::size_t k = 0; k < p.policy->interventions.size(); ++k)
+    all.push_back(results::spend_by_year(p.policy->interventions[k], out.programmes[k], sc.start_year));
   return all;
 }
 
@@ -466,7 +405,7 @@ int check_command(const CheckOptions& o) {
     const runs::Arm p = runs::prepare_arm(o.scenario, source_of(o.common));
     const auto& s = p.scenario;
     constexpr double kProbeScale = 0.05;
-    const auto probe = o.probe && !p.policy->interventions.empty() ? probe_spend(p, kProbeScale) : std::vector<std::vector<SpendYear>>{};
+    const auto probe = o.probe && !p.policy->interventions.empty() ? probe_spend(p, kProbeScale) : std::vector<std::vector<results::SpendYear>>{};
     const auto& fin = s.finance;
     if (o.json) {
       nlohmann::json j = {{"ok", true}, {"name", s.name}, {"files", s.files}, {"start_year", s.start_year},
@@ -482,7 +421,8 @@ int check_command(const CheckOptions& o) {
           entry["expected_spend"] = nlohmann::json::array();
           for (const auto& y : probe[k])
             entry["expected_spend"].push_back({{"financial_year", y.fy}, {"budget_gbp", y.budget}, {"spend_gbp", y.spend},
-                                               {"new_participants", y.joined}, {"limit", y.limit}});
+                                               {"new_participants", y.joined},
+                                               {"limit", results::spend_limit_text(y.limit, iv.max_uptake, y.eligible, y.cap, iv.ramp_up_months)}});
         }
         j["interventions"].push_back(entry);
       }
@@ -515,7 +455,7 @@ int check_command(const CheckOptions& o) {
             if (y.fy == fy) {
               std::cout << "; expected spend " << money_text(y.spend) << " (" << fmt_number(y.budget > 0 ? 100 * y.spend / y.budget : 0, 0)
                         << "% of " << money_text(y.budget) << " in the run), " << fmt_number(y.joined, 0) << " new participants; limited by "
-                        << y.limit;
+                        << results::spend_limit_text(y.limit, iv.max_uptake, y.eligible, y.cap, iv.ramp_up_months);
             }
       }
       std::cout << "\n      funding ends " << results::month_label(s.start_year, iv.end_month);
@@ -774,6 +714,82 @@ std::string comparison_table(const results::ComparisonView& c, int replicates, i
       }
       out << "\n";
     }
+  }
+  // What each intervention bought: budget against spend, participants and what bound the spend.
+  for (std::size_t a = 1; a < c.arms().size(); ++a) {
+    const int arm = static_cast<int>(a);
+    const nlohmann::json* src = c.arms()[a].source;
+    if (!src || !src->contains("interventions") || !(*src)["interventions"].is_array()) continue;
+    for (const auto& iv : (*src)["interventions"]) {
+      const std::string name = iv.value("name", std::string());
+      const std::string b = "intervention=" + name;
+      const auto* total = c.horizon(arm, "intervention_budget_gbp", b);
+      if (!total) continue;
+      const double uptake = iv.contains("max_uptake") && iv["max_uptake"].is_number() ? iv["max_uptake"].get<double>() : 0.0;
+      const int ramp = iv.value("ramp_up_months", 0);
+      out << "\n" << c.arms()[a].name << ": what " << name << " bought (means over replicates; budget for the months the run covers):\n";
+      char row[512];
+      std::snprintf(row, sizeof row, "  %-20s %12s %12s %6s %12s  %s\n", "financial year", "budget", "spend", "spent", "new people",
+                    "what bound the spend");
+      out << row;
+      for (const auto& period : c.financial_years()) {
+        const auto* bud = c.stat(arm, period, b, "intervention_budget_gbp");
+        if (!bud || !bud->mean) continue;
+        const auto* sp = c.stat(arm, period, b, "intervention_spend_gbp");
+        const auto* jn = c.stat(arm, period, b, "intervention_new_participants");
+        const auto* lim = c.stat(arm, period, b, "intervention_spend_limit");
+        const auto* cap = c.stat(arm, period, b, "intervention_uptake_ceiling");
+        const double spend = sp && sp->mean ? *sp->mean : 0, budget = *bud->mean;
+        const double ceiling = cap && cap->mean ? *cap->mean : 0;
+        const std::string why = lim && lim->mean ? results::spend_limit_text(static_cast<results::SpendLimit>(static_cast<int>(*lim->mean)), uptake,
+                                                                              uptake > 0 ? ceiling / uptake : 0, ceiling, ramp)
+                                                 : std::string("-");
+        std::snprintf(row, sizeof row, "  %-20s %12s %12s %5.0f%% %12s  %s\n", period.c_str(), money_text(budget).c_str(), money_text(spend).c_str(),
+                      budget > 0 ? 100 * spend / budget : 0.0, jn && jn->mean ? fmt_number(*jn->mean, 0).c_str() : "-", why.c_str());
+        out << row;
+      }
+      const auto* sp = c.horizon(arm, "intervention_spend_gbp", b);
+      const auto* jn = c.horizon(arm, "intervention_new_participants", b);
+      std::snprintf(row, sizeof row, "  %-20s %12s %12s %5.0f%% %12s\n", "the whole run", money_text(total->mean.value_or(0)).c_str(),
+                    money_text(sp && sp->mean ? *sp->mean : 0).c_str(),
+                    total->mean.value_or(0) > 0 ? 100 * (sp && sp->mean ? *sp->mean : 0) / *total->mean : 0.0,
+                    jn && jn->mean ? fmt_number(*jn->mean, 0).c_str() : "-");
+      out << row;
+    }
+  }
+  // The bridge from each intervention's direct savings to the total (present values, horizon).
+  for (std::size_t a = 1; a < c.arms().size(); ++a) {
+    const int arm = static_cast<int>(a);
+    const auto* direct = c.horizon(arm, "direct_savings_discounted_gbp");
+    const auto* total = c.horizon(arm, "gross_savings_discounted_gbp", "public");
+    if (!direct || !total) continue;
+    auto m = [&](const char* outcome, const std::string& b) {
+      const auto* s = c.horizon(arm, outcome, b);
+      return s && s->mean ? money_text(*s->mean) : std::string("-");
+    };
+    char b[256];
+    out << "\n" << c.arms()[a].name << ": from direct to total savings (public, present values over the horizon, means):\n";
+    for (const auto& br : c.breakdowns(arm, "direct_savings_discounted_gbp")) {
+      if (br.rfind("intervention=", 0) != 0 || br.find(';') != std::string::npos) continue;
+      std::snprintf(b, sizeof b, "  %-58s %14s  (NHS %s, council %s)\n", ("direct: " + br.substr(13) + "'s participants").c_str(),
+                    m("direct_savings_discounted_gbp", br).c_str(), m("direct_savings_discounted_gbp", br + ";payer=nhs").c_str(),
+                    m("direct_savings_discounted_gbp", br + ";payer=council").c_str());
+      out << b;
+    }
+    for (const auto& [label, payer] : {std::pair{"system and indirect effects, NHS", "payer=nhs"}, std::pair{"system and indirect effects, council", "payer=council"},
+                                       std::pair{"system and indirect effects, public health", "payer=public_health"}}) {
+      std::snprintf(b, sizeof b, "  %-58s %14s\n", label, m("system_savings_discounted_gbp", payer).c_str());
+      out << b;
+    }
+    std::snprintf(b, sizeof b, "  %-58s %14s\n", "= public gross savings", m("gross_savings_discounted_gbp", "public").c_str());
+    out << b;
+    std::string acts;
+    for (const auto& br : c.breakdowns(arm, "gross_savings_discounted_gbp")) {
+      if (br.rfind("activity=", 0) != 0) continue;
+      const auto* s = c.horizon(arm, "gross_savings_discounted_gbp", br);
+      if (s && s->mean && std::abs(*s->mean) >= 500) acts += (acts.empty() ? "" : ", ") + br.substr(9) + " " + money_text(*s->mean);
+    }
+    if (!acts.empty()) out << "  by activity: " << acts << "\n";
   }
   // By ICP: where the savings fall and the money is spent (present values, horizon).
   for (std::size_t a = 1; a < c.arms().size(); ++a) {

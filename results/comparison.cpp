@@ -2,7 +2,9 @@
 
 #include "model/core/errors.hpp"
 #include "results/economics.hpp"
+#include "model/programmes/programmes.hpp"
 #include "results/periods.hpp"
+#include "results/spend.hpp"
 
 #include <algorithm>
 #include <array>
@@ -461,6 +463,34 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
     }
   };
 
+  // ---- What each intervention bought: budget against spend, new participants and the limit
+  // that bound the spend, by financial year, and their sums over the run ----
+  for (std::size_t a = 0; a < arms.size(); ++a) {
+    const model::Policy* policy = arms[a].policy;
+    const auto& progs = arms[a].output->programmes;
+    if (!policy) continue;
+    for (std::size_t k = 0; k < progs.size() && k < policy->interventions.size(); ++k) {
+      const auto years = spend_by_year(policy->interventions[k], progs[k], first.start_year, run_months);
+      const std::string b = "intervention=" + progs[k].name;
+      double budget = 0, spend = 0, joined = 0;
+      for (const auto& y : years)
+        for (std::size_t p = 0; p < horizon; ++p)
+          if (spans[p].fy == y.fy) {
+            emit(a, 0, p, b, "intervention_budget_gbp", y.budget);
+            emit(a, 0, p, b, "intervention_spend_gbp", y.spend);
+            emit(a, 0, p, b, "intervention_new_participants", y.joined);
+            if (y.cap > 0) emit(a, 0, p, b, "intervention_uptake_ceiling", y.cap);
+            emit(a, 0, p, b, "intervention_spend_limit", static_cast<double>(static_cast<int>(y.limit)));
+            budget += y.budget;
+            spend += y.spend;
+            joined += y.joined;
+          }
+      emit(a, 0, horizon, b, "intervention_budget_gbp", budget);
+      emit(a, 0, horizon, b, "intervention_spend_gbp", spend);
+      emit(a, 0, horizon, b, "intervention_new_participants", joined);
+    }
+  }
+
   // ---- Arm outcomes ----
   for (std::size_t a = 0; a < arms.size(); ++a) {
     const FinanceSettings& fin = arms[a].finance;
@@ -604,6 +634,8 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
       const ArmFigures& B = fig[0];
       const ArmFigures& S = fig[a];
       std::vector<double> sav_pv(kPayers, 0.0), inv_pv(kFunders.size(), 0.0);
+      std::vector<std::array<double, 2>> direct_pv(arms[a].output->programmes.size(), std::array<double, 2>{});  // [programme][nhs, council]
+      std::vector<double> activity_pv(kCostedActivities, 0.0);
       double pv_gross = 0, pv_cash = 0, pv_cost = 0, pv_qaly = 0, cum_gross = 0, cum_cash = 0;
       std::vector<double> pv_qaly_q(kQuintiles + 1, 0.0);
       std::optional<int> be_gross, be_cash;
@@ -684,6 +716,61 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
           emit(a, r, p, "all", "gross_savings_discounted_gbp", all_pv);
           emit(a, r, p, "public", "cashable_savings_discounted_gbp", pv_cash);
           emit(a, r, p, "all", "intervention_cost_discounted_gbp", pv_cost);
+        }
+        // The bridge from direct to total savings: what each intervention's own ledger avoided
+        // among its participants (expected activity without its effect minus with it, at unit
+        // costs), then the rest of the public gross savings by payer, the system's and the
+        // indirect effects (capacity and delays, activity the avoided events would have led
+        // to, the later care of people who live longer, reinvestment's knock-on, and Monte
+        // Carlo noise); the lines add up to the public gross savings. Present values.
+        {
+          const auto& progs = arms[a].output->programmes;
+          double d_nhs = 0, d_council = 0;
+          for (std::size_t k = 0; k < progs.size(); ++k) {
+            double n = 0, c = 0;
+            for (int m = spans[p].first; m <= spans[p].last && static_cast<std::size_t>(m) < progs[k].months.size(); ++m) {
+              n += progs[k].months[static_cast<std::size_t>(m)][pg_avoided_nhs_cost];
+              c += progs[k].months[static_cast<std::size_t>(m)][pg_avoided_council_cost];
+            }
+            n *= kb;
+            c *= kb;
+            if (!is_h) {
+              direct_pv[k][0] += n * dc;
+              direct_pv[k][1] += c * dc;
+            }
+            const double pn = is_h ? direct_pv[k][0] : n * dc, pc = is_h ? direct_pv[k][1] : c * dc;
+            const std::string b = "intervention=" + progs[k].name;
+            emit(a, r, p, b, "direct_savings_discounted_gbp", pn + pc);
+            emit(a, r, p, b + ";payer=nhs", "direct_savings_discounted_gbp", pn);
+            emit(a, r, p, b + ";payer=council", "direct_savings_discounted_gbp", pc);
+            d_nhs += pn;
+            d_council += pc;
+          }
+          emit(a, r, p, "all", "direct_savings_discounted_gbp", d_nhs + d_council);
+          emit(a, r, p, "payer=nhs", "direct_savings_discounted_gbp", d_nhs);
+          emit(a, r, p, "payer=council", "direct_savings_discounted_gbp", d_council);
+          double t_nhs = 0, t_council = 0, t_ph = 0;
+          for (int k = 0; k < kPayers; ++k) {
+            const double x = is_h ? sav_pv[static_cast<std::size_t>(k)] : (flow(TB, fm_cost_first + k) - flow(TS, fm_cost_first + k)) * kb * dc;
+            if (k == council_adult_social_care) t_council += x;
+            else if (k == public_health) t_ph += x;
+            else if (is_public(k)) t_nhs += x;
+          }
+          emit(a, r, p, "public", "system_savings_discounted_gbp", t_nhs + t_council + t_ph - d_nhs - d_council);
+          emit(a, r, p, "payer=nhs", "system_savings_discounted_gbp", t_nhs - d_nhs);
+          emit(a, r, p, "payer=council", "system_savings_discounted_gbp", t_council - d_council);
+          emit(a, r, p, "payer=public_health", "system_savings_discounted_gbp", t_ph);
+          // The public gross savings by costed activity (where the total came from), and the
+          // rest (NHS-funded nursing care in care-home stays; public-health services).
+          double by_activity = 0;
+          for (int k = 0; k < kCostedActivities; ++k) {
+            const double x = (flow(TB, fm_public_cost_first + k) - flow(TS, fm_public_cost_first + k)) * kb;
+            if (!is_h) activity_pv[static_cast<std::size_t>(k)] += x * dc;
+            const double v = is_h ? activity_pv[static_cast<std::size_t>(k)] : x * dc;
+            by_activity += v;
+            emit(a, r, p, "activity=" + costed_activity_name(k), "gross_savings_discounted_gbp", v);
+          }
+          emit(a, r, p, "activity=other", "gross_savings_discounted_gbp", t_nhs + t_council + t_ph - by_activity);
         }
         // Health.
         for (int q = 0; q <= kQuintiles; ++q) {
@@ -900,6 +987,22 @@ std::vector<OutcomeSummary> summarise_comparison(const std::vector<OutcomeValue>
   // (Each group's values are sorted before they are summed: the order they come in does not
   // change a summary.)
   std::vector<OutcomeSummary> summary = summarise_values(values);
+  // A code is summarised by the one most replicates gave (the smallest of equals), not a mean.
+  {
+    const int o = outcome_index("intervention_spend_limit");
+    std::map<std::tuple<int, std::string, std::string>, std::map<int, int>> counts;
+    for (const auto& v : values)
+      if (v.outcome == o) ++counts[{v.arm, v.period, v.breakdown}][static_cast<int>(std::lround(v.value))];
+    for (auto& s : summary)
+      if (s.outcome == o) {
+        const auto& c = counts[{s.arm, s.period, s.breakdown}];
+        int best = 0, n = -1;
+        for (const auto& [code, k] : c)
+          if (k > n) best = code, n = k;
+        s.mean = s.median = best;
+        s.p05 = s.p95 = s.mcse = std::nullopt;
+      }
+  }
   auto find_mutable = [&](int a, const std::string& period, const char* breakdown, const char* outcome) -> OutcomeSummary* {
     const int o = outcome_index(outcome);
     for (auto& s : summary)

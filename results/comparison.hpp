@@ -18,6 +18,7 @@
 #pragma once
 
 #include "model/core/outputs.hpp"
+#include "model/programmes/policy.hpp"
 #include "results/outcomes.hpp"
 #include "results/statistics.hpp"
 
@@ -96,6 +97,7 @@ Comparison compare(const std::vector<ArmInput>& arms, int plan_months = 0);
 struct ReplicateArm {
   const model::RunOutput* output = nullptr;
   FinanceSettings finance;
+  const model::Policy* policy = nullptr;  // the arm's interventions (budgets, uptake): what each bought
 };
 /// Every outcome of replicate k of every arm (arm 0 the baseline): the unit a stored
 /// comparison commits, since differences are taken replicate by replicate. With

@@ -34,8 +34,19 @@ std::vector<OutcomeDefinition> make_dictionary() {
       "Cost of services used in the period, undiscounted. Intervention spend is not included (see intervention_spend_gbp).");
   add("cost_discounted_gbp", pv, "arm", "all; public; payer; setting",
       "cost_gbp discounted by financial year at the scenario's cost discount rate (Green Book 3.5%) to the price-base year.");
-  add("intervention_spend_gbp", gbp, "arm", "all; funder (nhs, council, public_health, pooled)", "Spend on the scenario's funded interventions, by who funds them.");
+  add("intervention_spend_gbp", gbp, "arm", "all; funder (nhs, council, public_health, pooled); intervention=<name>", "Spend on the scenario's funded interventions, by who funds them.");
   add("intervention_spend_discounted_gbp", pv, "arm", "all; funder", "intervention_spend_gbp discounted at the cost rate.");
+  add("intervention_budget_gbp", gbp, "arm", "intervention=<name> (by financial year, and the run's sum)",
+      "What each intervention was budgeted for the months the run covers (a twelfth of the financial year's budget a funded month), "
+      "beside intervention_spend_gbp by intervention: budget entered against budget spent.");
+  add("intervention_new_participants", "people", "arm", "intervention=<name>", "People who joined the intervention in the period.");
+  add("intervention_uptake_ceiling", "people a year", "arm", "intervention=<name> (by financial year)",
+      "The financial year's uptake ceiling: max_uptake x the people eligible at its first funded month (enrolment events: x the "
+      "year's eligible events). Person types only.");
+  add("intervention_spend_limit", "code (1-7)", "arm", "intervention=<name> (by financial year)",
+      "What bound the year's spend: 1 the budget (97% or more spent), 2 full coverage of an area, 3 the births a maternity "
+      "programme can reach, 4 the enrolment events, 5 the uptake ceiling, 6 the ramp-up, 7 the eligible pool. Its summary's "
+      "median is the code most replicates gave.");
   add("deaths", "deaths", "arm", "all; quintile (IMD 2019, 1 = most deprived)", "Deaths in the period.");
   add("qalys", "QALYs", "arm", "all; quintile", "Quality-adjusted life years lived in the period (EQ-5D utility x time), undiscounted.");
   add("qalys_discounted", "QALYs, present value", "arm", "all; quintile", "qalys discounted at the scenario's health rate (Green Book 1.5%).");
@@ -114,12 +125,23 @@ std::vector<OutcomeDefinition> make_dictionary() {
   add("gross_savings_gbp", gbp, "difference", "public; all (households included); payer; setting",
       "Baseline cost minus scenario cost of services (services only, intervention spend excluded). 'public' is NHS, council and "
       "public health: the figure the ROI and NPV use. Households' savings (self-funders' fees and residents' contributions) are shown under payer=households.");
-  add("gross_savings_discounted_gbp", pv, "difference", "public; all; payer; setting; icp=<ICP> (public); icp=<ICP>;payer=<payer> (horizon)",
+  add("gross_savings_discounted_gbp", pv, "difference", "public; all; payer; setting; activity=<costed activity, or other: NHS-funded nursing care in care homes and public-health services> (public); icp=<ICP> (public); icp=<ICP>;payer=<payer> (horizon)",
       "gross_savings_gbp discounted at the cost rate; over the horizon also by the ICP its residents live in, and by ICP and payer.");
   add("cashable_savings_gbp", gbp, "difference", "public; payer; activity",
       "The part of the public savings that releases money: the savings in the activities the scenario's finance rules name as cashable "
       "(by default care-home weeks and home-care hours, the council's commissioned placements and packages); the rest is capacity released.");
   add("cashable_savings_discounted_gbp", pv, "difference", "public", "cashable_savings_gbp discounted at the cost rate.");
+  add("direct_savings_discounted_gbp", pv, "difference",
+      "all; payer (nhs, council); intervention=<name>; intervention=<name>;payer=<nhs or council>",
+      "The bridge's first lines: what each intervention's own ledger avoided among its participants (the activity they were "
+      "expected to have without its effect minus with it: admissions, bed-days, delayed bed-days, A&E, GP and outpatient "
+      "attendances, mental-health admissions, care-home stays), at unit costs, discounted; as intervention_metrics' "
+      "avoided_nhs_cost_gbp and avoided_council_cost_gbp.");
+  add("system_savings_discounted_gbp", pv, "difference", "public; payer (nhs, council, public_health)",
+      "The bridge's last lines: public gross savings minus the direct savings, by payer. The system's and indirect effects: "
+      "capacity and delays (the system model's feedback), the activity the avoided events would have led to later, the later "
+      "care of people who live longer (a cost), reinvestment's knock-on, and Monte Carlo noise. Direct + system = "
+      "gross_savings_discounted_gbp (public).");
   add("intervention_cost_gbp", gbp, "difference", "all; funder", "Scenario intervention spend minus the baseline's.");
   add("funded_from_existing_budgets_gbp", gbp, "difference", "all; funder",
       "Only with finance.funding_source \"existing_budgets\": the intervention cost taken from the funders' existing service budgets "

@@ -11,6 +11,7 @@
 #include "results/comparison.hpp"
 #include "results/format.hpp"
 #include "results/view.hpp"
+#include "results/spend.hpp"
 #include "results/report_css.hpp"  // generated from results/report/report.css
 #include "results/report_js.hpp"   // generated from results/report/report.js
 
@@ -1360,8 +1361,102 @@ class Report {
     break_even(h);
     pay_back_table(h);
     by_icp(h);
+    bought(h);
+    bridge(h);
     h += "</section>\n";
     uncertainty(h);
+  }
+
+  /// What each intervention bought: budget against spend, new participants and the limit that
+  /// bound the spend, by financial year.
+  void bought(std::string& h) {
+    bool any = false;
+    for (const Arm* a : scenarios_) {
+      const json& ivs = array_member(*a->source, "interventions");
+      for (const auto& iv : ivs) {
+        const std::string name = text(iv, "name");
+        const std::string b = "intervention=" + name;
+        const Stat* total = figures_.horizon(a->index, "intervention_budget_gbp", b);
+        if (!total) continue;
+        if (!any) h += "<h3>What each intervention bought</h3>\n<p class=\"note\">Budget entered against budget spent, by financial "
+                       "year (the budget for the months the run covers), the people who joined and what bound the spend when it fell "
+                       "short of the budget. Means over replicates, undiscounted.</p>\n";
+        any = true;
+        const double uptake = number(iv, "max_uptake").value_or(0);
+        const int ramp = static_cast<int>(number(iv, "ramp_up_months").value_or(0));
+        h += "<table class=\"arms\"><thead><tr><th>" + html_escape(a->name + ": " + name) +
+             "</th><th class=\"num\">Budget</th><th class=\"num\">Spend</th><th class=\"num\">Spent</th><th class=\"num\">New "
+             "participants</th><th>What bound the spend</th></tr></thead><tbody>\n";
+        auto row = [&](const std::string& label, const std::string& period, bool year) {
+          const Stat* bud = figures_.stat(a->index, period, b, "intervention_budget_gbp");
+          if (!bud || !bud->mean) return;
+          const Stat* sp = figures_.stat(a->index, period, b, "intervention_spend_gbp");
+          const Stat* jn = figures_.stat(a->index, period, b, "intervention_new_participants");
+          const Stat* lim = figures_.stat(a->index, period, b, "intervention_spend_limit");
+          const Stat* cap = figures_.stat(a->index, period, b, "intervention_uptake_ceiling");
+          const double spend = sp && sp->mean ? *sp->mean : 0, ceiling = cap && cap->mean ? *cap->mean : 0;
+          std::string why;
+          if (year && lim && lim->mean)
+            why = spend_limit_text(static_cast<SpendLimit>(static_cast<int>(*lim->mean)), uptake, uptake > 0 ? ceiling / uptake : 0, ceiling, ramp);
+          h += "<tr><td>" + html_escape(label) + "</td><td class=\"num\">" + money(*bud->mean) + "</td><td class=\"num\">" + money(spend) +
+               "</td><td class=\"num\">" + (*bud->mean > 0 ? fixed(100 * spend / *bud->mean, 0) + "%" : std::string("-")) +
+               "</td><td class=\"num\">" + (jn && jn->mean ? grouped(*jn->mean, 0) : std::string("-")) + "</td><td>" + html_escape(why) +
+               "</td></tr>\n";
+        };
+        for (const auto& period : figures_.financial_years()) row(period, period, true);
+        row("The whole run", "horizon", false);
+        h += "</tbody></table>\n";
+      }
+    }
+  }
+
+  /// From each intervention's direct savings to the total.
+  void bridge(std::string& h) {
+    bool any = false;
+    for (const Arm* a : scenarios_) {
+      const Stat* direct = figures_.horizon(a->index, "direct_savings_discounted_gbp");
+      if (!direct) continue;
+      if (!any)
+        h += "<h3>From direct to total savings</h3>\n<p class=\"note\">The savings bridge, present values over the horizon "
+             "(means, 90% interval under each with enough replicates). <strong>Direct</strong>: what each intervention's own ledger "
+             "avoided among its participants (their expected activity without its effect minus with it, at unit costs; the "
+             "<code>avoided_nhs_cost_gbp</code> and <code>avoided_council_cost_gbp</code> of <code>intervention_metrics</code>). "
+             "<strong>System and indirect</strong>: the rest of the public gross savings, by payer: capacity and delays (the system "
+             "model's feedback), activity the avoided events would have led to later, the later care of people who live longer "
+             "(a cost), reinvestment's knock-on and Monte Carlo noise. The lines add up to the public gross savings.</p>\n";
+      any = true;
+      h += "<table class=\"arms\"><thead><tr><th>" + html_escape(a->name) + "</th><th class=\"num\">NHS</th><th "
+           "class=\"num\">Council</th><th class=\"num\">Total</th></tr></thead><tbody>\n";
+      for (const auto& b : figures_.breakdowns(a->index, "direct_savings_discounted_gbp")) {
+        if (b.rfind("intervention=", 0) != 0 || b.find(';') != std::string::npos) continue;
+        h += "<tr><td>Direct: " + html_escape(b.substr(13)) + "</td>" +
+             stat_cell(figures_.horizon(a->index, "direct_savings_discounted_gbp", b + ";payer=nhs"), Kind::gbp) +
+             stat_cell(figures_.horizon(a->index, "direct_savings_discounted_gbp", b + ";payer=council"), Kind::gbp) +
+             stat_cell(figures_.horizon(a->index, "direct_savings_discounted_gbp", b), Kind::gbp) + "</tr>\n";
+      }
+      h += "<tr><td>System and indirect effects</td>" + stat_cell(figures_.horizon(a->index, "system_savings_discounted_gbp", "payer=nhs"), Kind::gbp) +
+           stat_cell(figures_.horizon(a->index, "system_savings_discounted_gbp", "payer=council"), Kind::gbp) +
+           stat_cell(figures_.horizon(a->index, "system_savings_discounted_gbp", "public"), Kind::gbp) + "</tr>\n";
+      if (const Stat* ph = figures_.horizon(a->index, "system_savings_discounted_gbp", "payer=public_health"); ph && ph->mean && *ph->mean != 0)
+        h += "<tr><td>of which public health</td><td></td><td></td>" + stat_cell(ph, Kind::gbp) + "</tr>\n";
+      h += "<tr><td><strong>Public gross savings</strong></td><td></td><td></td>" +
+           stat_cell(figures_.horizon(a->index, "gross_savings_discounted_gbp", "public"), Kind::gbp) + "</tr>\n";
+      for (const auto& b : figures_.breakdowns(a->index, "gross_savings_discounted_gbp")) {
+        if (b.rfind("activity=", 0) != 0) continue;
+        const Stat* st = figures_.horizon(a->index, "gross_savings_discounted_gbp", b);
+        if (!st || !st->mean || std::fabs(*st->mean) < 500) continue;
+        std::string label = b.substr(9);
+        std::replace(label.begin(), label.end(), '_', ' ');
+        h += "<tr><td class=\"sub\">&nbsp;&nbsp;by activity: " + html_escape(label) + "</td><td></td><td></td>" + stat_cell(st, Kind::gbp) + "</tr>\n";
+      }
+      if (figures_.horizon(a->index, "funded_from_existing_budgets_gbp")) {
+        h += "<tr><td>Taken from existing budgets to pay for it (undiscounted; its squeeze is in the lines above)</td><td></td><td></td>" +
+             stat_cell(figures_.horizon(a->index, "funded_from_existing_budgets_gbp"), Kind::gbp) + "</tr>\n";
+        h += "<tr><td>Home-care hours the council no longer buys</td><td></td><td></td>" +
+             stat_cell(figures_.horizon(a->index, "home_care_hours_displaced"), Kind::count) + "</tr>\n";
+      }
+      h += "</tbody></table>\n";
+    }
   }
 
   /// ROI and NPV at 2, 5, 10 and 25 years (and the horizon), side by side.

@@ -315,10 +315,15 @@ class Book {
 // ---------------------------------------------------------------------------------------------
 
 const std::vector<std::string> kSavings{"gross_savings_gbp", "gross_savings_discounted_gbp", "cashable_savings_gbp",
-                                        "cashable_savings_discounted_gbp"};
+                                        "cashable_savings_discounted_gbp", "direct_savings_discounted_gbp", "system_savings_discounted_gbp"};
 const std::vector<std::string> kCost{"cost_gbp", "cost_discounted_gbp"};
 const std::vector<std::string> kInvestment{"intervention_spend_gbp", "intervention_spend_discounted_gbp", "intervention_cost_gbp",
-                                           "intervention_cost_discounted_gbp"};
+                                           "intervention_cost_discounted_gbp", "intervention_budget_gbp", "intervention_new_participants",
+                                           "intervention_uptake_ceiling", "intervention_spend_limit", "funded_from_existing_budgets_gbp",
+                                           "home_care_hours_displaced"};
+const std::vector<std::string> kSensitivity{"sensitivity_share", "sensitivity_parameter_low", "sensitivity_parameter_high",
+                                            "sensitivity_npv_low_gbp", "sensitivity_npv_high_gbp", "switching_value",
+                                            "evpi_gbp", "evppi_gbp", "evppi_replicates_needed"};
 const std::vector<std::string> kWhoPays{"who_pays_who_saves_gbp", "net_position_gbp", "pooled_budget_transfer_gbp"};
 const std::vector<std::string> kValue{"net_benefit_gbp",   "net_benefit_cashable_gbp", "cumulative_discounted_net_benefit_gbp",
                                       "npv_gbp",           "npv_cashable_gbp",         "roi_gross",
@@ -1185,7 +1190,7 @@ void build(Book& book, const Document& d) {
     guide.push_back({name, what});
   };
   std::set<std::string> claimed;
-  for (const auto* list : {&kSavings, &kCost, &kInvestment, &kWhoPays, &kValue, &kHealth, &kPrevalence, &kWider})
+  for (const auto* list : {&kSavings, &kCost, &kInvestment, &kWhoPays, &kValue, &kHealth, &kPrevalence, &kWider, &kSensitivity})
     claimed.insert(list->begin(), list->end());
   std::vector<std::string> activity, other;
   for (const auto& o : d.outcomes())
@@ -1196,7 +1201,9 @@ void build(Book& book, const Document& d) {
   tidy("Cost by payer", kCost, "each arm's cost of services by payer and setting, per financial year and the horizon");
   tidy("Investment", kInvestment,
        d.single() ? "intervention spend by funder"
-                  : "intervention spend (each arm) and intervention cost (scenario minus baseline) by funder");
+                  : "intervention spend (each arm) and intervention cost (scenario minus baseline) by funder; each intervention's "
+                  "budget against spend, new participants, uptake ceiling and what bound the spend (intervention_spend_limit, "
+                  "codes in the Dictionary); under existing budgets, the money and home care displaced");
   if (!d.single() && any_rows(d, kWhoPays)) {
     Sheet s = book.add_sheet("Who pays who saves");
     write_who_pays(s, d, f);
@@ -1211,6 +1218,9 @@ void build(Book& book, const Document& d) {
   }
   tidy("Value for money", kValue,
        "net benefit, NPV, ROI, break-even, cost per QALY and net monetary benefit with their intervals");
+  tidy("Sensitivity", kSensitivity,
+       "one-way sensitivity of the NPV with switching values (the tornado), the value of perfect information (EVPI) and of "
+       "partial perfect information by parameter group (EVPPI)");
   tidy("Activity", activity, "each arm's activity: appointments, admissions, bed-days, care packages, residents");
   tidy("Health and the gap", kHealth,
        "deaths, QALYs, life expectancy by quintile and sex, the gap and slope index, and their changes");

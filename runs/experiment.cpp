@@ -198,7 +198,7 @@ std::vector<results::OutcomeValue> replicate_outcomes(const Experiment& e, int r
   if (outputs.size() != e.arms().size()) throw InternalError("replicate_outcomes: one output per arm is needed");
   const auto finance = e.finance();
   std::vector<results::ReplicateArm> arms;
-  for (std::size_t a = 0; a < outputs.size(); ++a) arms.push_back({outputs[a], finance[a]});
+  for (std::size_t a = 0; a < outputs.size(); ++a) arms.push_back({outputs[a], finance[a], e.arms()[a].policy.get()});
   return results::replicate_outcomes(arms, replicate, e.plan_months());
 }
 

@@ -5,6 +5,8 @@
 
 #include "results/economics.hpp"
 
+#include "model/programmes/programmes.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -329,9 +331,50 @@ TEST_CASE("comparison: every outcome produced is in the dictionary, with a unit 
       if (o == &scen) row[3] = 62.0;  // GBP 1,000 a month at GBP 16.12 an hour
     }
   }
+  // One intervention in the scenario: GBP 12,000 budgeted for FY2018/19, GBP 1,000 spent, 5
+  // people joining among 100 eligible and GBP 200 (NHS) + 100 (council) avoided every month.
+  model::Policy policy;
+  model::InterventionSpec iv;
+  iv.name = "falls";
+  iv.type = model::InterventionType::falls_prevention;
+  iv.start_month = 0;
+  iv.end_month = 11;
+  iv.max_uptake = 0.3;
+  iv.budget[2018][1] = 12000;
+  policy.interventions.push_back(iv);
+  model::ProgrammeOutput ledger;
+  ledger.name = "falls";
+  ledger.type = "falls_prevention";
+  ledger.months.assign(12, std::vector<double>(model::kProgrammeMetrics, 0.0));
+  for (auto& m : ledger.months) {
+    m[model::pg_spend_total] = 1000;
+    m[model::pg_new_participants] = 5;
+    m[model::pg_eligible] = 100;
+    m[model::pg_avoided_nhs_cost] = 200;
+    m[model::pg_avoided_council_cost] = 100;
+  }
+  scen.programmes.push_back(ledger);
   FinanceSettings existing;
   existing.funding_source = "existing_budgets";
-  const Comparison c = compare({{"baseline", 1, {&base}, {}}, {"scenario", 2, {&scen}, existing}});
+  std::vector<ReplicateArm> pair{{&base, {}, nullptr}, {&scen, existing, &policy}};
+  Comparison c;
+  c.values = replicate_outcomes(pair, 0);
+  c.summary = summarise_comparison(c.values, 2, 1);
+  // What it bought, by hand: FY2018/19 holds 9 of the run's months, so its budget is 9/12 of
+  // GBP 12,000 = 9,000, all spent (the budget binds: code 1); 45 joined; the ceiling 0.3 x 100.
+  const std::string fy = "FY2018/19 (Jul-Mar)", b = "intervention=falls";
+  CHECK(find_summary(c, 1, fy, b, "intervention_budget_gbp")->mean == doctest::Approx(9000));
+  CHECK(find_summary(c, 1, fy, b, "intervention_spend_gbp")->mean == doctest::Approx(9000));
+  CHECK(find_summary(c, 1, fy, b, "intervention_new_participants")->mean == doctest::Approx(45));
+  CHECK(find_summary(c, 1, fy, b, "intervention_uptake_ceiling")->mean == doctest::Approx(30));
+  CHECK(find_summary(c, 1, fy, b, "intervention_spend_limit")->mean == doctest::Approx(1));
+  // The bridge: direct = GBP 300 a month, 9 months undiscounted in FY2018/19 and 3 months at
+  // 1/1.035 in FY2019/20; the system line is the rest of the public gross savings.
+  const double direct = 2700 + 900 / 1.035;
+  CHECK(find_summary(c, 1, "horizon", "all", "direct_savings_discounted_gbp")->mean == doctest::Approx(direct));
+  CHECK(find_summary(c, 1, "horizon", "payer=nhs", "direct_savings_discounted_gbp")->mean == doctest::Approx(direct * 2 / 3));
+  CHECK(*find_summary(c, 1, "horizon", "public", "system_savings_discounted_gbp")->mean ==
+        doctest::Approx(*find_summary(c, 1, "horizon", "public", "gross_savings_discounted_gbp")->mean - direct));
   // By hand: the horizon sums months 1-12 of each series (index m + 1 is the end of month m).
   CHECK(find_summary(c, 0, "horizon", "all", "staffed_home_care_hours")->mean == doctest::Approx(12000));
   CHECK(find_summary(c, 1, "horizon", "all", "staffed_home_care_hours")->mean == doctest::Approx(10800));
