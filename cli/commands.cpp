@@ -582,9 +582,10 @@ std::string comparison_table(const results::ComparisonView& c, int replicates, i
     std::string note;
     if (s && s->n < replicates) note = "  [" + std::to_string(s->n) + " of " + std::to_string(replicates) + " replicates]";
     std::string text = fmt_estimate(s, l.kind);
-    if (l.outcome == "icer_gbp_per_qaly" || l.outcome == "icer_lifetime_gbp_per_qaly") {
+    if (l.outcome == "icer_gbp_per_qaly" || l.outcome == "icer_lifetime_gbp_per_qaly" || l.outcome == "icer_nice_gbp_per_qaly") {
       // No ICER unless the mean QALY gain is positive: say which quadrant the means are in.
-      const auto* q = c.stat(static_cast<int>(a), period, "all", "cost_effectiveness_quadrant");
+      const auto* q = c.stat(static_cast<int>(a), period, "all",
+                             l.outcome == "icer_nice_gbp_per_qaly" ? "cost_effectiveness_quadrant_nice" : "cost_effectiveness_quadrant");
       const int quadrant = q && q->mean ? static_cast<int>(*q->mean) : -1;
       if (!(s && s->mean) && quadrant >= 0) text = results::cost_effectiveness_quadrant_text(quadrant);
       else if (s && s->mean && quadrant == 2) text += "  (dominant: saves money and gains health)";

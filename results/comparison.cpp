@@ -636,6 +636,9 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
       std::vector<double> sav_pv(kPayers, 0.0), inv_pv(kFunders.size(), 0.0);
       std::vector<std::array<double, 2>> direct_pv(arms[a].output->programmes.size(), std::array<double, 2>{});  // [programme][nhs, council]
       std::vector<double> activity_pv(kCostedActivities, 0.0);
+      // The NICE reference case: costs and health at 3.5%, unrelated NHS costs in added life left out.
+      double unrelated_pv = 0, nice_cost = 0, nice_savings = 0, nice_unrelated = 0, nice_qalys = 0;
+      const bool priced_life = arms[a].output->nhs_spend_per_year.size() == static_cast<std::size_t>(kLifeTableCells);
       double pv_gross = 0, pv_cash = 0, pv_cost = 0, pv_qaly = 0, cum_gross = 0, cum_cash = 0;
       std::vector<double> pv_qaly_q(kQuintiles + 1, 0.0);
       std::optional<int> be_gross, be_cash;
@@ -771,6 +774,43 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
             emit(a, r, p, "activity=" + costed_activity_name(k), "gross_savings_discounted_gbp", v);
           }
           emit(a, r, p, "activity=other", "gross_savings_discounted_gbp", t_nhs + t_council + t_ph - by_activity);
+        }
+        // Two perspectives. Budget impact (every figure above): all the NHS and councils pay,
+        // the later care of people who live longer included. Cost-effectiveness in the NICE
+        // reference case: the unrelated NHS costs of the added life-years left out, priced at
+        // the average NHS spend per person-year of each age, sex and deprivation (the added
+        // person-years by life-table cell x nhs_spend_per_year), and costs and health at 3.5%.
+        if (priced_life) {
+          const auto& spend = arms[a].output->nhs_spend_per_year;
+          const auto& fs = arms[a].output->flows;
+          const auto& fb = arms[0].output->flows;
+          double unrelated = 0;
+          for (int m = spans[p].first; m <= spans[p].last && static_cast<std::size_t>(m) < fs.size() && static_cast<std::size_t>(m) < fb.size(); ++m)
+            for (std::size_t c = 0; c < static_cast<std::size_t>(kLifeTableCells); ++c)
+              unrelated += (fs[static_cast<std::size_t>(m)].person_months[c] - fb[static_cast<std::size_t>(m)].person_months[c]) / 12.0 * spend[c];
+          unrelated *= kb;
+          const double qalys = flow(TS, fm_qalys, 0) - flow(TB, fm_qalys, 0);
+          if (!is_h) {
+            unrelated_pv += unrelated * dc;
+            const double d = discount_factor(spans[p].fy, fin.price_base_year, kNiceDiscountRate);
+            nice_cost += cost * d;
+            nice_savings += gross_pub * d;
+            nice_unrelated += unrelated * d;
+            nice_qalys += qalys * d;
+          }
+          emit(a, r, p, "all", "unrelated_costs_added_life_gbp", unrelated);
+          emit(a, r, p, "all", "unrelated_costs_added_life_discounted_gbp", is_h ? unrelated_pv : unrelated * dc);
+          if (is_h) {
+            const double net_cost = nice_cost - nice_savings - nice_unrelated;
+            emit(a, r, p, "all", "net_cost_nice_gbp", net_cost);
+            emit(a, r, p, "all", "qalys_gained_discounted_nice", nice_qalys);
+            for (const double wtp : {20000.0, 30000.0}) {
+              const std::string w = "wtp=" + std::to_string(static_cast<long long>(wtp));
+              const double nmb = wtp * nice_qalys - net_cost;
+              emit(a, r, p, w, "net_monetary_benefit_nice_gbp", nmb);
+              emit(a, r, p, w, "cost_effective_nice", nmb > 0 ? 1.0 : 0.0);
+            }
+          }
         }
         // Health.
         for (int q = 0; q <= kQuintiles; ++q) {
@@ -1090,6 +1130,21 @@ std::vector<OutcomeSummary> summarise_comparison(const std::vector<OutcomeValue>
           for (std::size_t k = 0; k < c.size(); ++k) net[k] = c[k] - s[k];
           icer.mcse = ratio_of_means(net, q).second;
         }
+      }
+      // The NICE reference case's ICER (3.5% for both, unrelated costs of added life left out).
+      if (find(a, period, "all", "net_cost_nice_gbp")) {
+        const double nc = mean_of("net_cost_nice_gbp", "all"), nq = mean_of("qalys_gained_discounted_nice", "all");
+        OutcomeSummary ni{a, period, "all", outcome_index("icer_nice_gbp_per_qaly"), replicates, {}, {}, {}, {}, {}};
+        if (nq > 0) {
+          ni.mean = ni.median = nc / nq;
+          const auto [c, c_ok] = per_replicate(a, period, "all", "net_cost_nice_gbp");
+          const auto [q, q_ok] = per_replicate(a, period, "all", "qalys_gained_discounted_nice");
+          if (c_ok && q_ok) ni.mcse = ratio_of_means(c, q).second;
+        }
+        summary.push_back(ni);
+        OutcomeSummary nquad{a, period, "all", outcome_index("cost_effectiveness_quadrant_nice"), replicates, {}, {}, {}, {}, {}};
+        nquad.mean = nquad.median = cost_effectiveness_quadrant(nc, nq);
+        summary.push_back(nquad);
       }
       OutcomeSummary quadrant{a, period, "all", outcome_index("cost_effectiveness_quadrant"), replicates, {}, {}, {}, {}, {}};
       quadrant.mean = quadrant.median = cost_effectiveness_quadrant(net_cost, qalys);

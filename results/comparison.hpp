@@ -83,6 +83,9 @@ struct Comparison {
   int plan_months = 0;                        // the "plan" period's months (0: none)
 };
 
+/// NICE's reference-case discount rate, for costs and health alike (NICE manual PMG36, 2022).
+inline constexpr double kNiceDiscountRate = 0.035;
+
 /// The period of the plan's outcomes: a run longer than the plan (to see the pay-back) also
 /// has every horizon outcome over the plan's first years, as a run of that length would.
 inline constexpr const char* kPlanPeriod = "plan";

@@ -225,6 +225,25 @@ std::vector<OutcomeDefinition> make_dictionary() {
   add("switching_value", "the parameter's unit", "difference", "parameter=<name>",
       "The parameter's value at which the expected net present value crosses zero (the decision switches), from the same "
       "regression, inside the parameter's 0.1st-99.9th percentiles; absent when it does not cross there.");
+  add("unrelated_costs_added_life_gbp", gbp, "difference", "all",
+      "The later NHS care of people who live longer, as estimated for the NICE reference case: the scenario's extra person-years "
+      "by IMD decile, sex and age group x the average NHS spend per person-year there (Asaria 2017 reference tables, in the price "
+      "base). Inside the savings (it lowers them: budget impact counts it); left out of the NICE reference case. SD-only runs: absent.");
+  add("unrelated_costs_added_life_discounted_gbp", pv, "difference", "all", "unrelated_costs_added_life_gbp discounted at the cost rate.");
+  add("net_cost_nice_gbp", "GBP, present value at 3.5%", "difference", "all",
+      "The NICE reference case's net cost over the horizon: intervention cost - public gross savings - the unrelated costs of "
+      "added life (unrelated_costs_added_life_gbp), each financial year discounted at 3.5%.");
+  add("qalys_gained_discounted_nice", "QALYs, present value at 3.5%", "difference", "all", "QALYs gained, discounted at NICE's 3.5%.");
+  add("net_monetary_benefit_nice_gbp", "GBP, present value at 3.5%", "difference", "wtp=20000; wtp=30000",
+      "The NICE reference case's net monetary benefit: qalys_gained_discounted_nice x the threshold - net_cost_nice_gbp.");
+  add("cost_effective_nice", "probability (share of replicates)", "difference", "wtp=20000; wtp=30000",
+      "1 if the NICE reference case's net monetary benefit is above zero at the threshold.");
+  add("icer_nice_gbp_per_qaly", "GBP per QALY", "difference", "all",
+      "The NICE reference case's ICER: mean net_cost_nice_gbp / mean qalys_gained_discounted_nice (a summary; absent without a "
+      "mean QALY gain, when cost_effectiveness_quadrant_nice says which quadrant). Compare this, not icer_gbp_per_qaly, with NICE's "
+      "GBP 20,000-30,000 per QALY.");
+  add("cost_effectiveness_quadrant_nice", "code (0-4)", "difference", "all",
+      "cost_effectiveness_quadrant for the NICE reference case's mean net cost and QALY gain. A summary only.");
   add("cost_effectiveness_quadrant", "code (0-4)", "difference", "all",
       "Where the mean net cost (intervention cost - public gross savings, present values) and the mean discounted QALY gain fall "
       "on the cost-effectiveness plane: 1 costs more and gains health (icer_gbp_per_qaly applies); 2 saves money and gains health "
@@ -351,8 +370,15 @@ const std::vector<HeadlineOutcome>& scenario_headlines() {
       {"QALYs gained", "qalys_gained", "all", F::count, G::health, W | R | P | B, "Undiscounted"},
       {"QALYs gained (discounted)", "qalys_gained_discounted", "all", F::count, G::health, T | W | R | P,
        "Discounted at the health rate"},
-      {"Cost per QALY (ICER, ratio of means)", "icer_gbp_per_qaly", "all", F::money, G::health, T | W | P | B,
-       "Net cost / discounted QALYs (ratio of means); NICE range GBP 20,000-30,000; negative = dominant"},
+      {"Cost per QALY, budget impact (ICER)", "icer_gbp_per_qaly", "all", F::money, G::health, T | W | P | B,
+       "Net cost / discounted QALYs (ratio of means), all costs counted, the scenario's rates (Green Book 3.5% and 1.5%); "
+       "negative = dominant. For NICE's thresholds use the reference case below"},
+      {"Cost per QALY, NICE reference case", "icer_nice_gbp_per_qaly", "all", F::money, G::health, T | W | P | B,
+       "Costs and QALYs at 3.5%; the unrelated NHS costs of added life-years left out: the figure to compare with NICE's thresholds"},
+      {"  unrelated NHS costs of added life (PV)", "unrelated_costs_added_life_discounted_gbp", "all", F::money, G::health, T | W | P | B,
+       "The later NHS care of people who live longer: inside the savings above (budget impact), left out of the NICE case"},
+      {"P(cost-effective, NICE case, GBP 20k)", "cost_effective_nice", "wtp=20000", F::probability, G::health, T | W | B,
+       "Share of replicates with a positive NICE reference-case net monetary benefit at GBP 20,000 per QALY"},
       {"Cost per QALY, per replicate", "cost_per_qaly_gbp", "all", F::money, G::health, W | R | P,
        "Over the replicates with a QALY gain"},
       {"P(cost-effective at GBP 20k/QALY)", "cost_effective", "wtp=20000", F::probability, G::health, T | B,

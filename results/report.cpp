@@ -1062,8 +1062,31 @@ class Report {
       h += "</section>\n";
       return;
     }
-    for (const Arm* a : scenarios_) scenario_headline(h, *a);
+    for (const Arm* a : scenarios_) {
+      scenario_headline(h, *a);
+      h += finance_rules_line(*a);
+    }
     h += "</section>\n";
+  }
+
+  /// The choices that change the answer, in one line under each scenario's headline.
+  std::string finance_rules_line(const Arm& a) const {
+    const json& fin = member(*a.source, "finance");
+    if (!fin.is_object()) return "";
+    std::string t = "<p class=\"note\"><strong>Choices behind these figures</strong> (the scenario's <code>finance</code>; "
+                    "details under Assumptions): ";
+    if (const auto y = number(fin, "price_base_year")) t += "prices and discounting from " + html_escape(financial_year(*y)) + "; ";
+    const auto rc = number(fin, "discount_rate_costs"), rh = number(fin, "discount_rate_health");
+    if (rc && rh) t += "discount rates " + fixed(100 * *rc, 1) + "% for costs and " + fixed(100 * *rh, 1) + "% for health; ";
+    if (fin.contains("cashable")) t += "cashable savings: " + list_of(fin["cashable"]) + "; ";
+    t += text(fin, "funding_source") == "existing_budgets" ? "funded from <strong>existing budgets</strong> (their squeeze is in the savings); "
+                                                             : "funded from new money; ";
+    const bool carried = member(fin, "continue_funding").is_boolean() && member(fin, "continue_funding").get<bool>();
+    t += carried ? "funding carried on to the end of the run" : "funding stops when the scenario's years end";
+    const json& ob = member(fin, "optimism_bias");
+    const double c = number(ob, "costs").value_or(0), b = number(ob, "benefits").value_or(0);
+    t += c > 0 || b > 0 ? "; optimism bias +" + fixed(100 * c, 0) + "% costs, " + kMinus + fixed(100 * b, 0) + "% savings" : "; no optimism bias";
+    return t + ".</p>\n";
   }
 
   void single_headline(std::string& h, const Arm& a) const {
@@ -1146,7 +1169,28 @@ class Report {
     const int quadrant = quadrant_stat && quadrant_stat->mean ? static_cast<int>(*quadrant_stat->mean) : -1;
     const Stat* ce20 = H("cost_effective", "wtp=20000");
     const Stat* ce30 = H("cost_effective", "wtp=30000");
-    if (cpq && cpq->mean) {
+    // The NICE reference case, when the comparison has it, is the figure compared with NICE's
+    // thresholds; the budget-impact ratio is given beside it.
+    const Stat* nice = H("icer_nice_gbp_per_qaly");
+    const Stat* nice_quadrant = H("cost_effectiveness_quadrant_nice");
+    if (nice) {
+      const int nq = nice_quadrant && nice_quadrant->mean ? static_cast<int>(*nice_quadrant->mean) : -1;
+      if (nice->mean)
+        h += "In the NICE reference case (costs and health discounted at 3.5%, the unrelated NHS costs of the added life-years "
+             "left out) the net cost per QALY gained is " + with_interval(nice, Kind::gbp) + ", " +
+             (*nice->mean < 0 ? std::string("dominant") : *nice->mean < 20000 ? "below" : *nice->mean <= 30000 ? "within" : "above") +
+             (*nice->mean < 0 ? std::string(". ") : std::string(" NICE's \xC2\xA3" "20,000" + kEnDash + "\xC2\xA3" "30,000 range. "));
+      else if (nq >= 0)
+        h += "In the NICE reference case it has no cost per QALY: " + html_escape(cost_effectiveness_quadrant_text(nq)) + ". ";
+      h += "Counting every cost the NHS and councils will pay at the scenario's own rates (budget impact), ";
+      if (cpq && cpq->mean) h += "the net cost per QALY is " + with_interval(cpq, Kind::gbp) + ". ";
+      else h += "there is no cost per QALY. ";
+      const Stat* n20 = H("cost_effective_nice", "wtp=20000");
+      const Stat* n30 = H("cost_effective_nice", "wtp=30000");
+      if (n20 && n20->mean && n30 && n30->mean)
+        h += "The probability that it is cost-effective in the NICE reference case is " + mean_text(n20, Kind::probability) +
+             " at \xC2\xA3" "20,000 per QALY and " + mean_text(n30, Kind::probability) + " at \xC2\xA3" "30,000. ";
+    } else if (cpq && cpq->mean) {
       if (*cpq->mean < 0)
         h += "It saves more than it costs while gaining health (dominant): the net cost per QALY gained is " +
              with_interval(cpq, Kind::gbp) + ". ";
@@ -1169,7 +1213,7 @@ class Report {
     } else {
       h += "On average it gains no QALYs, so there is no cost per QALY. ";
     }
-    if (ce20 && ce20->mean && ce30 && ce30->mean)
+    if (!nice && ce20 && ce20->mean && ce30 && ce30->mean)
       h += "The probability that it is cost-effective is " + mean_text(ce20, Kind::probability) +
            " at \xC2\xA3"
            "20,000 per QALY and " +
@@ -1224,6 +1268,11 @@ class Report {
       const Kind kind = kind_of(l.kind);
       std::string mean = mean_text(shown, kind);
       if (l.outcome == "icer_gbp_per_qaly" && !cpq && quadrant >= 0) mean = html_escape(cost_effectiveness_quadrant_text(quadrant));
+      if (l.outcome == "icer_nice_gbp_per_qaly") {
+        if (!st) continue;
+        if (!st->mean && nice_quadrant && nice_quadrant->mean)
+          mean = html_escape(cost_effectiveness_quadrant_text(static_cast<int>(*nice_quadrant->mean)));
+      }
       if (shown && shown->mean) {
         if (l.kind == Figure::years) mean += " years";
         if (l.kind == Figure::ratio && l.outcome.rfind("roi_", 0) == 0) mean += " back per \xC2\xA3" "1";

@@ -177,6 +177,12 @@ struct RunOutput {
   /// The EQ-5D population norm by sex and single year of age 0..kSurvivorAges-1 (the model's
   /// utility.norm.* parameters), to carry a survivor's utility forward as they age.
   std::vector<double> utility_norm;  // [sex * kSurvivorAges + age]
+  /// Average NHS spend per person-year by life-table cell (IMD decile, sex, age group), in the
+  /// price base: the region data's reference table (Asaria 2017, by single year of age, sex and
+  /// IMD quintile; an age group's mean over its years) deflated to base-year prices. What the
+  /// NICE reference case prices the added life-years at, to leave unrelated future costs out.
+  /// Empty in SD-only runs.
+  std::vector<double> nhs_spend_per_year;  // [life_table_cell]
   std::size_t agents_at_start = 0;
   double agent_months = 0;
   double wall_seconds = 0;

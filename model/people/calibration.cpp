@@ -329,7 +329,6 @@ std::pair<std::array<double, kFrailtyLevels>, std::array<double, kFrailtyLevels>
 /// and sex: the never-smokers' mean condition-and-frailty multiplier. Returns d.
 template <class Weight>
 double solve_smoking_admissions(const World& w, const Population& pop, RateTables& rt, double target, Weight&& weight) {
-  const Multipliers& m = w.multipliers;
   const std::size_t groups = static_cast<std::size_t>(G * kSexes);
   std::vector<double> never(groups, 0.0), never_n(groups, 0.0);
   auto group = [&](std::size_t i) { return static_cast<std::size_t>(age_group_of(pop.age_years(i))) * kSexes + static_cast<std::size_t>(pop.sex(i)); };
@@ -1129,12 +1128,12 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
     // armed forces and the like, joins the side its sign puts it on).
     const long net = cc.net_migration();
     const long in = cc.internal_in + cc.international_in + std::max(0L, cc.other);
-    const long out = cc.internal_out + cc.international_out + std::max(0L, -cc.other);
+    const long outflow = cc.internal_out + cc.international_out + std::max(0L, -cc.other);
     dem.in_migrant_agents_per_month.push_back(static_cast<double>(in) * scale / 12.0);
     dem.net_migrant_agents_per_month.push_back(static_cast<double>(net) * scale / 12.0);
     dem.in_migrant_age.emplace_back();
     dem.in_migrant_age.back().fill(0.0);
-    if (out > 0) {
+    if (outflow > 0) {
       // Emigration hazard k * RC(a): sum over the district's people of k RC(a) = the outflow,
       // the people at risk including the year's in-migrants for half of it (they arrive at the
       // ages RC gives, where the hazard is highest).
@@ -1155,7 +1154,7 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
         in_rc += age[static_cast<std::size_t>(a)] * p.migration_age_profile[static_cast<std::size_t>(a)];
       }
       if (ages > 0) denom += 0.5 * static_cast<double>(in) * in_rc / ages;
-      const double k = static_cast<double>(out) / denom;
+      const double k = static_cast<double>(outflow) / denom;
       for (int dec = 1; dec <= kDeciles; ++dec)
         for (int s = 0; s < kSexes; ++s)
           for (int a = 0; a <= kMaxAge; ++a)

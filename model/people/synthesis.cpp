@@ -169,7 +169,7 @@ struct Drawer {
   /// index c / 4, so each condition has its own uniform.
   template <std::size_t N>
   void conditions(Population& pop, std::size_t i, const std::array<int, N>& stage,
-                  const std::array<std::array<double, kNormGroups>, kConditions>& norms) const {
+                  const std::array<std::array<double, kNormGroups>, kConditions>& condition_norms) const {
     const std::size_t k = cell(pop, i);
     const auto g = static_cast<std::size_t>(norm_group(pop.age_years(i), pop.sex(i), pop.decile[i]));
     const auto words0 = philox_words(key, pop.id[i], kSynthesisMonth, Purpose::synth_conditions, 0);
@@ -177,7 +177,7 @@ struct Drawer {
     std::uint8_t drawn = 0;
     for (int c : stage) {
       const auto cu = static_cast<std::size_t>(c);
-      const double p = std::min(0.95, prev.condition[cu][k] * condition_rr(pop, i, c) / norms[cu][g]);
+      const double p = std::min(0.95, prev.condition[cu][k] * condition_rr(pop, i, c) / condition_norms[cu][g]);
       const std::uint32_t word = c < 4 ? words0[cu % 4] : words1[cu % 4];
       if (to_unit_open(word) < p) drawn = static_cast<std::uint8_t>(drawn | (1u << c));
     }

@@ -155,6 +155,21 @@ void Simulation::record_survivors() {
   for (int s = 0; s < kSexes; ++s)
     for (int a = 0; a < kSurvivorAges; ++a)
       out_.utility_norm[static_cast<std::size_t>(s * kSurvivorAges + a)] = p.utility_norm(s, a);
+  if (world_.region && !world_.region->nhs_spend_year.empty()) {
+    const auto& spend = world_.region->nhs_spend_by_age;
+    const double to_base = deflator(p, world_.region->nhs_spend_year);
+    out_.nhs_spend_per_year.assign(kLifeTableCells, 0.0);
+    for (int d = 1; d <= kDeciles; ++d)
+      for (int s = 0; s < kSexes; ++s)
+        for (int g = 0; g < kAgeGroups; ++g) {
+          const int first = kAgeGroupStart[static_cast<std::size_t>(g)];
+          const int last = g + 1 < kAgeGroups ? kAgeGroupStart[static_cast<std::size_t>(g + 1)] - 1 : first;
+          double sum = 0;
+          for (int a = first; a <= last; ++a)
+            sum += spend[static_cast<std::size_t>(s)][static_cast<std::size_t>(quintile_of_decile(d) - 1)][static_cast<std::size_t>(std::min(a, 85))];
+          out_.nhs_spend_per_year[static_cast<std::size_t>(life_table_cell(d, s, g))] = to_base * sum / (last - first + 1);
+        }
+  }
 }
 
 ParameterTable Simulation::parameter_table() const {

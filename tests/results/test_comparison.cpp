@@ -354,6 +354,11 @@ TEST_CASE("comparison: every outcome produced is in the dictionary, with a unit 
     m[model::pg_avoided_council_cost] = 100;
   }
   scen.programmes.push_back(ledger);
+  // The NICE reference case: GBP 1,200 of NHS spend per person-year in every life-table cell,
+  // and the scenario half a person-year more a month in one of them: GBP 600 a month of
+  // unrelated costs of added life.
+  for (RunOutput* o : {&base, &scen}) o->nhs_spend_per_year.assign(kLifeTableCells, 1200.0);
+  for (auto& m : scen.flows) m.person_months[5] += 6.0;
   FinanceSettings existing;
   existing.funding_source = "existing_budgets";
   std::vector<ReplicateArm> pair{{&base, {}, nullptr}, {&scen, existing, &policy}};
@@ -383,6 +388,18 @@ TEST_CASE("comparison: every outcome produced is in the dictionary, with a unit 
   CHECK(find_summary(c, 0, "horizon", "all", "home_care_hours_displaced") == nullptr);
   CHECK(*find_summary(c, 1, "horizon", "all", "funded_from_existing_budgets_gbp")->mean ==
         doctest::Approx(*find_summary(c, 1, "horizon", "all", "intervention_cost_gbp")->mean));
+  // By hand: 12 x 600 undiscounted; 9 months in FY2018/19 at 1 and 3 at 1/1.035.
+  CHECK(find_summary(c, 1, "horizon", "all", "unrelated_costs_added_life_gbp")->mean == doctest::Approx(7200));
+  const double unrelated_pv = 5400 + 1800 / 1.035;
+  CHECK(find_summary(c, 1, "horizon", "all", "unrelated_costs_added_life_discounted_gbp")->mean == doctest::Approx(unrelated_pv));
+  // The default cost rate is NICE's 3.5%, so the reference case's net cost is the discounted
+  // cost less the discounted savings less the unrelated costs; its QALYs are at 3.5%.
+  const auto mean = [&](const char* o, const char* br) { return *find_summary(c, 1, "horizon", br, o)->mean; };
+  CHECK(mean("net_cost_nice_gbp", "all") ==
+        doctest::Approx(mean("intervention_cost_discounted_gbp", "all") - mean("gross_savings_discounted_gbp", "public") - unrelated_pv));
+  const double q18 = *find_summary(c, 1, "FY2018/19 (Jul-Mar)", "all", "qalys_gained")->mean;
+  const double q19 = *find_summary(c, 1, "FY2019/20 (Apr-Jun)", "all", "qalys_gained")->mean;
+  CHECK(mean("qalys_gained_discounted_nice", "all") == doctest::Approx(q18 + q19 / 1.035));
   std::vector<bool> seen(outcome_dictionary().size(), false);
   for (const auto& x : c.values) seen[static_cast<std::size_t>(x.outcome)] = true;
   for (std::size_t k = 0; k < seen.size(); ++k) {
@@ -395,7 +412,7 @@ TEST_CASE("comparison: every outcome produced is in the dictionary, with a unit 
     if (d.name != "cost_per_qaly_gbp" && d.name != "break_even_year" && d.name != "break_even_year_cashable" &&
         d.name != "icer_gbp_per_qaly" && d.name != "icer_lifetime_gbp_per_qaly" && d.name != "cost_effectiveness_quadrant" &&
         d.name != "evpi_gbp" && d.name.rfind("evppi_", 0) != 0 && d.name.rfind("sensitivity_", 0) != 0 &&
-        d.name != "switching_value")  // summaries only, over the replicates' drawn parameters
+        d.name != "switching_value" && d.name != "icer_nice_gbp_per_qaly" && d.name != "cost_effectiveness_quadrant_nice")  // summaries only, over the replicates' drawn parameters
       CHECK(seen[k]);
   }
   CHECK_THROWS(outcome_index("no_such_outcome"));
