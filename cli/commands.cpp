@@ -407,26 +407,30 @@ int check_command(const CheckOptions& o) {
     constexpr double kProbeScale = 0.05;
     const auto probe = o.probe && !p.policy->interventions.empty() ? probe_spend(p, kProbeScale) : std::vector<std::vector<results::SpendYear>>{};
     const auto& fin = s.finance;
+    // Money is shown in the prices of the price base year, as every output gives it.
+    const double pf = runs::price_factor(*p.table, fin.price_base_year, s.path);
+    const int budget_year = fin.budget_price_year.value_or(fin.price_base_year);
+    auto fy_text = [](int y) { return "FY" + std::to_string(y) + "/" + (((y + 1) % 100) < 10 ? "0" : "") + std::to_string((y + 1) % 100); };
     if (o.json) {
       nlohmann::json j = {{"ok", true}, {"name", s.name}, {"files", s.files}, {"start_year", s.start_year},
                           {"years", s.years}, {"interventions", nlohmann::json::array()}};
       for (const auto& iv : p.policy->interventions) {
         nlohmann::json budget = nlohmann::json::object();
-        for (const auto& [fy, by] : iv.budget) budget[std::to_string(fy)] = iv.budget_in(fy);
+        for (const auto& [fy, by] : iv.budget) budget[std::to_string(fy)] = iv.budget_in(fy) * pf;
         nlohmann::json entry = {{"name", iv.name}, {"type", model::catalogue_entry(iv.type).name}, {"shifts", iv.shifts},
-                                {"unit_cost_gbp", iv.unit_cost}, {"budget_gbp_by_financial_year", budget},
+                                {"unit_cost_gbp", iv.unit_cost * pf}, {"budget_gbp_by_financial_year", budget},
                                 {"funding_ends", results::month_label(s.start_year, iv.end_month)}};
         const std::size_t k = static_cast<std::size_t>(&iv - p.policy->interventions.data());
         if (k < probe.size()) {
           entry["expected_spend"] = nlohmann::json::array();
           for (const auto& y : probe[k])
-            entry["expected_spend"].push_back({{"financial_year", y.fy}, {"budget_gbp", y.budget}, {"spend_gbp", y.spend},
+            entry["expected_spend"].push_back({{"financial_year", y.fy}, {"budget_gbp", y.budget * pf}, {"spend_gbp", y.spend * pf},
                                                {"new_participants", y.joined},
                                                {"limit", results::spend_limit_text(y.limit, iv.max_uptake, y.eligible, y.cap, iv.ramp_up_months)}});
         }
         j["interventions"].push_back(entry);
       }
-      j["finance"] = {{"price_base_year", fin.price_base_year}, {"discount_rate_costs", fin.discount_rate_costs},
+      j["finance"] = {{"price_base_year", fin.price_base_year}, {"budget_price_year", budget_year}, {"price_uplift_from_2018_19", pf}, {"discount_rate_costs", fin.discount_rate_costs},
                       {"discount_rate_health", fin.discount_rate_health}, {"cashable", fin.cashable},
                       {"optimism_bias", {{"costs", fin.optimism_bias_costs}, {"benefits", fin.optimism_bias_benefits}}},
                       {"funding_source", fin.funding_source}, {"continue_funding", fin.continue_funding}};
@@ -442,19 +446,19 @@ int check_command(const CheckOptions& o) {
       const auto& e = model::catalogue_entry(iv.type);
       std::cout << "  " << iv.name << " (" << e.name << ", shift";
       for (std::size_t k = 0; k < iv.shifts.size(); ++k) std::cout << (k ? "," : " ") << iv.shifts[k];
-      std::cout << "): " << (e.reach == model::Reach::area ? "area-wide, " : "") << money_text(iv.unit_cost)
+      std::cout << "): " << (e.reach == model::Reach::area ? "area-wide, " : "") << money_text(iv.unit_cost * pf)
                 << (e.reach == model::Reach::area ? " per resident a year" : " per participant");
       const std::size_t k = static_cast<std::size_t>(&iv - p.policy->interventions.data());
       for (const auto& [fy, by] : iv.budget) {
         const double b = iv.budget_in(fy);
-        std::cout << "\n      " << results::financial_year_label(fy) << ": budget " << money_text(b);
+        std::cout << "\n      " << results::financial_year_label(fy) << ": budget " << money_text(b * pf);
         if (e.reach == model::Reach::person && iv.unit_cost > 0)
           std::printf(" (up to %.0f participants a month at the unit cost)", b / 12.0 / iv.unit_cost);
         if (k < probe.size())
           for (const auto& y : probe[k])
             if (y.fy == fy) {
-              std::cout << "; expected spend " << money_text(y.spend) << " (" << fmt_number(y.budget > 0 ? 100 * y.spend / y.budget : 0, 0)
-                        << "% of " << money_text(y.budget) << " in the run), " << fmt_number(y.joined, 0) << " new participants; limited by "
+              std::cout << "; expected spend " << money_text(y.spend * pf) << " (" << fmt_number(y.budget > 0 ? 100 * y.spend / y.budget : 0, 0)
+                        << "% of " << money_text(y.budget * pf) << " in the run), " << fmt_number(y.joined, 0) << " new participants; limited by "
                         << results::spend_limit_text(y.limit, iv.max_uptake, y.eligible, y.cap, iv.ramp_up_months);
             }
       }
@@ -470,7 +474,13 @@ int check_command(const CheckOptions& o) {
     if (!probe.empty())
       std::cout << "  Expected spend: one probe run at scale " << kProbeScale << " (seed " << s.seed
                 << ", parameters at their means); a full run differs by its Monte Carlo error. --no-probe skips it.\n";
-    std::cout << "  Finance rules: prices and discounting from FY" << fin.price_base_year << "/" << (fin.price_base_year + 1) % 100
+    std::cout << "  Prices: every figure in " << fy_text(fin.price_base_year) << " prices"
+              << (pf != 1.0 ? " (the model's FY2018/19 money x " + fmt_number(pf, 4) + ", the NHS cost inflation index)" : std::string(" (the model's own)"))
+              << "; budgets and unit costs read as " << fy_text(budget_year) << " prices"
+              << (budget_year != fin.price_base_year ? " (finance.budget_price_year)" : " (finance.budget_price_year to change it)")
+              << (s.start_year < fin.price_base_year ? "; the years from mid-" + std::to_string(s.start_year) + " are projected from the data's base year, not observed" : std::string())
+              << "\n";
+    std::cout << "  Finance rules: discounting from FY" << fin.price_base_year << "/" << (fin.price_base_year + 1) % 100
               << "; discount rates " << fmt_number(100 * fin.discount_rate_costs, 1) << "% for costs and "
               << fmt_number(100 * fin.discount_rate_health, 1) << "% for health (HM Treasury Green Book); cashable savings: ";
     for (std::size_t c = 0; c < fin.cashable.size(); ++c) std::cout << (c ? ", " : "") << fin.cashable[c];

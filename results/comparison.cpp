@@ -235,12 +235,32 @@ struct ArmFigures {
   std::vector<std::array<std::optional<double>, 3>> sii_birth, sii_65, sii_free_birth;  // [period][sex]
 };
 
-ArmFigures figures_of(const RunOutput& out, const std::vector<PeriodSpan>& spans) {
+/// Whether a flow metric is money (GBP in the model's base-year prices).
+bool money_flow(int k) {
+  return (k >= fm_cost_first && k <= fm_cost_total) || (k >= fm_programme_spend_first && k <= fm_programme_spend_total) ||
+         (k >= fm_public_cost_first && k <= fm_public_cost_mental_health_bed_days) || k == fm_lost_output_workless_gbp ||
+         k == fm_lost_output_absence_gbp;
+}
+
+/// Every money flow of the totals x `price` (the uplift from base-year prices to the
+/// comparison's price year), so that every figure computed from them is in those prices.
+void reprice(Totals& t, IcpTotals& icp, double price) {
+  if (price == 1.0) return;
+  for (auto& row : t)
+    for (int k = 0; k < kFlowMetrics; ++k)
+      if (money_flow(k)) row[static_cast<std::size_t>(k)] *= price;
+  for (auto& row : icp)
+    for (int k = kWiderFirst; k < kFlowMetrics; ++k)
+      if (money_flow(k)) row[static_cast<std::size_t>(icp_slot(k))] *= price;
+}
+
+ArmFigures figures_of(const RunOutput& out, const std::vector<PeriodSpan>& spans, double price) {
   ArmFigures f;
   for (std::size_t c = 0; c < out.system.icps.size(); ++c) f.icp_names.push_back(out.system.icps[c]);
   for (const auto& s : spans) {
     f.totals.push_back(totals_of(out, s.first, s.last));
     f.icp.push_back(icp_totals_of(out, s.first, s.last));
+    reprice(f.totals.back(), f.icp.back(), price);
     while (f.icp_names.size() < f.icp.back().size()) f.icp_names.push_back(std::to_string(f.icp_names.size()));
     std::array<std::array<Expectancy, 3>, kQuintiles + 1> le{};
     std::array<std::optional<double>, 3> sb{}, s65{}, sfree{};
@@ -359,7 +379,7 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
   const std::size_t P = spans.size(), horizon = P - 1;
 
   std::vector<ArmFigures> fig;  // [arm]
-  for (const auto& a : arms) fig.push_back(figures_of(*a.output, spans));
+  for (const auto& a : arms) fig.push_back(figures_of(*a.output, spans, a.finance.price_factor));
 
   auto emit = [&](std::size_t arm, std::size_t, std::size_t p, std::string breakdown, const char* name, double value) {
     out.push_back({static_cast<int>(arm), replicate, spans[p].label, std::move(breakdown), outcome_index(name), value});
@@ -470,7 +490,11 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
     const auto& progs = arms[a].output->programmes;
     if (!policy) continue;
     for (std::size_t k = 0; k < progs.size() && k < policy->interventions.size(); ++k) {
-      const auto years = spend_by_year(policy->interventions[k], progs[k], first.start_year, run_months);
+      auto years = spend_by_year(policy->interventions[k], progs[k], first.start_year, run_months);
+      for (auto& y : years) {
+        y.budget *= arms[a].finance.price_factor;
+        y.spend *= arms[a].finance.price_factor;
+      }
       const std::string b = "intervention=" + progs[k].name;
       double budget = 0, spend = 0, joined = 0;
       for (const auto& y : years)
@@ -735,8 +759,8 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
               n += progs[k].months[static_cast<std::size_t>(m)][pg_avoided_nhs_cost];
               c += progs[k].months[static_cast<std::size_t>(m)][pg_avoided_council_cost];
             }
-            n *= kb;
-            c *= kb;
+            n *= kb * fin.price_factor;
+            c *= kb * fin.price_factor;
             if (!is_h) {
               direct_pv[k][0] += n * dc;
               direct_pv[k][1] += c * dc;
@@ -788,7 +812,7 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
           for (int m = spans[p].first; m <= spans[p].last && static_cast<std::size_t>(m) < fs.size() && static_cast<std::size_t>(m) < fb.size(); ++m)
             for (std::size_t c = 0; c < static_cast<std::size_t>(kLifeTableCells); ++c)
               unrelated += (fs[static_cast<std::size_t>(m)].person_months[c] - fb[static_cast<std::size_t>(m)].person_months[c]) / 12.0 * spend[c];
-          unrelated *= kb;
+          unrelated *= kb * fin.price_factor;
           const double qalys = flow(TS, fm_qalys, 0) - flow(TB, fm_qalys, 0);
           if (!is_h) {
             unrelated_pv += unrelated * dc;
@@ -915,10 +939,10 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
                 const double* rb = &OB.flows[static_cast<std::size_t>(m)].cells[static_cast<std::size_t>(c) * kFlowMetrics];
                 const double* rs = &OS.flows[static_cast<std::size_t>(m)].cells[static_cast<std::size_t>(c) * kFlowMetrics];
                 for (int k = 0; k < kPayers; ++k)
-                  sav_icp[icp][static_cast<std::size_t>(k)] += (rb[fm_cost_first + k] - rs[fm_cost_first + k]) * d * kb;
+                  sav_icp[icp][static_cast<std::size_t>(k)] += (rb[fm_cost_first + k] - rs[fm_cost_first + k]) * d * kb * fin.price_factor;
                 for (std::size_t f = 0; f < kFunders.size(); ++f) {
                   const int mf = fm_programme_spend_first + static_cast<int>(f);
-                  spend_icp[icp] += (rs[mf] - rb[mf]) * d * kc;
+                  spend_icp[icp] += (rs[mf] - rb[mf]) * d * kc * fin.price_factor;
                 }
               }
           }

@@ -41,6 +41,10 @@ struct FinanceSettings {
   double optimism_costs = 0, optimism_benefits = 0;  // Green Book optimism bias: cost x (1 + c), savings x (1 - b)
   std::string funding_source = "new_money";        // or "existing_budgets" (the system model's squeeze)
   bool continue_funding = false;                    // funding beyond the scenario's years
+  /// Money is reported in the prices of the financial year price_base_year: every GBP figure is
+  /// the model's (base-year, FY2018/19) money x this uplift (1 / the NHS cost inflation index's
+  /// deflator to 2018/19 of that year; 1 when price_base_year is the data's base year).
+  double price_factor = 1.0;
 };
 
 struct ArmInput {

@@ -18,7 +18,7 @@ std::vector<OutcomeDefinition> make_dictionary() {
   auto add = [&](std::string name, std::string unit, std::string scope, std::string breakdowns, std::string definition) {
     d.push_back({std::move(name), std::move(unit), std::move(scope), std::move(breakdowns), std::move(definition)});
   };
-  const std::string gbp = "GBP, base-year prices";
+  const std::string gbp = "GBP, in the price base year's prices";
   const std::string pv = "GBP, present value in the price-base year";
   // Arm outcomes.
   add("population_end", "people", "arm", "all", "Residents at the end of the period.");
@@ -86,7 +86,7 @@ std::vector<OutcomeDefinition> make_dictionary() {
   add("sickness_absence_days", "working days", "arm", by_area,
       "Working days lost to sickness absence by residents in work (expected: rates by sex, age 50+ and health state, scaled to the ONS "
       "4.4 days per worker a year in 2018).");
-  add("lost_output_gbp", "GBP, base-year prices (the economy's ledger)", "arm", "all; component (out_of_work, absence); quintile; icp=<name>",
+  add("lost_output_gbp", "GBP, in the price base year's prices (the economy's ledger)", "arm", "all; component (out_of_work, absence); quintile; icp=<name>",
       "Output lost to the economy through ill health, by the earnings approach: months out of work because of ill health and days of "
       "sickness absence valued at the region's median earnings times the employer's on-costs. Not an NHS or council cost, and never "
       "part of cost_gbp, savings, ROI or NPV.");
@@ -285,7 +285,7 @@ std::vector<OutcomeDefinition> make_dictionary() {
   add("employment_change_people", "people (average over the period)", "difference", by_area,
       "Scenario minus baseline residents aged 16-64 in work (average): the change in the workforce, survival included.");
   add("economy_absence_days_avoided", "working days", "difference", by_area, "Baseline minus scenario sickness-absence days.");
-  add("economy_output_gain_gbp", "GBP, base-year prices (the economy's ledger)", "difference",
+  add("economy_output_gain_gbp", "GBP, in the price base year's prices (the economy's ledger)", "difference",
       "all; component (out_of_work, absence); quintile; icp=<name>",
       "Output regained by the economy: baseline minus scenario lost_output_gbp (ill health among the living, so extra survivors "
       "who are ill count against it and extra survivors in work are not credited). A separate ledger: it is never added to the NHS "

@@ -1718,7 +1718,7 @@ class Report {
     bars.title = std::string("Cost of services by payer and financial year") + (arms_.size() > 1 ? ", each arm" : "") +
                  " (mean, annualised)";
     bars.description = "Stacked bars of the mean cost of services by payer for each financial year, one bar per arm.";
-    bars.y_title = "Cost a year (GBP, base-year prices)";
+    bars.y_title = "Cost a year (GBP, the price base year's prices)";
     bars.categories = figures_.financial_years();
     for (std::size_t i = 0; i < payers.size(); ++i)
       bars.stacks.emplace_back(label_of(breakdown_part(payers[i], "payer")), kStackColours[i % kStackColours.size()]);

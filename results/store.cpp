@@ -358,7 +358,8 @@ void ResultsStore::complete_run(std::int64_t run_id, const std::vector<Replicate
                                 const std::vector<std::string>& icp_names, double wall_seconds,
                                 double agent_months_per_second, const model::Policy* policy) {
   in_transaction(db_, [&] {
-    if (policy && !replicates.empty()) write_interventions(run_id, *policy, replicates.front().output->start_year);
+    if (policy && !replicates.empty())
+      write_interventions(run_id, *policy, replicates.front().output->start_year, 1.0, replicates.front().output->start_year);
     long long agents = 0;
     for (const auto& r : replicates) {
       write_replicate(run_id, r, icp_names);
@@ -395,7 +396,8 @@ std::int64_t ResultsStore::begin_comparison(const ComparisonSpec& spec) {
       a.bind_int(5, f.price_base_year).bind(6, f.rate_costs).bind(7, f.rate_health).bind(8, nlohmann::json(f.cashable).dump());
       a.bind(9, f.optimism_costs).bind(10, f.optimism_benefits).bind(11, f.funding_source).bind_int(12, f.continue_funding ? 1 : 0);
       a.run(db_);
-      if (k < spec.policies.size() && spec.policies[k]) write_interventions(spec.run_ids[k], *spec.policies[k], run(spec.run_ids[k]).start_year);
+      if (k < spec.policies.size() && spec.policies[k])
+        write_interventions(spec.run_ids[k], *spec.policies[k], run(spec.run_ids[k]).start_year, f.price_factor, f.price_base_year);
       if (k < spec.central.size() && spec.central[k]) write_parameters(spec.run_ids[k], -1, *spec.central[k]);
     }
     return id;
@@ -554,7 +556,8 @@ void ResultsStore::write_parameters(std::int64_t run_id, long long replicate, co
   }
 }
 
-void ResultsStore::write_interventions(std::int64_t run_id, const model::Policy& policy, int start_year) {
+void ResultsStore::write_interventions(std::int64_t run_id, const model::Policy& policy, int start_year, double price_factor,
+                                       int price_year) {
   Statement iv(db_,
                "INSERT INTO interventions (run_id, intervention, type, shifts, reach, start_month, end_month, unit_cost_gbp, "
                "unit_cost_basis, max_uptake, ramp_up_months, effect_half_life_months, effects, budget) "
@@ -574,13 +577,15 @@ void ResultsStore::write_interventions(std::int64_t run_id, const model::Policy&
     for (const auto& [fy, by] : spec.budget) {
       nlohmann::json f = nlohmann::json::object();
       for (std::size_t k = 0; k < by.size(); ++k)
-        if (by[k] > 0) f[model::kFunderNames[k]] = by[k];
+        if (by[k] > 0) f[model::kFunderNames[k]] = by[k] * price_factor;
       budget[std::to_string(fy)] = f;
     }
     const bool area = e.reach == model::Reach::area;
     iv.bind_int(1, run_id).bind(2, spec.name).bind(3, e.name).bind(4, shifts.dump()).bind(5, std::string(area ? "area" : "person"));
-    iv.bind(6, month(spec.start_month)).bind(7, month(spec.end_month)).bind(8, spec.unit_cost);
-    iv.bind(9, std::string(area ? "GBP per resident a year, base-year prices" : "GBP per participant, base-year prices"));
+    iv.bind(6, month(spec.start_month)).bind(7, month(spec.end_month)).bind(8, spec.unit_cost * price_factor);
+    const std::string prices = "FY" + std::to_string(price_year) + "/" + (((price_year + 1) % 100) < 10 ? "0" : "") +
+                               std::to_string((price_year + 1) % 100) + " prices";
+    iv.bind(9, std::string(area ? "GBP per resident a year, " : "GBP per participant, ") + prices);
     if (area) iv.bind_null(10);
     else iv.bind(10, spec.max_uptake);
     iv.bind_int(11, spec.ramp_up_months).bind(12, spec.effect_half_life_months).bind(13, effects.dump()).bind(14, budget.dump());

@@ -134,7 +134,8 @@ class ResultsStore {
  private:
   void exec(const std::string& sql) const;
   void write_replicate(std::int64_t run_id, const ReplicateResult& replicate, const std::vector<std::string>& icp_names);
-  void write_interventions(std::int64_t run_id, const model::Policy& policy, int start_year);
+  /// The interventions as run, money in the comparison's price year (model money x price_factor).
+  void write_interventions(std::int64_t run_id, const model::Policy& policy, int start_year, double price_factor, int price_year);
   void write_parameters(std::int64_t run_id, long long replicate, const model::ParameterTable& table);
   void delete_run_rows(std::int64_t run_id);
   void delete_comparison_rows(std::int64_t comparison_id);

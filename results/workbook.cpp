@@ -622,7 +622,7 @@ void write_summary(Sheet& s, const Document& d, const Formats& f, const std::vec
   }
   s.text(row++, 0,
          "Comparison " + text_of(d.doc(), "comparison_id") + ", created " + text_of(d.doc(), "created_at") +
-             ". Figures are means over replicates with 90% intervals; money in GBP at base-year prices.",
+             ". Figures are means over replicates with 90% intervals; money in GBP at the price base year's prices (Assumptions: finance rules).",
          f.note);
   ++row;
   auto info = [&](const std::string& label, const std::string& value) {
@@ -796,7 +796,7 @@ void write_cash_flow(Sheet& s, const Document& d, const Formats& f) {
   int row = 0;
   s.text(row++, 0, "Cash flow and break-even", f.title);
   s.text(row++, 0,
-         "GBP at base-year prices, mean over replicates unless marked. Savings and net benefit are the public purse's (NHS, "
+         "GBP at the price base year's prices, mean over replicates unless marked. Savings and net benefit are the public purse's (NHS, "
          "council, "
          "public health). The whole-horizon row shows totals, and the NPV in the cumulative columns (a run longer than its plan "
          "also has the plan's row). The last column is the break-even year's distribution: the share of replicates whose "
@@ -1040,7 +1040,7 @@ void write_assumptions(Sheet& s, const Document& d, const Formats& f) {
           if (std::find(years.begin(), years.end(), fy) == years.end()) years.push_back(fy);
   std::sort(years.begin(), years.end());
   if (!years.empty()) {
-    s.text(row++, 0, "Intervention budgets by financial year (GBP, base-year prices)", f.section);
+    s.text(row++, 0, "Intervention budgets by financial year (GBP, the model's 2018/19 prices)", f.section);
     std::vector<std::string> header{"Scenario: intervention", "Funder"};
     for (const auto& y : years)
       header.push_back(std::isdigit(static_cast<unsigned char>(y.front())) ? financial_year_label(std::stoi(y)) : y);

@@ -7,6 +7,7 @@
 #include <tbb/info.h>
 #include <tbb/task_arena.h>
 
+#include <cstdio>
 #include <exception>
 #include <mutex>
 
@@ -24,6 +25,21 @@ Experiment::Experiment(std::vector<Arm> arms, const ExperimentSettings& o) : arm
     if (s.region != base.region) differs("region", s.region, base.region);
     if (s.start_year != base.start_year) differs("start_year", std::to_string(s.start_year), std::to_string(base.start_year));
     if (o.years <= 0 && s.years != base.years) differs("years", std::to_string(s.years), std::to_string(base.years));
+  }
+  // One price year for a comparison: a scenario's finance.price_base_year applies to every arm
+  // (the baseline's figures must be in the same prices); two that differ are refused.
+  {
+    const inputs::Scenario* given = nullptr;
+    for (const auto& a : arms_)
+      if (a.scenario.finance.price_base_year_given) {
+        if (given && given->finance.price_base_year != a.scenario.finance.price_base_year)
+          throw InputError(a.scenario.path + ": /finance/price_base_year is " + std::to_string(a.scenario.finance.price_base_year) + ", but " +
+                           given->path + " has " + std::to_string(given->finance.price_base_year) +
+                           "; the arms of a comparison are reported in one price year");
+        given = &a.scenario;
+      }
+    if (given)
+      for (auto& a : arms_) a.scenario.finance.price_base_year = given->finance.price_base_year;
   }
   mode_ = o.mode;
   const bool sd = mode_ == model::Mode::sd;
@@ -75,6 +91,16 @@ std::vector<Task> Experiment::tasks() const {
 
 std::vector<std::string> Experiment::periods() const { return results::comparison_periods(start_year(), months_, plan_months_); }
 
+double price_factor(const model::ParameterTable& table, int year, const std::string& path) {
+  char name[64];
+  std::snprintf(name, sizeof name, "general.deflator_to_2018_19.fy%d_%02d", year, (year + 1) % 100);
+  const auto* row = table.find(name);
+  if (!row || !row->value || !(*row->value > 0))
+    throw InputError(path + ": /finance/price_base_year is " + std::to_string(year) + ", but the parameter table has no NHS cost inflation deflator " +
+                     name + " for it");
+  return 1.0 / *row->value;
+}
+
 std::vector<results::FinanceSettings> Experiment::finance() const {
   std::vector<results::FinanceSettings> out;
   for (const auto& a : arms_) {
@@ -87,6 +113,7 @@ std::vector<results::FinanceSettings> Experiment::finance() const {
     f.optimism_costs = s.optimism_bias_costs;
     f.optimism_benefits = s.optimism_bias_benefits;
     f.funding_source = s.funding_source;
+    f.price_factor = price_factor(*a.table, s.price_base_year, a.scenario.path);
     f.continue_funding = s.continue_funding;
     out.push_back(std::move(f));
   }

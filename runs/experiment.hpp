@@ -39,6 +39,10 @@ struct Task {
   friend bool operator==(const Task&, const Task&) = default;
 };
 
+/// The uplift from the model's 2018/19 prices to the prices of financial year `year` (1 /
+/// general.deflator_to_2018_19.fyYYYY_YY); InputError naming the scenario file if there is none.
+double price_factor(const model::ParameterTable& table, int year, const std::string& path);
+
 class Experiment {
  public:
   /// Checks that the arms can be compared (same region and start year; same horizon unless

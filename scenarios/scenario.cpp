@@ -395,6 +395,8 @@ Scenario build(const json& merged, const Reader& reader, const std::string& path
   if (merged.contains("finance")) {
     const auto& f = merged["finance"];
     s.finance.price_base_year = f.value("price_base_year", s.finance.price_base_year);
+    s.finance.price_base_year_given = f.contains("price_base_year");
+    if (f.contains("budget_price_year")) s.finance.budget_price_year = f["budget_price_year"].get<int>();
     s.finance.discount_rate_costs = f.value("discount_rate_costs", s.finance.discount_rate_costs);
     s.finance.discount_rate_health = f.value("discount_rate_health", s.finance.discount_rate_health);
     s.finance.inflation = f.value("inflation", s.finance.inflation);
@@ -586,6 +588,24 @@ model::Policy resolve_scenario(const Scenario& s, const model::RegionData& regio
   std::vector<std::string> icp_names, nb_names;
   for (const auto& icp : region.icps) icp_names.push_back(icp.name);
   for (const auto& nb : geo.neighbourhoods) nb_names.push_back(nb.name);
+  // Budgets and unit costs typed in the prices of budget_price_year (default price_base_year)
+  // become the model's 2018/19 money by the NHS cost inflation index.
+  const int budget_year = s.finance.budget_price_year.value_or(s.finance.price_base_year);
+  double to_model_prices = 1.0;
+  {
+    char fy[64];
+    std::snprintf(fy, sizeof fy, "general.deflator_to_2018_19.fy%d_%02d", budget_year, ((budget_year + 1) % 100 + 100) % 100);
+    const auto* row = table.find(fy);
+    if (row && row->value) {
+      to_model_prices = *row->value;
+    } else {
+      std::vector<int> years;
+      for (const auto* r : table.with_prefix("general.deflator_to_2018_19.fy")) years.push_back(std::stoi(r->name.substr(30, 4)));
+      const std::string range = years.empty() ? "none" : std::to_string(years.front()) + "-" + std::to_string(years.back());
+      v.push_back({file, s.finance.budget_price_year ? "/finance/budget_price_year" : "/finance/price_base_year",
+                   "is " + std::to_string(budget_year) + ", but the parameter table's NHS cost inflation deflators cover the financial years starting " + range});
+    }
+  }
   auto month_index = [&](const std::string& ym) {
     return (std::stoi(ym.substr(0, 4)) - s.start_year) * 12 + std::stoi(ym.substr(5, 2)) - 7;
   };
@@ -613,15 +633,15 @@ model::Policy resolve_scenario(const Scenario& s, const model::RegionData& regio
     const json& b = iv.value("budget", json());
     if (b.is_number()) {
       for (int fy = fy_of(std::max(0, spec.start_month)); fy <= fy_of(spec.end_month); ++fy)
-        spec.budget[fy][static_cast<std::size_t>(payer_index)] = b.get<double>();
+        spec.budget[fy][static_cast<std::size_t>(payer_index)] = b.get<double>() * to_model_prices;
     } else if (b.is_object()) {
       for (auto& [year, amount] : b.items()) {
         const int fy = std::stoi(year);
-        if (amount.is_number()) spec.budget[fy][static_cast<std::size_t>(payer_index)] += amount.get<double>();
+        if (amount.is_number()) spec.budget[fy][static_cast<std::size_t>(payer_index)] += amount.get<double>() * to_model_prices;
         else
           for (auto& [funder, x] : amount.items()) {
             const auto k = std::find(model::kFunderNames.begin(), model::kFunderNames.end(), funder) - model::kFunderNames.begin();
-            spec.budget[fy][static_cast<std::size_t>(k)] += x.get<double>();
+            spec.budget[fy][static_cast<std::size_t>(k)] += x.get<double>() * to_model_prices;
           }
       }
     }
@@ -636,7 +656,7 @@ model::Policy resolve_scenario(const Scenario& s, const model::RegionData& regio
       if (!row || !row->value) throw InternalError("the catalogue names a missing parameter '" + name + "'");
       return *row->value;
     };
-    spec.unit_cost = iv.contains("unit_cost") ? distribution_of(iv["unit_cost"], file, at, v).mean()
+    spec.unit_cost = iv.contains("unit_cost") ? distribution_of(iv["unit_cost"], file, at, v).mean() * to_model_prices
                                               : value(entry.unit_cost_parameter);
     if (!iv.contains("unit_cost")) spec.unit_cost_row = entry.unit_cost_parameter;
     if (entry.reach != model::Reach::area) {

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,7 +45,12 @@ class ScenarioError : public InputError {
 };
 
 struct FinanceRules {
+  /// The financial year whose prices every money figure is reported in, and where discounting
+  /// starts (default: the region's base year; the model itself works in 2018/19 prices).
   int price_base_year = 2018;
+  bool price_base_year_given = false;  // set in the scenario (a comparison then uses it for every arm)
+  /// The prices the scenario's budgets and unit costs are typed in (default: price_base_year).
+  std::optional<int> budget_price_year;
   double discount_rate_costs = 0.035;   // HM Treasury Green Book
   double discount_rate_health = 0.015;  // Green Book, health effects
   double inflation = 0.0;

@@ -527,3 +527,27 @@ TEST_CASE("comparison: a run longer than the plan gives the plan's figures as a 
   CHECK(*get(c, 1, "horizon", "all", "intervention_cost_gbp").mean > *get(c, 1, kPlanPeriod, "all", "intervention_cost_gbp").mean);
   CHECK_THROWS(compare({{"baseline", 1, {&base}, {}}, {"scenario", 2, {&scen}, {}}}, 18));
 }
+
+TEST_CASE("comparison: a price year other than the model's scales every money figure and nothing else") {
+  // The same comparison in the model's 2018/19 prices and with a 1.25 uplift (the price base
+  // year's): every GBP outcome x 1.25; ratios and health unchanged; the net monetary benefit
+  // is QALYs x the threshold (already in the price year's money) less 1.25 x the net cost.
+  const RunOutput base = synthetic(12, 1e3, 1e3, 0, 10, 1.0);
+  const RunOutput scen = synthetic(12, 900, 1e3, 500, 10.5, 1.0, 50000, 5);
+  FinanceSettings uplift;
+  uplift.price_factor = 1.25;
+  const Comparison c1 = compare({{"baseline", 1, {&base}, {}}, {"scenario", 2, {&scen}, {}}});
+  const Comparison c2 = compare({{"baseline", 1, {&base}, uplift}, {"scenario", 2, {&scen}, uplift}});
+  auto v = [](const Comparison& c, int arm, const char* o, const char* b) { return *find_summary(c, arm, "horizon", b, o)->mean; };
+  for (const auto& [o, b] : std::vector<std::pair<const char*, const char*>>{{"cost_gbp", "all"}, {"intervention_spend_gbp", "all"},
+                                                                            {"lost_output_gbp", "component=out_of_work"}})
+    CHECK(v(c2, 0, o, b) == doctest::Approx(1.25 * v(c1, 0, o, b)));
+  for (const auto& [o, b] : std::vector<std::pair<const char*, const char*>>{
+           {"gross_savings_discounted_gbp", "public"}, {"intervention_cost_discounted_gbp", "all"}, {"npv_gbp", "all"},
+           {"economy_output_gain_gbp", "all"}, {"gross_savings_discounted_gbp", "icp=Central Lancashire"}})
+    if (find_summary(c1, 1, "horizon", b, o)) CHECK(v(c2, 1, o, b) == doctest::Approx(1.25 * v(c1, 1, o, b)));
+  CHECK(v(c2, 1, "roi_gross", "all") == doctest::Approx(v(c1, 1, "roi_gross", "all")));
+  CHECK(v(c2, 1, "qalys_gained_discounted", "all") == doctest::Approx(v(c1, 1, "qalys_gained_discounted", "all")));
+  const double q = v(c1, 1, "qalys_gained_discounted", "all"), npv = v(c1, 1, "npv_gbp", "all");
+  CHECK(v(c2, 1, "net_monetary_benefit_gbp", "wtp=20000") == doctest::Approx(20000 * q + 1.25 * npv));
+}

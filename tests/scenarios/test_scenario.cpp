@@ -175,3 +175,21 @@ TEST_CASE("scenario: every shipped scenario is valid and says where its numbers 
   }
   CHECK(n == 10);
 }
+
+TEST_CASE("scenario: budgets and unit costs typed in a stated price year become the model's 2018/19 money") {
+  // The NHS cost inflation index (data/parameters.csv): a FY2024/25 pound is 0.8141 of a 2018/19
+  // pound; FY2026/27 (2.0% a year after 2024/25, an assumption) 0.7825.
+  const std::string iv = R"("interventions": [{"type": "falls_prevention", "start": "2019-04", "budget": 1000000, "unit_cost": 300}])";
+  const auto base = policy_of(R"({"name": "p", )" + iv + "}");
+  CHECK(base.interventions[0].budget_in(2019) == doctest::Approx(1e6));
+  const auto today = policy_of(R"({"name": "p", "finance": {"price_base_year": 2026}, )" + iv + "}");
+  CHECK(today.interventions[0].budget_in(2019) == doctest::Approx(1e6 * 0.7825));
+  CHECK(today.interventions[0].unit_cost == doctest::Approx(300 * 0.7825));
+  // Budgets typed in one year's prices, results in another's.
+  const auto mixed = policy_of(R"({"name": "p", "finance": {"price_base_year": 2026, "budget_price_year": 2024}, )" + iv + "}");
+  CHECK(mixed.interventions[0].budget_in(2019) == doctest::Approx(1e6 * 0.8141));
+  // A year without a deflator is refused with the field and the years there are.
+  const std::string msg = problems_of({{"main.json", R"({"name": "p", "finance": {"budget_price_year": 2031}, )" + iv + "}"}});
+  CHECK(msg.find("/finance/budget_price_year") != std::string::npos);
+  CHECK(msg.find("2014-2026") != std::string::npos);
+}
