@@ -655,7 +655,7 @@ std::string render(const Histogram& c) {
     // The interval strip above the plot.
     const Stat* st = c.groups[g].stat;
     const double y = top - strip + 8 + 16 * static_cast<double>(g);
-    if (st && st->p05 && st->p95)
+    if (st && st->interval_shown())
       s += "<path class=\"interval\" d=\"M" + num(X(*st->p05)) + " " + num(y) + "H" + num(X(*st->p95)) + "M" + num(X(*st->p05)) +
            " " + num(y - 4) + "v8M" + num(X(*st->p95)) + " " + num(y - 4) + "v8\" stroke=\"" + c.groups[g].colour + "\"/>";
     if (st && st->mean)
@@ -761,8 +761,8 @@ std::string render(const Scatter& c) {
     if (g.x && g.y && g.x->mean && g.y->mean) {
       const double mx = X(*g.x->mean), my = Y(*g.y->mean);
       std::string d;
-      if (g.x->p05 && g.x->p95) d += "M" + num(X(*g.x->p05)) + " " + num(my) + "H" + num(X(*g.x->p95));
-      if (g.y->p05 && g.y->p95) d += "M" + num(mx) + " " + num(Y(*g.y->p05)) + "V" + num(Y(*g.y->p95));
+      if (g.x->interval_shown()) d += "M" + num(X(*g.x->p05)) + " " + num(my) + "H" + num(X(*g.x->p95));
+      if (g.y->interval_shown()) d += "M" + num(mx) + " " + num(Y(*g.y->p05)) + "V" + num(Y(*g.y->p95));
       if (!d.empty()) s += "<path class=\"interval\" d=\"" + d + "\" stroke=\"" + g.colour + "\"/>";
       s += "<path class=\"mean-marker\" d=\"M" + num(mx) + " " + num(my - 7) + "L" + num(mx + 7) + " " + num(my) + "L" + num(mx) +
            " " + num(my + 7) + "L" + num(mx - 7) + " " + num(my) + "Z\" fill=\"" + g.colour + "\"><title>" +
@@ -831,7 +831,7 @@ std::string render(const HeatMap& c) {
       const bool dark = fill != "#f4f4f4" && opacity > 0.55;
       s += "<text class=\"cell-value" + std::string(dark ? " on-dark" : "") + "\" x=\"" + num(x + cell_w / 2) + "\" y=\"" +
            num(y + 20) + "\" text-anchor=\"middle\">" + html_escape(st && st->mean ? f(*st->mean) : kNoValue) + "</text>";
-      if (st && st->p05 && st->p95 && st->n > 1)
+      if (st && st->interval_shown())
         s += "<text class=\"cell-interval" + std::string(dark ? " on-dark" : "") + "\" x=\"" + num(x + cell_w / 2) + "\" y=\"" +
              num(y + 35) + "\" text-anchor=\"middle\">" + html_escape(f(*st->p05) + " to " + f(*st->p95)) + "</text>";
     }
@@ -964,8 +964,10 @@ class Report {
       const double k = annualise ? 12.0 / months_of_period(p) : 1.0;
       auto scaled = [k](const std::optional<double>& v) { return v ? std::optional<double>(*v * k) : std::nullopt; };
       s.mid.push_back(st ? scaled(st->mean) : std::nullopt);
-      s.lo.push_back(st ? scaled(st->p05) : std::nullopt);
-      s.hi.push_back(st ? scaled(st->p95) : std::nullopt);
+      // Bands only with enough replicates for a 90% interval (kMinIntervalReplicates).
+      const bool band = st && st->interval_shown();
+      s.lo.push_back(band ? scaled(st->p05) : std::nullopt);
+      s.hi.push_back(band ? scaled(st->p95) : std::nullopt);
     }
     return s;
   }
@@ -1046,7 +1048,7 @@ class Report {
 
   std::string break_even_interval(int arm, const std::string& year_outcome) const {
     const Stat* y = figures_.horizon(arm, year_outcome);
-    if (!y || y->n < 2 || (!y->p05 && !y->p95)) return kNoValue;
+    if (!y || y->n < kMinIntervalReplicates || (!y->p05 && !y->p95)) return kNoValue;
     auto f = [](const std::optional<double>& v) { return v ? financial_year(*v) : std::string("beyond the horizon"); };
     return f(y->p05) + " to " + f(y->p95);
   }
@@ -1228,7 +1230,7 @@ class Report {
                        : *gap->mean > 0 ? "widens by "
                                         : "changes by ") +
            f(std::fabs(*gap->mean)) + " years";
-      if (gap->p05 && gap->p95 && gap->n > 1) h += " (change, 90% interval " + f(*gap->p05) + " to " + f(*gap->p95) + " years)";
+      if (gap->interval_shown()) h += " (change, 90% interval " + f(*gap->p05) + " to " + f(*gap->p95) + " years)";
       h += ".";
     }
     h += "</p>\n<p>" + wider_sentence(a) + "</p>\n";
