@@ -387,8 +387,10 @@ std::string fmt_number(double x, int decimals) {
 std::vector<std::vector<results::SpendYear>> probe_spend(const runs::Arm& p, double scale) {
   const auto& sc = p.scenario;
   model::RunSettings rs;
-  rs.start_year = sc.start_year;
-  rs.months = 12 * sc.years;
+  // From the data's base year, through any run-in, to the plan's end.
+  const int run_year = p.inputs->region.base_year;
+  rs.start_year = run_year;
+  rs.months = 12 * (std::max(0, sc.start_year - run_year) + sc.years);
   rs.seed = sc.seed;
   rs.scale = scale;
   rs.policy = p.policy;
@@ -396,7 +398,7 @@ std::vector<std::vector<results::SpendYear>> probe_spend(const runs::Arm& p, dou
   const model::RunOutput out = sim.run();
   std::vector<std::vector<results::SpendYear>> all;
   for (std::size_t k = 0; k < p.policy->interventions.size(); ++k)
-    all.push_back(results::spend_by_year(p.policy->interventions[k], out.programmes[k], sc.start_year));
+    all.push_back(results::spend_by_year(p.policy->interventions[k], out.programmes[k], run_year));
   return all;
 }
 
@@ -419,7 +421,7 @@ int check_command(const CheckOptions& o) {
         for (const auto& [fy, by] : iv.budget) budget[std::to_string(fy)] = iv.budget_in(fy) * pf;
         nlohmann::json entry = {{"name", iv.name}, {"type", model::catalogue_entry(iv.type).name}, {"shifts", iv.shifts},
                                 {"unit_cost_gbp", iv.unit_cost * pf}, {"budget_gbp_by_financial_year", budget},
-                                {"funding_ends", results::month_label(s.start_year, iv.end_month)}};
+                                {"funding_ends", results::month_label(p.inputs->region.base_year, iv.end_month)}};
         const std::size_t k = static_cast<std::size_t>(&iv - p.policy->interventions.data());
         if (k < probe.size()) {
           entry["expected_spend"] = nlohmann::json::array();
@@ -462,7 +464,7 @@ int check_command(const CheckOptions& o) {
                         << results::spend_limit_text(y.limit, iv.max_uptake, y.eligible, y.cap, iv.ramp_up_months);
             }
       }
-      std::cout << "\n      funding ends " << results::month_label(s.start_year, iv.end_month);
+      std::cout << "\n      funding ends " << results::month_label(p.inputs->region.base_year, iv.end_month);
       if (iv.open_ended)
         std::cout << (fin.continue_funding ? " with the scenario's years; a longer run (--years) carries it on at the last year's budget "
                                              "(finance.continue_funding)\n"
@@ -478,7 +480,10 @@ int check_command(const CheckOptions& o) {
               << (pf != 1.0 ? " (the model's FY2018/19 money x " + fmt_number(pf, 4) + ", the NHS cost inflation index)" : std::string(" (the model's own)"))
               << "; budgets and unit costs read as " << fy_text(budget_year) << " prices"
               << (budget_year != fin.price_base_year ? " (finance.budget_price_year)" : " (finance.budget_price_year to change it)")
-              << (s.start_year < fin.price_base_year ? "; the years from mid-" + std::to_string(s.start_year) + " are projected from the data's base year, not observed" : std::string())
+              << (s.start_year > p.inputs->region.base_year
+                      ? "; the plan starts at mid-" + std::to_string(s.start_year) + ": the run starts at mid-" + std::to_string(p.inputs->region.base_year) +
+                            " (the region data's base year) and the years between are projected, identically in every arm, not observed, and in no output"
+                      : std::string())
               << "\n";
     std::cout << "  Finance rules: discounting from FY" << fin.price_base_year << "/" << (fin.price_base_year + 1) % 100
               << "; discount rates " << fmt_number(100 * fin.discount_rate_costs, 1) << "% for costs and "
@@ -943,7 +948,12 @@ int compare_command(const CompareOptions& o) {
                 << (o.independent_streams ? " (independent streams per arm: NOT common random numbers)" : ", common random numbers")
                 << ", scale " << experiment.scale() << ", " << experiment.years() << " years from mid-" << experiment.start_year() << "; "
                 << fmt_number(total, 1) << " s wall on " << threads << " thread" << (threads == 1 ? "" : "s") << ".\n\n";
-      std::cout << comparison_table(comparison, replicates, experiment.start_year(), experiment.months());
+      if (experiment.run_in_months() > 0)
+        std::cout << "The run starts at mid-" << experiment.run_start_year() << ", the region data's base year: the "
+                  << experiment.run_in_months() / 12 << " years to mid-" << experiment.start_year()
+                  << " are projected by the model, identically in every arm (no intervention yet, common random numbers), not "
+                     "observed, and no figure below includes them.\n";
+      std::cout << comparison_table(comparison, replicates, experiment.start_year(), experiment.months() - experiment.run_in_months());
       std::cout << "\nNext: shiftsim report --comparison " << comparison_id << " -o report.html;  shiftsim export --comparison "
                 << comparison_id << " --format xlsx -o comparison.xlsx\n";
       return 0;

@@ -183,7 +183,17 @@ struct PeriodSpan {
   int fy = 0;  // financial year (start year); the horizon: -1
 };
 
-std::vector<PeriodSpan> spans_of(int start_year, int months) {
+std::vector<PeriodSpan> spans_of(int start_year, int months, int first_month = 0) {
+  // Reported from first_month (whole years after the run's start): the financial years of a run
+  // starting then, shifted to the run's months.
+  if (first_month > 0) {
+    auto spans = spans_of(start_year + first_month / 12, months - first_month);
+    for (auto& x : spans) {
+      x.first += first_month;
+      x.last += first_month;
+    }
+    return spans;
+  }
   static const char* month_names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   std::vector<PeriodSpan> spans;
   for (const Period& p : periods_of(start_year, months)) {
@@ -371,11 +381,11 @@ std::vector<double> acceptability_grid(const FinanceSettings& fin) {
 
 /// Every outcome of replicate k of every arm over the first `run_months` months of the runs
 /// (all of them, or the plan's), appended to `out`.
-void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_months, std::vector<OutcomeValue>& out) {
+void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_months, std::vector<OutcomeValue>& out, int first_month) {
   const RunOutput& first = *arms.front().output;
   // The survivors' life beyond the horizon is known at the end of the whole run only.
   const bool whole_run = run_months == first.months;
-  const auto spans = spans_of(first.start_year, run_months);
+  const auto spans = spans_of(first.start_year, run_months, first_month);
   const std::size_t P = spans.size(), horizon = P - 1;
 
   std::vector<ArmFigures> fig;  // [arm]
@@ -990,21 +1000,24 @@ void values_over(const std::vector<ReplicateArm>& arms, int replicate, int run_m
 
 }  // namespace
 
-std::vector<std::string> comparison_periods(int start_year, int months, int plan_months) {
+std::vector<std::string> comparison_periods(int start_year, int months, int plan_months, int first_month) {
   std::vector<std::string> periods;
-  for (const auto& s : spans_of(start_year, months)) periods.push_back(s.label);
-  if (plan_months > 0 && plan_months < months) periods.insert(periods.end() - 1, kPlanPeriod);
+  for (const auto& s : spans_of(start_year, months, first_month)) periods.push_back(s.label);
+  if (plan_months > 0 && first_month + plan_months < months) periods.insert(periods.end() - 1, kPlanPeriod);
   return periods;
 }
 
-std::vector<OutcomeValue> replicate_outcomes(const std::vector<ReplicateArm>& arms, int replicate, int plan_months) {
+std::vector<OutcomeValue> replicate_outcomes(const std::vector<ReplicateArm>& arms, int replicate, int plan_months, int first_month) {
   if (arms.empty()) throw InternalError("replicate_outcomes: no arms");
   const RunOutput& first = *arms.front().output;
   for (const auto& a : arms)
     if (a.output->months != first.months || a.output->start_year != first.start_year || a.output->layout.cells() != first.layout.cells())
       throw InternalError("compare: arms differ in start year, months or geography");
+  if (first_month < 0 || first_month % 12 != 0 || first_month >= first.months)
+    throw InternalError("compare: the reported months must start a whole number of years into the run");
   std::vector<OutcomeValue> values;
-  values_over(arms, replicate, first.months, values);
+  values_over(arms, replicate, first.months, values, first_month);
+  const int reported = first.months - first_month;
   // Pay-back at 2, 5, 10 and 25 years (the NICE tobacco ROI tool's timescales) and at the
   // horizon: the present values, NPV and ROI over the first N years, as a run of N years gives them.
   {
@@ -1017,12 +1030,12 @@ std::vector<OutcomeValue> replicate_outcomes(const std::vector<ReplicateArm>& ar
     const auto& dict = outcome_dictionary();
     std::vector<int> years;
     for (int y : {2, 5, 10, 25})
-      if (12 * y < first.months) years.push_back(y);
-    if (first.months % 12 == 0) years.push_back(first.months / 12);
+      if (12 * y < reported) years.push_back(y);
+    if (reported % 12 == 0) years.push_back(reported / 12);
     for (int y : years) {
       std::vector<OutcomeValue> sub;
-      if (12 * y == first.months) sub = values;
-      else values_over(arms, replicate, 12 * y, sub);
+      if (12 * y == reported) sub = values;
+      else values_over(arms, replicate, first_month + 12 * y, sub, first_month);
       const std::string b = "years=" + std::to_string(y);
       for (const auto& v : sub) {
         if (v.period != "horizon") continue;
@@ -1032,12 +1045,12 @@ std::vector<OutcomeValue> replicate_outcomes(const std::vector<ReplicateArm>& ar
       }
     }
   }
-  if (plan_months <= 0 || plan_months >= first.months) return values;
+  if (plan_months <= 0 || plan_months >= reported) return values;
   if (plan_months % 12 != 0) throw InternalError("compare: the plan must be whole model years");
   // The plan: every horizon outcome over its first years alone, exactly as a run of that
   // length would give them, under the period "plan".
   std::vector<OutcomeValue> plan;
-  values_over(arms, replicate, plan_months, plan);
+  values_over(arms, replicate, first_month + plan_months, plan, first_month);
   for (auto& v : plan)
     if (v.period == "horizon") {
       v.period = kPlanPeriod;

@@ -110,7 +110,10 @@ struct ReplicateArm {
 /// comparison commits, since differences are taken replicate by replicate. With
 /// 0 < plan_months < the runs' months (whole years), the horizon outcomes are also given for
 /// the plan's months, as period "plan".
-std::vector<OutcomeValue> replicate_outcomes(const std::vector<ReplicateArm>& arms, int replicate, int plan_months = 0);
+/// With first_month > 0 (whole years), the months before it (the run-in from the data's base
+/// year to a later plan start) are in no outcome: periods, the horizon, discounting's sums and
+/// the plan all start there.
+std::vector<OutcomeValue> replicate_outcomes(const std::vector<ReplicateArm>& arms, int replicate, int plan_months = 0, int first_month = 0);
 /// The summaries of every replicate's values of `arms` arms with `replicates` replicates each:
 /// mean, median and interval per outcome, and the ratios of means (ICERs) and the break-even
 /// years no replicate reached.
@@ -119,7 +122,7 @@ std::vector<OutcomeValue> replicate_outcomes(const std::vector<ReplicateArm>& ar
 std::vector<OutcomeSummary> summarise_comparison(const std::vector<OutcomeValue>& values, int arms, int replicates,
                                                  const std::vector<ParameterSample>* samples = nullptr);
 /// The periods of a comparison: financial years, "plan" (when 0 < plan_months < months), "horizon".
-std::vector<std::string> comparison_periods(int start_year, int months, int plan_months);
+std::vector<std::string> comparison_periods(int start_year, int months, int plan_months, int first_month = 0);
 
 /// Summaries over replicates of a set of values (exposed for tests).
 std::vector<OutcomeSummary> summarise_values(const std::vector<OutcomeValue>& values);

@@ -397,7 +397,8 @@ std::int64_t ResultsStore::begin_comparison(const ComparisonSpec& spec) {
       a.bind(9, f.optimism_costs).bind(10, f.optimism_benefits).bind(11, f.funding_source).bind_int(12, f.continue_funding ? 1 : 0);
       a.run(db_);
       if (k < spec.policies.size() && spec.policies[k])
-        write_interventions(spec.run_ids[k], *spec.policies[k], run(spec.run_ids[k]).start_year, f.price_factor, f.price_base_year);
+        write_interventions(spec.run_ids[k], *spec.policies[k], spec.run_start_year > 0 ? spec.run_start_year : run(spec.run_ids[k]).start_year,
+                            f.price_factor, f.price_base_year);
       if (k < spec.central.size() && spec.central[k]) write_parameters(spec.run_ids[k], -1, *spec.central[k]);
     }
     return id;

@@ -89,6 +89,7 @@ class ResultsStore {
     std::vector<FinanceSettings> finance;         // per arm
     std::vector<std::string> periods;             // comparison_periods()
     int plan_months = 0;
+    int run_start_year = 0;  // the model's month 0 is July of this year (0: the runs' start_year)
     bool common_random_numbers = true;
     std::vector<const model::Policy*> policies;   // per arm, may be null: the interventions table
     /// With drawn parameters (replicates > 1): each arm's central table the draws come from,

@@ -53,13 +53,15 @@ Experiment::Experiment(std::vector<Arm> arms, const ExperimentSettings& o) : arm
   // of a tenth will do.
   replicates_ = sd ? 1 : o.replicates > 0 ? o.replicates : (base.replicates > 1 ? base.replicates : o.default_replicates);
   scale_ = o.scale > 0 ? o.scale : (sd ? 0.1 : base.scale);
-  months_ = 12 * (o.years > 0 ? o.years : base.years);
+  run_start_year_ = arms_.front().inputs ? arms_.front().inputs->region.base_year : base.start_year;
+  run_in_months_ = 12 * std::max(0, base.start_year - run_start_year_);
+  months_ = run_in_months_ + 12 * (o.years > 0 ? o.years : base.years);
   // A run longer than a scenario's years: with finance.continue_funding, each intervention
   // without an end is funded to the run's end, every later financial year at its last
   // budgeted year's amounts; without it, funding stops where the scenario's years end.
   for (auto& a : arms_) {
     const auto& s = a.scenario;
-    if (!s.finance.continue_funding || months_ <= 12 * s.years || !a.policy) continue;
+    if (!s.finance.continue_funding || months_ <= run_in_months_ + 12 * s.years || !a.policy) continue;
     auto extended = std::make_shared<model::Policy>(*a.policy);
     for (auto& iv : extended->interventions) {
       if (!iv.open_ended || iv.budget.empty()) continue;
@@ -68,13 +70,13 @@ Experiment::Experiment(std::vector<Arm> arms, const ExperimentSettings& o) : arm
       const auto amounts = iv.budget.rbegin()->second;
       iv.end_month = months_ - 1;
       // The run ends in June of start_year + years, in the financial year that starts that April.
-      const int end_fy = s.start_year + months_ / 12;
+      const int end_fy = run_start_year_ + months_ / 12;
       for (int fy = last_fy + 1; fy <= end_fy; ++fy) iv.budget[fy] = amounts;
     }
     a.policy = std::move(extended);
   }
   const int plan_years = o.plan_years > 0 ? o.plan_years : o.plan_years == 0 ? base.years : 0;
-  plan_months_ = plan_years > 0 && plan_years * 12 < months_ ? plan_years * 12 : 0;
+  plan_months_ = plan_years > 0 && run_in_months_ + plan_years * 12 < months_ ? plan_years * 12 : 0;
   seed_ = o.seed >= 0 ? static_cast<std::uint32_t>(o.seed) : base.seed;
   crn_ = !o.independent_streams;
   // Common random numbers: every arm uses the baseline's seed. Independent streams give each
@@ -89,7 +91,9 @@ std::vector<Task> Experiment::tasks() const {
   return t;
 }
 
-std::vector<std::string> Experiment::periods() const { return results::comparison_periods(start_year(), months_, plan_months_); }
+std::vector<std::string> Experiment::periods() const {
+  return results::comparison_periods(run_start_year_, months_, plan_months_, run_in_months_);
+}
 
 double price_factor(const model::ParameterTable& table, int year, const std::string& path) {
   char name[64];
@@ -128,7 +132,7 @@ TaskResult simulate(const Experiment& e, const Task& task, const std::atomic<boo
   const bool psa = e.replicates() > 1;
   model::RunSettings s;
   s.mode = e.mode();
-  s.start_year = arm.scenario.start_year;
+  s.start_year = e.run_start_year();
   s.months = e.months();
   s.seed = e.seed_of(task.arm);
   s.replicate = static_cast<std::uint32_t>(task.replicate);
@@ -226,7 +230,7 @@ std::vector<results::OutcomeValue> replicate_outcomes(const Experiment& e, int r
   const auto finance = e.finance();
   std::vector<results::ReplicateArm> arms;
   for (std::size_t a = 0; a < outputs.size(); ++a) arms.push_back({outputs[a], finance[a], e.arms()[a].policy.get()});
-  return results::replicate_outcomes(arms, replicate, e.plan_months());
+  return results::replicate_outcomes(arms, replicate, e.plan_months(), e.run_in_months());
 }
 
 }  // namespace shiftsim::runs

@@ -51,8 +51,15 @@ class Experiment {
 
   const std::vector<Arm>& arms() const { return arms_; }
   int replicates() const { return replicates_; }
+  /// Months simulated: the run-in (the data's base year to the plan's start) and the years reported.
   int months() const { return months_; }
-  int years() const { return months_ / 12; }
+  /// Years reported (from the plan's start).
+  int years() const { return (months_ - run_in_months_) / 12; }
+  /// The run starts at the data's base year; a plan starting later is preceded by this many
+  /// months of projection, identical in every arm (common random numbers, no intervention yet)
+  /// and in no output.
+  int run_in_months() const { return run_in_months_; }
+  int run_start_year() const { return run_start_year_; }
   /// The plan's months when the run is longer than the plan, else 0.
   int plan_months() const { return plan_months_; }
   double scale() const { return scale_; }
@@ -60,6 +67,7 @@ class Experiment {
   std::uint32_t seed() const { return seed_; }                       // the baseline's
   std::uint32_t seed_of(int arm) const { return seeds_[static_cast<std::size_t>(arm)]; }
   bool common_random_numbers() const { return crn_; }
+  /// The plan's start year (mid-year), as the scenarios give it.
   int start_year() const { return arms_.front().scenario.start_year; }
 
   /// Every task, replicate by replicate (replicate 0 of every arm first), so that the
@@ -72,7 +80,7 @@ class Experiment {
 
  private:
   std::vector<Arm> arms_;
-  int replicates_ = 1, months_ = 60, plan_months_ = 0;
+  int replicates_ = 1, months_ = 60, plan_months_ = 0, run_in_months_ = 0, run_start_year_ = 2018;
   double scale_ = 1;
   model::Mode mode_ = model::Mode::hybrid;
   std::uint32_t seed_ = 0;

@@ -34,6 +34,7 @@ StoreWriter::StoreWriter(results::ResultsStore& store, const Experiment& e, cons
     spec.finance = e.finance();
     spec.periods = e.periods();
     spec.plan_months = e.plan_months();
+    spec.run_start_year = e.run_start_year();
     spec.common_random_numbers = e.common_random_numbers();
     for (const auto& a : arms) {
       spec.policies.push_back(a.policy.get());

@@ -556,9 +556,13 @@ model::Policy resolve_scenario(const Scenario& s, const model::RegionData& regio
                                model::ParameterTable& table) {
   std::vector<Violation> v;
   const std::string file = s.path;
-  if (s.start_year != region.base_year)
+  // A plan may start after the data's base year: the run starts at the base year and projects
+  // the years before the plan (identically in every arm), which no output reports. Months are
+  // counted from the run's start (model month 0 = July of the base year).
+  if (s.start_year < region.base_year)
     v.push_back({file, "/start_year", "is " + std::to_string(s.start_year) + ", but the region data (" + s.region +
-                                          ") starts at mid-" + std::to_string(region.base_year)});
+                                          ") starts at mid-" + std::to_string(region.base_year) + ": a plan can start then or later"});
+  const int run_year = region.base_year, run_in = 12 * std::max(0, s.start_year - region.base_year);
   // Parameter overrides.
   std::vector<std::string> parameter_names;
   for (const auto& r : table.rows()) parameter_names.push_back(r.name);
@@ -607,7 +611,7 @@ model::Policy resolve_scenario(const Scenario& s, const model::RegionData& regio
     }
   }
   auto month_index = [&](const std::string& ym) {
-    return (std::stoi(ym.substr(0, 4)) - s.start_year) * 12 + std::stoi(ym.substr(5, 2)) - 7;
+    return (std::stoi(ym.substr(0, 4)) - run_year) * 12 + std::stoi(ym.substr(5, 2)) - 7;
   };
   for (std::size_t i = 0; i < s.interventions.size(); ++i) {
     const json& iv = s.interventions[i];
@@ -619,14 +623,14 @@ model::Policy resolve_scenario(const Scenario& s, const model::RegionData& regio
     spec.type = *type;
     spec.name = iv.value("name", entry.name);
     spec.shifts = iv.contains("shift") ? iv["shift"].get<std::vector<int>>() : entry.shifts;
-    spec.start_month = iv.contains("start") ? month_index(iv["start"]) : 0;
-    spec.end_month = iv.contains("end") ? month_index(iv["end"]) : s.years * 12 - 1;
+    spec.start_month = iv.contains("start") ? month_index(iv["start"]) : run_in;
+    spec.end_month = iv.contains("end") ? month_index(iv["end"]) : run_in + s.years * 12 - 1;
     spec.open_ended = !iv.contains("end");
     const std::string payer = iv.value("payer", entry.default_payer);
     const int payer_index = static_cast<int>(std::find(model::kFunderNames.begin(), model::kFunderNames.end(), payer) -
                                              model::kFunderNames.begin());
     auto fy_of = [&](int month) {  // financial year containing model month
-      const int calendar = s.start_year * 12 + 6 + month;  // months since year 0
+      const int calendar = run_year * 12 + 6 + month;  // months since year 0
       const int year = calendar / 12, m = calendar % 12 + 1;
       return m >= 4 ? year : year - 1;
     };

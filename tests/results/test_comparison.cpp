@@ -551,3 +551,35 @@ TEST_CASE("comparison: a price year other than the model's scales every money fi
   const double q = v(c1, 1, "qalys_gained_discounted", "all"), npv = v(c1, 1, "npv_gbp", "all");
   CHECK(v(c2, 1, "net_monetary_benefit_gbp", "wtp=20000") == doctest::Approx(20000 * q + 1.25 * npv));
 }
+
+TEST_CASE("comparison: a plan that starts after the run's first year reports from its start only") {
+  // 24 months from July 2018 at a constant monthly cost; reported from month 12 (July 2019):
+  // the periods start at FY2019/20 (Jul-Mar) and every horizon flow is the second year's alone.
+  const RunOutput base = synthetic(24, 1e3, 1e3, 0, 10, 1.0);
+  const RunOutput scen = synthetic(24, 900, 1e3, 500, 10.5, 1.0);
+  const std::vector<ReplicateArm> pair{{&base, {}, nullptr}, {&scen, {}, nullptr}};
+  const auto all = summarise_comparison(replicate_outcomes(pair, 0), 2, 1);
+  const auto later = summarise_comparison(replicate_outcomes(pair, 0, 0, 12), 2, 1);
+  auto horizon = [](const std::vector<OutcomeSummary>& s, int arm, const char* o, const char* b) {
+    for (const auto& x : s)
+      if (x.arm == arm && x.period == "horizon" && x.breakdown == b && x.outcome == outcome_index(o)) return *x.mean;
+    FAIL("no " << o);
+    return 0.0;
+  };
+  CHECK(horizon(later, 0, "cost_gbp", "all") == doctest::Approx(horizon(all, 0, "cost_gbp", "all") / 2));
+  CHECK(horizon(later, 1, "gross_savings_gbp", "public") == doctest::Approx(horizon(all, 1, "gross_savings_gbp", "public") / 2));
+  const auto periods = comparison_periods(2018, 24, 0, 12);
+  REQUIRE(periods.size() == 3);
+  CHECK(periods.front() == "FY2019/20 (Jul-Mar)");
+  CHECK(periods[1] == "FY2020/21 (Apr-Jun)");
+  // Discounting still runs from the price base year (FY2018/19 by default): the plan's first
+  // year, FY2019/20, is discounted one year.
+  auto in_period = [](const std::vector<OutcomeSummary>& s, const char* period, const char* o) {
+    for (const auto& x : s)
+      if (x.arm == 1 && x.period == period && x.breakdown == "public" && x.outcome == outcome_index(o)) return *x.mean;
+    FAIL("no " << o);
+    return 0.0;
+  };
+  CHECK(in_period(later, "FY2019/20 (Jul-Mar)", "gross_savings_discounted_gbp") ==
+        doctest::Approx(in_period(later, "FY2019/20 (Jul-Mar)", "gross_savings_gbp") / 1.035));
+}

@@ -193,3 +193,20 @@ TEST_CASE("runs: a run longer than the scenario stops its funding with the scena
   CHECK(e.finance()[2].continue_funding);
   CHECK_FALSE(e.finance()[1].continue_funding);
 }
+
+TEST_CASE("runs: a plan starting after the data's base year runs in from the base year and reports from its start") {
+  test::TempDir dir;
+  std::ofstream(dir.path() / "base.json") << R"({"name": "b", "start_year": 2020, "years": 3})";
+  std::ofstream(dir.path() / "plan.json")
+      << R"({"name": "p", "start_year": 2020, "years": 3, "interventions": [{"type": "falls_prevention", "budget": 100000}]})";
+  runs::ExperimentSettings settings;
+  const runs::Experiment e(runs::prepare_arms({dir.path() / "base.json", dir.path() / "plan.json"}, {SHIFTSIM_TEST_DATA_DIR, ""}), settings);
+  CHECK(e.run_start_year() == 2018);
+  CHECK(e.run_in_months() == 24);
+  CHECK(e.months() == 60);
+  CHECK(e.years() == 3);
+  CHECK(e.periods().front() == "FY2020/21 (Jul-Mar)");
+  // The intervention's default start is the plan's (model month 24, July 2020), its funding to June 2023.
+  CHECK(e.arms()[1].policy->interventions[0].start_month == 24);
+  CHECK(e.arms()[1].policy->interventions[0].end_month == 59);
+}
