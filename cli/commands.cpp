@@ -797,6 +797,12 @@ std::string comparison_table(const results::ComparisonView& c, int replicates, i
       std::snprintf(b, sizeof b, "  %-58s %14s\n", label, m("system_savings_discounted_gbp", payer).c_str());
       out << b;
     }
+    if (c.horizon(arm, "unrelated_costs_added_life_discounted_gbp")) {
+      const auto* u = c.horizon(arm, "unrelated_costs_added_life_discounted_gbp");
+      std::snprintf(b, sizeof b, "  %-58s %14s\n", "  of which: later NHS care of people who live longer (est.)",
+                    u && u->mean ? money_text(-*u->mean).c_str() : "-");
+      out << b;
+    }
     std::snprintf(b, sizeof b, "  %-58s %14s\n", "= public gross savings", m("gross_savings_discounted_gbp", "public").c_str());
     out << b;
     std::string acts;

@@ -1488,6 +1488,14 @@ class Report {
       h += "<tr><td>System and indirect effects</td>" + stat_cell(figures_.horizon(a->index, "system_savings_discounted_gbp", "payer=nhs"), Kind::gbp) +
            stat_cell(figures_.horizon(a->index, "system_savings_discounted_gbp", "payer=council"), Kind::gbp) +
            stat_cell(figures_.horizon(a->index, "system_savings_discounted_gbp", "public"), Kind::gbp) + "</tr>\n";
+      if (const Stat* u = figures_.horizon(a->index, "unrelated_costs_added_life_discounted_gbp"); u && u->mean) {
+        Stat neg = *u;
+        for (auto* x : {&neg.mean, &neg.median, &neg.p05, &neg.p95})
+          if (*x) **x = -**x;
+        std::swap(neg.p05, neg.p95);
+        h += "<tr><td>&nbsp;&nbsp;of which: the later NHS care of people who live longer (estimated: extra person-years x average NHS "
+             "spend by age, sex and deprivation)</td><td></td><td></td>" + stat_cell(&neg, Kind::gbp) + "</tr>\n";
+      }
       if (const Stat* ph = figures_.horizon(a->index, "system_savings_discounted_gbp", "payer=public_health"); ph && ph->mean && *ph->mean != 0)
         h += "<tr><td>of which public health</td><td></td><td></td>" + stat_cell(ph, Kind::gbp) + "</tr>\n";
       h += "<tr><td><strong>Public gross savings</strong></td><td></td><td></td>" +

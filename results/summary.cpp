@@ -268,7 +268,9 @@ std::string to_table(const RunFacts& f, const RunSummary& s) {
   else if (f.replicates > 1)
     out << "Figures are means over " << f.replicates << " replicates. WARNING: no 5th-95th percentile interval is shown with fewer than "
         << kMinIntervalReplicates << " replicates (one in each 5% tail); use --replicates " << kMinIntervalReplicates << " or more.\n";
-  out << "Costs in 2018/19 prices, undiscounted. Years run July to June.\n\n";
+  out << "Costs in the model's 2018/19 prices, undiscounted (a comparison, shiftsim compare, gives every figure in the scenario's "
+         "price base year). Years run July to June, from the region data's base year: a plan that starts later is preceded by "
+         "projected run-in years here.\n\n";
   char buf[128];
   std::snprintf(buf, sizeof buf, "%-34s", "");
   out << buf;
