@@ -412,7 +412,6 @@ int check_command(const CheckOptions& o) {
     // Money is shown in the prices of the price base year, as every output gives it.
     const double pf = runs::price_factor(*p.table, fin.price_base_year, s.path);
     const int budget_year = fin.budget_price_year.value_or(fin.price_base_year);
-    auto fy_text = [](int y) { return "FY" + std::to_string(y) + "/" + (((y + 1) % 100) < 10 ? "0" : "") + std::to_string((y + 1) % 100); };
     if (o.json) {
       nlohmann::json j = {{"ok", true}, {"name", s.name}, {"files", s.files}, {"start_year", s.start_year},
                           {"years", s.years}, {"interventions", nlohmann::json::array()}};

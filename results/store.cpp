@@ -1,5 +1,7 @@
 #include "results/store.hpp"
 
+#include "results/format.hpp"
+
 #include "model/programmes/programmes.hpp"
 #include "results/statement.hpp"
 
@@ -240,34 +242,26 @@ ResultsStore::ResultsStore(const std::filesystem::path& file) : path_(file.strin
   exec(kSchema);
   // Databases from before the plan period and per-replicate commits: add their columns.
   {
-    bool has_plan = false, has_status = false;
-    Statement cols(db_, "PRAGMA table_info(comparisons)");
-    while (cols.step(db_)) {
-      has_plan = has_plan || cols.text(1) == "plan_months";
-      has_status = has_status || cols.text(1) == "status";
-    }
-    if (!has_plan) exec("ALTER TABLE comparisons ADD COLUMN plan_months INTEGER NOT NULL DEFAULT 0;");
-    if (!has_status)
+    auto has_column = [&](const char* table, const char* column) {
+      const std::string sql = std::string("PRAGMA table_info(") + table + ")";
+      Statement cols(db_, sql.c_str());
+      while (cols.step(db_))
+        if (cols.text(1) == column) return true;
+      return false;
+    };
+    if (!has_column("comparisons", "plan_months")) exec("ALTER TABLE comparisons ADD COLUMN plan_months INTEGER NOT NULL DEFAULT 0;");
+    if (!has_column("comparisons", "status"))
       exec("ALTER TABLE comparisons ADD COLUMN status TEXT NOT NULL DEFAULT 'completed' CHECK (status IN ('running', 'completed'));");
     // ... and before the summaries' Monte Carlo standard errors (their rows keep NULL).
-    bool has_mcse = false;
-    Statement summary_cols(db_, "PRAGMA table_info(outcome_summary)");
-    while (summary_cols.step(db_)) has_mcse = has_mcse || summary_cols.text(1) == "mcse";
-    if (!has_mcse) exec("ALTER TABLE outcome_summary ADD COLUMN mcse REAL;");
+    if (!has_column("outcome_summary", "mcse")) exec("ALTER TABLE outcome_summary ADD COLUMN mcse REAL;");
     // ... and before the arms' optimism bias (older arms had none).
-    bool has_optimism = false;
-    Statement arm_cols(db_, "PRAGMA table_info(comparison_arms)");
-    while (arm_cols.step(db_)) has_optimism = has_optimism || arm_cols.text(1) == "optimism_bias_costs";
-    if (!has_optimism) {
+    if (!has_column("comparison_arms", "optimism_bias_costs")) {
       exec("ALTER TABLE comparison_arms ADD COLUMN optimism_bias_costs REAL NOT NULL DEFAULT 0;");
       exec("ALTER TABLE comparison_arms ADD COLUMN optimism_bias_benefits REAL NOT NULL DEFAULT 0;");
     }
     // ... and before the arms' funding source and funding beyond the plan (older arms: new
     // money, stopping with the scenario's years, which is what they ran).
-    bool has_funding = false;
-    Statement arm_cols2(db_, "PRAGMA table_info(comparison_arms)");
-    while (arm_cols2.step(db_)) has_funding = has_funding || arm_cols2.text(1) == "funding_source";
-    if (!has_funding) {
+    if (!has_column("comparison_arms", "funding_source")) {
       exec("ALTER TABLE comparison_arms ADD COLUMN funding_source TEXT NOT NULL DEFAULT 'new_money';");
       exec("ALTER TABLE comparison_arms ADD COLUMN continue_funding INTEGER NOT NULL DEFAULT 0;");
     }
@@ -584,8 +578,7 @@ void ResultsStore::write_interventions(std::int64_t run_id, const model::Policy&
     const bool area = e.reach == model::Reach::area;
     iv.bind_int(1, run_id).bind(2, spec.name).bind(3, e.name).bind(4, shifts.dump()).bind(5, std::string(area ? "area" : "person"));
     iv.bind(6, month(spec.start_month)).bind(7, month(spec.end_month)).bind(8, spec.unit_cost * price_factor);
-    const std::string prices = "FY" + std::to_string(price_year) + "/" + (((price_year + 1) % 100) < 10 ? "0" : "") +
-                               std::to_string((price_year + 1) % 100) + " prices";
+    const std::string prices = financial_year_label(price_year) + " prices";
     iv.bind(9, std::string(area ? "GBP per resident a year, " : "GBP per participant, ") + prices);
     if (area) iv.bind_null(10);
     else iv.bind(10, spec.max_uptake);

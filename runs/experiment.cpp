@@ -1,13 +1,13 @@
 #include "runs/experiment.hpp"
 
 #include "model/core/errors.hpp"
+#include "model/core/parameters.hpp"
 #include "model/core/parallel.hpp"
 #include "model/programmes/sampling.hpp"
 
 #include <tbb/info.h>
 #include <tbb/task_arena.h>
 
-#include <cstdio>
 #include <exception>
 #include <mutex>
 
@@ -96,13 +96,11 @@ std::vector<std::string> Experiment::periods() const {
 }
 
 double price_factor(const model::ParameterTable& table, int year, const std::string& path) {
-  char name[64];
-  std::snprintf(name, sizeof name, "general.deflator_to_2018_19.fy%d_%02d", year, (year + 1) % 100);
-  const auto* row = table.find(name);
-  if (!row || !row->value || !(*row->value > 0))
-    throw InputError(path + ": /finance/price_base_year is " + std::to_string(year) + ", but the parameter table has no NHS cost inflation deflator " +
-                     name + " for it");
-  return 1.0 / *row->value;
+  const auto d = model::deflator_to_2018_19(table, year);
+  if (!d)
+    throw InputError(path + ": /finance/price_base_year is " + std::to_string(year) +
+                     ", but the parameter table has no NHS cost inflation deflator (general.deflator_to_2018_19.fy...) for it");
+  return 1.0 / *d;
 }
 
 std::vector<results::FinanceSettings> Experiment::finance() const {

@@ -1,6 +1,7 @@
 #include "scenarios/scenario.hpp"
 
 #include "scenarios/scenario_schema.hpp"
+#include "model/core/parameters.hpp"
 
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -596,19 +597,14 @@ model::Policy resolve_scenario(const Scenario& s, const model::RegionData& regio
   // become the model's 2018/19 money by the NHS cost inflation index.
   const int budget_year = s.finance.budget_price_year.value_or(s.finance.price_base_year);
   double to_model_prices = 1.0;
-  {
-    char fy[64];
-    std::snprintf(fy, sizeof fy, "general.deflator_to_2018_19.fy%d_%02d", budget_year, ((budget_year + 1) % 100 + 100) % 100);
-    const auto* row = table.find(fy);
-    if (row && row->value) {
-      to_model_prices = *row->value;
-    } else {
-      std::vector<int> years;
-      for (const auto* r : table.with_prefix("general.deflator_to_2018_19.fy")) years.push_back(std::stoi(r->name.substr(30, 4)));
-      const std::string range = years.empty() ? "none" : std::to_string(years.front()) + "-" + std::to_string(years.back());
-      v.push_back({file, s.finance.budget_price_year ? "/finance/budget_price_year" : "/finance/price_base_year",
-                   "is " + std::to_string(budget_year) + ", but the parameter table's NHS cost inflation deflators cover the financial years starting " + range});
-    }
+  if (const auto d = model::deflator_to_2018_19(table, budget_year)) {
+    to_model_prices = *d;
+  } else {
+    std::vector<int> years;
+    for (const auto* r : table.with_prefix("general.deflator_to_2018_19.fy")) years.push_back(std::stoi(r->name.substr(30, 4)));
+    const std::string range = years.empty() ? "none" : std::to_string(years.front()) + "-" + std::to_string(years.back());
+    v.push_back({file, s.finance.budget_price_year ? "/finance/budget_price_year" : "/finance/price_base_year",
+                 "is " + std::to_string(budget_year) + ", but the parameter table's NHS cost inflation deflators cover the financial years starting " + range});
   }
   auto month_index = [&](const std::string& ym) {
     return (std::stoi(ym.substr(0, 4)) - run_year) * 12 + std::stoi(ym.substr(5, 2)) - 7;

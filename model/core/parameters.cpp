@@ -388,4 +388,12 @@ double deflator(const Parameters& p, const std::string& price_year) {
   return it->second;
 }
 
+std::optional<double> deflator_to_2018_19(const ParameterTable& table, int financial_year) {
+  char name[64];
+  std::snprintf(name, sizeof name, "general.deflator_to_2018_19.fy%d_%02d", financial_year, ((financial_year + 1) % 100 + 100) % 100);
+  const ParameterRow* row = table.find(name);
+  if (!row || !row->value || !(*row->value > 0)) return std::nullopt;
+  return *row->value;
+}
+
 }  // namespace shiftsim::model

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace shiftsim::model {
@@ -202,5 +203,8 @@ Parameters read_parameters(const ParameterTable& table);
 /// The deflator for a published price year ("2024/25", "2014-15", "2022/23"); throws
 /// ParameterError if the table has none.
 double deflator(const Parameters& p, const std::string& price_year);
+/// The table's general.deflator_to_2018_19.fyYYYY_YY row for the financial year starting in
+/// `financial_year` (multiply a price of that year by it for 2018/19 money), if there is one.
+std::optional<double> deflator_to_2018_19(const ParameterTable& table, int financial_year);
 
 }  // namespace shiftsim::model

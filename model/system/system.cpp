@@ -138,6 +138,8 @@ IcpSystem::IcpSystem(std::string icp_name, const SystemParameters& p, const IcpI
                                  const double spend = v.input(spend_[nhs_interventions_line]) + p_.pooled_nhs_share * v.input(pooled_spend_);
                                  double nhs = 0;
                                  for (std::size_t k = 0; k < nhs_interventions_line; ++k) nhs += v.input(spend_[k]);
+                                 // At most 90% of NHS services top-sliced: a guard against a scenario whose NHS
+                                 // spend approaches its whole budget (the bed base would vanish), not an estimate.
                                  return nhs > 0 ? std::clamp(spend / nhs, 0.0, 0.9) : 0.0;
                                });
     hours_squeezed = m_.auxiliary({"social_care.home_care_hours_displaced", "hours/month",
