@@ -18,7 +18,10 @@
 #include "results/summary.hpp"
 #include "scenarios/parameter_loader.hpp"
 #include "scenarios/scenario.hpp"
+#include "validation/compare.hpp"
 #include "validation/deaths.hpp"
+#include "validation/report.hpp"
+#include "validation/validation_store.hpp"
 #include "validation/trials.hpp"
 #include <tbb/global_control.h>
 
@@ -301,32 +304,87 @@ int runs_command(const RunsOptions& o) {
   });
 }
 
-int validate_command(const ValidateOptions& o) {
-  return guarded([&]() -> int {
-    runs::ExperimentSettings settings;
-    settings.replicates = 1;
-    settings.years = 1;
-    settings.plan_years = -1;
-    settings.scale = o.scale;
-    const runs::Experiment experiment({runs::prepare_arm(o.scenario, source_of(o.common))}, settings);
-    const auto& scenario = experiment.arms().front().scenario;
-    runs::Controls controls;
-    controls.threads = threads_or_all(o.threads);
-    std::unique_ptr<model::RunOutput> run;
-    runs::run_tasks(experiment, experiment.tasks(), controls, [&](const runs::Task&, runs::TaskResult&& r) { run = std::move(r.output); });
-    const model::RunOutput& out = *run;
-    const model::RegionData& region = experiment.arms().front().inputs->region;
-    std::cout << "First model year (July " << scenario.start_year << " - June " << scenario.start_year + 1
-              << ") deaths against ONS deaths in the year to mid-" << scenario.start_year << ":\n"
-              << validation::format_deaths_table(validation::first_year_deaths(out, region));
-    return 0;
-  });
-}
-
 namespace {
 // Defined below, with the exports (a temporary file renamed into place).
 void write_file(const std::string& path, const std::function<void(std::ostream&)>& body);
 }  // namespace
+
+int validate_command(const ValidateOptions& o) {
+  return guarded([&]() -> int {
+    const fs::path data(o.common.data_dir);
+    const fs::path scenario = o.scenario.empty() ? data.parent_path() / "scenarios" / "baseline.json" : fs::path(o.scenario);
+    if (o.scenario.empty() && !fs::is_regular_file(scenario))
+      throw InputError("no scenario given and no bundled baseline at " + scenario.string() + "; give a scenario file");
+    const fs::path observed = o.observed.empty() ? data / "observed.csv" : fs::path(o.observed);
+    runs::ExperimentSettings settings;
+    settings.replicates = o.replicates;
+    settings.years = o.years;
+    settings.plan_years = -1;
+    settings.scale = o.scale;
+    settings.seed = o.seed;
+    const runs::Experiment experiment({runs::prepare_arm(scenario, source_of(o.common))}, settings);
+    const runs::Arm& arm = experiment.arms().front();
+    const model::RegionData& region = arm.inputs->region;
+    // The observed file first: a bad row is reported before anything runs.
+    const auto rows = validation::read_observed(observed, validation::vocabulary_of(region));
+    std::string observed_text;
+    {
+      std::ifstream in(observed, std::ios::binary);
+      observed_text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    check_db_folder(o.db);
+    if (!o.report.empty()) {
+      const fs::path parent = fs::path(o.report).parent_path();
+      if (!parent.empty() && !fs::is_directory(parent)) throw InputError(o.report + ": the folder for the report does not exist");
+    }
+    const int threads = threads_or_all(o.threads);
+    std::vector<std::unique_ptr<model::RunOutput>> outputs(static_cast<std::size_t>(experiment.replicates()));
+    SignalScope signals;
+    ProgressBar bar(true);
+    try {
+      runs::run_tasks(experiment, experiment.tasks(), controls_of(threads, signals, bar, experiment.replicates(), experiment.years()),
+                      [&](const runs::Task& t, runs::TaskResult&& r) { outputs[static_cast<std::size_t>(t.replicate)] = std::move(r.output); });
+    } catch (const shiftsim::Cancelled&) {
+      bar.done();
+      std::cerr << "shiftsim: interrupted; no validation was stored\n";
+      return 130;
+    }
+    bar.done();
+    std::vector<const model::RunOutput*> runs_out;
+    for (const auto& out : outputs) runs_out.push_back(out.get());
+    const validation::Validation v = validation::compare_observed(rows, runs_out, region);
+    validation::ValidationRecord rec;
+    rec.scenario_name = arm.scenario.name;
+    rec.scenario_text = arm.scenario.source_text;
+    rec.observed_file = observed.string();
+    rec.observed_text = observed_text;
+    rec.data_version = region.data_version;
+    rec.parameters_version = arm.inputs->parameters_version;
+    rec.program_version = SHIFTSIM_VERSION;
+    rec.seed = experiment.seed();
+    rec.replicates = experiment.replicates();
+    rec.scale = experiment.scale();
+    rec.base_year = region.base_year;
+    rec.run_start_year = experiment.run_start_year();
+    rec.months = experiment.months();
+    rec.method = "the region data's own base population (ONS mid-" + std::to_string(region.base_year) +
+                 "), as every run; observed values before it are not compared";
+    results::ResultsStore store(o.db);
+    const std::int64_t id = validation::store_validation(store, rec, v);
+    std::cout << "Validation " << id << " stored in " << o.db << ": " << rec.scenario_name << " from mid-" << rec.run_start_year << ", "
+              << rec.months << " months, " << rec.replicates << " replicates at scale " << rec.scale << ", seed " << rec.seed << "; observed "
+              << observed.string() << " (" << rows.size() << " rows)\n\n"
+              << validation::format_validation(v, o.rows);
+    if (!o.report.empty()) {
+      const auto stored = validation::read_validation(store, id);
+      std::map<std::string, std::string> names;
+      for (const auto& d : region.districts) names[d.code] = d.name;
+      write_file(o.report, [&](std::ostream& f) { f << validation::validation_report_html(stored, o.db, names); });
+      std::cout << "Report: " << o.report << "\n";
+    }
+    return 0;
+  });
+}
 
 int trial_command(const TrialOptions& o) {
   return guarded([&]() -> int {

@@ -84,9 +84,16 @@ int runs_command(const RunsOptions& options);
 
 struct ValidateOptions {
   Common common;
-  std::string scenario;
+  std::string scenario;   // empty: the bundled baseline
+  std::string observed;   // empty: the bundled data/observed.csv
+  int years = 5;
+  int replicates = 10;
   double scale = 1.0;
+  long long seed = -1;
   int threads = 0;
+  std::string db = "shiftsim.db";
+  std::string report;     // the HTML report, if given
+  bool rows = false;      // print every compared row
 };
 int validate_command(const ValidateOptions& options);
 

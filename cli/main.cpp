@@ -94,14 +94,32 @@ int main(int argc, char** argv) {
   runs_cmd->add_flag("--json", runs.json, "JSON output");
 
   ValidateOptions validate;
-  auto* validate_cmd = app.add_subcommand(
-      "validate", "Check the calibration: first-year deaths by district against ONS (nothing is stored)");
+  auto* validate_cmd = app.add_subcommand("validate", "Compare the model with what happened (observed series) and store the fit");
+  validate_cmd->description(
+      "Run a scenario (default: the bundled baseline) and compare every observed value it can reproduce, per series,\n"
+      "geography and period: the replicates' mean and 90% interval against the observed value, the error, and per\n"
+      "series the mean absolute percentage error (MAPE), bias and interval coverage. Rows outside the run, or for a\n"
+      "sex or age band the outputs do not keep, are listed with the reason. Stored in the results database\n"
+      "(tables validations, validation_rows, validation_series); --report writes a self-contained HTML report.\n"
+      "The observed format (series,geography,period,sex,age_band,value,source) is documented in data/README.md.");
   add_common(validate_cmd, validate.common);
-  validate_cmd->add_option("scenario", validate.scenario, "Scenario file")->required();
+  validate_cmd->add_option("scenario", validate.scenario, "Scenario file (default: the bundled scenarios/baseline.json)");
+  validate_cmd->add_option("--observed", validate.observed, "Observed series (CSV; default: the bundled data/observed.csv)");
+  validate_cmd->add_option("--years", validate.years, "Years to simulate from the data's base year")
+      ->check(CLI::Range(1, shiftsim::model::kMaxYears))
+      ->capture_default_str();
+  validate_cmd->add_option("--replicates,-r", validate.replicates,
+                           "Replicates (each with its own parameter draws): the 90% interval needs 20")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   validate_cmd->add_option("--scale", validate.scale, "Share of residents simulated")
       ->check(CLI::Range(0.0001, 1.0))
       ->capture_default_str();
+  validate_cmd->add_option("--seed", validate.seed, "Random seed (default: the scenario's)")->check(CLI::Range(0LL, 4294967295LL));
   validate_cmd->add_option("--threads,-t", validate.threads, "Threads to use")->check(CLI::Range(0, 1024));
+  validate_cmd->add_option("--db", validate.db, "Results database file (SQLite)")->capture_default_str();
+  validate_cmd->add_option("--report", validate.report, "Write the validation report (HTML) to this file");
+  validate_cmd->add_flag("--rows", validate.rows, "Print every compared row, not only the fit by series");
 
   CheckOptions check;
   auto* check_cmd = app.add_subcommand("check", "Check a scenario file for mistakes without running it");

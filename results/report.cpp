@@ -31,6 +31,9 @@ namespace shiftsim::results {
 
 using nlohmann::json;
 
+const char* report_stylesheet() { return kCss; }
+const char* report_script() { return kScript; }
+
 std::string html_escape(const std::string& text) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);

@@ -13,6 +13,11 @@ namespace shiftsim::results {
 /// intervention names) is HTML-escaped.
 std::string html_report(const nlohmann::json& document);
 
+/// The report's stylesheet and its one script (marks the drawn charts on <body> for the
+/// browser tests; opens the details before printing), for other pages in the same style.
+const char* report_stylesheet();
+const char* report_script();
+
 /// Escapes &, <, >, " and ' for HTML text and attribute values.
 std::string html_escape(const std::string& text);
 

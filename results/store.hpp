@@ -131,6 +131,7 @@ class ResultsStore {
   long long metric_row_count(std::int64_t run_id) const;
 
   sqlite3* handle() const { return db_; }
+  const std::string& path() const { return path_; }
 
  private:
   void exec(const std::string& sql) const;

@@ -53,6 +53,11 @@ bool parse_period(const std::string& t, ObservedPeriod& p) {
     p.first_year = p.last_year = std::stoi(t.substr(4));
     return true;
   }
+  if (t.size() == 4 && digits(t, 0, 4)) {
+    p.kind = PeriodKind::calendar_year;
+    p.first_year = p.last_year = std::stoi(t);
+    return true;
+  }
   if (t.size() == 9 && t.rfind("FY", 0) == 0 && year_pair(t, 2, '/', p.first_year, p.last_year)) {
     p.kind = PeriodKind::financial_year;
     return p.last_year == p.first_year + 1;
@@ -86,7 +91,7 @@ static std::vector<ObservedRow> parse_table(const inputs::CsvTable& t, const Obs
       ck.fail(i, "geography", "is '" + r.geography + "', but must be region, an ICP's name or a district code of this region");
     r.period_text = ck.text(i, "period");
     if (!parse_period(r.period_text, r.period))
-      ck.fail(i, "period", "is '" + r.period_text + "', but must be mid-YYYY, YYYY/YY (July-June), FYYYYY/YY (April-March) or YYYY-YY (pooled)");
+      ck.fail(i, "period", "is '" + r.period_text + "', but must be mid-YYYY, YYYY/YY (July-June), FYYYYY/YY (April-March), YYYY (a calendar year) or YYYY-YY (calendar years pooled)");
     if (const auto sex = ck.one_of(i, "sex", {"persons", "male", "female"})) r.sex = *sex;
     r.age_band = ck.text(i, "age_band");
     if (!parse_age_band(r.age_band, r.age_min, r.age_max))

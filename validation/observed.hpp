@@ -6,7 +6,8 @@
 // - series: a model metric name (population, deaths, births, in_migrants, out_migrants, ...);
 // - geography: "region", an ICP name or a district (local authority) code;
 // - period: "mid-YYYY" (a stock at mid-year), "YYYY/YY" (July to June, ONS mid-year to
-//   mid-year), "FYYYYY/YY" (April to March) or "YYYY-YY" (a pooled period, e.g. 2017-19);
+//   mid-year), "FYYYYY/YY" (April to March), "YYYY" (a calendar year, e.g. the Annual
+//   Population Survey's smoking prevalence) or "YYYY-YY" (calendar years pooled, e.g. 2017-19);
 // - sex: persons, male or female; age_band: "all", "A-B" or "A+" (e.g. 65+);
 // - value: a number; source: where it comes from (required).
 #pragma once
@@ -18,12 +19,12 @@
 
 namespace shiftsim::validation {
 
-enum class PeriodKind { mid_year, mid_to_mid, financial_year, pooled };
+enum class PeriodKind { mid_year, mid_to_mid, financial_year, calendar_year, pooled };
 
 struct ObservedPeriod {
   PeriodKind kind = PeriodKind::mid_year;
-  int first_year = 0;  // mid-YYYY: YYYY; YYYY/YY and FYYYYY/YY: the first year; YYYY-YY: the first year
-  int last_year = 0;   // the year it ends in (mid-YYYY: YYYY)
+  int first_year = 0;  // mid-YYYY and YYYY: YYYY; YYYY/YY and FYYYYY/YY: the first year; YYYY-YY: the first year
+  int last_year = 0;   // the year it ends in (mid-YYYY and YYYY: YYYY)
 };
 
 struct ObservedRow {
@@ -39,7 +40,7 @@ struct ObservedVocabulary {
   std::set<std::string> series, geographies;
 };
 
-/// Parses a period as above; false if it is none of the four forms (or its years disagree).
+/// Parses a period as above; false if it is none of the five forms (or its years disagree).
 bool parse_period(const std::string& text, ObservedPeriod& out);
 
 /// Reads an observed-series file; throws InputError listing every bad row by file, line, field,

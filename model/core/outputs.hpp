@@ -106,6 +106,11 @@ constexpr int life_table_cell(int decile, int sex, int age_group) {
   return ((decile - 1) * kSexes + sex) * kAgeGroups + age_group;
 }
 
+/// Deaths and person-months by district x sex x age group: the district life tables
+/// (validation against ONS and OHID district life expectancy).
+constexpr int district_life_table_cell(int district, int sex, int age_group) { return (district * kSexes + sex) * kAgeGroups + age_group; }
+inline constexpr int kDistrictLifeTableCellsPerDistrict = kSexes * kAgeGroups;
+
 /// Survivors at the end of a run, by decile x sex x single year of age 0..kMaxAge; the utility
 /// norm goes on to age kSurvivorAges - 1 for the years beyond.
 inline constexpr int kSurvivorCells = kDeciles * kSexes * kAges;
@@ -117,6 +122,8 @@ struct MonthFlows {
   std::array<double, kLifeTableCells> deaths{};
   std::array<double, kLifeTableCells> person_months{};
   std::array<double, kLifeTableCells> limited_person_months{};  // of which with an activity limitation
+  /// By district (district_life_table_cell); empty in SD-only runs.
+  std::vector<double> district_deaths, district_person_months;
 };
 
 struct Snapshot {

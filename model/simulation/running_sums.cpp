@@ -22,9 +22,18 @@ void BlockState::clear_month(std::size_t n_cells) {
   deaths.fill(0.0);
   leavers.fill(0.0);
   limited_leavers.fill(0.0);
+  std::fill(district_deaths.begin(), district_deaths.end(), 0.0);
+  std::fill(district_leavers.begin(), district_leavers.end(), 0.0);
   std::fill(programme.begin(), programme.end(), 0.0);
   first_cell = n_cells;
   end_cell = 0;
+}
+
+void RunningSums::size_district_cells(BlockState& st) const {
+  const std::size_t n = static_cast<std::size_t>(district_count()) * kDistrictLifeTableCellsPerDistrict;
+  st.district_people.resize(n, 0.0);
+  st.district_deaths.resize(n, 0.0);
+  st.district_leavers.resize(n, 0.0);
 }
 
 BlockState& RunningSums::block_of(std::size_t i) {
@@ -35,6 +44,7 @@ BlockState& RunningSums::block_of(std::size_t i) {
     st.sums.assign(n_cells * kSumMetrics, 0.0);
     st.women.assign(static_cast<std::size_t>((*run_.layout).zones), 0.0);
     st.women_smokers.assign(static_cast<std::size_t>((*run_.layout).zones), 0.0);
+    size_district_cells(st);
     st.clear_month(n_cells);
     blocks.push_back(std::move(st));
   }
@@ -56,6 +66,7 @@ void RunningSums::contribute(BlockState& b, std::size_t i, double sign) const {
   if (care == CareSetting::care_home) row[sum_tally_first + static_cast<int>(care_home_weeks)] += sign * (*run_.rates).care_home_weeks_per_month;
   const int age = pop.age_years(i), sex = pop.sex(i);
   b.people[static_cast<std::size_t>(life_table_cell(pop.decile[i], sex, age_group_of(age)))] += sign;
+  b.district_people[district_cell(i, sex, age)] += sign;
   const bool is_limited = limited(i);
   if (is_limited) b.limited[static_cast<std::size_t>(life_table_cell(pop.decile[i], sex, age_group_of(age)))] += sign;
   if (sex == 1 && age >= 15 && age <= 44) {
@@ -155,6 +166,8 @@ void RunningSums::add_difference(BlockState& b, std::size_t i, const Cached& bef
     if (g0 != g1) {
       b.people[static_cast<std::size_t>(life_table_cell(pop.decile[i], sex, g0))] -= 1;
       b.people[static_cast<std::size_t>(life_table_cell(pop.decile[i], sex, g1))] += 1;
+      b.district_people[district_cell(i, sex, before.age)] -= 1;
+      b.district_people[district_cell(i, sex, age)] += 1;
     }
   }
   if (pop.sex(i) == 1) {
@@ -204,6 +217,8 @@ void RunningSums::rebuild() {
     st.limited.fill(0.0);
     st.women.assign(static_cast<std::size_t>((*run_.layout).zones), 0.0);
     st.women_smokers.assign(static_cast<std::size_t>((*run_.layout).zones), 0.0);
+    size_district_cells(st);
+    std::fill(st.district_people.begin(), st.district_people.end(), 0.0);
     st.clear_month(n_cells);
     for (std::size_t i = begin; i < end; ++i)
       if (pop.alive(i)) contribute(st, i, +1.0);

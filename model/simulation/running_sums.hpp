@@ -47,6 +47,8 @@ struct BlockState {
   std::array<double, kLifeTableCells> deaths{}, leavers{};  // this month
   std::array<double, kLifeTableCells> limited{};            // running: people with an activity limitation
   std::array<double, kLifeTableCells> limited_leavers{};    // this month
+  std::vector<double> district_people;                      // running: by district x sex x age group
+  std::vector<double> district_deaths, district_leavers;    // this month
   std::vector<double> stocks;                    // cells x kStockMetrics, in snapshot months
   std::vector<double> programme;                 // programmes x kProgrammeMetrics, this month
   std::size_t first_cell = 0, end_cell = 0;      // cells with events or stocks this month
@@ -109,8 +111,14 @@ class RunningSums {
   void rebuild();
   /// The block that holds person i (made if it is new: an arrival past the last block).
   BlockState& block_of(std::size_t i);
+  /// Districts of the run, and a person's district life-table cell at an age.
+  int district_count() const { return static_cast<int>((*run_.world).geography.zones_of_district.size()); }
+  std::size_t district_cell(std::size_t i, int sex, int age) const {
+    return static_cast<std::size_t>(district_life_table_cell((*run_.zone_district)[(*run_.people).zone[i]], sex, age_group_of(age)));
+  }
 
  private:
+  void size_district_cells(BlockState& st) const;
   void add_work(double* row, WorkState work, int sex, double sign) const;
   /// The person's unpaid carer, with this month's memberships: bit 0 has one, bit 1 strained.
   std::uint8_t carer_code(std::size_t i) const;

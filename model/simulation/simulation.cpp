@@ -334,10 +334,15 @@ void Simulation::resolve(std::size_t i, BlockState& acc, const std::array<std::u
   sums_.contribute(acc, i, -1.0);
   pop_.status[i] = static_cast<std::uint8_t>(pop_.status[i] & static_cast<std::uint8_t>(~status_bits::alive));
   row[leaving == ev_death ? fm_deaths : fm_out_migrants] += 1;
-  if (leaving == ev_death) acc.deaths[lt] += 1;
+  const std::size_t dt = sums_.district_cell(i, sex, age);
+  if (leaving == ev_death) {
+    acc.deaths[lt] += 1;
+    acc.district_deaths[dt] += 1;
+  }
   row[fm_person_months] -= 0.5;
   row[fm_qalys] -= before.utility / 24.0;
   acc.leavers[lt] += 1;
+  acc.district_leavers[dt] += 1;
   const bool was_limited = sums_.limited_with(i, before.age, before.frailty, before.conditions);
   if (was_limited) acc.limited_leavers[lt] += 1;
   // The economy's and the carers' flows count a leaver half the month too.
@@ -589,6 +594,8 @@ void Simulation::read_running_sums(Month& m) {
       flows.person_months[k] += st.people[k];
       flows.limited_person_months[k] += st.limited[k];
     }
+    if (flows.district_person_months.size() != st.district_people.size()) flows.district_person_months.assign(st.district_people.size(), 0.0);
+    for (std::size_t k = 0; k < st.district_people.size(); ++k) flows.district_person_months[k] += st.district_people[k];
     for (std::size_t z = 0; z < zones; ++z) {
       m.women[z] += st.women[z];
       m.women_smokers[z] += st.women_smokers[z];
@@ -779,6 +786,12 @@ void Simulation::combine_blocks(Month& m) {
       m.flows.person_months[k] -= 0.5 * st.leavers[k];
       m.flows.limited_person_months[k] -= 0.5 * st.limited_leavers[k];
     }
+    if (m.flows.district_deaths.size() != st.district_deaths.size()) m.flows.district_deaths.assign(st.district_deaths.size(), 0.0);
+    if (m.flows.district_person_months.size() != st.district_deaths.size()) m.flows.district_person_months.assign(st.district_deaths.size(), 0.0);
+    for (std::size_t k = 0; k < st.district_deaths.size(); ++k) {
+      m.flows.district_deaths[k] += st.district_deaths[k];
+      m.flows.district_person_months[k] -= 0.5 * st.district_leavers[k];
+    }
     for (std::size_t k = 0; k < programme_values; ++k) ledger[k] += st.programme[k];
   }
   if (!m.counting_stocks_in_pass) return;
@@ -872,6 +885,8 @@ void Simulation::record_month(MonthFlows& flows) {
     flows.person_months[k] *= weight_;
     flows.limited_person_months[k] *= weight_;
   }
+  for (double& x : flows.district_deaths) x *= weight_;
+  for (double& x : flows.district_person_months) x *= weight_;
   // Mental-health inpatients as a stock of bed-days still to be spent in each cell: the month's
   // admissions add their stays, and a share 1 - exp(-30.44 / stay) of the stock is spent (an
   // exponential stay with the mean), so the cost is the month's occupied beds, not lumps of 33

@@ -295,3 +295,30 @@ TEST_CASE("cli: schema prints the scenario JSON Schema") {
   REQUIRE(types.size() == shiftsim::model::catalogue().size());
   for (std::size_t k = 0; k < types.size(); ++k) CHECK(types[k] == shiftsim::model::catalogue()[k].name);
 }
+
+TEST_CASE("cli: validate compares the shipped observed series, stores the fit and refuses a bad observed file") {
+  test::TempDir dir;
+  // A malformed observed file: exit 2, the row named, nothing run or stored.
+  std::ofstream(dir.path() / "obs.csv") << "series,geography,period,sex,age_band,value,source\n"
+                                           "deaths,region,2018/19,persons,all,17423,ONS\n"
+                                           "deaths,Narnia,2018/19,persons,all,1,ONS\n";
+  const auto bad = run_cli("validate --observed obs.csv --scale 0.01 -r 1 --years 1", dir.path());
+  CHECK(bad.code == 2);
+  const std::string err = read(dir.path() / "stderr.txt");
+  CHECK(err.find("obs.csv") != std::string::npos);
+  CHECK(err.find("line 3") != std::string::npos);
+  CHECK(err.find("Narnia") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "shiftsim.db"));
+  // The bundled baseline and observed file by default: stored and printed.
+  const auto ok = run_cli("validate --scale 0.02 -r 2 --years 2 --report v.html", dir.path());
+  REQUIRE(ok.code == 0);
+  CHECK(ok.out.find("MAPE") != std::string::npos);
+  const auto db = dir.path() / "shiftsim.db";
+  CHECK(query(db, "SELECT COUNT(*) FROM validations") == 1);
+  CHECK(query(db, "SELECT COUNT(*) FROM validation_rows") == query(db, "SELECT rows FROM validation_series WHERE series = 'population'") +
+                                                              query(db, "SELECT SUM(rows) FROM validation_series WHERE series <> 'population'"));
+  // mid-2019 and mid-2020 populations of every district, male, female and persons, and the sums.
+  CHECK(query(db, "SELECT COUNT(*) FROM validation_rows WHERE series = 'population' AND compared = 1") >= 3 * 16 * 2);
+  CHECK(query(db, "SELECT COUNT(*) FROM validation_rows WHERE compared = 0 AND (reason IS NULL OR reason = '')") == 0);
+  CHECK(read(dir.path() / "v.html").find("data-series=\"deaths\"") != std::string::npos);
+}

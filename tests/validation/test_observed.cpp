@@ -3,6 +3,7 @@
 #include "model/core/errors.hpp"
 #include "scenarios/csv.hpp"
 #include "support/fixtures.hpp"
+#include "validation/compare.hpp"
 #include "validation/observed.hpp"
 
 #include <doctest/doctest.h>
@@ -32,7 +33,7 @@ std::string errors_of(const std::string& text) {
 const std::string kHeader = "series,geography,period,sex,age_band,value,source\n";
 }  // namespace
 
-TEST_CASE("observed: the four period forms and the age bands") {
+TEST_CASE("observed: the five period forms and the age bands") {
   ObservedPeriod p;
   REQUIRE(parse_period("mid-2018", p));
   CHECK((p.kind == PeriodKind::mid_year && p.first_year == 2018 && p.last_year == 2018));
@@ -42,9 +43,11 @@ TEST_CASE("observed: the four period forms and the age bands") {
   CHECK((p.kind == PeriodKind::financial_year && p.first_year == 2019 && p.last_year == 2020));
   REQUIRE(parse_period("2017-19", p));
   CHECK((p.kind == PeriodKind::pooled && p.first_year == 2017 && p.last_year == 2019));
+  REQUIRE(parse_period("2018", p));
+  CHECK((p.kind == PeriodKind::calendar_year && p.first_year == 2018 && p.last_year == 2018));
   REQUIRE(parse_period("1999/00", p));
   CHECK(p.last_year == 2000);
-  for (const std::string bad : {"2018", "mid-18", "2017/19", "FY2019-20", "2019-18", "mid-2018 ", "FY2019/2"}) {
+  for (const std::string bad : {"18", "20180", "mid-18", "2017/19", "FY2019-20", "2019-18", "mid-2018 ", "FY2019/2"}) {
     CAPTURE(bad);
     CHECK_FALSE(parse_period(bad, p));
   }
@@ -75,7 +78,7 @@ TEST_CASE("observed: a malformed file is refused with every bad row's line, fiel
 }
 
 TEST_CASE("observed: the shipped file parses and holds the region data's own figures") {
-  const auto rows = read_observed(std::filesystem::path(SHIFTSIM_SOURCE_DIR) / "data" / "observed.csv", vocabulary());
+  const auto rows = read_observed(std::filesystem::path(SHIFTSIM_SOURCE_DIR) / "data" / "observed.csv", vocabulary_of(test::region()));
   REQUIRE(rows.size() > 400);
   std::map<std::string, double> by;  // series|geography|period
   for (const auto& r : rows) by[r.series + "|" + r.geography + "|" + r.period_text] = r.value;

@@ -1,0 +1,42 @@
+// A validation, stored: its own tables in the results database (validations,
+// validation_rows, validation_series), beside the runs and comparisons. The observed file is
+// stored as read, with the scenario, seed, scale and versions, so that a stored fit can be
+// reproduced and re-read without the files it came from.
+#pragma once
+
+#include "results/store.hpp"
+#include "validation/compare.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace shiftsim::validation {
+
+struct ValidationRecord {
+  std::string scenario_name, scenario_text;
+  std::string observed_file, observed_text;
+  std::string data_version, parameters_version, program_version;
+  std::uint32_t seed = 0;
+  int replicates = 0;
+  double scale = 1;
+  int base_year = 0;        // the region data's
+  int run_start_year = 0;   // where the run starts (earlier than base_year in a back-cast)
+  int months = 0;
+  std::string method;       // how the starting population was made
+};
+
+/// Creates the tables if needed and stores one validation in one transaction; its id.
+std::int64_t store_validation(results::ResultsStore& store, const ValidationRecord& record, const Validation& v);
+
+/// A stored validation, read back (record and every row and series).
+struct StoredValidation {
+  std::int64_t validation_id = 0;
+  std::string created_at;
+  ValidationRecord record;
+  Validation validation;
+};
+StoredValidation read_validation(const results::ResultsStore& store, std::int64_t validation_id);
+/// The latest stored validation's id, or 0.
+std::int64_t latest_validation(const results::ResultsStore& store);
+
+}  // namespace shiftsim::validation
