@@ -106,6 +106,81 @@ std::vector<MetricRow> long_rows(const RunOutput& out, const std::vector<Period>
   return rows;
 }
 
+const std::vector<AreaMetric>& area_metric_list() {
+  static const std::vector<AreaMetric> list = [] {
+    std::vector<AreaMetric> l;
+    auto flow = [&](int m) { l.push_back({flow_metric_name(m), m, false}); };
+    auto stock = [&](int m) { l.push_back({stock_metric_name(m), kFlowMetrics + m, false}); };
+    stock(sm_population);
+    stock(sm_population_65_plus);
+    stock(sm_adults);
+    stock(sm_smokers);
+    stock(sm_multimorbid);
+    flow(fm_person_months);
+    flow(fm_deaths);
+    flow(fm_births);
+    flow(fm_in_migrants);
+    flow(fm_out_migrants);
+    flow(fm_emergency_admissions);
+    flow(fm_emergency_bed_days);
+    flow(fm_falls_admissions_65_plus);
+    for (int t = 0; t < kTallies; ++t) flow(fm_tally_first + t);
+    flow(fm_qalys);
+    flow(fm_cost_total);
+    flow(fm_programme_spend_total);
+    // The most deprived fifth's share of each area: its people, deaths and admissions.
+    l.push_back({"population_imd_q1", kFlowMetrics + sm_population, true});
+    l.push_back({"person_months_imd_q1", fm_person_months, true});
+    l.push_back({"deaths_imd_q1", fm_deaths, true});
+    l.push_back({"emergency_admissions_imd_q1", fm_emergency_admissions, true});
+    return l;
+  }();
+  return list;
+}
+
+std::vector<AreaRow> area_rows(const RunOutput& out, const std::vector<Period>& periods) {
+  std::vector<AreaRow> rows;
+  const auto& list = area_metric_list();
+  const int cells = out.layout.cells();
+  const int districts = static_cast<int>(out.layout.district_codes.size());
+  const int neighbourhoods = static_cast<int>(out.layout.neighbourhood_names.size());
+  if (districts == 0 && neighbourhoods == 0) return rows;
+  for (const Period& p : periods) {
+    if (p.type == PeriodType::calendar_year) continue;
+    // [area][metric], districts first, then neighbourhoods.
+    std::vector<double> acc(static_cast<std::size_t>(districts + neighbourhoods) * list.size(), 0.0);
+    const Snapshot* s = stock_at(out, p);
+    for (int c = 0; c < cells; ++c) {
+      const auto z = static_cast<std::size_t>(c / kQuintiles);
+      const bool q1 = c % kQuintiles == 0;
+      const std::size_t areas[2] = {static_cast<std::size_t>(out.layout.zone_district[z]),
+                                    static_cast<std::size_t>(districts + out.layout.zone_neighbourhood[z])};
+      for (std::size_t k = 0; k < list.size(); ++k) {
+        const AreaMetric& am = list[k];
+        if (am.most_deprived_only && !q1) continue;
+        double v = 0;
+        if (am.metric >= kFlowMetrics) {
+          if (!s) continue;
+          v = s->cells[static_cast<std::size_t>(c) * kStockMetrics + static_cast<std::size_t>(am.metric - kFlowMetrics)];
+        } else {
+          if (p.type == PeriodType::start) continue;
+          for (int t = p.first_month; t <= p.last_month; ++t)
+            v += out.flows[static_cast<std::size_t>(t)].cells[static_cast<std::size_t>(c) * kFlowMetrics + static_cast<std::size_t>(am.metric)];
+        }
+        for (const std::size_t a : areas) acc[a * list.size() + k] += v;
+      }
+    }
+    for (int a = 0; a < districts + neighbourhoods; ++a)
+      for (std::size_t k = 0; k < list.size(); ++k) {
+        if (p.type == PeriodType::start && list[k].metric < kFlowMetrics) continue;
+        const bool is_district = a < districts;
+        rows.push_back({&p, is_district ? AreaType::district : AreaType::neighbourhood, is_district ? a : a - districts, static_cast<int>(k),
+                        acc[static_cast<std::size_t>(a) * list.size() + k]});
+      }
+  }
+  return rows;
+}
+
 std::vector<double> region_totals(const RunOutput& out, const Period& p) {
   std::vector<double> tot(kAllMetrics, 0.0);
   const int cells = out.layout.cells();

@@ -46,6 +46,30 @@ inline constexpr int kAllMetrics = model::kFlowMetrics + model::kStockMetrics;
 /// Long rows for one replicate's output. `periods` must outlive the rows.
 std::vector<MetricRow> long_rows(const model::RunOutput& out, const std::vector<Period>& periods, int icp_count);
 
+/// The outputs by district and by neighbourhood (table area_metrics): a selection of the
+/// metrics (population, deaths, births, migration, activity, costs) for each area, and the
+/// same counts for the area's residents in the most deprived IMD quintile, so that demand and
+/// the gap can be read for each of them. Model and financial years and the start only (no
+/// calendar years), to keep the table a fraction of the ICP x quintile one.
+struct AreaMetric {
+  std::string name;  // as stored, e.g. "deaths", "deaths_imd_q1"
+  int metric = 0;    // flow metric, or kFlowMetrics + stock metric
+  bool most_deprived_only = false;
+};
+const std::vector<AreaMetric>& area_metric_list();
+
+enum class AreaType { district, neighbourhood };
+struct AreaRow {
+  const Period* period = nullptr;
+  AreaType type = AreaType::district;
+  int area = 0;       // index into the layout's district or neighbourhood names
+  int metric = 0;     // index into area_metric_list()
+  double value = 0;
+};
+/// Rows for one replicate's output (periods of type calendar_year skipped). `periods` must
+/// outlive the rows.
+std::vector<AreaRow> area_rows(const model::RunOutput& out, const std::vector<Period>& periods);
+
 /// Region totals of every metric for one period (summed over ICPs and quintiles).
 std::vector<double> region_totals(const model::RunOutput& out, const Period& period);
 

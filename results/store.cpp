@@ -59,6 +59,21 @@ CREATE TABLE IF NOT EXISTS metrics (
   value REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS metrics_by_run ON metrics (run_id, metric, period_type);
+CREATE TABLE IF NOT EXISTS area_metrics (
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  replicate INTEGER NOT NULL,
+  period_type TEXT NOT NULL,
+  period TEXT NOT NULL,
+  start_month TEXT NOT NULL,
+  end_month TEXT NOT NULL,
+  months INTEGER NOT NULL,
+  area_type TEXT NOT NULL CHECK (area_type IN ('district', 'neighbourhood')),
+  area TEXT NOT NULL,
+  area_name TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  value REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS area_metrics_by_run ON area_metrics (run_id, metric, area_type);
 CREATE TABLE IF NOT EXISTS parameters (
   run_id INTEGER NOT NULL REFERENCES runs(run_id),
   replicate INTEGER NOT NULL,
@@ -312,6 +327,13 @@ ResultsStore::ResultsStore(const std::filesystem::path& file) : path_(file.strin
         .bind(3, stock ? model::stock_metric_unit(m - model::kFlowMetrics) : model::flow_metric_unit(m));
     ins.run(db_);
   }
+  for (const auto& am : area_metric_list()) {
+    if (!am.most_deprived_only) continue;  // the others are the metrics above
+    const bool stock = metric_is_stock(am.metric);
+    const std::string unit = stock ? model::stock_metric_unit(am.metric - model::kFlowMetrics) : model::flow_metric_unit(am.metric);
+    ins.bind(1, am.name).bind(2, std::string(stock ? "stock" : "flow")).bind(3, unit + " (residents in IMD quintile 1, area_metrics only)");
+    ins.run(db_);
+  }
   for (int m = 0; m < model::kProgrammeMetrics; ++m) {
     ins.bind(1, "intervention." + model::programme_metric_name(m)).bind(2, std::string("intervention")).bind(3, model::programme_metric_unit(m));
     ins.run(db_);
@@ -525,7 +547,7 @@ void ResultsStore::delete_comparison_rows(std::int64_t comparison_id) {
 }
 
 void ResultsStore::delete_run_rows(std::int64_t run_id) {
-  for (const char* table : {"metrics", "parameters", "diagnostics", "interventions", "intervention_metrics", "system_stocks"}) {
+  for (const char* table : {"metrics", "area_metrics", "parameters", "diagnostics", "interventions", "intervention_metrics", "system_stocks"}) {
     Statement d(db_, (std::string("DELETE FROM ") + table + " WHERE run_id = ?").c_str());
     d.bind_int(1, run_id);
     d.run(db_);
@@ -610,6 +632,25 @@ void ResultsStore::write_replicate(std::int64_t run_id, const ReplicateResult& r
     m.bind(8, icp_names[static_cast<std::size_t>(row.icp)]).bind_int(9, row.quintile);
     m.bind(10, names[static_cast<std::size_t>(row.metric)]).bind(11, row.value);
     m.run(db_);
+  }
+  // By district and neighbourhood.
+  {
+    Statement am(db_,
+                 "INSERT INTO area_metrics (run_id, replicate, period_type, period, start_month, end_month, months, area_type, area, "
+                 "area_name, metric, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    const auto& list = area_metric_list();
+    for (const auto& row : area_rows(out, periods)) {
+      const Period& pr = *row.period;
+      const bool district = row.type == AreaType::district;
+      const auto a = static_cast<std::size_t>(row.area);
+      am.bind_int(1, run_id).bind_int(2, out.replicate).bind(3, period_type_name(pr.type)).bind(4, pr.label);
+      am.bind(5, pr.start).bind(6, pr.end).bind_int(7, pr.type == PeriodType::start ? 0 : pr.months());
+      am.bind(8, std::string(district ? "district" : "neighbourhood"));
+      am.bind(9, district ? out.layout.district_codes[a] : out.layout.neighbourhood_names[a]);
+      am.bind(10, district ? out.layout.district_names[a] : out.layout.neighbourhood_names[a]);
+      am.bind(11, list[static_cast<std::size_t>(row.metric)].name).bind(12, row.value);
+      am.run(db_);
+    }
   }
   write_parameters(run_id, static_cast<long long>(out.replicate), *rep.parameters);
   for (const auto& dg : out.diagnostics) {

@@ -134,6 +134,8 @@ struct Snapshot {
 struct OutputLayout {
   int zones = 0;
   std::vector<int> zone_icp, zone_district, zone_neighbourhood;
+  /// The names the indices above stand for (the outputs by district and neighbourhood).
+  std::vector<std::string> district_codes, district_names, neighbourhood_names;
   int cells() const { return zones * kQuintiles; }
   static int cell(int zone, int quintile) { return zone * kQuintiles + (quintile - 1); }
 };

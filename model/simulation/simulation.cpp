@@ -65,6 +65,11 @@ Simulation::Simulation(const World& world, RunSettings settings)
     out_.layout.zone_district.push_back(z.district);
     out_.layout.zone_neighbourhood.push_back(z.neighbourhood);
   }
+  for (const auto& d : world.region->districts) {
+    out_.layout.district_codes.push_back(d.code);
+    out_.layout.district_names.push_back(d.name);
+  }
+  for (const auto& n : world.geography.neighbourhoods) out_.layout.neighbourhood_names.push_back(n.name);
   out_.diagnostics = cal_.diagnostics;
   for (const auto& dc : prevalence_.district_calibrations)
     for (std::size_t d = 0; d < dc.logit_shift.size(); ++d)

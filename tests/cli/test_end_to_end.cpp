@@ -52,6 +52,10 @@ TEST_CASE("cli: the baseline runs at --scale 0.01, writes the database and a JSO
   CHECK(query(db, "SELECT COUNT(*) FROM metrics WHERE run_id = 1") > 10000);
   CHECK(query(db, "SELECT COUNT(DISTINCT icp) FROM metrics") == 5);
   CHECK(query(db, "SELECT COUNT(DISTINCT imd_quintile) FROM metrics") == 5);
+  // Every district and neighbourhood, by name.
+  CHECK(query(db, "SELECT COUNT(DISTINCT area) FROM area_metrics WHERE area_type = 'district'") == 16);
+  CHECK(query(db, "SELECT COUNT(DISTINCT area) FROM area_metrics WHERE area_type = 'neighbourhood'") == 41);
+  CHECK(query(db, "SELECT COUNT(*) FROM area_metrics WHERE area = 'E06000009' AND area_name = 'Blackpool'") > 0);
   // The JSON's first-year deaths are the database's.
   CHECK(query(db, "SELECT SUM(value) FROM metrics WHERE metric = 'deaths' AND period_type = 'model_year' AND period = '2018/19'") ==
         doctest::Approx(j["years"][0]["deaths"].get<double>()));
@@ -148,6 +152,7 @@ TEST_CASE("cli: a run that fails after it started is marked failed and leaves no
   const auto db = dir.path() / "shiftsim.db";
   CHECK(query(db, "SELECT COUNT(*) FROM runs WHERE status = 'failed'") == 1);
   CHECK(query(db, "SELECT COUNT(*) FROM metrics") == 0);
+  CHECK(query(db, "SELECT COUNT(*) FROM area_metrics") == 0);
   CHECK(query(db, "SELECT COUNT(*) FROM intervention_metrics") == 0);
 }
 
