@@ -386,6 +386,77 @@ int validate_command(const ValidateOptions& o) {
   });
 }
 
+int calibrate_command(const CalibrateOptions& o) {
+  return guarded([&]() -> int {
+    const fs::path data(o.common.data_dir);
+    const fs::path scenario = o.scenario.empty() ? data.parent_path() / "scenarios" / "baseline.json" : fs::path(o.scenario);
+    if (o.scenario.empty() && !fs::is_regular_file(scenario))
+      throw InputError("no scenario given and no bundled baseline at " + scenario.string() + "; give a scenario file");
+    const fs::path out_file(o.output);
+    if (!out_file.parent_path().empty() && !fs::is_directory(out_file.parent_path()))
+      throw InputError(o.output + ": the folder for the calibrated scenario does not exist");
+    check_db_folder(o.db);
+    validation::CalibrationSpec spec;
+    spec.parameters = o.params;
+    spec.settings.replicates = o.replicates;
+    spec.settings.years = o.years;
+    spec.settings.plan_years = -1;
+    spec.settings.scale = o.scale;
+    spec.settings.seed = o.seed;
+    spec.threads = threads_or_all(o.threads);
+    spec.max_evaluations = o.max_evaluations;
+    spec.tolerance = o.tolerance;
+    const runs::Arm arm = runs::prepare_arm(scenario, source_of(o.common));
+    spec.targets = validation::read_observed(o.targets, validation::vocabulary_of(arm.inputs->region));
+    spec.on_evaluation = [](int k, const std::vector<double>& x, double loss) {
+      std::cerr << "calibrate: evaluation " << k << ":";
+      for (const double v : x) std::cerr << " " << v;
+      std::cerr << "  loss " << loss << "\n";
+    };
+    const runs::Experiment probe({arm}, spec.settings);  // the settings as resolved (seed, scale, months)
+    const auto result = validation::calibrate(arm, spec);
+    std::cout << "Calibration of " << arm.scenario.name << " to " << o.targets << " (" << spec.targets.size() << " targets; "
+              << probe.replicates() << " replicates at scale " << probe.scale() << ", seed " << probe.seed() << ", " << probe.months()
+              << " months):\n\n"
+              << validation::format_calibration(result);
+    // The calibrated scenario: extends the scenario, with the fitted values as fixed parameters.
+    nlohmann::json doc;
+    doc["name"] = arm.scenario.name + "_calibrated";
+    std::ostringstream desc;
+    desc << "The scenario " << arm.scenario.name << " with parameters fitted by shiftsim calibrate to " << fs::path(o.targets).filename().string()
+         << " (Nelder-Mead, " << result.history.size() << " evaluations, loss " << result.loss_start << " to " << result.loss_best << "; "
+         << probe.replicates() << " replicates at scale " << probe.scale() << ", seed " << probe.seed() << "). Made by: " << o.command_line;
+    doc["description"] = desc.str();
+    doc["extends"] = fs::relative(fs::absolute(scenario), fs::absolute(out_file).parent_path()).string();
+    for (std::size_t k = 0; k < result.parameters.size(); ++k) doc["parameters"][result.parameters[k]] = result.best[k];
+    write_file(o.output, [&](std::ostream& f) { f << doc.dump(2) << "\n"; });
+    std::string targets_text;
+    {
+      std::ifstream in(o.targets, std::ios::binary);
+      targets_text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    validation::CalibrationRecord rec;
+    rec.scenario_name = arm.scenario.name;
+    rec.scenario_text = arm.scenario.source_text;
+    rec.targets_file = o.targets;
+    rec.targets_text = targets_text;
+    rec.output_file = o.output;
+    rec.command = o.command_line;
+    rec.data_version = arm.inputs->region.data_version;
+    rec.parameters_version = arm.inputs->parameters_version;
+    rec.program_version = SHIFTSIM_VERSION;
+    rec.seed = probe.seed();
+    rec.replicates = probe.replicates();
+    rec.months = probe.months();
+    rec.scale = probe.scale();
+    results::ResultsStore store(o.db);
+    const auto id = validation::store_calibration(store, rec, result);
+    std::cout << "\nWrote " << o.output << " (a scenario that extends " << scenario.string() << " with the fitted parameters); calibration " << id
+              << " stored in " << o.db << "\n";
+    return 0;
+  });
+}
+
 int trial_command(const TrialOptions& o) {
   return guarded([&]() -> int {
     const fs::path file = fs::path(o.common.data_dir) / "trials.csv";

@@ -87,7 +87,7 @@ struct ValidateOptions {
   std::string scenario;   // empty: the bundled baseline
   std::string observed;   // empty: the bundled data/observed.csv
   int years = 5;
-  int replicates = 10;
+  int replicates = 20;
   double scale = 1.0;
   long long seed = -1;
   int threads = 0;
@@ -96,6 +96,24 @@ struct ValidateOptions {
   bool rows = false;      // print every compared row
 };
 int validate_command(const ValidateOptions& options);
+
+struct CalibrateOptions {
+  Common common;
+  std::string scenario;   // empty: the bundled baseline
+  std::string targets;
+  std::vector<std::string> params;
+  int years = 1;
+  int replicates = 4;
+  double scale = 1.0;
+  long long seed = -1;
+  int threads = 0;
+  int max_evaluations = 40;
+  double tolerance = 1e-3;
+  std::string output;     // the scenario file written (extends the scenario, with the fitted parameters)
+  std::string db = "shiftsim.db";
+  std::string command_line;  // as typed, for the record
+};
+int calibrate_command(const CalibrateOptions& options);
 
 struct TrialOptions {
   Common common;

@@ -121,6 +121,37 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("--report", validate.report, "Write the validation report (HTML) to this file");
   validate_cmd->add_flag("--rows", validate.rows, "Print every compared row, not only the fit by series");
 
+  CalibrateOptions calibrate;
+  auto* calibrate_cmd = app.add_subcommand("calibrate", "Fit named parameters to target series (observed format)");
+  calibrate_cmd->description(
+      "Fit parameters to target series in the observed format (see validate): Nelder-Mead on the mean squared relative\n"
+      "error of the replicates' mean, each parameter inside its bounds, the same seeds at every evaluation (common\n"
+      "random numbers). Prints the fit before and after, writes a scenario (-o) that extends the scenario with the\n"
+      "fitted values, and stores every evaluation in the results database (tables calibrations, calibration_evaluations).");
+  add_common(calibrate_cmd, calibrate.common);
+  calibrate_cmd->add_option("scenario", calibrate.scenario, "Scenario file (default: the bundled scenarios/baseline.json)");
+  calibrate_cmd->add_option("--targets", calibrate.targets, "Target series (CSV in the observed format)")->required();
+  calibrate_cmd->add_option("--params", calibrate.params, "Parameters to fit, comma-separated (names as in `shiftsim params`)")
+      ->required()
+      ->delimiter(',');
+  calibrate_cmd->add_option("--years", calibrate.years, "Years each evaluation simulates")
+      ->check(CLI::Range(1, shiftsim::model::kMaxYears))
+      ->capture_default_str();
+  calibrate_cmd->add_option("--replicates,-r", calibrate.replicates, "Replicates averaged at each evaluation")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  calibrate_cmd->add_option("--scale", calibrate.scale, "Share of residents simulated")->check(CLI::Range(0.0001, 1.0))->capture_default_str();
+  calibrate_cmd->add_option("--seed", calibrate.seed, "Random seed (default: the scenario's)")->check(CLI::Range(0LL, 4294967295LL));
+  calibrate_cmd->add_option("--threads,-t", calibrate.threads, "Threads to use")->check(CLI::Range(0, 1024));
+  calibrate_cmd->add_option("--max-evaluations", calibrate.max_evaluations, "Stop after this many evaluations")
+      ->check(CLI::Range(2, 10000))
+      ->capture_default_str();
+  calibrate_cmd->add_option("--tolerance", calibrate.tolerance, "Stop when the simplex spans less than this share of each parameter's range")
+      ->check(CLI::Range(1e-9, 0.5))
+      ->capture_default_str();
+  calibrate_cmd->add_option("-o,--output", calibrate.output, "The calibrated scenario to write (JSON)")->required();
+  calibrate_cmd->add_option("--db", calibrate.db, "Results database file (SQLite)")->capture_default_str();
+
   CheckOptions check;
   auto* check_cmd = app.add_subcommand("check", "Check a scenario file for mistakes without running it");
   check_cmd->description(
@@ -231,6 +262,12 @@ int main(int argc, char** argv) {
   if (*params_cmd) return params_command(params);
   if (*runs_cmd) return runs_command(runs);
   if (*validate_cmd) return validate_command(validate);
+  if (*calibrate_cmd) {
+    std::string line = "shiftsim";
+    for (int k = 1; k < argc; ++k) line += std::string(" ") + argv[k];
+    calibrate.command_line = line;
+    return calibrate_command(calibrate);
+  }
   if (*docs_cmd) return docs_command(docs);
   if (*check_cmd) return check_command(check);
   if (*schema_cmd) return schema_command();

@@ -44,6 +44,12 @@ Arm prepare_arm(const fs::path& scenario_file, const DataSource& source) {
   return arm_of(std::move(s), std::move(in));
 }
 
+Arm with_parameters(const Arm& arm, const std::map<std::string, double>& values) {
+  inputs::Scenario s = arm.scenario;
+  for (const auto& [name, v] : values) s.parameters[name] = model::Distribution::constant(v);
+  return arm_of(std::move(s), arm.inputs);
+}
+
 std::vector<Arm> prepare_arms(const std::vector<fs::path>& scenario_files, const DataSource& source) {
   std::map<std::string, std::shared_ptr<const Inputs>> loaded;  // by region folder
   std::vector<Arm> arms;

@@ -10,6 +10,7 @@
 #include "scenarios/scenario.hpp"
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,6 +44,9 @@ struct Arm {
 
 /// Prepares one arm from a scenario file (InputError/ScenarioError on bad input).
 Arm prepare_arm(const std::filesystem::path& scenario_file, const DataSource& source);
+/// The same arm with some parameters set to fixed values (as the scenario's `parameters` would
+/// set them: checked against their bounds, ScenarioError if one is out of range or derived).
+Arm with_parameters(const Arm& arm, const std::map<std::string, double>& values);
 /// Prepares arms, loading each region's data once.
 std::vector<Arm> prepare_arms(const std::vector<std::filesystem::path>& scenario_files, const DataSource& source);
 

@@ -41,6 +41,7 @@ struct Config {
   std::string le_gap_period;
   std::string health_state_period;  // disability-free life expectancy: DFLE65 and its SII
   int small_area_year = 0;
+  std::string annual_deaths_group, annual_deaths_subgroup;  // the registrations series of the mortality level
 };
 
 Config load_config(const fs::path& file) {
@@ -71,6 +72,13 @@ Config load_config(const fs::path& file) {
   need("le_gap_period", c.le_gap_period);
   need("health_state_period", c.health_state_period);
   need("small_area_population_year", c.small_area_year);
+  try {
+    c.annual_deaths_group = j.at("mortality_level_series").at("group").get<std::string>();
+    c.annual_deaths_subgroup = j.at("mortality_level_series").at("subgroup").get<std::string>();
+  } catch (const std::exception&) {
+    problems.push_back({file.string(), 0, "mortality_level_series",
+                        "must name the registrations series the mortality level is checked against: {\"group\": ..., \"subgroup\": ...}"});
+  }
   try {
     c.england_code = j.at("reference_area_codes").at("england").get<std::string>();
     c.region_code = j.at("reference_area_codes").value("region", std::string());
@@ -587,6 +595,28 @@ void load_ae(const fs::path& file, const Config& cfg, RegionData& r) {
   ck.finish();
 }
 
+void load_annual_deaths(const fs::path& file, const Config& cfg, RegionData& r) {
+  const auto t = CsvTable::read(file);
+  CsvChecker ck(t);
+  if (!ck.require_columns({"registration_year", "group", "subgroup", "deaths", "n_weeks"})) ck.finish();
+  for (std::size_t i = 0; i < t.row_count(); ++i) {
+    if (ck.text(i, "group") != cfg.annual_deaths_group || ck.text(i, "subgroup") != cfg.annual_deaths_subgroup) continue;
+    const auto year = ck.integer(i, "registration_year", 1900, 2100);
+    const auto deaths = ck.integer(i, "deaths", 0, kMaxCount);
+    const auto weeks = ck.integer(i, "n_weeks", 52, 53);
+    if (!year || !deaths || !weeks) continue;
+    if (r.annual_deaths.count(static_cast<int>(*year))) ck.fail(i, "registration_year", "is " + std::to_string(*year) + " a second time");
+    r.annual_deaths[static_cast<int>(*year)] = static_cast<double>(*deaths) * 52.0 / static_cast<double>(*weeks);
+  }
+  r.annual_deaths_series = cfg.annual_deaths_subgroup;
+  for (const int y : {cfg.base_year - 1, cfg.base_year})
+    if (!r.annual_deaths.count(y))
+      ck.fail_file("has no " + std::to_string(y) + " row for " + cfg.annual_deaths_group + " " + cfg.annual_deaths_subgroup +
+                   " (the mortality level needs the two calendar years of the year to mid-" + std::to_string(cfg.base_year) + ")");
+  if (r.annual_deaths.size() < 5) ck.fail_file("has fewer than five years for " + cfg.annual_deaths_subgroup + ": too few for a trend");
+  ck.finish();
+}
+
 void load_le_gap(const fs::path& file, const Config& cfg, RegionData& r) {
   const auto t = CsvTable::read(file);
   CsvChecker ck(t);
@@ -792,6 +822,7 @@ model::RegionData load_region(const fs::path& folder) {
   load_admitted_care(folder / "apc_admissions_2018_lsc_icb_and_england.csv", cfg, r);
   load_ae(folder / "ae_attendances_annual_2016_17.csv", cfg, r);
   load_le_gap(folder / "le_hle_by_deprivation_england.csv", cfg, r);
+  load_annual_deaths(folder / "deaths_weekly_registrations_EW_annual_2010_2019.csv", cfg, r);
   load_health_expectancies(folder / "le65_dfle65_timeseries_1980_2020.csv", cfg, r);
   load_unit_costs(folder, r);
 

@@ -3,6 +3,7 @@
 #include "model/core/errors.hpp"
 #include "results/statement.hpp"
 
+#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 namespace shiftsim::validation {
@@ -82,7 +83,73 @@ std::string joined(const std::vector<std::string>& v) {
   return s;
 }
 
+const char* kCalibrationTables = R"SQL(
+CREATE TABLE IF NOT EXISTS calibrations (
+  calibration_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  created_at TEXT NOT NULL,
+  command TEXT NOT NULL,
+  method TEXT NOT NULL,
+  scenario_name TEXT NOT NULL,
+  scenario_text TEXT NOT NULL,
+  targets_file TEXT NOT NULL,
+  targets_text TEXT NOT NULL,
+  output_file TEXT NOT NULL,
+  data_version TEXT NOT NULL,
+  parameters_version TEXT NOT NULL,
+  program_version TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  replicates INTEGER NOT NULL,
+  scale REAL NOT NULL,
+  months INTEGER NOT NULL,
+  parameters TEXT NOT NULL,   -- JSON: name -> {lower, upper, start, fitted}
+  loss_start REAL NOT NULL,
+  loss_fitted REAL NOT NULL,
+  evaluations INTEGER NOT NULL,
+  converged INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS calibration_evaluations (
+  calibration_id INTEGER NOT NULL REFERENCES calibrations(calibration_id),
+  evaluation INTEGER NOT NULL,
+  parameter_values TEXT NOT NULL,   -- JSON array, in the order of calibrations.parameters
+  loss REAL NOT NULL
+);
+)SQL";
+
 }  // namespace
+
+std::int64_t store_calibration(results::ResultsStore& store, const CalibrationRecord& rec, const CalibrationResult& r) {
+  sqlite3* db = store.handle();
+  exec(db, kCalibrationTables);
+  exec(db, "BEGIN IMMEDIATE");
+  try {
+    nlohmann::json params = nlohmann::json::object();
+    for (std::size_t k = 0; k < r.parameters.size(); ++k)
+      params[r.parameters[k]] = {{"lower", r.lower[k]}, {"upper", r.upper[k]}, {"start", r.start[k]}, {"fitted", r.best[k]}};
+    Statement h(db,
+                "INSERT INTO calibrations (created_at, command, method, scenario_name, scenario_text, targets_file, targets_text, output_file, "
+                "data_version, parameters_version, program_version, seed, replicates, scale, months, parameters, loss_start, loss_fitted, "
+                "evaluations, converged) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    h.bind(1, results::utc_now()).bind(2, rec.command)
+        .bind(3, std::string("Nelder-Mead on the logit of each parameter's place in its range; loss: mean squared relative error of the "
+                             "replicates' mean; common random numbers across evaluations"))
+        .bind(4, rec.scenario_name).bind(5, rec.scenario_text).bind(6, rec.targets_file).bind(7, rec.targets_text).bind(8, rec.output_file);
+    h.bind(9, rec.data_version).bind(10, rec.parameters_version).bind(11, rec.program_version).bind_int(12, rec.seed).bind_int(13, rec.replicates);
+    h.bind(14, rec.scale).bind_int(15, rec.months).bind(16, params.dump()).bind(17, r.loss_start).bind(18, r.loss_best);
+    h.bind_int(19, static_cast<long long>(r.history.size())).bind_int(20, r.converged ? 1 : 0);
+    h.run(db);
+    const std::int64_t id = sqlite3_last_insert_rowid(db);
+    Statement e(db, "INSERT INTO calibration_evaluations (calibration_id, evaluation, parameter_values, loss) VALUES (?, ?, ?, ?)");
+    for (std::size_t i = 0; i < r.history.size(); ++i) {
+      e.bind_int(1, id).bind_int(2, static_cast<long long>(i + 1)).bind(3, nlohmann::json(r.history[i].values).dump()).bind(4, r.history[i].loss);
+      e.run(db);
+    }
+    exec(db, "COMMIT");
+    return id;
+  } catch (...) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
 
 std::int64_t store_validation(results::ResultsStore& store, const ValidationRecord& rec, const Validation& v) {
   sqlite3* db = store.handle();

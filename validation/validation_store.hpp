@@ -5,6 +5,7 @@
 #pragma once
 
 #include "results/store.hpp"
+#include "validation/calibrate.hpp"
 #include "validation/compare.hpp"
 
 #include <cstdint>
@@ -36,6 +37,17 @@ struct StoredValidation {
   Validation validation;
 };
 StoredValidation read_validation(const results::ResultsStore& store, std::int64_t validation_id);
+/// A calibration, stored (tables calibrations and calibration_evaluations): what was fitted
+/// to what, how, every evaluation, and the file written; its id.
+struct CalibrationRecord {
+  std::string scenario_name, scenario_text, targets_file, targets_text, output_file, command;
+  std::string data_version, parameters_version, program_version;
+  std::uint32_t seed = 0;
+  int replicates = 0, months = 0;
+  double scale = 1;
+};
+std::int64_t store_calibration(results::ResultsStore& store, const CalibrationRecord& record, const CalibrationResult& result);
+
 /// The latest stored validation's id, or 0.
 std::int64_t latest_validation(const results::ResultsStore& store);
 

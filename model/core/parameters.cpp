@@ -197,6 +197,8 @@ Parameters read_parameters(const ParameterTable& t) {
   p.mortality_hr_frailty = frailty_values(r, "mortality.hr.frailty");
   p.mortality_apply_trend = r.get("mortality.apply_trend") > 0.5;
   p.mortality_calibrate_to_observed = r.get("mortality.calibrate_to_observed_deaths") > 0.5;
+  p.mortality_level_from_trend = r.get("mortality.level_from_trend") > 0.5;
+  p.mortality_realised_over_expected = r.get("mortality.realised_over_expected");
   p.mortality_calibrate_deprivation = r.get("mortality.calibrate_deprivation_gradient") > 0.5;
 
   p.fertility_trend_per_year = r.get("births.general_fertility_rate_trend_per_year");

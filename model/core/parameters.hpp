@@ -84,6 +84,8 @@ struct Parameters {
   std::array<double, kFrailtyLevels> mortality_hr_frailty{};
   bool mortality_apply_trend = true;
   bool mortality_calibrate_to_observed = true;
+  bool mortality_level_from_trend = true;         // the district targets at the registrations' trend, not one year's level
+  double mortality_realised_over_expected = 1;    // realised over expected first-year deaths (fitted by shiftsim calibrate)
   bool mortality_calibrate_deprivation = true;
 
   // --- births and migration

@@ -786,13 +786,50 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
       for (std::size_t d = 0; d < total.size(); ++d) total[d] += v[d] * weight;
     return total;
   };
+  // The level the targets are set at: one year's deaths carry that year's winter, so each
+  // district's ONS deaths in the year to mid base-year are moved to the trend of the annual
+  // registrations series (log-linear least squares over its years; a calendar year is centred
+  // at its middle) at that year, relative to the mean of the two calendar years it spans.
+  double level = 1;
+  if (p.mortality_level_from_trend && !region.annual_deaths.empty()) {
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    const double n = static_cast<double>(region.annual_deaths.size());
+    for (const auto& [year, deaths] : region.annual_deaths) {
+      const double x = year + 0.5, y = std::log(deaths);
+      sx += x;
+      sy += y;
+      sxx += x * x;
+      sxy += x * y;
+    }
+    const double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx), intercept = (sy - slope * sx) / n;
+    const double trend = std::exp(intercept + slope * region.base_year);
+    const double observed = 0.5 * (region.annual_deaths.at(region.base_year - 1) + region.annual_deaths.at(region.base_year));
+    level = trend / observed;
+    diag("mortality.level.trend_per_year", std::exp(slope) - 1,
+         "annual change of the " + region.annual_deaths_series + " registrations' log-linear trend, " +
+             std::to_string(region.annual_deaths.begin()->first) + "-" + std::to_string(region.annual_deaths.rbegin()->first));
+  }
+  out.derived_parameters.emplace_back("mortality.level_factor", level);
+  diag("mortality.level_factor", level,
+       "first-year death targets over the ONS year to mid-" + std::to_string(region.base_year) + ": the " + region.annual_deaths_series +
+           " registrations' trend at that year over the mean of its two calendar years (1 with mortality.level_from_trend 0)");
+  std::vector<double> district_target(static_cast<std::size_t>(nd));
+  double target_total = 0;
+  for (int d = 0; d < nd; ++d) {
+    district_target[static_cast<std::size_t>(d)] = static_cast<double>(region.components[static_cast<std::size_t>(d)].deaths) * level;
+    target_total += district_target[static_cast<std::size_t>(d)];
+  }
   auto calibrate_districts = [&] {
     if (!p.mortality_calibrate_to_observed) return;
+    // Expected deaths meet the target over realised-over-expected: realised deaths rise within
+    // the year as the starting people acquire conditions and frailty faster than the
+    // cross-sectional age profile says (mortality.realised_over_expected, fitted by
+    // `shiftsim calibrate` to the realised first year).
     for (int iter = 0; iter < 2; ++iter) {
       const auto exp = expected_deaths();
       for (int d = 0; d < nd; ++d)
         district_factor[static_cast<std::size_t>(d)] *=
-            static_cast<double>(region.components[static_cast<std::size_t>(d)].deaths) / exp[static_cast<std::size_t>(d)];
+            district_target[static_cast<std::size_t>(d)] / p.mortality_realised_over_expected / exp[static_cast<std::size_t>(d)];
     }
   };
   calibrate_districts();
@@ -813,9 +850,12 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
       diag("mortality.district_factor." + region.districts[static_cast<std::size_t>(d)].code,
            district_factor[static_cast<std::size_t>(d)],
            region.districts[static_cast<std::size_t>(d)].name + ": expected first-year deaths " + fmt(exp[static_cast<std::size_t>(d)]) +
-               ", ONS deaths year to mid-" + std::to_string(region.base_year) + " " +
-               std::to_string(region.components[static_cast<std::size_t>(d)].deaths));
+               ", target " + fmt(district_target[static_cast<std::size_t>(d)]) + " (ONS deaths year to mid-" + std::to_string(region.base_year) +
+               " " + std::to_string(region.components[static_cast<std::size_t>(d)].deaths) + " x the level factor)");
   }
+  diag("mortality.first_year_deaths_target", target_total,
+       "the realised first-year deaths the district factors aim at: ONS deaths in the year to mid-" + std::to_string(region.base_year) +
+           " x mortality.level_factor");
 
   // ---- 4. Hazard ratios of states, from the synthesised population (so that they include
   // the correlation of each state with the others).

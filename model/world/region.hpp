@@ -119,6 +119,12 @@ struct RegionData {
   std::vector<Msoa> msoas;
   std::vector<Lsoa> lsoas;
 
+  /// Deaths registered each calendar year in the series region.json names (ONS weekly
+  /// registrations summed by year, scaled to 52 weeks): what the mortality level is checked
+  /// against, so that one unusual year is not projected as the norm.
+  std::map<int, double> annual_deaths;
+  std::string annual_deaths_series;  // e.g. "North West"
+
   std::map<std::string, LifeTable> life_tables;  // by period, e.g. "2016-2018"
   std::string life_table_period;                 // the base period used for mortality
 

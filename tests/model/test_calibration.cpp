@@ -1,10 +1,12 @@
 // The calibration targets of the baseline, on the whole region.
 #include "support/fixtures.hpp"
+#include "scenarios/csv.hpp"
 #include "validation/deaths.hpp"
 
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <filesystem>
 
 using namespace shiftsim;
 using namespace shiftsim::model;
@@ -26,19 +28,43 @@ double year_total(const RunOutput& out, int metric) {
 }
 }  // namespace
 
-TEST_CASE("calibration: first-year deaths by district match the ONS components of change within 5%") {
-  // Expected deaths (the sum of monthly death probabilities) are what the calibration
-  // controls; realised deaths add Poisson noise of 1/sqrt(deaths), up to 4% in the smallest
-  // district, so the realised check is on the region total (sd 0.7%).
-  const auto rows = validation::first_year_deaths(first_year(), test::region());
-  double observed = 0, simulated = 0;
-  for (const auto& r : rows) {
-    INFO(r.name << ": ONS " << r.observed << ", expected " << r.expected << ", simulated " << r.simulated);
-    CHECK(std::fabs(r.expected_difference()) < 0.05);
-    observed += r.observed;
-    simulated += r.simulated;
+TEST_CASE("calibration: realised first-year deaths meet the mortality target at scale 1, over several seeds") {
+  // The target: ONS deaths in the year to mid-2018 x the level factor (the registrations'
+  // trend), and the shipped target file says the same number (it is what `shiftsim
+  // calibrate` fits mortality.realised_over_expected to).
+  const double target = test::diagnostic(first_year(), "mortality.first_year_deaths_target");
+  double ons = 0;
+  for (const auto& c : test::region().components) ons += static_cast<double>(c.deaths);
+  CHECK(target == doctest::Approx(ons * test::diagnostic(first_year(), "mortality.level_factor")));
+  const auto file = inputs::CsvTable::read(std::filesystem::path(SHIFTSIM_SOURCE_DIR) / "data" / "calibration" / "first_year_deaths.csv");
+  CHECK(std::stod(file.cell(0, file.column_index("value"))) == doctest::Approx(target).epsilon(1e-5));
+  // Realised deaths, not expected ones, meet it. A seed's region total has Poisson noise of
+  // 1/sqrt(18,200) = 0.74%, so each seed must be within 2.5% (3.4 sd) and the mean of three
+  // within 1% (2.3 sd of the mean's 0.43%); the fitted bias correction is what brings it there
+  // (without it realised deaths were 1.9% high).
+  double sum = 0;
+  for (const std::uint32_t seed : {20180701u, 1u, 2u}) {
+    double realised = 0;
+    if (seed == 20180701u) {
+      realised = year_total(first_year(), fm_deaths);
+    } else {
+      static auto w = test::world();
+      Simulation sim(*w, test::settings(1.0, 12, seed));
+      realised = year_total(sim.run(), fm_deaths);
+    }
+    INFO("seed " << seed << ": realised " << realised << ", target " << target);
+    CHECK(std::fabs(realised / target - 1) < 0.025);
+    sum += realised;
   }
-  CHECK(std::fabs(simulated / observed - 1) < 0.05);
+  CHECK(std::fabs(sum / 3 / target - 1) < 0.01);
+  // By district: the run's expected deaths (its monthly death probabilities summed, free of
+  // Poisson noise) are within 3% of the district's target. The realised-over-expected
+  // correction is one factor for the region; a district's within-year rise differs with its
+  // age and health mix (measured at seed 20180701: -2.2% in South Ribble to +1.4% in Chorley).
+  for (const auto& r : validation::first_year_deaths(first_year(), test::region())) {
+    INFO(r.name << ": ONS " << r.observed << ", expected " << r.expected << ", simulated " << r.simulated);
+    CHECK(r.expected == doctest::Approx(r.observed * test::diagnostic(first_year(), "mortality.level_factor")).epsilon(0.03));
+  }
 }
 
 TEST_CASE("calibration: the deprivation gradient reproduces ONS's life-expectancy gap") {
