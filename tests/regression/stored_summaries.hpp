@@ -3,7 +3,7 @@
 // binary, and everything it stores read back in a canonical, sorted text form:
 //   outcomes.csv  every outcome per replicate and every summary, in full (the answers; a
 //                 deliberate change of results shows here, line by line, in its commit)
-//   digests.csv   every other stored number (metrics, system stocks, intervention ledger,
+//   digests.csv   every other stored number (metrics, area metrics, system stocks, intervention ledger,
 //                 parameters), as exact digests per (table, arm, replicate, metric): row
 //                 count, sum and a 64-bit hash of the rows at full precision (%.17g), so a
 //                 change to any single value is caught and named, without storing ~140,000
@@ -167,6 +167,10 @@ inline std::map<std::string, std::vector<std::string>> read_back(const std::file
   digest(db, "metrics",
          "SELECT " + arm + ", replicate, metric, period_type, period, start_month, end_month, months, icp, imd_quintile, value "
          "FROM metrics t ORDER BY 1, 2, 3, 4, 5, 9, 10",
+         3, d);
+  digest(db, "area_metrics",
+         "SELECT " + arm + ", replicate, metric, period_type, period, start_month, end_month, months, area_type, area, area_name, value "
+         "FROM area_metrics t ORDER BY 1, 2, 3, 4, 5, 9, 10",
          3, d);
   digest(db, "system_stocks",
          "SELECT " + arm + ", replicate, variable, icp, after_month, month, unit, value FROM system_stocks t ORDER BY 1, 2, 3, 4, 5", 3,
