@@ -322,7 +322,9 @@ int validate_command(const ValidateOptions& o) {
     settings.plan_years = -1;
     settings.scale = o.scale;
     settings.seed = o.seed;
-    const runs::Experiment experiment({runs::prepare_arm(scenario, source_of(o.common))}, settings);
+    runs::DataSource source = source_of(o.common);
+    source.back_cast_year = o.from;
+    const runs::Experiment experiment({runs::prepare_arm(scenario, source)}, settings);
     const runs::Arm& arm = experiment.arms().front();
     const model::RegionData& region = arm.inputs->region;
     // The observed file first: a bad row is reported before anything runs.
@@ -367,8 +369,9 @@ int validate_command(const ValidateOptions& o) {
     rec.base_year = region.base_year;
     rec.run_start_year = experiment.run_start_year();
     rec.months = experiment.months();
-    rec.method = "the region data's own base population (ONS mid-" + std::to_string(region.base_year) +
-                 "), as every run; observed values before it are not compared";
+    rec.method = region.back_cast_method.empty() ? "the region data's own base population (ONS mid-" + std::to_string(region.base_year) +
+                                                       "), as every run; observed values before it are not compared"
+                                                 : region.back_cast_method;
     results::ResultsStore store(o.db);
     const std::int64_t id = validation::store_validation(store, rec, v);
     std::cout << "Validation " << id << " stored in " << o.db << ": " << rec.scenario_name << " from mid-" << rec.run_start_year << ", "

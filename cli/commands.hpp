@@ -86,6 +86,7 @@ struct ValidateOptions {
   Common common;
   std::string scenario;   // empty: the bundled baseline
   std::string observed;   // empty: the bundled data/observed.csv
+  int from = 0;           // a back-cast from this mid-year (0: the data's base year)
   int years = 5;
   int replicates = 20;
   double scale = 1.0;

@@ -105,7 +105,11 @@ int main(int argc, char** argv) {
   add_common(validate_cmd, validate.common);
   validate_cmd->add_option("scenario", validate.scenario, "Scenario file (default: the bundled scenarios/baseline.json)");
   validate_cmd->add_option("--observed", validate.observed, "Observed series (CSV; default: the bundled data/observed.csv)");
-  validate_cmd->add_option("--years", validate.years, "Years to simulate from the data's base year")
+  validate_cmd->add_option("--from", validate.from,
+                           "Back-cast: start from this earlier mid-year (2011 to the year before the data's base year), the starting "
+                           "population built from the base year's (docs/validation.md)")
+      ->check(CLI::Range(1900, 2100));
+  validate_cmd->add_option("--years", validate.years, "Years to simulate (from the data's base year, or from --from)")
       ->check(CLI::Range(1, shiftsim::model::kMaxYears))
       ->capture_default_str();
   validate_cmd->add_option("--replicates,-r", validate.replicates,

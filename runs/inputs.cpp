@@ -12,11 +12,12 @@ namespace shiftsim::runs {
 namespace fs = std::filesystem;
 
 std::shared_ptr<const Inputs> load_inputs(const DataSource& source, const std::string& scenario_region) {
+  const int back_cast_year = source.back_cast_year;
   if (!fs::is_directory(source.folder))
     throw InputError(source.folder.string() + ": the data folder does not exist (give --data or set SHIFTSIM_DATA)");
   auto in = std::make_shared<Inputs>();
   const std::string region = !source.region.empty() ? source.region : !scenario_region.empty() ? scenario_region : "lsc";
-  in->region = inputs::load_region(source.folder / region);
+  in->region = inputs::load_region(source.folder / region, back_cast_year);
   in->table = inputs::load_parameters(source.folder / "parameters.csv");
   in->parameters_version = inputs::content_hash({source.folder / "parameters.csv"});
   return in;
@@ -40,6 +41,7 @@ Arm arm_of(inputs::Scenario scenario, std::shared_ptr<const Inputs> in) {
 
 Arm prepare_arm(const fs::path& scenario_file, const DataSource& source) {
   inputs::Scenario s = inputs::load_scenario(scenario_file);
+  if (source.back_cast_year) s.start_year = source.back_cast_year;  // the back-cast's run starts at its year
   auto in = load_inputs(source, s.region);
   return arm_of(std::move(s), std::move(in));
 }

@@ -21,6 +21,7 @@ namespace shiftsim::runs {
 struct DataSource {
   std::filesystem::path folder;  // holds parameters.csv and one folder per region
   std::string region;            // empty: the scenario's (default lsc)
+  int back_cast_year = 0;        // not 0: start from this earlier mid-year (inputs::load_region), and every scenario with it
 };
 
 /// One region's data and the parameter table, as loaded.

@@ -332,7 +332,7 @@ void load_msoas(const fs::path& file, const Config& cfg, RegionData& r) {
 }
 
 // The small-area table must add up to the district totals of its year.
-void check_msoa_totals(const fs::path& file, const Config& cfg, const RegionData& r) {
+void check_msoa_totals(const fs::path& file, const Config& cfg, RegionData& r) {
   const auto t = CsvTable::read(file);
   CsvChecker ck(t);
   if (!ck.require_columns({"area_code", "year", "population"})) ck.finish();
@@ -344,6 +344,11 @@ void check_msoa_totals(const fs::path& file, const Config& cfg, const RegionData
     if (d < 0) continue;
     const auto year = ck.integer(i, "year", 1971, 2100);
     const auto pop = ck.integer(i, "population", 0, kMaxCount);
+    if (year && pop) {
+      auto& totals = r.district_totals[static_cast<int>(*year)];
+      totals.resize(r.districts.size(), -1);
+      totals[static_cast<std::size_t>(d)] = static_cast<long>(*pop);
+    }
     if (!year || !pop || *year != cfg.small_area_year) continue;
     const auto du = static_cast<std::size_t>(d);
     seen[du] = 1;
@@ -800,14 +805,224 @@ std::string content_hash(const std::vector<fs::path>& files) {
   return out;
 }
 
-model::RegionData load_region(const fs::path& folder) {
+namespace {
+
+/// A Fingertips period moved back `years` ("2018" -> "2014", "2017/18" -> "2013/14").
+std::string shifted_period(const std::string& period, int years) {
+  if (period.size() == 4) return std::to_string(std::stoi(period) - years);
+  if (period.size() == 7 && period[4] == '/') {
+    const int first = std::stoi(period.substr(0, 4)) - years;
+    char b[16];
+    std::snprintf(b, sizeof b, "%d/%02d", first, (first + 1) % 100);
+    return b;
+  }
+  return period;
+}
+
+/// The back-cast's indicator periods: the base periods moved to the start year, or, where
+/// England has no value that early, the earliest period England has (recorded in `notes`).
+Config back_cast_config(const fs::path& fingertips, Config cfg, int years, std::vector<std::string>& notes) {
+  const auto t = CsvTable::read(fingertips);
+  std::map<std::string, std::set<std::string>> england;  // fingertips id -> periods
+  const int c_id = t.column_index("fingertips_indicator_id"), c_area = t.column_index("area_code"), c_period = t.column_index("period"),
+            c_sex = t.column_index("sex");
+  for (std::size_t i = 0; i < t.row_count(); ++i)
+    if (t.cell(i, c_area) == cfg.england_code && t.cell(i, c_sex) == "Persons") england[t.cell(i, c_id)].insert(t.cell(i, c_period));
+  for (auto& [id, ind] : cfg.indicators) {
+    const std::string wanted = shifted_period(ind.period, years);
+    const auto& periods = england[ind.fingertips_id];
+    std::string chosen = wanted;
+    if (!periods.count(wanted)) {
+      // The earliest of the same form (calendar or financial year) at or after the one wanted.
+      for (const auto& p : periods)
+        if (p.size() == wanted.size() && p >= wanted) {
+          chosen = p;
+          break;
+        }
+      notes.push_back(id + " at " + chosen + " (the earliest published; " + wanted + " has no England value)");
+    } else {
+      notes.push_back(id + " at " + chosen);
+    }
+    ind.period = chosen;
+  }
+  return cfg;
+}
+
+using model::LifeTable;
+using model::kMaxAge;
+using model::kPopulationTopAge;
+using model::kSexes;
+
+/// Survival over `years` years from exact age a, by a life table's qx times a mortality
+/// ratio (the district's level against the nation's; ages capped at 100).
+double survival(const LifeTable& lt, int sex, int age, int years, double ratio) {
+  double s = 1;
+  for (int j = 0; j < years; ++j)
+    s *= 1.0 - std::min(1.0, ratio * lt.qx[static_cast<std::size_t>(sex)][static_cast<std::size_t>(std::min(age + j, kMaxAge))]);
+  return s;
+}
+
+/// Expected deaths of a population [sex][age 0..90] at a life table's central rates (90: the
+/// mean rate of 90-100, weighted by the table's survivors).
+double expected_deaths(const std::array<std::array<long, kPopulationTopAge + 1>, kSexes>& pop, const LifeTable& lt) {
+  double e = 0;
+  for (int s = 0; s < kSexes; ++s) {
+    const auto su = static_cast<std::size_t>(s);
+    for (int a = 0; a < kPopulationTopAge; ++a) e += static_cast<double>(pop[su][static_cast<std::size_t>(a)]) * lt.mx[su][static_cast<std::size_t>(a)];
+    double num = 0, den = 0;
+    for (int a = kPopulationTopAge; a <= kMaxAge; ++a) {
+      num += lt.lx[su][static_cast<std::size_t>(a)] * lt.mx[su][static_cast<std::size_t>(a)];
+      den += lt.lx[su][static_cast<std::size_t>(a)];
+    }
+    e += static_cast<double>(pop[su][kPopulationTopAge]) * (den > 0 ? num / den : 0.0);
+  }
+  return e;
+}
+
+std::string period_around(int year) { return std::to_string(year - 1) + "-" + std::to_string(year + 1); }
+
+/// Moves a loaded region's starting population and base-year rates back to mid-`year`.
+void back_cast(RegionData& r, int year, const std::vector<std::string>& indicator_notes) {
+  const int k = r.base_year - year;
+  const std::string table_period = period_around(year), middle_period = period_around((year + r.base_year) / 2);
+  for (const auto& p : {table_period, middle_period})
+    if (!r.life_tables.count(p))
+      throw InputError("a back-cast from " + std::to_string(year) + " needs the national life table " + p + ", which the region data does not have");
+  if (!r.district_totals.count(year)) throw InputError("a back-cast from " + std::to_string(year) + " needs each district's mid-" + std::to_string(year) + " total");
+  const LifeTable& lt_year = r.life_tables.at(table_period);
+  const LifeTable& lt_mid = r.life_tables.at(middle_period);
+  const LifeTable& lt_base = r.life_tables.at(r.life_table_period);
+  const auto& totals = r.district_totals.at(year);
+  std::array<std::array<double, 2>, kSexes> pop_base{}, pop_year{};  // [sex][adult=0, child=1], for the admissions
+  double all_base = 0, all_year = 0;
+  for (std::size_t d = 0; d < r.districts.size(); ++d) {
+    if (totals[d] < 0) throw InputError("a back-cast from " + std::to_string(year) + " needs " + r.districts[d].code + "'s mid-" + std::to_string(year) + " total");
+    const auto base = r.population[d];
+    // The district's mortality against the nation's (its deaths over those the base life
+    // table expects of it), so that its survivors are not those of an average district.
+    const double ratio = static_cast<double>(r.components[d].deaths) / expected_deaths(base, lt_base);
+    std::array<std::array<double, kPopulationTopAge + 1>, kSexes> p0{};
+    for (int s = 0; s < kSexes; ++s) {
+      const auto su = static_cast<std::size_t>(s);
+      // Ages whose base-year age is below the open group: reverse-survived one by one.
+      for (int a = 0; a + k < kPopulationTopAge; ++a)
+        p0[su][static_cast<std::size_t>(a)] = static_cast<double>(base[su][static_cast<std::size_t>(a + k)]) / survival(lt_mid, s, a, k, ratio);
+      // The rest were all 90+ at the base year: that group reverse-survived (at the survival
+      // of its members' ages, weighted by the base year's shape), shared in that shape.
+      double shape = 0, weighted = 0;
+      for (int a = kPopulationTopAge - k; a <= kPopulationTopAge; ++a) {
+        const double w = static_cast<double>(base[su][static_cast<std::size_t>(a)]);
+        shape += w;
+        weighted += w * survival(lt_mid, s, a, k, ratio);
+      }
+      const double group = shape > 0 ? static_cast<double>(base[su][kPopulationTopAge]) / (weighted / shape) : 0.0;
+      for (int a = std::max(0, kPopulationTopAge - k); a <= kPopulationTopAge; ++a)
+        p0[su][static_cast<std::size_t>(a)] = shape > 0 ? group * static_cast<double>(base[su][static_cast<std::size_t>(a)]) / shape : 0.0;
+    }
+    // Raked to the district's total (largest remainders, so the total is exact). The
+    // difference is the years' net migration (and the error of the survival), which moves
+    // people of working age and their children: only ages under 65 are raked.
+    double young = 0, old = 0;
+    for (const auto& row : p0)
+      for (std::size_t a = 0; a <= kPopulationTopAge; ++a) (a < 65 ? young : old) += row[a];
+    const double f = (static_cast<double>(totals[d]) - old) / young;
+    if (!(f > 0.5 && f < 1.5))
+      throw InputError("a back-cast from " + std::to_string(year) + " would rake " + r.districts[d].code + "'s people under 65 by " + std::to_string(f) +
+                       ": the base year's population and the mid-" + std::to_string(year) + " total disagree too much");
+    std::array<std::array<long, kPopulationTopAge + 1>, kSexes> out{};
+    std::vector<std::pair<double, std::size_t>> remainders;
+    long placed = 0;
+    for (std::size_t s = 0; s < kSexes; ++s)
+      for (std::size_t a = 0; a <= kPopulationTopAge; ++a) {
+        const double x = p0[s][a] * (a < 65 ? f : 1.0);
+        out[s][a] = static_cast<long>(std::floor(x));
+        placed += out[s][a];
+        remainders.push_back({x - std::floor(x), s * (kPopulationTopAge + 1) + a});
+      }
+    std::stable_sort(remainders.begin(), remainders.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+    for (long i = 0; i < totals[d] - placed; ++i) {
+      const std::size_t cell = remainders[static_cast<std::size_t>(i) % remainders.size()].second;
+      out[cell / (kPopulationTopAge + 1)][cell % (kPopulationTopAge + 1)] += 1;
+    }
+    // The base year's rates per head, at the earlier population.
+    double women_base = 0, women_year = 0, people_base = 0, people_year = 0;
+    for (std::size_t s = 0; s < kSexes; ++s)
+      for (std::size_t a = 0; a <= kPopulationTopAge; ++a) {
+        people_base += static_cast<double>(base[s][a]);
+        people_year += static_cast<double>(out[s][a]);
+        if (s == 1 && a >= 15 && a <= 44) {
+          women_base += static_cast<double>(base[s][a]);
+          women_year += static_cast<double>(out[s][a]);
+        }
+        pop_base[s][a < 18 ? 1 : 0] += static_cast<double>(base[s][a]);
+        pop_year[s][a < 18 ? 1 : 0] += static_cast<double>(out[s][a]);
+      }
+    all_base += people_base;
+    all_year += people_year;
+    auto& c = r.components[d];
+    const double deaths = static_cast<double>(c.deaths) * expected_deaths(out, lt_year) / expected_deaths(base, lt_base);
+    c.births = std::lround(static_cast<double>(c.births) * women_year / women_base);
+    c.deaths = std::lround(deaths);
+    const double per_head = people_year / people_base;
+    c.internal_in = std::lround(static_cast<double>(c.internal_in) * per_head);
+    c.internal_out = std::lround(static_cast<double>(c.internal_out) * per_head);
+    c.international_in = std::lround(static_cast<double>(c.international_in) * per_head);
+    c.international_out = std::lround(static_cast<double>(c.international_out) * per_head);
+    c.other = std::lround(static_cast<double>(c.other) * per_head);
+    c.pop_end = static_cast<long>(people_year);
+    c.pop_start = c.pop_end - (c.births - c.deaths) - c.net_migration();
+    r.population[d] = out;
+  }
+  for (std::size_t s = 0; s < kSexes; ++s)
+    for (std::size_t c = 0; c < 2; ++c) {
+      const double f = pop_year[s][c] / pop_base[s][c];
+      r.admitted_care.emergency[s][c] *= f;
+      r.admitted_care.elective_ordinary[s][c] *= f;
+      r.admitted_care.daycase[s][c] *= f;
+      r.admitted_care.regular_attender[s][c] *= f;
+    }
+  r.admitted_care.unknown_sex_emergency *= all_year / all_base;
+  r.admitted_care.unknown_sex_elective *= all_year / all_base;
+  r.ae.attendances_type1 *= all_year / all_base;
+  r.ae.attendances_other *= all_year / all_base;
+  r.ae.admissions *= all_year / all_base;
+  r.life_table_trend_period = r.life_table_period;
+  r.life_table_period = table_period;
+  r.data_base_year = r.base_year;
+  r.base_year = year;
+  std::string notes;
+  for (const auto& n : indicator_notes) notes += (notes.empty() ? "" : ", ") + n;
+  r.back_cast_method =
+      "back-cast to mid-" + std::to_string(year) + " from the data's mid-" + std::to_string(r.data_base_year) +
+      " population: each district's single years by sex reverse-survived " + std::to_string(k) + " years through the national life table " +
+      middle_period + " at the district's mortality level, the oldest (all 90+ at mid-" + std::to_string(r.data_base_year) +
+      ") in that year's shape, and the ages under 65 raked to the district's ONS mid-" + std::to_string(year) +
+      " total (the raking stands in for the years' net migration, at working ages and their children); mortality at the life table " + table_period +
+      " with each district's mid-" + std::to_string(r.data_base_year) + " level relative to it; risk factors at " + notes +
+      "; births, migration, admissions and A&E at the base year's rates per head; the small-area (MSOA) and deprivation structure as at the base year";
+}
+
+}  // namespace
+
+model::RegionData load_region(const fs::path& folder, int start_year) {
   if (!fs::is_directory(folder))
     throw DataError({Problem{folder.string(), 0, "", "is not a folder of region data"}});
   RegionData r;
   r.folder = folder.string();
-  const Config cfg = load_config(folder / "region.json");
+  Config cfg = load_config(folder / "region.json");
   r.name = cfg.name;
   r.base_year = cfg.base_year;
+  r.data_base_year = cfg.base_year;
+  const bool backwards = start_year != 0 && start_year != cfg.base_year;
+  std::vector<std::string> indicator_notes;
+  if (backwards) {
+    // The earliest start the data allow: the registrations from the year before (2010), the
+    // life table centred on the year (2009-2011 is the earliest), the district totals.
+    if (start_year > cfg.base_year || start_year < 2011)
+      throw InputError("--from " + std::to_string(start_year) + ": a back-cast can start from mid-2011 to mid-" + std::to_string(cfg.base_year - 1) +
+                       " (the registrations series starts in 2010 and the data's own base year is " + std::to_string(cfg.base_year) + ")");
+    cfg = back_cast_config(folder / "fingertips_indicators_lsc.csv", cfg, cfg.base_year - start_year, indicator_notes);
+  }
 
   load_lookup(folder / "lad_lookup.csv", r);
   load_population(folder / "population_mid2018_lad_sex_single_year.csv", cfg, r);
@@ -832,6 +1047,10 @@ model::RegionData load_region(const fs::path& folder) {
   std::sort(files.begin(), files.end());
   r.data_version = fs::path(folder).filename().string() + "-" +
                    std::to_string(cfg.base_year) + "@" + content_hash(files);
+  if (backwards) {
+    back_cast(r, start_year, indicator_notes);
+    r.data_version += "-from-" + std::to_string(start_year);
+  }
   return r;
 }
 

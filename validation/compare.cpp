@@ -50,7 +50,7 @@ std::vector<SeriesDefinition> build_definitions() {
   auto percent = [&](const char* name, int metric, const char* definition, std::vector<std::string> bands, const char* caveat) {
     d.push_back({name, "percent", definition, SeriesKind::stock_percent, stock(metric), sm_adults, std::move(bands), caveat});
   };
-  percent("smokers_percent", sm_smokers, "current smokers, percent of residents aged 18+ (the mean of the period's month ends)", {"18+"},
+  percent("smokers_percent", sm_smokers, "current smokers, percent of residents aged 18+ (the mean of the period's quarter-end stocks: March, June, December)", {"18+"},
           "the Annual Population Survey is a sample survey: its district figures have confidence intervals of several points");
   percent("overweight_or_obese_percent", sm_overweight_or_obese, "overweight or obese (BMI 25+), percent of residents aged 18+", {"18+"},
           "the Active Lives survey's BMI is self-reported (published adjusted); a sample survey");
@@ -242,13 +242,18 @@ ModelValue model_value(const ObservedRow& row, const RunOutput& out, const Regio
       break;
     }
     case SeriesKind::rate_per_100k: {
-      double events = 0, person_years = 0;
-      for (int t = m.first; t <= m.last; ++t) {
+      // People at risk: the mean of the stocks the run keeps from the period's start to its end
+      // (at the start, and the ends of March, June and December), times its length.
+      double events = 0, at_risk = 0;
+      int n = 0;
+      for (int t = m.first; t <= m.last; ++t)
         for (const int c : cells) events += out.flows[static_cast<std::size_t>(t)].cells[static_cast<std::size_t>(c) * kFlowMetrics + static_cast<std::size_t>(def->metric)];
-        // People at risk in the month: the mean of its opening and closing stocks.
-        const Snapshot *a = snapshot_after(out, t - 1), *b = snapshot_after(out, t);
-        if (a && b) person_years += 0.5 * (stock_sum(*a, cells, def->denominator) + stock_sum(*b, cells, def->denominator)) / 12.0;
-      }
+      for (const auto& snap : out.snapshots)
+        if (snap.after_month >= m.first - 1 && snap.after_month <= m.last) {
+          at_risk += stock_sum(snap, cells, def->denominator);
+          ++n;
+        }
+      const double person_years = n ? at_risk / n * (m.last - m.first + 1) / 12.0 : 0.0;
       if (person_years <= 0) {
         r.reason = "no one aged " + row.age_band + " simulated in " + row.geography;
         return r;

@@ -20,7 +20,7 @@ namespace shiftsim::validation {
 enum class SeriesKind {
   flow_count,      // a count over the period (deaths, births, admissions ...)
   stock_count,     // people at a mid-year (population)
-  stock_percent,   // a percentage of adults, averaged over the period's month ends
+  stock_percent,   // a percentage of adults, averaged over the stocks the run keeps in the period (March, June, December ends)
   rate_per_100k,   // a flow per 100,000 person-years of its age band
   life_expectancy, // period life expectancy at birth, from the deaths and person-years of the period
   not_modelled     // recognised in the file, but the model has no such figure

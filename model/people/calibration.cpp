@@ -642,8 +642,12 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
 
   // ---- 1. Base mortality and its trend (national life tables).
   const LifeTable& lt = region.life_tables.at(region.life_table_period);
+  // The improvement trend: from the table five years before the trend period (the base
+  // period, also in a back-cast, whose own period may have no table five years earlier).
+  const std::string& trend_period = region.life_table_trend_period.empty() ? region.life_table_period : region.life_table_trend_period;
+  const LifeTable& lt_trend = region.life_tables.at(trend_period);
   int y0 = 0, y1 = 0;
-  std::sscanf(region.life_table_period.c_str(), "%d-%d", &y0, &y1);
+  std::sscanf(trend_period.c_str(), "%d-%d", &y0, &y1);
   const std::string early = std::to_string(y0 - 5) + "-" + std::to_string(y1 - 5);
   if (p.mortality_apply_trend) {
     auto it = region.life_tables.find(early);
@@ -656,7 +660,7 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
         double log_ratio = 0;
         int n = 0;
         for (int a = a0; a <= a1; ++a) {
-          const double m1 = lt.mx[static_cast<std::size_t>(s)][static_cast<std::size_t>(a)];
+          const double m1 = lt_trend.mx[static_cast<std::size_t>(s)][static_cast<std::size_t>(a)];
           const double m0 = it->second.mx[static_cast<std::size_t>(s)][static_cast<std::size_t>(a)];
           if (m1 > 0 && m0 > 0) {
             log_ratio += std::log(m1 / m0);
@@ -668,7 +672,7 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
           rt.mortality_improvement[static_cast<std::size_t>(s)][static_cast<std::size_t>(a)] = static_cast<float>(imp);
       }
     diag("mortality.improvement.male_65_69", rt.mortality_improvement[0][67],
-         "annual improvement from national life tables " + early + " to " + region.life_table_period);
+         "annual improvement from national life tables " + early + " to " + trend_period);
   }
 
   // Mean mortality multiplier by (group, sex, decile); England mean over deciles.

@@ -127,6 +127,14 @@ struct RegionData {
 
   std::map<std::string, LifeTable> life_tables;  // by period, e.g. "2016-2018"
   std::string life_table_period;                 // the base period used for mortality
+  std::string life_table_trend_period;           // the later table of the improvement trend (the base period but in a back-cast)
+
+  /// Each district's ONS mid-year population total by year (MYE5), [year][district].
+  std::map<int, std::vector<long>> district_totals;
+  /// How the starting population was made: empty for the data's own base year; for a
+  /// back-cast (load_region with an earlier start year), the method and what it assumed.
+  std::string back_cast_method;
+  int data_base_year = 0;                        // the data's own base year (base_year but in a back-cast)
 
   std::map<std::string, DistrictIndicator> indicators;  // by id
 

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include <array>
+#include <cmath>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -326,4 +327,22 @@ TEST_CASE("cli: validate compares the shipped observed series, stores the fit an
   CHECK(query(db, "SELECT COUNT(*) FROM validation_rows WHERE series = 'population' AND compared = 1") >= 3 * 16 * 2);
   CHECK(query(db, "SELECT COUNT(*) FROM validation_rows WHERE compared = 0 AND (reason IS NULL OR reason = '')") == 0);
   CHECK(read(dir.path() / "v.html").find("data-series=\"deaths\"") != std::string::npos);
+}
+
+TEST_CASE("cli: validate --from back-casts from an earlier mid-year and compares the years before the data's base year") {
+  test::TempDir dir;
+  const auto r = run_cli("validate --from 2014 --years 4 --scale 0.02 -r 2", dir.path());
+  REQUIRE(r.code == 0);
+  const auto db = dir.path() / "shiftsim.db";
+  CHECK(query(db, "SELECT run_start_year FROM validations") == 2014);
+  CHECK(query(db, "SELECT COUNT(*) FROM validations WHERE method LIKE 'back-cast to mid-2014%'") == 1);
+  // Mid-2015 to mid-2018 by district: compared; the region at mid-2018 within 2% (scale 0.02).
+  CHECK(query(db, "SELECT COUNT(*) FROM validation_rows WHERE series = 'population' AND compared = 1 AND period IN "
+                  "('mid-2015', 'mid-2016', 'mid-2017', 'mid-2018') AND geography LIKE 'E0%'") == 64);
+  CHECK(std::fabs(query(db, "SELECT percent_error FROM validation_rows WHERE series = 'population' AND geography = 'region' AND "
+                            "period = 'mid-2018' AND sex = 'persons'")) < 2.0);
+  CHECK(query(db, "SELECT compared FROM validation_rows WHERE series = 'ae_attendances' AND geography = 'region'") == 1);
+  const auto bad = run_cli("validate --from 2009 --years 1 --scale 0.01 -r 1", dir.path());
+  CHECK(bad.code == 2);
+  CHECK(read(dir.path() / "stderr.txt").find("2011 to mid-2017") != std::string::npos);
 }

@@ -144,3 +144,60 @@ TEST_CASE("region loader: every problem in a file is reported together") {
     CHECK(e.problems().size() >= 2);
   }
 }
+
+TEST_CASE("region loader: a back-cast starts from each district's ONS total of the earlier year, at that year's rates") {
+  const auto& base = test::region();
+  const auto r = inputs::load_region(test::region_dir(), 2014);
+  CHECK(r.base_year == 2014);
+  CHECK(r.data_base_year == 2018);
+  CHECK(r.life_table_period == "2013-2015");
+  CHECK(r.life_table_trend_period == base.life_table_period);
+  CHECK(r.data_version == base.data_version + "-from-2014");
+  CHECK(r.back_cast_method.find("reverse-survived 4 years") != std::string::npos);
+  // Every district at its mid-2014 total exactly, no negative or empty age.
+  long total = 0;
+  for (std::size_t d = 0; d < r.districts.size(); ++d) {
+    long district = 0;
+    for (const auto& sex : r.population[d])
+      for (const long n : sex) {
+        CHECK(n >= 0);
+        district += n;
+      }
+    CHECK(district == r.district_totals.at(2014)[d]);
+    total += district;
+  }
+  CHECK(total == 1'642'189);
+  // Reverse survival: the mid-2014 cohort aged 40 is the mid-2018 cohort aged 44, less four
+  // years of deaths at 40-43 (under 1%) and the raking of the under-65s, which takes the
+  // years' net migration out of them (up to 6% in the districts people move to: Fylde, Wyre).
+  for (std::size_t d = 0; d < r.districts.size(); ++d)
+    for (std::size_t s = 0; s < 2; ++s) {
+      INFO(r.districts[d].code << " sex " << s);
+      CHECK(static_cast<double>(r.population[d][s][40]) == doctest::Approx(static_cast<double>(base.population[d][s][44])).epsilon(0.08));
+    }
+  // The rates move to the year: deaths by the earlier population's expected deaths (fewer
+  // and younger people: fewer deaths), births by the women of 15-44, the Fingertips periods
+  // to 2014 where England has them (smoking), else the earliest published (excess weight 2015/16).
+  double deaths = 0, deaths_base = 0;
+  for (std::size_t d = 0; d < r.districts.size(); ++d) {
+    deaths += static_cast<double>(r.components[d].deaths);
+    deaths_base += static_cast<double>(base.components[d].deaths);
+  }
+  CHECK(deaths < deaths_base);
+  CHECK(deaths > 0.85 * deaths_base);
+  CHECK(r.indicators.at("smoking_prevalence_adults").period == "2014");
+  CHECK(r.indicators.at("excess_weight_adults").period == "2015/16");
+  CHECK(r.indicators.at("falls_admissions_65_plus").period == "2013/14");
+  CHECK(r.back_cast_method.find("the earliest published") != std::string::npos);
+  // Outside the data: refused, saying what the data allow.
+  for (const int year : {2010, 2019}) {
+    CAPTURE(year);
+    try {
+      inputs::load_region(test::region_dir(), year);
+      CHECK(false);
+    } catch (const InputError& e) {
+      CHECK(std::string(e.what()).find("2011 to mid-2017") != std::string::npos);
+    }
+  }
+  CHECK(inputs::load_region(test::region_dir(), 2018).data_version == base.data_version);  // the base year itself: no back-cast
+}
