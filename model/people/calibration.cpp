@@ -1144,10 +1144,15 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
 
   // ---- 7. Smoking's secular decline (England APS series), added to quitting.
   {
+    // Over the six years to the base year, or as many as the series has (a back-cast from
+    // 2014 has three: the APS series starts in 2011).
     const auto& series = region.indicators.at("smoking_prevalence_adults").england_series;
-    const std::string last = std::to_string(region.base_year), first = std::to_string(region.base_year - 6);
+    const std::string last = std::to_string(region.base_year);
+    int years = 6;
+    while (years > 1 && !series.count(std::to_string(region.base_year - years))) --years;
+    const std::string first = std::to_string(region.base_year - years);
     double tau = 0;
-    if (series.count(first) && series.count(last)) tau = 1.0 - std::pow(series.at(last) / series.at(first), 1.0 / 6.0);
+    if (years > 1 && series.count(first) && series.count(last)) tau = 1.0 - std::pow(series.at(last) / series.at(first), 1.0 / years);
     tau = std::max(0.0, tau);
     rt.smoking_extra_quit = static_cast<float>(monthly_probability(tau));
     out.derived_parameters.emplace_back("risk.smoking.secular_decline_per_year", tau);
