@@ -409,7 +409,9 @@ int calibrate_command(const CalibrateOptions& o) {
     spec.threads = threads_or_all(o.threads);
     spec.max_evaluations = o.max_evaluations;
     spec.tolerance = o.tolerance;
-    const runs::Arm arm = runs::prepare_arm(scenario, source_of(o.common));
+    runs::DataSource source = source_of(o.common);
+    source.back_cast_year = o.from;
+    const runs::Arm arm = runs::prepare_arm(scenario, source);
     spec.targets = validation::read_observed(o.targets, validation::vocabulary_of(arm.inputs->region));
     spec.on_evaluation = [](int k, const std::vector<double>& x, double loss) {
       std::cerr << "calibrate: evaluation " << k << ":";

@@ -103,6 +103,7 @@ struct CalibrateOptions {
   std::string scenario;   // empty: the bundled baseline
   std::string targets;
   std::vector<std::string> params;
+  int from = 0;           // a back-cast from this mid-year (0: the data's base year)
   int years = 1;
   int replicates = 4;
   double scale = 1.0;

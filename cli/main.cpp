@@ -138,6 +138,8 @@ int main(int argc, char** argv) {
   calibrate_cmd->add_option("--params", calibrate.params, "Parameters to fit, comma-separated (names as in `shiftsim params`)")
       ->required()
       ->delimiter(',');
+  calibrate_cmd->add_option("--from", calibrate.from, "Back-cast: each evaluation starts from this earlier mid-year (as validate --from)")
+      ->check(CLI::Range(1900, 2100));
   calibrate_cmd->add_option("--years", calibrate.years, "Years each evaluation simulates")
       ->check(CLI::Range(1, shiftsim::model::kMaxYears))
       ->capture_default_str();

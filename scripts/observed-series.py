@@ -154,6 +154,15 @@ for r in read(os.path.join(LSC, "fingertips_indicators_lsc.csv")):
                  f"OHID Fingertips {r['fingertips_indicator_id']} {r['indicator']} ({r['measure']}) via {r['source_repo']} "
                  f"{r['source_file']} (fingertips_indicators_lsc.csv in data/lsc, A11)"))
 
+# The smoking calibration's targets: the districts' APS prevalence 2013-2017, the calendar
+# years a back-cast from mid-2012 covers before the data's base year (nothing held back).
+smoking = [r for r in rows if r[0] == "smokers_percent" and r[2] in ("2013", "2014", "2015", "2016", "2017")]
+with open(os.path.join(ROOT, "data", "calibration", "smoking_prevalence_2013_2017.csv"), "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["series", "geography", "period", "sex", "age_band", "value", "source"])
+    for r in smoking:
+        w.writerow(r)
+
 out = os.path.join(ROOT, "data", "observed.csv")
 with open(out, "w", newline="", encoding="utf-8") as f:
     w = csv.writer(f, lineterminator="\n")

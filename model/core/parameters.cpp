@@ -224,6 +224,7 @@ Parameters read_parameters(const ParameterTable& t) {
   p.smoking_ex = r.profile("risk.smoking.ex", 0.01);
   p.smoking_deprivation_ratio = r.get("risk.smoking.deprivation_ratio_q1_to_q5");
   p.smoking_historical_decline_per_year = r.get("risk.smoking.historical_decline_per_year");
+  p.smoking_secular_decline_per_year = r.get("risk.smoking.secular_decline_per_year");
   // Relapse by completed years since quitting: years 0-10 one row each, 11 on one row.
   for (int y = 0; y < kQuitYears; ++y) {
     char name[64];

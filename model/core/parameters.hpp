@@ -102,6 +102,7 @@ struct Parameters {
   /// Annual relapse probability by completed years since quitting (the last: that year on).
   std::array<double, kQuitYears> smoking_relapse_by_year{};
   double smoking_historical_decline_per_year = 0;
+  double smoking_secular_decline_per_year = 0;  // a hazard added to quitting (England APS trend; checked by shiftsim calibrate, docs/validation.md)
   AgeSexProfile overweight_or_obese, obese;  // proportions (anchored)
   ProfileAnchor overweight_or_obese_anchor, obese_anchor;
   double overweight_deprivation_ratio = 1, obese_deprivation_ratio = 1;

@@ -1142,20 +1142,20 @@ Calibrated calibrate(const World& world, const SynthesisResult& syn, double scal
   rt.home_care_hours_per_month = static_cast<float>(p.home_care_hours_per_week * 52.0 / 12.0);
   rt.care_home_weeks_per_month = static_cast<float>(52.0 / 12.0);
 
-  // ---- 7. Smoking's secular decline (England APS series), added to quitting.
+  // ---- 7. Smoking's secular decline, added to quitting: a parameter fitted to the region's
+  // own APS series (risk.smoking.secular_decline_per_year); England's APS trend over the six
+  // years to the start (or from the series' first year) is kept as a diagnostic beside it.
   {
-    // Over the six years to the base year, or as many as the series has (a back-cast from
-    // 2014 has three: the APS series starts in 2011).
     const auto& series = region.indicators.at("smoking_prevalence_adults").england_series;
     const std::string last = std::to_string(region.base_year);
     int years = 6;
     while (years > 1 && !series.count(std::to_string(region.base_year - years))) --years;
     const std::string first = std::to_string(region.base_year - years);
-    double tau = 0;
-    if (years > 1 && series.count(first) && series.count(last)) tau = 1.0 - std::pow(series.at(last) / series.at(first), 1.0 / years);
-    tau = std::max(0.0, tau);
-    rt.smoking_extra_quit = static_cast<float>(monthly_probability(tau));
-    out.derived_parameters.emplace_back("risk.smoking.secular_decline_per_year", tau);
+    double england_decline = 0;
+    if (years > 1 && series.count(first) && series.count(last)) england_decline = 1.0 - std::pow(series.at(last) / series.at(first), 1.0 / years);
+    diag("risk.smoking.england_aps_decline_per_year", std::max(0.0, england_decline),
+         "England's APS adult smoking prevalence, relative fall a year " + first + " to " + last + " (for comparison with risk.smoking.secular_decline_per_year)");
+    rt.smoking_extra_quit = static_cast<float>(monthly_probability(p.smoking_secular_decline_per_year));
   }
 
   // ---- 8. Births and migration.
