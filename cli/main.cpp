@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
       "  shiftsim runs                                          list the runs stored in shiftsim.db\n"
       "  shiftsim params --filter mortality                     the parameters, their values and sources\n"
       "  shiftsim trial falls_prevention                         an intervention's in-silico trial against its study\n"
+      "  shiftsim validate --report v.html                       the baseline against what happened (data/observed.csv)\n"
+      "  shiftsim validate --from 2014 --years 9                 the same from a back-cast to mid-2014\n"
       "Exit codes: 0 ok, 2 bad input (a message names the file and field), 1 internal error, 130 interrupted.");
 
   const char* env_data = std::getenv("SHIFTSIM_DATA");
