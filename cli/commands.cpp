@@ -307,11 +307,18 @@ int runs_command(const RunsOptions& o) {
 namespace {
 // Defined below, with the exports (a temporary file renamed into place).
 void write_file(const std::string& path, const std::function<void(std::ostream&)>& body);
+/// A folder as typed, without a trailing separator ("data/" -> "data"), so that its parent is
+/// the folder that holds it.
+fs::path folder_of(const std::string& typed) {
+  fs::path p = fs::path(typed).lexically_normal();
+  if (!p.has_filename() && p.has_parent_path()) p = p.parent_path();
+  return p;
+}
 }  // namespace
 
 int validate_command(const ValidateOptions& o) {
   return guarded([&]() -> int {
-    const fs::path data(o.common.data_dir);
+    const fs::path data = folder_of(o.common.data_dir);
     const fs::path scenario = o.scenario.empty() ? data.parent_path() / "scenarios" / "baseline.json" : fs::path(o.scenario);
     if (o.scenario.empty() && !fs::is_regular_file(scenario))
       throw InputError("no scenario given and no bundled baseline at " + scenario.string() + "; give a scenario file");
@@ -366,7 +373,7 @@ int validate_command(const ValidateOptions& o) {
     rec.seed = experiment.seed();
     rec.replicates = experiment.replicates();
     rec.scale = experiment.scale();
-    rec.base_year = region.base_year;
+    rec.base_year = region.data_base_year;
     rec.run_start_year = experiment.run_start_year();
     rec.months = experiment.months();
     rec.method = region.back_cast_method.empty() ? "the region data's own base population (ONS mid-" + std::to_string(region.base_year) +
@@ -391,7 +398,7 @@ int validate_command(const ValidateOptions& o) {
 
 int calibrate_command(const CalibrateOptions& o) {
   return guarded([&]() -> int {
-    const fs::path data(o.common.data_dir);
+    const fs::path data = folder_of(o.common.data_dir);
     const fs::path scenario = o.scenario.empty() ? data.parent_path() / "scenarios" / "baseline.json" : fs::path(o.scenario);
     if (o.scenario.empty() && !fs::is_regular_file(scenario))
       throw InputError("no scenario given and no bundled baseline at " + scenario.string() + "; give a scenario file");

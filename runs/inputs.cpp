@@ -58,6 +58,7 @@ std::vector<Arm> prepare_arms(const std::vector<fs::path>& scenario_files, const
   arms.reserve(scenario_files.size());
   for (const auto& f : scenario_files) {
     inputs::Scenario s = inputs::load_scenario(f);
+    if (source.back_cast_year) s.start_year = source.back_cast_year;
     const std::string region = !source.region.empty() ? source.region : s.region;
     auto& in = loaded[region];
     if (!in) in = load_inputs(source, s.region);

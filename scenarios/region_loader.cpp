@@ -823,6 +823,8 @@ std::string shifted_period(const std::string& period, int years) {
 /// England has no value that early, the earliest period England has (recorded in `notes`).
 Config back_cast_config(const fs::path& fingertips, Config cfg, int years, std::vector<std::string>& notes) {
   const auto t = CsvTable::read(fingertips);
+  CsvChecker ck(t);
+  if (!ck.require_columns({"fingertips_indicator_id", "area_code", "sex", "period"})) ck.finish();
   std::map<std::string, std::set<std::string>> england;  // fingertips id -> periods
   const int c_id = t.column_index("fingertips_indicator_id"), c_area = t.column_index("area_code"), c_period = t.column_index("period"),
             c_sex = t.column_index("sex");
@@ -839,7 +841,8 @@ Config back_cast_config(const fs::path& fingertips, Config cfg, int years, std::
           chosen = p;
           break;
         }
-      notes.push_back(id + " at " + chosen + " (the earliest published; " + wanted + " has no England value)");
+      notes.push_back(chosen == wanted ? id + " at " + wanted + " (England has no value for it)"
+                                       : id + " at " + chosen + " (the earliest published; " + wanted + " has no England value)");
     } else {
       notes.push_back(id + " at " + chosen);
     }
@@ -855,11 +858,24 @@ using model::kSexes;
 
 /// Survival over `years` years from exact age a, by a life table's qx times a mortality
 /// ratio (the district's level against the nation's; ages capped at 100).
-double survival(const LifeTable& lt, int sex, int age, int years, double ratio) {
+double survival_exact(const LifeTable& lt, int sex, int age, int years, double ratio) {
   double s = 1;
   for (int j = 0; j < years; ++j)
     s *= 1.0 - std::min(1.0, ratio * lt.qx[static_cast<std::size_t>(sex)][static_cast<std::size_t>(std::min(age + j, kMaxAge))]);
   return s;
+}
+/// The same for people of completed age a (on average half a year past their birthday: the
+/// mean of the survival from exact ages a and a + 1); for the open group (a = 90, "90+"), the
+/// mean over its ages 90-100 weighted by the table's survivors.
+double survival(const LifeTable& lt, int sex, int age, int years, double ratio) {
+  if (age < kPopulationTopAge) return 0.5 * (survival_exact(lt, sex, age, years, ratio) + survival_exact(lt, sex, age + 1, years, ratio));
+  double num = 0, den = 0;
+  for (int a = kPopulationTopAge; a <= kMaxAge; ++a) {
+    const double l = lt.lx[static_cast<std::size_t>(sex)][static_cast<std::size_t>(a)];
+    num += l * survival_exact(lt, sex, a, years, ratio);
+    den += l;
+  }
+  return den > 0 ? num / den : survival_exact(lt, sex, age, years, ratio);
 }
 
 /// Expected deaths of a population [sex][age 0..90] at a life table's central rates (90: the
@@ -879,16 +895,27 @@ double expected_deaths(const std::array<std::array<long, kPopulationTopAge + 1>,
   return e;
 }
 
-std::string period_around(int year) { return std::to_string(year - 1) + "-" + std::to_string(year + 1); }
+/// A life table period ("2016-2018") moved back `years` years.
+std::string period_moved(const std::string& period, int years) {
+  int y0 = 0, y1 = 0;
+  if (std::sscanf(period.c_str(), "%d-%d", &y0, &y1) != 2) return period;
+  return std::to_string(y0 - years) + "-" + std::to_string(y1 - years);
+}
 
 /// Moves a loaded region's starting population and base-year rates back to mid-`year`.
 void back_cast(RegionData& r, int year, const std::vector<std::string>& indicator_notes) {
   const int k = r.base_year - year;
-  const std::string table_period = period_around(year), middle_period = period_around((year + r.base_year) / 2);
+  // The base table stands to the base year as these do to the back-cast's year and to the
+  // middle of the years it reverse-survives through.
+  const std::string table_period = period_moved(r.life_table_period, k), middle_period = period_moved(r.life_table_period, k / 2);
   for (const auto& p : {table_period, middle_period})
     if (!r.life_tables.count(p))
       throw InputError("a back-cast from " + std::to_string(year) + " needs the national life table " + p + ", which the region data does not have");
   if (!r.district_totals.count(year)) throw InputError("a back-cast from " + std::to_string(year) + " needs each district's mid-" + std::to_string(year) + " total");
+  for (const int y : {year - 1, year})
+    if (!r.annual_deaths.count(y))
+      throw InputError("a back-cast from " + std::to_string(year) + " needs the " + std::to_string(y) + " registrations of " + r.annual_deaths_series +
+                       " (the mortality level of the year to mid-" + std::to_string(year) + "), which the region data does not have");
   const LifeTable& lt_year = r.life_tables.at(table_period);
   const LifeTable& lt_mid = r.life_tables.at(middle_period);
   const LifeTable& lt_base = r.life_tables.at(r.life_table_period);

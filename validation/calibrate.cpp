@@ -51,6 +51,10 @@ double calibration_loss(const Validation& fit) {
 CalibrationResult calibrate(const runs::Arm& base, const CalibrationSpec& spec) {
   if (spec.parameters.empty()) throw InputError("calibrate: name at least one parameter (--params)");
   if (spec.targets.empty()) throw InputError("calibrate: the targets file has no rows");
+  for (const auto& t : spec.targets)
+    if (t.value == 0)
+      throw InputError("target " + t.series + " " + t.geography + " " + t.period_text + " (line " + std::to_string(t.line) +
+                       ") is 0: the loss is relative, so a target must not be 0");
   CalibrationResult r;
   r.parameters = spec.parameters;
   const std::size_t n = spec.parameters.size();
@@ -152,7 +156,7 @@ CalibrationResult calibrate(const runs::Arm& base, const CalibrationSpec& spec) 
     const bool outside = fr < f[worst];
     const auto zc = towards(outside ? 0.5 : -0.5);
     const double fc = evaluate(zc);
-    if (fc < (outside ? fr : f[worst])) {
+    if (fc <= (outside ? fr : f[worst])) {  // ties accepted (Lagarias et al.): the loss is piecewise constant
       simplex[worst] = zc;
       f[worst] = fc;
       continue;

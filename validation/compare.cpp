@@ -272,7 +272,8 @@ ModelValue model_value(const ObservedRow& row, const RunOutput& out, const Regio
       std::array<double, kAgeGroups> deaths{}, years{};
       for (int t = m.first; t <= m.last; ++t) {
         const MonthFlows& f = out.flows[static_cast<std::size_t>(t)];
-        if (f.district_deaths.empty()) {
+        if (f.district_deaths.size() != region.districts.size() * static_cast<std::size_t>(kDistrictLifeTableCellsPerDistrict) ||
+            f.district_person_months.size() != f.district_deaths.size()) {
           r.reason = "this run kept no deaths by district and age";
           return r;
         }
@@ -347,17 +348,20 @@ Validation compare_observed(const std::vector<ObservedRow>& rows, const std::vec
       c.p95 = q.p95;
       ++fit.compared;
       fit.inside += c.inside() ? 1 : 0;
-      fit.mape += std::fabs(c.percent_error());
-      fit.mean_percent_error += c.percent_error();
+      if (row.value != 0) {  // a percentage error of an observed 0 is undefined: such rows count for coverage only
+        fit.mape += std::fabs(c.percent_error());
+        fit.mean_percent_error += c.percent_error();
+        ++fit.with_percent_error;
+      }
     } else if (std::find(fit.reasons.begin(), fit.reasons.end(), c.reason) == fit.reasons.end()) {
       fit.reasons.push_back(c.reason);
     }
     v.rows.push_back(std::move(c));
   }
   for (auto& f : v.series)
-    if (f.compared) {
-      f.mape /= f.compared;
-      f.mean_percent_error /= f.compared;
+    if (f.with_percent_error) {
+      f.mape /= f.with_percent_error;
+      f.mean_percent_error /= f.with_percent_error;
     }
   return v;
 }

@@ -65,6 +65,7 @@ struct ComparedRow {
 struct SeriesFit {
   std::string series, unit, caveat;
   int rows = 0, compared = 0, inside = 0;
+  int with_percent_error = 0;      // compared rows whose observed value is not 0 (the MAPE's and bias's)
   double mape = 0;                 // mean absolute percentage error of the compared rows
   double mean_percent_error = 0;   // their mean signed percentage error (bias)
   double coverage() const { return compared ? static_cast<double>(inside) / compared : 0.0; }

@@ -32,6 +32,7 @@ bool parse_age_band(const std::string& s, int& lo, int& hi) {
     return true;
   }
   const auto plus = s.find('+'), dash = s.find('-');
+  if (s.size() > 7) return false;  // at most "120-120": no number too long to convert
   if (plus != std::string::npos && plus + 1 == s.size() && plus > 0 && digits(s, 0, plus)) {
     lo = std::stoi(s.substr(0, plus));
     hi = 200;

@@ -150,7 +150,7 @@ TEST_CASE("region loader: a back-cast starts from each district's ONS total of t
   const auto r = inputs::load_region(test::region_dir(), 2014);
   CHECK(r.base_year == 2014);
   CHECK(r.data_base_year == 2018);
-  CHECK(r.life_table_period == "2013-2015");
+  CHECK(r.life_table_period == "2012-2014");  // as 2016-2018 stands to 2018
   CHECK(r.life_table_trend_period == base.life_table_period);
   CHECK(r.data_version == base.data_version + "-from-2014");
   CHECK(r.back_cast_method.find("reverse-survived 4 years") != std::string::npos);

@@ -92,6 +92,9 @@ TEST_CASE("calibrate: refuses what it cannot fit, naming it") {
   CHECK(message({"mortality.level_factor"}).find("derived") != std::string::npos);
   CHECK(message({"mortality.realised_over_expected", "mortality.realised_over_expected"}).find("twice") != std::string::npos);
   CHECK(message({}).find("at least one") != std::string::npos);
+  // A target of 0 (the loss is relative) is refused before anything runs.
+  spec.targets = rows("deaths,region,2018/19,persons,all,0,t\n", arm.inputs->region);
+  CHECK(message({"mortality.realised_over_expected"}).find("must not be 0") != std::string::npos);
   // A target the run cannot reproduce (before its start) is named with its line.
   spec.targets = rows("deaths,region,2016/17,persons,all,18000,t\n", arm.inputs->region);
   const std::string m = message({"mortality.realised_over_expected"});

@@ -67,11 +67,12 @@ TEST_CASE("observed: a malformed file is refused with every bad row's line, fiel
                                     "deaths,region,2017/18,both,all,1,ONS\n"               // line 6: sex
                                     "deaths,region,2017/18,persons,old,1,ONS\n"            // line 7: age band
                                     "deaths,region,2017/18,persons,all,many,ONS\n"         // line 8: value
-                                    "deaths,region,2017/18,persons,all,1,\n");             // line 9: source
+                                    "deaths,region,2017/18,persons,all,1,\n"              // line 9: source
+                                    "deaths,region,2017/18,persons,99999999999+,1,ONS\n"); // line 10: an age too long to read
   INFO(msg);
   CHECK(msg.find("obs.csv") != std::string::npos);
   for (const char* part : {"3", "series", "smokers", "4", "Atlantis", "5", "2017-18x", "6", "sex", "both", "7", "age_band", "old", "8",
-                           "value", "many", "9", "source"})
+                           "value", "many", "9", "source", "10", "99999999999+"})
     CHECK(msg.find(part) != std::string::npos);
   CHECK(errors_of("series,geography,period\n").find("value") != std::string::npos);  // a missing column is named
   CHECK(!errors_of(kHeader).empty());                                                 // no rows
