@@ -1,10 +1,16 @@
 // Benchmark: the whole region (one agent per resident) for 60 months, at 1 and 2 threads.
 // Prints, per thread count, the median of the repeats: time to build the population
 // (synthesis and calibration), time to simulate the months, agent-months per second of
-// simulation, and the process's peak resident memory per agent.
+// simulation, and the process's peak resident memory per agent. Then the PSA throughput: a
+// two-arm comparison (the baseline and the invest-to-save scenario, the months above) of
+// --psa replicates through the run library, as `shiftsim compare` runs it (every replicate's
+// outcomes computed; nothing stored), on all the threads given last, with the time a
+// 1,000-replicate PSA would take at that rate.
 //
-//   build/release/bench/shiftsim_bench [--months 60] [--repeats 3] [--threads 1,2] [--scale 1]
+//   build/release/bench/shiftsim_bench [--months 60] [--repeats 3] [--threads 1,2] [--scale 1] [--psa 4] [--psa-scale 1]
 #include "model/simulation/simulation.hpp"
+#include "runs/experiment.hpp"
+#include "runs/inputs.hpp"
 #include "scenarios/parameter_loader.hpp"
 #include "scenarios/region_loader.hpp"
 
@@ -15,6 +21,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <sys/resource.h>
@@ -22,6 +30,9 @@
 
 #ifndef SHIFTSIM_DATA_DIR
 #define SHIFTSIM_DATA_DIR "data"
+#endif
+#ifndef SHIFTSIM_SOURCE_DIR
+#define SHIFTSIM_SOURCE_DIR "."
 #endif
 
 using namespace shiftsim;
@@ -39,14 +50,16 @@ long peak_rss_bytes() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int months = 60, repeats = 3;
-  double scale = 1.0;
+  int months = 60, repeats = 3, psa = 4;
+  double scale = 1.0, psa_scale = 1.0;
   std::vector<int> threads{1, 2};
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
     if (k == "--months") months = std::atoi(v.c_str());
     else if (k == "--repeats") repeats = std::atoi(v.c_str());
     else if (k == "--scale") scale = std::atof(v.c_str());
+    else if (k == "--psa") psa = std::atoi(v.c_str());
+    else if (k == "--psa-scale") psa_scale = std::atof(v.c_str());
     else if (k == "--threads") {
       threads.clear();
       std::stringstream ss(v);
@@ -96,6 +109,39 @@ int main(int argc, char** argv) {
                 static_cast<double>(peak_rss_bytes()) / 1e6,
                 static_cast<double>(peak_rss_bytes()) / static_cast<double>(probe.population().size()),
                 probe.population().bytes_per_agent());
+    if (psa > 0) {
+      // The PSA: both arms' replicates through the run library, outcomes computed as a
+      // comparison does, on the last thread count given.
+      const std::string scenarios = std::string(SHIFTSIM_SOURCE_DIR) + "/scenarios/";
+      const runs::DataSource source{SHIFTSIM_DATA_DIR, ""};
+      runs::ExperimentSettings settings;
+      settings.replicates = psa;
+      settings.years = std::max(1, months / 12);
+      settings.scale = psa_scale;
+      const runs::Experiment experiment(runs::prepare_arms({scenarios + "baseline.json", scenarios + "prevention_invest_to_save.json"}, source),
+                                        settings);
+      runs::Controls controls;
+      controls.threads = threads.back();
+      std::map<int, std::vector<std::unique_ptr<model::RunOutput>>> by_replicate;
+      std::size_t outcomes = 0;
+      const auto t0 = std::chrono::steady_clock::now();
+      runs::run_tasks(experiment, experiment.tasks(), controls, [&](const runs::Task& task, runs::TaskResult&& r) {
+        auto& arms = by_replicate[task.replicate];
+        arms.resize(experiment.arms().size());
+        arms[static_cast<std::size_t>(task.arm)] = std::move(r.output);
+        if (std::all_of(arms.begin(), arms.end(), [](const auto& o) { return o != nullptr; })) {
+          std::vector<const model::RunOutput*> outs;
+          for (const auto& o : arms) outs.push_back(o.get());
+          outcomes += runs::replicate_outcomes(experiment, task.replicate, outs).size();
+          by_replicate.erase(task.replicate);  // freed, as the store writer frees them
+        }
+      });
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::printf("PSA throughput: 2 arms x %d replicates, %d years at scale %g, %d threads: %.1f s (%.2f s a replicate of both arms, "
+                  "%.1f replicates a minute; %zu outcomes); 1,000 replicates would take %.0f minutes\n",
+                  psa, experiment.years(), psa_scale, threads.back(), seconds, seconds / psa, 60.0 * psa / seconds, outcomes,
+                  1000.0 * seconds / psa / 60.0);
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "shiftsim_bench: %s\n", e.what());
     return 1;
