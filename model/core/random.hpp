@@ -11,6 +11,7 @@
 #include <Random123/philox.h>
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <limits>
 
@@ -59,11 +60,21 @@ inline constexpr std::uint32_t kSynthesisMonth = 0xFFFF'FFFFu;
 
 using Philox = r123::Philox4x32;
 
+#ifdef SHIFTSIM_COUNT_DRAWS
+/// Philox calls made by the process (a build with -DSHIFTSIM_COUNT_DRAWS=ON only: the
+/// benchmark's count of draws per person-month, for its floor probe). Never in a normal build.
+inline std::atomic<std::uint64_t> g_philox_calls{0};
+#define SHIFTSIM_COUNT_PHILOX_CALL() ::shiftsim::model::g_philox_calls.fetch_add(1, std::memory_order_relaxed)
+#else
+#define SHIFTSIM_COUNT_PHILOX_CALL() ((void)0)
+#endif
+
 /// Four independent 32-bit words for one (entity, month, purpose, index). Always inlined: the
 /// monthly pass calls it for every person, and out of line it costs a tenth of the month.
 [[gnu::always_inline]] inline std::array<std::uint32_t, 4> philox_words(const RandomKey& key, std::uint32_t entity,
                                                  std::uint32_t month, Purpose purpose,
                                                  std::uint32_t index = 0) {
+  SHIFTSIM_COUNT_PHILOX_CALL();
   Philox gen;
   Philox::ctr_type ctr = {{entity, month, static_cast<std::uint32_t>(purpose), index}};
   Philox::key_type k = {{key.seed, key.replicate}};
@@ -173,6 +184,7 @@ class CounterEngine {
 
  private:
   void refill() {
+    SHIFTSIM_COUNT_PHILOX_CALL();
     buffer_ = Philox{}(ctr_, key_);
     ++ctr_.v[3];
     position_ = 0;
