@@ -314,15 +314,24 @@ fs::path folder_of(const std::string& typed) {
   if (!p.has_filename() && p.has_parent_path()) p = p.parent_path();
   return p;
 }
+/// The scenario typed, or the bundled baseline beside the bundled data.
+fs::path scenario_or_baseline(const std::string& typed, const std::string& data_dir) {
+  if (!typed.empty()) return typed;
+  const fs::path baseline = folder_of(data_dir).parent_path() / "scenarios" / "baseline.json";
+  if (!fs::is_regular_file(baseline)) throw InputError("no scenario given and no bundled baseline at " + baseline.string() + "; give a scenario file");
+  return baseline;
+}
+/// A file's bytes, as read (stored with a validation or calibration).
+std::string file_text(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 }  // namespace
 
 int validate_command(const ValidateOptions& o) {
   return guarded([&]() -> int {
-    const fs::path data = folder_of(o.common.data_dir);
-    const fs::path scenario = o.scenario.empty() ? data.parent_path() / "scenarios" / "baseline.json" : fs::path(o.scenario);
-    if (o.scenario.empty() && !fs::is_regular_file(scenario))
-      throw InputError("no scenario given and no bundled baseline at " + scenario.string() + "; give a scenario file");
-    const fs::path observed = o.observed.empty() ? data / "observed.csv" : fs::path(o.observed);
+    const fs::path scenario = scenario_or_baseline(o.scenario, o.common.data_dir);
+    const fs::path observed = o.observed.empty() ? folder_of(o.common.data_dir) / "observed.csv" : fs::path(o.observed);
     runs::ExperimentSettings settings;
     settings.replicates = o.replicates;
     settings.years = o.years;
@@ -336,11 +345,7 @@ int validate_command(const ValidateOptions& o) {
     const model::RegionData& region = arm.inputs->region;
     // The observed file first: a bad row is reported before anything runs.
     const auto rows = validation::read_observed(observed, validation::vocabulary_of(region));
-    std::string observed_text;
-    {
-      std::ifstream in(observed, std::ios::binary);
-      observed_text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
+    const std::string observed_text = file_text(observed);
     check_db_folder(o.db);
     if (!o.report.empty()) {
       const fs::path parent = fs::path(o.report).parent_path();
@@ -381,15 +386,22 @@ int validate_command(const ValidateOptions& o) {
                                                  : region.back_cast_method;
     results::ResultsStore store(o.db);
     const std::int64_t id = validation::store_validation(store, rec, v);
+    if (!o.report.empty()) {
+      const auto stored = validation::read_validation(store, id);
+      std::map<std::string, std::string> names;
+      for (const auto& d : region.districts) names[d.code] = d.name;
+      try {
+        write_file(o.report, [&](std::ostream& f) { f << validation::validation_report_html(stored, o.db, names); });
+      } catch (...) {
+        validation::delete_validation(store, id);  // a failed command stores nothing
+        throw;
+      }
+    }
     std::cout << "Validation " << id << " stored in " << o.db << ": " << rec.scenario_name << " from mid-" << rec.run_start_year << ", "
               << rec.months << " months, " << rec.replicates << " replicates at scale " << rec.scale << ", seed " << rec.seed << "; observed "
               << observed.string() << " (" << rows.size() << " rows)\n\n"
               << validation::format_validation(v, o.rows);
     if (!o.report.empty()) {
-      const auto stored = validation::read_validation(store, id);
-      std::map<std::string, std::string> names;
-      for (const auto& d : region.districts) names[d.code] = d.name;
-      write_file(o.report, [&](std::ostream& f) { f << validation::validation_report_html(stored, o.db, names); });
       std::cout << "Report: " << o.report << "\n";
     }
     return 0;
@@ -398,10 +410,7 @@ int validate_command(const ValidateOptions& o) {
 
 int calibrate_command(const CalibrateOptions& o) {
   return guarded([&]() -> int {
-    const fs::path data = folder_of(o.common.data_dir);
-    const fs::path scenario = o.scenario.empty() ? data.parent_path() / "scenarios" / "baseline.json" : fs::path(o.scenario);
-    if (o.scenario.empty() && !fs::is_regular_file(scenario))
-      throw InputError("no scenario given and no bundled baseline at " + scenario.string() + "; give a scenario file");
+    const fs::path scenario = scenario_or_baseline(o.scenario, o.common.data_dir);
     const fs::path out_file(o.output);
     if (!out_file.parent_path().empty() && !fs::is_directory(out_file.parent_path()))
       throw InputError(o.output + ": the folder for the calibrated scenario does not exist");
@@ -441,17 +450,11 @@ int calibrate_command(const CalibrateOptions& o) {
     doc["description"] = desc.str();
     doc["extends"] = fs::relative(fs::absolute(scenario), fs::absolute(out_file).parent_path()).string();
     for (std::size_t k = 0; k < result.parameters.size(); ++k) doc["parameters"][result.parameters[k]] = result.best[k];
-    write_file(o.output, [&](std::ostream& f) { f << doc.dump(2) << "\n"; });
-    std::string targets_text;
-    {
-      std::ifstream in(o.targets, std::ios::binary);
-      targets_text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
     validation::CalibrationRecord rec;
     rec.scenario_name = arm.scenario.name;
     rec.scenario_text = arm.scenario.source_text;
     rec.targets_file = o.targets;
-    rec.targets_text = targets_text;
+    rec.targets_text = file_text(o.targets);
     rec.output_file = o.output;
     rec.command = o.command_line;
     rec.data_version = arm.inputs->region.data_version;
@@ -463,6 +466,12 @@ int calibrate_command(const CalibrateOptions& o) {
     rec.scale = probe.scale();
     results::ResultsStore store(o.db);
     const auto id = validation::store_calibration(store, rec, result);
+    try {
+      write_file(o.output, [&](std::ostream& f) { f << doc.dump(2) << "\n"; });
+    } catch (...) {
+      validation::delete_calibration(store, id);  // no record of a file that was not written
+      throw;
+    }
     std::cout << "\nWrote " << o.output << " (a scenario that extends " << scenario.string() << " with the fitted parameters); calibration " << id
               << " stored in " << o.db << "\n";
     return 0;

@@ -205,34 +205,6 @@ std::string hostname() {
   return buf;
 }
 
-/// Runs `body` in one write transaction, rolled back on any exception.
-template <class F>
-auto in_transaction(sqlite3* db, F&& body) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, &err) != SQLITE_OK) {
-    const std::string msg = err ? err : "unknown error";
-    sqlite3_free(err);
-    throw StoreError("results database: cannot begin a transaction: " + msg);
-  }
-  auto commit = [db] {
-    if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
-      throw StoreError(std::string("results database: commit failed: ") + sqlite3_errmsg(db));
-  };
-  try {
-    if constexpr (std::is_void_v<decltype(body())>) {
-      body();
-      commit();
-    } else {
-      auto result = body();
-      commit();
-      return result;
-    }
-  } catch (...) {
-    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
-}
-
 }  // namespace
 
 std::string utc_now() {

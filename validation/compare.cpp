@@ -101,17 +101,28 @@ const Snapshot* snapshot_after(const RunOutput& out, int after_month) {
   return nullptr;
 }
 
+/// A geography's ICP or district index (-1 for neither: the region).
+struct Area {
+  int icp = -1, district = -1;
+  bool holds(int zone_icp, int zone_district) const {
+    return (icp < 0 && district < 0) || zone_icp == icp || zone_district == district;
+  }
+};
+Area area_of(const std::string& geography, const RegionData& region) {
+  Area a;
+  for (std::size_t k = 0; k < region.icps.size(); ++k)
+    if (region.icps[k].name == geography) a.icp = static_cast<int>(k);
+  a.district = region.district_index(geography);
+  return a;
+}
+
 /// The cells of a geography.
 std::vector<int> cells_of(const std::string& geography, const RunOutput& out, const RegionData& region) {
   std::vector<int> cells;
-  int icp = -1, district = -1;
-  for (std::size_t k = 0; k < region.icps.size(); ++k)
-    if (region.icps[k].name == geography) icp = static_cast<int>(k);
-  for (std::size_t k = 0; k < region.districts.size(); ++k)
-    if (region.districts[k].code == geography) district = static_cast<int>(k);
+  const Area area = area_of(geography, region);
   for (int c = 0; c < out.layout.cells(); ++c) {
     const auto z = static_cast<std::size_t>(c / kQuintiles);
-    if (geography == "region" || out.layout.zone_icp[z] == icp || out.layout.zone_district[z] == district) cells.push_back(c);
+    if (area.holds(out.layout.zone_icp[z], out.layout.zone_district[z])) cells.push_back(c);
   }
   return cells;
 }
@@ -264,11 +275,7 @@ ModelValue model_value(const ObservedRow& row, const RunOutput& out, const Regio
     case SeriesKind::life_expectancy: {
       // Deaths and person-years by sex and age group of the period's months in the area.
       const int sex = row.sex == "male" ? 0 : (row.sex == "female" ? 1 : -1);
-      int district = -1, icp = -1;
-      for (std::size_t k = 0; k < region.districts.size(); ++k)
-        if (region.districts[k].code == row.geography) district = static_cast<int>(k);
-      for (std::size_t k = 0; k < region.icps.size(); ++k)
-        if (region.icps[k].name == row.geography) icp = static_cast<int>(k);
+      const Area area = area_of(row.geography, region);
       std::array<double, kAgeGroups> deaths{}, years{};
       for (int t = m.first; t <= m.last; ++t) {
         const MonthFlows& f = out.flows[static_cast<std::size_t>(t)];
@@ -278,8 +285,7 @@ ModelValue model_value(const ObservedRow& row, const RunOutput& out, const Regio
           return r;
         }
         for (int d = 0; d < static_cast<int>(region.districts.size()); ++d) {
-          if (district >= 0 && d != district) continue;
-          if (icp >= 0 && region.districts[static_cast<std::size_t>(d)].icp != icp) continue;
+          if (!area.holds(region.districts[static_cast<std::size_t>(d)].icp, d)) continue;
           for (int s = 0; s < kSexes; ++s) {
             if (sex >= 0 && s != sex) continue;
             for (int g = 0; g < kAgeGroups; ++g) {

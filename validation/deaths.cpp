@@ -2,8 +2,6 @@
 
 #include "model/core/errors.hpp"
 
-#include <cstdio>
-#include <sstream>
 
 namespace shiftsim::validation {
 
@@ -23,26 +21,6 @@ std::vector<DistrictDeaths> first_year_deaths(const model::RunOutput& out, const
       rows[d].expected += row[model::fm_expected_deaths];
     }
   return rows;
-}
-
-std::string format_deaths_table(const std::vector<DistrictDeaths>& rows) {
-  std::ostringstream out;
-  char b[200];
-  std::snprintf(b, sizeof b, "%-24s %10s %10s %8s %10s %8s\n", "District", "ONS", "simulated", "diff", "expected", "diff");
-  out << b;
-  DistrictDeaths total;
-  for (const auto& r : rows) {
-    std::snprintf(b, sizeof b, "%-24s %10.0f %10.0f %+7.1f%% %10.0f %+7.1f%%\n", r.name.c_str(), r.observed, r.simulated,
-                  100 * r.simulated_difference(), r.expected, 100 * r.expected_difference());
-    out << b;
-    total.observed += r.observed;
-    total.simulated += r.simulated;
-    total.expected += r.expected;
-  }
-  std::snprintf(b, sizeof b, "%-24s %10.0f %10.0f %+7.1f%% %10.0f %+7.1f%%\n", "Region", total.observed, total.simulated,
-                100 * total.simulated_difference(), total.expected, 100 * total.expected_difference());
-  out << b;
-  return out.str();
 }
 
 }  // namespace shiftsim::validation

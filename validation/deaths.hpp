@@ -24,7 +24,4 @@ struct DistrictDeaths {
 /// Needs at least 12 simulated months.
 std::vector<DistrictDeaths> first_year_deaths(const model::RunOutput& out, const model::RegionData& region);
 
-/// A printable table of the comparison, with region totals.
-std::string format_deaths_table(const std::vector<DistrictDeaths>& rows);
-
 }  // namespace shiftsim::validation

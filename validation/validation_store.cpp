@@ -120,8 +120,7 @@ CREATE TABLE IF NOT EXISTS calibration_evaluations (
 std::int64_t store_calibration(results::ResultsStore& store, const CalibrationRecord& rec, const CalibrationResult& r) {
   sqlite3* db = store.handle();
   exec(db, kCalibrationTables);
-  exec(db, "BEGIN IMMEDIATE");
-  try {
+  return results::in_transaction(db, [&]() -> std::int64_t {
     nlohmann::json params = nlohmann::json::object();
     for (std::size_t k = 0; k < r.parameters.size(); ++k)
       params[r.parameters[k]] = {{"lower", r.lower[k]}, {"upper", r.upper[k]}, {"start", r.start[k]}, {"fitted", r.best[k]}};
@@ -143,19 +142,14 @@ std::int64_t store_calibration(results::ResultsStore& store, const CalibrationRe
       e.bind_int(1, id).bind_int(2, static_cast<long long>(i + 1)).bind(3, nlohmann::json(r.history[i].values).dump()).bind(4, r.history[i].loss);
       e.run(db);
     }
-    exec(db, "COMMIT");
     return id;
-  } catch (...) {
-    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  });
 }
 
 std::int64_t store_validation(results::ResultsStore& store, const ValidationRecord& rec, const Validation& v) {
   sqlite3* db = store.handle();
   exec(db, kTables);
-  exec(db, "BEGIN IMMEDIATE");
-  try {
+  return results::in_transaction(db, [&]() -> std::int64_t {
     Statement h(db,
                 "INSERT INTO validations (created_at, scenario_name, scenario_text, observed_file, observed_text, data_version, "
                 "parameters_version, program_version, seed, replicates, scale, base_year, run_start_year, months, method) "
@@ -193,12 +187,33 @@ std::int64_t store_validation(results::ResultsStore& store, const ValidationReco
       s.bind(10, f.caveat).bind(11, joined(f.reasons));
       s.run(db);
     }
-    exec(db, "COMMIT");
     return id;
-  } catch (...) {
-    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  });
+}
+
+void delete_validation(results::ResultsStore& store, std::int64_t validation_id) {
+  sqlite3* db = store.handle();
+  exec(db, kTables);
+  results::in_transaction(db, [&] {
+    for (const char* sql : {"DELETE FROM validation_rows WHERE validation_id = ?", "DELETE FROM validation_series WHERE validation_id = ?",
+                            "DELETE FROM validations WHERE validation_id = ?"}) {
+      Statement d(db, sql);
+      d.bind_int(1, validation_id);
+      d.run(db);
+    }
+  });
+}
+
+void delete_calibration(results::ResultsStore& store, std::int64_t calibration_id) {
+  sqlite3* db = store.handle();
+  exec(db, kCalibrationTables);
+  results::in_transaction(db, [&] {
+    for (const char* sql : {"DELETE FROM calibration_evaluations WHERE calibration_id = ?", "DELETE FROM calibrations WHERE calibration_id = ?"}) {
+      Statement d(db, sql);
+      d.bind_int(1, calibration_id);
+      d.run(db);
+    }
+  });
 }
 
 std::int64_t latest_validation(const results::ResultsStore& store) {

@@ -48,6 +48,10 @@ struct CalibrationRecord {
 };
 std::int64_t store_calibration(results::ResultsStore& store, const CalibrationRecord& record, const CalibrationResult& result);
 
+/// Undo a stored validation or calibration (what follows it failed: nothing half-written is left).
+void delete_validation(results::ResultsStore& store, std::int64_t validation_id);
+void delete_calibration(results::ResultsStore& store, std::int64_t calibration_id);
+
 /// The latest stored validation's id, or 0.
 std::int64_t latest_validation(const results::ResultsStore& store);
 
