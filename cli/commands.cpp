@@ -6,6 +6,8 @@
 #include "runs/experiment.hpp"
 #include "runs/inputs.hpp"
 #include "runs/store_writer.hpp"
+#include "runs/sweep.hpp"
+#include "runs/sweep_mpi.hpp"
 #include "results/comparison.hpp"
 #include "results/spend.hpp"
 #include "results/document.hpp"
@@ -1120,6 +1122,168 @@ int compare_command(const CompareOptions& o) {
       bar.done();
       throw;
     }
+  });
+}
+
+namespace {
+
+/// The default threads of a process of a sweep: all cores, or under MPI the cores of this
+/// machine shared by the workers on it (the coordinator, rank 0, mostly waits).
+int sweep_threads(int typed) {
+  if (typed > 0) return typed;
+  const int cores = tbb::info::default_concurrency();
+  const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  const int here = local ? std::atoi(local) : 0;
+  if (here <= 1) return cores;
+  return std::max(1, cores / (here - 1));
+}
+
+void print_sweep_head(const runs::PreparedSweep& sweep, const runs::SweepRecord& rec, const results::ResultsStore& store,
+                      const std::string& db, int processes) {
+  const auto& e = sweep.experiments.front();
+  long total = 0, stored = 0;
+  for (std::size_t p = 0; p < sweep.experiments.size(); ++p) {
+    total += sweep.experiments[p].replicates();
+    if (rec.comparison_ids[p]) stored += static_cast<long>(store.committed_replicates(rec.comparison_ids[p]).size());
+  }
+  std::cout << "Sweep " << (rec.sweep_id ? std::to_string(rec.sweep_id) + " " : std::string()) << "(" << sweep.spec.name << ", key " << sweep.key << ") in " << db << ": "
+            << sweep.experiments.size() << " point" << (sweep.experiments.size() == 1 ? "" : "s") << " x " << e.replicates()
+            << " replicates, " << e.years() << " years from mid-" << e.start_year() << ", scale " << e.scale() << ", seed " << e.seed()
+            << ", common random numbers.\n";
+  if (!rec.sweep_id)
+    std::cout << "Not stored yet: " << total << " replicates to run";
+  else if (rec.resumed)
+    std::cout << (rec.completed ? "Already complete: " : "Resumed: ") << stored << " of " << total << " replicates were stored; "
+              << (total - stored) << " to run";
+  else
+    std::cout << "New: " << total << " replicates to run";
+  if (processes > 1) std::cout << " on " << processes - 1 << " worker process" << (processes == 2 ? "" : "es") << " (rank 0 writes)";
+  std::cout << ".\n";
+}
+
+void print_sweep_tail(const runs::PreparedSweep& sweep, const runs::SweepRecord& rec, const results::ResultsStore& store, double seconds,
+                      bool digest) {
+  std::cout << "\n" << runs::sweep_table(store, sweep, rec);
+  std::cout << "\nNPV and ROI over the horizon, the scenario against the baseline; each point is a comparison: shiftsim report --comparison N\n";
+  if (!rec.completed) return;
+  std::cout << "Complete";
+  if (seconds > 0) std::cout << " in " << fmt_number(seconds, 1) << " s";
+  std::cout << ".";
+  if (digest) std::cout << " Digest of every stored value: " << runs::sweep_digest(store, rec);
+  std::cout << "\n";
+}
+
+int sweep_over_mpi(const SweepOptions& o, const runs::PreparedSweep& sweep, const std::chrono::steady_clock::time_point t0) {
+  runs::mpi::Session session;
+  const int threads = sweep_threads(o.threads);
+  const runs::Provenance provenance{SHIFTSIM_VERSION, threads};
+  std::unique_ptr<results::ResultsStore> store;
+  runs::SweepRecord rec;
+  int setup_code = 0;
+  if (session.rank() == 0) {
+    setup_code = guarded([&] {
+      check_db_folder(o.db);
+      store = std::make_unique<results::ResultsStore>(o.db);
+      rec = runs::open_sweep(*store, sweep, provenance);
+      print_sweep_head(sweep, rec, *store, o.db, session.size());
+      return 0;
+    });
+  }
+  if (!session.all(setup_code == 0)) return session.rank() == 0 ? setup_code : 1;
+  SignalScope signals;
+  if (session.rank() != 0) {
+    runs::Controls c;
+    c.threads = threads;
+    c.cancel = &signals.token;
+    c.after_month = [&signals, fail = injected_failure()](const runs::Task& t, int m) {
+      signals.poll();
+      if (fail) fail(t, m);
+    };
+    try {
+      runs::mpi::work(session, sweep, c, provenance);
+    } catch (const std::exception& e) {
+      std::cerr << "shiftsim sweep (rank " << session.rank() << "): internal error: " << e.what() << "\n";
+      session.abort(1);
+    }
+    return 0;
+  }
+  runs::mpi::Tally tally;
+  try {
+    tally = runs::mpi::coordinate(session, *store, sweep, rec, [&] {
+      signals.poll();
+      return signals.token.cancelled();
+    });
+  } catch (const std::exception& e) {
+    // The workers wait on rank 0: stop them all. What was committed stays (each replicate is
+    // one transaction), and the sweep run again resumes.
+    std::cerr << "shiftsim sweep: " << e.what() << "\nThe replicates stored so far are kept; run the same command again to resume.\n";
+    session.abort(1);
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  print_sweep_tail(sweep, rec, *store, seconds, o.digest);
+  if (tally.committed > 0)
+    std::cout << "Rank 0 (the one writer) imported " << tally.committed << " replicate" << (tally.committed == 1 ? "" : "s") << " ("
+              << fmt_number(tally.bytes / 1e6, 1) << " MB) in " << fmt_number(tally.import_seconds, 2) << " s, "
+              << fmt_number(tally.import_seconds / tally.committed, 3) << " s each, over " << fmt_number(seconds, 1)
+              << " s: busy " << fmt_number(100 * tally.import_seconds / std::max(seconds, 1e-9), 0) << "% of the time.\n";
+  if (tally.failed) {
+    std::cerr << "shiftsim sweep: " << tally.failed << " task" << (tally.failed == 1 ? "" : "s") << " failed; the first: " << tally.first_error
+              << "\nThe replicates that finished are stored; run the same command again to retry the rest.\n";
+    return 1;
+  }
+  if (tally.cancelled) {
+    std::cerr << "shiftsim sweep: interrupted; the replicates that finished are stored; run the same command again to resume\n";
+    return 130;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int sweep_command(const SweepOptions& o) {
+  return guarded([&]() -> int {
+    const auto t0 = std::chrono::steady_clock::now();
+    const fs::path baseline = folder_of(o.common.data_dir).parent_path() / "scenarios" / "baseline.json";
+    const runs::SweepSpec spec = runs::read_sweep_spec(o.spec, baseline);
+    const runs::PreparedSweep sweep = runs::prepare_sweep(spec, source_of(o.common), SHIFTSIM_VERSION);
+    if (!o.list && runs::mpi::launched_size() > 1) return sweep_over_mpi(o, sweep, t0);
+    const int threads = threads_or_all(o.threads);
+    check_db_folder(o.db);
+    results::ResultsStore store(o.db);
+    runs::SweepRecord rec = runs::open_sweep(store, sweep, {SHIFTSIM_VERSION, threads}, !o.list);
+    print_sweep_head(sweep, rec, store, o.db, 1);
+    if (o.list || rec.completed) {
+      print_sweep_tail(sweep, rec, store, 0, o.digest);
+      return 0;
+    }
+    SignalScope signals;
+    ProgressBar bar(true);
+    long total = 0;
+    for (const auto& t : runs::remaining_tasks(store, sweep, rec)) total += static_cast<long>(sweep.experiments[static_cast<std::size_t>(t.point)].arms().size());
+    const int years = sweep.experiments.front().years();
+    runs::Controls c = controls_of(threads, signals, bar, static_cast<int>(total), years);
+    // The bar shows the sweep's progress, not one point's.
+    std::atomic<long> months{0};
+    const long months_total = total * sweep.experiments.front().months();
+    c.progress = [&](const runs::Progress&) {
+      signals.poll();
+      bar.show(static_cast<double>(++months) / static_cast<double>(std::max(1L, months_total)), static_cast<int>(total), years);
+    };
+    try {
+      runs::run_sweep_here(store, sweep, rec, c);
+    } catch (const shiftsim::Cancelled&) {
+      bar.done();
+      std::cerr << "shiftsim sweep: interrupted; the replicates that finished are stored; run the same command again to resume\n";
+      return 130;
+    } catch (...) {
+      bar.done();
+      std::cerr << "shiftsim sweep: a task failed; the replicates that finished are stored; run the same command again to retry the rest\n";
+      throw;
+    }
+    bar.done();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    print_sweep_tail(sweep, rec, store, seconds, o.digest);
+    return 0;
   });
 }
 

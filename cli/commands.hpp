@@ -45,6 +45,18 @@ struct CompareOptions {
 /// comparison; prints the invest-to-save and health answers with intervals.
 int compare_command(const CompareOptions& options);
 
+struct SweepOptions {
+  Common common;
+  std::string spec;               // the sweep file
+  std::string db = "shiftsim.db";
+  int threads = 0;                // 0: all cores (under MPI: the node's cores shared by its workers)
+  bool list = false;              // print the points and what is stored; run nothing
+  bool digest = false;            // print the digest of every stored value (reads the whole sweep)
+};
+/// Runs a sweep (scenarios x parameter values x replicates), resumably; over MPI processes when
+/// started by mpirun or srun (runs/sweep_mpi.hpp).
+int sweep_command(const SweepOptions& options);
+
 struct MetricsOptions {
   std::string format = "table";  // table, csv, markdown
 };

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
       "  shiftsim trial falls_prevention                         an intervention's in-silico trial against its study\n"
       "  shiftsim validate --report v.html                       the baseline against what happened (data/observed.csv)\n"
       "  shiftsim validate --from 2014 --years 9                 the same from a back-cast to mid-2014\n"
+      "  shiftsim sweep scenarios/sweeps/invest_to_save_psa.json a resumable sweep; mpirun -np 4 shiftsim sweep ... on 4 processes\n"
       "Exit codes: 0 ok, 2 bad input (a message names the file and field), 1 internal error, 130 interrupted.");
 
   const char* env_data = std::getenv("SHIFTSIM_DATA");
@@ -207,6 +208,28 @@ int main(int argc, char** argv) {
                         "Give each arm its own seed instead of common random numbers (only to show the variance CRN removes)");
   compare_cmd->add_flag("--json", compare.json, "Print the comparison's summaries as JSON");
 
+  SweepOptions sweep;
+  auto* sweep_cmd = app.add_subcommand("sweep", "Run a sweep of scenarios x parameter values x replicates, resumably, on one or many processes");
+  sweep_cmd->description(
+      "Run every point of a sweep file (a scenario with one set of parameter values, applied to every arm) as a\n"
+      "comparison with the baseline, replicate by replicate, as compare does. Each finished replicate of every\n"
+      "arm is committed at once: stopping the sweep at any moment (Ctrl-C, kill -9, a cluster's time limit) loses\n"
+      "only the work in flight, and running the same command again runs only what is not stored. Started by\n"
+      "mpirun or srun (mpirun -np N shiftsim sweep FILE) it runs over N processes: rank 0 writes the database,\n"
+      "ranks 1..N-1 run the tasks; the stored answer is the same, bit for bit (the digest printed at the end).\n"
+      "The file's fields, the cluster recipe and the single writer's limits: docs/sweeps.md.");
+  add_common(sweep_cmd, sweep.common);
+  sweep_cmd->add_option("spec", sweep.spec, "Sweep file, e.g. scenarios/sweeps/invest_to_save_psa.json")->required();
+  sweep_cmd->add_option("--db", sweep.db, "Results database file (SQLite)")->capture_default_str();
+  sweep_cmd->add_option("--threads,-t", sweep.threads,
+                        "Threads per process (default: all cores; under MPI the cores of a machine shared by its workers); "
+                        "results do not depend on it")
+      ->check(CLI::Range(0, 1024));
+  sweep_cmd->add_flag("--list", sweep.list, "Print the points and what is stored of them, and run nothing");
+  sweep_cmd->add_flag("--digest", sweep.digest,
+                      "When the sweep is complete, print a digest of every value it stored (equal digests: the same answer, bit for "
+                      "bit; reads the whole sweep, about 10 s a GB)");
+
   MetricsOptions metrics;
   auto* metrics_cmd = app.add_subcommand("metrics", "Print the metric dictionary: every outcome's name, unit and definition");
   metrics_cmd->add_option("--format", metrics.format, "table, csv or markdown")
@@ -264,6 +287,7 @@ int main(int argc, char** argv) {
   }
   if (*run_cmd) return run_command(run);
   if (*compare_cmd) return compare_command(compare);
+  if (*sweep_cmd) return sweep_command(sweep);
   if (*metrics_cmd) return metrics_command(metrics);
   if (*export_cmd) return export_command(exp);
   if (*report_cmd) return report_command(report);

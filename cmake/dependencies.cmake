@@ -5,6 +5,7 @@ find_package(TBB REQUIRED)                           # libtbb-dev
 find_package(CLI11 REQUIRED)                         # libcli11-dev
 find_package(nlohmann_json 3.10 REQUIRED)            # nlohmann-json3-dev
 find_package(SQLite3 REQUIRED)                       # libsqlite3-dev
+find_package(MPI REQUIRED COMPONENTS CXX)            # libopenmpi-dev: shiftsim sweep over processes (runs/sweep_mpi.hpp)
 find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)   # librandom123-dev
 add_library(shiftsim_random123 INTERFACE)
 target_include_directories(shiftsim_random123 SYSTEM INTERFACE ${RANDOM123_INCLUDE_DIR})

@@ -59,9 +59,12 @@ class Statement {
 };
 
 
-/// Runs `body` in one write transaction, rolled back on any exception.
+/// Runs `body` in one write transaction, rolled back on any exception (or in the caller's
+/// transaction when one is open).
 template <class F>
 auto in_transaction(sqlite3* db, F&& body) {
+  // Inside a transaction already: the body joins it (the outer one commits or rolls back).
+  if (!sqlite3_get_autocommit(db)) return body();
   char* err = nullptr;
   if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, &err) != SQLITE_OK) {
     const std::string msg = err ? err : "unknown error";

@@ -141,7 +141,8 @@ CREATE TABLE IF NOT EXISTS comparisons (
   common_random_numbers INTEGER NOT NULL,
   periods TEXT NOT NULL,
   plan_months INTEGER NOT NULL DEFAULT 0,
-  status TEXT NOT NULL DEFAULT 'completed' CHECK (status IN ('running', 'completed'))
+  status TEXT NOT NULL DEFAULT 'completed' CHECK (status IN ('running', 'completed')),
+  resumable INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS comparison_replicates (
   comparison_id INTEGER NOT NULL REFERENCES comparisons(comparison_id),
@@ -239,6 +240,8 @@ ResultsStore::ResultsStore(const std::filesystem::path& file) : path_(file.strin
     if (!has_column("comparisons", "plan_months")) exec("ALTER TABLE comparisons ADD COLUMN plan_months INTEGER NOT NULL DEFAULT 0;");
     if (!has_column("comparisons", "status"))
       exec("ALTER TABLE comparisons ADD COLUMN status TEXT NOT NULL DEFAULT 'completed' CHECK (status IN ('running', 'completed'));");
+    // ... and before resumable comparisons (a sweep's: kept when their process stops).
+    if (!has_column("comparisons", "resumable")) exec("ALTER TABLE comparisons ADD COLUMN resumable INTEGER NOT NULL DEFAULT 0;");
     // ... and before the summaries' Monte Carlo standard errors (their rows keep NULL).
     if (!has_column("outcome_summary", "mcse")) exec("ALTER TABLE outcome_summary ADD COLUMN mcse REAL;");
     // ... and before the arms' optimism bias (older arms had none).
@@ -253,8 +256,13 @@ ResultsStore::ResultsStore(const std::filesystem::path& file) : path_(file.strin
       exec("ALTER TABLE comparison_arms ADD COLUMN continue_funding INTEGER NOT NULL DEFAULT 0;");
     }
   }
-  // Runs left 'running' by a process on this host that no longer exists were interrupted.
-  Statement q(db_, "SELECT run_id, pid FROM runs WHERE status = 'running' AND host = ?");
+  // Runs left 'running' by a process on this host that no longer exists were interrupted
+  // (except a resumable comparison's, a sweep's: its committed replicates stay, and the sweep
+  // run again takes them over, runs/sweep.hpp).
+  Statement q(db_,
+              "SELECT run_id, pid FROM runs r WHERE status = 'running' AND host = ? AND NOT EXISTS (SELECT 1 FROM comparison_arms a "
+              "JOIN comparisons c ON c.comparison_id = a.comparison_id WHERE a.run_id = r.run_id AND c.status = 'running' AND "
+              "c.resumable = 1)");
   q.bind(1, hostname());
   std::vector<long long> stale;
   // (Only a process that does not exist: EPERM is a live process of another user.)
@@ -367,10 +375,10 @@ std::int64_t ResultsStore::begin_comparison(const ComparisonSpec& spec) {
   return in_transaction(db_, [&] {
     nlohmann::json periods = spec.periods;
     Statement c(db_,
-                "INSERT INTO comparisons (created_at, baseline_run_id, common_random_numbers, periods, plan_months, status) "
-                "VALUES (?, ?, ?, ?, ?, 'running')");
+                "INSERT INTO comparisons (created_at, baseline_run_id, common_random_numbers, periods, plan_months, status, resumable) "
+                "VALUES (?, ?, ?, ?, ?, 'running', ?)");
     c.bind(1, utc_now()).bind_int(2, spec.run_ids.front()).bind_int(3, spec.common_random_numbers ? 1 : 0).bind(4, periods.dump());
-    c.bind_int(5, spec.plan_months);
+    c.bind_int(5, spec.plan_months).bind_int(6, spec.resumable ? 1 : 0);
     c.run(db_);
     const std::int64_t id = sqlite3_last_insert_rowid(db_);
     Statement a(db_,
@@ -425,6 +433,129 @@ void ResultsStore::commit_replicate(std::int64_t comparison_id, int replicate, c
       v.bind_int(1, comparison_id).bind_int(2, run_ids[static_cast<std::size_t>(x.arm)]).bind_int(3, x.replicate).bind(4, x.period);
       v.bind(5, x.breakdown).bind(6, dict[static_cast<std::size_t>(x.outcome)].name).bind(7, x.value);
       v.run(db_);
+    }
+  });
+}
+
+std::vector<std::int64_t> ResultsStore::comparison_runs(std::int64_t comparison_id) const { return arm_runs(db_, comparison_id); }
+
+bool ResultsStore::comparison_completed(std::int64_t comparison_id) const {
+  Statement s(db_, "SELECT status FROM comparisons WHERE comparison_id = ?");
+  s.bind_int(1, comparison_id);
+  if (!s.step(db_)) throw StoreError("there is no comparison " + std::to_string(comparison_id));
+  return s.text(0) == "completed";
+}
+
+void ResultsStore::claim_comparison(std::int64_t comparison_id) {
+  const auto ids = arm_runs(db_, comparison_id);
+  const std::string host = hostname();
+  in_transaction(db_, [&] {
+    for (const auto id : ids) {
+      Statement q(db_, "SELECT pid, host, status FROM runs WHERE run_id = ?");
+      q.bind_int(1, id);
+      if (!q.step(db_)) throw StoreError("comparison " + std::to_string(comparison_id) + " names run " + std::to_string(id) + ", which is not stored");
+      if (q.text(2) != "running")
+        throw StoreError("comparison " + std::to_string(comparison_id) + ": run " + std::to_string(id) + " is " + q.text(2) +
+                         ", so the comparison cannot be resumed");
+      const auto pid = static_cast<pid_t>(q.integer(0));
+      // (A holder on another host cannot be checked from here: a sweep must not be run twice at
+      // once on two machines, docs/sweeps.md.)
+      if (q.text(1) == host && pid != getpid() && kill(pid, 0) == 0)
+        throw StoreError("comparison " + std::to_string(comparison_id) + " is being run by process " + std::to_string(pid) +
+                         " on this machine; wait for it to finish or stop it, then run the sweep again to resume");
+    }
+    Statement u(db_, "UPDATE runs SET pid = ?, host = ? WHERE run_id = ?");
+    for (const auto id : ids) {
+      u.bind_int(1, getpid()).bind(2, host).bind_int(3, id);
+      u.run(db_);
+    }
+  });
+}
+
+std::vector<unsigned char> ResultsStore::serialize() const {
+  sqlite3_int64 size = 0;
+  unsigned char* data = sqlite3_serialize(db_, "main", &size, 0);
+  if (!data) throw StoreError("results database " + path_ + ": cannot serialise it (out of memory?)");
+  std::vector<unsigned char> out(data, data + size);
+  sqlite3_free(data);
+  return out;
+}
+
+namespace {
+std::vector<std::string> columns_of(sqlite3* db, const std::string& table) {
+  const std::string sql = "PRAGMA main.table_info(" + table + ")";
+  Statement cols(db, sql.c_str());
+  std::vector<std::string> out;
+  while (cols.step(db)) out.push_back(cols.text(1));
+  return out;
+}
+}  // namespace
+
+void ResultsStore::import_replicate(const std::vector<unsigned char>& bytes, int replicate, std::int64_t comparison_id) {
+  const auto run_ids = arm_runs(db_, comparison_id);
+  exec("ATTACH DATABASE ':memory:' AS inbox;");
+  struct Detach {
+    sqlite3* db;
+    ~Detach() { sqlite3_exec(db, "DETACH DATABASE inbox;", nullptr, nullptr, nullptr); }
+  } detach{db_};
+  auto* buffer = static_cast<unsigned char*>(sqlite3_malloc64(bytes.size()));
+  if (!buffer) throw StoreError("results database " + path_ + ": out of memory reading a worker's replicate");
+  std::copy(bytes.begin(), bytes.end(), buffer);
+  const auto n = static_cast<sqlite3_int64>(bytes.size());
+  // (Writable, though only read: BEGIN IMMEDIATE takes a write lock on every attached database.)
+  if (sqlite3_deserialize(db_, "inbox", buffer, n, n, SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) != SQLITE_OK)
+    throw StoreError("results database " + path_ + ": a worker's replicate could not be read: " + sqlite3_errmsg(db_));
+  std::int64_t inbox_comparison = 0;
+  {
+    Statement c(db_, "SELECT comparison_id FROM inbox.comparisons");
+    int found = 0;
+    while (c.step(db_)) {
+      inbox_comparison = c.integer(0);
+      ++found;
+    }
+    if (found != 1) throw StoreError("a worker's replicate holds " + std::to_string(found) + " comparisons, not one");
+  }
+  std::vector<std::int64_t> inbox_runs;
+  {
+    Statement a(db_, "SELECT run_id FROM inbox.comparison_arms WHERE comparison_id = ? ORDER BY arm");
+    a.bind_int(1, inbox_comparison);
+    while (a.step(db_)) inbox_runs.push_back(a.integer(0));
+  }
+  if (inbox_runs.size() != run_ids.size())
+    throw StoreError("a worker's replicate has " + std::to_string(inbox_runs.size()) + " arms; comparison " + std::to_string(comparison_id) +
+                     " has " + std::to_string(run_ids.size()));
+  std::string mapped = "CASE run_id";
+  std::string listed;
+  for (std::size_t k = 0; k < run_ids.size(); ++k) {
+    mapped += " WHEN " + std::to_string(inbox_runs[k]) + " THEN " + std::to_string(run_ids[k]);
+    listed += (k ? ", " : "") + std::to_string(inbox_runs[k]);
+  }
+  mapped += " END";
+  in_transaction(db_, [&] {
+    Statement done(db_, "INSERT INTO main.comparison_replicates (comparison_id, replicate, committed_at) VALUES (?, ?, ?)");
+    done.bind_int(1, comparison_id).bind_int(2, replicate).bind(3, utc_now());
+    done.run(db_);  // the primary key refuses a replicate committed twice
+    // Every per-replicate table, in the worker's row order (the summaries read outcomes in it).
+    for (const char* table : {"metrics", "area_metrics", "parameters", "diagnostics", "system_stocks", "intervention_metrics", "outcomes"}) {
+      const auto cols = columns_of(db_, table);
+      std::string names, values;
+      for (const auto& c : cols) {
+        names += (names.empty() ? "" : ", ") + c;
+        values += (values.empty() ? "" : ", ") +
+                  (c == "run_id" ? mapped : c == "comparison_id" ? std::to_string(comparison_id) : c);
+      }
+      std::string sql = "INSERT INTO main." + std::string(table) + " (" + names + ") SELECT " + values + " FROM inbox." + table +
+                        " WHERE replicate = " + std::to_string(replicate) + " AND run_id IN (" + listed + ")";
+      if (std::string(table) == "outcomes") sql += " AND comparison_id = " + std::to_string(inbox_comparison);
+      sql += " ORDER BY rowid";
+      exec(sql);
+    }
+    Statement agents(db_,
+                     "UPDATE main.runs SET agents = coalesce(agents, 0) + (SELECT coalesce(agents, 0) FROM inbox.runs WHERE run_id = ?) "
+                     "WHERE run_id = ?");
+    for (std::size_t k = 0; k < run_ids.size(); ++k) {
+      agents.bind_int(1, inbox_runs[k]).bind_int(2, run_ids[k]);
+      agents.run(db_);
     }
   });
 }

@@ -95,11 +95,29 @@ class ResultsStore {
     /// With drawn parameters (replicates > 1): each arm's central table the draws come from,
     /// stored as replicate -1 (the assumptions as the scenario states them); may be null.
     std::vector<const model::ParameterTable*> central;
+    /// A sweep's: when its process stops, the replicates it committed are kept (not deleted
+    /// as an interrupted run's are) for the sweep run again to take over (claim_comparison).
+    bool resumable = false;
   };
   std::int64_t begin_comparison(const ComparisonSpec& spec);
   /// Replicate k of every arm (in arm order) and the outcomes of k, in one transaction.
   void commit_replicate(std::int64_t comparison_id, int replicate, const std::vector<ReplicateResult>& arms,
                         const std::vector<std::string>& icp_names, const std::vector<OutcomeValue>& outcomes);
+  /// The runs of a comparison, in arm order (StoreError if there is none).
+  std::vector<std::int64_t> comparison_runs(std::int64_t comparison_id) const;
+  /// Whether a comparison is closed (completed).
+  bool comparison_completed(std::int64_t comparison_id) const;
+  /// Takes over a resumable comparison still running: its runs become this process's. A
+  /// StoreError if a live process on this host holds them (the same sweep run twice at once).
+  void claim_comparison(std::int64_t comparison_id);
+  /// Copies replicate k of a one-comparison database `bytes` (serialize() of another store, a
+  /// worker's in memory) into comparison `comparison_id`, its arms in order, in one
+  /// transaction: every row of k, its outcomes, and k marked committed. A replicate already
+  /// committed is refused (the primary key).
+  void import_replicate(const std::vector<unsigned char>& bytes, int replicate, std::int64_t comparison_id);
+  /// The whole database as bytes (an in-memory store's, to send to another process).
+  std::vector<unsigned char> serialize() const;
+
   /// The replicates of a comparison committed so far, ascending.
   std::vector<int> committed_replicates(std::int64_t comparison_id) const;
   /// Every outcome value committed for a comparison (arm as its index), by replicate.

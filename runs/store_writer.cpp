@@ -8,39 +8,46 @@
 
 namespace shiftsim::runs {
 
-StoreWriter::StoreWriter(results::ResultsStore& store, const Experiment& e, const Provenance& p) : store_(store), experiment_(e) {
+std::int64_t StoreWriter::begin_records(results::ResultsStore& store, const Experiment& e, const Provenance& p, bool resumable,
+                                        std::vector<std::int64_t>& run_ids) {
   const auto& arms = e.arms();
-  totals_.resize(arms.size());
+  run_ids.clear();
+  for (std::size_t k = 0; k < arms.size(); ++k) {
+    const Arm& a = arms[k];
+    results::RunRecord rec;
+    rec.scenario_name = a.scenario.name;
+    rec.scenario_text = a.scenario.source_text;
+    rec.scenario_path = a.scenario.path;
+    rec.data_version = a.inputs->region.data_version;
+    rec.parameters_version = a.inputs->parameters_version;
+    rec.program_version = p.program_version;
+    rec.seed = e.seed_of(static_cast<int>(k));
+    rec.replicates = e.replicates();
+    rec.scale = e.scale();
+    rec.threads = p.threads;
+    rec.start_year = a.scenario.start_year;
+    rec.years = e.years();
+    run_ids.push_back(store.begin_run(rec));
+  }
+  results::ResultsStore::ComparisonSpec spec;
+  spec.run_ids = run_ids;
+  spec.finance = e.finance();
+  spec.periods = e.periods();
+  spec.plan_months = e.plan_months();
+  spec.run_start_year = e.run_start_year();
+  spec.common_random_numbers = e.common_random_numbers();
+  spec.resumable = resumable;
+  for (const auto& a : arms) {
+    spec.policies.push_back(a.policy.get());
+    spec.central.push_back(e.replicates() > 1 ? a.table.get() : nullptr);
+  }
+  return store.begin_comparison(spec);
+}
+
+StoreWriter::StoreWriter(results::ResultsStore& store, const Experiment& e, const Provenance& p) : store_(store), experiment_(e) {
+  totals_.resize(e.arms().size());
   try {
-    for (std::size_t k = 0; k < arms.size(); ++k) {
-      const Arm& a = arms[k];
-      results::RunRecord rec;
-      rec.scenario_name = a.scenario.name;
-      rec.scenario_text = a.scenario.source_text;
-      rec.scenario_path = a.scenario.path;
-      rec.data_version = a.inputs->region.data_version;
-      rec.parameters_version = a.inputs->parameters_version;
-      rec.program_version = p.program_version;
-      rec.seed = e.seed_of(static_cast<int>(k));
-      rec.replicates = e.replicates();
-      rec.scale = e.scale();
-      rec.threads = p.threads;
-      rec.start_year = a.scenario.start_year;
-      rec.years = e.years();
-      run_ids_.push_back(store.begin_run(rec));
-    }
-    results::ResultsStore::ComparisonSpec spec;
-    spec.run_ids = run_ids_;
-    spec.finance = e.finance();
-    spec.periods = e.periods();
-    spec.plan_months = e.plan_months();
-    spec.run_start_year = e.run_start_year();
-    spec.common_random_numbers = e.common_random_numbers();
-    for (const auto& a : arms) {
-      spec.policies.push_back(a.policy.get());
-      spec.central.push_back(e.replicates() > 1 ? a.table.get() : nullptr);
-    }
-    comparison_id_ = store.begin_comparison(spec);
+    comparison_id_ = begin_records(store, e, p, false, run_ids_);
   } catch (...) {
     try {
       for (const auto id : run_ids_) store.end_run_without_results(id, "failed", "the results database refused the run");
@@ -48,7 +55,16 @@ StoreWriter::StoreWriter(results::ResultsStore& store, const Experiment& e, cons
     }
     throw;
   }
-  for (const auto& icp : arms.front().inputs->region.icps) icps_.push_back(icp.name);
+  for (const auto& icp : e.arms().front().inputs->region.icps) icps_.push_back(icp.name);
+}
+
+StoreWriter::StoreWriter(results::ResultsStore& store, const Experiment& e, std::int64_t comparison_id)
+    : store_(store), experiment_(e), run_ids_(store.comparison_runs(comparison_id)), comparison_id_(comparison_id) {
+  if (run_ids_.size() != e.arms().size())
+    throw InternalError("comparison " + std::to_string(comparison_id) + " has " + std::to_string(run_ids_.size()) + " arms, the experiment " +
+                        std::to_string(e.arms().size()));
+  totals_.resize(e.arms().size());
+  for (const auto& icp : e.arms().front().inputs->region.icps) icps_.push_back(icp.name);
 }
 
 void StoreWriter::accept(const Task& task, TaskResult&& result) {

@@ -24,6 +24,12 @@ class StoreWriter {
  public:
   /// Begins a run per arm and the comparison of them.
   StoreWriter(results::ResultsStore& store, const Experiment& experiment, const Provenance& provenance);
+  /// Carries on a comparison begun earlier (a sweep's, resumed): the replicates it holds stay.
+  StoreWriter(results::ResultsStore& store, const Experiment& experiment, std::int64_t comparison_id);
+  /// What the first constructor writes: a run per arm and the comparison, in the caller's
+  /// transaction if one is open; returns the comparison's id (and its runs' ids in `run_ids`).
+  static std::int64_t begin_records(results::ResultsStore& store, const Experiment& experiment, const Provenance& provenance,
+                                    bool resumable, std::vector<std::int64_t>& run_ids);
   StoreWriter(const StoreWriter&) = delete;
   StoreWriter& operator=(const StoreWriter&) = delete;
 

@@ -19,6 +19,7 @@ packages=(
   libxlsxwriter-dev                      # libxlsxwriter: the Excel workbook finance leads open
   chromium                               # headless Chromium: the report's browser test (and PDF printing)
   unzip                                  # the export test opens the workbook's sheet XML
+  libopenmpi-dev openmpi-bin             # Open MPI: shiftsim sweep across processes and machines
 )
 
 missing=()
