@@ -9,17 +9,25 @@
 // same people with the model's Philox calls can cost (floor_probe), and the model's ratio to it.
 //
 //   build/release/bench/shiftsim_bench [--months 60] [--repeats 3] [--threads 1,2] [--scale 1] [--psa 4] [--psa-scale 1]
+//                                      [--no-micro] [--england]
+//
+// First the micro-benchmarks (Google Benchmark) of each stage of a replicate; with --england,
+// last, a run of England's size (57m agents), as the issue on scale asks.
 #include "model/simulation/simulation.hpp"
 #include "runs/experiment.hpp"
 #include "runs/inputs.hpp"
+#include "runs/store_writer.hpp"
+#include "results/store.hpp"
 #include "scenarios/parameter_loader.hpp"
 #include "scenarios/region_loader.hpp"
 
+#include <benchmark/benchmark.h>
 #include <tbb/blocked_range.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_reduce.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -130,14 +138,171 @@ long peak_rss_bytes() {
   getrusage(RUSAGE_SELF, &u);
   return u.ru_maxrss * 1024L;
 }
+
+// ---- Micro-benchmarks (Google Benchmark): each stage of a replicate on its own, at a small
+// scale so that each takes well under a second.
+struct Fixture {
+  model::RegionData region = inputs::load_region(std::string(SHIFTSIM_DATA_DIR) + "/lsc");
+  model::ParameterTable table = inputs::load_parameters(std::string(SHIFTSIM_DATA_DIR) + "/parameters.csv");
+  model::World world = model::build_world(region, table);
+  model::RunSettings settings(double scale, int months) const {
+    model::RunSettings s;
+    s.start_year = region.base_year;
+    s.months = months;
+    s.scale = scale;
+    s.seed = 20180701;
+    return s;
+  }
+};
+const Fixture& fixture() {
+  static const Fixture f;
+  return f;
+}
+constexpr double kMicroScale = 0.02;  // 34,000 agents
+
+void BM_philox_call(benchmark::State& state) {
+  const model::RandomKey key{20180701u, 0u};
+  std::uint32_t id = 0, acc = 0;
+  for (auto _ : state) {
+    const auto w = model::philox_words(key, id++, 7u, model::Purpose::monthly_event, 0u);
+    acc ^= w[0];
+    benchmark::DoNotOptimize(acc);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_philox_call);
+
+void BM_build_population(benchmark::State& state) {  // synthesis and calibration
+  const auto& f = fixture();
+  std::size_t agents = 0;
+  for (auto _ : state) {
+    model::Simulation sim(f.world, f.settings(kMicroScale, 1));
+    agents = sim.population().size();
+    benchmark::DoNotOptimize(agents);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<long>(agents));
+  state.counters["agents"] = static_cast<double>(agents);
+}
+BENCHMARK(BM_build_population)->Unit(benchmark::kMillisecond);
+
+void BM_simulate_12_months(benchmark::State& state) {  // the monthly step, every process, no programmes
+  const auto& f = fixture();
+  double agent_months = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    model::Simulation sim(f.world, f.settings(kMicroScale, 12));
+    state.ResumeTiming();
+    const auto out = sim.run();
+    agent_months = out.agent_months;
+    benchmark::DoNotOptimize(out.agents_at_start);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<long>(agent_months));
+}
+BENCHMARK(BM_simulate_12_months)->Unit(benchmark::kMillisecond);
+
+/// A two-arm experiment (baseline, invest to save), 1 year, at the micro scale, and one replicate's outputs.
+struct ReplicateFixture {
+  runs::Experiment experiment;
+  std::vector<std::unique_ptr<model::RunOutput>> outputs;
+  std::vector<std::unique_ptr<model::ParameterTable>> tables;
+  static runs::Experiment make() {
+    const std::string scenarios = std::string(SHIFTSIM_SOURCE_DIR) + "/scenarios/";
+    runs::ExperimentSettings settings;
+    settings.replicates = 2;
+    settings.years = 1;
+    settings.scale = kMicroScale;
+    return runs::Experiment(runs::prepare_arms({scenarios + "baseline.json", scenarios + "prevention_invest_to_save.json"},
+                                               {SHIFTSIM_DATA_DIR, ""}),
+                            settings);
+  }
+  ReplicateFixture() : experiment(make()) {
+    outputs.resize(2);
+    tables.resize(2);
+    runs::run_tasks(experiment, {{0, 0}, {1, 0}}, {}, [&](const runs::Task& t, runs::TaskResult&& r) {
+      outputs[static_cast<std::size_t>(t.arm)] = std::move(r.output);
+      tables[static_cast<std::size_t>(t.arm)] = std::move(r.parameters);
+    });
+  }
+  std::vector<const model::RunOutput*> outs() const { return {outputs[0].get(), outputs[1].get()}; }
+};
+const ReplicateFixture& replicate_fixture() {
+  static const ReplicateFixture f;
+  return f;
+}
+
+void BM_replicate_outcomes(benchmark::State& state) {  // every OUTPUTS.md figure of a replicate of both arms
+  const auto& f = replicate_fixture();
+  for (auto _ : state) benchmark::DoNotOptimize(runs::replicate_outcomes(f.experiment, 0, f.outs()).size());
+}
+BENCHMARK(BM_replicate_outcomes)->Unit(benchmark::kMillisecond);
+
+void BM_commit_replicate(benchmark::State& state) {  // a replicate of both arms into a database in memory
+  const auto& f = replicate_fixture();
+  const auto values = runs::replicate_outcomes(f.experiment, 0, f.outs());
+  double bytes = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    results::ResultsStore store(":memory:");
+    runs::StoreWriter writer(store, f.experiment, {"bench", 1});
+    std::vector<std::string> icps;
+    for (const auto& icp : f.experiment.arms().front().inputs->region.icps) icps.push_back(icp.name);
+    state.ResumeTiming();
+    store.commit_replicate(writer.comparison_id(), 0, {{f.outputs[0].get(), f.tables[0].get()}, {f.outputs[1].get(), f.tables[1].get()}}, icps,
+                           values);
+    state.PauseTiming();
+    bytes = static_cast<double>(store.serialize().size());
+    state.ResumeTiming();
+  }
+  state.counters["database_MB"] = bytes / 1e6;
+}
+BENCHMARK(BM_commit_replicate)->Unit(benchmark::kMillisecond);
+
+void BM_import_replicate(benchmark::State& state) {  // what rank 0 of an MPI sweep does with a worker's replicate
+  const auto& f = replicate_fixture();
+  const auto values = runs::replicate_outcomes(f.experiment, 0, f.outs());
+  std::vector<unsigned char> bytes;
+  {
+    results::ResultsStore worker(":memory:");
+    runs::StoreWriter writer(worker, f.experiment, {"bench", 1});
+    std::vector<std::string> icps;
+    for (const auto& icp : f.experiment.arms().front().inputs->region.icps) icps.push_back(icp.name);
+    worker.commit_replicate(writer.comparison_id(), 0, {{f.outputs[0].get(), f.tables[0].get()}, {f.outputs[1].get(), f.tables[1].get()}}, icps,
+                            values);
+    bytes = worker.serialize();
+  }
+  for (auto _ : state) {
+    state.PauseTiming();
+    results::ResultsStore store(":memory:");
+    runs::StoreWriter writer(store, f.experiment, {"bench", 1});
+    state.ResumeTiming();
+    store.import_replicate(bytes, 0, writer.comparison_id());
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<long>(bytes.size()));
+}
+BENCHMARK(BM_import_replicate)->Unit(benchmark::kMillisecond);
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int months = 60, repeats = 3, psa = 4;
   double scale = 1.0, psa_scale = 1.0;
+  bool micro = true, england = false;
   std::vector<int> threads{1, 2};
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string k = argv[i], v = argv[i + 1];
+  for (int i = 1; i < argc; ++i) {
+    const std::string k = argv[i];
+    if (k == "--no-micro") {
+      micro = false;
+      continue;
+    }
+    if (k == "--england") {
+      england = true;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "option %s needs a value\n", k.c_str());
+      return 2;
+    }
+    const std::string v = argv[++i];
     if (k == "--months") months = std::atoi(v.c_str());
     else if (k == "--repeats") repeats = std::atoi(v.c_str());
     else if (k == "--scale") scale = std::atof(v.c_str());
@@ -152,6 +317,18 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  if (micro) {
+    // Each stage of a replicate on its own (Google Benchmark), briefly.
+    std::printf("Micro-benchmarks (Google Benchmark; scale %g, %d threads at most):\n", kMicroScale, threads.back());
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads.back()));
+    int bargc = 2;
+    char arg0[] = "shiftsim_bench", arg1[] = "--benchmark_min_time=0.3";
+    char* bargv[] = {arg0, arg1, nullptr};
+    benchmark::Initialize(&bargc, bargv);
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    std::printf("\n");
+  }
   try {
     const auto region = inputs::load_region(std::string(SHIFTSIM_DATA_DIR) + "/lsc");
     const auto table = inputs::load_parameters(std::string(SHIFTSIM_DATA_DIR) + "/parameters.csv");
@@ -163,11 +340,13 @@ int main(int argc, char** argv) {
       int threads;
       std::size_t agents;
       double simulate;
+      std::array<double, 10> phases;
     };
     std::vector<Measured> measured;
     for (int t : threads) {
       tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(t));
       std::vector<double> build, simulate, rate, total;
+      std::array<std::vector<double>, 10> phases;
       std::size_t agents = 0;
       for (int r = 0; r < repeats; ++r) {
         model::RunSettings s;
@@ -188,10 +367,22 @@ int main(int argc, char** argv) {
         simulate.push_back(out.wall_seconds);
         rate.push_back(out.agent_months / out.wall_seconds);
         total.push_back(all);
+        for (std::size_t k = 0; k < phases.size(); ++k) phases[k].push_back(out.phase_seconds[k]);
       }
       std::printf("%8d %10zu %12.2f %14.2f %18.3g %14.2f\n", t, agents, median(build), median(simulate), median(rate),
                   median(total));
-      measured.push_back({t, agents, median(simulate)});
+      std::array<double, 10> ph{};
+      for (std::size_t k = 0; k < ph.size(); ++k) ph[k] = median(phases[k]);
+      measured.push_back({t, agents, median(simulate), ph});
+    }
+    // Where a whole-region replicate's time goes (the profile), at each thread count.
+    std::printf("where the time goes (median seconds):\n%-42s", "phase");
+    for (const auto& m : measured) std::printf(" %9d thr", m.threads);
+    std::printf("\n");
+    for (std::size_t k = 0; k < 10; ++k) {
+      std::printf("%-42s", model::RunOutput::phase_names()[k]);
+      for (const auto& m : measured) std::printf(" %13.3f", m.phases[k]);
+      std::printf("\n");
     }
     // Peak memory of the whole process (data, tables, population, outputs) per starting agent.
     model::RunSettings s;
@@ -245,6 +436,47 @@ int main(int argc, char** argv) {
                   "%.1f replicates a minute; %zu outcomes); 1,000 replicates would take %.0f minutes\n",
                   psa, experiment.years(), psa_scale, threads.back(), seconds, seconds / psa, 60.0 * psa / seconds, outcomes,
                   1000.0 * seconds / psa / 60.0);
+    }
+    if (england) {
+      // England-sized: 57.1m agents (ONS mid-2022 estimate for England, 57,106,398) made from
+      // this region's people, each agent standing for 1/scale of a resident: the same per-agent
+      // work and memory as England's population. One simulation's 32-bit person ids (with room
+      // for 25 years of arrivals, model/people/arrivals.cpp) hold about 21m starting agents, so
+      // England is three regions of 19m (as a cluster would run it, a region a rank), all built
+      // and held in memory at once, then each simulated for the months.
+      constexpr double kEnglandMid2022 = 57106398;
+      constexpr int kEnglandParts = 3;
+      double residents = 0;
+      for (const auto& d : region.population)
+        for (const auto& sex : d)
+          for (const auto n : sex) residents += static_cast<double>(n);
+      const double part_scale = kEnglandMid2022 / residents / kEnglandParts;
+      tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads.back()));
+      std::vector<std::unique_ptr<model::Simulation>> parts;
+      std::size_t agents = 0;
+      const auto t0 = std::chrono::steady_clock::now();
+      for (int k = 0; k < kEnglandParts; ++k) {
+        model::RunSettings es;
+        es.start_year = region.base_year;
+        es.months = months;
+        es.scale = part_scale;
+        es.seed = 20180701u + static_cast<std::uint32_t>(k);  // three different regions' people
+        parts.push_back(std::make_unique<model::Simulation>(world, es));
+        agents += parts.back()->population().size();
+      }
+      const double build = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::vector<model::RunOutput> outs;
+      double simulate = 0, agent_months = 0;
+      for (auto& sim : parts) {
+        outs.push_back(sim->run());
+        simulate += outs.back().wall_seconds;
+        agent_months += outs.back().agent_months;
+      }
+      const double all = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::printf("England-sized run: %zu agents (%d regions of this one's people at scale %.2f, held at once), %d months, %d threads: "
+                  "build %.1f s, simulate %.1f s (%.3g agent-months/s), total %.1f s; peak resident memory %.2f GB, %.1f bytes per agent\n",
+                  agents, kEnglandParts, part_scale, months, threads.back(), build, simulate, agent_months / simulate, all,
+                  static_cast<double>(peak_rss_bytes()) / 1e9, static_cast<double>(peak_rss_bytes()) / static_cast<double>(agents));
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "shiftsim_bench: %s\n", e.what());

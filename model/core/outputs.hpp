@@ -196,6 +196,16 @@ struct RunOutput {
   double agent_months = 0;
   double wall_seconds = 0;
   double setup_seconds = 0;
+  /// Where the time went (wall seconds, summed over the run): setup's synthesis and
+  /// calibration, then each phase of the monthly step (phase_names()). For the benchmark.
+  std::array<double, 10> phase_seconds{};
+  static const std::array<const char*, 10>& phase_names() {
+    static const std::array<const char*, 10> names{"setup: synthesis", "setup: calibration and health state", "month: programmes",
+                                                   "month: running sums and feedback", "month: pass over people", "month: combine blocks and activity",
+                                                   "month: births and in-migrants", "month: costs and records", "month: end (snapshots, compaction)",
+                                                   "month: system models"};
+    return names;
+  }
 };
 
 }  // namespace shiftsim::model

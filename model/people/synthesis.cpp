@@ -263,7 +263,10 @@ void draw_stage(Population& pop, const Drawer& drawer, const std::array<int, N>&
 }  // namespace
 
 SynthesisResult synthesise(const World& world, const RandomKey& key, double scale) {
-  if (!(scale > 0 && scale <= 1)) throw InputError("scale must be in (0, 1], not " + std::to_string(scale));
+  // Above 1: more agents than residents, each standing for 1/scale of one (the benchmark's
+  // England-sized run, 57m agents from this region's 1.7m; the command line allows up to 1).
+  if (!(scale > 0 && scale <= kMaxScale))
+    throw InputError("scale must be in (0, " + std::to_string(static_cast<int>(kMaxScale)) + "], not " + std::to_string(scale));
   const RegionData& region = *world.region;
   const Geography& geo = world.geography;
   const LifeTable& lt = region.life_tables.at(region.life_table_period);

@@ -21,6 +21,9 @@
 
 namespace shiftsim::model {
 
+/// The largest scale synthesise() takes (agents per resident): above 1 only for benchmarks.
+inline constexpr double kMaxScale = 64;
+
 inline constexpr int kNormGroups = kAgeGroups * kSexes * kQuintiles;
 constexpr int norm_group(int age_years, int sex, int decile) {
   return (age_group_of(age_years) * kSexes + sex) * kQuintiles + (quintile_of_decile(decile) - 1);

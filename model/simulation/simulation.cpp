@@ -44,6 +44,8 @@ Simulation::Simulation(const World& world, RunSettings settings)
                      " (run it in the hybrid mode, or use a scenario without interventions)");
   weight_ = 1.0 / settings_.scale;
   auto syn = synthesise(world, key_, settings_.scale);
+  const auto t_synthesised = std::chrono::steady_clock::now();
+  out_.phase_seconds[0] = std::chrono::duration<double>(t_synthesised - t0).count();
   cal_ = calibrate(world, syn, settings_.scale);
   reserve_slots(cal_.rates, world.multipliers);
   pop_ = std::move(syn.population);
@@ -52,6 +54,7 @@ Simulation::Simulation(const World& world, RunSettings settings)
   norms_ = syn.norms;
   for (const auto& z : world.geography.zones) zone_district_.push_back(z.district);
   set_arrival_ids(syn.next_person_id);
+  out_.phase_seconds[1] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_synthesised).count();
 
   out_.start_year = settings_.start_year;
   out_.start_month = 7;
@@ -512,19 +515,34 @@ Snapshot Simulation::snapshot(int after_month) const {
 
 void Simulation::step() {
   if (month_ >= settings_.months) throw InternalError("step() after the last month");
+  // (The phases' wall time, out_.phase_seconds: a clock read each, for the benchmark's profile.)
+  auto t = std::chrono::steady_clock::now();
+  auto lap = [&](std::size_t phase) {
+    const auto now = std::chrono::steady_clock::now();
+    out_.phase_seconds[phase] += std::chrono::duration<double>(now - t).count();
+    t = now;
+  };
   Month m = begin_month();
   if (trial_ && month_ == trial_->settings.area_enrol_month) enrol_area_residents();
   enrol_participants(m);          // (0) programmes
+  lap(2);
   read_running_sums(m);           // (1) exposure, expected deaths, QALYs and activity
   apply_feedback_to_activity(m);  // (1) area programmes and the system's feedback on activity
+  lap(3);
   pass_over_people(m);            // (2) ageing, events, lapses (in parallel)
+  lap(4);
   combine_blocks(m);              // (3) the blocks' events, in block order
   draw_activity(m.flows);         // (3) tallies
+  lap(5);
   add_births(m);                  // (3) births, pregnancy programmes
   add_in_migrants(m.flows);       // (3) in-migrants
+  lap(6);
   record_month(m.flows);          // (3) costs by payer; the month's flows and programme ledger
+  lap(7);
   end_month();                    // bookkeeping: stock snapshots, survivors, compaction
+  lap(8);
   step_system_models();           // (4) agents -> stocks, one month of the stocks, stocks -> agents
+  lap(9);
 }
 
 Simulation::Month Simulation::begin_month() {
