@@ -11,7 +11,7 @@
 //   build/release/bench/shiftsim_bench [--months 60] [--repeats 3] [--threads 1,2] [--scale 1] [--psa 4] [--psa-scale 1]
 //                                      [--no-micro] [--england]
 //
-// First the micro-benchmarks (Google Benchmark) of each stage of a replicate; with --england,
+// After the PSA, the micro-benchmarks (Google Benchmark) of each stage of a replicate; with --england,
 // last, a run of England's size (57m agents), as the issue on scale asks.
 #include "model/simulation/simulation.hpp"
 #include "runs/experiment.hpp"
@@ -317,18 +317,6 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (micro) {
-    // Each stage of a replicate on its own (Google Benchmark), briefly.
-    std::printf("Micro-benchmarks (Google Benchmark; scale %g, %d threads at most):\n", kMicroScale, threads.back());
-    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads.back()));
-    int bargc = 2;
-    char arg0[] = "shiftsim_bench", arg1[] = "--benchmark_min_time=0.3";
-    char* bargv[] = {arg0, arg1, nullptr};
-    benchmark::Initialize(&bargc, bargv);
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    std::printf("\n");
-  }
   try {
     const auto region = inputs::load_region(std::string(SHIFTSIM_DATA_DIR) + "/lsc");
     const auto table = inputs::load_parameters(std::string(SHIFTSIM_DATA_DIR) + "/parameters.csv");
@@ -436,6 +424,19 @@ int main(int argc, char** argv) {
                   "%.1f replicates a minute; %zu outcomes); 1,000 replicates would take %.0f minutes\n",
                   psa, experiment.years(), psa_scale, threads.back(), seconds, seconds / psa, 60.0 * psa / seconds, outcomes,
                   1000.0 * seconds / psa / 60.0);
+    }
+    if (micro) {
+      // Each stage of a replicate on its own (Google Benchmark), briefly; after the memory
+      // figure, which their fixtures would otherwise raise.
+      std::printf("Micro-benchmarks (Google Benchmark; scale %g, %d threads at most):\n", kMicroScale, threads.back());
+      tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads.back()));
+      int bargc = 2;
+      char arg0[] = "shiftsim_bench", arg1[] = "--benchmark_min_time=0.3";
+      char* bargv[] = {arg0, arg1, nullptr};
+      benchmark::Initialize(&bargc, bargv);
+      benchmark::RunSpecifiedBenchmarks();
+      benchmark::Shutdown();
+      std::printf("\n");
     }
     if (england) {
       // England-sized: 57.1m agents (ONS mid-2022 estimate for England, 57,106,398) made from
