@@ -59,6 +59,16 @@ class Statement {
 };
 
 
+/// Runs SQL without results (schema, pragmas); StoreError with SQLite's message.
+inline void exec_sql(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    const std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw StoreError("results database: " + msg);
+  }
+}
+
 /// Runs `body` in one write transaction, rolled back on any exception (or in the caller's
 /// transaction when one is open).
 template <class F>

@@ -53,15 +53,6 @@ CREATE TABLE IF NOT EXISTS sweep_points (
 );
 )SQL";
 
-void exec(sqlite3* db, const char* sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    const std::string msg = err ? err : "unknown error";
-    sqlite3_free(err);
-    throw results::StoreError("results database: " + msg);
-  }
-}
-
 std::string number_text(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.10g", v);
@@ -256,7 +247,7 @@ PreparedSweep prepare_sweep(const SweepSpec& spec, const DataSource& source, con
 
 SweepRecord open_sweep(results::ResultsStore& store, const PreparedSweep& sweep, const Provenance& provenance, bool begin) {
   sqlite3* db = store.handle();
-  exec(db, kSweepSchema);
+  results::exec_sql(db, kSweepSchema);
   SweepRecord rec;
   const int points = static_cast<int>(sweep.experiments.size());
   rec.comparison_ids.assign(static_cast<std::size_t>(points), 0);

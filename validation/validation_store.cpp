@@ -68,15 +68,6 @@ CREATE TABLE IF NOT EXISTS validation_series (
 );
 )SQL";
 
-void exec(sqlite3* db, const char* sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    const std::string msg = err ? err : "unknown error";
-    sqlite3_free(err);
-    throw StoreError("results database: " + msg);
-  }
-}
-
 std::string joined(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v) s += (s.empty() ? "" : "\n") + x;
@@ -119,7 +110,7 @@ CREATE TABLE IF NOT EXISTS calibration_evaluations (
 
 std::int64_t store_calibration(results::ResultsStore& store, const CalibrationRecord& rec, const CalibrationResult& r) {
   sqlite3* db = store.handle();
-  exec(db, kCalibrationTables);
+  results::exec_sql(db, kCalibrationTables);
   return results::in_transaction(db, [&]() -> std::int64_t {
     nlohmann::json params = nlohmann::json::object();
     for (std::size_t k = 0; k < r.parameters.size(); ++k)
@@ -148,7 +139,7 @@ std::int64_t store_calibration(results::ResultsStore& store, const CalibrationRe
 
 std::int64_t store_validation(results::ResultsStore& store, const ValidationRecord& rec, const Validation& v) {
   sqlite3* db = store.handle();
-  exec(db, kTables);
+  results::exec_sql(db, kTables);
   return results::in_transaction(db, [&]() -> std::int64_t {
     Statement h(db,
                 "INSERT INTO validations (created_at, scenario_name, scenario_text, observed_file, observed_text, data_version, "
@@ -193,7 +184,7 @@ std::int64_t store_validation(results::ResultsStore& store, const ValidationReco
 
 void delete_validation(results::ResultsStore& store, std::int64_t validation_id) {
   sqlite3* db = store.handle();
-  exec(db, kTables);
+  results::exec_sql(db, kTables);
   results::in_transaction(db, [&] {
     for (const char* sql : {"DELETE FROM validation_rows WHERE validation_id = ?", "DELETE FROM validation_series WHERE validation_id = ?",
                             "DELETE FROM validations WHERE validation_id = ?"}) {
@@ -206,7 +197,7 @@ void delete_validation(results::ResultsStore& store, std::int64_t validation_id)
 
 void delete_calibration(results::ResultsStore& store, std::int64_t calibration_id) {
   sqlite3* db = store.handle();
-  exec(db, kCalibrationTables);
+  results::exec_sql(db, kCalibrationTables);
   results::in_transaction(db, [&] {
     for (const char* sql : {"DELETE FROM calibration_evaluations WHERE calibration_id = ?", "DELETE FROM calibrations WHERE calibration_id = ?"}) {
       Statement d(db, sql);
@@ -218,14 +209,14 @@ void delete_calibration(results::ResultsStore& store, std::int64_t calibration_i
 
 std::int64_t latest_validation(const results::ResultsStore& store) {
   sqlite3* db = store.handle();
-  exec(db, kTables);
+  results::exec_sql(db, kTables);
   Statement q(db, "SELECT COALESCE(MAX(validation_id), 0) FROM validations");
   return q.step(db) ? q.integer(0) : 0;
 }
 
 StoredValidation read_validation(const results::ResultsStore& store, std::int64_t id) {
   sqlite3* db = store.handle();
-  exec(db, kTables);
+  results::exec_sql(db, kTables);
   StoredValidation out;
   Statement h(db,
               "SELECT created_at, scenario_name, scenario_text, observed_file, observed_text, data_version, parameters_version, "
