@@ -321,6 +321,7 @@ int main(int argc, char** argv) {
     const auto region = inputs::load_region(std::string(SHIFTSIM_DATA_DIR) + "/lsc");
     const auto table = inputs::load_parameters(std::string(SHIFTSIM_DATA_DIR) + "/parameters.csv");
     const auto world = model::build_world(region, table);
+    const long rss_before_runs = peak_rss_bytes();
     std::printf("ShiftSim benchmark: %s, scale %g, %d months, median of %d runs\n", region.name.c_str(), scale, months, repeats);
     std::printf("%8s %10s %12s %14s %18s %14s\n", "threads", "agents", "build (s)", "simulate (s)", "agent-months/s",
                 "total (s)");
@@ -378,10 +379,11 @@ int main(int argc, char** argv) {
     s.months = 1;
     s.scale = scale;
     const model::Simulation probe(world, s);
-    std::printf("peak resident memory: %.1f MB, %.1f bytes per agent (population arrays: %zu bytes per agent)\n",
+    std::printf("peak resident memory: %.1f MB, %.1f bytes per agent (population arrays: %zu bytes per agent; the process "
+                "before any run, with the region data and the model built: %.1f MB)\n",
                 static_cast<double>(peak_rss_bytes()) / 1e6,
                 static_cast<double>(peak_rss_bytes()) / static_cast<double>(probe.population().size()),
-                probe.population().bytes_per_agent());
+                probe.population().bytes_per_agent(), static_cast<double>(rss_before_runs) / 1e6);
     // The floor (after the memory figure, which is the model's): the same people, months and
     // Philox calls, almost nothing else.
     for (const auto& m : measured) {

@@ -18,6 +18,7 @@
 // writes each month and the feedback it reads.
 #pragma once
 
+#include "model/core/zeroed_array.hpp"
 #include "model/core/outputs.hpp"
 #include "model/core/population.hpp"
 #include "model/core/random.hpp"
@@ -211,7 +212,7 @@ class ProgrammeEngine {
     std::vector<double> participants;                      // programmes
     std::vector<std::vector<Candidate>> candidates;        // programmes
     std::vector<double> metrics;                           // programmes x kProgrammeMetrics
-    std::vector<double> stocks;                            // cells x kStockMetrics (snapshot months)
+    ZeroedArray stocks;                                    // cells x kStockMetrics (snapshot months; unwritten rows cost nothing)
   };
   bool any_effects(std::size_t i, bool bound, bool carer, PersonEffects& fx) const;
   /// Full scan: counts, members' avoided activity, and candidates whose key is under each

@@ -8,6 +8,7 @@
 #include "model/core/outputs.hpp"
 #include "model/core/population.hpp"
 #include "model/core/random.hpp"
+#include "model/core/zeroed_array.hpp"
 #include "model/people/health_state.hpp"
 #include "model/people/rates.hpp"
 #include "model/people/wider.hpp"
@@ -39,17 +40,17 @@ enum SumMetric : int {
   kSumMetrics = sum_tally_first + kTallies
 };
 struct BlockState {
-  std::vector<double> sums;                      // cells x kSumMetrics
+  ZeroedArray sums;                              // cells x kSumMetrics (unwritten cells cost no memory)
   std::array<double, kLifeTableCells> people{};  // by quintile x sex x age group
   std::vector<double> women;                     // aged 15-44, by zone
   std::vector<double> women_smokers;             // of whom smoke, by zone
-  std::vector<double> events;                    // cells x kFlowMetrics, this month
+  ZeroedArray events;                            // cells x kFlowMetrics, this month
   std::array<double, kLifeTableCells> deaths{}, leavers{};  // this month
   std::array<double, kLifeTableCells> limited{};            // running: people with an activity limitation
   std::array<double, kLifeTableCells> limited_leavers{};    // this month
   std::vector<double> district_people;                      // running: by district x sex x age group
   std::vector<double> district_deaths, district_leavers;    // this month
-  std::vector<double> stocks;                    // cells x kStockMetrics, in snapshot months
+  ZeroedArray stocks;                            // cells x kStockMetrics, in snapshot months
   std::vector<double> programme;                 // programmes x kProgrammeMetrics, this month
   std::size_t first_cell = 0, end_cell = 0;      // cells with events or stocks this month
   void clear_month(std::size_t n_cells);

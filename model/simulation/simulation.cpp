@@ -29,7 +29,45 @@ long poisson(CounterEngine& e, double mean) {
 
 }  // namespace
 
-Simulation::Simulation(const World& world, RunSettings settings)
+PreparedPeople prepare_people(const World& world, const RandomKey& key, double scale) {
+  // In the order a run has always made them (the stored diagnostics keep that order).
+  const auto t0 = std::chrono::steady_clock::now();
+  PreparedPeople p;
+  p.key = key;
+  p.scale = scale;
+  auto syn = synthesise(world, key, scale);
+  const auto t_synthesised = std::chrono::steady_clock::now();
+  p.synthesis_seconds = std::chrono::duration<double>(t_synthesised - t0).count();
+  p.cal = calibrate(world, syn, scale);
+  reserve_slots(p.cal.rates, world.multipliers);
+  p.population = std::move(syn.population);
+  p.prevalence = std::move(syn.prevalence);
+  p.limitation = calibrate_health_state(world, p.population, p.cal);
+  p.norms = syn.norms;
+  p.next_person_id = syn.next_person_id;
+  p.diagnostics = p.cal.diagnostics;
+  for (const auto& dc : p.prevalence.district_calibrations)
+    for (std::size_t d = 0; d < dc.logit_shift.size(); ++d)
+      p.diagnostics.push_back({"prevalence.district_logit_shift." + dc.indicator + "." + world.region->districts[d].code,
+                               dc.logit_shift[d], "target " + std::to_string(dc.target_percent[d]) + "% of adults"});
+  for (const auto& [name, v] : p.prevalence.anchor_scales)
+    p.diagnostics.push_back({"prevalence.anchor_scale." + name, v, "England anchor scale factor"});
+  for (const auto& note : world.costs.provenance)
+    p.diagnostics.push_back({"unit_cost_gbp." + note.name, note.gbp, note.how});
+  // The crises of the month before the start (their own draws, month kSynthesisMonth), so that the
+  // first month has the admissions they end in, as every later month does.
+  const std::uint32_t crisis_threshold = probability_threshold(world.params.mh_crisis_monthly);
+  Population& pop = p.population;
+  for (std::size_t i = 0; i < pop.size(); ++i)
+    if (pop.alive(i) && pop.has(i, common_mental_disorder) &&
+        philox_words(key, pop.id[i], kSynthesisMonth, Purpose::mental_health_crisis)[0] < crisis_threshold)
+      pop.recent[i] = static_cast<std::uint8_t>(pop.recent[i] | recent_bits::mental_health_crisis);
+  p.wider = calibrate_wider(world, pop, key, p.limitation, p.cal, p.diagnostics);
+  p.calibration_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_synthesised).count();
+  return p;
+}
+
+Simulation::Simulation(const World& world, RunSettings settings, std::shared_ptr<const PreparedPeople> prepared)
     : world_(world), settings_(std::move(settings)), key_{settings_.seed, settings_.replicate} {
   const auto t0 = std::chrono::steady_clock::now();
   if (settings_.months < 1 || settings_.months > kMaxYears * 12)
@@ -43,22 +81,33 @@ Simulation::Simulation(const World& world, RunSettings settings)
                      "this scenario funds " + std::to_string(settings_.policy->interventions.size()) +
                      " (run it in the hybrid mode, or use a scenario without interventions)");
   weight_ = 1.0 / settings_.scale;
-  auto syn = synthesise(world, key_, settings_.scale);
-  const auto t_synthesised = std::chrono::steady_clock::now();
-  out_.phase_seconds[0] = std::chrono::duration<double>(t_synthesised - t0).count();
-  cal_ = calibrate(world, syn, settings_.scale);
-  reserve_slots(cal_.rates, world.multipliers);
-  pop_ = std::move(syn.population);
-  prevalence_ = std::move(syn.prevalence);
-  limitation_ = calibrate_health_state(world, pop_, cal_);
-  norms_ = syn.norms;
+  if (prepared && (prepared->key.seed != key_.seed || prepared->key.replicate != key_.replicate || prepared->scale != settings_.scale))
+    throw InternalError("Simulation: the prepared people were made for another seed, replicate or scale");
+  const auto t_taken = std::chrono::steady_clock::now();
+  PreparedPeople p = prepared ? *prepared : prepare_people(world, key_, settings_.scale);
+  if (prepared) {
+    // A copy of people another arm's run prepared: its time is this run's setup.
+    out_.phase_seconds[1] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_taken).count();
+  } else {
+    out_.phase_seconds[0] = p.synthesis_seconds;
+    out_.phase_seconds[1] = p.calibration_seconds;
+  }
+  pop_ = std::move(p.population);
+  prevalence_ = std::move(p.prevalence);
+  norms_ = std::move(p.norms);
+  cal_ = std::move(p.cal);
+  limitation_ = std::move(p.limitation);
+  economy_ = p.wider.economy;
+  births_ = p.wider.births;
+  carers_ = p.wider.carers;
+  mh_crisis_threshold_ = probability_threshold(world_.params.mh_crisis_monthly);
   for (const auto& z : world.geography.zones) zone_district_.push_back(z.district);
-  set_arrival_ids(syn.next_person_id);
-  out_.phase_seconds[1] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_synthesised).count();
+  set_arrival_ids(p.next_person_id);
 
   out_.start_year = settings_.start_year;
   out_.start_month = 7;
   out_.months = settings_.months;
+  out_.flows.reserve(static_cast<std::size_t>(settings_.months));  // no regrowth copies
   out_.scale = settings_.scale;
   out_.seed = settings_.seed;
   out_.replicate = settings_.replicate;
@@ -73,32 +122,13 @@ Simulation::Simulation(const World& world, RunSettings settings)
     out_.layout.district_names.push_back(d.name);
   }
   for (const auto& n : world.geography.neighbourhoods) out_.layout.neighbourhood_names.push_back(n.name);
-  out_.diagnostics = cal_.diagnostics;
-  for (const auto& dc : prevalence_.district_calibrations)
-    for (std::size_t d = 0; d < dc.logit_shift.size(); ++d)
-      out_.diagnostics.push_back({"prevalence.district_logit_shift." + dc.indicator + "." + world.region->districts[d].code,
-                                  dc.logit_shift[d], "target " + std::to_string(dc.target_percent[d]) + "% of adults"});
-  for (const auto& [name, v] : prevalence_.anchor_scales)
-    out_.diagnostics.push_back({"prevalence.anchor_scale." + name, v, "England anchor scale factor"});
-  for (const auto& note : world.costs.provenance)
-    out_.diagnostics.push_back({"unit_cost_gbp." + note.name, note.gbp, note.how});
+  out_.diagnostics = std::move(p.diagnostics);
   out_.agents_at_start = pop_.size();
-  mh_crisis_threshold_ = probability_threshold(world_.params.mh_crisis_monthly);
-  // The crises of the month before the start (their own draws, month kSynthesisMonth), so that the
-  // first month has the admissions they end in, as every later month does.
-  for (std::size_t i = 0; i < pop_.size(); ++i)
-    if (pop_.alive(i) && pop_.has(i, common_mental_disorder) &&
-        philox_words(key_, pop_.id[i], kSynthesisMonth, Purpose::mental_health_crisis)[0] < mh_crisis_threshold_)
-      pop_.recent[i] = static_cast<std::uint8_t>(pop_.recent[i] | recent_bits::mental_health_crisis);
   if (settings_.person_ledger) person_cost_.assign(arrivals_.end, 0.0);
   if (settings_.trial) {
     trial_ = std::make_unique<TrialObserver>();
     trial_->settings = *settings_.trial;
   }
-  WiderModels wider = calibrate_wider(world, pop_, key_, limitation_, cal_, out_.diagnostics);
-  economy_ = wider.economy;
-  births_ = wider.births;
-  carers_ = wider.carers;
   ProgrammeRun run;
   run.world = &world_;
   run.people = &pop_;
@@ -493,12 +523,15 @@ void Simulation::count_stocks(std::size_t i, double* row) const {
   row[sm_activity_limited] += sums_.limited(i);
 }
 
-Snapshot Simulation::snapshot(int after_month) const {
+Snapshot Simulation::snapshot(int after_month) {
   const std::size_t n_cells = static_cast<std::size_t>(out_.layout.cells());
   const std::size_t blocks = block_count(pop_.size());
-  std::vector<std::vector<double>> partial(blocks);
+  if (sums_.blocks.size() != blocks) throw InternalError("Simulation::snapshot: the running sums' blocks do not match the people");
+  // Counted into the blocks' own stock rows (fresh zeros, and fresh again after), not into a
+  // second set of arrays: at the end of a run the stocks of the last snapshot month are
+  // still resident there.
   for_each_block(pop_.size(), [&](std::size_t b, std::size_t begin, std::size_t end) {
-    auto& v = partial[b];
+    ZeroedArray& v = sums_.blocks[b].stocks;
     v.assign(n_cells * kStockMetrics, 0.0);
     for (std::size_t i = begin; i < end; ++i)
       if (pop_.alive(i))
@@ -507,8 +540,10 @@ Snapshot Simulation::snapshot(int after_month) const {
   Snapshot s;
   s.after_month = after_month;
   s.cells.assign(n_cells * kStockMetrics, 0.0);
-  for (const auto& v : partial)
-    for (std::size_t k = 0; k < v.size(); ++k) s.cells[k] += v[k];
+  for (BlockState& st : sums_.blocks) {
+    for (std::size_t k = 0; k < st.stocks.size(); ++k) s.cells[k] += st.stocks[k];
+    st.stocks.assign(n_cells * kStockMetrics, 0.0);  // clear_month clears only the cells the month touched
+  }
   for (double& x : s.cells) x *= weight_;
   return s;
 }
@@ -968,6 +1003,12 @@ RunOutput Simulation::run() {
     if (settings_.progress) settings_.progress(month_, settings_.months);
   }
   out_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  handed_over_ = true;
+  return std::move(out_);
+}
+
+const RunOutput& Simulation::output() const {
+  if (handed_over_) throw InternalError("Simulation::output: run() has handed the outputs over");
   return out_;
 }
 

@@ -91,15 +91,40 @@ struct RunSettings {
   const std::atomic<bool>* cancel = nullptr;  // checked between months
 };
 
+/// A run's people before any intervention: synthesised, with the rates, the health state and
+/// the wider outcomes' models calibrated on them, and what that stores as diagnostics. They
+/// depend only on the world, the random key and the scale, never on the policy: the arms of a
+/// comparison whose worlds are equal (one region, the same parameter values) and that share
+/// random numbers have the same ones, replicate by replicate. runs::run_tasks makes them once
+/// for such arms and each arm's Simulation starts from a copy.
+struct PreparedPeople {
+  RandomKey key{};
+  double scale = 1;
+  Population population;
+  PrevalenceTables prevalence;
+  SynthesisNorms norms;
+  std::uint32_t next_person_id = 0;
+  Calibrated cal;
+  LimitationModel limitation;
+  WiderModels wider;
+  std::vector<Diagnostic> diagnostics;  // in the order a run stores them
+  double synthesis_seconds = 0, calibration_seconds = 0;
+};
+/// Synthesis and calibration for a run of this world, key and scale (InputError on bad data).
+PreparedPeople prepare_people(const World& world, const RandomKey& key, double scale);
+
 class Simulation final : private ProgrammeHost {
  public:
-  Simulation(const World& world, RunSettings settings);
+  /// `prepared`: the people prepare_people made for this world's equal, the settings' seed,
+  /// replicate and scale (InternalError if the key or scale differ); null: this run makes its own.
+  Simulation(const World& world, RunSettings settings, std::shared_ptr<const PreparedPeople> prepared = nullptr);
   // Not copied or moved: the coupling points into this run's programmes, and the programme
   // engine into its people, rates, models and layout.
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
 
-  /// Steps every remaining month and returns the outputs.
+  /// Steps every remaining month and hands over the outputs (moved, not copied: a whole
+  /// region's are about 10 MB). The run is finished after it: output() and step() throw.
   RunOutput run();
   /// One month (for tests).
   void step();
@@ -108,7 +133,7 @@ class Simulation final : private ProgrammeHost {
   const Population& population() const { return pop_; }
   const RateTables& rates() const { return cal_.rates; }
   const PrevalenceTables& prevalence() const { return prevalence_; }
-  const RunOutput& output() const { return out_; }
+  const RunOutput& output() const;
   /// Ledger mode: each person's cost, by person id (arrivals' ids are sparse: zeros between).
   const std::vector<double>& person_cost() const { return person_cost_; }
   /// In-silico trials: the participants' follow-up (null unless RunSettings::trial).
@@ -140,7 +165,7 @@ class Simulation final : private ProgrammeHost {
   /// Ends the person's memberships whose own draw this month falls under their lapse probability.
   void lapse_memberships(std::size_t i, BlockState& b);
   void add_person(std::uint32_t id, int zone, int age_years, int sex, bool newborn, bool low_birth_weight = false);
-  Snapshot snapshot(int after_month) const;
+  Snapshot snapshot(int after_month);
   // ---- what the programme engine asks of the run (ProgrammeHost)
   void before_change(std::size_t i) override { change_before_ = sums_.cached(i); }
   void enrolled(std::size_t k, std::size_t i) override;
@@ -213,6 +238,7 @@ class Simulation final : private ProgrammeHost {
   int month_ = 0;
   double weight_ = 1;
   RunOutput out_;
+  bool handed_over_ = false;  // run() has moved out_ to its caller
   std::vector<double> person_cost_;  // by person id (ledger mode)
   std::unique_ptr<TrialObserver> trial_;
   std::uint32_t mh_crisis_threshold_ = 0;

@@ -114,7 +114,8 @@ RunOutput Simulation::run_cohorts() {
   start.cancel = settings_.cancel;
   start.progress = settings_.progress;
   run_cohort_model(start, coupling_, out_, month_);
-  return out_;
+  handed_over_ = true;
+  return std::move(out_);
 }
 
 }  // namespace shiftsim::model

@@ -217,9 +217,10 @@ TEST_CASE("channels: with every kind of programme funded, no event is ever insid
   s.policy = policy;
   s.verify_windows = true;
   Simulation sim(w, s);
-  CHECK_NOTHROW(sim.run());
+  RunOutput out;
+  CHECK_NOTHROW(out = sim.run());
   double participants = 0;
-  for (const auto& p : sim.output().programmes)
+  for (const auto& p : out.programmes)
     for (const auto& m : p.months) participants += m[pg_new_participants];
   CHECK(participants > 100000);
 }
