@@ -5,10 +5,14 @@
 #include "model/core/parallel.hpp"
 #include "model/programmes/sampling.hpp"
 
+#include <tbb/collaborative_call_once.h>
 #include <tbb/info.h>
 #include <tbb/task_arena.h>
 
+#include <atomic>
+#include <deque>
 #include <exception>
+#include <map>
 #include <mutex>
 
 namespace shiftsim::runs {
@@ -124,8 +128,33 @@ std::vector<results::FinanceSettings> Experiment::finance() const {
 
 namespace {
 
+/// Whether two parameter tables build the same world from one region's data: every row's
+/// name, value, bounds and uncertainty equal (so that a replicate's draws are equal too).
+bool same_model_inputs(const model::ParameterTable& a, const model::ParameterTable& b) {
+  if (&a == &b) return true;
+  if (a.rows().size() != b.rows().size()) return false;
+  for (std::size_t k = 0; k < a.rows().size(); ++k) {
+    const model::ParameterRow& x = a.rows()[k];
+    const model::ParameterRow& y = b.rows()[k];
+    if (x.name != y.name || x.value != y.value || x.derived != y.derived || x.lower != y.lower || x.upper != y.upper ||
+        x.uncertainty.kind != y.uncertainty.kind || x.uncertainty.a != y.uncertainty.a || x.uncertainty.b != y.uncertainty.b ||
+        x.uncertainty.c != y.uncertainty.c)
+      return false;
+  }
+  return true;
+}
+
+/// The people the tasks of one replicate share: made once (the threads that need them while
+/// they are being made help make them) and let go when the last of those tasks has copied them.
+struct SharedPeople {
+  tbb::collaborative_once_flag once;
+  std::shared_ptr<const model::PreparedPeople> people;
+  std::atomic<int> users{0};
+};
+
 /// Simulates one task (on the calling thread and its arena's workers).
-TaskResult simulate(const Experiment& e, const Task& task, const std::atomic<bool>* cancel, const std::function<void(int)>& after_month) {
+TaskResult simulate(const Experiment& e, const Task& task, const std::atomic<bool>* cancel, const std::function<void(int)>& after_month,
+                    SharedPeople* shared) {
   const Arm& arm = e.arms()[static_cast<std::size_t>(task.arm)];
   const bool psa = e.replicates() > 1;
   model::RunSettings s;
@@ -147,7 +176,18 @@ TaskResult simulate(const Experiment& e, const Task& task, const std::atomic<boo
     w = drawn_world.get();
     s.policy = std::make_shared<const model::Policy>(model::draw_policy(*arm.policy, drawn, key));
   }
-  model::Simulation sim(*w, s);
+  std::shared_ptr<const model::PreparedPeople> people;
+  if (shared) {
+    tbb::collaborative_call_once(shared->once, [&] {
+      shared->people = std::make_shared<const model::PreparedPeople>(model::prepare_people(*w, {s.seed, s.replicate}, s.scale));
+    });
+    people = shared->people;
+  }
+  model::Simulation sim(*w, s, people);
+  if (shared) {
+    people.reset();
+    if (shared->users.fetch_sub(1) == 1) shared->people.reset();  // every other user has its copy
+  }
   TaskResult r;
   r.output = std::make_unique<model::RunOutput>(sim.run());
   // Effects the scenario gave as distributions are drawn outside the parameter table: store
@@ -178,6 +218,34 @@ void run_tasks(const Experiment& e, const std::vector<Task>& tasks, const Contro
   // A task's exception is caught here, not left to cancel the loop: cancelling it would also
   // cancel the other tasks' inner parallel loops midway.
   std::vector<std::exception_ptr> errors(tasks.size());
+  // Synthesis and calibration depend on the world, the seed, the replicate and the scale, not
+  // on the policy: arms with one region, equal parameter tables and one seed (common random
+  // numbers) have the same people in each replicate, made once for them (an arm whose
+  // scenario sets a parameter, or independent streams, makes its own).
+  const auto& arms = e.arms();
+  std::vector<std::size_t> arm_class(arms.size());
+  for (std::size_t a = 0; a < arms.size(); ++a) {
+    arm_class[a] = a;
+    for (std::size_t b = 0; b < a; ++b)
+      if (arm_class[b] == b && arms[b].inputs == arms[a].inputs && e.seed_of(static_cast<int>(b)) == e.seed_of(static_cast<int>(a)) &&
+          same_model_inputs(*arms[b].table, *arms[a].table)) {
+        arm_class[a] = b;
+        break;
+      }
+  }
+  std::map<std::pair<int, std::size_t>, int> users;  // by (replicate, class)
+  for (const auto& t : tasks) ++users[{t.replicate, arm_class[static_cast<std::size_t>(t.arm)]}];
+  std::deque<SharedPeople> shared;
+  std::map<std::pair<int, std::size_t>, SharedPeople*> shared_of;
+  for (const auto& [key, n] : users)
+    if (n > 1) {
+      shared.emplace_back().users = n;
+      shared_of[key] = &shared.back();
+    }
+  auto shared_for = [&](const Task& t) -> SharedPeople* {
+    const auto it = shared_of.find({t.replicate, arm_class[static_cast<std::size_t>(t.arm)]});
+    return it == shared_of.end() ? nullptr : it->second;
+  };
   const int threads = c.threads > 0 ? c.threads : tbb::info::default_concurrency();
   tbb::task_arena arena(threads);
   arena.execute([&] {
@@ -197,7 +265,7 @@ void run_tasks(const Experiment& e, const std::vector<Task>& tasks, const Contro
         };
         if (stopped()) throw shiftsim::Cancelled();
         TaskResult r;
-        tbb::this_task_arena::isolate([&] { r = simulate(e, task, &task_stop, after_month); });
+        tbb::this_task_arena::isolate([&] { r = simulate(e, task, &task_stop, after_month, shared_for(task)); });
         std::lock_guard<std::mutex> lock(done_mutex);
         done(task, std::move(r));
       } catch (const shiftsim::Cancelled&) {

@@ -130,7 +130,9 @@ struct TaskResult {
 
 /// Runs the tasks in parallel, at most `threads` at a time, each in isolation (a thread
 /// waiting on a task's inner loops never starts another task, so at most `threads`
-/// populations are in memory). `done(task, result)` is called as each finishes, never two at
+/// populations are in memory, and for a moment one more: the tasks of a replicate whose arms
+/// have equal worlds and seeds share its synthesised and calibrated people, made once and
+/// freed when the last of them has copied them; model::PreparedPeople). `done(task, result)` is called as each finishes, never two at
 /// once, from the worker threads. Throws the first real error in task order (after every
 /// task stopped), else shiftsim::Cancelled when cancelled.
 void run_tasks(const Experiment& experiment, const std::vector<Task>& tasks, const Controls& controls,

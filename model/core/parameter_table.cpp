@@ -12,7 +12,7 @@ void ParameterTable::add(ParameterRow row) {
                          std::to_string(row.line) + ")");
   index_[row.name] = rows_.size();
   rows_.push_back(std::move(row));
-  used_.push_back(false);
+  used_.push_back();
 }
 
 const ParameterRow* ParameterTable::find(std::string_view name) const {
@@ -25,7 +25,7 @@ const ParameterRow* ParameterTable::find(std::string_view name) const {
 std::vector<std::string> ParameterTable::unused() const {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < rows_.size(); ++i)
-    if (!used_[i]) out.push_back(rows_[i].name);
+    if (!used_.get(i)) out.push_back(rows_[i].name);
   return out;
 }
 

@@ -7,6 +7,7 @@
 
 #include "model/core/distribution.hpp"
 
+#include <atomic>
 #include <map>
 #include <optional>
 #include <string>
@@ -57,9 +58,37 @@ class ParameterTable {
   std::vector<std::string> unused() const;
 
  private:
-  void mark(std::size_t row) const { used_[row] = true; }
+  // An atomic store to the row's own byte: a table shared by the tasks of a comparison is read
+  // (and so marked) from several threads at once (ThreadSanitizer found the vector<bool>
+  // this was, whose bits share words, written from two).
+  void mark(std::size_t row) const { used_.set(row); }
   std::vector<ParameterRow> rows_;
-  mutable std::vector<bool> used_;  // single-threaded use only (model building)
+  /// A byte a row, 1 once looked up; written and read (copies too) through std::atomic_ref.
+  class UsedMarks {
+   public:
+    UsedMarks() = default;
+    UsedMarks(const UsedMarks& o) : v_(o.v_.size()) {
+      for (std::size_t k = 0; k < v_.size(); ++k) v_[k] = o.get(k);
+    }
+    UsedMarks& operator=(const UsedMarks& o) {
+      if (this != &o) {
+        v_.assign(o.v_.size(), 0);
+        for (std::size_t k = 0; k < v_.size(); ++k) v_[k] = o.get(k);
+      }
+      return *this;
+    }
+    UsedMarks(UsedMarks&&) = default;
+    UsedMarks& operator=(UsedMarks&&) = default;
+    void push_back() { v_.push_back(0); }
+    void set(std::size_t k) { std::atomic_ref<unsigned char>(v_[k]).store(1, std::memory_order_relaxed); }
+    bool get(std::size_t k) const {
+      return std::atomic_ref<unsigned char>(const_cast<unsigned char&>(v_[k])).load(std::memory_order_relaxed) != 0;
+    }
+
+   private:
+    std::vector<unsigned char> v_;
+  };
+  mutable UsedMarks used_;
   std::map<std::string, std::size_t, std::less<>> index_;
 };
 

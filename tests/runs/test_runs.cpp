@@ -11,6 +11,7 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
 #include <set>
 #include <unistd.h>
 
@@ -209,4 +210,46 @@ TEST_CASE("runs: a plan starting after the data's base year runs in from the bas
   // The intervention's default start is the plan's (model month 24, July 2020), its funding to June 2023.
   CHECK(e.arms()[1].policy->interventions[0].start_month == 24);
   CHECK(e.arms()[1].policy->interventions[0].end_month == 59);
+}
+
+TEST_CASE("runs: arms with equal worlds share each replicate's synthesised people, and each arm's answer is the one it gets alone") {
+  // Synthesis and calibration depend on the world, seed, replicate and scale only: the baseline
+  // and a scenario that sets no parameter share them (made once, copied); an arm that sets a
+  // parameter makes its own. Sharing must not move a single number.
+  const fs::path s = fs::path(SHIFTSIM_SOURCE_DIR) / "scenarios";
+  auto arms = runs::prepare_arms({s / "baseline.json", s / "shift1_prevention.json"}, {SHIFTSIM_TEST_DATA_DIR, ""});
+  arms.push_back(runs::with_parameters(arms[1], {{"intervention.smoking_cessation.quit_probability", 0.14}}));
+  runs::ExperimentSettings settings;
+  settings.replicates = 2;
+  settings.years = 1;
+  settings.scale = 0.01;
+  const runs::Experiment e(std::move(arms), settings);
+  auto run = [&](const std::vector<runs::Task>& tasks) {
+    std::map<std::pair<int, int>, std::unique_ptr<model::RunOutput>> out;
+    runs::Controls controls;
+    controls.threads = 2;
+    runs::run_tasks(e, tasks, controls, [&](const runs::Task& t, runs::TaskResult&& r) { out[{t.arm, t.replicate}] = std::move(r.output); });
+    return out;
+  };
+  const auto together = run(e.tasks());
+  std::map<std::pair<int, int>, std::unique_ptr<model::RunOutput>> alone;
+  for (const auto& t : e.tasks()) alone[{t.arm, t.replicate}] = std::move(run({t}).at({t.arm, t.replicate}));
+  REQUIRE(together.size() == 6);
+  for (const auto& [k, a] : together) {
+    CAPTURE(k.first);
+    CAPTURE(k.second);
+    const model::RunOutput& b = *alone.at(k);
+    // phase 0 is the run's own synthesis: none when it copied shared people.
+    CHECK((a->phase_seconds[0] == 0.0) == (k.first < 2));
+    CHECK(b.phase_seconds[0] > 0.0);
+    REQUIRE(a->flows.size() == b.flows.size());
+    for (std::size_t m = 0; m < a->flows.size(); ++m) CHECK(a->flows[m].cells == b.flows[m].cells);
+    REQUIRE(a->diagnostics.size() == b.diagnostics.size());
+    for (std::size_t d = 0; d < a->diagnostics.size(); ++d) {
+      CHECK(a->diagnostics[d].name == b.diagnostics[d].name);
+      CHECK(a->diagnostics[d].value == b.diagnostics[d].value);
+    }
+    CHECK(a->survivors == b.survivors);
+    CHECK(a->agents_at_start == b.agents_at_start);
+  }
 }

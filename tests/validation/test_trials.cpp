@@ -151,11 +151,10 @@ TEST_CASE("enrolment at an event: an intervention that enrols at an emergency ad
     }
     settings.trial = TrialSettings{6, 6, 0.0};
     auto sim = std::make_unique<Simulation>(*world, settings);
-    sim->run();
-    return sim;
+    auto output = sim->run();
+    return std::make_pair(std::move(sim), std::move(output));
   };
-  const auto sim = run(true);
-  const RunOutput& out = sim->output();
+  const auto [sim, out] = run(true);
   double joined = 0;
   for (int t = 0; t < 6; ++t) joined += out.programmes[0].months[static_cast<std::size_t>(t)][pg_new_participants];
   // Month 0 enrols no one (no one was admitted in the month before the run); later months do.
@@ -180,7 +179,7 @@ TEST_CASE("falls admissions: the first year's falls admissions 65+ reproduce Fin
   // (about 1%): 12%. At seed 12345 it was -1.3%.
   const auto world = test::world();
   Simulation sim(*world, test::settings(0.2, 12));
-  sim.run();
+  const RunOutput out = sim.run();
   const RegionData& region = *world->region;
   const auto& falls = region.indicators.at("falls_admissions_65_plus");
   double young_e = 0, old_e = 0;
@@ -198,7 +197,7 @@ TEST_CASE("falls admissions: the first year's falls admissions 65+ reproduce Fin
     const double r1 = falls.value_by_district[d] / 1e5 * 19500.0 / (14500.0 + 5000.0 * k);
     expected += r1 * young + r1 * k * old;
   }
-  const double realised = test::flow(sim.output(), fm_falls_admissions_65_plus, 0, 11);
+  const double realised = test::flow(out, fm_falls_admissions_65_plus, 0, 11);
   INFO("falls admissions 65+, first year: realised " << realised << ", expected from Fingertips 22401 " << expected);
   CHECK(std::fabs(realised / expected - 1) < 0.12);
   // About 9% of the admissions of people 65+ (220,160 of about 2.4m in England, 2017/18).
