@@ -554,6 +554,47 @@ std::vector<std::vector<results::SpendYear>> probe_spend(const runs::Arm& p, dou
   return all;
 }
 
+/// The region's NHS spend a year in the model's 2018/19 prices: England's spend per person by
+/// age and sex (the mean over deprivation quintiles; data/lsc/nhs_spend_per_person_by_age_sex_imd_quintile_england.csv)
+/// times the region's people. A scale for check's warnings, not a model figure.
+double region_nhs_spend(const runs::Arm& a) {
+  const model::RegionData& r = a.inputs->region;
+  if (r.nhs_spend_year.empty()) return 0;
+  double total = 0;
+  for (const auto& district : r.population)
+    for (int sex = 0; sex < model::kSexes; ++sex)
+      for (int age = 0; age <= model::kPopulationTopAge; ++age) {
+        double mean = 0;
+        for (int q = 0; q < model::kQuintiles; ++q)
+          mean += r.nhs_spend_by_age[static_cast<std::size_t>(sex)][static_cast<std::size_t>(q)][static_cast<std::size_t>(std::min(age, 85))];
+        total += static_cast<double>(district[static_cast<std::size_t>(sex)][static_cast<std::size_t>(age)]) * mean / model::kQuintiles;
+      }
+  return total * model::deflator(a.world->params, r.nhs_spend_year);
+}
+
+/// Legal but implausible: a year's budget (one intervention's, or all of them together) above
+/// the region's NHS spend.
+std::vector<std::string> budget_warnings(const runs::Arm& a, double price_factor) {
+  std::vector<std::string> out;
+  const double nhs = region_nhs_spend(a);
+  if (!(nhs > 0)) return out;
+  std::map<int, double> all;
+  for (const auto& iv : a.policy->interventions)
+    for (const auto& [fy, by] : iv.budget) {
+      const double b = iv.budget_in(fy);
+      all[fy] += b;
+      if (b > nhs)
+        out.push_back(iv.name + ": the budget for " + results::financial_year_label(fy) + " is " + money_text(b * price_factor) +
+                      ", above the region's whole NHS spend (about " + money_text(nhs * price_factor) +
+                      " a year, England's spend per person by age and sex times the region's people): is it a typing error?");
+    }
+  for (const auto& [fy, b] : all)
+    if (b > nhs && a.policy->interventions.size() > 1)
+      out.push_back("the interventions' budgets for " + results::financial_year_label(fy) + " come to " + money_text(b * price_factor) +
+                    ", above the region's whole NHS spend (about " + money_text(nhs * price_factor) + " a year)");
+  return out;
+}
+
 int check_command(const CheckOptions& o) {
   return guarded([&]() -> int {
     const runs::Arm p = runs::prepare_arm(o.scenario, source_of(o.common));
@@ -588,6 +629,7 @@ int check_command(const CheckOptions& o) {
                       {"optimism_bias", {{"costs", fin.optimism_bias_costs}, {"benefits", fin.optimism_bias_benefits}}},
                       {"funding_source", fin.funding_source}, {"continue_funding", fin.continue_funding}};
       if (!probe.empty()) j["probe"] = {{"scale", kProbeScale}, {"seed", s.seed}, {"replicates", 1}};
+      j["warnings"] = budget_warnings(p, pf);
       std::cout << j.dump(2) << "\n";
       return 0;
     }
@@ -595,6 +637,7 @@ int check_command(const CheckOptions& o) {
               << p.policy->interventions.size() << " intervention" << (p.policy->interventions.size() == 1 ? "" : "s");
     if (s.files.size() > 1) std::cout << ", extends " << s.files.size() - 1 << " file" << (s.files.size() > 2 ? "s" : "");
     std::cout << ")\n";
+    for (const auto& w : budget_warnings(p, pf)) std::cout << "  warning: " << w << "\n";
     for (const auto& iv : p.policy->interventions) {
       const auto& e = model::catalogue_entry(iv.type);
       std::cout << "  " << iv.name << " (" << e.name << ", shift";
@@ -1372,6 +1415,9 @@ int export_command(const ExportOptions& o) {
   return guarded([&]() -> int {
     if (o.format != "csv" && o.format != "json" && o.format != "xlsx")
       throw InputError("--format is '" + o.format + "', but must be one of csv, json, xlsx");
+    if (o.excel_safe && o.format != "csv")
+      throw InputError("--excel-safe applies to --format csv (the workbook keeps formula-like text as text already; JSON is raw)");
+    const results::CsvText csv_text = o.excel_safe ? results::CsvText::excel_safe : results::CsvText::raw;
     results::ResultsStore store = open_existing(o.db);
     const auto id = resolve_comparison(store, o.run, o.comparison);
     if (o.format == "xlsx") {
@@ -1385,8 +1431,8 @@ int export_command(const ExportOptions& o) {
     }
     auto body = [&](std::ostream& out) {
       if (o.format == "json") out << results::comparison_document(store, id).dump(1) << "\n";
-      else if (o.summary) results::write_summary_csv(store, id, out);
-      else results::write_csv(store, id, out);
+      else if (o.summary) results::write_summary_csv(store, id, out, csv_text);
+      else results::write_csv(store, id, out, csv_text);
     };
     if (o.output.empty()) body(std::cout);
     else {

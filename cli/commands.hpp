@@ -68,6 +68,7 @@ struct ExportOptions {
   long long run = -1, comparison = -1;
   std::string format = "csv";  // csv, json, xlsx
   bool summary = false;        // csv: the summaries instead of the per-replicate rows
+  bool excel_safe = false;     // csv: text cells that Excel would run as formulas get a leading '
   std::string output;          // empty: standard output (csv, json); required for xlsx
 };
 int export_command(const ExportOptions& options);

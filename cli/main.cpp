@@ -242,6 +242,9 @@ int main(int argc, char** argv) {
   export_cmd->add_option("--comparison", exp.comparison, "A comparison id (printed by `shiftsim compare`)");
   export_cmd->add_option("--format", exp.format, "csv (tidy long rows), json or xlsx")->capture_default_str();
   export_cmd->add_flag("--summary", exp.summary, "csv: the summaries over replicates instead of the per-replicate rows");
+  export_cmd->add_flag("--excel-safe", exp.excel_safe,
+                       "csv: for opening in a spreadsheet: a text cell beginning with = + - @ (which Excel would run as a formula) gets a "
+                       "leading ' (without it the CSV is raw, for pandas and R)");
   export_cmd->add_option("--output,-o", exp.output, "File to write (default: standard output; required for xlsx)");
 
   ReportOptions report;

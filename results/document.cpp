@@ -229,7 +229,8 @@ json comparison_document(const ResultsStore& store, std::int64_t comparison_id) 
   return doc;
 }
 
-void write_csv(const ResultsStore& store, std::int64_t comparison_id, std::ostream& out) {
+void write_csv(const ResultsStore& store, std::int64_t comparison_id, std::ostream& out, CsvText text) {
+  auto txt = [text](const std::string& x) { return csv_text(x, text); };
   sqlite3* db = store.handle();
   const auto arms = arms_of(db, comparison_id);
   std::map<std::string, std::string> unit;
@@ -242,24 +243,25 @@ void write_csv(const ResultsStore& store, std::int64_t comparison_id, std::ostre
   out << "source,comparison_id,run_id,scenario,replicate,period,breakdown,outcome,unit,value\n";
   for (const auto& a : arms) {
     const RunRecord r = store.run(a.run_id);
-    const std::string prefix = "," + std::to_string(comparison_id) + "," + std::to_string(a.run_id) + "," + csv_field(r.scenario_name) + ",";
+    const std::string prefix = "," + std::to_string(comparison_id) + "," + std::to_string(a.run_id) + "," + txt(r.scenario_name) + ",";
     Statement s(db,
                 "SELECT replicate, period, breakdown, outcome, value FROM outcomes WHERE comparison_id = ? AND run_id = ? ORDER BY replicate, rowid");
     s.bind_int(1, comparison_id).bind_int(2, a.run_id);
     while (s.step(db))
-      out << "outcome" << prefix << s.integer(0) << "," << csv_field(s.text(1)) << "," << csv_field(s.text(2)) << "," << s.text(3) << ","
-          << csv_field(unit[s.text(3)]) << "," << number(s.real(4)) << "\n";
+      out << "outcome" << prefix << s.integer(0) << "," << txt(s.text(1)) << "," << txt(s.text(2)) << "," << txt(s.text(3)) << ","
+          << txt(unit[s.text(3)]) << "," << number(s.real(4)) << "\n";
     Statement m(db,
                 "SELECT replicate, period, icp, imd_quintile, metric, value FROM metrics WHERE run_id = ? ORDER BY replicate, rowid");
     m.bind_int(1, a.run_id);
     while (m.step(db))
-      out << "metric" << prefix << m.integer(0) << "," << csv_field(m.text(1)) << ","
-          << csv_field("icp=" + m.text(2) + ";quintile=" + std::to_string(m.integer(3))) << "," << m.text(4) << ","
-          << csv_field(unit[m.text(4)]) << "," << number(m.real(5)) << "\n";
+      out << "metric" << prefix << m.integer(0) << "," << txt(m.text(1)) << ","
+          << txt("icp=" + m.text(2) + ";quintile=" + std::to_string(m.integer(3))) << "," << txt(m.text(4)) << ","
+          << txt(unit[m.text(4)]) << "," << number(m.real(5)) << "\n";
   }
 }
 
-void write_summary_csv(const ResultsStore& store, std::int64_t comparison_id, std::ostream& out) {
+void write_summary_csv(const ResultsStore& store, std::int64_t comparison_id, std::ostream& out, CsvText text) {
+  auto txt = [text](const std::string& x) { return csv_text(x, text); };
   sqlite3* db = store.handle();
   arms_of(db, comparison_id);
   out << "comparison_id,run_id,scenario,period,breakdown,outcome,unit,n,mean,median,p05,p95\n";
@@ -270,8 +272,8 @@ void write_summary_csv(const ResultsStore& store, std::int64_t comparison_id, st
   s.bind_int(1, comparison_id);
   auto opt = [&](int col) { return s.is_null(col) ? std::string() : number(s.real(col)); };
   while (s.step(db))
-    out << comparison_id << "," << s.integer(0) << "," << csv_field(s.text(1)) << "," << csv_field(s.text(2)) << ","
-        << csv_field(s.text(3)) << "," << s.text(4) << "," << csv_field(s.text(5)) << "," << s.integer(6) << "," << opt(7) << ","
+    out << comparison_id << "," << s.integer(0) << "," << txt(s.text(1)) << "," << txt(s.text(2)) << ","
+        << txt(s.text(3)) << "," << txt(s.text(4)) << "," << txt(s.text(5)) << "," << s.integer(6) << "," << opt(7) << ","
         << opt(8) << "," << opt(9) << "," << opt(10) << "\n";
 }
 

@@ -27,6 +27,7 @@
 // }
 #pragma once
 
+#include "results/format.hpp"
 #include "results/store.hpp"
 
 #include <nlohmann/json.hpp>
@@ -59,8 +60,9 @@ nlohmann::json comparison_document(const ResultsStore& store, std::int64_t compa
 /// for the outcomes, then the model's raw metrics by ICP and quintile (source = "metric").
 /// Columns: source, comparison_id, run_id, scenario, replicate, period, breakdown, outcome,
 /// unit, value. Values are written with 17 significant digits (they read back exactly).
-void write_csv(const ResultsStore& store, std::int64_t comparison_id, std::ostream& out);
+/// Text cells as `text` says (results/format.hpp; raw by default).
+void write_csv(const ResultsStore& store, std::int64_t comparison_id, std::ostream& out, CsvText text = CsvText::raw);
 /// The summaries (mean, median, p05, p95 over replicates) as a tidy CSV.
-void write_summary_csv(const ResultsStore& store, std::int64_t comparison_id, std::ostream& out);
+void write_summary_csv(const ResultsStore& store, std::int64_t comparison_id, std::ostream& out, CsvText text = CsvText::raw);
 
 }  // namespace shiftsim::results

@@ -1,5 +1,7 @@
 #include "results/format.hpp"
 
+#include <string_view>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -34,6 +36,12 @@ std::string csv_quoted(const std::string& s) {
 }
 
 std::string csv_field(const std::string& s) { return s.find_first_of(",\"\n\r") == std::string::npos ? s : csv_quoted(s); }
+
+std::string csv_text(const std::string& s, CsvText style) {
+  if (style == CsvText::excel_safe && !s.empty() && std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos)
+    return csv_field("'" + s);
+  return csv_field(s);
+}
 
 std::string label_of(const std::string& key) {
   static const std::map<std::string, std::string> names{

@@ -16,6 +16,13 @@ std::string financial_year_label(int year);
 std::string csv_field(const std::string& text);
 /// Always quoted (for columns of free text).
 std::string csv_quoted(const std::string& text);
+/// How text cells of a CSV are written: raw (for pandas and R: the text as stored), or
+/// excel_safe, for people who open the file in a spreadsheet: a cell beginning with = + - @,
+/// a tab or a carriage return, which Excel would run as a formula, gets a leading ' (OWASP's
+/// advice on CSV injection). Numbers are never changed.
+enum class CsvText { raw, excel_safe };
+/// csv_field of the text as `style` says.
+std::string csv_text(const std::string& text, CsvText style);
 
 /// Readable names of the keys the outcomes use (payers, funders, organisations, settings,
 /// activities, conditions): "nhs_acute" -> "NHS acute"; an unknown key with its

@@ -1,4 +1,5 @@
 #include "runs/sweep.hpp"
+#include "scenarios/strict_json.hpp"
 
 #include "model/core/errors.hpp"
 #include "results/comparison.hpp"
@@ -97,9 +98,9 @@ SweepSpec read_sweep_spec(const fs::path& file, const fs::path& default_baseline
   spec.text = ss.str();
   json doc;
   try {
-    doc = json::parse(spec.text);
-  } catch (const json::exception& e) {
-    throw InputError(file.string() + ": not valid JSON: " + e.what());
+    doc = inputs::parse_strict_json(spec.text);  // duplicate keys, depth, numbers out of range
+  } catch (const inputs::JsonInputError& e) {
+    throw InputError(file.string() + ": " + e.what());
   }
   if (!doc.is_object()) bad(file, "the top level", "must be an object with \"scenarios\", \"replicates\" and optionally \"grid\" or \"points\"");
   static const std::set<std::string> known{"name", "description", "baseline", "scenarios", "grid", "points", "replicates",

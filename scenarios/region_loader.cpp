@@ -1,6 +1,7 @@
 // Region data loader. Each load_* function reads one file, checks it completely and either
 // fills its part of RegionData or throws DataError with every problem found in that file.
 #include "scenarios/region_loader.hpp"
+#include "scenarios/strict_json.hpp"
 
 #include "scenarios/csv.hpp"
 
@@ -49,9 +50,11 @@ Config load_config(const fs::path& file) {
   if (!in) throw DataError({Problem{file.string(), 0, "", "cannot open the region description"}});
   nlohmann::json j;
   try {
-    in >> j;
-  } catch (const nlohmann::json::parse_error& e) {
-    throw DataError({Problem{file.string(), 0, "", std::string("is not valid JSON: ") + e.what()}});
+    std::ostringstream text;
+    text << in.rdbuf();
+    j = parse_strict_json(text.str());  // duplicate keys, depth, numbers out of range (strict_json.hpp)
+  } catch (const JsonInputError& e) {
+    throw DataError({Problem{file.string(), 0, "", e.what()}});  // "/path: what is wrong"
   }
   std::vector<Problem> problems;
   Config c;

@@ -1,4 +1,5 @@
 #include "scenarios/scenario.hpp"
+#include "scenarios/strict_json.hpp"
 
 #include "scenarios/scenario_schema.hpp"
 #include "model/core/parameters.hpp"
@@ -271,23 +272,9 @@ struct Reader {
 
   json parse_text(const std::string& text, const std::string& name) {
     try {
-      return json::parse(text);
-    } catch (const json::parse_error& e) {
-      // Byte offset to line and column.
-      std::size_t line = 1, col = 1;
-      for (std::size_t i = 0; i < std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size()); ++i) {
-        if (text[i] == '\n') {
-          ++line;
-          col = 1;
-        } else {
-          ++col;
-        }
-      }
-      std::string what = e.what();
-      const auto colon = what.rfind(": ");
-      if (colon != std::string::npos) what = what.substr(colon + 2);
-      violations.push_back({name, "", "is not valid JSON at line " + std::to_string(line) + ", column " +
-                                          std::to_string(col) + ": " + what});
+      return parse_strict_json(text);  // duplicate keys, depth, numbers out of range (strict_json.hpp)
+    } catch (const JsonInputError& e) {
+      violations.push_back({name, e.problem().path, e.problem().message});
       return json();
     }
   }
@@ -498,7 +485,12 @@ Scenario build(const json& merged, const Reader& reader, const std::string& path
         }
       if (iv.contains("unit_cost")) {
         const auto d = distribution_of(iv["unit_cost"], file, at + "/unit_cost", v);
-        if (!(d.mean() > 0)) v.push_back({file, at + "/unit_cost", "must be above 0 (GBP per participant)"});
+        if (!(d.mean() >= kMinUnitCost))
+          v.push_back({file, at + "/unit_cost", "is " + format_number(d.mean()) + ", but must be at least " + format_number(kMinUnitCost) +
+                                                    " (GBP per participant, or per resident a year for area-wide types)"});
+        else if (!(d.mean() <= kMaxUnitCost))
+          v.push_back({file, at + "/unit_cost", "is " + format_number(d.mean()) + ", but must be at most " + format_number(kMaxUnitCost) +
+                                                    " (GBP per participant; above any per-person cost in the PSSRU and NHS unit costs)"});
       }
     }
   }

@@ -27,6 +27,15 @@
 
 namespace shiftsim::inputs {
 
+/// The largest amount a budget may give for one year and funder (GBP 10bn, above the whole
+/// region's health and care spend: a bound against typing errors and overflow, in the schema
+/// too), and the largest mean unit cost (GBP 1m per participant, above any per-person cost in
+/// the PSSRU and NHS unit costs).
+inline constexpr double kMaxBudget = 1e10;
+inline constexpr double kMaxUnitCost = 1e6;
+/// And the smallest (a penny: an area-wide programme's cost per resident a year can be small).
+inline constexpr double kMinUnitCost = 0.01;
+
 struct Violation {
   std::string file;
   std::string path;     // JSON pointer, e.g. /interventions/2/budget/2021

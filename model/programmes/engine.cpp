@@ -749,7 +749,9 @@ std::optional<Snapshot> ProgrammeEngine::run_month(int t, const std::vector<IcpF
     const std::size_t groups = proportionate ? static_cast<std::size_t>(kQuintiles) : 1;
     std::vector<long> available(groups, 0);
     for (std::size_t q = 0; q < static_cast<std::size_t>(kQuintiles); ++q) available[proportionate ? q : 0] += static_cast<long>(open[k][q]);
-    const long by_budget = static_cast<long>(std::floor(capacity[k]));
+    // (Bounded before the conversion: the scenario's limits keep it far below, but a double
+    // beyond a long's range would be undefined behaviour.)
+    const long by_budget = static_cast<long>(std::floor(std::clamp(capacity[k], -1e15, 1e15)));
     // Programmes that enrol at an event or take everyone (trials) apply the uptake person by
     // person (scan); the others cap the financial year's enrolment at max_uptake x eligible.
     const bool per_person_uptake = p.at_event || s.unlimited;

@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -397,4 +398,59 @@ TEST_CASE("cli: a run longer than its plan: the plan's figures apart, the pay-ba
   CHECK(strings.find("the plan, its first 2 years") != std::string::npos);
   CHECK(strings.find("Share of replicates broken even by the year") != std::string::npos);
   CHECK(strings.find("BEYOND THE HORIZON") != std::string::npos);
+}
+
+TEST_CASE("cli: export --excel-safe neutralises text Excel would run as a formula, and leaves numbers and the raw CSV alone") {
+  // Issue 19, item 6: tidy CSV stays raw for pandas and R; --excel-safe is for a spreadsheet.
+  test::TempDir dir;
+  std::ofstream(dir.path() / "plan.json") << R"j({"name": "=HYPERLINK(\"http://example.invalid\",\"plan\")", "extends": ")j" +
+                                                 scenario("shift1_prevention.json") + R"j("})j";
+  REQUIRE(run_cli("compare '" + scenario("baseline.json") + "' plan.json --scale 0.01 --replicates 1 --years 1 --db r.db", dir.path()).code == 0);
+  REQUIRE(run_cli("export --run 2 --format csv --db r.db -o raw.csv", dir.path()).code == 0);
+  REQUIRE(run_cli("export --run 2 --format csv --excel-safe --db r.db -o safe.csv", dir.path()).code == 0);
+  const auto raw = read_csv(read(dir.path() / "raw.csv")), safe = read_csv(read(dir.path() / "safe.csv"));
+  REQUIRE(raw.size() == safe.size());
+  REQUIRE(raw.size() > 1);
+  std::size_t negatives = 0, neutralised = 0;
+  for (std::size_t k = 1; k < raw.size(); ++k) {
+    REQUIRE(raw[k].size() == 10);
+    CHECK(raw[k][9] == safe[k][9]);  // every value, negative numbers too, as it was
+    if (!raw[k][9].empty() && raw[k][9][0] == '-') ++negatives;
+    if (raw[k][3].rfind("=HYPERLINK(", 0) == 0) {  // raw is the text as stored
+      CHECK(safe[k][3] == "'" + raw[k][3]);
+      ++neutralised;
+    } else {
+      CHECK(safe[k][3] == raw[k][3]);
+    }
+  }
+  CHECK(negatives > 0);
+  CHECK(neutralised > 0);
+  const auto json = run_cli("export --run 2 --format json --excel-safe --db r.db", dir.path());
+  CHECK(json.code == 2);
+  CHECK(read(dir.path() / "stderr.txt").find("--excel-safe applies to --format csv") != std::string::npos);
+}
+
+TEST_CASE("cli: check warns of a budget above the region's NHS spend, refuses one beyond the limit, and says nothing of an ordinary one") {
+  // Issue 19, item 2: legal but implausible values get a warning; 1e308 crashed `check` at e84fbd7.
+  test::TempDir dir;
+  auto with_budget = [&](const std::string& name, const std::string& budget) {
+    std::ofstream(dir.path() / name) << R"({"name": "b", "extends": ")" + scenario("baseline.json") +
+                                            R"(", "interventions": [{"type": "smoking_cessation", "budget": )" + budget + "}]}";
+  };
+  with_budget("huge.json", "5e9");
+  with_budget("beyond.json", "1e308");
+  with_budget("usual.json", "2000000");
+  const auto huge = run_cli("check huge.json --no-probe", dir.path());
+  CHECK(huge.code == 0);
+  CHECK(huge.out.find("warning: smoking_cessation: the budget for FY2018/19 is GBP 5.00bn, above the region's whole NHS spend (about GBP") !=
+        std::string::npos);
+  const auto json = run_cli("check huge.json --no-probe --json", dir.path());
+  REQUIRE(json.code == 0);
+  CHECK(nlohmann::json::parse(json.out).at("warnings").size() >= 5);
+  const auto beyond = run_cli("check beyond.json --no-probe", dir.path());
+  CHECK(beyond.code == 2);
+  CHECK(read(dir.path() / "stderr.txt").find("/interventions/0/budget: is 1e+308, but must be <= 1e+10") != std::string::npos);
+  const auto usual = run_cli("check usual.json --no-probe", dir.path());
+  CHECK(usual.code == 0);
+  CHECK(usual.out.find("warning") == std::string::npos);
 }

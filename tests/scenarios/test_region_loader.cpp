@@ -201,3 +201,26 @@ TEST_CASE("region loader: a back-cast starts from each district's ONS total of t
   }
   CHECK(inputs::load_region(test::region_dir(), 2018).data_version == base.data_version);  // the base year itself: no back-cast
 }
+
+TEST_CASE("region loader: region.json with a key given twice, nested too deep or with a number beyond a double is refused") {
+  // Issue 19: the last of two "base_year"s won silently at e84fbd7.
+  RegionCopy c;
+  const auto original = c.lines("region.json");
+  std::string text;
+  for (const auto& l : original) text += l + "\n";
+  const auto brace = text.find('{');
+  REQUIRE(brace != std::string::npos);
+  auto with = [&](const std::string& inserted) {
+    std::string t = text;
+    t.insert(brace + 1, inserted);
+    std::ofstream(c.folder / "region.json") << t;
+    return load_error(c.folder);
+  };
+  const std::string twice = with("\"base_year\": 2017, ");
+  CHECK_MESSAGE(twice.find("region.json") != std::string::npos, twice);
+  CHECK_MESSAGE(twice.find("/base_year: is given twice in the same object") != std::string::npos, twice);
+  const std::string deep = with("\"x\": " + std::string(1000, '[') + std::string(1000, ']') + ", ");
+  CHECK_MESSAGE(deep.find("more than 64 deep") != std::string::npos, deep);
+  const std::string huge = with("\"x\": -2e999, ");
+  CHECK_MESSAGE(huge.find("outside the range of a double") != std::string::npos, huge);
+}
