@@ -219,10 +219,10 @@ std::string utc_now() {
 
 ResultsStore::ResultsStore(const std::filesystem::path& file) : path_(file.string()) {
   if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
-    const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    const std::string msg = database_problem(db_, "cannot open it", path_);
     sqlite3_close(db_);
     db_ = nullptr;
-    throw StoreError("cannot open the results database " + path_ + ": " + msg);
+    throw StoreError(msg);
   }
   sqlite3_busy_timeout(db_, 10000);
   exec("PRAGMA journal_mode=WAL;");
@@ -331,9 +331,8 @@ ResultsStore::~ResultsStore() { sqlite3_close(db_); }
 void ResultsStore::exec(const std::string& sql) const {
   char* err = nullptr;
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    const std::string msg = err ? err : "unknown error";
     sqlite3_free(err);
-    throw StoreError("results database " + path_ + ": " + msg);
+    throw StoreError(database_problem(db_, "a statement failed"));
   }
 }
 

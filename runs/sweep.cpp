@@ -416,7 +416,7 @@ std::string sweep_digest(const results::ResultsStore& store, const SweepRecord& 
   for (int t = 0; t < static_cast<int>(std::size(kTables)); ++t) {
     const std::string sql = std::string("SELECT * FROM ") + kTables[t] + " ORDER BY rowid";
     sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) throw results::StoreError(sqlite3_errmsg(db));
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) throw results::StoreError(results::database_problem(db, "cannot prepare a statement"));
     const int n = sqlite3_column_count(st);
     int run_col = -1, comparison_col = -1, replicate_col = -1;
     for (int c = 0; c < n; ++c) {
@@ -452,7 +452,7 @@ std::string sweep_digest(const results::ResultsStore& store, const SweepRecord& 
       }
     }
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) throw results::StoreError(std::string("database error: ") + sqlite3_errmsg(db));
+    if (rc != SQLITE_DONE) throw results::StoreError(results::database_problem(db, "a statement failed"));
   }
   Fnv h;
   for (const auto& [k, b] : blocks) {

@@ -490,8 +490,10 @@ void load_indicators(const fs::path& file, const Config& cfg, RegionData& r) {
         continue;
       }
       // Nearest later period that both the district and England have.
+      // (The period through a plain reference: clang 14 cannot capture a structured binding.)
+      const std::string& period = ind.period;
       auto later = std::find_if(periods.begin(), periods.end(), [&](auto& p) {
-        return p.first > ind.period && eng.count(p.first);
+        return p.first > period && eng.count(p.first);
       });
       if (later == periods.end()) {
         ck.fail_file("has no value of indicator " + ind.fingertips_id + " for " + d.code + " in period " +

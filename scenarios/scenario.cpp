@@ -463,7 +463,8 @@ Scenario build(const json& merged, const Reader& reader, const std::string& path
                              " (and shift 6 through its targeting)"});
         }
       if (iv.contains("effects") && iv["effects"].is_object())
-        for (auto& [key, val] : iv["effects"].items()) {
+        for (auto& [key_binding, val] : iv["effects"].items()) {
+          const std::string& key = key_binding;  // (clang 14 cannot capture a structured binding)
           const auto def = std::find_if(entry.effects.begin(), entry.effects.end(), [&](auto& e) { return e.key == key; });
           const std::string ep = at + "/effects/" + key;
           if (def == entry.effects.end()) {
