@@ -114,7 +114,9 @@ SweepSpec read_sweep_spec(const fs::path& file, const fs::path& default_baseline
     if (!v.is_string() || v.get<std::string>().empty()) bad(file, field, "must be a scenario file's path (relative to the sweep file)");
     fs::path p = v.get<std::string>();
     if (p.is_relative()) p = dir / p;
-    if (!fs::is_regular_file(p)) bad(file, field, "names " + v.get<std::string>() + ", which is not a file (looked for " + p.string() + ")");
+    std::error_code ec;  // (a name the file system refuses, too long, say, is bad input too)
+    if (!fs::is_regular_file(p, ec))
+      bad(file, field, "names " + v.get<std::string>().substr(0, 200) + ", which is not a file (looked for " + p.string().substr(0, 300) + ")");
     return p;
   };
   spec.name = file.stem().string();

@@ -311,10 +311,18 @@ struct Reader {
       else if (doc["extends"].is_array())
         for (const auto& p : doc["extends"])
           if (p.is_string()) parents.push_back(p);
-      chain.push_back(fs::weakly_canonical(fs::absolute(name)).string());
+      // (The error_code forms: a name the file system refuses, too long, say, is bad input.)
+      std::error_code ec;
+      const fs::path self = fs::weakly_canonical(fs::absolute(name, ec), ec);
+      chain.push_back(ec ? name : self.string());
       for (std::size_t k = 0; k < parents.size(); ++k) {
-        const fs::path parent = fs::weakly_canonical(dir / parents[k]);
         const std::string ref = doc["extends"].is_string() ? "/extends" : "/extends/" + std::to_string(k);
+        const fs::path parent = fs::weakly_canonical(dir / parents[k], ec);
+        if (ec) {
+          violations.push_back({name, ref, "extends '" + parents[k].substr(0, 80) + (parents[k].size() > 80 ? "...'" : "'") +
+                                               ", a file name that cannot be used: " + ec.message()});
+          continue;
+        }
         if (std::find(chain.begin(), chain.end(), parent.string()) != chain.end()) {
           std::string cycle;
           for (const auto& c : chain) cycle += fs::path(c).filename().string() + " -> ";
@@ -531,8 +539,12 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
 
 Scenario load_scenario(const fs::path& file) {
   Reader r;
-  if (!fs::is_regular_file(file))
-    throw ScenarioError({{file.string(), "", fs::exists(file) ? "is not a file" : "cannot open the scenario file (does it exist?)"}});
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) {
+    if (ec && ec != std::errc::no_such_file_or_directory)
+      throw ScenarioError({{file.string().substr(0, 200), "", "cannot be read as a scenario file: " + ec.message()}});
+    throw ScenarioError({{file.string(), "", fs::exists(file, ec) ? "is not a file" : "cannot open the scenario file (does it exist?)"}});
+  }
   const json doc = r.read_file(file, file.string(), "");
   if (!r.violations.empty()) throw ScenarioError(r.violations);
   const json merged = r.resolve(doc, file.string(), file.parent_path(), {});

@@ -20,6 +20,7 @@ packages=(
   chromium                               # headless Chromium: the report's browser test (and PDF printing)
   unzip                                  # the export test opens the workbook's sheet XML
   libopenmpi-dev openmpi-bin             # Open MPI: shiftsim sweep across processes and machines
+  clang libclang-rt-14-dev               # libFuzzer and the sanitizers' runtimes: the fuzz preset (scripts/fuzz.sh)
 )
 
 missing=()

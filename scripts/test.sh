@@ -6,3 +6,10 @@ cd "$(dirname "$0")/.."
 cmake --preset release > /dev/null
 cmake --build --preset release
 ctest --preset release
+# Issue 19: the input readers' and the results' unit tests under the address and undefined-
+# behaviour sanitizers (clang, the fuzz preset), the fuzz corpora replayed there, and each
+# fuzzer for a short fixed budget (scripts/fuzz.sh 600 is the full campaign).
+cmake --preset fuzz > /dev/null
+cmake --build --preset fuzz
+ctest --test-dir build/fuzz -R "^(scenario|csv|region loader|parameter|fuzz corpora|store|comparison|periods|workbook|report)" --output-on-failure
+./scripts/fuzz.sh 10

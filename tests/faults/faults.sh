@@ -48,7 +48,7 @@ check_db() {
 # ---- the uninterrupted answers
 start=$(date +%s.%N)
 "$bin" "${compare[@]}" --db reference.db > /dev/null 2> reference.err
-took=$(echo "$(date +%s.%N) - $start" | bc)
+took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 ref=$(answer reference.db)
 echo "reference comparison: ${took} s, answer $ref"
 
@@ -76,7 +76,7 @@ cat > sweep.json <<JSON
 JSON
 start=$(date +%s.%N)
 "$bin" sweep sweep.json --db sweep_reference.db --threads 2 --digest > sweep_reference.out 2>&1
-took=$(echo "$(date +%s.%N) - $start" | bc)
+took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 sweep_ref=$(grep -o 'stored value: [0-9a-f]*' sweep_reference.out | tail -1)
 echo "reference sweep: ${took} s, $sweep_ref"
 delays=$(awk -v n="$kills" -v t="$took" 'BEGIN { srand(1202); for (i = 0; i < n; i++) printf "%.2f\n", 0.1 + rand() * 0.8 * t }')

@@ -441,12 +441,14 @@ TEST_CASE("comparison: the economy's ledger by hand, and it never changes the NH
   // Whatever the economy's ledger says, every health and care figure is the same as with no gain.
   const Comparison none = compare({{"baseline", 1, {&base}, {}}, {"scenario", 2, {&same}, {}}});
   CHECK(*get(none, 1, "horizon", "all", "economy_output_gain_gbp").mean == 0.0);
-  for (const auto& [breakdown, outcome] :
+  for (const auto& pair :
        std::vector<std::pair<std::string, std::string>>{{"all", "cost_gbp"},          {"public", "cost_discounted_gbp"},
                                                         {"public", "gross_savings_gbp"}, {"public", "cashable_savings_gbp"},
                                                         {"all", "npv_gbp"},             {"all", "roi_gross"},
                                                         {"all", "net_benefit_gbp"},     {"payer=council_asc", "gross_savings_gbp"},
                                                         {"payer=nhs_acute", "gross_savings_gbp"}}) {
+    const std::string& breakdown = pair.first;  // (not a structured binding: clang 14 cannot capture one in INFO)
+    const std::string& outcome = pair.second;
     INFO(outcome << " " << breakdown);
     const int arm = outcome == "cost_gbp" || outcome == "cost_discounted_gbp" ? 0 : 1;
     CHECK(*get(c, arm, "horizon", breakdown, outcome).mean == *get(none, arm, "horizon", breakdown, outcome).mean);
