@@ -290,6 +290,11 @@ int main(int argc, char** argv) {
   std::vector<int> threads{1, 2};
   for (int i = 1; i < argc; ++i) {
     const std::string k = argv[i];
+    if (k == "--help" || k == "-h") {
+      std::printf("usage: shiftsim_bench [--months 60] [--repeats 3] [--threads 1,2] [--scale 1] [--psa 4] [--psa-scale 1] "
+                  "[--no-micro] [--england]\n");
+      return 0;
+    }
     if (k == "--no-micro") {
       micro = false;
       continue;

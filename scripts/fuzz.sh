@@ -17,8 +17,10 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(scenario region parameters observed sweep)
 
-cmake --preset fuzz > /dev/null
-cmake --build --preset fuzz > /dev/null
+if [ -z "${SHIFTSIM_FUZZ_NO_BUILD:-}" ]; then  # (set it to run several of these at once on one build)
+  cmake --preset fuzz > /dev/null
+  cmake --build --preset fuzz > /dev/null
+fi
 status=0
 for t in "${targets[@]}"; do
   work="build/fuzz/corpus/$t" artifacts="build/fuzz/artifacts/$t"
