@@ -14,6 +14,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <utility>
 
 namespace shiftsim::runs {
 
@@ -152,6 +153,18 @@ struct SharedPeople {
   std::atomic<int> users{0};
 };
 
+/// A task's use of shared people ends (it has its copy, failed, or was cancelled before it
+/// ran): the last one frees them.
+void release(SharedPeople* shared) {
+  if (shared && shared->users.fetch_sub(1) == 1) shared->people.reset();  // every other user has its copy
+}
+/// Releases at the end of its scope unless released before.
+struct ReleaseAtExit {
+  SharedPeople* shared;
+  ~ReleaseAtExit() { release(shared); }
+  void now() { release(std::exchange(shared, nullptr)); }
+};
+
 /// Simulates one task (on the calling thread and its arena's workers).
 TaskResult simulate(const Experiment& e, const Task& task, const std::atomic<bool>* cancel, const std::function<void(int)>& after_month,
                     SharedPeople* shared) {
@@ -177,6 +190,7 @@ TaskResult simulate(const Experiment& e, const Task& task, const std::atomic<boo
     s.policy = std::make_shared<const model::Policy>(model::draw_policy(*arm.policy, drawn, key));
   }
   std::shared_ptr<const model::PreparedPeople> people;
+  ReleaseAtExit release_people{shared};  // however the copy goes, this task's use ends
   if (shared) {
     tbb::collaborative_call_once(shared->once, [&] {
       shared->people = std::make_shared<const model::PreparedPeople>(model::prepare_people(*w, {s.seed, s.replicate}, s.scale));
@@ -184,10 +198,8 @@ TaskResult simulate(const Experiment& e, const Task& task, const std::atomic<boo
     people = shared->people;
   }
   model::Simulation sim(*w, s, people);
-  if (shared) {
-    people.reset();
-    if (shared->users.fetch_sub(1) == 1) shared->people.reset();  // every other user has its copy
-  }
+  people.reset();
+  release_people.now();
   TaskResult r;
   r.output = std::make_unique<model::RunOutput>(sim.run());
   // Effects the scenario gave as distributions are drawn outside the parameter table: store
@@ -263,7 +275,10 @@ void run_tasks(const Experiment& e, const std::vector<Task>& tasks, const Contro
             if (lock) c.progress({d, months_total, static_cast<int>(tasks.size())});
           }
         };
-        if (stopped()) throw shiftsim::Cancelled();
+        if (stopped()) {
+          release(shared_for(task));  // it will not copy the people it shares
+          throw shiftsim::Cancelled();
+        }
         TaskResult r;
         tbb::this_task_arena::isolate([&] { r = simulate(e, task, &task_stop, after_month, shared_for(task)); });
         std::lock_guard<std::mutex> lock(done_mutex);

@@ -96,7 +96,9 @@ json parse_strict_json(const std::string& text) {
     throw;
   } catch (const json::parse_error& e) {
     std::string what = e.what();
-    const auto colon = what.rfind(": ");
+    // The message after nlohmann's "line L, column C: " (its own quote of the text may hold ": ").
+    const auto column = what.find("column");
+    const auto colon = what.find(": ", column == std::string::npos ? 0 : column);
     if (colon != std::string::npos) what = what.substr(colon + 2);
     throw JsonInputError({"", "is not valid JSON at " + position(text, e.byte > 0 ? e.byte - 1 : 0) + ": " + what});
   } catch (const json::out_of_range& e) {

@@ -8,9 +8,13 @@
 #
 #   tests/faults/faults.sh SHIFTSIM_BINARY SOURCE_DIR WORK_DIR
 set -euo pipefail
-bin="$1" src="$2" work="$3"
-# The mounts below never outlive the script (nor a failed earlier run's).
-unmount() { umount "$work/full" 2> /dev/null || true; umount "$work/readonly" 2> /dev/null || true; }
+bin="$(realpath "$1")" src="$(realpath "$2")" work="$(realpath -m "$3")"
+# The mounts and the read-only folder below never outlive the script (nor a failed earlier run's).
+unmount() {
+  umount "$work/full" 2> /dev/null || true
+  umount "$work/readonly" 2> /dev/null || true
+  chmod -R u+w "$work" 2> /dev/null || true
+}
 unmount
 trap unmount EXIT
 rm -rf "$work"
