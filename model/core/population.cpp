@@ -16,7 +16,6 @@ void for_each_field(Population& p, F&& f) {
   f(p.window);
   f(p.death_probability);
   f(p.utility);
-  for (auto& t : p.expected_tally) f(t);
   f(p.quit_age_months);
   f(p.care_home_entry_age_months);
   f(p.clock_due);
@@ -52,7 +51,6 @@ void Population::compact() {
       window[out] = window[i];
       death_probability[out] = death_probability[i];
       utility[out] = utility[i];
-      for (auto& t : expected_tally) t[out] = t[i];
       quit_age_months[out] = quit_age_months[i];
       care_home_entry_age_months[out] = care_home_entry_age_months[i];
       clock_due[out] = clock_due[i];
@@ -77,7 +75,6 @@ std::size_t Population::bytes_per_agent() const {
   add(window);
   add(death_probability);
   add(utility);
-  for (const auto& t : expected_tally) add(t);
   add(quit_age_months);
   add(care_home_entry_age_months);
   add(clock_due);

@@ -133,7 +133,6 @@ struct Population {
   PersonArray<ChannelWindow> window;       // where each event channel's word needs no resolving, cached
   PersonArray<float> death_probability;    // this month's probability of death, cached
   PersonArray<float> utility;              // EQ-5D utility, cached
-  PersonArray<float> expected_tally[kRandomTallies];  // expected monthly count of each random tally, cached
   /// Two clocks, as the age in months at the event (kNoClock: none): when an ex-smoker quit
   /// (their excess risks fall and their relapse rate changes with the years since), and when a
   /// care-home resident moved in, or would have but for a programme (mortality is highest in

@@ -76,7 +76,9 @@ void run_cohort_model(const CohortStart& start, Coupling& coupling, RunOutput& o
       c.emergency += hz.h[ev_emergency_admission];
       c.emergency_los += hz.h[ev_emergency_admission] * r.emergency_los_days;
       if (pop.has(i, common_mental_disorder)) c.mental_health_crisis += world.params.mh_crisis_monthly;
-      for (int k = 0; k < kRandomTallies; ++k) c.tally[static_cast<std::size_t>(k)] += pop.expected_tally[k][i];
+      // The base-year people: no programme runs in this mode, so no membership multiplies them.
+      const auto tally = base_expected_tallies(r, world.multipliers, pop.conditions[i], pop.frailty(i));
+      for (int k = 0; k < kRandomTallies; ++k) c.tally[static_cast<std::size_t>(k)] += tally[static_cast<std::size_t>(k)];
       const CareSetting care = pop.care(i);
       if (care == CareSetting::home_care) c.tally[home_care_hours] += cal.rates.home_care_hours_per_month;
       if (care == CareSetting::care_home) c.tally[care_home_weeks] += cal.rates.care_home_weeks_per_month;

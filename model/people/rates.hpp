@@ -75,6 +75,18 @@ struct CellRates {
   float conditions_stack = 0, behaviour_stack = 0;      // the stacked slots' total in channels 2 and 3
 };
 
+/// A person's expected monthly count of each random tally before any programme: the cell's
+/// count x the person's multiplier for their conditions and frailty. Never stored: it is a
+/// function of the cell (district, decile, sex, age in years), the conditions and the frailty,
+/// which change only where the person's cached state is refreshed, so it is computed where it is
+/// read (ProgrammeEngine::expected_tallies adds the memberships' multipliers).
+inline std::array<float, kRandomTallies> base_expected_tallies(const CellRates& c, const Multipliers& m, std::uint8_t conditions,
+                                                              Frailty f) {
+  std::array<float, kRandomTallies> t{};
+  for (int k = 0; k < kRandomTallies; ++k) t[static_cast<std::size_t>(k)] = c.tally[static_cast<std::size_t>(k)] * m.tally_rr(k, conditions, f);
+  return t;
+}
+
 struct RateTables {
   CellIndex index;
   std::vector<CellRates> cells;

@@ -269,9 +269,10 @@ void ProgrammeEngine::member_avoided_activity(std::size_t i, ProgrammeBits bits,
         }
       }
     }
-    const double gp = pop.expected_tally[gp_appointments][i] * inverse_minus_one(mk[pm_gp]);
-    const double ae = pop.expected_tally[ae_attendances][i] * inverse_minus_one(mk[pm_ae]);
-    const double op = pop.expected_tally[outpatient_attendances][i] * fa.m[pm_outpatient] * inverse_minus_one(mk[pm_outpatient]);
+    const std::array<float, kRandomTallies> tally = expected_tallies(i);
+    const double gp = tally[gp_appointments] * inverse_minus_one(mk[pm_gp]);
+    const double ae = tally[ae_attendances] * inverse_minus_one(mk[pm_ae]);
+    const double op = tally[outpatient_attendances] * fa.m[pm_outpatient] * inverse_minus_one(mk[pm_outpatient]);
     row[pg_avoided_gp_appointments] += gp;
     row[pg_avoided_ae_attendances] += ae;
     row[pg_avoided_outpatient_attendances] += op;

@@ -126,16 +126,22 @@ class ProgrammeEngine {
     for (unsigned b = pop.interventions[i] & person_bits_; b; b &= b - 1) rr *= actual_[static_cast<std::size_t>(std::countr_zero(b))][pm_carer_strain];
     return rr;
   }
-  /// Members' multipliers on GP, A&E and outpatient use, on person i's expected tallies
-  /// (constant while a member; area programmes act on the cell sums instead).
-  void apply_member_tallies(std::size_t i) const {
-    Population& pop = *run_.people;
+  /// Person i's expected monthly count of each random tally: the cell's count x the person's
+  /// multiplier (base_expected_tallies) x the members' multipliers on GP, A&E and outpatient use
+  /// (constant while a member; area programmes act on the cell sums instead). Computed, not
+  /// stored: everything it reads changes only where the person's cached state is refreshed.
+  std::array<float, kRandomTallies> expected_tallies(std::size_t i) const {
+    const Population& pop = *run_.people;
+    const World& world = *run_.world;
+    const CellRates& c = (*run_.rates).cells[world.index((*run_.zone_district)[pop.zone[i]], pop.decile[i], pop.sex(i), pop.age_years(i))];
+    std::array<float, kRandomTallies> t = base_expected_tallies(c, world.multipliers, pop.conditions[i], pop.frailty(i));
     for (unsigned b = pop.interventions[i] & person_bits_; b; b &= b - 1) {
       const MultiplierSet& x = programmes_[static_cast<std::size_t>(std::countr_zero(b))].full;
-      pop.expected_tally[gp_appointments][i] *= x[pm_gp];
-      pop.expected_tally[ae_attendances][i] *= x[pm_ae];
-      pop.expected_tally[outpatient_attendances][i] *= x[pm_outpatient];
+      t[gp_appointments] *= x[pm_gp];
+      t[ae_attendances] *= x[pm_ae];
+      t[outpatient_attendances] *= x[pm_outpatient];
     }
+    return t;
   }
   /// Area programmes' multiplier on outpatient attendances in zone z this month.
   float zone_outpatient(std::size_t z) const { return zone_has_area_effect_.empty() ? 1.f : zone_actual_[z][pm_outpatient]; }

@@ -59,7 +59,8 @@ void RunningSums::contribute(BlockState& b, std::size_t i, double sign) const {
   row[sum_people] += sign;
   row[sum_expected_deaths] += sign * pop.death_probability[i];
   row[sum_utility] += sign * pop.utility[i];
-  for (int k = 0; k < kRandomTallies; ++k) row[sum_tally_first + k] += sign * pop.expected_tally[k][i];
+  const std::array<float, kRandomTallies> tally = run_.programmes->expected_tallies(i);
+  for (int k = 0; k < kRandomTallies; ++k) row[sum_tally_first + k] += sign * tally[static_cast<std::size_t>(k)];
   if (run_.programmes->tracks_isolation_onset()) row[sum_isolation_onset] += sign * isolation_onset_base(i);
   const CareSetting care = pop.care(i);
   if (care == CareSetting::home_care) row[sum_tally_first + static_cast<int>(home_care_hours)] += sign * (*run_.rates).home_care_hours_per_month;
@@ -113,7 +114,7 @@ Cached RunningSums::cached(std::size_t i) const {
   Cached c;
   c.death = pop.death_probability[i];
   c.utility = pop.utility[i];
-  for (int k = 0; k < kRandomTallies; ++k) c.tally[static_cast<std::size_t>(k)] = pop.expected_tally[k][i];
+  c.tally = run_.programmes->expected_tallies(i);
   c.care = pop.care(i);
   c.age = pop.age_years(i);
   if (run_.programmes->tracks_isolation_onset()) c.isolation_onset = isolation_onset_base(i);
@@ -147,9 +148,10 @@ void RunningSums::add_difference(BlockState& b, std::size_t i, const Cached& bef
   double* row = &b.sums[cell * kSumMetrics];
   row[sum_expected_deaths] += static_cast<double>(pop.death_probability[i]) - static_cast<double>(before.death);
   row[sum_utility] += static_cast<double>(pop.utility[i]) - static_cast<double>(before.utility);
+  const std::array<float, kRandomTallies> tally = run_.programmes->expected_tallies(i);
   for (int k = 0; k < kRandomTallies; ++k)
     row[sum_tally_first + k] +=
-        static_cast<double>(pop.expected_tally[k][i]) - static_cast<double>(before.tally[static_cast<std::size_t>(k)]);
+        static_cast<double>(tally[static_cast<std::size_t>(k)]) - static_cast<double>(before.tally[static_cast<std::size_t>(k)]);
   if (run_.programmes->tracks_isolation_onset()) row[sum_isolation_onset] += static_cast<double>(isolation_onset_base(i)) - before.isolation_onset;
   const CareSetting care = pop.care(i);
   if (care != before.care) {

@@ -257,13 +257,10 @@ void Simulation::refresh_at(std::size_t i, int month) {
   // hold from the hazards at their largest (model/people/channels.hpp).
   pop_.window[i] = channel_window(hz, c);
   pop_.death_probability[i] = hz.h[ev_death];
+  // The expected tallies are not cached: ProgrammeEngine::expected_tallies computes them from
+  // what this refresh reads (24 bytes a person fewer; they are read only at refreshes and rebuilds).
   const std::uint8_t cond = pop_.conditions[i];
   const Frailty f = pop_.frailty(i);
-  for (int t = 0; t < kRandomTallies; ++t)
-    pop_.expected_tally[t][i] = c.tally[static_cast<std::size_t>(t)] * m.tally_rr(t, cond, f);
-  // Members' multipliers on GP, A&E and outpatient use (constant while a member; area
-  // programmes' multipliers apply to the cell sums instead, as they change month by month).
-  programmes_.apply_member_tallies(i);
   const CareSetting care = pop_.care(i);
   // Utility: the cell's base (the norm, rescaled so that the age-sex mean is the norm) x the
   // condition, frailty and care-home multipliers.
@@ -739,9 +736,10 @@ void Simulation::ledger_activity(std::size_t i, BlockState& st) {
   double activity[kTallies];
   const float area_outpatient = programmes_.zone_outpatient(pop_.zone[i]);
   const IcpFeedback& f = coupling_.feedback()[static_cast<std::size_t>(coupling_.zone_icp()[pop_.zone[i]])];
+  const std::array<float, kRandomTallies> tally = programmes_.expected_tallies(i);
   for (int k = 0; k < kRandomTallies; ++k) {
     const double sys = k == ae_attendances ? f.ae : (k == gp_appointments ? f.gp : 1.0);
-    const double mean = pop_.expected_tally[k][i] * (k == outpatient_attendances ? area_outpatient : 1.f) * sys;
+    const double mean = tally[static_cast<std::size_t>(k)] * (k == outpatient_attendances ? area_outpatient : 1.f) * sys;
     activity[k] = static_cast<double>(poisson(e, mean));
     row[fm_tally_first + k] += activity[k];
   }
@@ -819,8 +817,9 @@ void Simulation::follow_month(std::size_t i) {
   f->expected_admissions += r.emergency_admission();
   f->expected_chd_or_stroke += static_cast<double>(r.incidence(coronary_heart_disease)) + r.incidence(stroke);
   f->expected_falls_admissions += static_cast<double>(r.emergency_admission()) * r.falls_share_of_admission();
-  f->gp += pop_.expected_tally[gp_appointments][i];
-  f->expected_outpatient += static_cast<double>(pop_.expected_tally[outpatient_attendances][i]) * programmes_.zone_outpatient(pop_.zone[i]);
+  const std::array<float, kRandomTallies> tally = programmes_.expected_tallies(i);
+  f->gp += tally[gp_appointments];
+  f->expected_outpatient += static_cast<double>(tally[outpatient_attendances]) * programmes_.zone_outpatient(pop_.zone[i]);
 }
 
 void Simulation::follow_end(std::size_t i) {
