@@ -191,17 +191,24 @@ TaskResult simulate(const Experiment& e, const Task& task, const std::atomic<boo
   }
   std::shared_ptr<const model::PreparedPeople> people;
   ReleaseAtExit release_people{shared};  // however the copy goes, this task's use ends
+  bool made_people = false;              // this task's call prepared the people it shares
   if (shared) {
     tbb::collaborative_call_once(shared->once, [&] {
       shared->people = std::make_shared<const model::PreparedPeople>(model::prepare_people(*w, {s.seed, s.replicate}, s.scale));
+      made_people = true;
     });
     people = shared->people;
   }
+  const double synthesis_seconds = made_people ? people->synthesis_seconds : 0.0;
+  const double calibration_seconds = made_people ? people->calibration_seconds : 0.0;
   model::Simulation sim(*w, s, people);
   people.reset();
   release_people.now();
   TaskResult r;
   r.output = std::make_unique<model::RunOutput>(sim.run());
+  // The arm that prepared the shared people carries their time (the others, their copy's).
+  r.output->phase_seconds[0] += synthesis_seconds;
+  r.output->phase_seconds[1] += calibration_seconds;
   // Effects the scenario gave as distributions are drawn outside the parameter table: store
   // them with the replicate's diagnostics.
   if (psa)

@@ -994,6 +994,7 @@ void Simulation::end_month() {
 }
 
 RunOutput Simulation::run() {
+  if (handed_over_) throw InternalError("Simulation::run: a simulation runs once (its outputs were handed over)");
   if (settings_.mode == Mode::sd) return run_cohorts();
   const auto t0 = std::chrono::steady_clock::now();
   while (month_ < settings_.months) {

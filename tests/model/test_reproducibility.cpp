@@ -76,3 +76,15 @@ TEST_CASE("reproducibility: the same seed twice is identical, a different seed d
   CHECK(run_with(2, 99, 0.02, 13) == run_with(2, 99, 0.02, 13));
   CHECK(run_with(2, 99, 0.02, 13) != run_with(2, 100, 0.02, 13));
 }
+
+TEST_CASE("reproducibility: a simulation runs once and hands its outputs over") {
+  // A second run() would continue from the end of the first with an emptied output, and
+  // output() after run() would read it: both are a caller's mistake, reported as such.
+  static auto w = test::world();
+  Simulation sim(*w, test::settings(0.005, 2, 7));
+  CHECK(sim.output().months == 2);
+  const auto out = sim.run();
+  CHECK(out.flows.size() == 2);
+  CHECK_THROWS_AS(sim.run(), InternalError);
+  CHECK_THROWS_AS(sim.output(), InternalError);
+}
