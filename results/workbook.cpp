@@ -31,7 +31,9 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -159,9 +161,17 @@ std::string clean_text(const std::string& s) {
   return out;
 }
 
+std::string join(const json& list, const char* separator = ", ") {
+  std::string out;
+  if (!list.is_array()) return as_text(list);
+  for (const json& x : list) out += (out.empty() ? "" : separator) + as_text(x);
+  return out;
+}
+
 class Sheet {
  public:
-  Sheet(lxw_worksheet* ws, std::string name, std::string file) : ws_(ws), name_(std::move(name)), file_(std::move(file)) {}
+  Sheet(lxw_workbook* wb, lxw_worksheet* ws, std::string name, std::string file)
+      : wb_(wb), ws_(ws), name_(std::move(name)), file_(std::move(file)) {}
 
   void text(int row, int col, const std::string& s, lxw_format* format = nullptr) {
     const std::string t = clean_text(s);
@@ -170,6 +180,44 @@ class Sheet {
   void number(int row, int col, double x, lxw_format* format = nullptr) {
     if (!std::isfinite(x)) return;  // never write a NaN or infinity (not valid in a workbook)
     check(worksheet_write_number(ws_, r(row), c(col), x, format), "writing a number", row, col);
+  }
+  /// A formula with its value at the inputs as written (shown by a spreadsheet that does not
+  /// recalculate on opening; Excel recalculates every formula when it opens the file).
+  void formula(int row, int col, const std::string& f, lxw_format* format, double cached) {
+    if (!std::isfinite(cached)) cached = 0;
+    check(worksheet_write_formula_num(ws_, r(row), c(col), f.c_str(), format, cached), "writing a formula", row, col);
+  }
+  /// A formula whose value is text.
+  void formula_text(int row, int col, const std::string& f, lxw_format* format, const std::string& cached) {
+    check(worksheet_write_formula_str(ws_, r(row), c(col), f.c_str(), format, clean_text(cached).c_str()), "writing a formula", row,
+          col);
+  }
+  /// An input cell that takes only a decimal between `low` and `high`, with a message when not.
+  void validate_decimal(int row, int col, double low, double high, const std::string& title, const std::string& message) {
+    lxw_data_validation v{};
+    v.validate = LXW_VALIDATION_TYPE_DECIMAL;
+    v.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
+    v.minimum_number = low;
+    v.maximum_number = high;
+    std::string t = title, m = message;
+    v.error_title = t.data();
+    v.error_message = m.data();
+    v.input_title = t.data();
+    v.input_message = m.data();
+    check(worksheet_data_validation_cell(ws_, r(row), c(col), &v), "adding a validation", row, col);
+  }
+  lxw_chart* chart(std::uint8_t type) {
+    lxw_chart* ch = workbook_add_chart(wb_, type);
+    if (!ch) throw StoreError("cannot write the workbook " + file_ + ": libxlsxwriter could not add a chart (out of memory)");
+    return ch;
+  }
+  void insert_chart(int row, int col, lxw_chart* ch, int x_offset) {
+    lxw_chart_options o{};
+    o.x_offset = x_offset;
+    o.y_offset = 4;
+    o.x_scale = 1.3;
+    o.y_scale = 1.1;
+    check(worksheet_insert_chart_opt(ws_, r(row), c(col), ch, &o), "inserting a chart", row, col);
   }
   /// A number from the document; nothing when it is null. Returns whether it wrote one.
   bool value(int row, int col, const json& x, lxw_format* format) {
@@ -203,6 +251,7 @@ class Sheet {
       throw StoreError("cannot write the workbook " + file_ + ": " + what + " at '" + name_ + "'!" + cell_name(row, col) +
                        " failed: " + lxw_strerror(e));
   }
+  lxw_workbook* wb_;
   lxw_worksheet* ws_;
   std::string name_, file_;
 };
@@ -211,6 +260,10 @@ struct Formats {
   lxw_format *title = nullptr, *section = nullptr, *bold = nullptr, *header = nullptr, *wrap = nullptr, *note = nullptr;
   lxw_format *money = nullptr, *money_pence = nullptr, *ratio = nullptr, *percent = nullptr, *percent1 = nullptr;
   lxw_format *year = nullptr, *years = nullptr, *decimal = nullptr, *quantity = nullptr, *integer = nullptr, *year_mean = nullptr;
+  // Inputs a finance lead may change (the convention: blue on pale yellow), and the model's
+  // figures set beside formulas for checking (grey).
+  lxw_format *input_money = nullptr, *input_percent = nullptr, *input_year = nullptr, *factor = nullptr;
+  lxw_format *check_money = nullptr, *check_ratio = nullptr;
 
   /// The number format for an outcome's unit (results/comparison.cpp's dictionary).
   lxw_format* for_unit(const std::string& unit) const {
@@ -273,6 +326,23 @@ class Book {
     f_.decimal = add("0.00");
     f_.quantity = add("#,##0.0");
     f_.integer = add("#,##0");
+    auto input = [&](const char* num_format) {
+      lxw_format* x = add(num_format);
+      format_set_bg_color(x, 0xFFF2CC);
+      format_set_font_color(x, 0x0000CC);
+      format_set_border(x, LXW_BORDER_THIN);
+      format_set_border_color(x, 0xBFBFBF);
+      format_set_unlocked(x);
+      return x;
+    };
+    f_.input_money = input("£#,##0");
+    f_.input_percent = input("0.0%");
+    f_.input_year = input("0");
+    f_.factor = add("0.0000");
+    f_.check_money = add("£#,##0");
+    format_set_font_color(f_.check_money, 0x7F7F7F);
+    f_.check_ratio = add("0.00");
+    format_set_font_color(f_.check_ratio, 0x7F7F7F);
   }
   ~Book() {
     if (wb_) lxw_workbook_free(wb_);  // abandoned (an error): nothing is written
@@ -284,7 +354,7 @@ class Book {
   Sheet add_sheet(const std::string& name) {
     lxw_worksheet* ws = workbook_add_worksheet(wb_, name.c_str());
     if (!ws) throw StoreError("cannot write the workbook " + file_ + ": libxlsxwriter could not add the sheet '" + name + "'");
-    return Sheet(ws, name, file_);
+    return Sheet(wb_, ws, name, file_);
   }
   void properties(std::string title, std::string subject) {
     std::string author = "ShiftSim";
@@ -401,6 +471,14 @@ bool any_rows(const Document& d, const std::vector<std::string>& outcomes) {
   return std::any_of(outcomes.begin(), outcomes.end(), [&](const std::string& o) { return d.has(o); });
 }
 
+bool zero_row(const json& x) {
+  for (const char* stat : {"mean", "median", "p05", "p95"}) {
+    const auto v = number_of(field(x, stat));
+    if (!v || *v != 0) return false;
+  }
+  return true;
+}
+
 /// The tidy rows of some outcomes from `row` on (header first); returns the next free row.
 int write_tidy(Sheet& s, const Document& d, const Formats& f, const std::vector<std::string>& outcomes, int row) {
   const int header_row = row;
@@ -410,11 +488,15 @@ int write_tidy(Sheet& s, const Document& d, const Formats& f, const std::vector<
     for (const auto& outcome : outcomes) {
       const std::string unit = d.unit(outcome);
       lxw_format* fmt = f.for_unit(unit);
+      // The baseline funds no intervention: its investment rows of zeros say nothing.
+      const bool baseline_investment = !d.single() && arm.index == 0 &&
+                                       std::find(kInvestment.begin(), kInvestment.end(), outcome) != kInvestment.end();
       for (const auto& breakdown : d.breakdowns(arm.index, outcome)) {
         const auto [by, value] = split_breakdown(breakdown);
         for (const auto& period : d.periods()) {
           const json* x = d.row(arm.index, outcome, breakdown, period);
           if (!x) continue;
+          if (baseline_investment && zero_row(*x)) continue;
           s.text(row, 0, arm.name);
           s.text(row, 1, period);
           s.text(row, 2, by);
@@ -602,91 +684,6 @@ std::string percent_text(const json& x) {
   return v ? format_percent(*v) : std::string("?");
 }
 
-void write_summary(Sheet& s, const Document& d, const Formats& f, const std::vector<SheetGuide>& guide) {
-  s.width(0, 0, 62);
-  s.width(1, 4, 16);
-  s.width(5, 5, 34);
-  s.width(6, 6, 5);
-  s.width(7, 7, 60);
-  const auto scenarios = d.scenarios();
-  const std::string first = d.periods().empty() ? "" : d.periods().front();
-  const auto fys = d.financial_years();
-  const std::string last = fys.empty() ? "" : fys.back();
-  int row = 0;
-  if (d.single()) {
-    s.text(row++, 0, "ShiftSim results: " + d.baseline().name + " (a single run)", f.title);
-  } else {
-    std::string names;
-    for (const auto* a : scenarios) names += (names.empty() ? "" : ", ") + a->name;
-    s.text(row++, 0, "ShiftSim results: " + names + " compared with " + d.baseline().name, f.title);
-  }
-  s.text(row++, 0,
-         "Comparison " + text_of(d.doc(), "comparison_id") + ", created " + text_of(d.doc(), "created_at") +
-             ". Figures are means over replicates with 90% intervals; money in GBP at the price base year's prices (Assumptions: finance rules).",
-         f.note);
-  ++row;
-  auto info = [&](const std::string& label, const std::string& value) {
-    s.text(row, 0, label, f.bold);
-    s.text(row, 1, value);
-    ++row;
-  };
-  info("Comparison", text_of(d.doc(), "comparison_id"));
-  if (d.single()) {
-    info("Run", d.baseline().title() + ": a single run, with no baseline to compare with, so no savings, ROI or NPV");
-  } else {
-    info("Baseline", d.baseline().title());
-    for (std::size_t k = 0; k < scenarios.size(); ++k)
-      info(k == 0 ? (scenarios.size() > 1 ? "Scenarios" : "Scenario") : "", scenarios[k]->title());
-  }
-  s.text(row, 0, "Replicates", f.bold);
-  s.number(row++, 1, d.replicates(), f.integer);
-  const json& prov = field(d.doc(), "provenance");
-  info("Horizon", first + " to " + last + (number_of(field(prov, "years")) ? " (" + text_of(prov, "years") + " years)" : ""));
-  const bool crn = field(d.doc(), "common_random_numbers").is_boolean() && field(d.doc(), "common_random_numbers").get<bool>();
-  info("90% interval",
-       std::string("5th–95th percentile over replicates") + (crn && !d.single() ? ", common random numbers" : ""));
-  const json& fin = d.finance();
-  if (const auto base = number_of(field(fin, "price_base_year"))) {
-    const std::string fy = financial_year_label(static_cast<int>(*base));
-    info("Money", "GBP at " + fy + " prices; present values discounted at " + percent_text(field(fin, "discount_rate_costs")) +
-                      " a year (costs) and " + percent_text(field(fin, "discount_rate_health")) + " (health) to " + fy +
-                      (scenarios.size() > 1 ? " (each scenario's own finance rules: see Assumptions)" : ""));
-  }
-  if (const auto scale = number_of(field(prov, "scale")); scale && *scale > 0)
-    info("Scale", text_of(prov, "scale") + " (one simulated person per " +
-                      std::to_string(static_cast<long>(std::lround(1.0 / *scale))) + " residents)");
-  ++row;
-  for (const auto* arm : scenarios) {
-    if (d.has_plan()) {
-      // A run longer than the plan: the plan's own figures first (as a run of its length would
-      // give them), then the whole run's, which answer when the investment pays back.
-      s.text(row++, 0,
-             arm->name + " compared with " + d.baseline().name + ": the plan, its first " + std::to_string(d.plan_years()) + " years",
-             f.section);
-      row = write_measures(s, d, f, *arm, scenario_measures(d, *arm), row, kPlanPeriod);
-      ++row;
-    }
-    s.text(row++, 0, arm->name + " compared with " + d.baseline().name + ", " + first + " to " + last + (d.has_plan() ? " (the pay-back)" : ""),
-           f.section);
-    row = write_measures(s, d, f, *arm, scenario_measures(d, *arm), row);
-    ++row;
-  }
-  s.text(row++, 0, d.single() ? "The run over the whole horizon" : "Each arm's own figures over the whole horizon", f.section);
-  for (const auto& arm : d.arms()) {
-    s.text(row++, 0, arm.title() + (arm.role.empty() ? "" : ", " + arm.role), f.bold);
-    row = write_measures(s, d, f, arm, arm_measures(), row);
-    ++row;
-  }
-  s.text(row++, 0, "The other sheets", f.section);
-  for (const auto& g : guide) {
-    s.text(row, 0, g.name, f.bold);
-    s.text(row++, 1, g.what);
-  }
-  s.freeze(2, 0);
-  worksheet_set_landscape(s.handle());
-  worksheet_fit_to_pages(s.handle(), 1, 0);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Who pays, who saves
 // ---------------------------------------------------------------------------------------------
@@ -770,88 +767,876 @@ void write_who_pays(Sheet& s, const Document& d, const Formats& f) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Cash flow (the break-even table)
+// Cash flow: the finance model (formulas over the model's cash flows)
 // ---------------------------------------------------------------------------------------------
+//
+// Per scenario, a block of the Cash flow sheet with the financial years as columns:
+//   inputs (styled as inputs): the discount rate for costs, the price base year, the optimism
+//     bias on costs and on benefits (the scenario's own finance rules), and the investment by
+//     funder and year (the model's intervention cost before optimism bias: the budget lines);
+//   the model's savings by payer before optimism bias, the cashable savings, households';
+//   formulas: the discount factor, investment and savings after optimism bias, the net benefit
+//     in cash and present-value terms, the cumulative present value and the break-even test;
+//   the results: NPV, cashable NPV, ROI (gross and cashable) and the break-even year as
+//     formulas, with the model's own figures (mean and 90% interval over replicates) beside them.
+// Every formula is written with its value at the inputs as written (computed here the same way),
+// so that a spreadsheet that does not recalculate on opening still shows the right numbers. With
+// the inputs unchanged the formulas give the model's NPV and ROI (the means over replicates of a
+// linear function of the flows are the function of the mean flows; the model's ROI is a ratio of
+// means); the break-even year of the mean flows can differ from the replicates' median.
 
-struct FlowColumn {
-  std::string header, outcome, breakdown, stat, horizon_outcome;  // horizon_outcome: what the horizon row shows
+struct CashFlowBlock {
+  const Arm* arm = nullptr;
+  // Absolute references on the Cash flow sheet ('Cash flow'!$B$7 and so on).
+  std::string rate, base, bias_costs, bias_benefits;
+  std::string fy_row, df_row, net_row, inv_before_row, sav_before_row, cash_before_row;  // year ranges
+  std::string npv, npv_cashable, roi, roi_cashable, break_even;
+  // The values those cells hold as written.
+  std::vector<int> fy;
+  std::vector<double> df, net, inv_before, sav_before, cash_before;
+  double npv_value = 0, npv_cashable_value = 0, pv_inv_before = 0, pv_sav_before = 0, pv_cash_before = 0;
+  std::optional<double> roi_value, roi_cashable_value;
+  std::string break_even_value;
+  double rate_value = 0, bias_costs_value = 0, bias_benefits_value = 0;
+  int base_value = 0;
 };
 
-void write_cash_flow(Sheet& s, const Document& d, const Formats& f) {
-  const std::vector<FlowColumn> columns{
-      {"Public gross savings", "gross_savings_gbp", "public", "mean", "gross_savings_gbp"},
-      {"Cashable savings", "cashable_savings_gbp", "public", "mean", "cashable_savings_gbp"},
-      {"Intervention cost", "intervention_cost_gbp", "all", "mean", "intervention_cost_gbp"},
-      {"Net benefit", "net_benefit_gbp", "all", "mean", "net_benefit_gbp"},
-      {"Net benefit, cashable", "net_benefit_cashable_gbp", "all", "mean", "net_benefit_cashable_gbp"},
-      {"Public gross savings, present value", "gross_savings_discounted_gbp", "public", "mean", "gross_savings_discounted_gbp"},
-      {"Intervention cost, present value", "intervention_cost_discounted_gbp", "all", "mean", "intervention_cost_discounted_gbp"},
-      {"Cumulative discounted net benefit (mean)", "cumulative_discounted_net_benefit_gbp", "all", "mean", "npv_gbp"},
-      {"Cumulative discounted net benefit (5th percentile)", "cumulative_discounted_net_benefit_gbp", "all", "p05", "npv_gbp"},
-      {"Cumulative discounted net benefit (95th percentile)", "cumulative_discounted_net_benefit_gbp", "all", "p95", "npv_gbp"},
-      {"Cumulative discounted net benefit, cashable (mean)", "cumulative_discounted_net_benefit_gbp", "cashable", "mean",
-       "npv_cashable_gbp"}};
-  s.width(0, 0, 30);
-  s.width(1, static_cast<int>(columns.size()) + 1, 17);
-  int row = 0;
-  s.text(row++, 0, "Cash flow and break-even", f.title);
+const char* kCashFlowSheet = "Cash flow";
+
+std::string abs_cell(int row, int col) {
+  std::string letters;
+  for (int c = col + 1; c > 0; c = (c - 1) / 26) letters.insert(letters.begin(), static_cast<char>('A' + (c - 1) % 26));
+  return "$" + letters + "$" + std::to_string(row + 1);
+}
+std::string on_cash_flow(const std::string& ref) { return std::string("'") + kCashFlowSheet + "'!" + ref; }
+
+/// A financial year's start (FY2018/19 -> 2018) and months ("(Jul-Mar)" -> 9; none: 12).
+std::pair<int, int> fy_and_months(const std::string& label) {
+  const int fy = std::atoi(label.c_str() + 2);
+  int months = 12;
+  static const char* names[] = {"Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"};
+  const auto open = label.find('(');
+  if (open != std::string::npos && label.size() >= open + 8) {
+    int from = -1, to = -1;
+    for (int k = 0; k < 12; ++k) {
+      if (label.compare(open + 1, 3, names[k]) == 0) from = k;
+      if (label.compare(open + 5, 3, names[k]) == 0) to = k;
+    }
+    if (from >= 0 && to >= from) months = to - from + 1;
+  }
+  return {fy, months};
+}
+
+double mean_or_zero(const Document& d, int arm, const std::string& period, const std::string& breakdown, const std::string& outcome) {
+  const Stat* s = d.stat(arm, period, breakdown, outcome);
+  return s && s->mean ? *s->mean : 0.0;
+}
+
+const std::vector<std::pair<std::string, std::string>> kFunderRows{
+    {"nhs", "NHS"}, {"council", "Council"}, {"public_health", "Public health"}, {"pooled", "Pooled budget"}};
+const std::vector<std::pair<std::string, std::string>> kPublicPayerRows{
+    {"nhs_acute", "NHS acute"},         {"nhs_primary_care", "NHS primary care"}, {"nhs_community", "NHS community"},
+    {"nhs_mental_health", "NHS mental health"}, {"council_asc", "Council adult social care"}, {"public_health", "Public health"}};
+
+CashFlowBlock write_cash_flow_block(Sheet& s, const Document& d, const Formats& f, const Arm& arm, int& row) {
+  CashFlowBlock b;
+  b.arm = &arm;
+  const json& fin = field(*arm.source, "finance");
+  b.rate_value = number_of(field(fin, "discount_rate_costs")).value_or(0.035);
+  b.base_value = static_cast<int>(number_of(field(fin, "price_base_year")).value_or(0));
+  b.bias_costs_value = number_of(field(field(fin, "optimism_bias"), "costs")).value_or(0.0);
+  b.bias_benefits_value = number_of(field(field(fin, "optimism_bias"), "benefits")).value_or(0.0);
+  const double kc = 1 + b.bias_costs_value, kb = 1 - b.bias_benefits_value;
+  const auto fys = d.financial_years();
+  const int n = static_cast<int>(fys.size());
+  const int c0 = 2, c1 = c0 + n - 1;  // the years' columns; column B is the total
+  const int note_col = c1 + 1;
+  auto range = [&](int r) { return abs_cell(r, c0) + ":" + abs_cell(r, c1); };
+  auto cell = [&](int r, int c) { return cell_name(r, c); };
+
+  s.text(row++, 0, arm.name + " compared with " + d.baseline().name, f.section);
   s.text(row++, 0,
-         "GBP at the price base year's prices, mean over replicates unless marked. Savings and net benefit are the public purse's (NHS, "
-         "council, "
-         "public health). The whole-horizon row shows totals, and the NPV in the cumulative columns (a run longer than its plan "
-         "also has the plan's row). The last column is the break-even year's distribution: the share of replicates whose "
-         "cumulative discounted net benefit has reached zero by the end of the year.",
+         "Yellow cells are inputs: change them and every formula below follows (the savings stay the model's, which it "
+         "simulated at its own investment: run the model again for what a different budget would buy).",
          f.note);
+  auto input = [&](const std::string& label, double value, lxw_format* fmt, const std::string& note) {
+    s.text(row, 0, label, f.bold);
+    s.number(row, 1, value, fmt);
+    s.text(row, 2, note, f.note);
+    return abs_cell(row++, 1);
+  };
+  b.rate = input("Discount rate for costs, a year", b.rate_value, f.input_percent,
+                 "the scenario's finance rules (HM Treasury Green Book: 3.5%)");
+  s.validate_decimal(row - 1, 1, -0.5, 1.0, "Discount rate", "A rate a year between -50% and 100%, e.g. 0.035 for 3.5%.");
+  b.base = input("Price base and discounting year (financial year starting April)", b.base_value, f.input_year,
+                 "the first financial year is not discounted when it is this one");
+  b.bias_costs = input("Optimism bias: uplift on the investment", b.bias_costs_value, f.input_percent,
+                       "Green Book supplementary guidance; the model's figures below are before it");
+  s.validate_decimal(row - 1, 1, 0.0, 10.0, "Optimism bias", "An uplift from 0 (none) to 10 (1,000%).");
+  b.bias_benefits = input("Optimism bias: reduction of the savings", b.bias_benefits_value, f.input_percent,
+                          "0 = the savings as modelled; 0.2 = a fifth less");
+  s.validate_decimal(row - 1, 1, 0.0, 1.0, "Optimism bias", "A reduction from 0 (none) to 1 (all of it).");
   ++row;
-  for (const auto* arm : d.scenarios()) {
-    s.text(row++, 0, arm->name + " compared with " + d.baseline().name, f.section);
-    s.text(row, 0, "Financial year", f.header);
-    for (std::size_t k = 0; k < columns.size(); ++k) s.text(row, static_cast<int>(k) + 1, columns[k].header, f.header);
-    const int paid_back_col = static_cast<int>(columns.size()) + 1;
-    s.text(row, paid_back_col, "Share of replicates broken even by the year's end", f.header);
+
+  // Header: the years.
+  const int label_row = row;
+  s.text(row, 0, "GBP, price base year's prices", f.header);
+  s.text(row, 1, "Total", f.header);
+  for (int k = 0; k < n; ++k) s.text(row, c0 + k, fys[static_cast<std::size_t>(k)], f.header);
+  s.text(row, note_col, "What it is", f.header);
+  ++row;
+  auto note = [&](int r, const std::string& text) { s.text(r, note_col, text, f.note); };
+  const int fy_row = row;
+  s.text(row, 0, "Financial year starting April");
+  std::vector<int> months(static_cast<std::size_t>(n));
+  for (int k = 0; k < n; ++k) {
+    const auto [fy, m] = fy_and_months(fys[static_cast<std::size_t>(k)]);
+    b.fy.push_back(fy);
+    months[static_cast<std::size_t>(k)] = m;
+    s.number(row, c0 + k, fy, f.year);
+  }
+  ++row;
+  s.text(row, 0, "Months of the year in the run");
+  for (int k = 0; k < n; ++k) s.number(row, c0 + k, months[static_cast<std::size_t>(k)], f.integer);
+  note(row, "a part year is shown as the months it has, never annualised");
+  ++row;
+  const int df_row = row;
+  s.text(row, 0, "Discount factor");
+  for (int k = 0; k < n; ++k) {
+    const double v = std::pow(1 + b.rate_value, -static_cast<double>(b.fy[static_cast<std::size_t>(k)] - b.base_value));
+    b.df.push_back(v);
+    s.formula(row, c0 + k, "=1/(1+" + b.rate + ")^(" + cell(fy_row, c0 + k) + "-" + b.base + ")", f.factor, v);
+  }
+  note(row, "1 / (1 + rate) ^ (year - price base year)");
+  row += 2;
+
+  auto total = [&](int r, lxw_format* fmt, double cached) {
+    s.formula(r, 1, "=SUM(" + cell(r, c0) + ":" + cell(r, c1) + ")", fmt, cached);
+  };
+  auto sum = [](const std::vector<double>& v) {
+    double t = 0;
+    for (double x : v) t += x;
+    return t;
+  };
+
+  // Investment by funder: the budget lines (inputs).
+  s.text(row++, 0, "Investment: the interventions' cost (scenario minus baseline) by funder, before optimism bias", f.bold);
+  std::vector<std::pair<std::string, std::string>> funders;
+  for (const auto& [code, label] : kFunderRows) {
+    bool any = false;
+    for (const auto& fy : fys) any = any || mean_or_zero(d, arm.index, fy, "funder=" + code, "intervention_cost_gbp") != 0;
+    if (any) funders.emplace_back(code, label);
+  }
+  if (funders.empty()) funders.push_back(kFunderRows.front());
+  const int inv_first = row;
+  b.inv_before.assign(static_cast<std::size_t>(n), 0.0);
+  for (const auto& [code, label] : funders) {
+    s.text(row, 0, "  " + label);
+    std::vector<double> v;
+    for (int k = 0; k < n; ++k) {
+      const double x = mean_or_zero(d, arm.index, fys[static_cast<std::size_t>(k)], "funder=" + code, "intervention_cost_gbp") / kc;
+      v.push_back(x);
+      b.inv_before[static_cast<std::size_t>(k)] += x;
+      s.number(row, c0 + k, x, f.input_money);
+    }
+    total(row, f.money, sum(v));
+    note(row, "input: the model's mean over replicates (intervention_cost_gbp, funder=" + code + ")");
+    ++row;
+  }
+  const int inv_last = row - 1;
+  const int inv_before_row = row;
+  s.text(row, 0, "Investment before optimism bias", f.bold);
+  for (int k = 0; k < n; ++k)
+    s.formula(row, c0 + k, "=SUM(" + cell(inv_first, c0 + k) + ":" + cell(inv_last, c0 + k) + ")", f.money, b.inv_before[static_cast<std::size_t>(k)]);
+  total(row, f.money, sum(b.inv_before));
+  ++row;
+  const int inv_row = row;
+  s.text(row, 0, "Investment", f.bold);
+  std::vector<double> inv;
+  for (int k = 0; k < n; ++k) {
+    inv.push_back(b.inv_before[static_cast<std::size_t>(k)] * (1 + b.bias_costs_value));
+    s.formula(row, c0 + k, "=" + cell(inv_before_row, c0 + k) + "*(1+" + b.bias_costs + ")", f.money, inv.back());
+  }
+  total(row, f.money, sum(inv));
+  note(row, "after the optimism bias uplift");
+  row += 2;
+
+  // Savings by payer (the model's).
+  s.text(row++, 0, "Gross savings: baseline cost minus scenario cost, by payer, before optimism bias (the model's)", f.bold);
+  const int sav_first = row;
+  b.sav_before.assign(static_cast<std::size_t>(n), 0.0);
+  for (const auto& [code, label] : kPublicPayerRows) {
+    s.text(row, 0, "  " + label);
+    std::vector<double> v;
+    for (int k = 0; k < n; ++k) {
+      const double x = mean_or_zero(d, arm.index, fys[static_cast<std::size_t>(k)], "payer=" + code, "gross_savings_gbp") / kb;
+      v.push_back(x);
+      b.sav_before[static_cast<std::size_t>(k)] += x;
+      s.number(row, c0 + k, x, f.money);
+    }
+    total(row, f.money, sum(v));
+    note(row, "mean over replicates (gross_savings_gbp, payer=" + code + ")");
+    ++row;
+  }
+  const int sav_last = row - 1;
+  const int sav_before_row = row;
+  s.text(row, 0, "Public gross savings before optimism bias", f.bold);
+  for (int k = 0; k < n; ++k)
+    s.formula(row, c0 + k, "=SUM(" + cell(sav_first, c0 + k) + ":" + cell(sav_last, c0 + k) + ")", f.money, b.sav_before[static_cast<std::size_t>(k)]);
+  total(row, f.money, sum(b.sav_before));
+  ++row;
+  const int sav_row = row;
+  s.text(row, 0, "Public gross savings", f.bold);
+  std::vector<double> sav;
+  for (int k = 0; k < n; ++k) {
+    sav.push_back(b.sav_before[static_cast<std::size_t>(k)] * (1 - b.bias_benefits_value));
+    s.formula(row, c0 + k, "=" + cell(sav_before_row, c0 + k) + "*(1-" + b.bias_benefits + ")", f.money, sav.back());
+  }
+  total(row, f.money, sum(sav));
+  note(row, "after the optimism bias reduction; the NHS, the council and public health (households' savings are not public money)");
+  ++row;
+  const int cash_before_row = row;
+  s.text(row, 0, "Cashable savings before optimism bias (the model's)");
+  for (int k = 0; k < n; ++k) {
+    b.cash_before.push_back(mean_or_zero(d, arm.index, fys[static_cast<std::size_t>(k)], "public", "cashable_savings_gbp") / kb);
+    s.number(row, c0 + k, b.cash_before.back(), f.money);
+  }
+  total(row, f.money, sum(b.cash_before));
+  note(row, "the public savings in the activities the finance rules call cashable: " + join(field(fin, "cashable")));
+  ++row;
+  const int cash_row = row;
+  s.text(row, 0, "Cashable savings", f.bold);
+  std::vector<double> cash;
+  for (int k = 0; k < n; ++k) {
+    cash.push_back(b.cash_before[static_cast<std::size_t>(k)] * (1 - b.bias_benefits_value));
+    s.formula(row, c0 + k, "=" + cell(cash_before_row, c0 + k) + "*(1-" + b.bias_benefits + ")", f.money, cash.back());
+  }
+  total(row, f.money, sum(cash));
+  ++row;
+  s.text(row, 0, "Households' savings (not counted)");
+  {
+    std::vector<double> v;
+    for (int k = 0; k < n; ++k) {
+      v.push_back(mean_or_zero(d, arm.index, fys[static_cast<std::size_t>(k)], "payer=households", "gross_savings_gbp"));
+      s.number(row, c0 + k, v.back(), f.money);
+    }
+    total(row, f.money, sum(v));
+  }
+  note(row, "self-funded care and the like: shown for completeness, outside the public purse and the NPV");
+  row += 2;
+
+  // Net benefit and present values.
+  s.text(row++, 0, "Net benefit", f.bold);
+  auto line = [&](const std::string& label, const std::function<std::string(int)>& formula, const std::function<double(int)>& value,
+                  lxw_format* fmt, bool with_total, const std::string& what, std::vector<double>& v) {
+    s.text(row, 0, label);
+    v.clear();
+    for (int k = 0; k < n; ++k) {
+      v.push_back(value(k));
+      s.formula(row, c0 + k, formula(k), fmt, v.back());
+    }
+    if (with_total) total(row, fmt, sum(v));
+    if (!what.empty()) note(row, what);
+    ++row;
+    return row - 1;
+  };
+  auto at = [](const std::vector<double>& v, int k) { return v[static_cast<std::size_t>(k)]; };
+  std::vector<double> net;
+  const int net_row = line(
+      "Net benefit, cash", [&](int k) { return "=" + cell(sav_row, c0 + k) + "-" + cell(inv_row, c0 + k); },
+      [&](int k) { return at(sav, k) - at(inv, k); }, f.money, true, "public gross savings minus investment", net);
+  b.net = net;
+  std::vector<double> net_cash;
+  const int net_cash_row = line(
+      "Net benefit, cashable, cash", [&](int k) { return "=" + cell(cash_row, c0 + k) + "-" + cell(inv_row, c0 + k); },
+      [&](int k) { return at(cash, k) - at(inv, k); }, f.money, true, "cashable savings minus investment", net_cash);
+  std::vector<double> pv_inv;
+  const int pv_inv_row = line(
+      "Investment, present value", [&](int k) { return "=" + cell(inv_row, c0 + k) + "*" + cell(df_row, c0 + k); },
+      [&](int k) { return at(inv, k) * at(b.df, k); }, f.money, true, "", pv_inv);
+  std::vector<double> pv_sav;
+  const int pv_sav_row = line(
+      "Public gross savings, present value", [&](int k) { return "=" + cell(sav_row, c0 + k) + "*" + cell(df_row, c0 + k); },
+      [&](int k) { return at(sav, k) * at(b.df, k); }, f.money, true, "", pv_sav);
+  std::vector<double> pv_cash;
+  const int pv_cash_row = line(
+      "Cashable savings, present value", [&](int k) { return "=" + cell(cash_row, c0 + k) + "*" + cell(df_row, c0 + k); },
+      [&](int k) { return at(cash, k) * at(b.df, k); }, f.money, true, "", pv_cash);
+  std::vector<double> pv_net;
+  const int pv_net_row = line(
+      "Net benefit, present value", [&](int k) { return "=" + cell(net_row, c0 + k) + "*" + cell(df_row, c0 + k); },
+      [&](int k) { return at(net, k) * at(b.df, k); }, f.money, true, "the total is the NPV", pv_net);
+  std::vector<double> pv_net_cash;
+  const int pv_net_cash_row = line(
+      "Net benefit, cashable, present value", [&](int k) { return "=" + cell(net_cash_row, c0 + k) + "*" + cell(df_row, c0 + k); },
+      [&](int k) { return at(net_cash, k) * at(b.df, k); }, f.money, true, "the total is the cashable NPV", pv_net_cash);
+  auto cumulative = [&](const std::string& label, int of_row, const std::vector<double>& of, const std::string& what,
+                        std::vector<double>& out) {
+    std::vector<double> c(static_cast<std::size_t>(n), 0.0);
+    for (int k = 0; k < n; ++k) c[static_cast<std::size_t>(k)] = at(of, k) + (k > 0 ? c[static_cast<std::size_t>(k - 1)] : 0.0);
+    return line(
+        label,
+        [&, of_row](int k) { return k == 0 ? "=" + cell(of_row, c0) : "=" + cell(row, c0 + k - 1) + "+" + cell(of_row, c0 + k); },
+        [&](int k) { return at(c, k); }, f.money, false, what, out);
+  };
+  std::vector<double> cum_inv;
+  const int cum_inv_row = cumulative("Cumulative investment, present value", pv_inv_row, pv_inv, "", cum_inv);
+  std::vector<double> cum;
+  const int cum_row = cumulative("Cumulative net benefit, present value", pv_net_row, pv_net, "", cum);
+  std::vector<double> cum_cash;
+  const int cum_cash_row = cumulative("Cumulative net benefit, cashable, present value", pv_net_cash_row, pv_net_cash, "", cum_cash);
+  auto broken = [&](const std::string& label, int of_row, const std::vector<double>& of, std::vector<double>& out) {
+    return line(
+        label,
+        [&, of_row](int k) {
+          return "=IF(AND(" + cell(cum_inv_row, c0 + k) + ">0," + cell(of_row, c0 + k) + ">=0),1,0)";
+        },
+        [&](int k) { return at(cum_inv, k) > 0 && at(of, k) >= 0 ? 1.0 : 0.0; }, f.integer, false,
+        "1 once money has been invested and the cumulative present value is zero or more", out);
+  };
+  std::vector<double> be;
+  const int be_row = broken("Broken even (1 = yes)", cum_row, cum, be);
+  std::vector<double> be_cash;
+  const int be_cash_row = broken("Broken even, cashable (1 = yes)", cum_cash_row, cum_cash, be_cash);
+  s.text(row, 0, "Model: cumulative net benefit, present value (mean over replicates)", f.note);
+  for (int k = 0; k < n; ++k)
+    s.number(row, c0 + k, mean_or_zero(d, arm.index, fys[static_cast<std::size_t>(k)], "all", "cumulative_discounted_net_benefit_gbp"), f.check_money);
+  note(row, "for checking: equals the cumulative net benefit above while the inputs are unchanged");
+  ++row;
+  {
     // The break-even year's distribution: each replicate's year (none: not within the horizon).
     std::vector<double> years;
-    if (const json* r = d.series(arm->index, "break_even_year", "all"))
+    if (const json* r = d.series(arm.index, "break_even_year", "all"))
       for (const auto& v : field(*r, "values"))
         if (v.is_number()) years.push_back(v.get<double>());
-    ++row;
-    for (const auto& period : d.periods()) {
-      const bool horizon = period == "horizon" || period == kPlanPeriod;
-      s.text(row, 0,
-             period == kPlanPeriod  ? "The plan, its first " + std::to_string(d.plan_years()) + " years (cumulative: its NPV)"
-             : horizon         ? std::string("Whole horizon (cumulative: NPV)")
-                               : period,
-             horizon ? f.bold : nullptr);
-      for (std::size_t k = 0; k < columns.size(); ++k) {
-        const FlowColumn& c = columns[k];
-        const json* x = horizon
-                            ? d.row(arm->index, c.horizon_outcome, c.outcome == c.horizon_outcome ? c.breakdown : "all", period)
-                            : d.row(arm->index, c.outcome, c.breakdown, period);
-        if (x) s.value(row, static_cast<int>(k) + 1, field(*x, c.stat.c_str()), f.money);
-      }
-      if (!horizon && d.replicates() > 0 && period.rfind("FY", 0) == 0) {
-        const int fy = std::atoi(period.c_str() + 2);
+    s.text(row, 0, "Share of replicates broken even by the year's end (the model)", f.note);
+    if (d.replicates() > 0)
+      for (int k = 0; k < n; ++k) {
+        const int fy = b.fy[static_cast<std::size_t>(k)];
         const double by = static_cast<double>(std::count_if(years.begin(), years.end(), [&](double y) { return y <= fy; }));
-        s.number(row, paid_back_col, by / d.replicates(), f.percent);
+        s.number(row, c0 + k, by / d.replicates(), f.percent);
       }
-      ++row;
-    }
-    for (const auto& [label, outcome, breakdown] : std::vector<std::tuple<std::string, std::string, std::string>>{
-             {"Break-even year (median)", "break_even_year", "all"},
-             {"Break-even year, cashable (median)", "break_even_year_cashable", "cashable"}}) {
-      s.text(row, 0, label, f.bold);
-      const json* x = d.row(arm->index, outcome, "all", "horizon");
-      s.text(row, 1, x ? break_even_label(field(*x, "median")) : "not within the horizon");
-      const json* share = d.row(arm->index, "break_even_within_horizon", breakdown, "horizon");
-      if (share && number_of(field(*share, "mean"))) {
-        s.number(row, 2, *number_of(field(*share, "mean")), f.percent);
-        s.text(row, 3, "of replicates break even within the horizon");
-      }
-      ++row;
-    }
-    row += 2;
+    note(row, "each replicate's own break-even; the median of these years is the model's break-even year below");
   }
+  row += 2;
+
+  b.fy_row = range(fy_row);
+  b.df_row = range(df_row);
+  b.net_row = range(net_row);
+  b.inv_before_row = range(inv_before_row);
+  b.sav_before_row = range(sav_before_row);
+  b.cash_before_row = range(cash_before_row);
+  b.pv_inv_before = 0;
+  for (int k = 0; k < n; ++k) {
+    b.pv_inv_before += at(b.inv_before, k) * at(b.df, k);
+    b.pv_sav_before += at(b.sav_before, k) * at(b.df, k);
+    b.pv_cash_before += at(b.cash_before, k) * at(b.df, k);
+  }
+
+  // The results: formulas, and the model's figures beside them.
+  s.text(row, 0, "Measure", f.header);
+  s.text(row, 1, "At the inputs above (formula)", f.header);
+  s.text(row, 2, "Model: mean over replicates", f.header);
+  s.text(row, 3, "Model: 5th percentile", f.header);
+  s.text(row, 4, "Model: 95th percentile", f.header);
+  s.text(row, 5, "Formula minus model", f.header);
+  ++row;
+  auto model = [&](int r, const std::string& outcome, lxw_format* fmt) {
+    const json* x = d.row(arm.index, outcome, "all", "horizon");
+    if (!x) {
+      s.text(r, 2, "n/a");
+      return;
+    }
+    s.value(r, 2, field(*x, "mean"), fmt);
+    s.value(r, 3, field(*x, "p05"), fmt);
+    s.value(r, 4, field(*x, "p95"), fmt);
+  };
+  auto difference = [&](int r, lxw_format* fmt) {
+    s.formula(r, 5, "=IF(ISNUMBER(" + cell(r, 2) + ")," + cell(r, 1) + "-" + cell(r, 2) + ",\"\")", fmt, 0.0);
+  };
+  b.npv_value = sum(pv_net);
+  b.npv_cashable_value = sum(pv_net_cash);
+  s.text(row, 0, "Net present value (NPV)", f.bold);
+  s.formula(row, 1, "=SUM(" + cell(pv_net_row, c0) + ":" + cell(pv_net_row, c1) + ")", f.money, b.npv_value);
+  b.npv = abs_cell(row, 1);
+  model(row, "npv_gbp", f.check_money);
+  difference(row, f.check_money);
+  ++row;
+  s.text(row, 0, "NPV, cashable savings only", f.bold);
+  s.formula(row, 1, "=SUM(" + cell(pv_net_cash_row, c0) + ":" + cell(pv_net_cash_row, c1) + ")", f.money, b.npv_cashable_value);
+  b.npv_cashable = abs_cell(row, 1);
+  model(row, "npv_cashable_gbp", f.check_money);
+  difference(row, f.check_money);
+  ++row;
+  const double pvi = sum(pv_inv), pvs = sum(pv_sav), pvc = sum(pv_cash);
+  auto roi_formula = [&](int num_row) {
+    const std::string inv_sum = "SUM(" + cell(pv_inv_row, c0) + ":" + cell(pv_inv_row, c1) + ")";
+    return "=IF(" + inv_sum + ">0,SUM(" + cell(num_row, c0) + ":" + cell(num_row, c1) + ")/" + inv_sum + ",\"no investment\")";
+  };
+  s.text(row, 0, "Return on investment: public gross savings per GBP 1 invested (present values)", f.bold);
+  if (pvi > 0) {
+    b.roi_value = pvs / pvi;
+    s.formula(row, 1, roi_formula(pv_sav_row), f.ratio, *b.roi_value);
+  } else {
+    s.formula_text(row, 1, roi_formula(pv_sav_row), nullptr, "no investment");
+  }
+  b.roi = abs_cell(row, 1);
+  model(row, "roi_gross", f.check_ratio);
+  difference(row, f.check_ratio);
+  ++row;
+  s.text(row, 0, "Return on investment, cashable savings", f.bold);
+  if (pvi > 0) {
+    b.roi_cashable_value = pvc / pvi;
+    s.formula(row, 1, roi_formula(pv_cash_row), f.ratio, *b.roi_cashable_value);
+  } else {
+    s.formula_text(row, 1, roi_formula(pv_cash_row), nullptr, "no investment");
+  }
+  b.roi_cashable = abs_cell(row, 1);
+  model(row, "roi_cashable", f.check_ratio);
+  difference(row, f.check_ratio);
+  ++row;
+  auto break_even = [&](const std::string& label, int flag_row, const std::vector<double>& flags, const std::string& outcome,
+                        const std::string& share_breakdown) {
+    s.text(row, 0, label, f.bold);
+    std::string value = "not within the horizon";
+    for (int k = 0; k < n; ++k)
+      if (at(flags, k) == 1.0) {
+        value = fys[static_cast<std::size_t>(k)];
+        break;
+      }
+    s.formula_text(row, 1,
+                   "=IFERROR(INDEX(" + cell(label_row, c0) + ":" + cell(label_row, c1) + ",MATCH(1," + cell(flag_row, c0) + ":" +
+                       cell(flag_row, c1) + ",0)),\"not within the horizon\")",
+                   nullptr, value);
+    const json* x = d.row(arm.index, outcome, "all", "horizon");
+    s.text(row, 2, x ? "median " + break_even_label(field(*x, "median")) : "not within the horizon");
+    if (x) {
+      s.text(row, 3, break_even_label(field(*x, "p05")));
+      s.text(row, 4, break_even_label(field(*x, "p95")));
+    }
+    const json* share = d.row(arm.index, "break_even_within_horizon", share_breakdown, "horizon");
+    if (share && number_of(field(*share, "mean")))
+      s.text(row, 5, format_percent(*number_of(field(*share, "mean"))) + " of replicates break even within the horizon", f.note);
+    ++row;
+    return value;
+  };
+  b.break_even_value = break_even("Break-even year (the mean cash flows above)", be_row, be, "break_even_year", "all");
+  b.break_even = abs_cell(row - 1, 1);
+  break_even("Break-even year, cashable", be_cash_row, be_cash, "break_even_year_cashable", "cashable");
+  s.text(row++, 0,
+         "The formulas are the model's own arithmetic over its mean cash flows: with the inputs as written, NPV and ROI equal the "
+         "model's means (the mean of a sum is the sum of the means; the model's ROI is a ratio of means). The break-even year "
+         "of the mean flows can differ from the replicates' median.",
+         f.note);
+  ++row;
+
+  // Charts: the flows by year, and the cumulative present value.
+  {
+    lxw_chart* flows = s.chart(LXW_CHART_COLUMN);
+    for (const auto& [r, name] : std::vector<std::pair<int, std::string>>{{inv_row, "Investment"}, {sav_row, "Public gross savings"},
+                                                                         {cash_row, "Cashable savings"}}) {
+      lxw_chart_series* series = chart_add_series(flows, nullptr, nullptr);
+      chart_series_set_categories(series, kCashFlowSheet, static_cast<lxw_row_t>(label_row), static_cast<lxw_col_t>(c0),
+                                  static_cast<lxw_row_t>(label_row), static_cast<lxw_col_t>(c1));
+      chart_series_set_values(series, kCashFlowSheet, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(c0), static_cast<lxw_row_t>(r),
+                              static_cast<lxw_col_t>(c1));
+      chart_series_set_name(series, name.c_str());
+    }
+    const std::string title = arm.name + ": investment and savings by year (cash, part years as part years)";
+    chart_title_set_name(flows, title.c_str());
+    chart_axis_set_name(flows->x_axis, "Financial year");
+    chart_axis_set_name(flows->y_axis, "GBP, price base year's prices");
+    chart_axis_set_num_format(flows->y_axis, "£#,##0");
+    chart_legend_set_position(flows, LXW_CHART_LEGEND_BOTTOM);
+    lxw_chart* cumul = s.chart(LXW_CHART_LINE);
+    for (const auto& [r, name] : std::vector<std::pair<int, std::string>>{{cum_row, "Cumulative net benefit, present value"},
+                                                                         {cum_cash_row, "Cumulative net benefit, cashable"}}) {
+      lxw_chart_series* series = chart_add_series(cumul, nullptr, nullptr);
+      chart_series_set_categories(series, kCashFlowSheet, static_cast<lxw_row_t>(label_row), static_cast<lxw_col_t>(c0),
+                                  static_cast<lxw_row_t>(label_row), static_cast<lxw_col_t>(c1));
+      chart_series_set_values(series, kCashFlowSheet, static_cast<lxw_row_t>(r), static_cast<lxw_col_t>(c0), static_cast<lxw_row_t>(r),
+                              static_cast<lxw_col_t>(c1));
+      chart_series_set_name(series, name.c_str());
+      chart_series_set_marker_type(series, LXW_CHART_MARKER_CIRCLE);
+    }
+    const std::string title2 = arm.name + ": break-even (cumulative present value crosses zero)";
+    chart_title_set_name(cumul, title2.c_str());
+    chart_axis_set_name(cumul->x_axis, "Financial year");
+    chart_axis_set_name(cumul->y_axis, "GBP, present value");
+    chart_axis_set_num_format(cumul->y_axis, "£#,##0");
+    chart_legend_set_position(cumul, LXW_CHART_LEGEND_BOTTOM);
+    s.insert_chart(row, 0, flows, 0);
+    s.insert_chart(row, 1, cumul, 30);
+    row += 17;
+  }
+  return b;
+}
+
+std::vector<CashFlowBlock> write_cash_flow(Sheet& s, const Document& d, const Formats& f) {
+  s.width(0, 0, 60);
+  s.width(1, 1, 18);
+  const int n = static_cast<int>(d.financial_years().size());
+  s.width(2, 1 + n, 16);
+  s.width(2 + n, 2 + n, 60);
+  int row = 0;
+  s.text(row++, 0, "Cash flow, NPV, ROI and break-even: the finance model", f.title);
+  s.text(row++, 0,
+         "By financial year (April to March; a run's first and last years are part years). GBP at the price base year's prices, "
+         "means over replicates. Investment is the interventions' cost, scenario minus baseline, by funder; savings are the "
+         "baseline's cost minus the scenario's, by payer. NPV, ROI and break-even are formulas over these cells.",
+         f.note);
+  ++row;
+  std::vector<CashFlowBlock> blocks;
+  for (const auto* arm : d.scenarios()) blocks.push_back(write_cash_flow_block(s, d, f, *arm, row));
   s.freeze(0, 1);
+  worksheet_set_landscape(s.handle());
+  worksheet_fit_to_pages(s.handle(), 1, 0);
+  return blocks;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summary: the scenarios side by side
+// ---------------------------------------------------------------------------------------------
+
+struct SideRow {
+  std::string label, outcome, breakdown;
+  Kind kind;
+  lxw_format* Formats::*format;
+};
+
+const std::vector<SideRow>& side_rows() {
+  static const std::vector<SideRow> rows{
+      {"Investment, present value", "intervention_cost_discounted_gbp", "all", Kind::value, &Formats::money},
+      {"Public gross savings, present value", "gross_savings_discounted_gbp", "public", Kind::value, &Formats::money},
+      {"Cashable savings, present value", "cashable_savings_discounted_gbp", "public", Kind::value, &Formats::money},
+      {"Net present value (NPV)", "npv_gbp", "all", Kind::value, &Formats::money},
+      {"NPV, cashable savings only", "npv_cashable_gbp", "all", Kind::value, &Formats::money},
+      {"Return on investment (GBP saved per GBP 1 invested)", "roi_gross", "all", Kind::value, &Formats::ratio},
+      {"Return on investment, cashable", "roi_cashable", "all", Kind::value, &Formats::ratio},
+      {"Chance the return is above GBP 1 per GBP 1", "roi_gross_above_1", "all", Kind::probability, &Formats::percent},
+      {"Break-even year (median, 5th and 95th percentiles)", "break_even_year", "all", Kind::year, &Formats::year},
+      {"Chance of breaking even within the horizon", "break_even_within_horizon", "all", Kind::probability, &Formats::percent},
+      {"QALYs gained (discounted)", "qalys_gained_discounted", "all", Kind::value, &Formats::quantity},
+      {"Deaths averted", "deaths_averted", "all", Kind::value, &Formats::quantity},
+      {"Equity: QALYs gained per 100,000, most minus least deprived fifth", "equity_gain_qalys_per_100k", "all", Kind::value,
+       &Formats::quantity},
+      {"Change in the life expectancy gap at birth, years (negative: narrower)", "le_gap_birth_change_years", "sex=persons",
+       Kind::value, &Formats::decimal},
+      {"Cost per QALY gained", "cost_per_qaly_gbp", "all", Kind::value, &Formats::money},
+  };
+  return rows;
+}
+
+void write_side_by_side(Sheet& s, const Document& d, const Formats& f, const std::vector<CashFlowBlock>& blocks, int& row) {
+  const auto scenarios = d.scenarios();
+  const int S = static_cast<int>(scenarios.size());
+  s.text(row++, 0, "The scenarios side by side: whole horizon, each compared with " + d.baseline().name, f.section);
+  s.text(row, 0, "Measure", f.header);
+  for (int k = 0; k < S; ++k) {
+    s.text(row, 1 + 3 * k, scenarios[static_cast<std::size_t>(k)]->name, f.header);
+    s.text(row, 2 + 3 * k, "", f.header);
+    s.text(row, 3 + 3 * k, "", f.header);
+  }
+  ++row;
+  s.text(row, 0, "", f.header);
+  for (int k = 0; k < S; ++k) {
+    s.text(row, 1 + 3 * k, "Mean", f.header);
+    s.text(row, 2 + 3 * k, "5th percentile", f.header);
+    s.text(row, 3 + 3 * k, "95th percentile", f.header);
+  }
+  ++row;
+  for (const SideRow& m : side_rows()) {
+    s.text(row, 0, m.label);
+    for (int k = 0; k < S; ++k) {
+      const json* x = d.row(scenarios[static_cast<std::size_t>(k)]->index, m.outcome, m.breakdown, "horizon");
+      const int col = 1 + 3 * k;
+      if (!x) {
+        if (m.kind == Kind::year && d.row(scenarios[static_cast<std::size_t>(k)]->index, "break_even_within_horizon", "all", "horizon"))
+          s.text(row, col, "not within the horizon");
+        else
+          s.text(row, col, "n/a");
+        continue;
+      }
+      switch (m.kind) {
+        case Kind::value: {
+          const auto n = number_of(field(*x, "n"));
+          s.value(row, col, field(*x, "mean"), f.*m.format);
+          if (!n || static_cast<int>(*n) >= kMinIntervalReplicates) {
+            s.value(row, col + 1, field(*x, "p05"), f.*m.format);
+            s.value(row, col + 2, field(*x, "p95"), f.*m.format);
+          } else {
+            s.text(row, col + 1, "too few replicates");
+          }
+          break;
+        }
+        case Kind::probability: s.value(row, col, field(*x, "mean"), f.percent); break;
+        case Kind::year:
+          s.text(row, col, break_even_label(field(*x, "median")));
+          s.text(row, col + 1, break_even_label(field(*x, "p05")));
+          s.text(row, col + 2, break_even_label(field(*x, "p95")));
+          break;
+      }
+    }
+    ++row;
+  }
+  // The same at the finance lead's own inputs (the Cash flow sheet's formulas).
+  for (const auto& [label, member, fmt] : std::vector<std::tuple<std::string, std::string CashFlowBlock::*, lxw_format*>>{
+           {"NPV at the Cash flow sheet's inputs (formula)", &CashFlowBlock::npv, f.money},
+           {"Return on investment at the Cash flow sheet's inputs (formula)", &CashFlowBlock::roi, f.ratio},
+           {"Break-even year at the Cash flow sheet's inputs (formula)", &CashFlowBlock::break_even, nullptr}}) {
+    s.text(row, 0, label, f.bold);
+    for (int k = 0; k < S && k < static_cast<int>(blocks.size()); ++k) {
+      const CashFlowBlock& b = blocks[static_cast<std::size_t>(k)];
+      const std::string ref = "=" + on_cash_flow(b.*member);
+      if (member == &CashFlowBlock::npv) s.formula(row, 1 + 3 * k, ref, fmt, b.npv_value);
+      else if (member == &CashFlowBlock::roi && b.roi_value) s.formula(row, 1 + 3 * k, ref, fmt, *b.roi_value);
+      else if (member == &CashFlowBlock::roi) s.formula_text(row, 1 + 3 * k, ref, nullptr, "no investment");
+      else s.formula_text(row, 1 + 3 * k, ref, nullptr, b.break_even_value);
+    }
+    ++row;
+  }
+  s.text(row++, 0,
+         "Means and 90% intervals over replicates (common random numbers: replicate k of every arm shares its random numbers). "
+         "The formula rows follow the Cash flow sheet: change its discount rate, optimism bias or investment lines and they move.",
+         f.note);
+  ++row;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sensitivity: optimism bias, the discount rate, the tornado and switching values
+// ---------------------------------------------------------------------------------------------
+
+void write_sensitivity(Book& book, Sheet& s, const Document& d, const Formats& f, const std::vector<CashFlowBlock>& blocks) {
+  s.width(0, 0, 48);
+  s.width(1, 9, 17);
+  int row = 0;
+  s.text(row++, 0, "Sensitivity", f.title);
+  s.text(row++, 0,
+         "How the NPV moves with the finance rules (formulas over the Cash flow sheet: the yellow cells here are inputs too) and with "
+         "the model's uncertain parameters (the one-way sensitivity over the replicates' draws: the tornado).",
+         f.note);
+  ++row;
+  const std::vector<double> uplifts{0.0, 0.1, 0.2, 0.4, 0.66}, reductions{0.0, 0.1, 0.2, 0.3, 0.5};
+  const std::vector<double> rates{0.0, 0.015, 0.035, 0.05, 0.07};
+  for (const CashFlowBlock& b : blocks) {
+    s.text(row++, 0, b.arm->name + " compared with " + d.baseline().name, f.section);
+    // Optimism bias: the NPV for an uplift on costs (rows) x a reduction of savings (columns).
+    s.text(row++, 0,
+           "NPV by optimism bias: an uplift on the investment (rows) and a reduction of the savings (columns); Green Book "
+           "supplementary guidance puts the upper bound for non-standard projects' costs at 66%",
+           f.bold);
+    const int head = row;
+    s.text(row, 0, "Uplift on investment \\ reduction of savings", f.header);
+    for (std::size_t j = 0; j < reductions.size(); ++j) s.number(row, 1 + static_cast<int>(j), reductions[j], f.input_percent);
+    ++row;
+    const std::string pv_sav = "SUMPRODUCT(" + on_cash_flow(b.sav_before_row) + "," + on_cash_flow(b.df_row) + ")";
+    const std::string pv_inv = "SUMPRODUCT(" + on_cash_flow(b.inv_before_row) + "," + on_cash_flow(b.df_row) + ")";
+    for (double u : uplifts) {
+      s.number(row, 0, u, f.input_percent);
+      for (std::size_t j = 0; j < reductions.size(); ++j) {
+        const int col = 1 + static_cast<int>(j);
+        const double v = b.pv_sav_before * (1 - reductions[j]) - b.pv_inv_before * (1 + u);
+        s.formula(row, col, "=" + pv_sav + "*(1-" + abs_cell(head, col) + ")-" + pv_inv + "*(1+" + abs_cell(row, 0) + ")", f.money, v);
+      }
+      ++row;
+    }
+    s.text(row++, 0, "At the Cash flow sheet's discount rate; the scenario's own bias is in its inputs there.", f.note);
+    ++row;
+    // The discount rate.
+    s.text(row++, 0, "NPV by discount rate for costs (at the Cash flow sheet's optimism bias)", f.bold);
+    s.text(row, 0, "Discount rate", f.header);
+    s.text(row, 1, "NPV", f.header);
+    s.text(row, 2, "NPV, cashable", f.header);
+    ++row;
+    for (double r : rates) {
+      s.number(row, 0, r, f.input_percent);
+      double v = 0;
+      for (std::size_t k = 0; k < b.net.size(); ++k) v += b.net[k] * std::pow(1 + r, -static_cast<double>(b.fy[k] - b.base_value));
+      s.formula(row, 1,
+                "=SUMPRODUCT(" + on_cash_flow(b.net_row) + "/(1+" + abs_cell(row, 0) + ")^(" + on_cash_flow(b.fy_row) + "-" +
+                    on_cash_flow(b.base) + "))",
+                f.money, v);
+      ++row;
+    }
+    // The NPV cashable by rate would need the cashable net row: the main figure suffices here.
+    s.text(row++, 0, "HM Treasury's Green Book rate is 3.5% (1.5% for health); 0% shows the undiscounted total.", f.note);
+    ++row;
+
+    // The tornado: the model's one-way sensitivity, largest swing first.
+    struct Bar {
+      std::string parameter;
+      std::optional<double> low, high, npv_low, npv_high, share, switching;
+    };
+    std::vector<Bar> bars;
+    for (const auto& bd : d.breakdowns(b.arm->index, "sensitivity_share")) {
+      Bar bar;
+      bar.parameter = bd.substr(bd.find('=') + 1);
+      auto mean = [&](const char* outcome) -> std::optional<double> {
+        const Stat* st = d.stat(b.arm->index, "horizon", bd, outcome);
+        return st ? st->mean : std::nullopt;
+      };
+      bar.share = mean("sensitivity_share");
+      bar.low = mean("sensitivity_parameter_low");
+      bar.high = mean("sensitivity_parameter_high");
+      bar.npv_low = mean("sensitivity_npv_low_gbp");
+      bar.npv_high = mean("sensitivity_npv_high_gbp");
+      bar.switching = mean("switching_value");
+      bars.push_back(bar);
+    }
+    auto swing = [](const Bar& x) { return x.npv_low && x.npv_high ? std::abs(*x.npv_high - *x.npv_low) : 0.0; };
+    std::stable_sort(bars.begin(), bars.end(), [&](const Bar& x, const Bar& y) { return swing(x) > swing(y); });
+    s.text(row++, 0, "The tornado: NPV with one parameter at its 5th and 95th percentiles (the others as drawn)", f.bold);
+    if (bars.empty()) {
+      s.text(row++, 0,
+             "No parameter explains a significant share of the NPV's variance in this comparison (too few replicates, or no drawn "
+             "parameters: a comparison with --replicates 20 or more draws them).",
+             f.note);
+      ++row;
+      continue;
+    }
+    const std::vector<std::string> header{"Parameter", "Value at 5th percentile", "Value at 95th percentile", "NPV at 5th percentile",
+                                          "NPV at 95th percentile", "Swing", "Share of the NPV's variance", "Switching value"};
+    for (std::size_t k = 0; k < header.size(); ++k) s.text(row, static_cast<int>(k), header[k], f.header);
+    ++row;
+    const int first = row;
+    for (const Bar& x : bars) {
+      s.text(row, 0, x.parameter);
+      if (x.low) s.number(row, 1, *x.low, f.decimal);
+      if (x.high) s.number(row, 2, *x.high, f.decimal);
+      if (x.npv_low) s.number(row, 3, *x.npv_low, f.money);
+      if (x.npv_high) s.number(row, 4, *x.npv_high, f.money);
+      s.formula(row, 5, "=ABS(" + cell_name(row, 4) + "-" + cell_name(row, 3) + ")", f.money, swing(x));
+      if (x.share) s.number(row, 6, *x.share, f.percent);
+      if (x.switching) s.number(row, 7, *x.switching, f.decimal);
+      else s.text(row, 7, "does not switch within its range", f.note);
+      ++row;
+    }
+    const int last = row - 1;
+    lxw_chart* chart = s.chart(LXW_CHART_BAR);
+    for (const auto& [col, name] : std::vector<std::pair<int, std::string>>{{3, "NPV at the parameter's 5th percentile"},
+                                                                           {4, "NPV at the parameter's 95th percentile"}}) {
+      lxw_chart_series* series = chart_add_series(chart, nullptr, nullptr);
+      chart_series_set_categories(series, "Sensitivity", static_cast<lxw_row_t>(first), 0, static_cast<lxw_row_t>(last), 0);
+      chart_series_set_values(series, "Sensitivity", static_cast<lxw_row_t>(first), static_cast<lxw_col_t>(col),
+                              static_cast<lxw_row_t>(last), static_cast<lxw_col_t>(col));
+      chart_series_set_name(series, name.c_str());
+    }
+    const std::string title = b.arm->name + ": NPV's one-way sensitivity";
+    chart_title_set_name(chart, title.c_str());
+    chart_axis_set_name(chart->x_axis, "NPV, GBP present value");
+    chart_axis_set_num_format(chart->x_axis, "£#,##0");
+    chart_axis_set_reverse(chart->y_axis);
+    chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
+    s.insert_chart(row + 1, 0, chart, 0);
+    row += 19;
+  }
+  (void)book;
+  s.text(row++, 0, "Every sensitivity figure, and the value of information, with its interval", f.section);
+  write_tidy(s, d, f, kSensitivity, row);
+  s.freeze(0, 1);
+}
+
+void write_summary(Sheet& s, const Document& d, const Formats& f, const std::vector<SheetGuide>& guide,
+                   const std::vector<CashFlowBlock>& blocks) {
+  s.width(0, 0, 62);
+  s.width(1, 1 + 3 * std::max<int>(1, static_cast<int>(d.scenarios().size())), 16);
+  const auto scenarios = d.scenarios();
+  const std::string first = d.periods().empty() ? "" : d.periods().front();
+  const auto fys = d.financial_years();
+  const std::string last = fys.empty() ? "" : fys.back();
+  int row = 0;
+  if (d.single()) {
+    s.text(row++, 0, "ShiftSim results: " + d.baseline().name + " (a single run)", f.title);
+  } else {
+    std::string names;
+    for (const auto* a : scenarios) names += (names.empty() ? "" : ", ") + a->name;
+    s.text(row++, 0, "ShiftSim results: " + names + " compared with " + d.baseline().name, f.title);
+  }
+  s.text(row++, 0,
+         "Comparison " + text_of(d.doc(), "comparison_id") + ", created " + text_of(d.doc(), "created_at") +
+             ". Figures are means over replicates with 90% intervals; money in GBP at the price base year's prices (Assumptions: finance rules).",
+         f.note);
+  ++row;
+  auto info = [&](const std::string& label, const std::string& value) {
+    s.text(row, 0, label, f.bold);
+    s.text(row, 1, value);
+    ++row;
+  };
+  info("Comparison", text_of(d.doc(), "comparison_id"));
+  if (d.single()) {
+    info("Run", d.baseline().title() + ": a single run, with no baseline to compare with, so no savings, ROI or NPV");
+  } else {
+    info("Baseline", d.baseline().title());
+    for (std::size_t k = 0; k < scenarios.size(); ++k)
+      info(k == 0 ? (scenarios.size() > 1 ? "Scenarios" : "Scenario") : "", scenarios[k]->title());
+  }
+  s.text(row, 0, "Replicates", f.bold);
+  s.number(row++, 1, d.replicates(), f.integer);
+  const json& prov = field(d.doc(), "provenance");
+  info("Horizon", first + " to " + last + (number_of(field(prov, "years")) ? " (" + text_of(prov, "years") + " years)" : ""));
+  const bool crn = field(d.doc(), "common_random_numbers").is_boolean() && field(d.doc(), "common_random_numbers").get<bool>();
+  info("90% interval",
+       std::string("5th–95th percentile over replicates") + (crn && !d.single() ? ", common random numbers" : ""));
+  const json& fin = d.finance();
+  if (const auto base = number_of(field(fin, "price_base_year"))) {
+    const std::string fy = financial_year_label(static_cast<int>(*base));
+    info("Money", "GBP at " + fy + " prices; present values discounted at " + percent_text(field(fin, "discount_rate_costs")) +
+                      " a year (costs) and " + percent_text(field(fin, "discount_rate_health")) + " (health) to " + fy +
+                      (scenarios.size() > 1 ? " (each scenario's own finance rules: see Assumptions)" : ""));
+  }
+  if (const auto scale = number_of(field(prov, "scale")); scale && *scale > 0)
+    info("Scale", text_of(prov, "scale") + " (one simulated person per " +
+                      std::to_string(static_cast<long>(std::lround(1.0 / *scale))) + " residents)");
+  ++row;
+  if (!d.single()) write_side_by_side(s, d, f, blocks, row);
+  s.text(row++, 0, "The other sheets", f.section);
+  for (const auto& g : guide) {
+    s.text(row, 0, g.name, f.bold);
+    s.text(row++, 1, g.what);
+  }
+  s.freeze(2, 0);
+  worksheet_set_landscape(s.handle());
+  worksheet_fit_to_pages(s.handle(), 1, 0);
+}
+
+/// Each scenario's headline figures in full (mean, median, 90% interval, unit, n, notes), then
+/// each arm's own figures: the detail behind the Summary's side-by-side table.
+void write_detail(Sheet& s, const Document& d, const Formats& f) {
+  s.width(0, 0, 62);
+  s.width(1, 4, 16);
+  s.width(5, 5, 34);
+  s.width(6, 6, 5);
+  s.width(7, 7, 60);
+  const auto scenarios = d.scenarios();
+  const std::string first = d.periods().empty() ? "" : d.periods().front();
+  const auto fys = d.financial_years();
+  const std::string last = fys.empty() ? "" : fys.back();
+  int row = 0;
+  s.text(row++, 0, "Detail by scenario", f.title);
+  s.text(row++, 0, "Every headline figure with its mean, median, 90% interval, unit and the replicates behind it.", f.note);
+  ++row;
+  for (const auto* arm : scenarios) {
+    if (d.has_plan()) {
+      // A run longer than the plan: the plan's own figures first (as a run of its length would
+      // give them), then the whole run's, which answer when the investment pays back.
+      s.text(row++, 0,
+             arm->name + " compared with " + d.baseline().name + ": the plan, its first " + std::to_string(d.plan_years()) + " years",
+             f.section);
+      row = write_measures(s, d, f, *arm, scenario_measures(d, *arm), row, kPlanPeriod);
+      ++row;
+    }
+    s.text(row++, 0, arm->name + " compared with " + d.baseline().name + ", " + first + " to " + last + (d.has_plan() ? " (the pay-back)" : ""),
+           f.section);
+    row = write_measures(s, d, f, *arm, scenario_measures(d, *arm), row);
+    ++row;
+  }
+  s.text(row++, 0, d.single() ? "The run over the whole horizon" : "Each arm's own figures over the whole horizon", f.section);
+  for (const auto& arm : d.arms()) {
+    s.text(row++, 0, arm.title() + (arm.role.empty() ? "" : ", " + arm.role), f.bold);
+    row = write_measures(s, d, f, arm, arm_measures(), row);
+    ++row;
+  }
+  s.freeze(3, 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -936,12 +1721,6 @@ void write_per_replicate(Sheet& s, const Document& d, const Formats& f) {
 // Assumptions
 // ---------------------------------------------------------------------------------------------
 
-std::string join(const json& list, const char* separator = ", ") {
-  std::string out;
-  if (!list.is_array()) return as_text(list);
-  for (const json& x : list) out += (out.empty() ? "" : separator) + as_text(x);
-  return out;
-}
 
 std::string effects_text(const json& effects) {
   if (!effects.is_object()) return as_text(effects);
@@ -1196,6 +1975,34 @@ void build(Book& book, const Document& d) {
   for (const auto& o : d.outcomes())
     if (!claimed.count(o)) (d.scope(o) == "arm" ? activity : other).push_back(o);
 
+  // The finance model first: the sheets a finance lead works in.
+  std::vector<CashFlowBlock> blocks;
+  if (!d.single()) {
+    Sheet s = book.add_sheet(kCashFlowSheet);
+    blocks = write_cash_flow(s, d, f);
+    guide.push_back({kCashFlowSheet,
+                     "the finance model: by financial year and funder, investment (inputs), savings by payer, net benefit in cash "
+                     "and present values, and NPV, ROI and break-even as formulas beside the model's figures; change the discount "
+                     "rate, the optimism bias or an investment line and they follow"});
+    Sheet sens = book.add_sheet("Sensitivity");
+    write_sensitivity(book, sens, d, f, blocks);
+    guide.push_back({"Sensitivity",
+                     "NPV by optimism bias and by discount rate (formulas over the Cash flow sheet), the tornado of the model's "
+                     "parameters with switching values, and the value of information (EVPI, EVPPI)"});
+    Sheet det = book.add_sheet("Detail by scenario");
+    write_detail(det, d, f);
+    guide.push_back({"Detail by scenario", "each scenario's headline figures in full (mean, median, interval, unit, n), then each arm's own"});
+  } else {
+    Sheet det = book.add_sheet("Detail");
+    write_detail(det, d, f);
+    guide.push_back({"Detail", "the run's own figures over the whole horizon"});
+  }
+  if (!d.single() && any_rows(d, kWhoPays)) {
+    Sheet s = book.add_sheet("Who pays who saves");
+    write_who_pays(s, d, f);
+    guide.push_back(
+        {"Who pays who saves", "the investor x saver matrix, each organisation's net position, pooled budget transfers"});
+  }
   tidy("Savings by payer", kSavings,
        "gross and cashable savings by payer, setting and activity, per financial year and the horizon");
   tidy("Cost by payer", kCost, "each arm's cost of services by payer and setting, per financial year and the horizon");
@@ -1203,24 +2010,10 @@ void build(Book& book, const Document& d) {
        d.single() ? "intervention spend by funder"
                   : "intervention spend (each arm) and intervention cost (scenario minus baseline) by funder; each intervention's "
                   "budget against spend, new participants, uptake ceiling and what bound the spend (intervention_spend_limit, "
-                  "codes in the Dictionary); under existing budgets, the money and home care displaced");
-  if (!d.single() && any_rows(d, kWhoPays)) {
-    Sheet s = book.add_sheet("Who pays who saves");
-    write_who_pays(s, d, f);
-    guide.push_back(
-        {"Who pays who saves", "the investor x saver matrix, each organisation's net position, pooled budget transfers"});
-  }
-  if (!d.single()) {
-    Sheet s = book.add_sheet("Cash flow");
-    write_cash_flow(s, d, f);
-    guide.push_back(
-        {"Cash flow", "per financial year: savings, cost, net benefit and the cumulative discounted net benefit (break-even)"});
-  }
+                  "codes in the Dictionary); under existing budgets, the money and home care displaced. The baseline's rows are "
+                  "left out where every figure is zero (it funds no intervention)");
   tidy("Value for money", kValue,
        "net benefit, NPV, ROI, break-even, cost per QALY and net monetary benefit with their intervals");
-  tidy("Sensitivity", kSensitivity,
-       "one-way sensitivity of the NPV with switching values (the tornado), the value of perfect information (EVPI) and of "
-       "partial perfect information by parameter group (EVPPI)");
   tidy("Activity", activity, "each arm's activity: appointments, admissions, bed-days, care packages, residents");
   tidy("Health and the gap", kHealth,
        "deaths, QALYs, life expectancy by quintile and sex, the gap and slope index, and their changes");
@@ -1250,7 +2043,7 @@ void build(Book& book, const Document& d) {
     write_dictionary(s, d, f);
     guide.push_back({"Dictionary", "every outcome's unit, scope, breakdowns and definition"});
   }
-  write_summary(summary, d, f, guide);
+  write_summary(summary, d, f, guide, blocks);
 }
 
 }  // namespace

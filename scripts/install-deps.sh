@@ -18,7 +18,8 @@ packages=(
   libbenchmark-dev                       # Google Benchmark: bench/ micro-benchmarks
   libxlsxwriter-dev                      # libxlsxwriter: the Excel workbook finance leads open
   chromium                               # headless Chromium: the report's browser test (and PDF printing)
-  unzip                                  # the export test opens the workbook's sheet XML
+  unzip zip                              # the export tests open the workbook's parts (and rezip an edited copy)
+  libreoffice-calc-nogui                 # LibreOffice Calc, headless: recalculates the workbook's formulas in a test
   libopenmpi-dev openmpi-bin             # Open MPI: shiftsim sweep across processes and machines
   clang libclang-rt-14-dev               # libFuzzer and the sanitizers' runtimes: the fuzz preset (scripts/fuzz.sh)
 )

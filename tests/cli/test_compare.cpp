@@ -273,8 +273,14 @@ TEST_CASE("cli: the Excel export opens as a workbook whose Summary sheet holds t
   // The Summary sheet (the first) holds the stored mean NPV and mean public gross savings as numbers.
   const std::string sheet = unzip("xl/worksheets/sheet1.xml");
   std::vector<double> numbers;
-  for (std::size_t at = sheet.find("<v>"); at != std::string::npos; at = sheet.find("<v>", at + 3))
-    numbers.push_back(std::stod(sheet.substr(at + 3, sheet.find("</v>", at) - at - 3)));
+  // (Number cells and formulas' numeric values; a formula whose value is text, such as a
+  // break-even year, is skipped.)
+  for (std::size_t at = sheet.find("<v>"); at != std::string::npos; at = sheet.find("<v>", at + 3)) {
+    const std::string v = sheet.substr(at + 3, sheet.find("</v>", at) - at - 3);
+    char* end = nullptr;
+    const double x = std::strtod(v.c_str(), &end);
+    if (!v.empty() && end == v.c_str() + v.size()) numbers.push_back(x);
+  }
   auto holds = [&](double x) {
     for (double v : numbers)
       if (std::fabs(v - x) <= 1e-9 * std::max(1.0, std::fabs(x))) return true;

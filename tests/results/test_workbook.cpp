@@ -15,6 +15,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -415,19 +416,52 @@ TEST_CASE("workbook: a comparison's workbook has the sheets with the summary fig
 
   const Xlsx book(file);
   const std::vector<std::string> expected{
-      "Summary",  "Savings by payer",   "Cost by payer", "Investment",    "Who pays who saves", "Cash flow",  "Value for money",
-      "Activity", "Health and the gap", "Prevalence",    "Per replicate", "Assumptions",        "Provenance", "Dictionary"};
+      "Summary",         "Cash flow",     "Sensitivity",        "Detail by scenario", "Who pays who saves", "Savings by payer",
+      "Cost by payer",   "Investment",    "Value for money",    "Activity",           "Health and the gap", "Prevalence",
+      "Per replicate",   "Assumptions",   "Provenance",         "Dictionary"};
   CHECK(book.names == expected);
   for (const auto& name : book.names) CHECK_MESSAGE(valid_sheet_name(name), name);
 
-  // The scenario's name is a string in the shared strings and no cell anywhere is a formula.
+  // The scenario's name is a string in the shared strings. Formulas are the finance model's
+  // alone (Cash flow, Sensitivity and the Summary's rows that follow them), and no text from the
+  // document is ever inside one.
   CHECK(std::find(book.shared.begin(), book.shared.end(), kScenario) != book.shared.end());
   CHECK(std::find(book.shared.begin(), book.shared.end(), "Falls prevention <b>&</b> \"warm homes\"") != book.shared.end());
-  for (const auto& name : book.names) CHECK_MESSAGE(book.xml(name).find("<f>") == std::string::npos, name);
+  const std::set<std::string> with_formulas{"Summary", "Cash flow", "Sensitivity"};
+  for (const auto& name : book.names) {
+    const std::string x = book.xml(name);
+    CHECK_MESSAGE((x.find("<f>") != std::string::npos) == (with_formulas.count(name) == 1), name);
+    const std::regex formula("<f>([^<]*)</f>");
+    for (std::sregex_iterator it(x.begin(), x.end(), formula), end; it != end; ++it)
+      CHECK_MESSAGE((*it)[1].str().find("warm homes") == std::string::npos, name);
+  }
 
-  SUBCASE("Summary: each measure's mean, median and 90% interval as numbers with number formats") {
+  SUBCASE("Summary: the comparison, and the scenarios side by side with the Cash flow sheet's formulas") {
     const auto cells = book.cells("Summary");
     CHECK(book.xml("Summary").find("state=\"frozen\"") != std::string::npos);
+    const int npv = row_of(cells, "A", "Net present value (NPV)");
+    REQUIRE(npv > 0);
+    CHECK(number_at(cells, "B" + std::to_string(npv)) == -1234567.25);
+    // Three replicates: no 90% interval.
+    CHECK(text_at(cells, "C" + std::to_string(npv)) == "too few replicates");
+    const int at_inputs = row_of(cells, "A", "NPV at the Cash flow sheet's inputs (formula)");
+    REQUIRE(at_inputs > 0);
+    CHECK(book.xml("Summary").find("<f>'Cash flow'!$B$") != std::string::npos);
+    const int be = row_of(cells, "A", "Break-even year (median, 5th and 95th percentiles)");
+    REQUIRE(be > 0);
+    CHECK(text_at(cells, "B" + std::to_string(be)) == "FY2020/21");
+    CHECK(text_at(cells, "D" + std::to_string(be)) == "not within the horizon");
+    const int reps = row_of(cells, "A", "Replicates");
+    REQUIRE(reps > 0);
+    CHECK(number_at(cells, "B" + std::to_string(reps)) == 3);
+    const int interval = row_of(cells, "A", "90% interval");
+    REQUIRE(interval > 0);
+    CHECK(text_at(cells, "B" + std::to_string(interval)) == "5th–95th percentile over replicates, common random numbers");
+    CHECK(row_of(cells, "B", kScenario + " (run 12)") > 0);
+  }
+
+  SUBCASE("Detail by scenario: each measure's mean, median and 90% interval as numbers with number formats") {
+    const auto cells = book.cells("Detail by scenario");
     const int npv = row_of(cells, "A", "Net present value");
     REQUIRE(npv > 0);
     CHECK(number_at(cells, "B" + std::to_string(npv)) == -1234567.25);
@@ -474,15 +508,6 @@ TEST_CASE("workbook: a comparison's workbook has the sheets with the summary fig
     REQUIRE(cpq > 0);
     CHECK(number_at(cells, "B" + std::to_string(cpq)) == 45678.5);
     CHECK(text_at(cells, "H" + std::to_string(cpq)).find("only 2 of 3 replicates") != std::string::npos);
-
-    // The comparison: replicates as a number, the interval's definition, the arms.
-    const int reps = row_of(cells, "A", "Replicates");
-    REQUIRE(reps > 0);
-    CHECK(number_at(cells, "B" + std::to_string(reps)) == 3);
-    const int interval = row_of(cells, "A", "90% interval");
-    REQUIRE(interval > 0);
-    CHECK(text_at(cells, "B" + std::to_string(interval)) == "5th–95th percentile over replicates, common random numbers");
-    CHECK(row_of(cells, "B", kScenario + " (run 12)") > 0);
 
     // Each arm's own figures: the baseline's cost over the horizon.
     const int own = row_of(cells, "A", "baseline (run 11), baseline");
@@ -553,23 +578,67 @@ TEST_CASE("workbook: a comparison's workbook has the sheets with the summary fig
     CHECK(number_at(cells, "B" + std::to_string(position + 2)) == -494444.25);
   }
 
-  SUBCASE("cash flow: financial years with the cumulative discounted net benefit, the horizon with the NPV") {
+  SUBCASE("cash flow: inputs, flows by year and funder, and NPV, ROI and break-even as formulas beside the model's") {
     const auto cells = book.cells("Cash flow");
-    const int fy = row_of(cells, "A", "FY2019/20");
-    REQUIRE(fy > 0);
-    const int header = row_of(cells, "A", "Financial year");
-    const std::string cumulative = column_of(cells, header, "Cumulative discounted net benefit (mean)");
-    const std::string p05 = column_of(cells, header, "Cumulative discounted net benefit (5th percentile)");
-    REQUIRE_FALSE(cumulative.empty());
-    CHECK(number_at(cells, cumulative + std::to_string(fy)) == -12345.75);
-    CHECK(number_at(cells, p05 + std::to_string(fy)) == -20000.5);
-    CHECK(number_at(cells, "B" + std::to_string(fy)) == 30000.5);
-    const int horizon = row_of(cells, "A", "Whole horizon (cumulative: NPV)");
-    REQUIRE(horizon > 0);
-    CHECK(number_at(cells, cumulative + std::to_string(horizon)) == -1234567.25);
-    const int be = row_of(cells, "A", "Break-even year (median)");
+    const std::string x = book.xml("Cash flow");
+    // The inputs, styled as inputs: the discount rate and the investment lines.
+    const int rate = row_of(cells, "A", "Discount rate for costs, a year");
+    REQUIRE(rate > 0);
+    CHECK(number_at(cells, "B" + std::to_string(rate)) == 0.035);
+    CHECK(book.style_format.at(static_cast<std::size_t>(cells.at("B" + std::to_string(rate)).style)) == "0.0%");
+    CHECK(x.find("<dataValidation") != std::string::npos);
+    // The years: FY2018/19 (Jul-Mar) is column C, 9 months; FY2019/20 column D.
+    const int header = row_of(cells, "A", "GBP, price base year's prices");
+    REQUIRE(header > 0);
+    CHECK(text_at(cells, "C" + std::to_string(header)) == "FY2018/19 (Jul-Mar)");
+    CHECK(text_at(cells, "D" + std::to_string(header)) == "FY2019/20");
+    CHECK(number_at(cells, "C" + std::to_string(row_of(cells, "A", "Months of the year in the run"))) == 9);
+    const int df = row_of(cells, "A", "Discount factor");
+    REQUIRE(df > 0);
+    CHECK(number_at(cells, "D" + std::to_string(df)) == doctest::Approx(1 / 1.035));
+    CHECK(x.find("<f>1/(1+$B$" + std::to_string(rate) + ")^(D" + std::to_string(df - 2) + "-$B$") != std::string::npos);
+    const int council = row_of(cells, "A", "  Council");
+    REQUIRE(council > 0);
+    CHECK(number_at(cells, "D" + std::to_string(council)) == 500000.75);
+    const int acute = row_of(cells, "A", "  NHS acute");
+    REQUIRE(acute > 0);
+    CHECK(number_at(cells, "D" + std::to_string(acute)) == 20000.5);
+    // An investment line is an input (its own style: a fill); a saving, the model's, is not.
+    const auto& council_cell = cells.at("D" + std::to_string(council));
+    const auto& acute_cell = cells.at("D" + std::to_string(acute));
+    CHECK(book.style_format.at(static_cast<std::size_t>(council_cell.style)) == "£#,##0");
+    CHECK(book.style_format.at(static_cast<std::size_t>(acute_cell.style)) == "£#,##0");
+    CHECK(council_cell.style != acute_cell.style);
+    // NPV: the formula's stored value is the sum of the discounted net flows; the model's beside it.
+    const int npv = row_of(cells, "A", "Net present value (NPV)");
+    REQUIRE(npv > 0);
+    const double net = 20000.5 - 500000.75;
+    CHECK(number_at(cells, "B" + std::to_string(npv)) == doctest::Approx(net * (1 + 1 / 1.035)).epsilon(1e-12));
+    CHECK(number_at(cells, "C" + std::to_string(npv)) == -1234567.25);
+    CHECK(x.find("<c r=\"B" + std::to_string(npv) + "\"") != std::string::npos);
+    const int roi = row_of(cells, "A", "Return on investment: public gross savings per GBP 1 invested (present values)");
+    REQUIRE(roi > 0);
+    CHECK(number_at(cells, "B" + std::to_string(roi)) == doctest::Approx(20000.5 / 500000.75).epsilon(1e-12));
+    CHECK(number_at(cells, "C" + std::to_string(roi)) == 0.8125);
+    const int be = row_of(cells, "A", "Break-even year (the mean cash flows above)");
     REQUIRE(be > 0);
-    CHECK(text_at(cells, "B" + std::to_string(be)) == "FY2020/21");
+    CHECK(text_at(cells, "C" + std::to_string(be)) == "median FY2020/21");
+    // Two charts: the flows by year and the cumulative present value.
+    CHECK(x.find("<drawing") != std::string::npos);
+  }
+
+  SUBCASE("sensitivity: optimism bias and discount rate as formulas over the Cash flow sheet") {
+    const auto cells = book.cells("Sensitivity");
+    const std::string x = book.xml("Sensitivity");
+    CHECK(x.find("SUMPRODUCT('Cash flow'!") != std::string::npos);
+    const int grid = row_of(cells, "A", "Uplift on investment \\ reduction of savings");
+    REQUIRE(grid > 0);
+    const double pv_sav = 20000.5 * (1 + 1 / 1.035), pv_inv = 500000.75 * (1 + 1 / 1.035);
+    CHECK(number_at(cells, "B" + std::to_string(grid + 1)) == doctest::Approx(pv_sav - pv_inv).epsilon(1e-12));
+    // 40% uplift (row 4 of the grid) with a 20% reduction (column D).
+    CHECK(number_at(cells, "D" + std::to_string(grid + 4)) == doctest::Approx(0.8 * pv_sav - 1.4 * pv_inv).epsilon(1e-12));
+    CHECK(row_of(cells, "A", "No parameter explains a significant share of the NPV's variance in this comparison (too few "
+                             "replicates, or no drawn parameters: a comparison with --replicates 20 or more draws them).") > 0);
   }
 
   SUBCASE("per replicate: one row per replicate, a column per outcome") {
@@ -635,10 +704,13 @@ TEST_CASE("workbook: a single run's workbook has its own figures and no differen
   const fs::path file = dir.path / "single.xlsx";
   write_workbook(single_document(), file);
   const Xlsx book(file);
-  const std::vector<std::string> expected{"Summary",    "Cost by payer", "Investment",  "Activity",   "Health and the gap",
-                                          "Prevalence", "Per replicate", "Assumptions", "Provenance", "Dictionary"};
+  const std::vector<std::string> expected{"Summary",       "Detail",      "Cost by payer", "Investment", "Activity",  "Health and the gap",
+                                          "Prevalence",    "Per replicate", "Assumptions", "Provenance", "Dictionary"};
   CHECK(book.names == expected);
-  const auto cells = book.cells("Summary");
+  for (const auto& name : book.names) CHECK_MESSAGE(book.xml(name).find("<f>") == std::string::npos, name);
+  const auto summary = book.cells("Summary");
+  CHECK(text_at(summary, "B" + std::to_string(row_of(summary, "A", "Run"))).find("a single run") != std::string::npos);
+  const auto cells = book.cells("Detail");
   CHECK(row_of(cells, "A", "Net present value") == 0);
   const int cost = row_of(cells, "A", "Cost of services, all payers");
   REQUIRE(cost > 0);
@@ -647,7 +719,6 @@ TEST_CASE("workbook: a single run's workbook has its own figures and no differen
   const int deaths = row_of(cells, "A", "Deaths");
   REQUIRE(deaths > 0);
   CHECK(number_at(cells, "B" + std::to_string(deaths)) == 800.25);
-  CHECK(text_at(cells, "B" + std::to_string(row_of(cells, "A", "Run"))).find("a single run") != std::string::npos);
 }
 
 TEST_CASE("workbook: a failure throws StoreError and leaves no file behind") {
@@ -694,7 +765,7 @@ TEST_CASE("workbook: writing again replaces the file and writes control characte
   write_workbook(doc, file);
   CHECK_FALSE(fs::exists(dir.path / "again.xlsx.tmp.xlsx"));
   const Xlsx book(file);
-  REQUIRE(book.names.size() == 14);
+  REQUIRE(book.names.size() == 16);
   const auto a = book.cells("Assumptions");
   const std::string description = text_at(a, "N" + std::to_string(row_of(a, "A", kScenario)));
   CHECK(description.rfind("bell  here xxx", 0) == 0);
