@@ -14,6 +14,16 @@ using nlohmann::json;
 
 namespace {
 
+/// An intervention's targeting as the (merged) scenario gives it; {} when it has none.
+json targeting_of(const json& scenario, const std::string& name) {
+  if (!scenario.is_object() || !scenario.contains("interventions") || !scenario["interventions"].is_array()) return json::object();
+  for (const auto& iv : scenario["interventions"])
+    if (iv.is_object() && iv.value("name", "") == name && iv.contains("targeting") && iv["targeting"].is_object())
+      return iv["targeting"];
+  return json::object();
+}
+
+
 std::string number(double x) {
   char b[40];
   std::snprintf(b, sizeof b, "%.17g", x);
@@ -95,6 +105,7 @@ json comparison_document(const ResultsStore& store, std::int64_t comparison_id) 
                 {"scenario", r.scenario_name},
                 {"scenario_path", r.scenario_path},
                 {"description", scenario.is_object() ? scenario.value("description", "") : ""},
+                {"title", scenario.is_object() && scenario.contains("title") && scenario["title"].is_string() ? scenario["title"].get<std::string>() : ""},
                 {"started_at", r.started_at},
                 {"finished_at", r.finished_at},
                 {"wall_seconds", r.wall_seconds}};
@@ -147,7 +158,8 @@ json comparison_document(const ResultsStore& store, std::int64_t comparison_id) 
                      {"effects", json::parse(iv.text(11))},
                      {"budget_gbp_by_financial_year", budget},
                      {"budget_gbp_total", total},
-                     {"budget_by_funder_gbp", by_funder}});
+                     {"budget_by_funder_gbp", by_funder},
+                     {"targeting", targeting_of(scenario, iv.text(0))}});
     }
     arm["interventions"] = ivs;
     doc["arms"].push_back(arm);

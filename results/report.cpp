@@ -651,8 +651,11 @@ std::string render(const Histogram& c) {
       const double x0 = dlo + width * b, x1 = x0 + width;
       const std::string tip = c.groups[g].label + ": " + std::to_string(k) + (k == 1 ? " replicate" : " replicates") + " from " +
                               f(x0) + " to " + f(x1);
-      s += "<rect class=\"bin\" x=\"" + num(X(x0)) + "\" y=\"" + num(Y(k)) + "\" width=\"" +
-           num(std::max(1.5, X(x1) - X(x0) - 1)) + "\" height=\"" + num(Y(0) - Y(k)) + "\" fill=\"" + c.groups[g].colour +
+      // Each group's bar takes its own slice of the bin, side by side: overlapping translucent
+      // bars blended into colours the legend did not have.
+      const double slice = std::max(1.5, X(x1) - X(x0) - 1) / static_cast<double>(c.groups.size());
+      s += "<rect class=\"bin\" x=\"" + num(X(x0) + slice * static_cast<double>(g)) + "\" y=\"" + num(Y(k)) + "\" width=\"" +
+           num(std::max(1.0, slice)) + "\" height=\"" + num(Y(0) - Y(k)) + "\" fill=\"" + c.groups[g].colour +
            "\"><title>" + html_escape(tip) + "</title></rect>";
     }
     // The interval strip above the plot.
@@ -886,7 +889,10 @@ class Report {
     h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     h += "<link rel=\"icon\" href=\"data:,\">\n";
     h += "<title>" + html_escape(page_title()) + "</title>\n<style>" + std::string(kCss) + "</style>\n</head>\n<body>\n";
-    header(h);
+    paper_header(h);
+    decision(h);
+    paper_second(h);
+    appendix_start(h);
     headline(h);
     arms_table(h);
     money_section(h);
@@ -896,6 +902,7 @@ class Report {
     assumptions(h);
     provenance(h);
     definitions(h);
+    h += "</div>\n";
     const json& prov = member(doc_, "provenance");
     h += "<footer>Made by ShiftSim " + html_escape(text(prov, "program_version")) + " from comparison " +
          html_escape(text(doc_, "comparison_id")) +
@@ -931,10 +938,11 @@ class Report {
     if (comparison_) {
       std::string names;
       for (std::size_t i = 0; i < scenarios_.size(); ++i)
-        names += (i ? (i + 1 == scenarios_.size() ? " and " : ", ") : "") + scenarios_[i]->name;
-      return names + " compared with " + baseline_->name;
+        names += (i ? (i + 1 == scenarios_.size() ? " and " : ", ") : "") + label(*scenarios_[i]);
+      if (scenarios_.size() > 2) return std::to_string(scenarios_.size()) + " plans compared with " + label(*baseline_);
+      return names + " compared with " + label(*baseline_);
     }
-    if (!arms_.empty()) return arms_.front().name + ": a single run";
+    if (!arms_.empty()) return label(arms_.front()) + ": a single run";
     return "ShiftSim report";
   }
 
@@ -964,7 +972,10 @@ class Report {
     s.colour = colour_;
     for (const auto& p : figures_.financial_years()) {
       const Stat* st = figures_.stat(a.index, p, breakdown, outcome);
-      const double k = annualise ? 12.0 / months_of_period(p) : 1.0;
+      // Part years are shown as part years (their months are under the year on the axis): an
+      // annualised quarter made a spurious spike when a quarter's noise was multiplied by four.
+      (void)annualise;
+      const double k = 1.0;
       auto scaled = [k](const std::optional<double>& v) { return v ? std::optional<double>(*v * k) : std::nullopt; };
       s.mid.push_back(st ? scaled(st->mean) : std::nullopt);
       // Bands only with enough replicates for a 90% interval (kMinIntervalReplicates).
@@ -982,34 +993,351 @@ class Report {
   }
 
   std::string annualised_note() const {
-    return has_part_years() ? " Part financial years at the start and end of the run (their months are shown under the year) are "
-                              "annualised (\xC3\x97 12 / months) so that every year is on the same scale."
+    return has_part_years() ? " Part financial years at the start and end of the run show only the months they have (given under the "
+                              "year), not annualised, so they sit lower than the full years beside them."
                             : "";
   }
 
-  // ---- Sections ----
+  // ---- The board paper: the decision first (two printed pages), the detail as appendices ----
 
-  void header(std::string& h) const {
+  std::string label(const Arm& a) const { return a.label.empty() ? a.name : a.label; }
+
+  void paper_header(std::string& h) const {
     const json& prov = member(doc_, "provenance");
-    h += "<header>\n<p class=\"kicker\">ShiftSim report \xC2\xB7 " +
-         std::string(comparison_ ? "comparison " + html_escape(text(doc_, "comparison_id")) : "single run") + "</p>\n";
+    h += "<header class=\"paper-head\">\n<p class=\"kicker\">ShiftSim board paper \xC2\xB7 " +
+         std::string(comparison_ ? "comparison " + html_escape(text(doc_, "comparison_id")) : "single run") +
+         "<button type=\"button\" class=\"print-summary\" data-print=\"summary\">Print the two-page summary</button></p>\n";
     h += "<h1>" + html_escape(page_title()) + "</h1>\n";
-    for (const Arm* a : comparison_ ? scenarios_ : std::vector<const Arm*>{arms_.empty() ? nullptr : &arms_.front()})
-      if (a && !a->description.empty())
-        h += "<p class=\"lede\">" + std::string(comparison_ ? "<strong>" + html_escape(a->name) + ":</strong> " : "") +
-             html_escape(a->description) + "</p>\n";
-    h += "<p class=\"meta\">" + std::to_string(replicates_) + (replicates_ == 1 ? " replicate" : " replicates") + " \xC2\xB7 " +
-         html_escape(horizon_text()) + " \xC2\xB7 scale " + html_escape(text(prov, "scale")) + " \xC2\xB7 created " +
-         html_escape(text(doc_, "created_at")) + " \xC2\xB7 ShiftSim " + html_escape(text(prov, "program_version")) + "</p>\n";
+    h += "<p class=\"meta\">" + html_escape(horizon_text()) + " \xC2\xB7 " + std::to_string(replicates_) +
+         (replicates_ == 1 ? " replicate" : " replicates") + " \xC2\xB7 scale " + html_escape(text(prov, "scale")) + " \xC2\xB7 " +
+         html_escape(text(doc_, "created_at").substr(0, 10)) + "</p>\n</header>\n";
+  }
+
+  /// The largest entries of an outcome's breakdowns with `prefix` over the horizon, as
+  /// "Label £x" (largest first), those above zero only.
+  std::vector<std::pair<std::string, double>> largest(int arm, const std::string& outcome, const std::string& prefix) const {
+    std::vector<std::pair<std::string, double>> out;
+    for (const auto& b : figures_.breakdowns(arm, outcome)) {
+      if (b.rfind(prefix, 0) != 0 || b.find(';') != std::string::npos) continue;
+      const Stat* s = figures_.horizon(arm, outcome, b);
+      if (s && s->mean && *s->mean > 0) out.emplace_back(b.substr(prefix.size()), *s->mean);
+    }
+    std::stable_sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.second > y.second; });
+    return out;
+  }
+
+  static std::string organisation_name(const std::string& code) {
+    static const std::map<std::string, std::string> names{
+        {"nhs", "the NHS"},           {"council", "the councils"},     {"public_health", "public health"},
+        {"pooled", "a pooled budget"}, {"nhs_acute", "NHS acute care"}, {"nhs_primary_care", "NHS primary care"},
+        {"nhs_community", "NHS community services"}, {"nhs_mental_health", "NHS mental health"},
+        {"council_asc", "adult social care"},       {"households", "households"}};
+    const auto it = names.find(code);
+    return it == names.end() ? code : it->second;
+  }
+
+  std::string tile(const std::string& heading, const std::string& value, const std::string& detail, const std::string& cls = "") const {
+    return "<div class=\"tile" + (cls.empty() ? "" : " " + cls) + "\"><p class=\"tile-head\">" + heading + "</p><p class=\"tile-value\">" +
+           value + "</p><p class=\"tile-detail\">" + detail + "</p></div>\n";
+  }
+
+  /// Its headline in plain words: does it pay, when, and what it buys in health.
+  std::string verdict(const Arm& a) const {
+    const int k = a.index;
+    const auto H = [&](const std::string& o, const std::string& b = "all") { return figures_.horizon(k, o, b); };
+    const Stat* npv = H("npv_gbp");
+    const Stat* roi = H("roi_gross");
+    const Stat* cost = H("intervention_cost_discounted_gbp");
+    std::string v;
+    if (!cost || !cost->mean || *cost->mean <= 0) {
+      v = html_escape(label(a)) + " invests no more than the baseline; its effect is in the running of services";
+    } else if (npv && npv->mean && *npv->mean >= 0) {
+      v = html_escape(label(a)) + " <strong>pays for itself</strong> within " + html_escape(horizon_text()) + ": each \xC2\xA3" "1 invested returns " +
+          mean_text(roi, Kind::ratio) + " in public savings";
+    } else {
+      v = html_escape(label(a)) + " <strong>does not pay for itself</strong> within " + html_escape(horizon_text()) +
+          ": each \xC2\xA3" "1 invested returns " + mean_text(roi, Kind::ratio) + " in public savings, a net cost of " +
+          mean_text(npv, Kind::gbp).substr(npv && npv->mean && *npv->mean < 0 ? std::string(kMinus).size() : 0) + " in present values";
+    }
+    const Stat* q = H("qalys_gained_discounted");
+    if (q && q->mean) v += "; it gains " + mean_text(q, Kind::count) + " quality-adjusted life years";
+    const Stat* cpq = H("icer_gbp_per_qaly");
+    if (cpq && cpq->mean && *cpq->mean > 0)
+      v += " at " + mean_text(cpq, Kind::gbp) + " each (NICE's threshold: \xC2\xA3" "20,000" + kEnDash + "\xC2\xA3" "30,000)";
+    return v + ".";
+  }
+
+  void decision_tiles(std::string& h, const Arm& a) const {
+    const int k = a.index;
+    const auto H = [&](const std::string& o, const std::string& b = "all") { return figures_.horizon(k, o, b); };
+    const Stat* cost = H("intervention_cost_discounted_gbp");
+    const Stat* roi = H("roi_gross");
+    const Stat* npv = H("npv_gbp");
+    const Stat* within = H("break_even_within_horizon");
+    std::string invest_detail = "present value of the extra spend over " + html_escape(horizon_text());
+    const auto funders = largest(k, "intervention_cost_discounted_gbp", "funder=");
+    h += "<div class=\"tiles\">\n";
+    h += tile("Invest", mean_text(cost, Kind::gbp), interval_line(cost, Kind::gbp) + invest_detail);
+    h += tile("Return", roi && roi->mean ? mean_text(roi, Kind::ratio) + " <span class=\"unit\">per \xC2\xA3" "1</span>" : kNoValue,
+              interval_line(roi, Kind::ratio) + "public gross savings per \xC2\xA3" "1 invested; cashable " +
+                  mean_text(H("roi_cashable"), Kind::ratio) + "; NPV " + mean_text(npv, Kind::gbp) +
+                  (npv && npv->interval_shown() ? " (" + interval_text(npv, Kind::gbp) + ")" : ""),
+              npv && npv->mean && *npv->mean >= 0 ? "good" : "bad");
+    const std::string be = break_even_text(k, "break_even_year", "all");
+    const std::string be_iv = break_even_interval(k, "break_even_year");
+    h += tile("Pays back", html_escape(be),
+              (be_iv == kNoValue ? std::string() : "90% interval " + html_escape(be_iv) + "; ") +
+                  (within && within->mean ? mean_text(within, Kind::probability) + " of replicates pay back within the horizon"
+                                          : std::string("the median replicate")),
+              be == "not within the horizon" || be == "not available" ? "bad" : "good");
+    // Who pays and who saves: the funders and the payers that save most.
+    std::string pays;
+    for (std::size_t i = 0; i < funders.size() && i < 2; ++i)
+      pays += (i ? " and " : "") + html_escape(organisation_name(funders[i].first)) + " " + money(funders[i].second);
+    const auto savers = largest(k, "gross_savings_discounted_gbp", "payer=");
+    std::string saves;
+    for (std::size_t i = 0; i < savers.size() && i < 3; ++i)
+      saves += (i ? (i + 1 == std::min<std::size_t>(savers.size(), 3) ? " and " : ", ") : "") +
+               html_escape(organisation_name(savers[i].first)) + " " + money(savers[i].second);
+    h += tile("Who pays, who saves", pays.empty() ? std::string("no one invests") : "Paid by " + pays,
+              saves.empty() ? std::string("no payer saves") : "Saved by " + saves + " (present values)", "words");
+    // Health and equity.
+    const Stat* q = H("qalys_gained_discounted");
+    const Stat* eq = H("equity_gain_qalys_per_100k");
+    const Stat* gap = H("le_gap_birth_change_years", "sex=persons");
+    std::string eq_text;
+    if (eq && eq->mean)
+      eq_text = "equity: " + mean_text(eq, Kind::count) + " more QALYs per 100,000 people in the most deprived fifth than the least";
+    if (gap && gap->mean)
+      eq_text += std::string(eq_text.empty() ? "" : "; ") + "the life expectancy gap " + (*gap->mean <= 0 ? "narrows" : "widens") + " by " +
+                 formatter(Kind::years, magnitude_of(*gap))(std::fabs(*gap->mean)) + " years";
+    h += tile("Health and equity", mean_text(q, Kind::count) + " <span class=\"unit\">QALYs</span>",
+              interval_line(q, Kind::count) + "discounted; " + mean_text(H("deaths_averted"), Kind::count) + " deaths averted" +
+                  (eq_text.empty() ? std::string() : "; " + eq_text));
+    h += "</div>\n";
+  }
+
+  static std::string interval_line(const Stat* s, Kind kind) {
+    if (!s || !s->interval_shown()) return "";
+    return "90% interval " + interval_text(s, kind) + "; ";
+  }
+
+  /// The one chart of the first screen: each scenario's cumulative discounted net benefit.
+  std::string decision_chart() const {
+    LineChart c;
+    c.id = "chart-decision";
+    c.kind = "decision";
+    c.title = "When the investment pays back";
+    c.description = "Cumulative discounted net benefit (public savings minus the intervention cost) by the end of each financial year, "
+                    "for each scenario, with 90% bands where there are enough replicates, and the zero line: a scenario pays back where "
+                    "its line crosses zero.";
+    c.y_title = "Cumulative net benefit (GBP, present value)";
+    c.unit = Kind::gbp;
+    c.zero_line = true;
+    c.categories = figures_.financial_years();
+    for (const Arm* a : scenarios_)
+      c.series.push_back(series_of(*a, "cumulative_discounted_net_benefit_gbp", "all", false, label(*a), colour(*a)));
+    if (!has_points(c)) return "";
+    return "<figure class=\"chart-figure decision-chart\" id=\"fig-decision\"><figcaption><strong>When it pays back.</strong> "
+           "Savings minus cost, discounted and added up year by year; above the dashed line the investment has paid for itself. "
+           "Part years show only their months.</figcaption>\n" +
+           render(c) + "</figure>\n";
+  }
+
+  void league_table(std::string& h) const {
+    struct Col {
+      std::string head, outcome, breakdown;
+      Kind kind;
+      bool higher_better;
+    };
+    const std::vector<Col> cols{{"Invest (PV)", "intervention_cost_discounted_gbp", "all", Kind::gbp, false},
+                                {"NPV", "npv_gbp", "all", Kind::gbp, true},
+                                {"Return per \xC2\xA3" "1", "roi_gross", "all", Kind::ratio, true},
+                                {"Pays back", "break_even_year", "all", Kind::plain, false},
+                                {"QALYs gained", "qalys_gained_discounted", "all", Kind::count, true},
+                                {"Equity gain", "equity_gain_qalys_per_100k", "all", Kind::count, true},
+                                {"P(return > \xC2\xA3" "1)", "roi_gross_above_1", "all", Kind::probability, true}};
+    h += "<div class=\"league\"><p class=\"league-sort\"><label>Rank the plans by <select data-league=\"sort\">";
+    for (std::size_t c = 0; c < cols.size(); ++c)
+      if (cols[c].outcome != "intervention_cost_discounted_gbp")
+        h += "<option value=\"" + std::to_string(c + 1) + "\"" + (cols[c].outcome == "npv_gbp" ? " selected" : "") + ">" + cols[c].head + "</option>";
+    h += "</select></label></p>\n<table class=\"league keep\" data-league=\"table\"><thead><tr><th>Rank</th><th>Plan</th>";
+    for (const auto& c : cols) h += "<th class=\"num\" data-higher-better=\"" + std::string(c.higher_better ? "1" : "0") + "\">" + c.head + "</th>";
+    h += "</tr></thead><tbody>\n";
+    // Rows sorted by NPV, best first (the page re-sorts by the chosen measure).
+    std::vector<const Arm*> order = scenarios_;
+    auto npv_of = [&](const Arm* a) {
+      const Stat* s = figures_.horizon(a->index, "npv_gbp");
+      return s && s->mean ? *s->mean : -std::numeric_limits<double>::infinity();
+    };
+    std::stable_sort(order.begin(), order.end(), [&](const Arm* x, const Arm* y) { return npv_of(x) > npv_of(y); });
+    int rank = 0;
+    for (const Arm* a : order) {
+      h += "<tr><td class=\"num rank\">" + std::to_string(++rank) + "</td><td>" + swatch(*a) + html_escape(label(*a)) + "</td>";
+      for (const auto& c : cols) {
+        if (c.outcome == "break_even_year") {
+          const Stat* s = figures_.horizon(a->index, c.outcome);
+          const std::string t = break_even_text(a->index, "break_even_year", "all");
+          // Sorting: an earlier year is better; none within the horizon sorts last.
+          h += "<td class=\"num\" data-value=\"" + (s && s->median ? fixed(*s->median, 0) : std::string("9999")) + "\">" + html_escape(t) + "</td>";
+          continue;
+        }
+        const Stat* s = figures_.horizon(a->index, c.outcome, c.breakdown);
+        h += "<td class=\"num\" data-value=\"" + (s && s->mean ? fixed(*s->mean, 6) : std::string("")) + "\">" + mean_text(s, c.kind) +
+             (s && s->interval_shown() && c.kind != Kind::probability ? "<span class=\"iv\">" + interval_text(s, c.kind) + "</span>" : "") +
+             "</td>";
+      }
+      h += "</tr>\n";
+    }
+    h += "</tbody></table>\n<p class=\"note fine\">PV: present value. NPV: public savings minus investment, present values. Equity gain: "
+         "QALYs gained per 100,000 people in the most deprived fifth of neighbourhoods minus the least deprived fifth (above zero: "
+         "the gap narrows). P(return > \xC2\xA3" "1): the share of replicates whose savings exceed the investment.</p></div>\n";
+  }
+
+  void decision(std::string& h) const {
+    h += "<section id=\"decision\" class=\"paper\">\n";
+    if (!comparison_) {
+      h += "<div class=\"decision-box\"><p class=\"verdict\">A single run of " + html_escape(arms_.empty() ? std::string() : label(arms_.front())) +
+           ": there is no baseline to compare with, so no savings, return or pay-back. Run <code>shiftsim compare</code> for a "
+           "decision.</p></div>\n</section>\n";
+      return;
+    }
+    h += "<div class=\"decision-box\">\n";
+    if (scenarios_.size() == 1) {
+      const Arm& a = *scenarios_.front();
+      h += "<p class=\"verdict\">" + verdict(a) + "</p>\n";
+      decision_tiles(h, a);
+    } else {
+      // The best by NPV in a sentence; the table ranks them all.
+      const Arm* best = scenarios_.front();
+      int paying = 0;
+      for (const Arm* a : scenarios_) {
+        const Stat* n = figures_.horizon(a->index, "npv_gbp");
+        const Stat* b = figures_.horizon(best->index, "npv_gbp");
+        if (n && n->mean && *n->mean >= 0) ++paying;
+        if (n && n->mean && (!b || !b->mean || *n->mean > *b->mean)) best = a;
+      }
+      h += "<p class=\"verdict\">" + std::to_string(scenarios_.size()) + " plans against " + html_escape(label(*baseline_)) + ": " +
+           (paying == 0 ? std::string("<strong>none pays for itself</strong>")
+                        : "<strong>" + std::to_string(paying) + (paying == 1 ? " pays" : " pay") + " for " + (paying == 1 ? "itself" : "themselves") + "</strong>") +
+           " within " + html_escape(horizon_text()) + ". Best by net present value: " + swatch(*best) + html_escape(label(*best)) + ", " +
+           mean_text(figures_.horizon(best->index, "npv_gbp"), Kind::gbp) + ".</p>\n";
+      league_table(h);
+    }
+    h += "<p class=\"note fine\">Means over " + std::to_string(replicates_) + " replicates" +
+         (replicates_ >= kMinIntervalReplicates ? " with 90% intervals" : " (too few for 90% intervals: run 20 or more for a decision)") +
+         "; money in present values at the scenario's discount rate. Against " + html_escape(label(*baseline_)) + ".</p>\n";
+    h += "</div>\n";
+    h += decision_chart();
+    h += "</section>\n";
+  }
+
+  /// What a person is reached by: the targeting in words.
+  static std::string targeting_text(const json& t) {
+    if (!t.is_object() || t.empty()) return "everyone the intervention's evidence covers";
+    std::vector<std::string> parts;
+    if (t.contains("ages") && t["ages"].is_array() && t["ages"].size() == 2)
+      parts.push_back("aged " + dump(t["ages"][0]) + kEnDash + dump(t["ages"][1]));
+    auto list = [&](const char* key, const std::string& prefix) {
+      if (!t.contains(key) || !t[key].is_array() || t[key].empty()) return;
+      std::string s;
+      for (std::size_t i = 0; i < t[key].size(); ++i) {
+        const json& v = t[key][i];
+        s += (i ? ", " : "") + (v.is_string() ? v.get<std::string>() : dump(v));
+      }
+      parts.push_back(prefix + s);
+    };
+    list("sexes", "");
+    list("conditions", "with ");
+    list("risk_factors", "who are ");
+    list("frailty", "frailty: ");
+    list("imd_deciles", "IMD deciles ");
+    list("icps", "in ");
+    list("neighbourhoods", "neighbourhoods ");
+    const std::string alloc = t.value("allocation", "");
+    if (alloc == "proportionate") parts.push_back("shared by need (proportionate universalism)");
+    else if (alloc == "highest_risk") parts.push_back("highest risk first");
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? "; " : "") + parts[i];
+    return out.empty() ? "everyone the intervention's evidence covers" : out;
+  }
+
+  /// Page two: what the money buys (each intervention's targeting, reach and spend against
+  /// budget), who ends up better or worse off, and the choices behind the figures.
+  void paper_second(std::string& h) const {
+    if (!comparison_) return;
+    h += "<section id=\"paper-detail\" class=\"paper page-two\">\n<h2>What the money buys</h2>\n";
+    for (const Arm* a : scenarios_) {
+      const json& ivs = array_member(*a->source, "interventions");
+      if (ivs.empty()) continue;
+      h += "<table class=\"paper-table keep\"><thead><tr><th>" + (scenarios_.size() > 1 ? swatch(*a) + html_escape(label(*a)) + ": " : std::string()) +
+           "intervention</th><th>Who it reaches</th><th class=\"num\">People reached</th><th class=\"num\">Budget</th>"
+           "<th class=\"num\">Spent</th><th class=\"num\">Its own savings</th><th>Funder</th></tr></thead><tbody>\n";
+      for (const auto& iv : ivs) {
+        const std::string name = text(iv, "name");
+        const std::string b = "intervention=" + name;
+        const Stat* bud = figures_.horizon(a->index, "intervention_budget_gbp", b);
+        const Stat* sp = figures_.horizon(a->index, "intervention_spend_gbp", b);
+        const Stat* jn = figures_.horizon(a->index, "intervention_new_participants", b);
+        std::string funders;
+        static const std::map<std::string, std::string> funder_names{
+            {"nhs", "NHS"}, {"council", "Council"}, {"public_health", "Public health"}, {"pooled", "Pooled budget"}};
+        for (const auto& [f, gbp] : member(iv, "budget_by_funder_gbp").items())
+          funders += (funders.empty() ? "" : ", ") + (funder_names.count(f) ? funder_names.at(f) : f);
+        const Stat* own = figures_.horizon(a->index, "direct_savings_discounted_gbp", b);
+        const double budget = bud && bud->mean ? *bud->mean : 0, spend = sp && sp->mean ? *sp->mean : 0;
+        h += "<tr><td>" + html_escape(humane_name(name)) + "</td><td>" + html_escape(targeting_text(member(iv, "targeting"))) +
+             "</td><td class=\"num\">" + (text(iv, "reach") == "area" ? std::string("area-wide") : jn && jn->mean ? grouped(*jn->mean, 0) : kNoValue) +
+             "</td><td class=\"num\">" + (bud && bud->mean ? money(budget) : kNoValue) + "</td><td class=\"num\">" +
+             (sp && sp->mean ? money(spend) + (budget > 0 ? " <span class=\"meta\">(" + fixed(100 * spend / budget, 0) + "%)</span>" : "") : kNoValue) +
+             "</td><td class=\"num\">" + mean_text(own, Kind::gbp) + "</td><td>" + html_escape(funders) + "</td></tr>\n";
+      }
+      h += "</tbody></table>\n";
+    }
+    h += "<p class=\"note fine\">Budgets and spend are undiscounted, for the months the run covers; people reached are those who "
+         "joined over the run (means over replicates). Its own savings: what its participants' avoided activity saved the NHS and "
+         "councils (present values); the appendix bridges these to the total, and says what bound any spend short of budget.</p>\n";
+    // Net position of each organisation.
+    h += "<h3>Who is better or worse off</h3>\n<table class=\"paper-table keep\"><thead><tr><th>Organisation</th>";
+    for (const Arm* a : scenarios_) h += "<th class=\"num\">" + (scenarios_.size() > 1 ? swatch(*a) : std::string()) + html_escape(scenarios_.size() > 1 ? label(*a) : std::string("Net position")) + "</th>";
+    h += "</tr></thead><tbody>\n";
+    for (const char* org : {"nhs", "council", "public_health", "pooled", "households"}) {
+      bool any = false;
+      std::string row = "<tr><td>" + html_escape(organisation_name(org)) + "</td>";
+      for (const Arm* a : scenarios_) {
+        const Stat* s = figures_.horizon(a->index, "net_position_gbp", std::string("organisation=") + org);
+        any = any || (s && s->mean && *s->mean != 0);
+        row += "<td class=\"num\">" + mean_text(s, Kind::gbp) + (s && s->interval_shown() ? "<span class=\"iv\">" + interval_text(s, Kind::gbp) + "</span>" : "") + "</td>";
+      }
+      if (any) h += row + "</tr>\n";
+    }
+    h += "</tbody></table>\n<p class=\"note fine\">Each organisation's discounted savings minus what it invested (present values). "
+         "Households' savings are self-funded care they no longer buy.</p>\n";
+    for (const Arm* a : scenarios_) h += finance_rules_line(*a);
+    h += "<p class=\"note fine\">" + method_note() + "</p>\n";
+    h += "</section>\n";
+  }
+
+  /// The appendices open with their contents and the scenarios' own descriptions.
+  void appendix_start(std::string& h) const {
+    h += "<div class=\"appendices\" id=\"appendices\">\n<h2 class=\"appendix-title\">Appendices: the detail</h2>\n";
     h += "<nav class=\"toc\"><strong>Contents</strong><ol>"
-         "<li><a href=\"#headline\">Headline answers</a></li><li><a href=\"#arms\">Each arm over the horizon</a></li>"
+         "<li><a href=\"#scenarios\">The scenarios</a></li>"
+         "<li><a href=\"#headline\">Headline answers in full</a></li><li><a href=\"#arms\">Each arm over the horizon</a></li>"
          "<li><a href=\"#money\">Money: cost, savings and return</a></li><li><a href=\"#uncertainty\">Uncertainty</a></li>"
          "<li><a href=\"#health\">Health and the gap</a></li>"
          "<li><a href=\"#wider\">The economy, the start of life and carers</a></li>"
          "<li><a href=\"#activity\">Activity</a></li><li><a href=\"#assumptions\">Assumptions and sources</a></li>"
-         "<li><a href=\"#provenance\">Provenance</a></li><li><a "
-         "href=\"#definitions\">Definitions</a></li></ol></nav>\n</header>\n";
+         "<li><a href=\"#provenance\">Provenance</a></li><li><a href=\"#definitions\">Definitions</a></li></ol></nav>\n";
+    h += "<section id=\"scenarios\">\n<h2>The scenarios</h2>\n";
+    for (const auto& a : arms_)
+      h += "<p class=\"lede\"><strong>" + swatch(a) + html_escape(label(a)) + "</strong> <span class=\"meta\">(" + html_escape(a.name) +
+           (comparison_ && &a == baseline_ ? ", the baseline" : "") + ")</span>" +
+           (a.description.empty() ? std::string() : ": " + html_escape(a.description)) + "</p>\n";
+    h += "</section>\n";
   }
+
+  // ---- Sections ----
 
   std::string method_note() const {
     const json& prov = member(doc_, "provenance");
@@ -1057,7 +1385,7 @@ class Report {
   }
 
   void headline(std::string& h) {
-    h += "<section id=\"headline\">\n<h2>Headline answers</h2>\n";
+    h += "<section id=\"headline\">\n<h2>Headline answers in full</h2>\n";
     h += "<p class=\"note callout\">" + method_note() + "</p>\n";
     if (!comparison_) {
       h += "<p class=\"callout warning\">This is a single run, not a comparison: savings, return on investment, break-even, "
@@ -1742,7 +2070,7 @@ class Report {
         std::vector<double> v;
         for (const auto& b : payers) {
           const Stat* st = figures_.stat(a.index, p, b, "cost_gbp");
-          v.push_back(st && st->mean ? *st->mean * 12.0 / months_of_period(p) : 0.0);
+          v.push_back(st && st->mean ? *st->mean : 0.0);
         }
         by_year.push_back(v);
       }
@@ -1769,20 +2097,57 @@ class Report {
     line.y_title = "Public cost a year (GBP)";
     line.unit = Kind::gbp;
     line.categories = figures_.financial_years();
-    for (const auto& a : arms_) line.series.push_back(series_of(a, "cost_gbp", "public", true, a.name, colour(a)));
+    // The scenarios first and the baseline last, dashed, so that it is drawn on top: the arms
+    // differ by far less than the line's width, and a baseline drawn first hid under them.
+    for (const auto& a : arms_)
+      if (!(comparison_ && &a == baseline_)) line.series.push_back(series_of(a, "cost_gbp", "public", true, label(a), colour(a)));
+    if (comparison_) {
+      line.series.push_back(series_of(*baseline_, "cost_gbp", "public", true, label(*baseline_) + " (dashed, on top)", colour(*baseline_)));
+      line.series.back().dashed = true;
+    }
     if (has_points(line)) {
       h += figure_open(
           "public-cost", line.title,
           "NHS, council and public health together; the shaded bands are the 90% intervals over replicates." + annualised_note() +
               (comparison_
-                   ? " Differences between arms are small beside the whole budget: the savings charts below show them directly."
+                   ? " The arms differ by far less than the whole budget, so their lines overlap: the next chart shows the difference."
                    : ""));
       h += render(line) + "</figure>\n";
+    }
+    if (comparison_) {
+      // The difference itself: scenario minus baseline public cost, replicate by replicate.
+      LineChart diff;
+      diff.id = "chart-public-cost-difference";
+      diff.kind = "cost-difference";
+      diff.title = "Public cost of services, each scenario minus the baseline";
+      diff.description = "Scenario minus baseline public cost of services by financial year (the negative of the public gross "
+                         "savings), mean with 90% bands; below zero the scenario costs less.";
+      diff.y_title = "Scenario minus baseline, a year (GBP)";
+      diff.unit = Kind::gbp;
+      diff.zero_line = true;
+      diff.categories = figures_.financial_years();
+      for (const Arm* a : scenarios_) {
+        Series sv = series_of(*a, "gross_savings_gbp", "public", false, label(*a), colour(*a));
+        for (auto* v : {&sv.mid, &sv.lo, &sv.hi})
+          for (auto& x : *v)
+            if (x) x = -*x;
+        std::swap(sv.lo, sv.hi);
+        diff.series.push_back(sv);
+      }
+      if (has_points(diff)) {
+        h += figure_open("public-cost-difference", diff.title,
+                         "The difference the chart above cannot show at its scale: below the dashed zero line the scenario "
+                         "costs the public purse less than the baseline that year (the savings)." +
+                             annualised_note());
+        h += render(diff) + "</figure>\n";
+      }
     }
 
     // The horizon totals by payer, per arm.
     h += "<table class=\"keep\"><thead><tr><th>Cost over the horizon</th>";
-    for (const auto& a : arms_) h += "<th class=\"num\">" + swatch(a) + html_escape(a.name) + "</th>";
+    for (const auto& a : arms_) h += "<th class=\"num\">" + swatch(a) + html_escape(label(a)) + "</th>";
+    for (const Arm* a : scenarios_)
+      h += "<th class=\"num\">Difference" + (scenarios_.size() > 1 ? ": " + html_escape(label(*a)) : std::string()) + "</th>";
     h += "</tr></thead><tbody>\n";
     std::vector<std::string> rows = payers;
     for (const auto& b : figures_.breakdowns_of("cost_gbp", "public")) rows.push_back(b);
@@ -1797,6 +2162,22 @@ class Report {
         h += "<td class=\"num\">" + mean_text(st, Kind::gbp);
         if (st && st->n > 1 && st->p05 && st->p95) h += "<span class=\"iv\">" + interval_text(st, Kind::gbp) + "</span>";
         h += "</td>";
+      }
+      // Scenario minus baseline: the negative of the savings for the same breakdown (taken
+      // replicate by replicate, so its interval is the difference's, not the two arms').
+      for (const Arm* a : scenarios_) {
+        const Stat* sv = figures_.horizon(a->index, "gross_savings_gbp", b);
+        if (!sv || !sv->mean) {
+          h += "<td class=\"num\">" + std::string(kNoValue) + "</td>";
+          continue;
+        }
+        Stat d = *sv;
+        d.mean = -*sv->mean;
+        d.median = sv->median ? std::optional<double>(-*sv->median) : std::nullopt;
+        d.p05 = sv->p95 ? std::optional<double>(-*sv->p95) : std::nullopt;
+        d.p95 = sv->p05 ? std::optional<double>(-*sv->p05) : std::nullopt;
+        h += "<td class=\"num\">" + mean_text(&d, Kind::gbp) +
+             (d.interval_shown() ? "<span class=\"iv\">" + interval_text(&d, Kind::gbp) + "</span>" : std::string()) + "</td>";
       }
       h += "</tr>\n";
     }
@@ -1816,14 +2197,19 @@ class Report {
       c.unit = Kind::gbp;
       c.zero_line = true;
       c.categories = figures_.financial_years();
-      for (std::size_t i = 0; i < payers.size(); ++i)
+      for (std::size_t i = 0; i < payers.size(); ++i) {
         c.series.push_back(series_of(*a, "gross_savings_gbp", payers[i], true, label_of(breakdown_part(payers[i], "payer")),
                                      kStackColours[i % kStackColours.size()]));
+        // Seven payers' bands overlap into an unreadable wash: lines of the means only here
+        // (each payer's interval is in the tables and the workbook).
+        for (auto& x : c.series.back().lo) x.reset();
+        for (auto& x : c.series.back().hi) x.reset();
+      }
       if (!has_points(c)) continue;
       h += figure_open("savings-by-payer-" + std::to_string(a->index), c.title,
-                       "Who saves, year by year: above zero the scenario costs that payer less than the baseline. Bands are 90% "
-                       "intervals of the "
-                       "replicate-by-replicate differences." +
+                       "Who saves, year by year: above zero the scenario costs that payer less than the baseline. Means of the "
+                       "replicate-by-replicate differences; the intervals are left out of this chart (seven overlapping bands hide "
+                       "each other) and are in the tables and the workbook." +
                            annualised_note());
       h += render(c) + "</figure>\n";
     }

@@ -7,6 +7,14 @@
 
 namespace shiftsim::results {
 
+std::string humane_name(const std::string& name) {
+  std::string out;
+  for (char c : name) out += (c == '_' || c == '-') ? ' ' : c;
+  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  return out;
+}
+
+
 using nlohmann::json;
 
 namespace {
@@ -56,6 +64,8 @@ ComparisonView::ComparisonView(const json& doc) : doc_(doc) {
     if (arm.name.empty()) arm.name = "arm " + std::to_string(arm.index);
     arm.role = text_of(a, "role");
     arm.description = text_of(a, "description");
+    arm.label = text_of(a, "title");
+    if (arm.label.empty()) arm.label = humane_name(arm.name);
     arm.path = text_of(a, "scenario_path");
     arm.run_id = integer_of(field(a, "run_id"), 0);
     arm.source = &a;

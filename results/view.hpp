@@ -28,11 +28,17 @@ struct Stat {
 struct ArmView {
   int index = 0;  // the document's "arm": 0 is the baseline
   std::string name, role, description, path;
+  /// What a reader is shown: the scenario's "title", else its name in words
+  /// ("prevention_invest_to_save" -> "Prevention invest to save").
+  std::string label;
   long long run_id = 0;
   const nlohmann::json* source = nullptr;  // the document's entry
   bool scenario() const { return role == "scenario" || (role.empty() && index > 0); }
   std::string title() const { return name + " (run " + std::to_string(run_id) + ")"; }
 };
+
+/// A scenario's name in words: underscores and hyphens as spaces, the first letter capital.
+std::string humane_name(const std::string& name);
 
 /// The value of "key=value" in a breakdown like "investor=pooled;saver=nhs_acute" ("" if absent).
 std::string breakdown_part(const std::string& breakdown, const std::string& key);

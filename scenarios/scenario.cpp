@@ -335,6 +335,9 @@ struct Reader {
         if (p.is_object()) merge_into(merged, p);
       }
     }
+    // A title names one file's scenario: a scenario that extends another without a title of its
+    // own is not the parent (the reports then use its name).
+    merged.erase("title");
     if (doc.is_object()) merge_into(merged, doc);
     return merged;
   }

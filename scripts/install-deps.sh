@@ -18,6 +18,7 @@ packages=(
   libbenchmark-dev                       # Google Benchmark: bench/ micro-benchmarks
   libxlsxwriter-dev                      # libxlsxwriter: the Excel workbook finance leads open
   chromium                               # headless Chromium: the report's browser test (and PDF printing)
+  poppler-utils                          # pdfinfo and pdftoppm: the printed summary's page count and page images in the test
   unzip zip                              # the export tests open the workbook's parts (and rezip an edited copy)
   libreoffice-calc-nogui                 # LibreOffice Calc, headless: recalculates the workbook's formulas in a test
   libopenmpi-dev openmpi-bin             # Open MPI: shiftsim sweep across processes and machines

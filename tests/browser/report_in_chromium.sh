@@ -104,14 +104,46 @@ charts=$(grep -o '<svg class="chart"' "$work/report.dom" | wc -l)
 ((charts >= 7)) || fail "only $charts charts in the report; a comparison has at least 7"
 ((total == charts)) || fail "the page counted $total charts but the DOM has $charts"
 ((rendered == charts)) || fail "only $rendered of $charts charts were laid out with a size"
-for kind in cost-by-payer savings-roi-distribution who-pays-who-saves break-even break-even-distribution le-gap equity-efficiency activity-fan; do
+for kind in decision cost-by-payer savings-roi-distribution who-pays-who-saves break-even break-even-distribution le-gap equity-efficiency activity-fan; do
   grep -q "data-chart=\"$kind\"" "$work/report.dom" || fail "no $kind chart in the report"
 done
 
+# 6. The board paper. The first screen (1280 x 800) holds the decision box whole, with its chart
+#    drawn; the two-page summary (the page printed at #print-summary, as its button does) prints
+#    to at most two A4 pages; the whole report prints to more (the appendices follow).
+browse --window-size=1280,800 --screenshot="$work/first-screen.png" "file://$work/report.html" > /dev/null 2> "$work/first.log" ||
+  fail "Chromium failed to take the first-screen screenshot (see $work/first.log)"
+browse --window-size=1280,800 --dump-dom "file://$work/report.html" > "$work/first.dom" 2> "$work/first-dom.log" ||
+  fail "Chromium failed to load the report at 1280x800 (see $work/first-dom.log)"
+bottom=$(grep -o '<body[^>]*>' "$work/first.dom" | grep -o 'data-decision-bottom="[0-9]*"' | grep -o '[0-9][0-9]*' || true)
+[[ -n "$bottom" ]] || fail "the page did not mark its decision box (no data-decision-bottom on <body>)"
+((bottom <= 800)) || fail "the decision box ends at ${bottom}px: it does not fit the first 1280x800 screen"
+grep -q 'data-chart="decision"' "$work/first.dom" || fail "no chart beside the decision on the first screen"
+for words in "Invest" "Return" "Pays back" "Who pays, who saves" "Health and equity"; do
+  grep -q "<p class=\"tile-head\">$words</p>" "$work/first.dom" || fail "the decision box has no '$words'"
+done
+pdf_pages() { pdfinfo "$1" 2> /dev/null | awk '$1 == "Pages:" { print $2 }'; }
+browse --no-pdf-header-footer --print-to-pdf="$work/summary.pdf" "file://$work/report.html#print-summary" > /dev/null 2> "$work/pdf.log" ||
+  fail "Chromium failed to print the summary (see $work/pdf.log)"
+browse --no-pdf-header-footer --print-to-pdf="$work/full.pdf" "file://$work/report.html" > /dev/null 2>> "$work/pdf.log" ||
+  fail "Chromium failed to print the report (see $work/pdf.log)"
+summary_pages=$(pdf_pages "$work/summary.pdf")
+full_pages=$(pdf_pages "$work/full.pdf")
+[[ -n "$summary_pages" && -n "$full_pages" ]] || fail "pdfinfo could not read the printed PDFs (see $work/pdf.log)"
+((summary_pages >= 1 && summary_pages <= 2)) || fail "the two-page summary prints to $summary_pages pages"
+((full_pages > summary_pages)) || fail "the whole report prints to $full_pages pages, no more than its summary ($summary_pages)"
+pdftoppm -png -r 60 "$work/summary.pdf" "$work/printed-summary" || fail "pdftoppm could not render the printed summary"
+echo "report_in_chromium: first screen: decision box ends at ${bottom}px of 800; summary prints to $summary_pages pages (A4), the whole report to $full_pages"
+
 # Keep the report and its screenshot at fixed places in the output folder; drop the rest.
+cp "$work/first-screen.png" "$output/report-first-screen.png"
+cp "$work/summary.pdf" "$output/report-summary.pdf"
+for page in "$work"/printed-summary-*.png; do cp "$page" "$output/report-$(basename "$page")"; done
 cp "$work/report.html" "$output/report.html"
 cp "$work/report.png" "$output/report.png"
 rm -rf "$work"
 echo "report_in_chromium: OK: $charts charts drawn, no console messages"
 echo "report_in_chromium: report:     $output/report.html"
 echo "report_in_chromium: screenshot: $output/report.png"
+echo "report_in_chromium: first screen (1280x800): $output/report-first-screen.png"
+echo "report_in_chromium: printed summary: $output/report-summary.pdf and its pages $(cd "$output" && ls report-printed-summary-*.png | tr '\n' ' ')"

@@ -226,8 +226,68 @@ TEST_CASE("report: a comparison shows each of the seven chart kinds, every chart
   CHECK(html.find("class=\"interval\"") != std::string::npos);
   // The who-pays matrix leaves out the funder that invests nothing, and says so.
   CHECK(html.find("Funders who invest nothing extra are left out: NHS") != std::string::npos);
-  // Headline before the charts.
-  CHECK(html.find("id=\"headline\"") < html.find("<svg class=\"chart\""));
+  // The decision comes first: its box before any chart, and its own chart the first one.
+  CHECK(html.find("id=\"decision\"") < html.find("<svg class=\"chart\""));
+  CHECK(html.find("data-chart=\"decision\"") < html.find("data-chart=\"cost-by-payer\""));
+  CHECK(html.find("id=\"decision\"") < html.find("id=\"headline\""));
+}
+
+TEST_CASE("report: the board paper puts the decision first, in plain words, and the detail after it") {
+  json doc = comparison_document();
+  doc["arms"][1]["title"] = "Falls prevention for the frail";
+  doc["arms"][1]["interventions"] = json::array({{{"name", "falls_prevention"},
+                                                  {"reach", "person"},
+                                                  {"targeting", {{"ages", {65, 120}}, {"imd_deciles", {1, 2}}, {"allocation", "highest_risk"}}},
+                                                  {"budget_by_funder_gbp", {{"council", 450000}}}}});
+  doc["summary"].push_back(row(1, "horizon", "intervention=falls_prevention", "intervention_budget_gbp", 500000, 500000, 500000));
+  doc["summary"].push_back(row(1, "horizon", "intervention=falls_prevention", "intervention_spend_gbp", 450000, 440000, 460000));
+  doc["summary"].push_back(row(1, "horizon", "funder=council", "intervention_cost_discounted_gbp", 440000, 390000, 490000));
+  const std::string html = html_report(doc);
+  // The scenario's title, not its name, heads the paper; the baseline has no title: its name in words.
+  CHECK(html.find("<h1>Falls prevention for the frail compared with Baseline</h1>") != std::string::npos);
+  const std::size_t decision = html.find("id=\"decision\""), appendices = html.find("id=\"appendices\"");
+  REQUIRE(decision != std::string::npos);
+  REQUIRE(appendices != std::string::npos);
+  const std::string paper = html.substr(decision, appendices - decision);
+  // The verdict: it does not pay for itself (NPV -1.5m), with the return per GBP 1 and the QALYs.
+  CHECK(paper.find("<strong>does not pay for itself</strong>") != std::string::npos);
+  CHECK(paper.find("returns \xC2\xA3" "1.23 in public savings") != std::string::npos);
+  // The five tiles, the investment's 90% interval (20 replicates), who pays (the council).
+  for (const char* t : {"Invest", "Return", "Pays back", "Who pays, who saves", "Health and equity"})
+    CHECK_MESSAGE(paper.find(std::string("<p class=\"tile-head\">") + t + "</p>") != std::string::npos, t);
+  CHECK(paper.find("90% interval \xC2\xA3" "390k to \xC2\xA3" "490k") != std::string::npos);
+  CHECK(paper.find("Paid by the councils") != std::string::npos);
+  CHECK(paper.find("not within the horizon") != std::string::npos);
+  // Page two: the targeting in words, the spend against budget.
+  CHECK(paper.find("aged 65\xE2\x80\x93" "120; IMD deciles 1, 2; highest risk first") != std::string::npos);
+  CHECK(paper.find("(90%)") != std::string::npos);
+  // The scenario's description is in the appendices, not on the first screen.
+  CHECK(html.find(html_escape(kEvilDescription)) > appendices);
+  CHECK(paper.find(html_escape(kEvilDescription)) == std::string::npos);
+  CHECK(html.find("id=\"scenarios\"") > appendices);
+}
+
+TEST_CASE("report: several plans get a league table ranked by NPV, with a measure to rank by") {
+  json doc = comparison_document();
+  json third = doc["arms"][1];
+  third["arm"] = 2;
+  third["run_id"] = 3;
+  third["scenario"] = "second_plan";
+  third["title"] = "";
+  doc["arms"].push_back(third);
+  doc["summary"].push_back(row(2, "horizon", "all", "npv_gbp", 2.0e6, 1.0e6, 3.0e6));
+  doc["summary"].push_back(row(2, "horizon", "all", "roi_gross", 2.5, 2.0, 3.0));
+  const std::string html = html_report(doc);
+  const std::size_t table = html.find("data-league=\"table\"");
+  REQUIRE(table != std::string::npos);
+  CHECK(html.find("data-league=\"sort\"") != std::string::npos);
+  // The second plan (NPV +2.0m) ranks first, above the scenario with -1.5m.
+  const std::size_t second = html.find("Second plan", table), worse = html.find("\xE2\x88\x92\xC2\xA3" "1.5m", table);
+  REQUIRE(second != std::string::npos);
+  REQUIRE(worse != std::string::npos);
+  CHECK(second < worse);
+  CHECK(html.find("<strong>1 pays for itself</strong>") != std::string::npos);
+  CHECK(html.find("Best by net present value: ") != std::string::npos);
 }
 
 TEST_CASE("report: nothing is loaded from the network") {

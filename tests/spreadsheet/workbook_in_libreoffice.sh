@@ -164,4 +164,7 @@ expected=$(paste -d'\n' <(fields "$rated" "Financial year starting April" 0 | aw
 near "$npv10" "$expected" "scenario 1: NPV at a 10% discount rate"
 awk -v a="$npv10" -v b="${npv[0]}" 'BEGIN { exit !(a != b) }' || fail "the NPV did not move with the discount rate"
 echo "workbook_in_libreoffice: scenario 1 NPV at 3.5% ${npv[0]}; at 10% (the input changed) $npv10, expected $expected"
+cp "$work/case.xlsx" "$output/workbook.xlsx"
+rm -rf "$work"
+echo "workbook_in_libreoffice: workbook: $output/workbook.xlsx"
 echo "workbook_in_libreoffice: PASS ($formulas formulas recalculated by $("$soffice" --version 2>/dev/null | awk 'NR == 1'))"
