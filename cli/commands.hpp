@@ -73,6 +73,16 @@ struct ExportOptions {
 };
 int export_command(const ExportOptions& options);
 
+struct ServeOptions {
+  std::string data_dir;                // folder holding parameters.csv and the region folders
+  std::string scenarios = "scenarios";  // the library of scenario files (must hold baseline.json)
+  std::string db = "serve.db";         // where every run is stored
+  std::string host = "127.0.0.1";      // only this machine unless told
+  int port = 8750;                     // 0: any free port (printed)
+  int threads = 0;                     // 0: all cores
+};
+int serve_command(const ServeOptions& options);
+
 struct ReportOptions {
   std::string db = "shiftsim.db";
   long long run = -1, comparison = -1;

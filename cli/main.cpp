@@ -254,6 +254,21 @@ int main(int argc, char** argv) {
   report_cmd->add_option("--comparison", report.comparison, "A comparison id");
   report_cmd->add_option("--output,-o", report.output, "HTML file to write")->capture_default_str();
 
+  ServeOptions serve;
+  serve.data_dir = default_data;
+  auto* serve_cmd = app.add_subcommand("serve", "A local web app: pick or write a plan, run it, compare plans, download the paper and workbook");
+  serve_cmd->description(
+      "Serve a local web app (http://127.0.0.1:8750/ by default) where a strategist picks a scenario from the library or edits one\n"
+      "in a form (interventions, budgets, targeting, funder, years), sees check's messages next to the field, takes a quick look\n"
+      "(one replicate at 2% scale), runs the full comparison with a progress bar and a cancel button, compares plans side by side\n"
+      "and downloads the board paper and the workbook. Every run is stored in --db. Nothing is fetched from outside.");
+  serve_cmd->add_option("--data", serve.data_dir, "Folder with parameters.csv and the region data")->capture_default_str();
+  serve_cmd->add_option("--scenarios", serve.scenarios, "The library of scenario files (must hold baseline.json)")->capture_default_str();
+  serve_cmd->add_option("--db", serve.db, "Results database file")->capture_default_str();
+  serve_cmd->add_option("--host", serve.host, "Address to listen on (127.0.0.1: this machine only)")->capture_default_str();
+  serve_cmd->add_option("--port", serve.port, "Port (0: any free port, printed)")->capture_default_str();
+  serve_cmd->add_option("--threads", serve.threads, "Threads a run uses (0: all cores)")->capture_default_str()->check(CLI::Range(0, 1024));
+
   TrialOptions trial;
   auto* trial_cmd = app.add_subcommand("trial", "Run the in-silico trial of an intervention type and compare it with its study");
   trial_cmd->description(
@@ -294,6 +309,7 @@ int main(int argc, char** argv) {
   if (*metrics_cmd) return metrics_command(metrics);
   if (*export_cmd) return export_command(exp);
   if (*report_cmd) return report_command(report);
+  if (*serve_cmd) return serve_command(serve);
   if (*params_cmd) return params_command(params);
   if (*runs_cmd) return runs_command(runs);
   if (*validate_cmd) return validate_command(validate);

@@ -22,6 +22,8 @@ packages=(
   unzip zip                              # the export tests open the workbook's parts (and rezip an edited copy)
   libreoffice-calc-nogui                 # LibreOffice Calc, headless: recalculates the workbook's formulas in a test
   libopenmpi-dev openmpi-bin             # Open MPI: shiftsim sweep across processes and machines
+  libcpp-httplib-dev                     # cpp-httplib: the local web app (shiftsim serve)
+  nodejs                                 # Node.js: runs the web app's browser test (playwright-core from npm, tests/serve)
   clang libclang-rt-14-dev               # libFuzzer and the sanitizers' runtimes: the fuzz preset (scripts/fuzz.sh)
 )
 
@@ -32,15 +34,26 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#packages[@]} packages already installed"
-  exit 0
-fi
-
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+else
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# npm: Debian's package, unless the machine's Node.js already brings its own.
+if ! command -v npm > /dev/null; then
+  echo "install-deps: installing npm"
+  $SUDO apt-get install -y -qq --no-install-recommends npm
+fi
+# The browser test's npm packages (playwright-core, pinned in tests/serve/package-lock.json; it
+# drives Debian's chromium and downloads no browser).
+here=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -d "$here/tests/serve/node_modules/playwright-core" ]; then
+  echo "install-deps: npm ci in tests/serve"
+  (cd "$here/tests/serve" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+fi
 echo "install-deps: done"
