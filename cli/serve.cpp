@@ -44,6 +44,8 @@
 #include <random>
 #include <sstream>
 #include <thread>
+#include <vector>
+#include <algorithm>
 
 #ifndef SHIFTSIM_VERSION
 #define SHIFTSIM_VERSION "unknown"
@@ -63,6 +65,8 @@ extern "C" void on_stop_signal(int) { g_stop.store(true); }
 constexpr double kQuickScale = 0.02;
 /// The most a request may ask: the command line's limits, so that no one locks the server for a day.
 constexpr int kMaxReplicates = 200;
+/// Runs waiting at most, and jobs remembered (the oldest finished ones are forgotten).
+constexpr std::size_t kMaxQueued = 20, kMaxJobs = 500;
 
 struct Job {
   std::string id, title, kind;  // kind: quick or full
@@ -144,9 +148,51 @@ class Server {
     }
     cv_.notify_all();
     if (worker_.joinable()) worker_.join();
+    // The plans of runs that never started, and the folder when nothing else is in it.
+    std::error_code ec;
+    for (const auto& j : queue_) fs::remove(j->plan_file, ec);
+    fs::remove(plans_, ec);
+  }
+
+  /// The addresses the page may be reached at: the bound host and, on loopback, localhost.
+  void listening_on(const std::string& host, int port) {
+    std::lock_guard<std::mutex> lock(m_);
+    hosts_ = {host + ":" + std::to_string(port)};
+    if (host == "127.0.0.1" || host == "localhost" || host == "::1")
+      for (const char* h : {"127.0.0.1", "localhost", "[::1]"}) hosts_.push_back(std::string(h) + ":" + std::to_string(port));
+  }
+
+  /// Refuses what a web page elsewhere could send this server: a Host that is not its own (DNS
+  /// rebinding), a POST from another origin or not as JSON (a cross-site form needs no preflight).
+  bool allowed(const httplib::Request& req, httplib::Response& res) {
+    const std::string host = req.get_header_value("Host");
+    bool known = false;
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      known = o_.host == "0.0.0.0" || std::find(hosts_.begin(), hosts_.end(), host) != hosts_.end();
+    }
+    if (!known) {
+      reply(res, {{"error", "this server answers requests for its own address only, not for '" + host + "'"}}, 403);
+      return false;
+    }
+    if (req.method == "POST") {
+      const std::string origin = req.get_header_value("Origin");
+      if (!origin.empty() && origin != "http://" + host) {
+        reply(res, {{"error", "requests from another site are refused"}}, 403);
+        return false;
+      }
+      if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
+        reply(res, {{"error", "send JSON (Content-Type: application/json)"}}, 415);
+        return false;
+      }
+    }
+    return true;
   }
 
   void routes(httplib::Server& svr) {
+    svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      return allowed(req, res) ? httplib::Server::HandlerResponse::Unhandled : httplib::Server::HandlerResponse::Handled;
+    });
     svr.Get("/", [](const httplib::Request&, httplib::Response& res) {
       std::string page = kServeHtml;
       const auto put = [&](const std::string& mark, const char* text) {
@@ -294,8 +340,22 @@ class Server {
     } catch (const std::exception& e) {
       return {{"ok", false}, {"problems", json::array({{{"path", ""}, {"message", e.what()}}})}};
     }
-    if (scenario.is_object() && scenario.contains("scenario")) scenario = scenario["scenario"];
+    if (scenario.is_object() && scenario.contains("region")) {
+      // A region is a folder of the data: a plain name of one that exists, never a path.
+      const json& r = scenario["region"];
+      const std::string name = r.is_string() ? r.get<std::string>() : std::string();
+      const bool plain = !name.empty() && name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == std::string::npos;
+      if (!plain || !fs::is_directory(fs::path(o_.data_dir) / name))
+        return {{"ok", false}, {"problems", json::array({{{"path", "/region"}, {"message", "must be the name of a region folder of the data (lsc)"}}})}};
+    }
     const fs::path file = save_plan(scenario);
+    struct Remove {
+      fs::path f;
+      ~Remove() {
+        std::error_code ec;
+        fs::remove(f, ec);
+      }
+    } remove{file};
     json answer = {{"ok", true}, {"problems", json::array()}};
     try {
       const runs::Arm arm = runs::prepare_arm(file, {o_.data_dir, ""});
@@ -307,8 +367,6 @@ class Server {
       answer["ok"] = false;
       answer["problems"].push_back({{"path", ""}, {"message", e.what()}});
     }
-    std::error_code ec;
-    fs::remove(file, ec);
     return answer;
   }
 
@@ -331,8 +389,15 @@ class Server {
     }
     auto job = std::make_shared<Job>();
     job->id = random_id();
-    job->kind = req.value("kind", std::string("quick")) == "full" ? "full" : "quick";
-    job->title = req["scenario"].value("title", req["scenario"].value("name", std::string("plan")));
+    if (req.contains("kind") && !(req["kind"].is_string() && (req["kind"] == "quick" || req["kind"] == "full"))) {
+      answer = {{"error", "the request's kind must be \"quick\" or \"full\""}};
+      return 400;
+    }
+    job->kind = req.value("kind", std::string("quick"));
+    const json& sc = req["scenario"];
+    job->title = sc.contains("title") && sc["title"].is_string() ? sc["title"].get<std::string>()
+                 : sc.contains("name") && sc["name"].is_string() ? sc["name"].get<std::string>()
+                                                                 : std::string("plan");
     auto int_of = [&](const char* key, int lo, int hi, int fallback) -> int {
       if (!req.contains(key) || req[key].is_null()) return fallback;
       if (!req[key].is_number_integer() || req[key].get<long long>() < lo || req[key].get<long long>() > hi)
@@ -354,10 +419,25 @@ class Server {
       answer = {{"error", e.what()}};
       return 400;
     }
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      if (queue_.size() >= kMaxQueued) {
+        answer = {{"error", "the server has " + std::to_string(queue_.size()) + " runs waiting: try again when some have finished"}};
+        return 503;
+      }
+      // Forget the oldest finished jobs beyond the last kMaxJobs (their results stay in the database).
+      while (order_.size() >= kMaxJobs) {
+        const auto it = jobs_.find(order_.front());
+        if (it != jobs_.end() && (it->second->state == "queued" || it->second->state == "running")) break;
+        if (it != jobs_.end()) jobs_.erase(it);
+        order_.pop_front();
+      }
+    }
     job->plan_file = save_plan(req["scenario"]);
     job->baseline_file = library_ / "baseline.json";
     {
       std::lock_guard<std::mutex> lock(m_);
+      order_.push_back(job->id);
       jobs_[job->id] = job;
       queue_.push_back(job);
       answer = describe(*job);
@@ -377,6 +457,8 @@ class Server {
         queue_.pop_front();
         if (job->cancel.cancelled()) {
           job->state = "cancelled";
+          std::error_code ec;
+          fs::remove(job->plan_file, ec);
           continue;
         }
         job->state = "running";
@@ -433,7 +515,9 @@ class Server {
   std::condition_variable cv_;
   bool stopping_ = false;
   std::map<std::string, std::shared_ptr<Job>> jobs_;
+  std::deque<std::string> order_;  // job ids, oldest first
   std::deque<std::shared_ptr<Job>> queue_;
+  std::vector<std::string> hosts_;
   std::thread worker_;
 };
 
@@ -447,16 +531,21 @@ int serve_command(const ServeOptions& o) {
     server.routes(svr);
     const int port = o.port == 0 ? svr.bind_to_any_port(o.host) : (svr.bind_to_port(o.host, o.port) ? o.port : -1);
     if (port < 0) throw InputError("--host " + o.host + " --port " + std::to_string(o.port) + ": cannot listen there (in use, or not this machine's address)");
+    server.listening_on(o.host, port);
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
-    std::thread watcher([&svr] {
-      while (!g_stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      svr.stop();
+    std::atomic<bool> returned{false};
+    std::thread watcher([&svr, &returned] {
+      // stop() before listen_after_bind has started is lost: ask until listening has returned.
+      while (!returned.load()) {
+        if (g_stop.load()) svr.stop();
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
     });
     std::cout << "shiftsim serve: listening on http://" << o.host << ":" << port << "/ (results in " << o.db
               << "; Ctrl-C to stop)" << std::endl;
     svr.listen_after_bind();
-    g_stop.store(true);
+    returned.store(true);
     watcher.join();
     std::cout << "shiftsim serve: stopped" << std::endl;
     return 0;

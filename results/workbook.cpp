@@ -812,7 +812,7 @@ std::string on_cash_flow(const std::string& ref) { return std::string("'") + kCa
 
 /// A financial year's start (FY2018/19 -> 2018) and months ("(Jul-Mar)" -> 9; none: 12).
 std::pair<int, int> fy_and_months(const std::string& label) {
-  const int fy = std::atoi(label.c_str() + 2);
+  const int fy = label.size() > 2 ? std::atoi(label.c_str() + 2) : 0;
   int months = 12;
   static const char* names[] = {"Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"};
   const auto open = label.find('(');
@@ -847,6 +847,10 @@ CashFlowBlock write_cash_flow_block(Sheet& s, const Document& d, const Formats& 
   b.bias_costs_value = number_of(field(field(fin, "optimism_bias"), "costs")).value_or(0.0);
   b.bias_benefits_value = number_of(field(field(fin, "optimism_bias"), "benefits")).value_or(0.0);
   const double kc = 1 + b.bias_costs_value, kb = 1 - b.bias_benefits_value;
+  // An optimism bias of 100% on benefits leaves no saving to recover the modelled one from (the
+  // model stores savings after the bias): the savings rows are then zero, and say why.
+  const bool no_savings = !(kb > 0);
+  auto before_bias = [&](double x) { return no_savings ? 0.0 : x / kb; };
   const auto fys = d.financial_years();
   const int n = static_cast<int>(fys.size());
   const int c0 = 2, c1 = c0 + n - 1;  // the years' columns; column B is the total
@@ -969,13 +973,14 @@ CashFlowBlock write_cash_flow_block(Sheet& s, const Document& d, const Formats& 
     s.text(row, 0, "  " + label);
     std::vector<double> v;
     for (int k = 0; k < n; ++k) {
-      const double x = mean_or_zero(d, arm.index, fys[static_cast<std::size_t>(k)], "payer=" + code, "gross_savings_gbp") / kb;
+      const double x = before_bias(mean_or_zero(d, arm.index, fys[static_cast<std::size_t>(k)], "payer=" + code, "gross_savings_gbp"));
       v.push_back(x);
       b.sav_before[static_cast<std::size_t>(k)] += x;
       s.number(row, c0 + k, x, f.money);
     }
     total(row, f.money, sum(v));
-    note(row, "mean over replicates (gross_savings_gbp, payer=" + code + ")");
+    note(row, no_savings ? "zero: the scenario's optimism bias of 100% on benefits removes every saving"
+                         : "mean over replicates (gross_savings_gbp, payer=" + code + ")");
     ++row;
   }
   const int sav_last = row - 1;
@@ -998,7 +1003,7 @@ CashFlowBlock write_cash_flow_block(Sheet& s, const Document& d, const Formats& 
   const int cash_before_row = row;
   s.text(row, 0, "Cashable savings before optimism bias (the model's)");
   for (int k = 0; k < n; ++k) {
-    b.cash_before.push_back(mean_or_zero(d, arm.index, fys[static_cast<std::size_t>(k)], "public", "cashable_savings_gbp") / kb);
+    b.cash_before.push_back(before_bias(mean_or_zero(d, arm.index, fys[static_cast<std::size_t>(k)], "public", "cashable_savings_gbp")));
     s.number(row, c0 + k, b.cash_before.back(), f.money);
   }
   total(row, f.money, sum(b.cash_before));
@@ -1242,7 +1247,8 @@ CashFlowBlock write_cash_flow_block(Sheet& s, const Document& d, const Formats& 
                               static_cast<lxw_col_t>(c1));
       chart_series_set_name(series, name.c_str());
     }
-    const std::string title = arm.name + ": investment and savings by year (cash, part years as part years)";
+    // Fixed text first: a title beginning with '=' would be read as a cell reference.
+    const std::string title = "Investment and savings by year (cash, part years as part years): " + arm.name;
     chart_title_set_name(flows, title.c_str());
     chart_axis_set_name(flows->x_axis, "Financial year");
     chart_axis_set_name(flows->y_axis, "GBP, price base year's prices");
@@ -1259,7 +1265,7 @@ CashFlowBlock write_cash_flow_block(Sheet& s, const Document& d, const Formats& 
       chart_series_set_name(series, name.c_str());
       chart_series_set_marker_type(series, LXW_CHART_MARKER_CIRCLE);
     }
-    const std::string title2 = arm.name + ": break-even (cumulative present value crosses zero)";
+    const std::string title2 = "Break-even (cumulative present value crosses zero): " + arm.name;
     chart_title_set_name(cumul, title2.c_str());
     chart_axis_set_name(cumul->x_axis, "Financial year");
     chart_axis_set_name(cumul->y_axis, "GBP, present value");
@@ -1287,6 +1293,10 @@ std::vector<CashFlowBlock> write_cash_flow(Sheet& s, const Document& d, const Fo
          f.note);
   ++row;
   std::vector<CashFlowBlock> blocks;
+  if (n == 0) {
+    s.text(row, 0, "The comparison has no financial years: there is no cash flow to show.", f.note);
+    return blocks;
+  }
   for (const auto* arm : d.scenarios()) blocks.push_back(write_cash_flow_block(s, d, f, *arm, row));
   s.freeze(0, 1);
   worksheet_set_landscape(s.handle());
@@ -1446,7 +1456,6 @@ void write_sensitivity(Book& book, Sheet& s, const Document& d, const Formats& f
     s.text(row++, 0, "NPV by discount rate for costs (at the Cash flow sheet's optimism bias)", f.bold);
     s.text(row, 0, "Discount rate", f.header);
     s.text(row, 1, "NPV", f.header);
-    s.text(row, 2, "NPV, cashable", f.header);
     ++row;
     for (double r : rates) {
       s.number(row, 0, r, f.input_percent);
@@ -1458,7 +1467,6 @@ void write_sensitivity(Book& book, Sheet& s, const Document& d, const Formats& f
                 f.money, v);
       ++row;
     }
-    // The NPV cashable by rate would need the cashable net row: the main figure suffices here.
     s.text(row++, 0, "HM Treasury's Green Book rate is 3.5% (1.5% for health); 0% shows the undiscounted total.", f.note);
     ++row;
 
@@ -1521,7 +1529,7 @@ void write_sensitivity(Book& book, Sheet& s, const Document& d, const Formats& f
                               static_cast<lxw_row_t>(last), static_cast<lxw_col_t>(col));
       chart_series_set_name(series, name.c_str());
     }
-    const std::string title = b.arm->name + ": NPV's one-way sensitivity";
+    const std::string title = "NPV's one-way sensitivity: " + b.arm->name;
     chart_title_set_name(chart, title.c_str());
     chart_axis_set_name(chart->x_axis, "NPV, GBP present value");
     chart_axis_set_num_format(chart->x_axis, "£#,##0");

@@ -137,10 +137,10 @@
       // The message goes next to the field it names, or the nearest one above it.
       var path = p.path || '', target = null;
       while (path !== '' && !target) {
-        target = document.querySelector('[data-error-for="' + path + '"]');
+        target = document.querySelector('[data-error-for="' + CSS.escape(path) + '"]');
         if (!target) path = path.substring(0, path.lastIndexOf('/'));
       }
-      var input = document.querySelector('[data-path="' + (p.path || '') + '"]');
+      var input = document.querySelector('[data-path="' + CSS.escape(p.path || '') + '"]');
       if (input) input.classList.add('bad');
       if (target) target.textContent = (target.textContent ? target.textContent + ' ' : '') + p.message;
       else unplaced.push((p.path ? p.path + ': ' : '') + p.message);
@@ -173,27 +173,36 @@
       $('#cancel').disabled = false;
       $('#quick').disabled = true;
       $('#full').disabled = true;
-      follow();
+      follow(job.id);
     });
   }
-  function follow() {
+  // Follows one run; an answer about any other (a poll still in flight when its run ended) is dropped.
+  function follow(id) {
     clearTimeout(poll);
-    api('/api/runs/' + job.id).then(function (r) {
+    poll = null;
+    api('/api/runs/' + id).then(function (r) {
       var j = r.body;
+      if (!job || job.id !== id) return;
       var pct = Math.round(100 * (j.progress || 0));
       $('#bar').style.width = pct + '%';
       $('#bar').setAttribute('aria-valuenow', String(pct));
       $('#status').textContent = (j.kind === 'quick' ? 'Quick look' : 'Full comparison, ' + j.replicates + ' replicates at scale ' + j.scale) +
         ': ' + j.state + (j.state === 'running' ? ' (' + pct + '%)' : '') + (j.error ? ': ' + j.error : '');
       document.body.setAttribute('data-run-state', j.state);
-      if (j.state === 'queued' || j.state === 'running') { poll = setTimeout(follow, 300); return; }
+      if (j.state === 'queued' || j.state === 'running') { poll = setTimeout(function () { follow(id); }, 300); return; }
+      clearTimeout(poll);
+      poll = null;
       $('#cancel').disabled = true;
       job = null;
       showProblems([]);
       if (j.state === 'done' && j.figures) answer(j);
     });
   }
-  function cancel() { if (job) post('/api/runs/' + job.id + '/cancel', {}).then(function () { follow(); }); }
+  function cancel() {
+    if (!job) return;
+    var id = job.id;
+    post('/api/runs/' + id + '/cancel', {}).then(function () { if (job && job.id === id) follow(id); });
+  }
 
   // ---- The answer ----
   function tile(head, value, detail) {

@@ -623,8 +623,14 @@ TEST_CASE("workbook: a comparison's workbook has the sheets with the summary fig
     const int be = row_of(cells, "A", "Break-even year (the mean cash flows above)");
     REQUIRE(be > 0);
     CHECK(text_at(cells, "C" + std::to_string(be)) == "median FY2020/21");
-    // Two charts: the flows by year and the cumulative present value.
+    // Two charts: the flows by year and the cumulative present value. Their titles carry the
+    // scenario's name as text: a name beginning with '=' must not become a cell reference.
     CHECK(x.find("<drawing") != std::string::npos);
+    const std::string chart = unzip(file, "xl/charts/chart1.xml");
+    CHECK(chart.find("Investment and savings by year") != std::string::npos);
+    CHECK(chart.find("SUM(A1:A9)") != std::string::npos);
+    CHECK(chart.find("<c:f>SUM(A1:A9)") == std::string::npos);
+    CHECK(chart.find("<c:f>=SUM") == std::string::npos);
   }
 
   SUBCASE("sensitivity: optimism bias and discount rate as formulas over the Cash flow sheet") {
@@ -697,6 +703,24 @@ TEST_CASE("workbook: a comparison's workbook has the sheets with the summary fig
     CHECK(text_at(d, "B" + std::to_string(npv)) == "GBP, present value in the price-base year");
     CHECK(text_at(d, "E" + std::to_string(npv)) == "Net present value over the horizon.");
   }
+}
+
+TEST_CASE("workbook: an optimism bias of 100% on benefits leaves zero savings, said so, and a consistent NPV") {
+  TempDir dir;
+  const fs::path file = dir.path / "bias.xlsx";
+  json doc = comparison_document();
+  doc["arms"][1]["finance"]["optimism_bias"] = {{"costs", 0.0}, {"benefits", 1.0}};
+  write_workbook(doc, file);
+  const Xlsx book(file);
+  const auto cells = book.cells("Cash flow");
+  const int acute = row_of(cells, "A", "  NHS acute");
+  REQUIRE(acute > 0);
+  CHECK(number_at(cells, "D" + std::to_string(acute)) == 0.0);
+  CHECK(text_at(cells, "E" + std::to_string(acute)).find("optimism bias of 100%") != std::string::npos);
+  // The NPV formula's stored value is then minus the investment's present value.
+  const int npv = row_of(cells, "A", "Net present value (NPV)");
+  REQUIRE(npv > 0);
+  CHECK(number_at(cells, "B" + std::to_string(npv)) == doctest::Approx(-500000.75 * (1 + 1 / 1.035)).epsilon(1e-12));
 }
 
 TEST_CASE("workbook: a single run's workbook has its own figures and no difference sheets") {
