@@ -39,6 +39,11 @@ kill -0 "$server" 2> /dev/null || fail "shiftsim serve died during the test: $(t
 kill -INT "$server"
 wait "$server" || fail "shiftsim serve did not stop cleanly on SIGINT"
 trap - EXIT
+# A sanitizer build (tsan, asan) reports on the server's stderr: any report fails the test.
+if grep -q "Sanitizer" "$work/serve.err"; then
+  cat "$work/serve.err" >&2
+  fail "the server's sanitizer reported (above)"
+fi
 for f in serve-page.png serve-answer.png serve-bad-value.png; do cp "$work/$f" "$output/$f"; done
 rm -rf "$work"
 echo "serve_in_chromium: OK; screenshots $output/serve-page.png, serve-answer.png, serve-bad-value.png"
