@@ -11,6 +11,30 @@ namespace {
 using json = nlohmann::json;
 
 /// "line L, column C" of a byte offset (0-based) in text.
+/// Where a number written as `literal` stands in the JSON text: outside every string and
+/// not part of a longer number (text.find would also find it inside a string, "1e400").
+std::size_t number_literal_at(const std::string& text, const std::string& literal) {
+  if (literal.empty()) return std::string::npos;
+  auto number_char = [](char c) { return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'; };
+  bool in_string = false;
+  for (std::size_t k = 0; k < text.size(); ++k) {
+    const char c = text[k];
+    if (in_string) {
+      if (c == '\\') ++k;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if (text.compare(k, literal.size(), literal) == 0 && (k == 0 || !number_char(text[k - 1])) &&
+        (k + literal.size() == text.size() || !number_char(text[k + literal.size()])))
+      return k;
+  }
+  return std::string::npos;
+}
+
 std::string position(const std::string& text, std::size_t offset) {
   std::size_t line = 1, col = 1;
   for (std::size_t i = 0; i < std::min(offset, text.size()); ++i) {
@@ -108,7 +132,7 @@ json parse_strict_json(const std::string& text) {
     std::string where;
     if (open != std::string::npos && close > open) {
       const std::string literal = what.substr(open + 1, close - open - 1);
-      if (const auto at = text.find(literal); !literal.empty() && at != std::string::npos) where = " at " + position(text, at);
+      if (const auto at = number_literal_at(text, literal); at != std::string::npos) where = " at " + position(text, at);
       what = "the number " + literal;
     }
     throw JsonInputError({path_of(frames), what + where + " is outside the range of a double (at most about 1.8e308 in size)"});

@@ -131,6 +131,10 @@ inline const std::vector<BadScenario>& bad_scenarios() {
        {"main.json: /interventions/0/0/", "nests objects and arrays more than 64 deep"}},
       {"a number beyond a double", {{"main.json", R"({"name": "x", "years": 1e400})"}},
        {"main.json: /years: the number 1e400 at line 1, column 24 is outside the range of a double"}},
+      // The same literal inside a string first: the position is the number's, not the string's.
+      {"a number beyond a double, its text also in a string",
+       {{"main.json", R"({"name": "1e400", "description": "a \"1e400\" here", "years": 1e400})"}},
+       {"main.json: /years: the number 1e400 at line 1, column 63 is outside the range of a double"}},
       {"a budget beyond the limit (1e308 crashed the run)", {{"main.json", one(R"({"type": "smoking_cessation", "budget": 1e308})")}},
        {"main.json: /interventions/0/budget: is 1e+308, but must be <= 1e+10"}},
       {"a funder's budget in a year beyond the limit",
