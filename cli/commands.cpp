@@ -1099,6 +1099,10 @@ std::string comparison_table(const results::ComparisonView& c, int replicates, i
 
 }  // namespace
 
+int serve_command(const ServeOptions& o) {
+  return guarded([&]() -> int { return serve_forever(o); });
+}
+
 int compare_command(const CompareOptions& o) {
   return guarded([&]() -> int {
     const auto t0 = std::chrono::steady_clock::now();

@@ -82,6 +82,8 @@ struct ServeOptions {
   int threads = 0;                     // 0: all cores
 };
 int serve_command(const ServeOptions& options);
+/// The server itself (cli/serve.cpp): runs until SIGINT or SIGTERM; throws on bad options.
+int serve_forever(const ServeOptions& options);
 
 struct ReportOptions {
   std::string db = "shiftsim.db";

@@ -130,7 +130,7 @@ json figures_of(const results::ResultsStore& store, long long comparison_id) {
 
 class Server {
  public:
-  Server(const ServeOptions& o) : o_(o), work_(fs::path(o.db).parent_path().empty() ? fs::path(".") : fs::path(o.db).parent_path()) {
+  Server(const ServeOptions& o) : o_(o) {
     library_ = fs::weakly_canonical(fs::absolute(o.scenarios));
     if (!fs::is_directory(library_)) throw InputError("--scenarios " + o.scenarios + ": not a folder of scenario files");
     if (!fs::exists(library_ / "baseline.json"))
@@ -510,7 +510,7 @@ class Server {
   }
 
   const ServeOptions& o_;
-  fs::path work_, library_, plans_;
+  fs::path library_, plans_;
   std::mutex m_;
   std::condition_variable cv_;
   bool stopping_ = false;
@@ -523,42 +523,31 @@ class Server {
 
 }  // namespace
 
-int serve_command(const ServeOptions& o) {
-  try {
-    if (o.port < 0 || o.port > 65535) throw InputError("--port must be 0 (any free port) to 65535, not " + std::to_string(o.port));
-    Server server(o);
-    httplib::Server svr;
-    server.routes(svr);
-    const int port = o.port == 0 ? svr.bind_to_any_port(o.host) : (svr.bind_to_port(o.host, o.port) ? o.port : -1);
-    if (port < 0) throw InputError("--host " + o.host + " --port " + std::to_string(o.port) + ": cannot listen there (in use, or not this machine's address)");
-    server.listening_on(o.host, port);
-    std::signal(SIGINT, on_stop_signal);
-    std::signal(SIGTERM, on_stop_signal);
-    std::atomic<bool> returned{false};
-    std::thread watcher([&svr, &returned] {
-      // stop() before listen_after_bind has started is lost: ask until listening has returned.
-      while (!returned.load()) {
-        if (g_stop.load()) svr.stop();
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-    });
-    std::cout << "shiftsim serve: listening on http://" << o.host << ":" << port << "/ (results in " << o.db
-              << "; Ctrl-C to stop)" << std::endl;
-    svr.listen_after_bind();
-    returned.store(true);
-    watcher.join();
-    std::cout << "shiftsim serve: stopped" << std::endl;
-    return 0;
-  } catch (const InputError& e) {
-    std::cerr << "shiftsim: bad input:\n" << e.what() << "\n";
-    return 2;
-  } catch (const results::StoreError& e) {
-    std::cerr << "shiftsim: " << e.what() << "\n";
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << "shiftsim: internal error: " << e.what() << "\n";
-    return 1;
-  }
+int serve_forever(const ServeOptions& o) {
+  if (o.port < 0 || o.port > 65535) throw InputError("--port must be 0 (any free port) to 65535, not " + std::to_string(o.port));
+  Server server(o);
+  httplib::Server svr;
+  server.routes(svr);
+  const int port = o.port == 0 ? svr.bind_to_any_port(o.host) : (svr.bind_to_port(o.host, o.port) ? o.port : -1);
+  if (port < 0) throw InputError("--host " + o.host + " --port " + std::to_string(o.port) + ": cannot listen there (in use, or not this machine's address)");
+  server.listening_on(o.host, port);
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+  std::atomic<bool> returned{false};
+  std::thread watcher([&svr, &returned] {
+    // stop() before listen_after_bind has started is lost: ask until listening has returned.
+    while (!returned.load()) {
+      if (g_stop.load()) svr.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  std::cout << "shiftsim serve: listening on http://" << o.host << ":" << port << "/ (results in " << o.db
+            << "; Ctrl-C to stop)" << std::endl;
+  svr.listen_after_bind();
+  returned.store(true);
+  watcher.join();
+  std::cout << "shiftsim serve: stopped" << std::endl;
+  return 0;
 }
 
 }  // namespace shiftsim::cli

@@ -963,25 +963,21 @@ class Report {
            std::to_string(figure_number_) + ". " + html_escape(title) + "</strong> " + caption + "</figcaption>\n";
   }
 
-  /// A series of one outcome over the financial years for an arm; flows of a part year are
-  /// annualised (x 12 / months) when asked, so that part years sit on the same scale.
-  Series series_of(const Arm& a, const std::string& outcome, const std::string& breakdown, bool annualise,
-                   const std::string& label, const std::string& colour_) const {
+  /// A series of one outcome over the financial years for an arm, part years as part years
+  /// (their months are under the year on the axis): an annualised quarter made a spurious spike
+  /// when a quarter's noise was multiplied by four.
+  Series series_of(const Arm& a, const std::string& outcome, const std::string& breakdown, const std::string& label,
+                   const std::string& colour_) const {
     Series s;
     s.label = label;
     s.colour = colour_;
     for (const auto& p : figures_.financial_years()) {
       const Stat* st = figures_.stat(a.index, p, breakdown, outcome);
-      // Part years are shown as part years (their months are under the year on the axis): an
-      // annualised quarter made a spurious spike when a quarter's noise was multiplied by four.
-      (void)annualise;
-      const double k = 1.0;
-      auto scaled = [k](const std::optional<double>& v) { return v ? std::optional<double>(*v * k) : std::nullopt; };
-      s.mid.push_back(st ? scaled(st->mean) : std::nullopt);
+      s.mid.push_back(st ? st->mean : std::nullopt);
       // Bands only with enough replicates for a 90% interval (kMinIntervalReplicates).
       const bool band = st && st->interval_shown();
-      s.lo.push_back(band ? scaled(st->p05) : std::nullopt);
-      s.hi.push_back(band ? scaled(st->p95) : std::nullopt);
+      s.lo.push_back(band ? st->p05 : std::nullopt);
+      s.hi.push_back(band ? st->p95 : std::nullopt);
     }
     return s;
   }
@@ -1136,7 +1132,7 @@ class Report {
     c.zero_line = true;
     c.categories = figures_.financial_years();
     for (const Arm* a : scenarios_)
-      c.series.push_back(series_of(*a, "cumulative_discounted_net_benefit_gbp", "all", false, label(*a), colour(*a)));
+      c.series.push_back(series_of(*a, "cumulative_discounted_net_benefit_gbp", "all", label(*a), colour(*a)));
     if (!has_points(c)) return "";
     return "<figure class=\"chart-figure decision-chart\" id=\"fig-decision\"><figcaption><strong>When it pays back.</strong> "
            "Savings minus cost, discounted and added up year by year; above the dashed line the investment has paid for itself. "
@@ -2100,9 +2096,9 @@ class Report {
     // The scenarios first and the baseline last, dashed, so that it is drawn on top: the arms
     // differ by far less than the line's width, and a baseline drawn first hid under them.
     for (const auto& a : arms_)
-      if (!(comparison_ && &a == baseline_)) line.series.push_back(series_of(a, "cost_gbp", "public", true, label(a), colour(a)));
+      if (!(comparison_ && &a == baseline_)) line.series.push_back(series_of(a, "cost_gbp", "public", label(a), colour(a)));
     if (comparison_) {
-      line.series.push_back(series_of(*baseline_, "cost_gbp", "public", true, label(*baseline_) + " (dashed, on top)", colour(*baseline_)));
+      line.series.push_back(series_of(*baseline_, "cost_gbp", "public", label(*baseline_) + " (dashed, on top)", colour(*baseline_)));
       line.series.back().dashed = true;
     }
     if (has_points(line)) {
@@ -2127,7 +2123,7 @@ class Report {
       diff.zero_line = true;
       diff.categories = figures_.financial_years();
       for (const Arm* a : scenarios_) {
-        Series sv = series_of(*a, "gross_savings_gbp", "public", false, label(*a), colour(*a));
+        Series sv = series_of(*a, "gross_savings_gbp", "public", label(*a), colour(*a));
         for (auto* v : {&sv.mid, &sv.lo, &sv.hi})
           for (auto& x : *v)
             if (x) x = -*x;
@@ -2198,7 +2194,7 @@ class Report {
       c.zero_line = true;
       c.categories = figures_.financial_years();
       for (std::size_t i = 0; i < payers.size(); ++i) {
-        c.series.push_back(series_of(*a, "gross_savings_gbp", payers[i], true, label_of(breakdown_part(payers[i], "payer")),
+        c.series.push_back(series_of(*a, "gross_savings_gbp", payers[i], label_of(breakdown_part(payers[i], "payer")),
                                      kStackColours[i % kStackColours.size()]));
         // Seven payers' bands overlap into an unreadable wash: lines of the means only here
         // (each payer's interval is in the tables and the workbook).
@@ -2365,9 +2361,9 @@ class Report {
       c.unit = Kind::gbp;
       c.zero_line = true;
       c.categories = figures_.financial_years();
-      c.series.push_back(series_of(*a, "cumulative_discounted_net_benefit_gbp", "all", false, "All public savings", colour(*a)));
+      c.series.push_back(series_of(*a, "cumulative_discounted_net_benefit_gbp", "all", "All public savings", colour(*a)));
       c.series.push_back(
-          series_of(*a, "cumulative_discounted_net_benefit_gbp", "cashable", false, "Cashable savings only", "#444444"));
+          series_of(*a, "cumulative_discounted_net_benefit_gbp", "cashable", "Cashable savings only", "#444444"));
       c.series.back().dashed = true;
       if (!has_points(c)) {
         h += "<p class=\"note\">" + html_escape(a->name) + ": the document has no break-even curve.</p>\n";
@@ -2436,7 +2432,7 @@ class Report {
     gap.y_title = "Gap in life expectancy (years)";
     gap.unit = Kind::years;
     gap.categories = figures_.financial_years();
-    for (const auto& a : arms_) gap.series.push_back(series_of(a, "le_gap_birth_years", "sex=persons", false, a.name, colour(a)));
+    for (const auto& a : arms_) gap.series.push_back(series_of(a, "le_gap_birth_years", "sex=persons", a.name, colour(a)));
     if (has_points(gap)) {
       h += figure_open(
           "le-gap", gap.title,
@@ -2555,7 +2551,7 @@ class Report {
     c.y_title = "Output regained (GBP a year)";
     c.unit = Kind::gbp;
     c.categories = figures_.financial_years();
-    for (const Arm* a : scenarios_) c.series.push_back(series_of(*a, "economy_output_gain_gbp", "all", true, a->name, colour(*a)));
+    for (const Arm* a : scenarios_) c.series.push_back(series_of(*a, "economy_output_gain_gbp", "all", a->name, colour(*a)));
     if (has_points(c)) {
       h += figure_open("economy", c.title,
                        "The economy's own ledger, beside the NHS and council savings and never added to them." + annualised_note());
@@ -2772,7 +2768,7 @@ class Report {
       c.y_title = ch.unit;
       c.unit = Kind::count;
       c.categories = figures_.financial_years();
-      for (const auto& a : arms_) c.series.push_back(series_of(a, ch.outcome, "all", ch.flow, a.name, colour(a)));
+      for (const auto& a : arms_) c.series.push_back(series_of(a, ch.outcome, "all", a.name, colour(a)));
       if (!has_points(c)) continue;
       ++drawn;
       h += figure_open(std::string("activity-") + ch.outcome, c.title,

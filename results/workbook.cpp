@@ -922,6 +922,39 @@ CashFlowBlock write_cash_flow_block(Sheet& s, const Document& d, const Formats& 
     for (double x : v) t += x;
     return t;
   };
+  auto at = [](const std::vector<double>& v, int k) { return v[static_cast<std::size_t>(k)]; };
+  // A row of the model's figures, one number a year, with its total and note; returns its row.
+  auto numbers = [&](const std::string& label, const std::function<double(int)>& value, lxw_format* fmt, const std::string& what,
+                     std::vector<double>& v) {
+    s.text(row, 0, label);
+    v.clear();
+    for (int k = 0; k < n; ++k) {
+      v.push_back(value(k));
+      s.number(row, c0 + k, v.back(), fmt);
+    }
+    total(row, f.money, sum(v));
+    if (!what.empty()) note(row, what);
+    return row++;
+  };
+  // A row of formulas, each written with its value at the inputs as written; returns its row.
+  auto line = [&](const std::string& label, const std::function<std::string(int)>& formula, const std::function<double(int)>& value,
+                  lxw_format* fmt, bool with_total, const std::string& what, std::vector<double>& v, lxw_format* label_format = nullptr) {
+    s.text(row, 0, label, label_format);
+    v.clear();
+    for (int k = 0; k < n; ++k) {
+      v.push_back(value(k));
+      s.formula(row, c0 + k, formula(k), fmt, v.back());
+    }
+    if (with_total) total(row, fmt, sum(v));
+    if (!what.empty()) note(row, what);
+    return row++;
+  };
+  // The formulas of a year's column: the sum of rows first..last, and one row times a factor.
+  auto column_sum = [&](int first, int last) {
+    return [&, first, last](int k) { return "=SUM(" + cell(first, c0 + k) + ":" + cell(last, c0 + k) + ")"; };
+  };
+  auto times = [&](int of_row, const std::string& factor) { return [&, of_row, factor](int k) { return "=" + cell(of_row, c0 + k) + factor; }; };
+  std::vector<double> scratch;
 
   // Investment by funder: the budget lines (inputs).
   s.text(row++, 0, "Investment: the interventions' cost (scenario minus baseline) by funder, before optimism bias", f.bold);
@@ -935,117 +968,55 @@ CashFlowBlock write_cash_flow_block(Sheet& s, const Document& d, const Formats& 
   const int inv_first = row;
   b.inv_before.assign(static_cast<std::size_t>(n), 0.0);
   for (const auto& [code, label] : funders) {
-    s.text(row, 0, "  " + label);
-    std::vector<double> v;
-    for (int k = 0; k < n; ++k) {
-      const double x = mean_or_zero(d, arm.index, fys[static_cast<std::size_t>(k)], "funder=" + code, "intervention_cost_gbp") / kc;
-      v.push_back(x);
-      b.inv_before[static_cast<std::size_t>(k)] += x;
-      s.number(row, c0 + k, x, f.input_money);
-    }
-    total(row, f.money, sum(v));
-    note(row, "input: the model's mean over replicates (intervention_cost_gbp, funder=" + code + ")");
-    ++row;
+    const std::string breakdown = "funder=" + code;
+    numbers("  " + label,
+            [&](int k) { return mean_or_zero(d, arm.index, fys[static_cast<std::size_t>(k)], breakdown, "intervention_cost_gbp") / kc; },
+            f.input_money, "input: the model's mean over replicates (intervention_cost_gbp, funder=" + code + ")", scratch);
+    for (int k = 0; k < n; ++k) b.inv_before[static_cast<std::size_t>(k)] += at(scratch, k);
   }
-  const int inv_last = row - 1;
-  const int inv_before_row = row;
-  s.text(row, 0, "Investment before optimism bias", f.bold);
-  for (int k = 0; k < n; ++k)
-    s.formula(row, c0 + k, "=SUM(" + cell(inv_first, c0 + k) + ":" + cell(inv_last, c0 + k) + ")", f.money, b.inv_before[static_cast<std::size_t>(k)]);
-  total(row, f.money, sum(b.inv_before));
-  ++row;
-  const int inv_row = row;
-  s.text(row, 0, "Investment", f.bold);
+  const int inv_before_row = line("Investment before optimism bias", column_sum(inv_first, row - 1),
+                                  [&](int k) { return at(b.inv_before, k); }, f.money, true, "", scratch, f.bold);
   std::vector<double> inv;
-  for (int k = 0; k < n; ++k) {
-    inv.push_back(b.inv_before[static_cast<std::size_t>(k)] * (1 + b.bias_costs_value));
-    s.formula(row, c0 + k, "=" + cell(inv_before_row, c0 + k) + "*(1+" + b.bias_costs + ")", f.money, inv.back());
-  }
-  total(row, f.money, sum(inv));
-  note(row, "after the optimism bias uplift");
-  row += 2;
+  const int inv_row = line("Investment", times(inv_before_row, "*(1+" + b.bias_costs + ")"),
+                           [&](int k) { return at(b.inv_before, k) * (1 + b.bias_costs_value); }, f.money, true,
+                           "after the optimism bias uplift", inv, f.bold);
+  ++row;
 
   // Savings by payer (the model's).
   s.text(row++, 0, "Gross savings: baseline cost minus scenario cost, by payer, before optimism bias (the model's)", f.bold);
   const int sav_first = row;
   b.sav_before.assign(static_cast<std::size_t>(n), 0.0);
   for (const auto& [code, label] : kPublicPayerRows) {
-    s.text(row, 0, "  " + label);
-    std::vector<double> v;
-    for (int k = 0; k < n; ++k) {
-      const double x = before_bias(mean_or_zero(d, arm.index, fys[static_cast<std::size_t>(k)], "payer=" + code, "gross_savings_gbp"));
-      v.push_back(x);
-      b.sav_before[static_cast<std::size_t>(k)] += x;
-      s.number(row, c0 + k, x, f.money);
-    }
-    total(row, f.money, sum(v));
-    note(row, no_savings ? "zero: the scenario's optimism bias of 100% on benefits removes every saving"
-                         : "mean over replicates (gross_savings_gbp, payer=" + code + ")");
-    ++row;
+    const std::string breakdown = "payer=" + code;
+    numbers("  " + label,
+            [&](int k) { return before_bias(mean_or_zero(d, arm.index, fys[static_cast<std::size_t>(k)], breakdown, "gross_savings_gbp")); },
+            f.money,
+            no_savings ? "zero: the scenario's optimism bias of 100% on benefits removes every saving"
+                       : "mean over replicates (gross_savings_gbp, payer=" + code + ")",
+            scratch);
+    for (int k = 0; k < n; ++k) b.sav_before[static_cast<std::size_t>(k)] += at(scratch, k);
   }
-  const int sav_last = row - 1;
-  const int sav_before_row = row;
-  s.text(row, 0, "Public gross savings before optimism bias", f.bold);
-  for (int k = 0; k < n; ++k)
-    s.formula(row, c0 + k, "=SUM(" + cell(sav_first, c0 + k) + ":" + cell(sav_last, c0 + k) + ")", f.money, b.sav_before[static_cast<std::size_t>(k)]);
-  total(row, f.money, sum(b.sav_before));
-  ++row;
-  const int sav_row = row;
-  s.text(row, 0, "Public gross savings", f.bold);
+  const int sav_before_row = line("Public gross savings before optimism bias", column_sum(sav_first, row - 1),
+                                  [&](int k) { return at(b.sav_before, k); }, f.money, true, "", scratch, f.bold);
   std::vector<double> sav;
-  for (int k = 0; k < n; ++k) {
-    sav.push_back(b.sav_before[static_cast<std::size_t>(k)] * (1 - b.bias_benefits_value));
-    s.formula(row, c0 + k, "=" + cell(sav_before_row, c0 + k) + "*(1-" + b.bias_benefits + ")", f.money, sav.back());
-  }
-  total(row, f.money, sum(sav));
-  note(row, "after the optimism bias reduction; the NHS, the council and public health (households' savings are not public money)");
-  ++row;
-  const int cash_before_row = row;
-  s.text(row, 0, "Cashable savings before optimism bias (the model's)");
-  for (int k = 0; k < n; ++k) {
-    b.cash_before.push_back(before_bias(mean_or_zero(d, arm.index, fys[static_cast<std::size_t>(k)], "public", "cashable_savings_gbp")));
-    s.number(row, c0 + k, b.cash_before.back(), f.money);
-  }
-  total(row, f.money, sum(b.cash_before));
-  note(row, "the public savings in the activities the finance rules call cashable: " + join(field(fin, "cashable")));
-  ++row;
-  const int cash_row = row;
-  s.text(row, 0, "Cashable savings", f.bold);
+  const int sav_row = line("Public gross savings", times(sav_before_row, "*(1-" + b.bias_benefits + ")"),
+                           [&](int k) { return at(b.sav_before, k) * (1 - b.bias_benefits_value); }, f.money, true,
+                           "after the optimism bias reduction; the NHS, the council and public health (households' savings are not public money)",
+                           sav, f.bold);
+  const int cash_before_row = numbers(
+      "Cashable savings before optimism bias (the model's)",
+      [&](int k) { return before_bias(mean_or_zero(d, arm.index, fys[static_cast<std::size_t>(k)], "public", "cashable_savings_gbp")); },
+      f.money, "the public savings in the activities the finance rules call cashable: " + join(field(fin, "cashable")), b.cash_before);
   std::vector<double> cash;
-  for (int k = 0; k < n; ++k) {
-    cash.push_back(b.cash_before[static_cast<std::size_t>(k)] * (1 - b.bias_benefits_value));
-    s.formula(row, c0 + k, "=" + cell(cash_before_row, c0 + k) + "*(1-" + b.bias_benefits + ")", f.money, cash.back());
-  }
-  total(row, f.money, sum(cash));
+  const int cash_row = line("Cashable savings", times(cash_before_row, "*(1-" + b.bias_benefits + ")"),
+                            [&](int k) { return at(b.cash_before, k) * (1 - b.bias_benefits_value); }, f.money, true, "", cash, f.bold);
+  numbers("Households' savings (not counted)",
+          [&](int k) { return mean_or_zero(d, arm.index, fys[static_cast<std::size_t>(k)], "payer=households", "gross_savings_gbp"); },
+          f.money, "self-funded care and the like: shown for completeness, outside the public purse and the NPV", scratch);
   ++row;
-  s.text(row, 0, "Households' savings (not counted)");
-  {
-    std::vector<double> v;
-    for (int k = 0; k < n; ++k) {
-      v.push_back(mean_or_zero(d, arm.index, fys[static_cast<std::size_t>(k)], "payer=households", "gross_savings_gbp"));
-      s.number(row, c0 + k, v.back(), f.money);
-    }
-    total(row, f.money, sum(v));
-  }
-  note(row, "self-funded care and the like: shown for completeness, outside the public purse and the NPV");
-  row += 2;
 
   // Net benefit and present values.
   s.text(row++, 0, "Net benefit", f.bold);
-  auto line = [&](const std::string& label, const std::function<std::string(int)>& formula, const std::function<double(int)>& value,
-                  lxw_format* fmt, bool with_total, const std::string& what, std::vector<double>& v) {
-    s.text(row, 0, label);
-    v.clear();
-    for (int k = 0; k < n; ++k) {
-      v.push_back(value(k));
-      s.formula(row, c0 + k, formula(k), fmt, v.back());
-    }
-    if (with_total) total(row, fmt, sum(v));
-    if (!what.empty()) note(row, what);
-    ++row;
-    return row - 1;
-  };
-  auto at = [](const std::vector<double>& v, int k) { return v[static_cast<std::size_t>(k)]; };
   std::vector<double> net;
   const int net_row = line(
       "Net benefit, cash", [&](int k) { return "=" + cell(sav_row, c0 + k) + "-" + cell(inv_row, c0 + k); },
